@@ -1,0 +1,5 @@
+import { ManagedDevice } from '../modules/device/device.entity.js';
+import { User } from '../modules/user/user.entity.js';
+
+/** Every ORM entity; the ORM and the schema-drift test use this one list. */
+export const entities = [User, ManagedDevice];

@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129000000_initial } from './Migration20261129000000_initial.js';
+
+/**
+ * Every migration, in order. Listed explicitly (not discovered from the file system) so the
+ * same list runs from TypeScript sources in tests and from compiled JavaScript in production.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261129000000_initial', class: Migration20261129000000_initial },
+];

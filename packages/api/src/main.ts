@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createLogger } from './server/logger.js';
+import { startGateway } from './server/gateway.js';
+
+/** The dashboard's production build, served by the gateway on the same origin when present. */
+const dashboardDir = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await startGateway({ config, logger, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined });
+  logger.info(
+    { graphql: `${gateway.url}/graphql`, subscriptions: `${gateway.url.replace(/^http/, 'ws')}/graphql`, embeddedDatabase: gateway.database.embedded },
+    `MDM enrollment gateway listening on ${gateway.url} (GraphQL and graphql-ws at /graphql, dashboard at /)`,
+  );
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('graceful shutdown timed out');
+      process.exit(1);
+    }, config.http.shutdownTimeoutMs + 5_000);
+    force.unref();
+    gateway.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

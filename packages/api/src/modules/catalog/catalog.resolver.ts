@@ -1,0 +1,27 @@
+import { Arg, Query, Resolver } from 'type-graphql';
+import { enrollmentMethodCatalog } from './enrollment-method.catalog.js';
+import { EnrollmentMethod, PlatformEnrollmentMethods } from './enrollment-method.type.js';
+import { DevicePlatform } from './platform.enum.js';
+
+@Resolver()
+export class CatalogResolver {
+  @Query(() => [PlatformEnrollmentMethods], {
+    description: 'The seed\'s four tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.',
+  })
+  enrollmentCatalog(): PlatformEnrollmentMethods[] {
+    return Object.values(DevicePlatform).map((platform) => ({
+      platform,
+      methods: enrollmentMethodCatalog.filter((row) => row.platform === platform),
+    }));
+  }
+
+  @Query(() => [EnrollmentMethod], {
+    description: 'Enrollment methods as a flat list of the 14 seed rows, optionally for one platform only.',
+  })
+  enrollmentMethods(
+    @Arg('platform', () => DevicePlatform, { nullable: true, description: 'Only this platform\'s rows; all platforms when omitted.' })
+    platform?: DevicePlatform | null,
+  ): EnrollmentMethod[] {
+    return enrollmentMethodCatalog.filter((row) => !platform || row.platform === platform);
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Opt, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
+import { DevicePlatform } from '../catalog/platform.enum.js';
+import { User } from '../user/user.entity.js';
+import { DeviceEnrollmentType, ManagedDeviceOwnerType, ManagementState } from './device.enums.js';
+
+/**
+ * A device enrolled in (or known to) the gateway. Field names follow Microsoft Graph's
+ * `managedDevice` resource so that Intune exports and integrations map one to one.
+ */
+@ObjectType({ description: 'A managed device (Microsoft Graph `managedDevice`).' })
+@Entity({ tableName: 'managed_device' })
+@Index({ properties: ['enrolledDateTime', 'id'] })
+export class ManagedDevice {
+  @Field(() => ID, { description: 'Device id (UUID), stable across re-enrollments of the same hardware.' })
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field({ description: 'Name of the device, as the device or the enrolling user reported it (1-256 characters).' })
+  @Property({ type: 'string', length: 256 })
+  deviceName!: string;
+
+  @Field(() => DevicePlatform, { description: 'Platform, one of the seed\'s four tables.' })
+  @Enum({ items: () => DevicePlatform, nativeEnumName: undefined })
+  platform!: DevicePlatform;
+
+  @Field({ description: 'Graph `operatingSystem`: "iOS", "macOS", "Windows" or "Android".' })
+  @Property({ type: 'string', length: 32 })
+  operatingSystem!: string;
+
+  @Field({ description: 'Operating system version, e.g. "17.4.1" or "10.0.22631.3296".' })
+  @Property({ type: 'string', length: 64 })
+  osVersion!: string;
+
+  @Field(() => String, { nullable: true, description: 'Model, e.g. "iPhone 15" (at most 128 characters).' })
+  @Property({ type: 'string', length: 128, nullable: true })
+  model: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Manufacturer, e.g. "Apple" (at most 128 characters).' })
+  @Property({ type: 'string', length: 128, nullable: true })
+  manufacturer: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Hardware serial number, periods removed, otherwise exactly as reported.' })
+  @Property({ type: 'string', length: 128, nullable: true })
+  serialNumber: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'IMEI: 15 digits with a valid Luhn check digit; null for devices without a cellular modem.' })
+  @Property({ type: 'string', length: 15, nullable: true })
+  imei: string | null = null;
+
+  @Field(() => ManagedDeviceOwnerType, { description: 'Graph `managedDeviceOwnerType`: company or personal.' })
+  @Enum({ items: () => ManagedDeviceOwnerType })
+  managedDeviceOwnerType!: ManagedDeviceOwnerType;
+
+  @Field(() => EnrollmentMethodKind, { description: 'The seed method (table row) the device enrolled with.' })
+  @Enum({ items: () => EnrollmentMethodKind })
+  enrollmentMethod!: EnrollmentMethodKind;
+
+  @Field(() => DeviceEnrollmentType, { description: 'Graph `deviceEnrollmentType` of the enrollment.' })
+  @Enum({ items: () => DeviceEnrollmentType })
+  enrollmentType!: DeviceEnrollmentType;
+
+  @Field(() => ManagementState, { description: 'Graph `managementState`.' })
+  @Enum({ items: () => ManagementState })
+  managementState: ManagementState & Opt = ManagementState.managed;
+
+  @Field(() => Date, { description: 'When the device (last) enrolled, UTC.' })
+  @Property({ type: 'timestamptz' })
+  enrolledDateTime!: Date;
+
+  @Field(() => Date, { description: 'When the device last checked in (Graph `lastSyncDateTime`), UTC; the enrollment time until its first check-in.' })
+  @Property({ type: 'timestamptz' })
+  lastSyncDateTime!: Date;
+
+  /** The affine user (seed: User Affinity); null for userless enrollments. */
+  @ManyToOne(() => User, { nullable: true, ref: true, deleteRule: 'set null' })
+  user: Ref<User> | null = null;
+}

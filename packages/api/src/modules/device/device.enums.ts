@@ -1,0 +1,49 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Graph `managedDeviceOwnerType`: who owns the hardware. */
+export enum ManagedDeviceOwnerType {
+  unknown = 'unknown',
+  company = 'company',
+  personal = 'personal',
+}
+registerEnumType(ManagedDeviceOwnerType, {
+  name: 'ManagedDeviceOwnerType',
+  description: 'Graph `managedDeviceOwnerType`: `company` (corporate-owned) or `personal` (BYOD).',
+});
+
+/**
+ * Graph `deviceEnrollmentType` values this gateway produces. Names are Graph's own
+ * (microsoft.graph.deviceEnrollmentType), so exports to and from Intune line up.
+ */
+export enum DeviceEnrollmentType {
+  unknown = 'unknown',
+  userEnrollment = 'userEnrollment',
+  deviceEnrollmentManager = 'deviceEnrollmentManager',
+  appleBulkWithUser = 'appleBulkWithUser',
+  appleBulkWithoutUser = 'appleBulkWithoutUser',
+  windowsAzureADJoin = 'windowsAzureADJoin',
+  windowsBulkUserless = 'windowsBulkUserless',
+  windowsAutoEnrollment = 'windowsAutoEnrollment',
+  windowsCoManagement = 'windowsCoManagement',
+}
+registerEnumType(DeviceEnrollmentType, {
+  name: 'DeviceEnrollmentType',
+  description: 'Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms.',
+});
+
+/**
+ * Graph `managementState`, plus the terminal states this gateway keeps records in
+ * (`retired`, `wiped`), which Intune does not show because it drops those records.
+ */
+export enum ManagementState {
+  managed = 'managed',
+  retirePending = 'retirePending',
+  retired = 'retired',
+  wipePending = 'wipePending',
+  wiped = 'wiped',
+  deletePending = 'deletePending',
+}
+registerEnumType(ManagementState, {
+  name: 'ManagementState',
+  description: 'Graph `managementState` of a managed device (managed, retirePending, wipePending, ...).',
+});

@@ -1,0 +1,37 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLContext } from '../../shared/context.js';
+import { NotFoundError } from '../../shared/domain-error.js';
+import { User } from '../user/user.entity.js';
+import { ManagedDeviceConnection, ManagedDevicesArgs } from './device.connection.js';
+import { ManagedDevice } from './device.entity.js';
+import type { DeviceService } from './device.service.js';
+
+@Resolver(() => ManagedDevice)
+export class DeviceResolver {
+  constructor(private readonly devices: DeviceService) {}
+
+  @Query(() => ManagedDevice, { nullable: true, description: 'The managed device with this id, or null when there is none. A malformed id is a BAD_USER_INPUT error.' })
+  async managedDevice(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ManagedDevice | null> {
+    try {
+      return await this.devices.getById(ctx.em, id);
+    } catch (error) {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    }
+  }
+
+  @Query(() => ManagedDeviceConnection, { description: 'Managed devices, filtered and sorted, one cursor page at a time (Relay connection).' })
+  managedDevices(@Args() args: ManagedDevicesArgs, @Ctx() ctx: GraphQLContext): Promise<ManagedDeviceConnection> {
+    return this.devices.list(ctx.em, args);
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The affine user (seed: User Affinity); null for userless devices.' })
+  user(@Root() device: ManagedDevice): Promise<User> | null {
+    return device.user ? device.user.load() as Promise<User> : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Graph `userPrincipalName` of the affine user.' })
+  async userPrincipalName(@Root() device: ManagedDevice): Promise<string | null> {
+    return device.user ? (await device.user.load())?.userPrincipalName ?? null : null;
+  }
+}

@@ -1,0 +1,25 @@
+import { DomainError } from '../../shared/domain-error.js';
+import { ErrorCode } from '../../shared/error-code.js';
+import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
+import type { DevicePlatform } from '../catalog/platform.enum.js';
+
+/** The platform's seed table has no such row (seed: the four "enrollment methods" tables). */
+export class MethodNotAvailableError extends DomainError {
+  constructor(platform: DevicePlatform, method: EnrollmentMethodKind, reason?: string) {
+    super(ErrorCode.METHOD_NOT_AVAILABLE, reason ?? `${method} is not an enrollment method of ${platform} (see enrollmentCatalog)`);
+  }
+}
+
+/** User affinity YES without a user, or NO with one (seed column "User Affinity"). */
+export class UserAffinityError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.USER_AFFINITY_VIOLATION, message);
+  }
+}
+
+/** A concurrent enrollment of the same hardware won the race (enforced by a unique index). */
+export class EnrollmentConflictError extends DomainError {
+  constructor() {
+    super(ErrorCode.ENROLLMENT_CONFLICT, 'another enrollment of the same hardware is in progress or just completed; retry');
+  }
+}

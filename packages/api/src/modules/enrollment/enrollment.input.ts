@@ -1,0 +1,90 @@
+import { Field, InputType } from 'type-graphql';
+import { z } from 'zod';
+import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
+import { DevicePlatform } from '../catalog/platform.enum.js';
+import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
+
+@InputType({ description: 'A device asking to enroll, and who enrolls it.' })
+export class EnrollDeviceInput {
+  @Field(() => DevicePlatform, { description: 'Platform of the device.' })
+  platform!: DevicePlatform;
+
+  @Field(() => EnrollmentMethodKind, {
+    defaultValue: EnrollmentMethodKind.BYOD,
+    description: 'Enrollment method; must be a row of the platform\'s seed table. Default BYOD.',
+  })
+  method: EnrollmentMethodKind = EnrollmentMethodKind.BYOD;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'UPN of the user the device is affine to: required when the method has user affinity YES, refused when NO. At most 320 characters.',
+  })
+  userPrincipalName?: string | null;
+
+  @Field({ description: 'Device name, 1-256 characters.' })
+  deviceName!: string;
+
+  @Field(() => String, { nullable: true, description: 'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required.' })
+  serialNumber?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'IMEI: spaces and dashes ignored; 15 digits with a valid Luhn check digit, or 14 digits (the check digit is then computed).',
+  })
+  imei?: string | null;
+
+  @Field({ description: 'Operating system version, 1-64 characters.' })
+  osVersion!: string;
+
+  @Field(() => String, { nullable: true, description: 'Model, at most 128 characters.' })
+  model?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Manufacturer, at most 128 characters.' })
+  manufacturer?: string | null;
+}
+
+/** A zod refinement step that applies one of the hardware-identifier normalizers. */
+const normalized = (normalize: typeof normalizeImei) =>
+  z.string().transform((raw, ctx) => {
+    const result = normalize(raw);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.message, params: { rule: result.rule } });
+    return z.NEVER;
+  });
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+/** Validation of {@link EnrollDeviceInput}; every rejection names the field and the rule. */
+export const enrollDeviceSchema = z
+  .object({
+    platform: z.enum(DevicePlatform),
+    method: z.enum(EnrollmentMethodKind),
+    userPrincipalName: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
+      .transform((v) => v.toLowerCase())
+      .nullish()
+      .transform((v) => v ?? null),
+    deviceName: z.string().trim().min(1).max(256),
+    serialNumber: normalized(normalizeSerialNumber).nullish().transform((v) => v ?? null),
+    imei: normalized(normalizeImei).nullish().transform((v) => v ?? null),
+    osVersion: z.string().trim().min(1).max(64),
+    model: optionalText(128),
+    manufacturer: optionalText(128),
+  })
+  .refine((d) => d.serialNumber !== null || d.imei !== null, {
+    path: ['serialNumber'],
+    message: 'a serial number or an IMEI is required to identify the hardware',
+    params: { rule: 'required' },
+  });
+
+/** Enrollment request after validation and normalization. */
+export type EnrollDeviceCommand = z.output<typeof enrollDeviceSchema>;

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { DateTimeResolver } from 'graphql-scalars';
+import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
+import { CheckInResolver } from '../modules/check-in/check-in.resolver.js';
+import type { CheckInService } from '../modules/check-in/check-in.service.js';
+import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
+import { DeviceResolver } from '../modules/device/device.resolver.js';
+import type { DeviceService } from '../modules/device/device.service.js';
+import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
+import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+
+/** The services resolvers delegate to; built once per gateway by the composition root. */
+export interface Services {
+  devices: DeviceService;
+  enrollment: EnrollmentService;
+  checkIns: CheckInService;
+  /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
+  forkEntityManager: () => EntityManager;
+}
+
+/** Every resolver class with how to construct it from the services. */
+const resolverFactories = new Map<Function, (s: Services) => object>([
+  [CatalogResolver, () => new CatalogResolver()],
+  [DeviceResolver, (s) => new DeviceResolver(s.devices)],
+  [DeviceEventResolver, (s) => new DeviceEventResolver(s.forkEntityManager)],
+  [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
+  [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
+]);
+
+/**
+ * Builds the executable type-graphql schema. Without `services` the schema can be printed but
+ * not executed (that is how `emit-schema` writes schema.graphql).
+ */
+export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): Promise<GraphQLSchema> {
+  const instances = new Map<Function, object>();
+  return buildSchema({
+    resolvers: [...resolverFactories.keys()] as NonEmptyArray<Function>,
+    container: {
+      get(resolverClass: Function) {
+        if (!services) throw new Error('schema built without services cannot execute');
+        let instance = instances.get(resolverClass);
+        if (!instance) {
+          instance = resolverFactories.get(resolverClass)!(services);
+          instances.set(resolverClass, instance);
+        }
+        return instance;
+      },
+    },
+    // Printing needs a pub/sub too; one that is never used stands in for it.
+    pubSub: pubSub ?? { publish() {}, subscribe: () => { throw new Error('schema built without services cannot execute'); } },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    validate: false,
+  });
+}
+
+/** The schema as SDL, sorted so the committed file only changes when the schema does. */
+export function printGatewaySchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from '../config/config.js';
+import type { GraphQLContext } from '../shared/context.js';
+import { ErrorCode } from '../shared/error-code.js';
+import { formatGraphQLError } from './format-error.js';
+
+/** Per-request facts the access log needs, filled in while Apollo runs the operation. */
+export interface RequestFacts {
+  operationName?: string | null;
+  operationType?: string;
+  errorCodes?: string[];
+}
+
+/** The context Apollo hands to resolvers, plus the facts the HTTP edge logs. */
+export type HttpGraphQLContext = GraphQLContext & { facts: RequestFacts };
+
+/**
+ * Observes each operation: records its name and type for the access log, logs unexpected
+ * errors with their stack under the request id, and adds that id to every error response.
+ */
+const requestFactsPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName, operation }) {
+        contextValue.facts.operationName = operationName;
+        contextValue.facts.operationType = operation?.operation;
+      },
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) {
+          const code = error.extensions?.['code'];
+          if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+            contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+          }
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors;
+        if (!errors) return;
+        contextValue.facts.errorCodes = errors.map((e) => String(e.extensions?.['code'] ?? 'UNKNOWN'));
+        response.body.singleResult.errors = errors.map((e) => ({
+          ...e,
+          extensions: { ...e.extensions, requestId: contextValue.requestId },
+        }));
+      },
+    };
+  },
+};
+
+/**
+ * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
+ * production; introspection per configuration.
+ * @param drain extra work for a graceful stop (closing graphql-ws), run after HTTP stops accepting
+ */
+export async function startApollo(
+  schema: GraphQLSchema,
+  httpServer: Server,
+  config: Config,
+  drain: () => Promise<void>,
+): Promise<ApolloServer<HttpGraphQLContext>> {
+  const apollo = new ApolloServer<HttpGraphQLContext>({
+    schema,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: config.env !== 'production',
+    formatError: formatGraphQLError,
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
+      { async serverWillStart() { return { drainServer: drain }; } },
+      requestFactsPlugin,
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}

@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import sirv from 'sirv';
+import type { Config } from '../config/config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { createEventBus, type EventBus } from '../events/event-bus.js';
+import { seedDemoFleet } from '../modules/demo/demo-fleet.js';
+import { buildGatewaySchema } from '../schema/build-schema.js';
+import { createServices } from '../services.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apollo.js';
+import { createHttpHandler } from './http-handler.js';
+import { createLogger } from './logger.js';
+import { attachGraphQLWebSocket } from './websocket.js';
+
+/** How to start a gateway; everything but `config` has a production default. */
+export interface GatewayOptions {
+  config: Config;
+  /** Source of "now" for every rule; default: the system clock. Tests pass a ManualClock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Directory of the built dashboard to serve at `/`; nothing is served when absent. */
+  dashboardDir?: string;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** Base URL, e.g. `http://127.0.0.1:4000` (GraphQL at `/graphql`). */
+  url: string;
+  port: number;
+  database: Database;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  /** Graceful stop: stop accepting, drain HTTP and WebSocket clients, close events and the ORM. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts database, events, schema, HTTP and WebSocket servers; resolves once listening. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase(config.database, logger);
+  let events: EventBus | undefined;
+  let httpServer: Server | undefined;
+  try {
+    events = await createEventBus(config.redisUrl);
+    const services = createServices(config, database, events, clock);
+    const schema = await buildGatewaySchema(services, events.pubSub);
+    if (config.demoData) await seedDemoFleet(database.orm.em.fork(), services.enrollment, logger);
+
+    const createContext = (requestId: string, facts: RequestFacts): HttpGraphQLContext => ({
+      requestId,
+      em: database.orm.em.fork(),
+      logger: logger.child({ requestId }),
+      facts,
+    });
+    const server = createServer();
+    httpServer = server;
+    const closeWebSockets = attachGraphQLWebSocket(server, schema, (id) => createContext(id, {}), logger);
+    const apollo = await startApollo(schema, server, config, closeWebSockets);
+    const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
+    server.on(
+      'request',
+      createHttpHandler({
+        apollo: () => apollo,
+        createContext,
+        isReady: () => database.isReady(),
+        serveStatic: serveStatic && ((req, res, next) => serveStatic(req, res, next)),
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        logger,
+      }),
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.http.port, config.http.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const bus = events;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      database,
+      events: bus,
+      clock,
+      logger,
+      stop: () =>
+        (stopping ??= (async () => {
+          await apollo.stop();
+          await bus.close();
+          await database.close();
+        })()),
+    };
+  } catch (error) {
+    httpServer?.close();
+    await events?.close();
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
+
+/** What the HTTP edge needs from the rest of the gateway. */
+export interface HttpEdge {
+  apollo: () => ApolloServer<HttpGraphQLContext> | undefined;
+  createContext: (requestId: string, facts: RequestFacts) => HttpGraphQLContext;
+  isReady: () => Promise<boolean>;
+  /** Serves the built dashboard, or calls `next` when the path is not one of its files. */
+  serveStatic?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  bodyLimitBytes: number;
+  logger: Logger;
+}
+
+/** Request ids supplied by a proxy are kept only when they are short and printable. */
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+class PayloadTooLargeError extends Error {}
+
+/**
+ * The gateway's HTTP routes: `/graphql` (GET and POST, through Apollo), `/healthz` (process up),
+ * `/readyz` (database reachable, migrations applied), then the dashboard's files. One JSON access
+ * log line per request, carrying the request id that is also sent back in `x-request-id`.
+ */
+export function createHttpHandler(edge: HttpEdge) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const supplied = req.headers['x-request-id'];
+    const requestId = typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+    const facts: RequestFacts = {};
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      edge.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: url.pathname,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          operationName: facts.operationName ?? undefined,
+          operationType: facts.operationType,
+          errorCodes: facts.errorCodes,
+        },
+        'request',
+      );
+    });
+    try {
+      if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/readyz') {
+        const ready = await edge.isReady();
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      }
+      if (url.pathname === '/graphql') return await handleGraphQL(edge, req, res, url, requestId, facts);
+      if (edge.serveStatic) return edge.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
+      return sendJson(res, 404, { error: 'not found' });
+    } catch (error) {
+      if (error instanceof PayloadTooLargeError) {
+        return sendJson(res, 413, { errors: [{ message: `request body exceeds ${edge.bodyLimitBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', requestId } }] });
+      }
+      edge.logger.error({ err: error, requestId }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+      else res.end();
+    }
+  };
+}
+
+async function handleGraphQL(
+  edge: HttpEdge,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+  facts: RequestFacts,
+): Promise<void> {
+  const apollo = edge.apollo();
+  if (!apollo) return sendJson(res, 503, { errors: [{ message: 'gateway is starting or stopping' }] });
+  const text = (await readBody(req, edge.bodyLimitBytes)).toString('utf8');
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  let body: unknown = text;
+  if (req.method === 'POST' && /^application\/(graphql-response\+)?json\b/i.test(headers.get('content-type') ?? '')) {
+    try {
+      body = text.length > 0 ? JSON.parse(text) : {};
+    } catch {
+      return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST', requestId } }] });
+    }
+  }
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    context: async () => edge.createContext(requestId, facts),
+  });
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/** Reads the whole body, refusing (413) as soon as it passes `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new PayloadTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new PayloadTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}

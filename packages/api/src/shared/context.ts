@@ -1,0 +1,15 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+
+/**
+ * What every resolver receives for one GraphQL operation. Built by the server edge for each
+ * HTTP request and each subscription operation; resolvers never see the transport.
+ */
+export interface GraphQLContext {
+  /** Correlates the response, the logs and error reports (`x-request-id`). */
+  requestId: string;
+  /** This request's own EntityManager fork (identity map and unit of work are per request). */
+  em: EntityManager;
+  /** Logger bound to the request id. */
+  logger: Logger;
+}

@@ -1,0 +1,27 @@
+import { registerEnumType } from 'type-graphql';
+
+/**
+ * Every error code the API returns, in `extensions.code` of a GraphQL error or in the `code`
+ * field of a typed mutation error. One enum, so clients can switch on it exhaustively.
+ */
+export enum ErrorCode {
+  /** An argument broke a validation rule; the error names the field and the rule. */
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** The object named by an id does not exist (or is not visible to the caller). */
+  NOT_FOUND = 'NOT_FOUND',
+  /** The platform does not offer the requested enrollment method (seed: the four tables). */
+  METHOD_NOT_AVAILABLE = 'METHOD_NOT_AVAILABLE',
+  /** The method requires a user (user affinity YES) and none was given, or forbids one and one was. */
+  USER_AFFINITY_VIOLATION = 'USER_AFFINITY_VIOLATION',
+  /** Another enrollment of the same hardware committed first; retry to re-enroll it. */
+  ENROLLMENT_CONFLICT = 'ENROLLMENT_CONFLICT',
+  /** The device is not in a state that allows the operation (e.g. checking in after removal). */
+  INVALID_DEVICE_STATE = 'INVALID_DEVICE_STATE',
+  /** Unexpected server failure; details are in the log under the request id. */
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+registerEnumType(ErrorCode, {
+  name: 'ErrorCode',
+  description: 'Every error code the API returns, in `extensions.code` or in a typed mutation error.',
+});
