@@ -13,6 +13,17 @@ import { DeviceEnrollmentType, ManagedDeviceOwnerType, ManagementState } from '.
 @ObjectType({ description: 'A managed device (Microsoft Graph `managedDevice`).' })
 @Entity({ tableName: 'managed_device' })
 @Index({ properties: ['enrolledDateTime', 'id'] })
+// One active record per piece of hardware, enforced by the database so that concurrent
+// enrollments of the same serial number or IMEI cannot both insert; retired and wiped records
+// are history and do not count.
+@Index({
+  name: 'managed_device_active_serial_unique',
+  expression: `create unique index "managed_device_active_serial_unique" on "managed_device" ("platform", "serial_number") where "serial_number" is not null and "management_state" not in ('retired', 'wiped')`,
+})
+@Index({
+  name: 'managed_device_active_imei_unique',
+  expression: `create unique index "managed_device_active_imei_unique" on "managed_device" ("imei") where "imei" is not null and "management_state" not in ('retired', 'wiped')`,
+})
 export class ManagedDevice {
   @Field(() => ID, { description: 'Device id (UUID), stable across re-enrollments of the same hardware.' })
   @PrimaryKey({ type: 'uuid' })
@@ -76,5 +87,6 @@ export class ManagedDevice {
 
   /** The affine user (seed: User Affinity); null for userless enrollments. */
   @ManyToOne(() => User, { nullable: true, ref: true, deleteRule: 'set null' })
+  @Index()
   user: Ref<User> | null = null;
 }

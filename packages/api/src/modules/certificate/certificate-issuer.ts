@@ -1,0 +1,166 @@
+/**
+ * Issues MDM device (client-authentication) certificates signed by the gateway CA,
+ * either for a device-supplied PKCS#10 request or with a server-generated key pair.
+ */
+import { createHash, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import type { CertificateAuthority } from './certificate-authority.js';
+import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
+import { addValidity } from './validity.js';
+import { ECDSA_P256_SHA256, epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
+
+/**
+ * Input of `issueDeviceCertificate`.
+ * - `deviceId`: becomes the subject CN; check-in proofs are bound to it. Non-empty, no control characters.
+ * - `deviceName`: human label, stored as the subject `description` (2.5.4.13) so an operator
+ *   looking at a certificate (logs, TLS inspection) can tell whose device it is; empty = omitted.
+ * - `serialNumber`: the device's hardware serial (not the certificate serial); added as subject serialNumber.
+ * - `csrPem`: optional PKCS#10 request; when present the device keeps its own key.
+ * - `now`: issuance instant. `validityDays` (default 365, positive integer) and `backdateSeconds`
+ *   (default 300, non-negative integer; tolerates device clocks running a few minutes slow).
+ */
+export interface IssueDeviceCertificateInput {
+  ca: CertificateAuthority;
+  deviceId: string;
+  deviceName: string;
+  serialNumber?: string;
+  csrPem?: string;
+  now: Date;
+  validityDays?: number;
+  backdateSeconds?: number;
+}
+
+/**
+ * Result of issuance. `serialNumber` is the certificate serial: 32 uppercase hex digits
+ * (16 random bytes, high bit cleared so the DER INTEGER is positive, first byte non-zero so
+ * the hex form has a fixed width). `sha256Thumbprint` is SHA-256 over the DER, uppercase hex,
+ * no colons: the stable key for lookups. `privateKeyPem` (PKCS#8) exists only when the server
+ * generated the key, and is returned this once: it is never stored by this module.
+ */
+export interface IssuedDeviceCertificate {
+  certificatePem: string;
+  serialNumber: string;
+  sha256Thumbprint: string;
+  subject: string;
+  issuer: string;
+  notBefore: Date;
+  notAfter: Date;
+  privateKeyPem?: string;
+}
+
+const DEVICE_OU = 'MDM Device';
+const DESCRIPTION_OID = '2.5.4.13';
+const SERIAL_NUMBER_OID = '2.5.4.5';
+const NAME_LABELS = { serialNumber: SERIAL_NUMBER_OID, description: DESCRIPTION_OID };
+
+/**
+ * Issues a device certificate. Validity: notBefore = now − backdateSeconds, notAfter =
+ * addValidity(now, validityDays) (see validity.ts; 2028-02-29 + 365 d = 2029-02-28, same
+ * time of day), both whole seconds, and notAfter clamped to the CA's own notAfter so a
+ * device certificate never outlives its issuer. Extensions: basicConstraints CA:false
+ * (critical), keyUsage digitalSignature (+keyEncipherment for RSA keys, critical),
+ * extendedKeyUsage clientAuth, SKI, AKI (the CA's SKI).
+ * Errors: InvalidCsrError (bad CSR), CertificateAuthorityError('CA_NOT_VALID') when `now`
+ * is outside the CA validity, RangeError for bad deviceId/validityDays/backdateSeconds.
+ */
+export async function issueDeviceCertificate(input: IssueDeviceCertificateInput): Promise<IssuedDeviceCertificate> {
+  const { ca, deviceId, now } = input;
+  const backdateSeconds = input.backdateSeconds ?? 300;
+  if (!deviceId || /[\u0000-\u001f\u007f]/.test(deviceId)) {
+    throw new RangeError('deviceId must be non-empty without control characters');
+  }
+  if (!Number.isInteger(backdateSeconds) || backdateSeconds < 0) {
+    throw new RangeError('backdateSeconds must be a non-negative integer');
+  }
+  if (now < ca.certificate.notBefore || now > ca.certificate.notAfter) {
+    throw new CertificateAuthorityError('CA_NOT_VALID', 'The issuing CA is not within its validity period');
+  }
+  const notBefore = new Date((epochSeconds(now) - backdateSeconds) * 1000);
+  const wanted = addValidity(now, input.validityDays ?? 365);
+  const notAfter = wanted > ca.certificate.notAfter ? truncateToSeconds(ca.certificate.notAfter) : wanted;
+
+  let publicKey: x509.PublicKeyType;
+  let isRsa = false;
+  let privateKeyPem: string | undefined;
+  if (input.csrPem !== undefined) {
+    const checked = await checkCsr(input.csrPem);
+    publicKey = checked.publicKey;
+    isRsa = checked.isRsa;
+  } else {
+    const keys = (await webcrypto.subtle.generateKey(ECDSA_P256_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    publicKey = keys.publicKey;
+    privateKeyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+  }
+
+  const subjectParts: x509.JsonName = [{ CN: [deviceId] }, { OU: [DEVICE_OU] }];
+  const organization = ca.certificate.subjectName.getField('O')[0];
+  if (organization) subjectParts.push({ O: [organization] });
+  if (input.serialNumber) subjectParts.push({ [SERIAL_NUMBER_OID]: [input.serialNumber] });
+  if (input.deviceName) subjectParts.push({ [DESCRIPTION_OID]: [input.deviceName] });
+  const subject = new x509.Name(subjectParts, NAME_LABELS);
+  // Check-ins compare the CN with deviceId byte for byte; refuse ids the DN encoder would alter (e.g. backslashes).
+  if (subject.getField('CN')[0] !== deviceId) throw new RangeError('deviceId contains characters that cannot be encoded in a CN');
+
+  const caSki = ca.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  const usages = x509.KeyUsageFlags.digitalSignature | (isRsa ? x509.KeyUsageFlags.keyEncipherment : 0);
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialHex(),
+    subject,
+    issuer: ca.certificate.subjectName,
+    notBefore,
+    notAfter,
+    publicKey,
+    signingKey: ca.privateKey,
+    signingAlgorithm: ca.signingAlgorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(usages, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      caSki
+        ? new x509.AuthorityKeyIdentifierExtension(caSki)
+        : await x509.AuthorityKeyIdentifierExtension.create(ca.certificate.publicKey),
+    ],
+  });
+  const der = Buffer.from(certificate.rawData);
+  return {
+    certificatePem: certificate.toString('pem'),
+    serialNumber: certificate.serialNumber.toUpperCase(),
+    sha256Thumbprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
+    subject: subject.toString(),
+    issuer: certificate.issuer,
+    notBefore,
+    notAfter,
+    ...(privateKeyPem ? { privateKeyPem } : {}),
+  };
+}
+
+/** 16 random bytes as hex, first byte in 0x01..0x7f: positive and fixed-width (~126 bits of entropy). */
+function randomSerialHex(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  return bytes.toString('hex');
+}
+
+async function checkCsr(csrPem: string): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {
+  let csr: x509.Pkcs10CertificateRequest;
+  try {
+    csr = new x509.Pkcs10CertificateRequest(csrPem);
+  } catch {
+    throw new InvalidCsrError('MALFORMED', 'CSR is not a parseable PKCS#10 request');
+  }
+  const details = (() => {
+    try {
+      const key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
+      return { type: key.asymmetricKeyType, ...key.asymmetricKeyDetails };
+    } catch {
+      return undefined;
+    }
+  })();
+  const isEcP256 = details?.type === 'ec' && details.namedCurve === 'prime256v1';
+  const isRsa = details?.type === 'rsa' && (details.modulusLength ?? 0) >= 2048;
+  if (!isEcP256 && !isRsa) throw new InvalidCsrError('UNSUPPORTED_KEY', 'CSR key must be EC P-256 or RSA >= 2048 bits');
+  // Proof of possession: the request must be signed by the key it asks us to certify.
+  const signatureOk = await csr.verify().catch(() => false);
+  if (!signatureOk) throw new InvalidCsrError('BAD_SIGNATURE', 'CSR signature does not verify');
+  return { publicKey: csr.publicKey, isRsa };
+}

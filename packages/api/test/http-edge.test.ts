@@ -1,0 +1,100 @@
+import { EnrollmentCatalogDocument } from '@mdm/schema';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+describe('the HTTP edge', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { REQUEST_BODY_LIMIT_BYTES: '4096' } });
+  });
+  afterAll(() => gateway.stop());
+
+  it('answers /healthz while the process is up', async () => {
+    const response = await fetch(`${gateway.url}/healthz`);
+    expect([response.status, await response.json()]).toEqual([200, { status: 'ok' }]);
+  });
+
+  it('answers /readyz with 200 once the database is reachable and migrated', async () => {
+    const response = await fetch(`${gateway.url}/readyz`);
+    expect([response.status, await response.json()]).toEqual([200, { status: 'ready' }]);
+  });
+
+  it('returns a request id with every response, keeping a well-formed one the caller sent', async () => {
+    const generated = await fetch(`${gateway.url}/healthz`);
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const supplied = await fetch(`${gateway.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(supplied.headers.get('x-request-id')).toBe('trace-123');
+    const hostile = await fetch(`${gateway.url}/healthz`, { headers: { 'x-request-id': 'a b<script>' } });
+    expect(hostile.headers.get('x-request-id')).not.toBe('a b<script>');
+  });
+
+  it('puts the request id into GraphQL error responses', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'err-42' },
+      body: JSON.stringify({ query: '{ managedDevice(id: "x") { id } }' }),
+    });
+    const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', requestId: 'err-42' });
+  });
+
+  it('refuses a body over the configured limit with 413 before parsing it', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(5000) }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('rejects a simple GET query without a preflight header (CSRF prevention) and accepts it with one', async () => {
+    const url = `${gateway.url}/graphql?query=${encodeURIComponent(print(EnrollmentCatalogDocument))}`;
+    expect((await fetch(url)).status).toBe(400);
+    const allowed = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(allowed.status).toBe(200);
+  });
+
+  it('refuses batched HTTP requests', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('answers unknown paths with 404', async () => {
+    expect((await fetch(`${gateway.url}/nope`)).status).toBe(404);
+  });
+});
+
+describe('production mode', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => gateway.stop());
+
+  it('turns introspection off unless enabled', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
+    const body = (await response.json()) as { errors?: { extensions: { code: string } }[] };
+    expect(body.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('sends no stack traces', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ managedDevice(id: "x") { id } }' }),
+    });
+    const text = await response.text();
+    expect(text).not.toContain('stacktrace');
+    expect(text).toContain('BAD_USER_INPUT');
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+
+const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** Runs the built gateway as a real process; collects its output and exit code. */
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /"graphql":"(http:[^"]+)"/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', () => reject(new Error(`exited before listening: ${stdout}${stderr}`)));
+  });
+  listening.catch(() => {}); // only awaited by tests that expect the gateway to start
+
+  return { child, exited, listening, output: () => stdout + stderr };
+}
+
+describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', () => {
+  it('reports every invalid variable at once and exits non-zero', async () => {
+    const proc = run({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', LOG_LEVEL: 'loud' });
+    expect(await proc.exited).toBe(2);
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(proc.output()).toContain(name);
+  });
+
+  it('logs JSON lines with a request id, and on SIGTERM drains and exits 0', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
+    const databaseUrl = inject('databaseUrl');
+    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+    try {
+      const graphqlUrl = await proc.listening;
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'proc-test-1' },
+        body: JSON.stringify({ query: 'query Probe { enrollmentMethods(platform: MACOS) { method } }' }),
+      });
+      expect(response.status).toBe(200);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      const lines = proc.output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', requestId: 'proc-test-1', operationName: 'Probe', status: 200 }));
+      expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
+    } finally {
+      proc.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

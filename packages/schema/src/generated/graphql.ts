@@ -1,0 +1,205 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms. */
+export type DeviceEnrollmentType =
+  | 'appleBulkWithUser'
+  | 'appleBulkWithoutUser'
+  | 'deviceEnrollmentManager'
+  | 'unknown'
+  | 'userEnrollment'
+  | 'windowsAutoEnrollment'
+  | 'windowsAzureADJoin'
+  | 'windowsBulkUserless'
+  | 'windowsCoManagement';
+
+/** Server-side filter of device events; all given fields must match. */
+export type DeviceEventFilter = {
+  /** Only events of this device. */
+  deviceId?: string | number | null | undefined;
+  managedDeviceOwnerType?: ManagedDeviceOwnerType | null | undefined;
+  platform?: DevicePlatform | null | undefined;
+  /** Only events of devices affine to this UPN (case-insensitive). */
+  userPrincipalName?: string | null | undefined;
+};
+
+/** Device platform, one per table of the seed document (iOS, macOS, Windows, Android). */
+export type DevicePlatform =
+  | 'ANDROID'
+  | 'IOS'
+  | 'MACOS'
+  | 'WINDOWS';
+
+/** A device asking to enroll, and who enrolls it. */
+export type EnrollDeviceInput = {
+  /** Device name, 1-256 characters. */
+  deviceName: string;
+  /** IMEI: spaces and dashes ignored; 15 digits with a valid Luhn check digit, or 14 digits (the check digit is then computed). */
+  imei?: string | null | undefined;
+  /** Manufacturer, at most 128 characters. */
+  manufacturer?: string | null | undefined;
+  /** Enrollment method; must be a row of the platform's seed table. Default BYOD. */
+  method?: EnrollmentMethodKind;
+  /** Model, at most 128 characters. */
+  model?: string | null | undefined;
+  /** Operating system version, 1-64 characters. */
+  osVersion: string;
+  /** Platform of the device. */
+  platform: DevicePlatform;
+  /** Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. */
+  serialNumber?: string | null | undefined;
+  /** UPN of the user the device is affine to: required when the method has user affinity YES, refused when NO. At most 320 characters. */
+  userPrincipalName?: string | null | undefined;
+};
+
+/** An enrollment method of the seed document ("What is device enrollment?"), one row of its tables. */
+export type EnrollmentMethodKind =
+  | 'ANDROID_FOR_WORK'
+  | 'AUTO_ENROLL'
+  | 'BULK_ENROLL'
+  | 'BYOD'
+  | 'DEM'
+  | 'DEP'
+  | 'USB_DIRECT'
+  | 'USB_SA';
+
+/** Every error code the API returns, in `extensions.code` or in a typed mutation error. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'ENROLLMENT_CONFLICT'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'INVALID_DEVICE_STATE'
+  | 'METHOD_NOT_AVAILABLE'
+  | 'NOT_FOUND'
+  | 'USER_AFFINITY_VIOLATION';
+
+/** Filters of the device list; all given filters must match (AND). */
+export type ManagedDeviceFilter = {
+  enrollmentMethod?: EnrollmentMethodKind | null | undefined;
+  managedDeviceOwnerType?: ManagedDeviceOwnerType | null | undefined;
+  managementState?: ManagementState | null | undefined;
+  platform?: DevicePlatform | null | undefined;
+  /** Case-insensitive substring of serial number or device name, or a prefix of the IMEI; 1-128 characters. */
+  search?: string | null | undefined;
+  /** Only devices affine to this user principal name (case-insensitive). */
+  userPrincipalName?: string | null | undefined;
+};
+
+/** Sort key of the device list (non-null columns only, so keyset pages never skip a device). */
+export type ManagedDeviceOrderField =
+  | 'deviceName'
+  | 'enrolledDateTime'
+  | 'lastSyncDateTime';
+
+/** Graph `managedDeviceOwnerType`: `company` (corporate-owned) or `personal` (BYOD). */
+export type ManagedDeviceOwnerType =
+  | 'company'
+  | 'personal'
+  | 'unknown';
+
+/** Graph `managementState` of a managed device (managed, retirePending, wipePending, ...). */
+export type ManagementState =
+  | 'deletePending'
+  | 'managed'
+  | 'retirePending'
+  | 'retired'
+  | 'wipePending'
+  | 'wiped';
+
+export type OrderDirection =
+  | 'ASC'
+  | 'DESC';
+
+/** A cell of the seed tables: YES, NO, or OPTIONAL (decided by the enrollment profile). */
+export type Requirement =
+  | 'NO'
+  | 'OPTIONAL'
+  | 'YES';
+
+export type EnrollmentCatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EnrollmentCatalogQuery = { enrollmentCatalog: Array<{ platform: DevicePlatform, methods: Array<{ method: EnrollmentMethodKind, displayName: string, resetRequired: Requirement, userAffinity: Requirement, locked: Requirement, description: string, deviceEnrollmentTypes: Array<DeviceEnrollmentType>, source: string }> }> };
+
+export type CheckInMutationVariables = Exact<{
+  deviceId: string | number;
+}>;
+
+
+export type CheckInMutation = { checkIn:
+    | { __typename: 'CheckInSuccess', device: { id: string, lastSyncDateTime: string, managementState: ManagementState } }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, violations: Array<{ field: string, rule: string, message: string }> }
+    | { __typename: 'NotFoundError', id: string, code: ErrorCode, message: string }
+    | { __typename: 'OperationRefusedError', code: ErrorCode, message: string }
+   };
+
+export type ManagedDevicesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: ManagedDeviceFilter | null | undefined;
+  orderBy?: ManagedDeviceOrderField | null | undefined;
+  direction?: OrderDirection | null | undefined;
+}>;
+
+
+export type ManagedDevicesQuery = { managedDevices: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, deviceName: string, platform: DevicePlatform, operatingSystem: string, osVersion: string, model: string | null, manufacturer: string | null, serialNumber: string | null, imei: string | null, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, enrollmentType: DeviceEnrollmentType, managementState: ManagementState, enrolledDateTime: string, lastSyncDateTime: string, userPrincipalName: string | null } }> } };
+
+export type ManagedDeviceQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ManagedDeviceQuery = { managedDevice: { id: string, deviceName: string, platform: DevicePlatform, operatingSystem: string, osVersion: string, model: string | null, manufacturer: string | null, serialNumber: string | null, imei: string | null, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, enrollmentType: DeviceEnrollmentType, managementState: ManagementState, enrolledDateTime: string, lastSyncDateTime: string, userPrincipalName: string | null, user: { id: string, userPrincipalName: string, displayName: string } | null } | null };
+
+export type EnrollDeviceMutationVariables = Exact<{
+  input: EnrollDeviceInput;
+}>;
+
+
+export type EnrollDeviceMutation = { enrollDevice:
+    | { __typename: 'EnrollDeviceSuccess', device: { id: string, deviceName: string, platform: DevicePlatform, operatingSystem: string, osVersion: string, model: string | null, manufacturer: string | null, serialNumber: string | null, imei: string | null, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, enrollmentType: DeviceEnrollmentType, managementState: ManagementState, enrolledDateTime: string, lastSyncDateTime: string, userPrincipalName: string | null } }
+    | { __typename: 'InvalidInputError', code: ErrorCode, message: string, violations: Array<{ field: string, rule: string, message: string }> }
+    | { __typename: 'NotFoundError', id: string, code: ErrorCode, message: string }
+    | { __typename: 'OperationRefusedError', code: ErrorCode, message: string }
+   };
+
+export type ManagedDeviceFieldsFragment = { id: string, deviceName: string, platform: DevicePlatform, operatingSystem: string, osVersion: string, model: string | null, manufacturer: string | null, serialNumber: string | null, imei: string | null, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, enrollmentType: DeviceEnrollmentType, managementState: ManagementState, enrolledDateTime: string, lastSyncDateTime: string, userPrincipalName: string | null };
+
+type UserErrorFields_InvalidInputError_Fragment = { __typename: 'InvalidInputError', code: ErrorCode, message: string, violations: Array<{ field: string, rule: string, message: string }> };
+
+type UserErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', id: string, code: ErrorCode, message: string };
+
+type UserErrorFields_OperationRefusedError_Fragment = { __typename: 'OperationRefusedError', code: ErrorCode, message: string };
+
+export type UserErrorFieldsFragment =
+  | UserErrorFields_InvalidInputError_Fragment
+  | UserErrorFields_NotFoundError_Fragment
+  | UserErrorFields_OperationRefusedError_Fragment
+;
+
+export type DeviceCheckedInSubscriptionVariables = Exact<{
+  filter?: DeviceEventFilter | null | undefined;
+}>;
+
+
+export type DeviceCheckedInSubscription = { deviceCheckedIn: { deviceId: string, platform: DevicePlatform, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, userPrincipalName: string | null, occurredAt: string, device: { id: string, deviceName: string, lastSyncDateTime: string } | null } };
+
+export type DeviceEnrolledSubscriptionVariables = Exact<{
+  filter?: DeviceEventFilter | null | undefined;
+}>;
+
+
+export type DeviceEnrolledSubscription = { deviceEnrolled: { deviceId: string, platform: DevicePlatform, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, userPrincipalName: string | null, occurredAt: string, device: { id: string, deviceName: string, platform: DevicePlatform, operatingSystem: string, osVersion: string, model: string | null, manufacturer: string | null, serialNumber: string | null, imei: string | null, managedDeviceOwnerType: ManagedDeviceOwnerType, enrollmentMethod: EnrollmentMethodKind, enrollmentType: DeviceEnrollmentType, managementState: ManagementState, enrolledDateTime: string, lastSyncDateTime: string, userPrincipalName: string | null } | null } };
+
+export const ManagedDeviceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceName"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"operatingSystem"}},{"kind":"Field","name":{"kind":"Name","value":"osVersion"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"serialNumber"}},{"kind":"Field","name":{"kind":"Name","value":"imei"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentType"}},{"kind":"Field","name":{"kind":"Name","value":"managementState"}},{"kind":"Field","name":{"kind":"Name","value":"enrolledDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}}]}}]} as unknown as DocumentNode<ManagedDeviceFieldsFragment, unknown>;
+export const UserErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<UserErrorFieldsFragment, unknown>;
+export const EnrollmentCatalogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EnrollmentCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enrollmentCatalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"methods"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"method"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"resetRequired"}},{"kind":"Field","name":{"kind":"Name","value":"userAffinity"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"deviceEnrollmentTypes"}},{"kind":"Field","name":{"kind":"Name","value":"source"}}]}}]}}]}}]} as unknown as DocumentNode<EnrollmentCatalogQuery, EnrollmentCatalogQueryVariables>;
+export const CheckInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CheckIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CheckInSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"managementState"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<CheckInMutation, CheckInMutationVariables>;
+export const ManagedDevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ManagedDevices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDeviceFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDeviceOrderField"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"direction"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"OrderDirection"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"managedDevices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"direction"},"value":{"kind":"Variable","name":{"kind":"Name","value":"direction"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ManagedDeviceFields"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceName"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"operatingSystem"}},{"kind":"Field","name":{"kind":"Name","value":"osVersion"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"serialNumber"}},{"kind":"Field","name":{"kind":"Name","value":"imei"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentType"}},{"kind":"Field","name":{"kind":"Name","value":"managementState"}},{"kind":"Field","name":{"kind":"Name","value":"enrolledDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}}]}}]} as unknown as DocumentNode<ManagedDevicesQuery, ManagedDevicesQueryVariables>;
+export const ManagedDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ManagedDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"managedDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ManagedDeviceFields"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceName"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"operatingSystem"}},{"kind":"Field","name":{"kind":"Name","value":"osVersion"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"serialNumber"}},{"kind":"Field","name":{"kind":"Name","value":"imei"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentType"}},{"kind":"Field","name":{"kind":"Name","value":"managementState"}},{"kind":"Field","name":{"kind":"Name","value":"enrolledDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}}]}}]} as unknown as DocumentNode<ManagedDeviceQuery, ManagedDeviceQueryVariables>;
+export const EnrollDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EnrollDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EnrollDeviceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enrollDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EnrollDeviceSuccess"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ManagedDeviceFields"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceName"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"operatingSystem"}},{"kind":"Field","name":{"kind":"Name","value":"osVersion"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"serialNumber"}},{"kind":"Field","name":{"kind":"Name","value":"imei"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentType"}},{"kind":"Field","name":{"kind":"Name","value":"managementState"}},{"kind":"Field","name":{"kind":"Name","value":"enrolledDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvalidInputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"violations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"rule"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"NotFoundError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<EnrollDeviceMutation, EnrollDeviceMutationVariables>;
+export const DeviceCheckedInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DeviceCheckedIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DeviceEventFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceCheckedIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceName"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}}]}}]}}]}}]} as unknown as DocumentNode<DeviceCheckedInSubscription, DeviceCheckedInSubscriptionVariables>;
+export const DeviceEnrolledDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DeviceEnrolled"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"DeviceEventFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceEnrolled"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ManagedDeviceFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ManagedDeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ManagedDevice"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceName"}},{"kind":"Field","name":{"kind":"Name","value":"platform"}},{"kind":"Field","name":{"kind":"Name","value":"operatingSystem"}},{"kind":"Field","name":{"kind":"Name","value":"osVersion"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"serialNumber"}},{"kind":"Field","name":{"kind":"Name","value":"imei"}},{"kind":"Field","name":{"kind":"Name","value":"managedDeviceOwnerType"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentMethod"}},{"kind":"Field","name":{"kind":"Name","value":"enrollmentType"}},{"kind":"Field","name":{"kind":"Name","value":"managementState"}},{"kind":"Field","name":{"kind":"Name","value":"enrolledDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"lastSyncDateTime"}},{"kind":"Field","name":{"kind":"Name","value":"userPrincipalName"}}]}}]} as unknown as DocumentNode<DeviceEnrolledSubscription, DeviceEnrolledSubscriptionVariables>;
