@@ -8,6 +8,8 @@ export default defineConfig({
     alias: { graphql: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) },
   },
   test: {
+    // In CI each package also writes a JSON report; .ci/run adds them up into one closing line.
+    reporters: process.env['CI'] ? ['default', ['json', { outputFile: fileURLToPath(new URL('../../test-results/api.json', import.meta.url)) }]] : ['default'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

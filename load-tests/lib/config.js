@@ -1,0 +1,21 @@
+// Settings of every script, read only from k6's __ENV, with defaults for a local gateway.
+
+/** Base URL of the gateway (GraphQL at /graphql). Default http://127.0.0.1:4000. */
+export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:4000').replace(/\/$/, '');
+
+/** HTTP GraphQL endpoint. */
+export const GRAPHQL_URL = `${BASE_URL}/graphql`;
+
+/**
+ * A number from __ENV, or the default; stops the run with a clear message when the value is
+ * not a finite number.
+ * @param {string} name
+ * @param {number} fallback
+ */
+export function numberEnv(name, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
+  return value;
+}

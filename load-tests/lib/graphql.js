@@ -1,0 +1,23 @@
+import http from 'k6/http';
+import { GRAPHQL_URL } from './config.js';
+
+/**
+ * POSTs one GraphQL operation and returns the decoded body (or null when it is not JSON).
+ * @param {string} query operation source, from ./operations.js
+ * @param {Record<string, unknown>} variables
+ * @param {Record<string, string>} [tags] k6 tags for the request metrics
+ */
+export function graphql(query, variables, tags = {}) {
+  const response = http.post(GRAPHQL_URL, JSON.stringify({ query, variables }), {
+    headers: { 'content-type': 'application/json' },
+    tags,
+  });
+  /** @type {any} GraphQL response body: { data?, errors? } */
+  let body = null;
+  try {
+    body = response.json();
+  } catch (_) {
+    body = null;
+  }
+  return { response, body };
+}

@@ -1,0 +1,29 @@
+// Smoke: enroll one BYOD device per iteration and check it in; every response is verified.
+// k6 run load-tests/smoke.js  (BASE_URL, VUS, ITERATIONS through -e or the environment)
+import { check } from 'k6';
+import { numberEnv } from './lib/config.js';
+import { graphql } from './lib/graphql.js';
+import { uniqueSerial } from './lib/identifiers.js';
+import { CheckIn, EnrollDevice } from './lib/operations.js';
+
+export const options = {
+  vus: numberEnv('VUS', 2),
+  iterations: numberEnv('ITERATIONS', 20),
+  thresholds: { checks: ['rate==1'], http_req_failed: ['rate==0'] },
+};
+
+const runId = Date.now();
+
+export default function () {
+  const serialNumber = uniqueSerial(runId, __VU, __ITER);
+  const enrolled = graphql(EnrollDevice, {
+    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: `k6-${__VU}@contoso.example`, deviceName: `k6 ${serialNumber}`, serialNumber, osVersion: '17.4' },
+  }, { name: 'EnrollDevice' });
+  const device = enrolled.body && enrolled.body.data && enrolled.body.data.enrollDevice.device;
+  check(enrolled.response, { 'enrolled a device': () => Boolean(device && device.id) });
+  if (!device) return;
+  const checkedIn = graphql(CheckIn, { deviceId: device.id }, { name: 'CheckIn' });
+  check(checkedIn.response, {
+    'checked in': () => Boolean(checkedIn.body && checkedIn.body.data && checkedIn.body.data.checkIn.__typename === 'CheckInSuccess'),
+  });
+}
