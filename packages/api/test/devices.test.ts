@@ -1,4 +1,4 @@
-import { EnrollDeviceDocument, ManagedDevicesDocument, type EnrollDeviceInput } from '@mdm/schema';
+import { EnrollDeviceDocument, ManagedDevicesDocument, type EnrollDeviceInput, type ManagedDevicesQuery } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byodInput, uniqueImei, uniqueUpn } from './support/builders.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -31,7 +31,8 @@ describe('managedDevices', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const { managedDevices } = await gateway.query(ManagedDevicesDocument, { first: 2, after, filter: { userPrincipalName: upn } });
+      const page: ManagedDevicesQuery = await gateway.query(ManagedDevicesDocument, { first: 2, after, filter: { userPrincipalName: upn } });
+      const { managedDevices } = page;
       expect(managedDevices.totalCount).toBe(5);
       seen.push(...managedDevices.edges.map((e) => e.node.id));
       after = managedDevices.pageInfo.hasNextPage ? managedDevices.pageInfo.endCursor ?? null : null;

@@ -78,7 +78,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...gateway,
     clock,
     request,
-    async query(document, variables) {
+    async query<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T> {
       const response = await request(document, variables);
       if (response.errors?.length || !response.data) {
         throw new Error(`GraphQL request failed (${response.status}): ${JSON.stringify(response.errors)}`);

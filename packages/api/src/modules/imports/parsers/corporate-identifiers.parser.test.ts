@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCorporateIdentifiers } from './corporate-identifiers.parser.js';
+import { FIVE_MB } from './text-decoding.js';
+
+const SAMPLES = process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
+const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
+const imeiRows = (count: number): string =>
+  Array.from({ length: count }, (_, i) => `${String(35_209_900_000_000 + i)},pool ${i}\n`).join('');
+
+describe('Intune corporate identifier samples', () => {
+  it('reads the doc example and completes its 14-digit IMEIs with their check digits', () => {
+    expect(parseCorporateIdentifiers(sample('intune-corpid-imei-doc-example.csv'), 'IMEI')).toEqual({
+      kind: 'parsed',
+      rows: [
+        { rowNumber: 1, identifierType: 'IMEI', identifier: '012345678901237', details: 'device details' },
+        { rowNumber: 2, identifierType: 'IMEI', identifier: '022345678901235', details: 'device details' },
+      ],
+      errors: [],
+      notices: [
+        { rowNumber: 1, column: 'imei', rule: 'IMEI_CHECK_DIGIT_ADDED', message: '14-digit IMEI 01234567890123 completed with its check digit: 012345678901237' },
+        { rowNumber: 2, column: 'imei', rule: 'IMEI_CHECK_DIGIT_ADDED', message: '14-digit IMEI 02234567890123 completed with its check digit: 022345678901235' },
+      ],
+    });
+  });
+
+  it('reads realistic 15-digit IMEIs, leaving out empty details', () => {
+    expect(parseCorporateIdentifiers(sample('intune-corpid-imei-realistic.csv'), 'IMEI')).toEqual({
+      kind: 'parsed',
+      rows: [
+        { rowNumber: 1, identifierType: 'IMEI', identifier: '490154203237518', details: 'Sales iPhone pool A' },
+        { rowNumber: 2, identifierType: 'IMEI', identifier: '352099001761481', details: 'Warehouse scanner 7' },
+        { rowNumber: 3, identifierType: 'IMEI', identifier: '356938035643809' },
+      ],
+      errors: [],
+      notices: [],
+    });
+  });
+
+  it('reads 12- and 10-character Apple serial numbers', () => {
+    expect(parseCorporateIdentifiers(sample('intune-corpid-serial.csv'), 'SERIAL')).toEqual({
+      kind: 'parsed',
+      rows: [
+        { rowNumber: 1, identifierType: 'SERIAL', identifier: 'C02ZX1ABMD6T', details: 'MacBook Pro loaner' },
+        { rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'iPad cart 3' },
+        { rowNumber: 3, identifierType: 'SERIAL', identifier: 'H4K7PW2X9N', details: 'iPhone 15 pool (new 10-char format)' },
+      ],
+      errors: [],
+      notices: [],
+    });
+  });
+
+  it('reads Windows manufacturer, model and serial rows keeping their case', () => {
+    expect(parseCorporateIdentifiers(sample('intune-corpid-windows-doc-example.csv'), 'WINDOWS')).toEqual({
+      kind: 'parsed',
+      rows: [
+        { rowNumber: 1, identifierType: 'WINDOWS', identifier: '01234567890123', manufacturer: 'Microsoft', model: 'surface 5' },
+        { rowNumber: 2, identifierType: 'WINDOWS', identifier: '02234567890123', manufacturer: 'Lenovo', model: 'thinkpad t14' },
+      ],
+      errors: [],
+      notices: [],
+    });
+  });
+
+  it('gives the same rows for the sample saved with a BOM and CRLF, or handed over as a string', () => {
+    const text = sample('intune-corpid-imei-realistic.csv').toString('utf8');
+    const expected = parseCorporateIdentifiers(text, 'IMEI');
+    expect(parseCorporateIdentifiers(`\uFEFF${text.replace(/\n/g, '\r\n')}`, 'IMEI')).toEqual(expected);
+    expect(parseCorporateIdentifiers(Buffer.from(`\uFEFF${text}`), 'IMEI')).toEqual(expected);
+  });
+
+  it('rejects the sample saved as UTF-16', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sample('intune-corpid-serial.csv').toString(), 'utf16le')]);
+    expect(parseCorporateIdentifiers(utf16, 'SERIAL')).toMatchObject({ kind: 'rejected', error: { code: 'UNSUPPORTED_ENCODING' } });
+  });
+});
+
+describe('limits', () => {
+  it('accepts 5,000 rows and rejects 5,001 as a file error', () => {
+    const accepted = parseCorporateIdentifiers(imeiRows(5_000), 'IMEI');
+    expect(accepted.kind === 'parsed' && [accepted.rows.length, accepted.errors.length]).toEqual([5_000, 0]);
+    expect(parseCorporateIdentifiers(imeiRows(5_001), 'IMEI')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'TOO_MANY_ROWS', limit: 5_000, line: 5_001 },
+    });
+  });
+
+  it('does not count blank lines towards the row limit', () => {
+    const result = parseCorporateIdentifiers(`${imeiRows(5_000)}\n\n,\n`, 'IMEI');
+    expect(result.kind === 'parsed' && result.rows.length).toBe(5_000);
+  });
+
+  it('accepts a file of exactly 5 MiB and rejects one byte more before parsing', () => {
+    const row = '490154203237518,x\n';
+    const exact = row + '\n'.repeat(FIVE_MB - row.length);
+    expect(parseCorporateIdentifiers(exact, 'IMEI')).toMatchObject({ kind: 'parsed', rows: [{ identifier: '490154203237518' }] });
+    expect(parseCorporateIdentifiers(`${exact}\n`, 'IMEI')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'FILE_TOO_LARGE', limit: 5_242_880, actual: 5_242_881 },
+    });
+  });
+
+  it('accepts 128-character details and rejects 129, counting characters rather than bytes', () => {
+    const result = parseCorporateIdentifiers(`490154203237518,${'é'.repeat(128)}\n352099001761481,${'d'.repeat(129)}\n`, 'IMEI');
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [{ rowNumber: 1, details: 'é'.repeat(128) }],
+      errors: [{ rowNumber: 2, column: 'details', rule: 'DETAILS_TOO_LONG' }],
+    });
+  });
+});
+
+describe('row rules', () => {
+  it('reports each bad row with its line, column and rule and keeps the good rows', () => {
+    const csv = ['490154203237519,bad check digit', '4.90154E+14,excel', '', '12345,short', '35-209900-176148-1 , spaced '].join('\n');
+    expect(parseCorporateIdentifiers(csv, 'IMEI')).toMatchObject({
+      kind: 'parsed',
+      rows: [{ rowNumber: 5, identifier: '352099001761481', details: 'spaced' }],
+      errors: [
+        { rowNumber: 1, column: 'imei', rule: 'IMEI_CHECK_DIGIT' },
+        { rowNumber: 2, column: 'imei', rule: 'IMEI_NOT_DIGITS' },
+        { rowNumber: 4, column: 'imei', rule: 'IMEI_LENGTH' },
+      ],
+    });
+  });
+
+  it('accepts a quoted detail containing a comma but rejects a third field', () => {
+    const result = parseCorporateIdentifiers('C02ZX1ABMD6T,"Loaner, floor 2"\nF9GT2QXLHG7K,a,b\n', 'SERIAL');
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [{ identifier: 'C02ZX1ABMD6T', details: 'Loaner, floor 2' }],
+      errors: [{ rowNumber: 2, column: null, rule: 'COLUMN_COUNT' }],
+    });
+  });
+
+  it('removes periods from serial numbers, also in Windows rows, and requires manufacturer and model', () => {
+    expect(parseCorporateIdentifiers('C02.ZX1.ABMD6T\n', 'SERIAL')).toMatchObject({ rows: [{ identifier: 'C02ZX1ABMD6T' }] });
+    expect(parseCorporateIdentifiers('Dell,,AB.12\nDell,Latitude 7440,AB.12\nDell,Latitude\n', 'WINDOWS')).toMatchObject({
+      rows: [{ rowNumber: 2, identifier: 'AB12', manufacturer: 'Dell', model: 'Latitude 7440' }],
+      errors: [{ rowNumber: 1, column: 'model', rule: 'REQUIRED' }, { rowNumber: 3, rule: 'COLUMN_COUNT' }],
+    });
+  });
+
+  it('rejects malformed CSV with the line of the problem, and a file without rows', () => {
+    expect(parseCorporateIdentifiers('C02ZX1ABMD6T,ok\nF9GT2QXLHG7K,"open\n', 'SERIAL')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'MALFORMED_CSV' },
+    });
+    expect(parseCorporateIdentifiers('\r\n\r\n', 'SERIAL')).toMatchObject({ kind: 'rejected', error: { code: 'EMPTY_FILE' } });
+  });
+});
+
+describe('duplicates within one file', () => {
+  it('keeps one row for an identifier repeated with the same details and notes the repeat', () => {
+    const result = parseCorporateIdentifiers('490154203237518,A\n49015420323751,A\n', 'IMEI');
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [{ rowNumber: 1, identifier: '490154203237518', details: 'A' }],
+      errors: [],
+      notices: [
+        { rowNumber: 2, rule: 'IMEI_CHECK_DIGIT_ADDED' },
+        { rowNumber: 2, column: 'imei', rule: 'DUPLICATE_IDENTICAL', message: '490154203237518 repeats row 1 with the same data; imported once' },
+      ],
+    });
+  });
+
+  it('keeps no row for an identifier repeated with different details and flags every occurrence', () => {
+    const result = parseCorporateIdentifiers('C02ZX1ABMD6T,A\nF9GT2QXLHG7K,B\nC02ZX1ABMD6T,C\nC02ZX1ABMD6T\n', 'SERIAL');
+    const message = 'C02ZX1ABMD6T appears on rows 1, 3, 4 with different data; keep one row';
+    expect(result).toEqual({
+      kind: 'parsed',
+      rows: [{ rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'B' }],
+      errors: [1, 3, 4].map((rowNumber) => ({ rowNumber, column: 'serial', rule: 'DUPLICATE_CONFLICT', message })),
+      notices: [],
+    });
+  });
+
+  it('treats serials that differ only in case as different identifiers', () => {
+    const result = parseCorporateIdentifiers('abc123,x\nABC123,y\n', 'SERIAL');
+    expect(result.kind === 'parsed' && result.rows.map((r) => r.identifier)).toEqual(['abc123', 'ABC123']);
+  });
+});
