@@ -1,10 +1,12 @@
-import { Arg, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Query, Resolver } from 'type-graphql';
+import { READ_ROLES, Role } from '../auth/role.enum.js';
 import { enrollmentMethodCatalog } from './enrollment-method.catalog.js';
 import { EnrollmentMethod, PlatformEnrollmentMethods } from './enrollment-method.type.js';
 import { DevicePlatform } from './platform.enum.js';
 
 @Resolver()
 export class CatalogResolver {
+  @Authorized(...READ_ROLES, Role.ENROLLER)
   @Query(() => [PlatformEnrollmentMethods], {
     description: 'The seed\'s four tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.',
   })
@@ -15,6 +17,7 @@ export class CatalogResolver {
     }));
   }
 
+  @Authorized(...READ_ROLES, Role.ENROLLER)
   @Query(() => [EnrollmentMethod], {
     description: 'Enrollment methods as a flat list of the 14 seed rows, optionally for one platform only.',
   })

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Role } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -21,6 +22,7 @@ export class CheckInResolver {
   constructor(
 private readonly checkIns: CheckInService) {}
 
+  @Authorized(Role.DEVICE)
   @Mutation(() => CheckInResult, { description: 'Records a device check-in: updates `lastSyncDateTime` and publishes `deviceCheckedIn` after commit.' })
   async checkIn(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof CheckInResult> {
     try {

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
 import { Topic, type DeviceEventPayload } from '../../events/topics.js';
+import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { DeviceEvent } from './device-event.type.js';
 import { ManagedDevice } from './device.entity.js';
@@ -39,6 +40,7 @@ export class DeviceEventResolver {
   /** @param forkEntityManager a fresh EntityManager for each subscription event (events outlive any request) */
   constructor(private readonly forkEntityManager: () => EntityManager) {}
 
+  @Authorized(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceCheckedIn,
     filter: ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter),
@@ -51,6 +53,7 @@ export class DeviceEventResolver {
     return this.toEvent(payload);
   }
 
+  @Authorized(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceEnrolled,
     filter: ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter),

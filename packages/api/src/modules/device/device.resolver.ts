@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { READ_ROLES } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { User } from '../user/user.entity.js';
@@ -10,6 +11,7 @@ import type { DeviceService } from './device.service.js';
 export class DeviceResolver {
   constructor(private readonly devices: DeviceService) {}
 
+  @Authorized(...READ_ROLES)
   @Query(() => ManagedDevice, { nullable: true, description: 'The managed device with this id, or null when there is none. A malformed id is a BAD_USER_INPUT error.' })
   async managedDevice(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ManagedDevice | null> {
     try {
@@ -20,6 +22,7 @@ export class DeviceResolver {
     }
   }
 
+  @Authorized(...READ_ROLES)
   @Query(() => ManagedDeviceConnection, { description: 'Managed devices, filtered and sorted, one cursor page at a time (Relay connection).' })
   managedDevices(@Args() args: ManagedDevicesArgs, @Ctx() ctx: GraphQLContext): Promise<ManagedDeviceConnection> {
     return this.devices.list(ctx.em, args);
