@@ -19,3 +19,13 @@ export function numberEnv(name, fallback) {
   if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
   return value;
 }
+
+/**
+ * The API token the scripts send (an ADMIN or ENROLLER token; `pnpm start` prints a demo ADMIN
+ * token). Required: the run stops at once with a clear message without it.
+ */
+export function requireToken() {
+  const token = __ENV.TOKEN;
+  if (!token) throw new Error('TOKEN is required: k6 run -e TOKEN=mdm_... <script> (pnpm start prints a demo token)');
+  return token;
+}

@@ -1,5 +1,7 @@
 import http from 'k6/http';
-import { GRAPHQL_URL } from './config.js';
+import { GRAPHQL_URL, requireToken } from './config.js';
+
+const token = requireToken();
 
 /**
  * POSTs one GraphQL operation and returns the decoded body (or null when it is not JSON).
@@ -9,7 +11,7 @@ import { GRAPHQL_URL } from './config.js';
  */
 export function graphql(query, variables, tags = {}) {
   const response = http.post(GRAPHQL_URL, JSON.stringify({ query, variables }), {
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     tags,
   });
   /** @type {any} GraphQL response body: { data?, errors? } */

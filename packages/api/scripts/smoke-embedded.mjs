@@ -26,19 +26,21 @@ const step = async (name, fn) => {
   }
 };
 const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+let token;
 const baseUrl = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), 60_000);
   child.stdout.on('data', (chunk) => {
     output += chunk;
+    token ??= /"demoAdminToken":"(mdm_[^"]+)"/.exec(output)?.[1];
     const match = /"graphql":"(http:\/\/[^"]+)\/graphql"/.exec(output);
-    if (match) {
+    if (match && token) {
       clearTimeout(timer);
       resolve(match[1]);
     }
   });
 });
 const gql = async (query, variables) => {
-  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   const body = await response.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -59,7 +61,7 @@ await step('the demo fleet is there', async () => {
   deviceId = data.managedDevices.edges[0].node.id;
 });
 await step('a graphql-ws subscriber receives a committed check-in', async () => {
-  const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
   const received = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no event within 10 s')), 10_000);
     client.subscribe(

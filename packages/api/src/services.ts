@@ -1,6 +1,9 @@
+import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { EventBus } from './events/event-bus.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { ApiTokenService } from './modules/auth/api-token.service.js';
 import { CheckInService } from './modules/check-in/check-in.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
@@ -9,12 +12,15 @@ import type { Services } from './schema/build-schema.js';
 import type { Clock } from './shared/clock.js';
 
 /** The composition root of the domain: every service, wired once per gateway. */
-export function createServices(config: Config, database: Database, events: EventBus, clock: Clock): Services {
+export function createServices(config: Config, database: Database, events: EventBus, clock: Clock, logger: Logger): Services {
   const users = new UserService();
+  const forkEntityManager = () => database.orm.em.fork();
   return {
     devices: new DeviceService(config.pagination),
     enrollment: new EnrollmentService(clock, events, users),
     checkIns: new CheckInService(clock, events),
-    forkEntityManager: () => database.orm.em.fork(),
+    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
+    audit: new AuditService(clock, forkEntityManager, logger),
+    forkEntityManager,
   };
 }

@@ -32,7 +32,7 @@ describe('the HTTP edge', () => {
   it('puts the request id into GraphQL error responses', async () => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'err-42' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'err-42', authorization: `Bearer ${gateway.adminToken}` },
       body: JSON.stringify({ query: '{ managedDevice(id: "x") { id } }' }),
     });
     const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
@@ -52,7 +52,7 @@ describe('the HTTP edge', () => {
   it('rejects a simple GET query without a preflight header (CSRF prevention) and accepts it with one', async () => {
     const url = `${gateway.url}/graphql?query=${encodeURIComponent(print(EnrollmentCatalogDocument))}`;
     expect((await fetch(url)).status).toBe(400);
-    const allowed = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(url, { headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${gateway.adminToken}` } });
     expect(allowed.status).toBe(200);
   });
 
@@ -90,7 +90,7 @@ describe('production mode', () => {
   it('sends no stack traces', async () => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
       body: JSON.stringify({ query: '{ managedDevice(id: "x") { id } }' }),
     });
     const text = await response.text();

@@ -47,6 +47,24 @@ const EnvSchema = z.object({
   PAGE_SIZE_DEFAULT: z.coerce.number().int().min(1).default(50),
   /** Largest page a client may ask for with `first`; default 500. */
   PAGE_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** A bootstrap ADMIN token secret (`mdm_` + at least 32 characters). Unset: one is generated and printed once on the first start. */
+  ADMIN_TOKEN: z.string().regex(/^mdm_[A-Za-z0-9_-]{32,200}$/, { error: 'must be "mdm_" followed by 32-200 base64url characters' }).optional(),
+  /** How long a verified token stays cached, in milliseconds (a revocation on another instance takes effect within this); default 5000. */
+  TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Requests per minute per API token; 0 turns the limit off; default 6000. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
+  /** Requests per minute per client address without a token (devices checking in); 0 turns it off; default 60000. */
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  /** Deepest selection set accepted (graphql-armor max-depth); default 12. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  /** Highest query cost accepted (graphql-armor cost-limit: objects 2, scalars 1, times depth factor 1.5); default 5000. */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5_000),
+  /** Most aliases per document (graphql-armor max-aliases); default 15. */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(15),
+  /** Most directives per document (graphql-armor max-directives); default 50. */
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  /** Most lexical tokens per document (graphql-armor max-tokens); default 2000. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
@@ -59,6 +77,9 @@ export interface Config {
   demoData: boolean;
   introspection: boolean;
   pagination: { defaultSize: number; maxSize: number };
+  auth: { adminToken?: string; tokenCacheTtlMs: number };
+  rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
+  queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxDirectives: number; maxTokens: number };
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -95,5 +116,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demoData: e.DEMO_DATA ?? argv.includes('--demo'),
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
+    auth: { adminToken: e.ADMIN_TOKEN, tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS },
+    rateLimit: { perTokenPerMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
+    queryLimits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
   };
 }

@@ -1,5 +1,7 @@
+import { AuditRecord } from '../modules/audit/audit-record.entity.js';
+import { ApiToken } from '../modules/auth/api-token.entity.js';
 import { ManagedDevice } from '../modules/device/device.entity.js';
 import { User } from '../modules/user/user.entity.js';
 
 /** Every ORM entity; the ORM and the schema-drift test use this one list. */
-export const entities = [User, ManagedDevice];
+export const entities = [User, ManagedDevice, ApiToken, AuditRecord];

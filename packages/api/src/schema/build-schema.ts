@@ -3,6 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { AuditResolver } from '../modules/audit/audit.resolver.js';
+import { auditMiddleware } from '../modules/audit/audit.middleware.js';
+import type { AuditService } from '../modules/audit/audit.service.js';
+import { authChecker } from '../modules/auth/auth-checker.js';
+import { ApiTokenResolver } from '../modules/auth/api-token.resolver.js';
+import type { ApiTokenService } from '../modules/auth/api-token.service.js';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
 import { CheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
@@ -17,6 +23,8 @@ export interface Services {
   devices: DeviceService;
   enrollment: EnrollmentService;
   checkIns: CheckInService;
+  tokens: ApiTokenService;
+  audit: AuditService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -28,6 +36,8 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [DeviceEventResolver, (s) => new DeviceEventResolver(s.forkEntityManager)],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
+  [ApiTokenResolver, (s) => new ApiTokenResolver(s.tokens)],
+  [AuditResolver, (s) => new AuditResolver(s.audit)],
 ]);
 
 /**
@@ -53,8 +63,8 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
     pubSub: pubSub ?? { publish() {}, subscribe: () => { throw new Error('schema built without services cannot execute'); } },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
-    // Replaced by the token-based checker of the auth module; every operation already names its roles.
-    authChecker: () => true,
+    authChecker,
+    globalMiddlewares: services ? [auditMiddleware(services.audit)] : [],
   });
 }
 

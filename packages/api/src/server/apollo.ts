@@ -6,12 +6,15 @@ import type { Config } from '../config/config.js';
 import type { GraphQLContext } from '../shared/context.js';
 import { ErrorCode } from '../shared/error-code.js';
 import { formatGraphQLError } from './format-error.js';
+import { queryLimitRules, tokenLimitPlugin } from './query-limits.js';
 
 /** Per-request facts the access log needs, filled in while Apollo runs the operation. */
 export interface RequestFacts {
   operationName?: string | null;
   operationType?: string;
   errorCodes?: string[];
+  /** Role of the token that authenticated the request (never the token itself). */
+  role?: string;
 }
 
 /** The context Apollo hands to resolvers, plus the facts the HTTP edge logs. */
@@ -68,11 +71,15 @@ export async function startApollo(
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.env !== 'production',
     formatError: formatGraphQLError,
+    validationRules: queryLimitRules(config.queryLimits),
+    // No "Did you mean ...?" suggestions in production: they reveal the schema field by field.
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: drain }; } },
       requestFactsPlugin,
+      tokenLimitPlugin(config.queryLimits.maxTokens),
     ],
   });
   await apollo.start();

@@ -13,6 +13,10 @@ import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apoll
 import { createHttpHandler } from './http-handler.js';
 import { createLogger } from './logger.js';
 import { attachGraphQLWebSocket } from './websocket.js';
+import { queryLimitRules } from './query-limits.js';
+import { createRateLimit } from './rate-limit.js';
+import { AuditOutcome } from '../modules/audit/audit-record.entity.js';
+import type { Principal } from '../modules/auth/principal.js';
 
 /** How to start a gateway; everything but `config` has a production default. */
 export interface GatewayOptions {
@@ -47,19 +51,39 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let httpServer: Server | undefined;
   try {
     events = await createEventBus(config.redisUrl);
-    const services = createServices(config, database, events, clock);
+    const services = createServices(config, database, events, clock, logger);
     const schema = await buildGatewaySchema(services, events.pubSub);
-    if (config.demoData) await seedDemoFleet(database.orm.em.fork(), services.enrollment, logger);
+    const bootstrapSecret = await services.tokens.ensureBootstrap(database.orm.em.fork(), config.auth.adminToken);
+    if (bootstrapSecret) {
+      logger.warn({ bootstrapAdminToken: bootstrapSecret }, 'first start: an ADMIN token was generated; it is shown only this once');
+    }
+    if (config.demoData) {
+      await seedDemoFleet(database.orm.em.fork(), services.enrollment, logger);
+      logger.info({ demoAdminToken: await services.tokens.createDemoToken(database.orm.em.fork()) }, 'demo mode: use this ADMIN token (Authorization: Bearer <token>)');
+    }
 
-    const createContext = (requestId: string, facts: RequestFacts): HttpGraphQLContext => ({
+    const createContext = (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null): HttpGraphQLContext => ({
       requestId,
       em: database.orm.em.fork(),
       logger: logger.child({ requestId }),
+      principal,
+      clientAddress,
       facts,
     });
+    const authenticate = (secret: string) => services.tokens.authenticate(secret);
+    const validationRules = queryLimitRules(config.queryLimits);
     const server = createServer();
     httpServer = server;
-    const closeWebSockets = attachGraphQLWebSocket(server, schema, (id) => createContext(id, {}), logger);
+    const closeWebSockets = attachGraphQLWebSocket(server, {
+      schema,
+      createContext: (id, principal, clientAddress) => createContext(id, {}, principal, clientAddress),
+      authenticate,
+      onDenied: (action, principal, clientAddress, reason) =>
+        void services.audit.record({ action, outcome: AuditOutcome.denied, code: 'FORBIDDEN', principal, clientAddress, requestId: null, args: { reason } }),
+      validationRules,
+      maxTokens: config.queryLimits.maxTokens,
+      logger,
+    });
     const apollo = await startApollo(schema, server, config, closeWebSockets);
     const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
     server.on(
@@ -67,6 +91,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       createHttpHandler({
         apollo: () => apollo,
         createContext,
+        authenticate,
+        rateLimit: createRateLimit(config.rateLimit),
         isReady: () => database.isReady(),
         serveStatic: serveStatic && ((req, res, next) => serveStatic(req, res, next)),
         bodyLimitBytes: config.http.bodyLimitBytes,

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Logger } from 'pino';
+import type { Principal } from '../modules/auth/principal.js';
 import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
+import { bearerSecret } from './authentication.js';
+import type { RateLimit } from './rate-limit.js';
 
 /** What the HTTP edge needs from the rest of the gateway. */
 export interface HttpEdge {
   apollo: () => ApolloServer<HttpGraphQLContext> | undefined;
-  createContext: (requestId: string, facts: RequestFacts) => HttpGraphQLContext;
+  createContext: (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null) => HttpGraphQLContext;
+  /** The principal of a token secret, or null when it is unknown, expired or revoked. */
+  authenticate: (secret: string) => Promise<Principal | null>;
+  rateLimit: RateLimit;
   isReady: () => Promise<boolean>;
   /** Serves the built dashboard, or calls `next` when the path is not one of its files. */
   serveStatic?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -43,6 +49,7 @@ export function createHttpHandler(edge: HttpEdge) {
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
           operationName: facts.operationName ?? undefined,
           operationType: facts.operationType,
+          role: facts.role,
           errorCodes: facts.errorCodes,
         },
         'request',
@@ -78,6 +85,17 @@ async function handleGraphQL(
 ): Promise<void> {
   const apollo = edge.apollo();
   if (!apollo) return sendJson(res, 503, { errors: [{ message: 'gateway is starting or stopping' }] });
+  const secret = bearerSecret(req.headers.authorization);
+  const principal = secret ? await edge.authenticate(secret) : null;
+  const clientAddress = req.socket.remoteAddress ?? null;
+  facts.role = principal?.role;
+  const retryAfter = await edge.rateLimit.consume(principal ? { tokenId: principal.tokenId } : { address: clientAddress ?? 'unknown' });
+  if (retryAfter !== null) {
+    res.setHeader('retry-after', String(retryAfter));
+    return sendJson(res, 429, {
+      errors: [{ message: `rate limit exceeded; retry after ${retryAfter} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, requestId } }],
+    });
+  }
   const text = (await readBody(req, edge.bodyLimitBytes)).toString('utf8');
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -93,7 +111,7 @@ async function handleGraphQL(
   }
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-    context: async () => edge.createContext(requestId, facts),
+    context: async () => edge.createContext(requestId, facts, principal, clientAddress),
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;

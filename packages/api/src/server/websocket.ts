@@ -1,34 +1,84 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { operationRoles } from '../modules/auth/operation-roles.js';
+import type { Principal } from '../modules/auth/principal.js';
+import { Role } from '../modules/auth/role.enum.js';
+import { ErrorCode } from '../shared/error-code.js';
 import type { GraphQLContext } from '../shared/context.js';
+import { bearerSecret } from './authentication.js';
+import { checkTokenLimit } from './query-limits.js';
+
+/** What the WebSocket edge needs from the gateway. */
+export interface WebSocketEdge {
+  schema: GraphQLSchema;
+  createContext: (requestId: string, principal: Principal | null, clientAddress: string | null) => GraphQLContext;
+  authenticate: (secret: string) => Promise<Principal | null>;
+  /** Called when a connection or subscription is refused, for the audit trail. */
+  onDenied: (action: string, principal: Principal | null, clientAddress: string | null, reason: string) => void;
+  validationRules: ValidationRule[];
+  maxTokens: number;
+  logger: Logger;
+}
+
+/** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
+type SocketExtra = {
+  principal?: Principal | null;
+  request: { socket: { remoteAddress?: string } };
+} & Record<PropertyKey, unknown>;
 
 /**
  * graphql-ws (`graphql-transport-ws` protocol) on the HTTP server's port and `/graphql` path.
- * Each subscription operation gets its own context; each event is then resolved by the
- * subscription resolver with its own EntityManager fork.
+ * The connection authenticates once, in `connection_init` (`{ "authorization": "Bearer <token>" }`);
+ * without a valid token it is closed with 4403 Forbidden. Every subscription document passes the
+ * same validation and limits as over HTTP; each gets its own context.
  * @returns a function that closes every socket and stops accepting new ones
  */
-export function attachGraphQLWebSocket(
-  httpServer: Server,
-  schema: GraphQLSchema,
-  createContext: (requestId: string) => GraphQLContext,
-  logger: Logger,
-): () => Promise<void> {
+export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge): () => Promise<void> {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
-  const disposable = useServer(
+  const rules = [...specifiedRules, ...edge.validationRules];
+  const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
-      schema,
-      context: () => createContext(randomUUID()),
-      onConnect: () => {
-        logger.debug('graphql-ws connection accepted');
+      schema: edge.schema,
+      onConnect: async (ctx) => {
+        const secret = bearerSecret(ctx.connectionParams?.['authorization']);
+        const principal = secret ? await edge.authenticate(secret) : null;
+        if (!principal) {
+          edge.onDenied('subscribe:connect', null, ctx.extra.request.socket.remoteAddress ?? null, secret ? 'invalid token' : 'no token');
+          return false;
+        }
+        ctx.extra.principal = principal;
         return true;
       },
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          checkTokenLimit(payload.query, edge.maxTokens);
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('document could not be parsed')];
+        }
+        const errors = validate(edge.schema, document, rules);
+        if (errors.length > 0) return errors;
+        const principal = ctx.extra.principal ?? null;
+        const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
+        if (denied) {
+          edge.onDenied(`subscribe:${denied}`, principal, ctx.extra.request.socket.remoteAddress ?? null, 'role not allowed');
+          return [new GraphQLError(`role ${principal?.role ?? 'anonymous'} may not use ${denied}`, { extensions: { code: ErrorCode.FORBIDDEN } })];
+        }
+        return {
+          schema: edge.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: edge.createContext(randomUUID(), ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress ?? null),
+        };
+      },
       onError: (_ctx, id, _payload, errors) => {
-        logger.warn({ operationId: id, errors: errors.map((e) => e.message) }, 'graphql-ws operation failed');
+        edge.logger.warn({ operationId: id, errors: errors.map((e) => e.message) }, 'graphql-ws operation failed');
       },
     },
     wss,
@@ -36,4 +86,24 @@ export function attachGraphQLWebSocket(
   return async () => {
     await disposable.dispose();
   };
+}
+
+/**
+ * The first root field of the operation that the principal's role may not use. type-graphql
+ * checks `@Authorized` when it resolves each event; checking here as well refuses the
+ * subscription at once instead of sending an error per event.
+ */
+function deniedRootField(document: DocumentNode, operationName: string | undefined, principal: Principal | null): string | undefined {
+  const operation = document.definitions.find(
+    (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return undefined;
+  const kind = operation.operation === 'subscription' ? 'Subscription' : operation.operation === 'mutation' ? 'Mutation' : 'Query';
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
+    const roles = operationRoles(kind, selection.name.value) ?? [];
+    if (roles.includes(Role.DEVICE)) continue;
+    if (!principal || !roles.includes(principal.role)) return selection.name.value;
+  }
+  return undefined;
 }

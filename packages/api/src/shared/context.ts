@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { Principal } from '../modules/auth/principal.js';
 
 /**
  * What every resolver receives for one GraphQL operation. Built by the server edge for each
@@ -12,4 +13,8 @@ export interface GraphQLContext {
   em: EntityManager;
   /** Logger bound to the request id. */
   logger: Logger;
+  /** The API token that authenticated the request; null for anonymous callers (devices checking in). */
+  principal: Principal | null;
+  /** Client address (for rate limits and the audit of anonymous callers). */
+  clientAddress: string | null;
 }

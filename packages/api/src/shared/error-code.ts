@@ -17,6 +17,12 @@ export enum ErrorCode {
   ENROLLMENT_CONFLICT = 'ENROLLMENT_CONFLICT',
   /** The device is not in a state that allows the operation (e.g. checking in after removal). */
   INVALID_DEVICE_STATE = 'INVALID_DEVICE_STATE',
+  /** No valid API token was presented (missing, unknown, expired or revoked). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The caller's role may not use this operation. */
+  FORBIDDEN = 'FORBIDDEN',
+  /** Too many requests for this token (or address); retry after the `Retry-After` seconds. */
+  RATE_LIMITED = 'RATE_LIMITED',
   /** Unexpected server failure; details are in the log under the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

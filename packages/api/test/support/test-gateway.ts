@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { CreateApiTokenDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { inject } from 'vitest';
@@ -18,15 +20,25 @@ export interface GraphQLResponse<T> {
   headers: Headers;
 }
 
-/** A real gateway on a free port, with a moveable clock and clients that speak to it over the wire. */
-export interface TestGateway extends Gateway {
-  clock: ManualClock;
+/** Clients that speak to a gateway over the wire with one API token (or none). */
+export interface GatewayClient {
   /** POSTs a typed operation to `/graphql` and returns the decoded response. */
   request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Like {@link request} but fails the test unless the response has data and no errors. */
   query<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
-  /** A graphql-ws client connected to this gateway; closed by `stop()`. */
+  /** A graphql-ws client connected with this token; closed by `stop()`. */
   wsClient(): Client;
+}
+
+/** A real gateway on a free port, with a moveable clock and clients that speak to it over the wire. */
+export interface TestGateway extends Gateway, GatewayClient {
+  clock: ManualClock;
+  /** The bootstrap ADMIN token secret the default clients use. */
+  adminToken: string;
+  /** Clients using another token secret, or none at all (`null`: anonymous, like a device). */
+  as(secret: string | null): GatewayClient;
+  /** Creates a token with `role` through the API and returns its secret. */
+  createToken(role: 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER', userPrincipalName?: string): Promise<string>;
   /** Runs SQL against the gateway's own database (for asserting what was, or was not, written). */
   sql<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
@@ -41,11 +53,13 @@ export interface TestGatewayOptions {
 
 /**
  * Starts the gateway the way `main.ts` does, on this test run's database (see global-setup) or
- * on a fresh embedded PGlite, listening on a free loopback port.
+ * on a fresh embedded PGlite, listening on a free loopback port. The default clients carry a
+ * bootstrap ADMIN token; rate limits are off unless a test sets them.
  */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const databaseUrl = options.embeddedDataDir ? '' : inject('databaseUrl');
   const tempDir = databaseUrl || options.embeddedDataDir ? undefined : await mkdtemp(join(tmpdir(), 'mdm-test-'));
+  const adminToken = `mdm_${randomBytes(32).toString('base64url')}`;
   const config = loadConfig(
     {
       NODE_ENV: 'test',
@@ -55,6 +69,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       DATABASE_URL: databaseUrl,
       DATA_DIR: options.embeddedDataDir ?? tempDir ?? '',
       DB_POOL_SIZE: '5',
+      ADMIN_TOKEN: adminToken,
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
       ...options.env,
     },
     [],
@@ -64,31 +81,53 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const clients: Client[] = [];
   const endpoint = `${gateway.url}/graphql`;
 
-  const request: TestGateway['request'] = async (document, variables, headers = {}) => {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
-      body: JSON.stringify({ query: print(document), variables }),
-    });
-    const body = (await response.json()) as Omit<GraphQLResponse<never>, 'status' | 'headers'>;
-    return { ...body, status: response.status, headers: response.headers } as GraphQLResponse<never>;
+  const clientFor = (secret: string | null): GatewayClient => {
+    const auth: Record<string, string> = secret ? { authorization: `Bearer ${secret}` } : {};
+    const request: GatewayClient['request'] = async (document, variables, headers = {}) => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...auth, ...headers },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse<never>, 'status' | 'headers'>;
+      return { ...body, status: response.status, headers: response.headers } as GraphQLResponse<never>;
+    };
+    return {
+      request,
+      async query<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T> {
+        const response = await request(document, variables);
+        if (response.errors?.length || !response.data) {
+          throw new Error(`GraphQL request failed (${response.status}): ${JSON.stringify(response.errors)}`);
+        }
+        return response.data;
+      },
+      wsClient() {
+        const client = createClient({
+          url: endpoint.replace(/^http/, 'ws'),
+          webSocketImpl: WebSocket,
+          retryAttempts: 0,
+          lazy: false,
+          connectionParams: secret ? { authorization: `Bearer ${secret}` } : {},
+          // Tests that expect a refused connection observe it through their subscriptions.
+          onNonLazyError: () => {},
+        });
+        clients.push(client);
+        return client;
+      },
+    };
   };
+  const admin = clientFor(adminToken);
 
   return {
     ...gateway,
+    ...admin,
     clock,
-    request,
-    async query<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T> {
-      const response = await request(document, variables);
-      if (response.errors?.length || !response.data) {
-        throw new Error(`GraphQL request failed (${response.status}): ${JSON.stringify(response.errors)}`);
-      }
-      return response.data;
-    },
-    wsClient() {
-      const client = createClient({ url: endpoint.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
-      clients.push(client);
-      return client;
+    adminToken,
+    as: clientFor,
+    async createToken(role, userPrincipalName) {
+      const { createApiToken } = await admin.query(CreateApiTokenDocument, { input: { name: `test ${role}`, role, userPrincipalName } });
+      if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
+      return createApiToken.secret;
     },
     async sql(text, params = []) {
       return gateway.database.orm.em.getConnection().execute(text, params);

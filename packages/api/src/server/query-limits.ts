@@ -1,0 +1,54 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type ValidationRule } from 'graphql';
+
+/** Message of a document refused for its token count (graphql-armor's `errorMessage`). */
+const TOKEN_LIMIT_MESSAGE = 'Document exceeds the token limit.';
+import type { Config } from '../config/config.js';
+
+/**
+ * Validation rules that bound the work one document can ask for (OWASP GraphQL cheat sheet),
+ * from graphql-armor: depth, cost, aliases, directives. Used by Apollo and by graphql-ws.
+ * Limits are not exposed in error messages, so probing them teaches little.
+ */
+export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[] {
+  return [
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false }),
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: false }),
+    maxAliasesRule({ n: limits.maxAliases, exposeLimits: false }),
+    maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: false }),
+  ] as unknown as ValidationRule[];
+}
+
+/**
+ * Refuses documents with more than `maxTokens` lexical tokens, counted by graphql-armor's
+ * parser before the document is parsed for execution. Other syntax errors are left to the
+ * server's own parser, which reports them the standard way.
+ * @throws GraphQLError (BAD_USER_INPUT, HTTP 400) when the limit is passed
+ */
+export function checkTokenLimit(source: string, maxTokens: number): void {
+  try {
+    new MaxTokensParserWLexer(source, { n: maxTokens, exposeLimits: false, errorMessage: TOKEN_LIMIT_MESSAGE }).parseDocument();
+  } catch (error) {
+    if (error instanceof Error && error.message.includes(TOKEN_LIMIT_MESSAGE)) {
+      throw new GraphQLError(TOKEN_LIMIT_MESSAGE, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
+  }
+}
+
+/** The token limit as an Apollo plugin: runs on the raw source, before Apollo parses it. */
+export function tokenLimitPlugin(maxTokens: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveSource({ source }) {
+          checkTokenLimit(source, maxTokens);
+        },
+      };
+    },
+  };
+}
