@@ -6,7 +6,7 @@ import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { auditMiddleware } from '../modules/audit/audit.middleware.js';
 import type { AuditService } from '../modules/audit/audit.service.js';
-import { authChecker } from '../modules/auth/auth-checker.js';
+import { createAuthChecker } from '../modules/auth/auth-checker.js';
 import { ApiTokenResolver } from '../modules/auth/api-token.resolver.js';
 import type { ApiTokenService } from '../modules/auth/api-token.service.js';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
@@ -63,7 +63,8 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
     pubSub: pubSub ?? { publish() {}, subscribe: () => { throw new Error('schema built without services cannot execute'); } },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
-    authChecker,
+    // Without services (schema printing) nothing executes, so any checker will do.
+    authChecker: services ? createAuthChecker(services.audit) : () => false,
     globalMiddlewares: services ? [auditMiddleware(services.audit)] : [],
   });
 }

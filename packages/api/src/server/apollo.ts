@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import type { GraphQLContext } from '../shared/context.js';
 import { ErrorCode } from '../shared/error-code.js';
 import { formatGraphQLError } from './format-error.js';
-import { queryLimitRules, tokenLimitPlugin } from './query-limits.js';
+import { queryLimitRules } from './query-limits.js';
 
 /** Per-request facts the access log needs, filled in while Apollo runs the operation. */
 export interface RequestFacts {
@@ -79,7 +79,6 @@ export async function startApollo(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: drain }; } },
       requestFactsPlugin,
-      tokenLimitPlugin(config.queryLimits.maxTokens),
     ],
   });
   await apollo.start();

@@ -96,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         isReady: () => database.isReady(),
         serveStatic: serveStatic && ((req, res, next) => serveStatic(req, res, next)),
         bodyLimitBytes: config.http.bodyLimitBytes,
+        maxTokens: config.queryLimits.maxTokens,
         logger,
       }),
     );

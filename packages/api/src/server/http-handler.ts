@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../modules/auth/principal.js';
 import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
 import { bearerSecret } from './authentication.js';
+import { checkTokenLimit } from './query-limits.js';
 import type { RateLimit } from './rate-limit.js';
 
 /** What the HTTP edge needs from the rest of the gateway. */
@@ -18,6 +19,8 @@ export interface HttpEdge {
   /** Serves the built dashboard, or calls `next` when the path is not one of its files. */
   serveStatic?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   bodyLimitBytes: number;
+  /** Most lexical tokens per document, checked before Apollo parses it. */
+  maxTokens: number;
   logger: Logger;
 }
 
@@ -107,6 +110,14 @@ async function handleGraphQL(
       body = text.length > 0 ? JSON.parse(text) : {};
     } catch {
       return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST', requestId } }] });
+    }
+  }
+  const source = typeof (body as { query?: unknown } | null)?.query === 'string' ? (body as { query: string }).query : url.searchParams.get('query');
+  if (source) {
+    try {
+      checkTokenLimit(source, edge.maxTokens);
+    } catch (error) {
+      return sendJson(res, 400, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_USER_INPUT', requestId } }] });
     }
   }
   const response = await apollo.executeHTTPGraphQLRequest({

@@ -3,8 +3,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 
 /** Message of a document refused for its token count (graphql-armor's `errorMessage`). */
 const TOKEN_LIMIT_MESSAGE = 'Document exceeds the token limit.';
@@ -16,11 +15,18 @@ import type { Config } from '../config/config.js';
  * Limits are not exposed in error messages, so probing them teaches little.
  */
 export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[] {
+  // graphql-armor throws by default, which a server reports as an internal error; reporting
+  // through the validation context makes a refusal an ordinary GRAPHQL_VALIDATION_FAILED.
+  const report = {
+    exposeLimits: false,
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+  };
   return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: false }),
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: false }),
-    maxAliasesRule({ n: limits.maxAliases, exposeLimits: false }),
-    maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: false }),
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, errorMessage: 'Query exceeds the depth limit.', ...report }),
+    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, errorMessage: 'Query exceeds the cost limit.', ...report }),
+    maxAliasesRule({ n: limits.maxAliases, errorMessage: 'Query uses too many aliases.', ...report }),
+    maxDirectivesRule({ n: limits.maxDirectives, errorMessage: 'Query uses too many directives.', ...report }),
   ] as unknown as ValidationRule[];
 }
 
@@ -35,20 +41,7 @@ export function checkTokenLimit(source: string, maxTokens: number): void {
     new MaxTokensParserWLexer(source, { n: maxTokens, exposeLimits: false, errorMessage: TOKEN_LIMIT_MESSAGE }).parseDocument();
   } catch (error) {
     if (error instanceof Error && error.message.includes(TOKEN_LIMIT_MESSAGE)) {
-      throw new GraphQLError(TOKEN_LIMIT_MESSAGE, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      throw new GraphQLError(TOKEN_LIMIT_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } });
     }
   }
-}
-
-/** The token limit as an Apollo plugin: runs on the raw source, before Apollo parses it. */
-export function tokenLimitPlugin(maxTokens: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveSource({ source }) {
-          checkTokenLimit(source, maxTokens);
-        },
-      };
-    },
-  };
 }

@@ -6,6 +6,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { CreateApiTokenDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config/config.js';
@@ -49,6 +50,8 @@ export interface TestGatewayOptions {
   /** Force the embedded PGlite under this directory, even when the run has a PostgreSQL server. */
   embeddedDataDir?: string;
   clock?: ManualClock;
+  /** Capture the gateway's logs (default: a silent logger). */
+  logger?: Logger;
 }
 
 /**
@@ -77,7 +80,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     [],
   );
   const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
-  const gateway = await startGateway({ config, clock });
+  const gateway = await startGateway({ config, clock, logger: options.logger });
   const clients: Client[] = [];
   const endpoint = `${gateway.url}/graphql`;
 

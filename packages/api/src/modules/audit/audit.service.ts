@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cursor } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
@@ -52,6 +53,7 @@ export class AuditService {
   async record(entry: AuditEntry): Promise<void> {
     try {
       await this.forkEntityManager().insert(AuditRecord, {
+        id: randomUUID(),
         occurredDateTime: this.clock.now(),
         action: entry.action.slice(0, 128),
         outcome: entry.outcome,

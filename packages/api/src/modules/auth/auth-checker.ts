@@ -1,16 +1,31 @@
 import type { AuthChecker } from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
+import { AuditOutcome } from '../audit/audit-record.entity.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { ForbiddenError, UnauthenticatedError } from './auth.errors.js';
 import { Role } from './role.enum.js';
 
 /**
  * type-graphql's checker for `@Authorized(...roles)`. DEVICE operations need no token (the
  * device proves itself with its certificate); every other operation needs a token whose role
- * is listed. Refusals throw typed errors (UNAUTHENTICATED, FORBIDDEN) that the audit records.
+ * is listed. Refusals are audited, then thrown as typed errors (UNAUTHENTICATED, FORBIDDEN).
+ * It runs before any middleware, so it records its own refusals.
  */
-export const authChecker: AuthChecker<GraphQLContext, Role> = ({ context, info }, roles) => {
-  if (roles.includes(Role.DEVICE)) return true;
-  if (!context.principal) throw new UnauthenticatedError();
-  if (!roles.includes(context.principal.role)) throw new ForbiddenError(`${info.parentType.name}.${info.fieldName}`, context.principal.role);
-  return true;
-};
+export function createAuthChecker(audit: AuditService): AuthChecker<GraphQLContext, Role> {
+  return async ({ context, info, args }, roles) => {
+    if (roles.includes(Role.DEVICE)) return true;
+    const principal = context.principal;
+    if (principal && roles.includes(principal.role)) return true;
+    const error = principal ? new ForbiddenError(`${info.parentType.name}.${info.fieldName}`, principal.role) : new UnauthenticatedError();
+    await audit.record({
+      action: info.parentType.name === 'Subscription' ? `subscribe:${info.fieldName}` : info.fieldName,
+      outcome: AuditOutcome.denied,
+      code: error.code,
+      principal,
+      clientAddress: context.clientAddress,
+      requestId: context.requestId,
+      args,
+    });
+    throw error;
+  };
+}

@@ -1,0 +1,75 @@
+import { AuditRecordsDocument, CreateApiTokenDocument, EnrollDeviceDocument, ManagedDevicesDocument, RevokeApiTokenDocument } from '@mdm/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { byodInput } from '../support/builders.js';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+describe('the audit trail', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+  afterAll(() => gateway.stop());
+
+  const recordsFor = async (action: string, targetId?: string) =>
+    (await gateway.query(AuditRecordsDocument, { action, targetId, first: 50 })).auditRecords.nodes;
+
+  it('records a successful enrollment: who, what, when, target, outcome', async () => {
+    const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: byodInput() });
+    if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
+    const [record] = await recordsFor('enrollDevice', enrollDevice.device.id);
+    expect(record).toMatchObject({
+      outcome: 'success',
+      actorName: 'bootstrap',
+      actorRole: 'ADMIN',
+      targetType: 'ManagedDevice',
+      targetId: enrollDevice.device.id,
+      occurredDateTime: gateway.clock.now().toISOString(),
+    });
+    expect(record?.details).toMatchObject({ input: expect.objectContaining({ platform: 'IOS' }) });
+  });
+
+  it('records a refused enrollment with its code', async () => {
+    const input = byodInput({ userPrincipalName: null });
+    await gateway.query(EnrollDeviceDocument, { input });
+    const records = await recordsFor('enrollDevice');
+    expect(records.find((r) => (r.details as { input?: { serialNumber?: string } }).input?.serialNumber === input.serialNumber)).toMatchObject({
+      outcome: 'refused',
+      code: 'USER_AFFINITY_VIOLATION',
+    });
+  });
+
+  it('records an attempt denied to a role, and one without a token', async () => {
+    const reader = gateway.as(await gateway.createToken('READER'));
+    await reader.request(EnrollDeviceDocument, { input: byodInput() });
+    await gateway.as(null).request(ManagedDevicesDocument, { first: 1 });
+    const denied = await gateway.query(AuditRecordsDocument, { outcome: 'denied', first: 50 });
+    expect(denied.auditRecords.nodes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'enrollDevice', actorRole: 'READER', code: 'FORBIDDEN' }),
+        expect.objectContaining({ action: 'managedDevices', actorName: null, code: 'UNAUTHENTICATED' }),
+      ]),
+    );
+  });
+
+  it('records token creation and revocation without the secret', async () => {
+    const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'audited', role: 'READER' } });
+    if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
+    await gateway.query(RevokeApiTokenDocument, { id: createApiToken.token.id });
+    const created = await recordsFor('createApiToken', createApiToken.token.id);
+    const revoked = await recordsFor('revokeApiToken', createApiToken.token.id);
+    expect([created[0]?.outcome, revoked[0]?.outcome]).toEqual(['success', 'success']);
+    const all = await gateway.sql('select * from audit_record');
+    expect(JSON.stringify(all)).not.toContain(createApiToken.secret);
+  });
+
+  it('cannot be changed or deleted, even with SQL', async () => {
+    await expect(gateway.sql(`update audit_record set outcome = 'success'`)).rejects.toThrow(/append-only/);
+    await expect(gateway.sql('delete from audit_record')).rejects.toThrow(/append-only/);
+  });
+
+  it('is readable by admins only', async () => {
+    const operator = gateway.as(await gateway.createToken('OPERATOR'));
+    const response = await operator.request(AuditRecordsDocument, { first: 1 });
+    expect(response.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+});

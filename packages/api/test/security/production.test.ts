@@ -1,0 +1,55 @@
+import { Writable } from 'node:stream';
+import { CreateApiTokenDocument } from '@mdm/schema';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+
+describe('production mode hides what an attacker could learn', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => gateway.stop());
+
+  const post = async (query: string) => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
+      body: JSON.stringify({ query }),
+    });
+    return response.text();
+  };
+
+  it('gives no "Did you mean" field suggestions', async () => {
+    const text = await post('{ managedDevice(id: "00000000-0000-4000-8000-000000000000") { deviceNme } }');
+    expect(text).toContain('GRAPHQL_VALIDATION_FAILED');
+    expect(text).not.toMatch(/did you mean/i);
+  });
+
+  it('turns introspection off', async () => {
+    expect(await post('{ __schema { types { name } } }')).toContain('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('secrets never reach the logs', () => {
+  it('a created token\'s secret and the presented bearer token are absent from every log line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const gateway = await startTestGateway({ env: { LOG_LEVEL: 'trace' }, logger: pino({ level: 'trace' }, sink) });
+    try {
+      const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'secret-check', role: 'READER' } });
+      if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
+      const log = lines.join('');
+      expect(log).toContain('"msg":"request"');
+      expect(log).not.toContain(createApiToken.secret);
+      expect(log).not.toContain(gateway.adminToken);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
