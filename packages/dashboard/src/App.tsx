@@ -1,40 +1,97 @@
-import { DeviceCheckedInDocument, ManagedDevicesDocument } from '@mdm/schema';
-import { useQuery, useSubscription } from 'urql';
+import { ViewerDocument } from '@mdm/schema';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Provider, useQuery } from 'urql';
+import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { connectGateway } from './lib/gateway-client';
+import { ConnectionContext, useConnection, useRoute } from './lib/hooks';
+import { ActivityView } from './views/ActivityView';
+import { DeviceDetailView } from './views/DeviceDetailView';
+import { DevicesView } from './views/DevicesView';
+import { MethodsView } from './views/MethodsView';
+import { OverviewView } from './views/OverviewView';
+import { SignIn } from './views/SignIn';
 
-/** First slice of the operations dashboard: the newest devices and the last check-in, live. */
+const TOKEN_KEY = 'mdm.token';
+
+const NAV = [
+  ['overview', 'Overview'],
+  ['activity', 'Live activity'],
+  ['devices', 'Devices'],
+  ['methods', 'Enrollment methods'],
+] as const;
+
+/** The dashboard: sign in with an API token (kept for the browser session), then the console. */
 export function App() {
-  const [devices] = useQuery({ query: ManagedDevicesDocument, variables: { first: 20 } });
-  const [lastCheckIn] = useSubscription({ query: DeviceCheckedInDocument, variables: {} });
-  const connection = devices.data?.managedDevices;
+  const [token, setToken] = useState(() => sessionStorage.getItem(TOKEN_KEY));
+  const connection = useMemo(() => (token ? connectGateway(token) : null), [token]);
+  useEffect(() => () => connection?.dispose(), [connection]);
+  const signOut = () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setToken(null);
+  };
+  if (!connection) {
+    return (
+      <SignIn
+        onSignIn={(value) => {
+          sessionStorage.setItem(TOKEN_KEY, value);
+          setToken(value);
+        }}
+      />
+    );
+  }
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem' }}>
-      <h1>MDM Enrollment Gateway</h1>
-      <p>
-        {connection ? `${connection.totalCount} managed devices` : devices.fetching ? 'Loading…' : devices.error?.message}
-        {lastCheckIn.data ? ` · last check-in: ${lastCheckIn.data.deviceCheckedIn.device?.deviceName ?? lastCheckIn.data.deviceCheckedIn.deviceId}` : ''}
-      </p>
-      <table>
-        <thead>
-          <tr>
-            <th align="left">Device</th>
-            <th align="left">Platform</th>
-            <th align="left">Owner</th>
-            <th align="left">User</th>
-            <th align="left">Last check-in (UTC)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {connection?.edges.map(({ node }) => (
-            <tr key={node.id}>
-              <td>{node.deviceName}</td>
-              <td>{node.operatingSystem}</td>
-              <td>{node.managedDeviceOwnerType}</td>
-              <td>{node.userPrincipalName ?? '—'}</td>
-              <td>{node.lastSyncDateTime}</td>
-            </tr>
+    <ConnectionContext.Provider value={connection}>
+      <Provider value={connection.client}>
+        <Console onSignOut={signOut} />
+      </Provider>
+    </ConnectionContext.Provider>
+  );
+}
+
+function Console({ onSignOut }: { onSignOut: () => void }) {
+  const [viewer] = useQuery({ query: ViewerDocument });
+  const { forbidden } = useConnection();
+  const refused = useSyncExternalStore(forbidden.subscribe, forbidden.get);
+  const route = useRoute();
+  const [section = 'overview', id] = route;
+  const unauthenticated = refused || viewer.error?.graphQLErrors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED');
+  if (unauthenticated) {
+    return (
+      <main className="signin">
+        <p role="alert">The gateway refused this token.</p>
+        <button onClick={onSignOut}>Sign in again</button>
+      </main>
+    );
+  }
+  const role = viewer.data?.viewer.role;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <strong className="brand">MDM Enrollment Gateway</strong>
+        <nav aria-label="Sections">
+          {NAV.map(([key, label]) => (
+            <a key={key} href={`#/${key}`} aria-current={section === key ? 'page' : undefined}>
+              {label}
+            </a>
           ))}
-        </tbody>
-      </table>
-    </main>
+        </nav>
+        <div className="session">
+          <ConnectionIndicator />
+          {viewer.data && (
+            <span className="viewer" title="Token name and role">
+              {viewer.data.viewer.name} · {role}
+            </span>
+          )}
+          <button onClick={onSignOut}>Sign out</button>
+        </div>
+      </header>
+      <main className="content">
+        {section === 'overview' && <OverviewView />}
+        {section === 'activity' && <ActivityView />}
+        {section === 'devices' && !id && <DevicesView />}
+        {section === 'devices' && id && <DeviceDetailView id={id} role={role ?? 'READER'} />}
+        {section === 'methods' && <MethodsView />}
+      </main>
+    </div>
   );
 }

@@ -1,13 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Provider } from 'urql';
 import { App } from './App';
-import { createGatewayClient } from './client';
+import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Provider value={createGatewayClient()}>
-      <App />
-    </Provider>
+    <App />
   </StrictMode>,
 );

@@ -1,0 +1,86 @@
+import { DeviceCheckedInDocument, DeviceEnrolledDocument, type DevicePlatform, type ManagedDeviceOwnerType } from '@mdm/schema';
+import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useSubscription } from 'urql';
+import { EventBuffer } from '../lib/event-buffer';
+import { formatUtc } from '../lib/format';
+
+/** One line of the live stream. */
+export interface ActivityEvent {
+  key: string;
+  kind: 'checkIn' | 'enrollment';
+  deviceId: string;
+  deviceName: string;
+  platform: DevicePlatform;
+  owner: ManagedDeviceOwnerType;
+  user: string | null;
+  at: string;
+}
+
+let sequence = 0;
+
+/**
+ * The live stream of fleet events, newest first, with pause and filters. Events go through an
+ * {@link EventBuffer}, so bursts render once per animation frame.
+ */
+export function ActivityView() {
+  const buffer = useMemo(() => new EventBuffer<ActivityEvent>(500), []);
+  const events = useSyncExternalStore(buffer.subscribe, buffer.snapshot);
+  const [paused, setPaused] = useState(false);
+  const [kind, setKind] = useState<'' | ActivityEvent['kind']>('');
+  const [platform, setPlatform] = useState<'' | DevicePlatform>('');
+  const [owner, setOwner] = useState<'' | ManagedDeviceOwnerType>('');
+
+  useSubscription({ query: DeviceCheckedInDocument, variables: {} }, (_prev: undefined, data) => {
+    const e = data.deviceCheckedIn;
+    buffer.push({ key: `c${sequence++}`, kind: 'checkIn', deviceId: e.deviceId, deviceName: e.device?.deviceName ?? e.deviceId, platform: e.platform, owner: e.managedDeviceOwnerType, user: e.userPrincipalName ?? null, at: e.occurredAt });
+    return undefined;
+  });
+  useSubscription({ query: DeviceEnrolledDocument, variables: {} }, (_prev: undefined, data) => {
+    const e = data.deviceEnrolled;
+    buffer.push({ key: `e${sequence++}`, kind: 'enrollment', deviceId: e.deviceId, deviceName: e.device?.deviceName ?? e.deviceId, platform: e.platform, owner: e.managedDeviceOwnerType, user: e.userPrincipalName ?? null, at: e.occurredAt });
+    return undefined;
+  });
+
+  const shown = events.filter((e) => (!kind || e.kind === kind) && (!platform || e.platform === platform) && (!owner || e.owner === owner));
+  return (
+    <section aria-labelledby="activity-title">
+      <h1 id="activity-title">Live activity</h1>
+      <div className="filters">
+        <button
+          aria-pressed={paused}
+          onClick={() => {
+            buffer.setPaused(!paused);
+            setPaused(!paused);
+          }}
+        >
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        <select aria-label="Event kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+          <option value="">All events</option>
+          <option value="enrollment">Enrollments</option>
+          <option value="checkIn">Check-ins</option>
+        </select>
+        <select aria-label="Platform" value={platform} onChange={(e) => setPlatform(e.target.value as typeof platform)}>
+          <option value="">All platforms</option>
+          {['IOS', 'MACOS', 'WINDOWS', 'ANDROID'].map((p) => <option key={p}>{p}</option>)}
+        </select>
+        <select aria-label="Owner" value={owner} onChange={(e) => setOwner(e.target.value as typeof owner)}>
+          <option value="">All owners</option>
+          <option value="company">company</option>
+          <option value="personal">personal</option>
+        </select>
+        <span className="muted">{events.length} of the last {buffer.capacity} kept{paused ? ' · paused' : ''}</span>
+      </div>
+      <ol className="stream" data-testid="activity-stream">
+        {shown.map((e) => (
+          <li key={e.key} data-kind={e.kind} data-device-id={e.deviceId}>
+            <span className={`badge badge-${e.kind}`}>{e.kind === 'checkIn' ? 'Check-in' : 'Enrolled'}</span>
+            <a href={`#/devices/${e.deviceId}`}>{e.deviceName}</a>
+            <span className="muted">{e.platform} · {e.owner}{e.user ? ` · ${e.user}` : ''}</span>
+            <time dateTime={e.at}>{formatUtc(e.at)}</time>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
