@@ -47,6 +47,14 @@ const EnvSchema = z.object({
   PAGE_SIZE_DEFAULT: z.coerce.number().int().min(1).default(50),
   /** Largest page a client may ask for with `first`; default 500. */
   PAGE_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Collect Prometheus metrics and serve them at `/metrics`; default true. */
+  METRICS_ENABLED: flag.default(true),
+  /** Serve `/metrics` on this port (same `HOST`) instead of the main port; unset: main port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`); unset: tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** `service.name` of the gateway's spans; default `mdm-gateway`. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('mdm-gateway'),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
@@ -59,6 +67,10 @@ export interface Config {
   demoData: boolean;
   introspection: boolean;
   pagination: { defaultSize: number; maxSize: number };
+  /** Prometheus metrics: off entirely when `enabled` is false; `port` set: a separate listener. */
+  metrics: { enabled: boolean; port?: number };
+  /** OpenTelemetry tracing: on when `otlpEndpoint` is set (see observability/tracing.ts). */
+  tracing: { otlpEndpoint?: string; serviceName: string };
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -95,5 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demoData: e.DEMO_DATA ?? argv.includes('--demo'),
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
+    metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }

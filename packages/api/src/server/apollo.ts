@@ -12,6 +12,8 @@ export interface RequestFacts {
   operationName?: string | null;
   operationType?: string;
   errorCodes?: string[];
+  /** Role of the authenticated caller, set by token auth when it lands; never the token itself. */
+  role?: string;
 }
 
 /** The context Apollo hands to resolvers, plus the facts the HTTP edge logs. */
@@ -54,12 +56,14 @@ const requestFactsPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
  * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
  * production; introspection per configuration.
  * @param drain extra work for a graceful stop (closing graphql-ws), run after HTTP stops accepting
+ * @param plugins further plugins (observability/: metrics), run after the gateway's own
  */
 export async function startApollo(
   schema: GraphQLSchema,
   httpServer: Server,
   config: Config,
   drain: () => Promise<void>,
+  plugins: ApolloServerPlugin<HttpGraphQLContext>[] = [],
 ): Promise<ApolloServer<HttpGraphQLContext>> {
   const apollo = new ApolloServer<HttpGraphQLContext>({
     schema,
@@ -73,6 +77,7 @@ export async function startApollo(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: drain }; } },
       requestFactsPlugin,
+      ...plugins,
     ],
   });
   await apollo.start();

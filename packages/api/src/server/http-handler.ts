@@ -13,6 +13,8 @@ export interface HttpEdge {
   serveStatic?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   bodyLimitBytes: number;
   logger: Logger;
+  /** Serves `GET /metrics` (Prometheus); absent when metrics are off or on their own port. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** Request ids supplied by a proxy are kept only when they are short and printable. */
@@ -43,6 +45,8 @@ export function createHttpHandler(edge: HttpEdge) {
           durationMs: Number(process.hrtime.bigint() - started) / 1e6,
           operationName: facts.operationName ?? undefined,
           operationType: facts.operationType,
+          role: facts.role,
+          outcome: res.statusCode >= 400 || (facts.errorCodes?.length ?? 0) > 0 ? 'error' : 'ok',
           errorCodes: facts.errorCodes,
         },
         'request',
@@ -54,6 +58,7 @@ export function createHttpHandler(edge: HttpEdge) {
         const ready = await edge.isReady();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       }
+      if (url.pathname === '/metrics' && edge.metrics) return await edge.metrics(req, res);
       if (url.pathname === '/graphql') return await handleGraphQL(edge, req, res, url, requestId, facts);
       if (edge.serveStatic) return edge.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
       return sendJson(res, 404, { error: 'not found' });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config/config.js';
@@ -37,6 +38,8 @@ export interface TestGatewayOptions {
   /** Force the embedded PGlite under this directory, even when the run has a PostgreSQL server. */
   embeddedDataDir?: string;
   clock?: ManualClock;
+  /** Logger for the gateway (tests capture log lines through its destination); default: per LOG_LEVEL. */
+  logger?: Logger;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     [],
   );
   const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
-  const gateway = await startGateway({ config, clock });
+  const gateway = await startGateway({ config, clock, logger: options.logger });
   const clients: Client[] = [];
   const endpoint = `${gateway.url}/graphql`;
 
