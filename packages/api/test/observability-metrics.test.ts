@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { CheckInDocument, DeviceCheckedInDocument, EnrollDeviceDocument } from '@mdm/schema';
 import { parse, print } from 'graphql';
@@ -101,6 +102,13 @@ describe('Prometheus metrics at /metrics', () => {
     const { text } = await scrape(gateway.metricsUrl!);
     expect(text).not.toMatch(/postgres(ql)?:\/\//);
     expect(text).not.toContain('127.0.0.1');
+  });
+
+  it('has every gateway metric that the committed Grafana dashboard queries', async () => {
+    const dashboard = await readFile(new URL('../../../observability/grafana/dashboards/mdm-gateway.json', import.meta.url), 'utf8');
+    const queried = new Set(dashboard.match(/\b(mdm|nodejs|process)_[a-z0-9_]+/g));
+    const exposed = new Set((await scrape(gateway.metricsUrl!)).samples.map((s) => s.name));
+    expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);
   });
 
   it('refuses methods other than GET and HEAD', async () => {
