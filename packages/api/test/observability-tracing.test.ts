@@ -12,12 +12,14 @@ describe('OpenTelemetry tracing', () => {
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
   let tracing: Tracing;
   let gateway: TestGateway;
+  const logLines: Record<string, unknown>[] = [];
   beforeAll(async () => {
     collector = await startOtlpCollector();
     const { startTracing } = await import('../src/observability/tracing.js');
     tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
     const { startTestGateway } = await import('./support/test-gateway.js');
-    gateway = await startTestGateway();
+    const { pino } = await import('pino');
+    gateway = await startTestGateway({ logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) }) });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -57,5 +59,8 @@ describe('OpenTelemetry tracing', () => {
     const root = trace.find((s) => !s.parentSpanId)!;
     expect(root.attributes['http.route'] ?? root.attributes['url.path'] ?? root.attributes['http.target']).toBe('/graphql');
     expect(ancestors(operation).at(-1)).toBe(root);
+    // The request's log line names the trace.
+    const logged = logLines.find((l) => l['msg'] === 'request' && l['operationName'] === 'EnrollDevice');
+    expect(logged?.['traceId']).toBe(operation.traceId);
   });
 });

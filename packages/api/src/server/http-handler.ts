@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
 
@@ -33,12 +34,16 @@ export function createHttpHandler(edge: HttpEdge) {
     const supplied = req.headers['x-request-id'];
     const requestId = typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID();
     const facts: RequestFacts = {};
+    // With tracing on, the HTTP server span is active here: its trace id links the log line to the trace.
+    const spanContext = trace.getActiveSpan()?.spanContext();
+    const traceId = spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     res.setHeader('x-request-id', requestId);
     res.on('finish', () => {
       edge.logger.info(
         {
           requestId,
+          traceId,
           method: req.method,
           path: url.pathname,
           status: res.statusCode,
