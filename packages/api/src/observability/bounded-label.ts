@@ -31,10 +31,15 @@ export class BoundedLabel {
 export class ClosedLabel {
   private readonly allowed: ReadonlySet<string>;
 
+  /**
+   * @param values the vocabulary
+   * @param other  value reported for anything outside it; default `OTHER`
+   */
   constructor(values: Iterable<string>, private readonly other = 'OTHER') {
     this.allowed = new Set(values);
   }
 
+  /** `value` when it is in the vocabulary, else the `other` value. */
   of(value: unknown): string {
     return typeof value === 'string' && this.allowed.has(value) ? value : this.other;
   }
