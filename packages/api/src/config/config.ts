@@ -65,6 +65,14 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   /** Most lexical tokens per document (graphql-armor max-tokens); default 2000. */
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(1).default(2_000),
+  /** Collect Prometheus metrics and serve them at `/metrics`; default true. */
+  METRICS_ENABLED: flag.default(true),
+  /** Serve `/metrics` on this port (same `HOST`) instead of the main port; unset: main port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`); unset: tracing off. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** `service.name` of the gateway's spans; default `mdm-gateway`. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('mdm-gateway'),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
@@ -80,6 +88,10 @@ export interface Config {
   auth: { adminToken?: string; tokenCacheTtlMs: number };
   rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxDirectives: number; maxTokens: number };
+  /** Prometheus metrics: off entirely when `enabled` is false; `port` set: a separate listener. */
+  metrics: { enabled: boolean; port?: number };
+  /** OpenTelemetry tracing: on when `otlpEndpoint` is set (see observability/tracing.ts). */
+  tracing: { otlpEndpoint?: string; serviceName: string };
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -125,5 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
     },
+    metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }

@@ -57,12 +57,14 @@ const requestFactsPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
  * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
  * production; introspection per configuration.
  * @param drain extra work for a graceful stop (closing graphql-ws), run after HTTP stops accepting
+ * @param plugins further plugins (observability/: metrics), run after the gateway's own
  */
 export async function startApollo(
   schema: GraphQLSchema,
   httpServer: Server,
   config: Config,
   drain: () => Promise<void>,
+  plugins: ApolloServerPlugin<HttpGraphQLContext>[] = [],
 ): Promise<ApolloServer<HttpGraphQLContext>> {
   const apollo = new ApolloServer<HttpGraphQLContext>({
     schema,
@@ -79,6 +81,7 @@ export async function startApollo(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: drain }; } },
       requestFactsPlugin,
+      ...plugins,
     ],
   });
   await apollo.start();

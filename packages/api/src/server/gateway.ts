@@ -6,6 +6,8 @@ import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { seedDemoFleet } from '../modules/demo/demo-fleet.js';
+import type { GatewayMetrics } from '../observability/gateway-metrics.js';
+import { createObservability, type Observability } from '../observability/observability.js';
 import { buildGatewaySchema } from '../schema/build-schema.js';
 import { createServices } from '../services.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -37,6 +39,10 @@ export interface Gateway {
   events: EventBus;
   clock: Clock;
   logger: Logger;
+  /** This gateway's Prometheus metrics (the lifecycle sweeper reports through `recordSweep`). */
+  metrics: GatewayMetrics;
+  /** Where `/metrics` is served (main port or METRICS_PORT); undefined with METRICS_ENABLED=false. */
+  metricsUrl?: string;
   /** Graceful stop: stop accepting, drain HTTP and WebSocket clients, close events and the ORM. Idempotent. */
   stop(): Promise<void>;
 }
@@ -49,10 +55,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const database = await openDatabase(config.database, logger);
   let events: EventBus | undefined;
   let httpServer: Server | undefined;
+  let observability: Observability | undefined;
   try {
     events = await createEventBus(config.redisUrl);
-    const services = createServices(config, database, events, clock, logger);
-    const schema = await buildGatewaySchema(services, events.pubSub);
+    observability = createObservability(config, database, events);
+    const services = createServices(config, database, observability.events, clock, logger);
+    const schema = await buildGatewaySchema(services, observability.events.pubSub);
     const bootstrapSecret = await services.tokens.ensureBootstrap(database.orm.em.fork(), config.auth.adminToken);
     if (bootstrapSecret) {
       logger.warn({ bootstrapAdminToken: bootstrapSecret }, 'first start: an ADMIN token was generated; it is shown only this once');
@@ -83,8 +91,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       validationRules,
       maxTokens: config.queryLimits.maxTokens,
       logger,
+      observer: observability.webSocketObserver,
     });
-    const apollo = await startApollo(schema, server, config, closeWebSockets);
+    const apollo = await startApollo(schema, server, config, closeWebSockets, observability.apolloPlugins);
     const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
     server.on(
       'request',
@@ -98,19 +107,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         bodyLimitBytes: config.http.bodyLimitBytes,
         maxTokens: config.queryLimits.maxTokens,
         logger,
+        metrics: observability.metricsRoute,
       }),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.http.port, config.http.host, () => resolve());
     });
+    await observability.listen();
     const { port } = server.address() as AddressInfo;
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
     const bus = events;
+    const obs = observability;
     let stopping: Promise<void> | undefined;
     return {
       url: `http://${host}:${port}`,
       port,
+      metrics: obs.metrics,
+      metricsUrl: obs.metricsUrl(`http://${host}:${port}`),
       database,
       events: bus,
       clock,
@@ -118,12 +132,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stop: () =>
         (stopping ??= (async () => {
           await apollo.stop();
+          await obs.stop();
           await bus.close();
           await database.close();
         })()),
     };
   } catch (error) {
     httpServer?.close();
+    await observability?.stop();
     await events?.close();
     await database.close();
     throw error;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Principal } from '../modules/auth/principal.js';
 import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
@@ -22,6 +23,8 @@ export interface HttpEdge {
   /** Most lexical tokens per document, checked before Apollo parses it. */
   maxTokens: number;
   logger: Logger;
+  /** Serves `GET /metrics` (Prometheus); absent when metrics are off or on their own port. */
+  metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** Request ids supplied by a proxy are kept only when they are short and printable. */
@@ -40,12 +43,16 @@ export function createHttpHandler(edge: HttpEdge) {
     const supplied = req.headers['x-request-id'];
     const requestId = typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID();
     const facts: RequestFacts = {};
+    // With tracing on, the HTTP server span is active here: its trace id links the log line to the trace.
+    const spanContext = trace.getActiveSpan()?.spanContext();
+    const traceId = spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     res.setHeader('x-request-id', requestId);
     res.on('finish', () => {
       edge.logger.info(
         {
           requestId,
+          traceId,
           method: req.method,
           path: url.pathname,
           status: res.statusCode,
@@ -53,6 +60,7 @@ export function createHttpHandler(edge: HttpEdge) {
           operationName: facts.operationName ?? undefined,
           operationType: facts.operationType,
           role: facts.role,
+          outcome: res.statusCode >= 400 || (facts.errorCodes?.length ?? 0) > 0 ? 'error' : 'ok',
           errorCodes: facts.errorCodes,
         },
         'request',
@@ -64,6 +72,7 @@ export function createHttpHandler(edge: HttpEdge) {
         const ready = await edge.isReady();
         return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
       }
+      if (url.pathname === '/metrics' && edge.metrics) return await edge.metrics(req, res);
       if (url.pathname === '/graphql') return await handleGraphQL(edge, req, res, url, requestId, facts);
       if (edge.serveStatic) return edge.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
       return sendJson(res, 404, { error: 'not found' });

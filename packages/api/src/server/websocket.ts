@@ -8,6 +8,7 @@ import { operationRoles } from '../modules/auth/operation-roles.js';
 import type { Principal } from '../modules/auth/principal.js';
 import { Role } from '../modules/auth/role.enum.js';
 import { ErrorCode } from '../shared/error-code.js';
+import type { GraphQLWebSocketObserver } from '../observability/websocket.metrics.js';
 import type { GraphQLContext } from '../shared/context.js';
 import { bearerSecret } from './authentication.js';
 import { checkTokenLimit } from './query-limits.js';
@@ -22,6 +23,8 @@ export interface WebSocketEdge {
   validationRules: ValidationRule[];
   maxTokens: number;
   logger: Logger;
+  /** Told of connections, operations and results (metrics); optional. */
+  observer?: GraphQLWebSocketObserver;
 }
 
 /** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
@@ -51,8 +54,17 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
           return false;
         }
         ctx.extra.principal = principal;
+        edge.observer?.connected(ctx);
         return true;
       },
+      onDisconnect: (ctx) => edge.observer?.disconnected(ctx),
+      onOperation: (ctx, id, _payload, args, result) => {
+        edge.observer?.operationStarted(ctx, id, args, result);
+      },
+      onNext: (ctx, id) => {
+        edge.observer?.resultSent(ctx, id);
+      },
+      onComplete: (ctx, id) => edge.observer?.operationCompleted(ctx, id),
       onSubscribe: (ctx, _id, payload) => {
         let document;
         try {

@@ -1,0 +1,59 @@
+import { getOperationAST, type ExecutionArgs } from 'graphql';
+import type { GatewayMetrics } from './gateway-metrics.js';
+
+/**
+ * What the graphql-ws server tells observers, one method per server hook (server/websocket.ts
+ * calls them). `ctx` is graphql-ws's per-socket context object, used only as an identity.
+ */
+export interface GraphQLWebSocketObserver {
+  /** A socket completed connection_init and was accepted. */
+  connected(ctx: object): void;
+  /** An accepted socket closed (graphql-ws has already ended its subscriptions). */
+  disconnected(ctx: object): void;
+  /** An operation started executing; for a subscription `result` is its event stream. */
+  operationStarted(ctx: object, id: string, args: ExecutionArgs, result: unknown): void;
+  /** One result of operation `id` is about to be sent. */
+  resultSent(ctx: object, id: string): void;
+  /** Operation `id` completed (client `complete`, end of stream, error, or socket close). */
+  operationCompleted(ctx: object, id: string): void;
+}
+
+/** Active connections, active subscriptions by root field, and events delivered by root field. */
+export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQLWebSocketObserver {
+  /** Per socket: running subscription id → its field label, to decrement on completion. */
+  const running = new WeakMap<object, Map<string, string>>();
+  const fieldOf = (args: ExecutionArgs): string => {
+    const operation = getOperationAST(args.document, args.operationName);
+    const selection = operation?.selectionSet.selections[0];
+    return metrics.labels.field.of(selection?.kind === 'Field' ? selection.name.value : '__unknown__');
+  };
+  return {
+    connected(ctx) {
+      metrics.webSocketConnections.inc();
+      metrics.webSocketConnectionsOpened.inc();
+      running.set(ctx, new Map());
+    },
+    disconnected(ctx) {
+      metrics.webSocketConnections.dec();
+      for (const field of running.get(ctx)?.values() ?? []) metrics.subscriptions.dec({ field });
+      running.delete(ctx);
+    },
+    operationStarted(ctx, id, args, result) {
+      if (result === null || typeof result !== 'object' || !(Symbol.asyncIterator in result)) return;
+      const field = fieldOf(args);
+      running.get(ctx)?.set(id, field);
+      metrics.subscriptions.inc({ field });
+    },
+    resultSent(ctx, id) {
+      const field = running.get(ctx)?.get(id);
+      if (field !== undefined) metrics.eventsDelivered.inc({ field });
+    },
+    operationCompleted(ctx, id) {
+      const subscriptions = running.get(ctx);
+      const field = subscriptions?.get(id);
+      if (field === undefined) return;
+      subscriptions!.delete(id);
+      metrics.subscriptions.dec({ field });
+    },
+  };
+}
