@@ -1,5 +1,6 @@
 import {
   DeviceCheckedInDocument,
+  DeviceEnrolledDocument,
   ManagedDevicesDocument,
   type DevicePlatform,
   type EnrollmentMethodKind,
@@ -9,7 +10,7 @@ import {
   type ManagementState,
   type OrderDirection,
 } from '@mdm/schema';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { formatRelative, formatUtc } from '../lib/format';
 import { useNow, useRefetchOnReconnect } from '../lib/hooks';
@@ -43,6 +44,16 @@ export function DevicesView() {
       return shown.has(checkedIn.deviceId) ? { ...previous, [checkedIn.deviceId]: checkedIn.device?.lastSyncDateTime ?? checkedIn.occurredAt } : previous;
     },
   );
+  // New enrollments may belong on the page shown: refetch it, at most twice a second.
+  const pendingRefetch = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => { if (pendingRefetch.current) clearTimeout(pendingRefetch.current); }, []);
+  useSubscription({ query: DeviceEnrolledDocument, variables: {} }, () => {
+    pendingRefetch.current ??= setTimeout(() => {
+      pendingRefetch.current = null;
+      refetch({ requestPolicy: 'network-only' });
+    }, 500);
+    return undefined;
+  });
   const now = useNow();
   const update = (next: Partial<ManagedDeviceFilter>) => {
     setFilter((f) => ({ ...f, ...next }));
