@@ -19,8 +19,10 @@ export interface EventBus {
 /**
  * Creates the event bus.
  * @param redisUrl `redis://` URL; unset keeps events inside this process
+ * @param channelPrefix prepended to every Redis channel (EVENTS_CHANNEL_PREFIX), so deployments
+ *   or test runs sharing one Redis never see each other's events (pub/sub ignores DB indexes)
  */
-export async function createEventBus(redisUrl?: string): Promise<EventBus> {
+export async function createEventBus(redisUrl?: string, channelPrefix = ''): Promise<EventBus> {
   let connections: Redis[] = [];
   let pubSub: PubSub<TopicPayloads>;
   if (redisUrl) {
@@ -28,19 +30,26 @@ export async function createEventBus(redisUrl?: string): Promise<EventBus> {
     const subscribeClient = new Redis(redisUrl, { lazyConnect: true });
     await Promise.all([publishClient.connect(), subscribeClient.connect()]);
     connections = [publishClient, subscribeClient];
-    pubSub = createPubSub<TopicPayloads>({
-      eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
-    });
+    pubSub = prefixed(createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }), channelPrefix);
   } else {
     pubSub = createPubSub<TopicPayloads>();
   }
   return {
     pubSub,
     publishCommitted(events) {
-      for (const event of events) pubSub.publish(event.topic, event.payload);
+      for (const event of events) (pubSub.publish as (topic: string, payload: unknown) => void)(event.topic, event.payload);
     },
     async close() {
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
+}
+
+/** The same pub/sub with every topic name prefixed on the wire. */
+function prefixed(inner: PubSub<Record<string, [] | [unknown]>>, prefix: string): PubSub<TopicPayloads> {
+  if (!prefix) return inner as PubSub<TopicPayloads>;
+  return {
+    publish: (topic: string, ...args: unknown[]) => (inner.publish as (t: string, ...a: unknown[]) => void)(`${prefix}${topic}`, ...args),
+    subscribe: (topic: string, ...args: unknown[]) => (inner.subscribe as (t: string, ...a: unknown[]) => AsyncIterable<unknown>)(`${prefix}${topic}`, ...args),
+  } as unknown as PubSub<TopicPayloads>;
 }

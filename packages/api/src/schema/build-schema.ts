@@ -4,6 +4,9 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
+import { CertificateEventResolver } from '../modules/certificate/certificate-event.resolver.js';
+import { CertificateResolver } from '../modules/certificate/certificate.resolver.js';
+import type { CertificateService } from '../modules/certificate/certificate.service.js';
 import { CheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
 import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
@@ -11,12 +14,23 @@ import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { FleetStatsResolver, fleetStatsBySchema } from '../modules/fleet/fleet-stats.resolver.js';
+import type { FleetStatsService } from '../modules/fleet/fleet-stats.service.js';
+import { ImportEventResolver } from '../modules/imports/import-event.resolver.js';
+import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
+import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.service.js';
+import type { PerEventWork } from '../events/per-event.js';
 
 /** The services resolvers delegate to; built once per gateway by the composition root. */
 export interface Services {
   devices: DeviceService;
   enrollment: EnrollmentService;
   checkIns: CheckInService;
+  certificates: CertificateService;
+  sweeper: LifecycleSweeper;
+  fleetStats: FleetStatsService;
+  /** Per-event EntityManager forks and loads shared by the event's subscribers. */
+  perEvent: PerEventWork;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -25,7 +39,12 @@ export interface Services {
 const resolverFactories = new Map<Function, (s: Services) => object>([
   [CatalogResolver, () => new CatalogResolver()],
   [DeviceResolver, (s) => new DeviceResolver(s.devices)],
-  [DeviceEventResolver, (s) => new DeviceEventResolver(s.forkEntityManager)],
+  [DeviceEventResolver, (s) => new DeviceEventResolver(s.perEvent)],
+  [CertificateResolver, (s) => new CertificateResolver(s.certificates)],
+  [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent)],
+  [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
+  [FleetStatsResolver, () => new FleetStatsResolver()],
+  [ImportEventResolver, () => new ImportEventResolver()],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
 ]);
@@ -36,7 +55,7 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
  */
 export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): Promise<GraphQLSchema> {
   const instances = new Map<Function, object>();
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...resolverFactories.keys()] as NonEmptyArray<Function>,
     container: {
       get(resolverClass: Function) {
@@ -56,6 +75,8 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
     // Replaced by the token-based checker of the auth module; every operation already names its roles.
     authChecker: () => true,
   });
+  if (services) fleetStatsBySchema.set(schema, services.fleetStats);
+  return schema;
 }
 
 /** The schema as SDL, sorted so the committed file only changes when the schema does. */

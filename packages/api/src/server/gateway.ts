@@ -5,10 +5,12 @@ import sirv from 'sirv';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
+import { loadIssuingCa } from '../modules/certificate/issuing-ca.js';
 import { seedDemoFleet } from '../modules/demo/demo-fleet.js';
 import { buildGatewaySchema } from '../schema/build-schema.js';
 import { createServices } from '../services.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import type { Services } from '../schema/build-schema.js';
+import { SimulatedClock, systemClock, type Clock } from '../shared/clock.js';
 import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apollo.js';
 import { createHttpHandler } from './http-handler.js';
 import { createLogger } from './logger.js';
@@ -22,6 +24,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Directory of the built dashboard to serve at `/`; nothing is served when absent. */
   dashboardDir?: string;
+  /** Share per-event loads among subscribers (default true); false only for the fan-out benchmark's baseline. */
+  shareEventLoads?: boolean;
 }
 
 /** A running gateway. */
@@ -33,6 +37,8 @@ export interface Gateway {
   events: EventBus;
   clock: Clock;
   logger: Logger;
+  /** The domain services (tests and benchmarks drive the sweeper and read fleet stats through them). */
+  services: Services;
   /** Graceful stop: stop accepting, drain HTTP and WebSocket clients, close events and the ORM. Idempotent. */
   stop(): Promise<void>;
 }
@@ -40,15 +46,19 @@ export interface Gateway {
 /** Starts database, events, schema, HTTP and WebSocket servers; resolves once listening. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (config.clockSpeed > 1 ? new SimulatedClock(config.clockSpeed) : systemClock);
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database, logger);
   let events: EventBus | undefined;
   let httpServer: Server | undefined;
   try {
-    events = await createEventBus(config.redisUrl);
-    const services = createServices(config, database, events, clock);
+    events = await createEventBus(config.redisUrl, config.events.channelPrefix);
+    const issuingCa = await loadIssuingCa(database.orm.em.fork(), config.certificates, clock, logger);
+    const services = createServices(config, { database, events, clock, logger, issuingCa, shareEventLoads: options.shareEventLoads });
     const schema = await buildGatewaySchema(services, events.pubSub);
+    services.fleetStats.start();
+    services.sweeper.start(config.certificates.sweepIntervalMs);
+    if (config.clockSpeed > 1) logger.warn({ clockSpeed: config.clockSpeed }, 'simulated clock: time runs faster than real time (demo only)');
     if (config.demoData) await seedDemoFleet(database.orm.em.fork(), services.enrollment, logger);
 
     const createContext = (requestId: string, facts: RequestFacts): HttpGraphQLContext => ({
@@ -59,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
     const server = createServer();
     httpServer = server;
-    const closeWebSockets = attachGraphQLWebSocket(server, schema, (id) => createContext(id, {}), logger);
+    const closeWebSockets = attachGraphQLWebSocket(server, schema, (id) => createContext(id, {}), logger, config.webSocket);
     const apollo = await startApollo(schema, server, config, closeWebSockets);
     const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
     server.on(
@@ -88,9 +98,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       events: bus,
       clock,
       logger,
+      services,
       stop: () =>
         (stopping ??= (async () => {
+          await services.sweeper.stop();
           await apollo.stop();
+          await services.fleetStats.stop();
           await bus.close();
           await database.close();
         })()),

@@ -17,11 +17,14 @@ export function attachGraphQLWebSocket(
   schema: GraphQLSchema,
   createContext: (requestId: string) => GraphQLContext,
   logger: Logger,
+  options: { connectionInitTimeoutMs: number } = { connectionInitTimeoutMs: 3_000 },
 ): () => Promise<void> {
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const disposable = useServer(
     {
       schema,
+      // Close 4408 when connection_init does not arrive in time (WS_CONNECTION_INIT_TIMEOUT_MS).
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       context: () => createContext(randomUUID()),
       onConnect: () => {
         logger.debug('graphql-ws connection accepted');

@@ -55,6 +55,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       DATABASE_URL: databaseUrl,
       DATA_DIR: options.embeddedDataDir ?? tempDir ?? '',
       DB_POOL_SIZE: '5',
+      // Tests run the lifecycle sweep on demand (runLifecycleSweep), never on a timer.
+      LIFECYCLE_SWEEP_INTERVAL_MS: '0',
       ...options.env,
     },
     [],
