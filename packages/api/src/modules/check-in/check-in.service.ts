@@ -102,7 +102,7 @@ export class CheckInService {
         payload: toCertificateEventPayload(outcome.device, outcome.renewal.certificate, now, { previousCertificateId: outcome.previousCertificateId }),
       });
     }
-    this.events.publishCommitted(events);
+    void this.events.publishCommitted(events);
     return outcome;
   }
 

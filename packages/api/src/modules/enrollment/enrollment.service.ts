@@ -89,7 +89,7 @@ export class EnrollmentService {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }
-    this.events.publishCommitted([{ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) }]);
+    void this.events.publishCommitted([{ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) }]);
     return { device, credential };
   }
 }

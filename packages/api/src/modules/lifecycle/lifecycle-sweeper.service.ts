@@ -135,7 +135,7 @@ export class LifecycleSweeper {
       ...result.expired.map((row) => ({ topic: Topic.CertificateExpired, payload: certificatePayload(row, occurredAt) }) as const),
       ...result.removed.map((row) => ({ topic: Topic.DeviceRemoved, payload: devicePayload(row, occurredAt) }) as const),
     ];
-    this.events.publishCommitted(events);
+    await this.events.publishCommitted(events);
     const report = {
       skipped: false,
       expiring: result.expiring.length,
