@@ -1,5 +1,6 @@
 import { DroppingBuffer, Repeater, type PubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import type { PendingEvent, TopicPayloads } from './topics.js';
 
@@ -56,6 +57,8 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
     prefix = channelPrefix;
   } else {
     eventTarget = new EventTarget();
+    // One listener per live subscription is expected, not a leak: thousands of dashboards are fine.
+    setMaxListeners(0, eventTarget);
   }
   const publish = (topic: string, payload: unknown) => eventTarget.dispatchEvent(new CustomEvent(`${prefix}${topic}`, { detail: payload }));
   const pubSub = {
