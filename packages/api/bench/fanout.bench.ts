@@ -14,6 +14,9 @@ import { createBenchDatabase } from './bench-database.js';
 
 const sizes = (process.env['BENCH_SUBSCRIBERS'] ?? '1000,5000').split(',').map(Number);
 const events = Number(process.env['BENCH_EVENTS'] ?? 100);
+/** The per-subscriber baseline saturates the database pool quickly: fewer events, smallest N only. */
+const baselineEvents = Number(process.env['BENCH_BASELINE_EVENTS'] ?? 20);
+const baselineSizes = (process.env['BENCH_BASELINE_SUBSCRIBERS'] ?? '1000').split(',').map(Number);
 const ratePerSecond = 10;
 
 type ChildMessage = { type: string; primed?: number; received?: number; p50?: number; p99?: number; max?: number; rssMiB?: number };
@@ -30,7 +33,7 @@ function ask(child: ChildProcess, message: string, expect: string): Promise<Chil
   });
 }
 
-async function run(url: string, subscribers: number, shareEventLoads: boolean): Promise<void> {
+async function run(url: string, subscribers: number, shareEventLoads: boolean, events: number): Promise<void> {
   const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', LIFECYCLE_SWEEP_INTERVAL_MS: '0', DB_POOL_SIZE: '10' }, []);
   const gateway = await startGateway({ config, shareEventLoads });
   const gql = async (query: string, variables: unknown) => {
@@ -101,7 +104,8 @@ export async function fanoutBenchmark(): Promise<void> {
   const db = await createBenchDatabase('fanout');
   try {
     for (const subscribers of sizes) {
-      for (const shared of [true, false]) await run(db.url, subscribers, shared);
+      await run(db.url, subscribers, true, events);
+      if (baselineSizes.includes(subscribers)) await run(db.url, subscribers, false, baselineEvents);
     }
   } finally {
     await db.drop();

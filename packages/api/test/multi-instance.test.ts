@@ -26,7 +26,9 @@ describe('several gateway instances behind one Redis', () => {
   let isolated: TestGateway;
   beforeAll(async () => {
     const env = { REDIS_URL, EVENTS_CHANNEL_PREFIX: `mdm-test-${randomUUID()}:` };
-    const clock = new ManualClock(new Date('2026-11-01T00:00:00.000Z'));
+    // The test gateways' default start: the first gateway of a run creates the CA at its clock's now,
+    // and every test file's clock must fall inside the CA's validity.
+    const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
     a = await startTestGateway({ env, clock });
     b = await startTestGateway({ env, clock });
     isolated = await startTestGateway({ env: { REDIS_URL, EVENTS_CHANNEL_PREFIX: `mdm-test-${randomUUID()}:` }, clock });

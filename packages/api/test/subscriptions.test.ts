@@ -79,6 +79,24 @@ describe('subscriptions deliver committed events only', () => {
     ]);
   });
 
+  it('gives identical subscriptions (same document and variables) each event, and keeps the others running when one leaves', async () => {
+    const { device, credential } = await enrollDevice(gateway);
+    const variables = { filter: { deviceId: device.id } };
+    const clients = [gateway.wsClient(), gateway.wsClient(), gateway.wsClient()];
+    const collectors = clients.map((c) => new EventCollector(c.iterate({ query: print(DeviceCheckedInDocument), variables })));
+    const checkIn = () => gateway.query(CheckInDocument, { input: signedCheckIn(credential, gateway.clock.now()) });
+    const primed = [];
+    for (const collector of collectors) primed.push(await collector.prime(checkIn));
+    await clients[0]!.dispose();
+    gateway.clock.advance(1_000);
+    await checkIn();
+    for (const [i, collector] of collectors.entries()) {
+      if (i === 0) continue;
+      const received = await collector.waitFor(primed[i]! + 1);
+      expect((received.at(-1) as { data: { deviceCheckedIn: { occurredAt: string } } }).data.deviceCheckedIn.occurredAt).toBe(gateway.clock.now().toISOString());
+    }
+  });
+
   it('deviceEnrolled: an enrollment rolled back by a refused CSR publishes nothing', async () => {
     const upn = byodInput().userPrincipalName!;
     const events = subscribe(DeviceEnrolledDocument, { filter: { userPrincipalName: upn } });

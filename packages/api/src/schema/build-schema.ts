@@ -7,7 +7,7 @@ import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
 import { CertificateEventResolver } from '../modules/certificate/certificate-event.resolver.js';
 import { CertificateResolver } from '../modules/certificate/certificate.resolver.js';
 import type { CertificateService } from '../modules/certificate/certificate.service.js';
-import { CheckInResolver } from '../modules/check-in/check-in.resolver.js';
+import { CheckInResolver, DeviceCheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
 import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
 import { DeviceResolver } from '../modules/device/device.resolver.js';
@@ -47,6 +47,7 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [ImportEventResolver, () => new ImportEventResolver()],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
+  [DeviceCheckInResolver, (s) => new DeviceCheckInResolver(s.checkIns)],
 ]);
 
 /**

@@ -24,7 +24,10 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Directory of the built dashboard to serve at `/`; nothing is served when absent. */
   dashboardDir?: string;
-  /** Share per-event loads among subscribers (default true); false only for the fan-out benchmark's baseline. */
+  /**
+   * Share per-event work among subscribers: executed results of identical subscriptions and the
+   * event's loads (default true); false only for the fan-out benchmark's baseline.
+   */
   shareEventLoads?: boolean;
 }
 
@@ -69,7 +72,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
     const server = createServer();
     httpServer = server;
-    const closeWebSockets = attachGraphQLWebSocket(server, schema, (id) => createContext(id, {}), logger, config.webSocket);
+    const closeWebSockets = attachGraphQLWebSocket(server, schema, (id) => createContext(id, {}), logger, {
+      ...config.webSocket,
+      shareResults: options.shareEventLoads,
+    });
     const apollo = await startApollo(schema, server, config, closeWebSockets);
     const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
     server.on(

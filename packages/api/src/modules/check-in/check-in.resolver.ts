@@ -1,11 +1,12 @@
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
-import { Role } from '../auth/role.enum.js';
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, createUnionType } from 'type-graphql';
+import { READ_ROLES, Role } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { CheckInInput } from './check-in.input.js';
 import type { CheckInService } from './check-in.service.js';
+import { DeviceCheckIn } from './device-check-in.entity.js';
 
 @ObjectType({ description: 'The check-in was recorded.' })
 export class CheckInSuccess {
@@ -53,5 +54,27 @@ export class CheckInResolver {
     } catch (error) {
       return toUserError(error);
     }
+  }
+}
+
+@Resolver(() => DeviceCheckIn)
+export class DeviceCheckInResolver {
+  constructor(private readonly checkIns: CheckInService) {}
+
+  @Authorized(...READ_ROLES)
+  @Query(() => [DeviceCheckIn], {
+    description: 'Recent accepted check-ins, newest first: of one device, or of the fleet. Kept CHECK_IN_HISTORY_DAYS (30) days.',
+  })
+  recentCheckIns(
+    @Arg('deviceId', () => ID, { nullable: true, description: 'Only this device.' }) deviceId: string | null,
+    @Arg('first', () => Int, { nullable: true, description: 'How many, 1-100; default 20.' }) first: number | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DeviceCheckIn[]> {
+    return this.checkIns.recent(ctx.em, { deviceId, first });
+  }
+
+  @FieldResolver(() => ID, { description: 'The device that checked in.' })
+  deviceId(@Root() checkIn: DeviceCheckIn): string {
+    return checkIn.device.id;
   }
 }

@@ -7,6 +7,7 @@ import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { ErrorCode } from '../../shared/error-code.js';
 import { validateInput } from '../../shared/validation.js';
+import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { checkInSigningInput, isExpired, isInRenewalWindow, verifyCheckInProof } from '../certificate/index.js';
@@ -107,6 +108,21 @@ export class CheckInService {
   }
 
   /**
+   * The most recent accepted check-ins, newest first, of one device or of the whole fleet
+   * (the dashboard's "recent check-ins").
+   * @param first how many, 1-100 (default 20)
+   * @throws InputValidationError for a malformed device id or `first` out of range
+   */
+  async recent(em: EntityManager, args: { deviceId?: string | null; first?: number | null }): Promise<DeviceCheckIn[]> {
+    const { deviceId, first } = validateInput(recentSchema, args);
+    return em.find(DeviceCheckIn, deviceId ? { device: deviceId } : {}, {
+      orderBy: { checkedInDateTime: 'desc', id: 'desc' },
+      limit: first,
+      populate: ['device'],
+    });
+  }
+
+  /**
    * Finds the certificate the proof names and verifies the proof with it. Order: credential
    * present; certificate known; issued to this device; not revoked; then the proof (time skew,
    * chain to the CA, validity, signature), so an expired certificate is reported as expired.
@@ -165,6 +181,11 @@ export class CheckInService {
     return certificate;
   }
 }
+
+const recentSchema = z.object({
+  deviceId: z.uuid({ error: 'must be a UUID' }).nullish(),
+  first: z.number().int().min(1).max(100).nullish().transform((v) => v ?? 20),
+});
 
 function expired(): DeviceCredentialError {
   return new DeviceCredentialError(ErrorCode.CERTIFICATE_EXPIRED, 'CERTIFICATE_EXPIRED', 'the certificate has expired; enroll the device again');
