@@ -13,7 +13,7 @@ import { enrollDevice, signedCheckIn } from './support/device-credential.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 import type { DeviceCredential } from './support/device-credential.js';
 
-const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env['REDIS_TEST_URL'] ?? 'redis://127.0.0.1:6379';
 
 /**
  * Two gateway instances on the same PostgreSQL, each with its own HTTP/WebSocket server and its
