@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECDSA_P256_SHA256, x509 } from '../src/modules/certificate/x509-runtime.js';
 import { byodInput, uniqueSerial } from './support/builders.js';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
+import { suppliedCaEnv } from './support/test-ca.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const DAY = 86_400_000;
@@ -154,5 +155,37 @@ describe('MDM certificates', () => {
     expect(mdmCertificates[0]).toMatchObject({ status: 'revoked', revocationReason: 'cessationOfOperation' });
     const after = await gateway.query(CheckInDocument, { input: signedCheckIn(credential, gateway.clock.now()) });
     expect(after.checkIn).toMatchObject({ code: 'INVALID_DEVICE_STATE' });
+  });
+});
+
+describe('the issuing CA', () => {
+  it('is the one supplied through CA_CERT_PEM/CA_KEY_PEM when given, and device certificates chain to it', async () => {
+    const supplied = await suppliedCaEnv();
+    const gateway = await startTestGateway({ env: supplied });
+    try {
+      const { certificateAuthority } = await gateway.query(CertificateAuthorityDocument, {});
+      expect(certificateAuthority).toMatchObject({ source: 'CONFIGURED', certificatePem: supplied.CA_CERT_PEM });
+      const { certificate } = await enrollDevice(gateway);
+      expect(new X509Certificate(certificate.pem).verify(new X509Certificate(supplied.CA_CERT_PEM).publicKey)).toBe(true);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('refuses to start when CA_KEY_SECRET does not open the stored CA key', async () => {
+    // The run's CA was created and sealed by the first gateway with a generated development secret.
+    await expect(startTestGateway({ env: { CA_KEY_SECRET: 'not-the-secret-it-was-sealed-with' } })).rejects.toMatchObject({ code: 'WRONG_KEY_MATERIAL' });
+  });
+
+  it('is stored with its key sealed, never in clear', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const [row] = await gateway.sql<{ sealed_private_key: string; certificate_pem: string }>('select * from certificate_authority');
+      expect(row!.sealed_private_key).toMatch(/^mdm-sealed-key:v1:scrypt-aes-256-gcm:/);
+      expect(JSON.stringify(row)).not.toContain('PRIVATE KEY');
+      expect((await gateway.query(CertificateAuthorityDocument, {})).certificateAuthority).toMatchObject({ source: 'GENERATED', certificatePem: row!.certificate_pem });
+    } finally {
+      await gateway.stop();
+    }
   });
 });
