@@ -1,4 +1,7 @@
 import { MdmCertificatesDocument, RunLifecycleSweepDocument } from '@mdm/schema';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type CertificateEventPayload, type DeviceEventPayload } from '../src/events/topics.js';
 import type { Gateway } from '../src/server/gateway.js';
@@ -116,6 +119,22 @@ describe('the lifecycle sweeper (seed: "Mobile device cleanup after MDM certific
       expect(reports.filter((r) => r.expired > 0)).toHaveLength(1);
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe('the lifecycle sweeper on the embedded database (PGlite)', () => {
+  it('expires a certificate there too (advisory lock and set-based statements work on PGlite)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-sweep-'));
+    const gateway = await startTestGateway({ embeddedDataDir: dataDir });
+    try {
+      const { certificate } = await enrollDevice(gateway);
+      gateway.clock.set(new Date(new Date(certificate.notAfter).getTime() + SECOND));
+      const { runLifecycleSweep } = await gateway.query(RunLifecycleSweepDocument, {});
+      expect(runLifecycleSweep).toMatchObject({ skipped: false, expired: 1 });
+    } finally {
+      await gateway.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

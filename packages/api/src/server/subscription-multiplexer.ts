@@ -8,7 +8,7 @@ type SubscribeResult = Promise<ExecutionResult | Stream>;
 interface SharedStream {
   /** Resolves to the one graphql-js source stream, or to its subscribe-time error result. */
   source: Promise<ExecutionResult | Stream>;
-  listeners: Set<(result: ExecutionResult) => unknown>;
+  listeners: Map<(result: ExecutionResult) => unknown, () => unknown>;
 }
 
 /**
@@ -40,7 +40,7 @@ export class SubscriptionMultiplexer {
     const key = JSON.stringify([print(args.document), args.operationName ?? null, args.variableValues ?? {}]);
     let shared = this.streams.get(key);
     if (!shared) {
-      const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Set() };
+      const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Map() };
       shared = created;
       this.streams.set(key, created);
       void created.source.then((source) => {
@@ -49,8 +49,14 @@ export class SubscriptionMultiplexer {
           return;
         }
         void (async () => {
-          for await (const result of source) for (const listener of created.listeners) listener(result);
-        })().finally(() => this.streams.delete(key));
+          for await (const result of source) for (const listener of created.listeners.keys()) listener(result);
+        })()
+          .catch(() => {})
+          .finally(() => {
+            // The source ended (or failed): end every subscriber's stream too, rather than leave it silent.
+            if (this.streams.get(key) === created) this.streams.delete(key);
+            for (const stop of created.listeners.values()) stop();
+          });
       });
     }
     const stream = shared;
@@ -58,7 +64,7 @@ export class SubscriptionMultiplexer {
       if (!isStream(source)) return source;
       return new Repeater<ExecutionResult>(async (push, stop) => {
         const listener = (result: ExecutionResult) => void push(result);
-        stream.listeners.add(listener);
+        stream.listeners.set(listener, stop);
         await stop;
         stream.listeners.delete(listener);
         if (stream.listeners.size === 0 && this.streams.get(key) === stream) {
