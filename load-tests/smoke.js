@@ -1,7 +1,9 @@
-// Smoke: enroll one BYOD device per iteration and check it in; every response is verified.
+// Smoke: enroll one BYOD device per iteration and check it in as the device (HMAC proof with the
+// device token issued at enrollment); every response is verified.
 // k6 run load-tests/smoke.js  (BASE_URL, VUS, ITERATIONS through -e or the environment)
 import { check } from 'k6';
 import { numberEnv } from './lib/config.js';
+import { hmacCheckIn } from './lib/check-in-proof.js';
 import { graphql } from './lib/graphql.js';
 import { uniqueSerial } from './lib/identifiers.js';
 import { CheckIn, EnrollDevice } from './lib/operations.js';
@@ -19,10 +21,12 @@ export default function () {
   const enrolled = graphql(EnrollDevice, {
     input: { platform: 'IOS', method: 'BYOD', userPrincipalName: `k6-${__VU}@contoso.example`, deviceName: `k6 ${serialNumber}`, serialNumber, osVersion: '17.4' },
   }, { name: 'EnrollDevice' });
-  const device = enrolled.body && enrolled.body.data && enrolled.body.data.enrollDevice.device;
-  check(enrolled.response, { 'enrolled a device': () => Boolean(device && device.id) });
+  const result = enrolled.body && enrolled.body.data && enrolled.body.data.enrollDevice;
+  const device = result && result.device;
+  check(enrolled.response, { 'enrolled a device with a certificate': () => Boolean(device && device.id && result.certificate && result.deviceToken) });
   if (!device) return;
-  const checkedIn = graphql(CheckIn, { deviceId: device.id }, { name: 'CheckIn' });
+  const input = hmacCheckIn(device.id, result.certificate.serialNumber, result.deviceToken, `${runId}-${__VU}-${__ITER}`);
+  const checkedIn = graphql(CheckIn, { input }, { name: 'CheckIn' });
   check(checkedIn.response, {
     'checked in': () => Boolean(checkedIn.body && checkedIn.body.data && checkedIn.body.data.checkIn.__typename === 'CheckInSuccess'),
   });

@@ -2,6 +2,7 @@
 // DATABASE_URL, wait for /readyz, run a query, enroll, watch a check-in arrive over graphql-ws,
 // then SIGTERM and expect exit code 0. Prints "smoke: N passed, M failed".
 import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,11 +56,28 @@ await step('/readyz reports ready on the embedded database', async () => {
   throw new Error('never ready');
 });
 let deviceId;
+let credential;
 await step('the demo fleet is there', async () => {
   const data = await gql('{ managedDevices(first: 1) { totalCount edges { node { id } } } }');
   if (data.managedDevices.totalCount < 1) throw new Error('no demo devices');
-  deviceId = data.managedDevices.edges[0].node.id;
 });
+await step('an enrollment returns an MDM certificate and a device token', async () => {
+  const data = await gql(
+    'mutation($input: EnrollDeviceInput!) { enrollDevice(input: $input) { __typename ... on EnrollDeviceSuccess { device { id } certificate { serialNumber status } deviceToken } } }',
+    { input: { platform: 'IOS', method: 'BYOD', userPrincipalName: 'smoke@contoso.example', deviceName: 'smoke', serialNumber: `SMOKE${Date.now()}`, osVersion: '17.4' } },
+  );
+  const result = data.enrollDevice;
+  if (result.__typename !== 'EnrollDeviceSuccess' || result.certificate.status !== 'valid') throw new Error(JSON.stringify(result));
+  deviceId = result.device.id;
+  credential = { serial: result.certificate.serialNumber, token: result.deviceToken };
+});
+/** A check-in proved with the device token (HMAC over deviceId, timestamp and nonce; docs/certificates.md). */
+const checkInInput = () => {
+  const timestamp = new Date().toISOString();
+  const nonce = randomBytes(12).toString('base64url');
+  const signature = createHmac('sha256', credential.token).update(`${deviceId}\n${timestamp}\n${nonce}`).digest('base64');
+  return { deviceId, certificateSerialNumber: credential.serial, timestamp, nonce, signature, proofType: 'HMAC' };
+};
 await step('a graphql-ws subscriber receives a committed check-in', async () => {
   const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
   const received = new Promise((resolve, reject) => {
@@ -72,7 +90,8 @@ await step('a graphql-ws subscriber receives a committed check-in', async () => 
   // The server registers the subscription asynchronously: check in until the event arrives.
   let event;
   for (let i = 0; i < 50 && !event; i++) {
-    await gql('mutation($id: ID!) { checkIn(deviceId: $id) { __typename } }', { id: deviceId });
+    const { checkIn } = await gql('mutation($input: CheckInInput!) { checkIn(input: $input) { __typename } }', { input: checkInInput() });
+    if (checkIn.__typename !== 'CheckInSuccess') throw new Error(`check-in refused: ${checkIn.__typename}`);
     event = await Promise.race([received, new Promise((r) => setTimeout(() => r(undefined), 200))]);
   }
   await client.dispose();

@@ -1,6 +1,7 @@
 import { EnrollmentCatalogDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { suppliedCaEnv } from './support/test-ca.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 describe('the HTTP edge', () => {
@@ -73,7 +74,8 @@ describe('the HTTP edge', () => {
 describe('production mode', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
-    gateway = await startTestGateway({ env: { NODE_ENV: 'production' } });
+    // Production requires a sealing secret or a supplied CA; this one is supplied.
+    gateway = await startTestGateway({ env: { NODE_ENV: 'production', ...(await suppliedCaEnv()) } });
   });
   afterAll(() => gateway.stop());
 

@@ -1,6 +1,7 @@
 import { CheckInDocument } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueSerial } from './support/builders.js';
+import { enrollDevice, signedCheckIn, type DeviceCredential } from './support/device-credential.js';
 import { labelValues, scrape, seriesCounts } from './support/metrics.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
@@ -17,32 +18,31 @@ describe('metric label cardinality', () => {
   afterAll(() => gateway.stop());
 
   it('stays bounded when 1,000 distinct devices check in', async () => {
-    // Enrolling 1,000 devices through enrollDevice would take most of the test; SQL inserts them
-    // as enrolled, managed devices, and every check-in then goes through the real mutation.
-    const prefix = uniqueSerial().slice(0, 6);
-    const rows = await gateway.sql<{ id: string; serial_number: string }>(
-      `insert into managed_device (id, device_name, platform, operating_system, os_version, serial_number,
-         managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time)
-       select gen_random_uuid(), 'Cardinality ' || g, 'IOS', 'iOS', '17.4.1', ? || lpad(g::text, 6, '0'),
-         'company', 'DEP', 'appleBulkWithoutUser', 'managed', ?, ?
-       from generate_series(1, ${DEVICES}) as g
-       returning id, serial_number`,
-      [prefix, gateway.clock.now(), gateway.clock.now()],
+    // Every device enrolls for real (a certificate each), so that its check-ins authenticate.
+    const rows: { id: string; serial_number: string; credential: DeviceCredential }[] = [];
+    const pending = Array.from({ length: DEVICES }, () => uniqueSerial());
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let serialNumber = pending.shift(); serialNumber; serialNumber = pending.shift()) {
+          const { credential } = await enrollDevice(gateway, { serialNumber });
+          rows.push({ id: credential.deviceId, serial_number: serialNumber, credential });
+        }
+      }),
     );
     expect(rows).toHaveLength(DEVICES);
 
-    const checkIn = async (id: string) => {
-      const { checkIn: result } = await gateway.query(CheckInDocument, { deviceId: id });
+    const checkIn = async (row: (typeof rows)[number]) => {
+      const { checkIn: result } = await gateway.query(CheckInDocument, { input: signedCheckIn(row.credential, gateway.clock.now(), { proofType: 'HMAC' }) });
       expect(result.__typename).toBe('CheckInSuccess');
     };
     // Warm-up: the first check-ins create every series a check-in can create.
-    for (const row of rows.slice(0, 10)) await checkIn(row.id);
+    for (const row of rows.slice(0, 10)) await checkIn(row);
     const warm = await scrape(gateway.metricsUrl!);
 
     const queue = rows.slice(10);
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) await checkIn(row.id);
+        for (let row = queue.shift(); row; row = queue.shift()) await checkIn(row);
       }),
     );
     const after = await scrape(gateway.metricsUrl!);
@@ -63,7 +63,7 @@ describe('metric label cardinality', () => {
     for (const name of names) {
       const response = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
         body: JSON.stringify({ query: `query ${name} { __typename }`, operationName: name }),
       });
       expect(response.status).toBe(200);

@@ -4,6 +4,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { CheckInDocument, DeviceCheckedInDocument, EnrollDeviceDocument } from '@mdm/schema';
 import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { enrollDevice, signedCheckIn } from './support/device-credential.js';
 import { byodInput } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
 import { increments, sampleValue, scrape } from './support/metrics.js';
@@ -17,17 +18,15 @@ describe('Prometheus metrics at /metrics', () => {
   afterAll(() => gateway.stop());
 
   async function enroll(overrides: Parameters<typeof byodInput>[0] = {}) {
-    const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: byodInput(overrides) });
-    if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
-    return enrollDevice.device;
+    return (await enrollDevice(gateway, overrides)).credential;
   }
 
   it('counts exactly what a known sequence of operations did, and nothing else', async () => {
     // A subscriber to device A only, primed before the first scrape so its own traffic is not counted.
     const [deviceA, deviceB] = [await enroll(), await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL' })];
     const client = gateway.wsClient();
-    const events = new EventCollector(client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: deviceA.id } } }));
-    const primed = await events.prime(() => gateway.query(CheckInDocument, { deviceId: deviceA.id }));
+    const events = new EventCollector(client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: deviceA.deviceId } } }));
+    const primed = await events.prime(() => gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) }));
     const before = await scrape(gateway.metricsUrl!);
 
     await enroll();
@@ -36,10 +35,10 @@ describe('Prometheus metrics at /metrics', () => {
     const refused = await gateway.query(EnrollDeviceDocument, { input: byodInput({ method: 'AUTO_ENROLL' }) });
     const invalid = await gateway.query(EnrollDeviceDocument, { input: byodInput({ imei: '35693803564380A' }) });
     expect([refused.enrollDevice.__typename, invalid.enrollDevice.__typename]).toEqual(['OperationRefusedError', 'InvalidInputError']);
-    await gateway.query(CheckInDocument, { deviceId: deviceA.id });
-    await gateway.query(CheckInDocument, { deviceId: deviceB.id });
-    await gateway.query(CheckInDocument, { deviceId: randomUUID() });
-    await gateway.query(CheckInDocument, { deviceId: 'not-a-uuid' });
+    await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) });
+    await gateway.query(CheckInDocument, { input: signedCheckIn(deviceB, gateway.clock.now()) });
+    await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now(), { deviceId: randomUUID() }) });
+    await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now(), { deviceId: 'not-a-uuid' }) });
     const broken = await gateway.request(parse('query Broken { noSuchField }') as TypedDocumentNode<unknown, Record<string, never>>);
     expect(broken.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
     gateway.metrics.recordSweep({ durationMs: 1500, transitions: { 'managed->retirePending': 3 } });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { TEST_CA_KEY_SECRET } from './support/test-gateway.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -39,7 +40,7 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
   it('logs JSON lines with a request id, and on SIGTERM drains and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
     const databaseUrl = inject('databaseUrl');
-    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
     try {
       const graphqlUrl = await proc.listening;
       const response = await fetch(graphqlUrl, {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -73,6 +74,52 @@ const EnvSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** `service.name` of the gateway's spans; default `mdm-gateway`. */
   OTEL_SERVICE_NAME: z.string().min(1).default('mdm-gateway'),
+  /**
+   * Secret (>= 16 characters) that seals the generated CA private key at rest (scrypt + AES-256-GCM).
+   * Required in production unless the CA is supplied (CA_CERT_PEM/FILE and CA_KEY_PEM/FILE). Outside production, when
+   * unset, one is generated on first start and kept in the database beside the CA, with a warning.
+   */
+  CA_KEY_SECRET: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  /** Operator-supplied issuing CA certificate (PEM text). Use with CA_KEY_PEM; or use the *_FILE variables. */
+  CA_CERT_PEM: z.string().optional(),
+  /** Private key (unencrypted PEM: PKCS#8, SEC1 or PKCS#1) of CA_CERT_PEM. */
+  CA_KEY_PEM: z.string().optional(),
+  /** Path of a PEM file holding the CA certificate (alternative to CA_CERT_PEM). */
+  CA_CERT_FILE: z.string().optional(),
+  /** Path of a PEM file holding the CA private key (alternative to CA_KEY_PEM). */
+  CA_KEY_FILE: z.string().optional(),
+  /** Organization (O=) of a generated CA and of device certificate subjects; default `MDM Enrollment Gateway`. */
+  CA_ORGANIZATION: z.string().trim().min(1).max(64).default('MDM Enrollment Gateway'),
+  /** Validity of device certificates in days (notAfter = issuance + days x 86 400 s); default 365. */
+  CERT_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Seconds notBefore is backdated to tolerate slow device clocks; default 300. */
+  CERT_BACKDATE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  /** A check-in renews the certificate when fewer than this many days of validity remain; default 30. */
+  CERT_RENEWAL_WINDOW_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Days-left thresholds at which the sweeper reports a certificate expiring, comma-separated; default `30,7,1`. */
+  CERT_EXPIRING_THRESHOLDS_DAYS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, { error: 'must be comma-separated whole numbers of days, e.g. 30,7,1' })
+    .default('30,7,1'),
+  /** Days after certificate expiry at which the sweeper removes the device (seed: 180); default 180. */
+  DEVICE_REMOVAL_AFTER_EXPIRY_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
+  /** Largest accepted |now - timestamp| of a check-in proof, in seconds; default 300. */
+  CHECK_IN_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+  /** Days of check-in history kept (the dashboard shows recent check-ins); default 30. */
+  CHECK_IN_HISTORY_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+  /** Milliseconds between lifecycle sweeps; 0 runs them only on demand (`runLifecycleSweep`); default 60000. */
+  LIFECYCLE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Speed of the gateway clock relative to real time, for demos (e.g. 1440: a day per minute).
+   * Default 1 (real time). Refused in production.
+   */
+  CLOCK_SPEED: z.coerce.number().min(1).max(1_000_000).default(1),
+  /** Least milliseconds between two `fleetStats` pushes (changes in between are coalesced); default 250. */
+  FLEET_STATS_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  /** Prefix of the Redis pub/sub channels, so several deployments can share one Redis; default `mdm:`. */
+  EVENTS_CHANNEL_PREFIX: z.string().max(64).default('mdm:'),
+  /** Milliseconds a graphql-ws client has to send `connection_init` before close 4408; default 3000. */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(3_000),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
@@ -92,6 +139,29 @@ export interface Config {
   metrics: { enabled: boolean; port?: number };
   /** OpenTelemetry tracing: on when `otlpEndpoint` is set (see observability/tracing.ts). */
   tracing: { otlpEndpoint?: string; serviceName: string };
+  /** The PKI and the certificate lifecycle (see docs/certificates.md). */
+  certificates: CertificateConfig;
+  /** Speed of the simulated clock (1 = real time). */
+  clockSpeed: number;
+  events: { channelPrefix: string; fleetStatsMinIntervalMs: number };
+  webSocket: { connectionInitTimeoutMs: number };
+}
+
+/** Certificate and lifecycle settings, each documented on its environment variable above. */
+export interface CertificateConfig {
+  keySecret?: string;
+  /** An operator-supplied CA (both PEMs), or undefined to use/create the one stored in the database. */
+  suppliedCa?: { certificatePem: string; keyPem: string };
+  organization: string;
+  validityDays: number;
+  backdateSeconds: number;
+  renewalWindowDays: number;
+  /** Distinct thresholds, largest first (e.g. [30, 7, 1]). */
+  expiringThresholdsDays: number[];
+  removalAfterExpiryDays: number;
+  maxSkewSeconds: number;
+  checkInHistoryDays: number;
+  sweepIntervalMs: number;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -116,9 +186,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) {
-    throw new ConfigError([`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`]);
+  const problems: string[] = [];
+  if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`);
+  const certificatePem = e.CA_CERT_PEM ?? readPem('CA_CERT_FILE', e.CA_CERT_FILE, problems);
+  const keyPem = e.CA_KEY_PEM ?? readPem('CA_KEY_FILE', e.CA_KEY_FILE, problems);
+  if ((certificatePem === undefined) !== (keyPem === undefined)) {
+    problems.push('CA_CERT_PEM/CA_KEY_PEM: give both the CA certificate and its key (or both *_FILE variables), or neither');
   }
+  if (e.NODE_ENV === 'production' && !e.CA_KEY_SECRET && certificatePem === undefined) {
+    problems.push('CA_KEY_SECRET: required in production to seal the generated CA key (or supply the CA with CA_CERT_PEM/CA_KEY_PEM)');
+  }
+  if (e.NODE_ENV === 'production' && e.CLOCK_SPEED !== 1) problems.push('CLOCK_SPEED: the simulated clock is for demos; it must be 1 in production');
+  const thresholds = [...new Set(e.CERT_EXPIRING_THRESHOLDS_DAYS.split(',').map((t) => Number(t.trim())))].sort((a, b) => b - a);
+  if (thresholds.some((t) => t < 1)) problems.push('CERT_EXPIRING_THRESHOLDS_DAYS: every threshold must be at least 1 day');
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
     http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
@@ -139,5 +220,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    certificates: {
+      keySecret: e.CA_KEY_SECRET,
+      suppliedCa: certificatePem !== undefined && keyPem !== undefined ? { certificatePem, keyPem } : undefined,
+      organization: e.CA_ORGANIZATION,
+      validityDays: e.CERT_VALIDITY_DAYS,
+      backdateSeconds: e.CERT_BACKDATE_SECONDS,
+      renewalWindowDays: e.CERT_RENEWAL_WINDOW_DAYS,
+      expiringThresholdsDays: thresholds,
+      removalAfterExpiryDays: e.DEVICE_REMOVAL_AFTER_EXPIRY_DAYS,
+      maxSkewSeconds: e.CHECK_IN_MAX_SKEW_SECONDS,
+      checkInHistoryDays: e.CHECK_IN_HISTORY_DAYS,
+      sweepIntervalMs: e.LIFECYCLE_SWEEP_INTERVAL_MS,
+    },
+    clockSpeed: e.CLOCK_SPEED,
+    events: { channelPrefix: e.EVENTS_CHANNEL_PREFIX, fleetStatsMinIntervalMs: e.FLEET_STATS_MIN_INTERVAL_MS },
+    webSocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS },
   };
+}
+
+/** Reads a PEM file named by a *_FILE variable; an unreadable file is a configuration problem. */
+function readPem(variable: string, path: string | undefined, problems: string[]): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    problems.push(`${variable}: cannot read ${path}: ${(error as Error).message}`);
+    return undefined;
+  }
 }

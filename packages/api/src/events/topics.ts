@@ -9,6 +9,19 @@ import type { ManagedDeviceOwnerType } from '../modules/device/device.enums.js';
 export const Topic = {
   DeviceCheckedIn: 'device.checkedIn',
   DeviceEnrolled: 'device.enrolled',
+  /** The lifecycle sweeper removed a device (seed: 180 days after its certificate expired). */
+  DeviceRemoved: 'device.removed',
+  /** A check-in inside the renewal window replaced the device's certificate. */
+  CertificateRenewed: 'certificate.renewed',
+  /** The sweeper saw a certificate cross an expiring threshold (CERT_EXPIRING_THRESHOLDS_DAYS). */
+  CertificateExpiring: 'certificate.expiring',
+  /** The sweeper saw a certificate pass its notAfter. */
+  CertificateExpired: 'certificate.expired',
+  /**
+   * An import job finished. Defined here for the imports feature to publish
+   * (`events.publishCommitted([{ topic: Topic.ImportCompleted, payload }])`).
+   */
+  ImportCompleted: 'import.completed',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
@@ -28,10 +41,42 @@ export interface DeviceEventPayload {
   occurredAt: string;
 }
 
+/** A certificate event: the device fields (for filters) plus the certificate's identity. */
+export interface CertificateEventPayload extends DeviceEventPayload {
+  /** Certificate record id (UUID). */
+  certificateId: string;
+  /** Certificate serial number (uppercase hex). */
+  serialNumber: string;
+  /** notAfter, ISO-8601 UTC. */
+  notAfter: string;
+  /** Expiring events: the threshold crossed (days left < thresholdDays); null otherwise. */
+  thresholdDays: number | null;
+  /** Renewal events: the certificate that was superseded; null otherwise. */
+  previousCertificateId: string | null;
+}
+
+/** A finished import job (published by the imports feature). */
+export interface ImportCompletedPayload {
+  /** Import job id. */
+  importId: string;
+  /** What was imported, e.g. `corporateIdentifiers`, `autopilot`. */
+  kind: string;
+  /** Rows read, rows accepted, rows refused. */
+  total: number;
+  succeeded: number;
+  failed: number;
+  occurredAt: string;
+}
+
 /** Topic → publish arguments, as `@graphql-yoga/subscription` types them. */
 export interface TopicPayloads {
   [Topic.DeviceCheckedIn]: [DeviceEventPayload];
   [Topic.DeviceEnrolled]: [DeviceEventPayload];
+  [Topic.DeviceRemoved]: [DeviceEventPayload];
+  [Topic.CertificateRenewed]: [CertificateEventPayload];
+  [Topic.CertificateExpiring]: [CertificateEventPayload];
+  [Topic.CertificateExpired]: [CertificateEventPayload];
+  [Topic.ImportCompleted]: [ImportCompletedPayload];
   [key: string]: [] | [unknown];
 }
 

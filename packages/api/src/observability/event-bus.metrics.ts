@@ -26,8 +26,9 @@ export function instrumentEventBus(bus: EventBus, metrics: GatewayMetrics): Even
         metrics.eventsPublished.inc({ topic: metrics.labels.topic.of(event.topic) });
         if ((event.topic as string) === CERTIFICATE_RENEWED_TOPIC) metrics.certificateRenewals.inc();
       }
-      bus.publishCommitted(events);
+      return bus.publishCommitted(events);
     },
+    onEvent: (topic, listener) => bus.onEvent(topic, listener),
     close: () => bus.close(),
   };
 }

@@ -10,13 +10,22 @@ import { createAuthChecker } from '../modules/auth/auth-checker.js';
 import { ApiTokenResolver } from '../modules/auth/api-token.resolver.js';
 import type { ApiTokenService } from '../modules/auth/api-token.service.js';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
-import { CheckInResolver } from '../modules/check-in/check-in.resolver.js';
+import { CertificateEventResolver } from '../modules/certificate/certificate-event.resolver.js';
+import { CertificateResolver } from '../modules/certificate/certificate.resolver.js';
+import type { CertificateService } from '../modules/certificate/certificate.service.js';
+import { CheckInResolver, DeviceCheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
 import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
 import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { FleetStatsResolver, fleetStatsBySchema } from '../modules/fleet/fleet-stats.resolver.js';
+import type { FleetStatsService } from '../modules/fleet/fleet-stats.service.js';
+import { ImportEventResolver } from '../modules/imports/import-event.resolver.js';
+import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
+import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.service.js';
+import type { PerEventWork } from '../events/per-event.js';
 
 /** The services resolvers delegate to; built once per gateway by the composition root. */
 export interface Services {
@@ -25,6 +34,11 @@ export interface Services {
   checkIns: CheckInService;
   tokens: ApiTokenService;
   audit: AuditService;
+  certificates: CertificateService;
+  sweeper: LifecycleSweeper;
+  fleetStats: FleetStatsService;
+  /** Per-event EntityManager forks and loads shared by the event's subscribers. */
+  perEvent: PerEventWork;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -33,11 +47,17 @@ export interface Services {
 const resolverFactories = new Map<Function, (s: Services) => object>([
   [CatalogResolver, () => new CatalogResolver()],
   [DeviceResolver, (s) => new DeviceResolver(s.devices)],
-  [DeviceEventResolver, (s) => new DeviceEventResolver(s.forkEntityManager)],
+  [DeviceEventResolver, (s) => new DeviceEventResolver(s.perEvent)],
+  [CertificateResolver, (s) => new CertificateResolver(s.certificates)],
+  [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent)],
+  [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
+  [FleetStatsResolver, () => new FleetStatsResolver()],
+  [ImportEventResolver, () => new ImportEventResolver()],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
   [ApiTokenResolver, (s) => new ApiTokenResolver(s.tokens)],
   [AuditResolver, (s) => new AuditResolver(s.audit)],
+  [DeviceCheckInResolver, (s) => new DeviceCheckInResolver(s.checkIns)],
 ]);
 
 /**
@@ -46,7 +66,7 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
  */
 export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): Promise<GraphQLSchema> {
   const instances = new Map<Function, object>();
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...resolverFactories.keys()] as NonEmptyArray<Function>,
     container: {
       get(resolverClass: Function) {
@@ -67,6 +87,8 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
     authChecker: services ? createAuthChecker(services.audit) : () => false,
     globalMiddlewares: services ? [auditMiddleware(services.audit)] : [],
   });
+  if (services) fleetStatsBySchema.set(schema, services.fleetStats);
+  return schema;
 }
 
 /** The schema as SDL, sorted so the committed file only changes when the schema does. */

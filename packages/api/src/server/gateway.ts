@@ -5,12 +5,14 @@ import sirv from 'sirv';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
+import { loadIssuingCa } from '../modules/certificate/issuing-ca.js';
 import { seedDemoFleet } from '../modules/demo/demo-fleet.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createObservability, type Observability } from '../observability/observability.js';
 import { buildGatewaySchema } from '../schema/build-schema.js';
 import { createServices } from '../services.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import type { Services } from '../schema/build-schema.js';
+import { SimulatedClock, systemClock, type Clock } from '../shared/clock.js';
 import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apollo.js';
 import { createHttpHandler } from './http-handler.js';
 import { createLogger } from './logger.js';
@@ -28,6 +30,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Directory of the built dashboard to serve at `/`; nothing is served when absent. */
   dashboardDir?: string;
+  /**
+   * Share per-event work among subscribers: executed results of identical subscriptions and the
+   * event's loads (default true); false only for the fan-out benchmark's baseline.
+   */
+  shareEventLoads?: boolean;
 }
 
 /** A running gateway. */
@@ -43,6 +50,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** Where `/metrics` is served (main port or METRICS_PORT); undefined with METRICS_ENABLED=false. */
   metricsUrl?: string;
+  /** The domain services (tests and benchmarks drive the sweeper and read fleet stats through them). */
+  services: Services;
   /** Graceful stop: stop accepting, drain HTTP and WebSocket clients, close events and the ORM. Idempotent. */
   stop(): Promise<void>;
 }
@@ -50,17 +59,29 @@ export interface Gateway {
 /** Starts database, events, schema, HTTP and WebSocket servers; resolves once listening. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? (config.clockSpeed > 1 ? new SimulatedClock(config.clockSpeed) : systemClock);
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database, logger);
   let events: EventBus | undefined;
   let httpServer: Server | undefined;
   let observability: Observability | undefined;
   try {
-    events = await createEventBus(config.redisUrl);
+    events = await createEventBus(config.redisUrl, config.events.channelPrefix);
     observability = createObservability(config, database, events);
-    const services = createServices(config, database, observability.events, clock, logger);
+    const issuingCa = await loadIssuingCa(database.orm.em.fork(), config.certificates, clock, logger);
+    const services = createServices(config, {
+      database,
+      events: observability.events,
+      clock,
+      logger,
+      issuingCa,
+      sweepRecorder: observability.metrics,
+      shareEventLoads: options.shareEventLoads,
+    });
     const schema = await buildGatewaySchema(services, observability.events.pubSub);
+    services.fleetStats.start();
+    services.sweeper.start(config.certificates.sweepIntervalMs);
+    if (config.clockSpeed > 1) logger.warn({ clockSpeed: config.clockSpeed }, 'simulated clock: time runs faster than real time (demo only)');
     const bootstrapSecret = await services.tokens.ensureBootstrap(database.orm.em.fork(), config.auth.adminToken);
     if (bootstrapSecret) {
       logger.warn({ bootstrapAdminToken: bootstrapSecret }, 'first start: an ADMIN token was generated; it is shown only this once');
@@ -92,6 +113,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       maxTokens: config.queryLimits.maxTokens,
       logger,
       observer: observability.webSocketObserver,
+      connectionInitTimeoutMs: config.webSocket.connectionInitTimeoutMs,
+      shareResults: options.shareEventLoads,
     });
     const apollo = await startApollo(schema, server, config, closeWebSockets, observability.apolloPlugins);
     const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
@@ -129,10 +152,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       events: bus,
       clock,
       logger,
+      services,
       stop: () =>
         (stopping ??= (async () => {
+          await services.sweeper.stop();
           await apollo.stop();
           await obs.stop();
+          await services.fleetStats.stop();
           await bus.close();
           await database.close();
         })()),

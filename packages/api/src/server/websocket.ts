@@ -10,6 +10,19 @@ import { Role } from '../modules/auth/role.enum.js';
 import { ErrorCode } from '../shared/error-code.js';
 import type { GraphQLWebSocketObserver } from '../observability/websocket.metrics.js';
 import type { GraphQLContext } from '../shared/context.js';
+import { SubscriptionMultiplexer } from './subscription-multiplexer.js';
+
+/** Event subscriptions whose executed results are shared by identical subscriptions (see SubscriptionMultiplexer). */
+const SHARED_SUBSCRIPTIONS = new Set([
+  'deviceCheckedIn',
+  'deviceEnrolled',
+  'deviceRemoved',
+  'certificateRenewed',
+  'certificateExpiring',
+  'certificateExpired',
+  'importCompleted',
+]);
+
 import { bearerSecret } from './authentication.js';
 import { checkTokenLimit } from './query-limits.js';
 
@@ -25,6 +38,10 @@ export interface WebSocketEdge {
   logger: Logger;
   /** Told of connections, operations and results (metrics); optional. */
   observer?: GraphQLWebSocketObserver;
+  /** Milliseconds a client has to send `connection_init` before close 4408. */
+  connectionInitTimeoutMs: number;
+  /** Execute identical event subscriptions once per event (default true; false is the benchmark baseline). */
+  shareResults?: boolean;
 }
 
 /** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
@@ -41,11 +58,16 @@ type SocketExtra = {
  * @returns a function that closes every socket and stops accepting new ones
  */
 export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge): () => Promise<void> {
+  const multiplexer = new SubscriptionMultiplexer(edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS);
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
   const rules = [...specifiedRules, ...edge.validationRules];
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: edge.schema,
+      // Identical subscriptions are executed once per event and their result is sent to each.
+      subscribe: multiplexer.subscribe,
+      // Close 4408 when connection_init does not arrive in time (WS_CONNECTION_INIT_TIMEOUT_MS).
+      connectionInitWaitTimeout: edge.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const secret = bearerSecret(ctx.connectionParams?.['authorization']);
         const principal = secret ? await edge.authenticate(secret) : null;

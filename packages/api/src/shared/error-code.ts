@@ -23,6 +23,19 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   /** Too many requests for this token (or address); retry after the `Retry-After` seconds. */
   RATE_LIMITED = 'RATE_LIMITED',
+  /**
+   * The check-in carried no device credential, or one that does not prove possession of a
+   * certificate issued by this gateway (malformed, bad signature, unknown certificate, stale timestamp).
+   */
+  DEVICE_CREDENTIAL_INVALID = 'DEVICE_CREDENTIAL_INVALID',
+  /** The credential belongs to another device. */
+  DEVICE_CREDENTIAL_WRONG_DEVICE = 'DEVICE_CREDENTIAL_WRONG_DEVICE',
+  /** The certificate was revoked (superseded by a newer one, or the device was retired or wiped). */
+  CERTIFICATE_REVOKED = 'CERTIFICATE_REVOKED',
+  /** The certificate expired (one second after notAfter); the device must enroll again. */
+  CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
+  /** This (device, nonce) was already accepted: a replayed check-in. */
+  CHECK_IN_REPLAYED = 'CHECK_IN_REPLAYED',
   /** Unexpected server failure; details are in the log under the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -29,13 +29,15 @@ describe('the audit trail', () => {
   });
 
   it('records a refused enrollment with its code', async () => {
+    const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'refused enroller', role: 'ENROLLER' } });
+    if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
     const input = byodInput({ userPrincipalName: null });
-    await gateway.query(EnrollDeviceDocument, { input });
-    const records = await recordsFor('enrollDevice');
-    expect(records.find((r) => (r.details as { input?: { serialNumber?: string } }).input?.serialNumber === input.serialNumber)).toMatchObject({
-      outcome: 'refused',
-      code: 'USER_AFFINITY_VIOLATION',
-    });
+    await gateway.as(createApiToken.secret).query(EnrollDeviceDocument, { input });
+    const { auditRecords } = await gateway.query(AuditRecordsDocument, { actorTokenId: createApiToken.token.id, first: 5 });
+    expect(auditRecords.nodes).toEqual([
+      expect.objectContaining({ action: 'enrollDevice', outcome: 'refused', code: 'USER_AFFINITY_VIOLATION', actorName: 'refused enroller', actorRole: 'ENROLLER' }),
+    ]);
+    expect((auditRecords.nodes[0]!.details as { input: { serialNumber: string } }).input.serialNumber).toBe(input.serialNumber);
   });
 
   it('records an attempt denied to a role, and one without a token', async () => {

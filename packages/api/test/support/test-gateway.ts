@@ -13,6 +13,12 @@ import { loadConfig } from '../../src/config/config.js';
 import { startGateway, type Gateway } from '../../src/server/gateway.js';
 import { ManualClock } from '../../src/shared/clock.js';
 
+/**
+ * Every gateway of a test run (in-process or spawned) shares one database and so one issuing
+ * CA: they must all open its key with the same sealing secret.
+ */
+export const TEST_CA_KEY_SECRET = 'test-run-ca-key-secret-0123456789';
+
 /** A GraphQL-over-HTTP response as the tests read it. */
 export interface GraphQLResponse<T> {
   status: number;
@@ -73,8 +79,11 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       DATA_DIR: options.embeddedDataDir ?? tempDir ?? '',
       DB_POOL_SIZE: '5',
       ADMIN_TOKEN: adminToken,
+      CA_KEY_SECRET: TEST_CA_KEY_SECRET,
       RATE_LIMIT_PER_MINUTE: '0',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+      // Tests run the lifecycle sweep on demand (runLifecycleSweep), never on a timer.
+      LIFECYCLE_SWEEP_INTERVAL_MS: '0',
       ...options.env,
     },
     [],

@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000_initial } from './Migration20261129000000_initial.js';
 import { Migration20261130000100_auth_audit } from './Migration20261130000100_auth_audit.js';
+import { Migration20261130010100_certificates } from './Migration20261130010100_certificates.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -9,4 +10,5 @@ import { Migration20261130000100_auth_audit } from './Migration20261130000100_au
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000_initial', class: Migration20261129000000_initial },
   { name: 'Migration20261130000100_auth_audit', class: Migration20261130000100_auth_audit },
+  { name: 'Migration20261130010100_certificates', class: Migration20261130010100_certificates },
 ];

@@ -32,7 +32,8 @@ export class AuditResolver {
     @Arg('action', () => String, { nullable: true, description: 'Only this operation, e.g. `enrollDevice`.' }) action?: string,
     @Arg('targetId', () => ID, { nullable: true, description: 'Only records about this object.' }) targetId?: string,
     @Arg('outcome', () => AuditOutcome, { nullable: true }) outcome?: AuditOutcome,
+    @Arg('actorTokenId', () => ID, { nullable: true, description: 'Only what this API token did.' }) actorTokenId?: string,
   ): Promise<AuditRecordPage> {
-    return this.audit.list(ctx.em, { first, after, action, targetId, outcome });
+    return this.audit.list(ctx.em, { first, after, action, targetId, outcome, actorTokenId });
   }
 }

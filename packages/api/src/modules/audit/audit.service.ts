@@ -78,13 +78,21 @@ export class AuditService {
    */
   async list(
     em: EntityManager,
-    args: { first?: number | null; after?: string | null; action?: string | null; targetId?: string | null; outcome?: AuditOutcome | null },
+    args: {
+      first?: number | null;
+      after?: string | null;
+      action?: string | null;
+      targetId?: string | null;
+      outcome?: AuditOutcome | null;
+      actorTokenId?: string | null;
+    },
   ) {
     const first = validateInput(z.number().int().min(1).max(500), args.first ?? 50, 'first');
     const where: Record<string, unknown> = {};
     if (args.action) where['action'] = args.action;
     if (args.targetId) where['targetId'] = args.targetId;
     if (args.outcome) where['outcome'] = args.outcome;
+    if (args.actorTokenId) where['actorTokenId'] = validateInput(z.uuid(), args.actorTokenId, 'actorTokenId');
     let after: string | undefined;
     if (args.after) {
       try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { certificateStatus, daysUntil, isInRenewalWindow } from './certificate-status.js';
-import { fixedClock } from './clock.js';
+import { fixedClock } from '../../shared/clock.js';
 import { addValidity } from './validity.js';
 
 const notAfter = new Date('2027-06-15T12:00:00Z');

@@ -3,7 +3,7 @@
  * classification and check-in proof verification. Pure: no database, no HTTP, and time
  * always comes from the caller (`now: Date` or a `Clock`).
  */
-export { type Clock, fixedClock, systemClock } from './clock.js';
+export { type Clock, fixedClock, systemClock } from '../../shared/clock.js';
 export {
   CA_VALIDITY_DAYS,
   type CertificateAuthority,

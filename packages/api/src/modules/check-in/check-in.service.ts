@@ -1,41 +1,192 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic } from '../../events/topics.js';
+import { Topic, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
+import { ErrorCode } from '../../shared/error-code.js';
 import { validateInput } from '../../shared/validation.js';
+import { z } from 'zod';
+import { DeviceCredentialError } from '../certificate/certificate.errors.js';
+import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
+import { checkInSigningInput, isExpired, isInRenewalWindow, verifyCheckInProof } from '../certificate/index.js';
+import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
+import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { ManagedDevice } from '../device/device.entity.js';
-import { toDeviceEventPayload } from '../device/device.events.js';
+import { toCertificateEventPayload, toDeviceEventPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
-import { deviceIdSchema } from '../device/device.service.js';
 import { DeviceNotManagedError } from './check-in.errors.js';
+import { CheckInProofType } from './check-in.enums.js';
+import { checkInSchema, type CheckInCommand } from './check-in.input.js';
+import { DeviceCheckIn } from './device-check-in.entity.js';
 
 /** States that end management: the record is history, not a device that can check in. */
 const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
 
-/** Records device check-ins (the device "communicating with the service", seed: MDM certificate). */
+/** Pending actions a check-in completes: the device learns of them by checking in. */
+const COMPLETED_BY_CHECK_IN: Partial<Record<ManagementState, ManagementState>> = {
+  [ManagementState.retirePending]: ManagementState.retired,
+  [ManagementState.wipePending]: ManagementState.wiped,
+};
+
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** What a check-in produced. */
+export interface CheckInOutcome {
+  device: ManagedDevice;
+  /** The new certificate when the check-in renewed it (inside the renewal window). */
+  renewal?: IssuedCredential;
+}
+
+/** Records authenticated device check-ins (the device "communicating with the service", seed: MDM certificate cleanup). */
 export class CheckInService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly certificates: CertificateService,
+    private readonly config: CertificateConfig,
   ) {}
 
   /**
-   * Records a check-in: sets `lastSyncDateTime` to now, commits, then publishes `deviceCheckedIn`.
-   * @throws InputValidationError for a malformed id; NotFoundError for an unknown device;
-   *   DeviceNotManagedError when the device was retired or wiped
+   * Authenticates the device by its proof, then in one transaction: records the check-in (the
+   * (device, nonce) pair is unique: replays are refused), sets `lastSyncDateTime`, completes a
+   * pending retire/wipe (revoking the certificate), and renews the certificate when fewer than
+   * CERT_RENEWAL_WINDOW_DAYS remain (seed: "The MDM certificate is renewed automatically when
+   * mobile devices are communicating"). Publishes `deviceCheckedIn` (and `certificateRenewed`) after commit.
+   * @throws InputValidationError for a malformed id or CSR; NotFoundError for an unknown device;
+   *   DeviceNotManagedError for a retired/wiped device; DeviceCredentialError for a missing, invalid,
+   *   other device's, revoked or expired credential, or a replay
    */
-  async checkIn(em: EntityManager, deviceId: string): Promise<ManagedDevice> {
-    const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
+  async checkIn(em: EntityManager, input: unknown): Promise<CheckInOutcome> {
+    const command = validateInput(checkInSchema, input, 'input');
     const now = this.clock.now();
-    const device = await em.transactional(async (tx) => {
-      const found = await tx.findOne(ManagedDevice, id, { populate: ['user'] });
-      if (!found) throw new NotFoundError('ManagedDevice', id);
-      if (ENDED_STATES.has(found.managementState)) throw new DeviceNotManagedError(id, found.managementState);
-      found.lastSyncDateTime = now;
-      return found;
-    });
-    this.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) }]);
-    return device;
+    const events: PendingEvent[] = [];
+    let outcome: CheckInOutcome & { previousCertificateId: string };
+    try {
+      outcome = await em.transactional(async (tx) => {
+        const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
+        if (!device) throw new NotFoundError('ManagedDevice', command.deviceId);
+        if (ENDED_STATES.has(device.managementState)) throw new DeviceNotManagedError(device.id, device.managementState);
+        const certificate = await this.authenticate(tx, command, now);
+
+        device.lastSyncDateTime = now;
+        const completed = COMPLETED_BY_CHECK_IN[device.managementState as ManagementState];
+        let renewal: IssuedCredential | undefined;
+        if (completed) {
+          device.managementState = completed;
+          await this.certificates.revokeCurrent(tx, device.id, now);
+        } else if (isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays)) {
+          renewal = await this.certificates.issue(tx, device, now, command.csr, 'input.csr');
+        }
+        tx.create(DeviceCheckIn, {
+          device: device.id,
+          nonce: command.nonce!,
+          certificateSerialNumber: certificate.serialNumber,
+          proofType: command.proofType,
+          renewed: renewal !== undefined,
+          checkedInDateTime: now,
+        });
+        await tx.flush();
+        return { device, renewal, previousCertificateId: certificate.id };
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new DeviceCredentialError(ErrorCode.CHECK_IN_REPLAYED, 'REPLAYED', 'this nonce was already used by this device: the check-in is a replay');
+      }
+      throw error;
+    }
+    events.push({ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(outcome.device, now) });
+    if (outcome.renewal) {
+      events.push({
+        topic: Topic.CertificateRenewed,
+        payload: toCertificateEventPayload(outcome.device, outcome.renewal.certificate, now, { previousCertificateId: outcome.previousCertificateId }),
+      });
+    }
+    void this.events.publishCommitted(events);
+    return outcome;
   }
+
+  /**
+   * The most recent accepted check-ins, newest first, of one device or of the whole fleet
+   * (the dashboard's "recent check-ins").
+   * @param first how many, 1-100 (default 20)
+   * @throws InputValidationError for a malformed device id or `first` out of range
+   */
+  async recent(em: EntityManager, args: { deviceId?: string | null; first?: number | null }): Promise<DeviceCheckIn[]> {
+    const { deviceId, first } = validateInput(recentSchema, args);
+    return em.find(DeviceCheckIn, deviceId ? { device: deviceId } : {}, {
+      orderBy: { checkedInDateTime: 'desc', id: 'desc' },
+      limit: first,
+      populate: ['device'],
+    });
+  }
+
+  /**
+   * Finds the certificate the proof names and verifies the proof with it. Order: credential
+   * present; certificate known; issued to this device; not revoked; then the proof (time skew,
+   * chain to the CA, validity, signature), so an expired certificate is reported as expired.
+   */
+  private async authenticate(tx: EntityManager, command: CheckInCommand, now: Date): Promise<MdmCertificate> {
+    const { certificateSerialNumber: serial, timestamp, nonce, signature } = command;
+    if (!serial || !timestamp || !nonce || !signature) {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'MISSING_PROOF', 'a check-in needs certificateSerialNumber, timestamp, nonce and signature');
+    }
+    const certificate = await this.certificates.bySerialNumber(tx, serial);
+    if (!certificate) {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'UNKNOWN_CERTIFICATE', 'no certificate with this serial number was issued by this gateway');
+    }
+    if (certificate.device.id !== command.deviceId) {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE, 'WRONG_DEVICE', 'the certificate was issued to another device');
+    }
+    if (certificate.status === MdmCertificateStatus.revoked) {
+      throw new DeviceCredentialError(ErrorCode.CERTIFICATE_REVOKED, 'REVOKED', `the certificate was revoked (${certificate.revocationReason ?? 'unspecified'})`);
+    }
+    if (command.proofType === CheckInProofType.SIGNATURE) {
+      const result = verifyCheckInProof({
+        certificatePem: certificate.pem,
+        caCertificatePem: this.certificates.authority.ca.certificatePem,
+        deviceId: command.deviceId,
+        timestamp,
+        nonce,
+        signatureB64: signature,
+        now,
+        maxSkewSeconds: this.config.maxSkewSeconds,
+      });
+      if (result.ok) return certificate;
+      if (result.failure === 'CERTIFICATE_EXPIRED') throw expired();
+      if (result.failure === 'WRONG_DEVICE') {
+        throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE, result.failure, result.message);
+      }
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, result.failure, result.message);
+    }
+    // HMAC with the device token: the same signing input, skew and validity rules as SIGNATURE.
+    let signingInput: Buffer;
+    try {
+      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp))) throw new RangeError('timestamp');
+      signingInput = checkInSigningInput(command.deviceId, timestamp, nonce);
+    } catch {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'MALFORMED_PROOF', 'timestamp or nonce is not in the expected format');
+    }
+    if (Math.abs(now.getTime() - Date.parse(timestamp)) > this.config.maxSkewSeconds * 1000) {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'STALE_TIMESTAMP', 'timestamp is outside the allowed clock skew');
+    }
+    if (isExpired(certificate.notAfter, now)) throw expired();
+    if (now.getTime() < certificate.notBefore.getTime()) {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'CERTIFICATE_NOT_YET_VALID', 'the certificate is not yet valid');
+    }
+    if (!this.certificates.hmacMatches(certificate.sha256Thumbprint, signingInput, signature)) {
+      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'BAD_SIGNATURE', 'the HMAC does not match the device token of this certificate');
+    }
+    return certificate;
+  }
+}
+
+const recentSchema = z.object({
+  deviceId: z.uuid({ error: 'must be a UUID' }).nullish(),
+  first: z.number().int().min(1).max(100).nullish().transform((v) => v ?? 20),
+});
+
+function expired(): DeviceCredentialError {
+  return new DeviceCredentialError(ErrorCode.CERTIFICATE_EXPIRED, 'CERTIFICATE_EXPIRED', 'the certificate has expired; enroll the device again');
 }

@@ -1,5 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Authorized, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
+import type { PerEventWork } from '../../events/per-event.js';
 import { Topic, type DeviceEventPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
@@ -34,18 +34,23 @@ export function matchesDeviceFilter(payload: DeviceEventPayload, filter?: Device
 }
 
 type FilterArgs = { payload: DeviceEventPayload; args: { filter?: DeviceEventFilter | null } };
+const byFilter = ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter);
+
+/**
+ * The device as it is now, loaded once per event for all its subscribers (see PerEventWork),
+ * with the event's own EntityManager fork.
+ */
+export function loadEventDevice(work: PerEventWork, payload: DeviceEventPayload): Promise<ManagedDevice | null> {
+  return work.once(payload, 'device', (em) => em.findOne(ManagedDevice, payload.deviceId, { populate: ['user'] }));
+}
 
 @Resolver()
 export class DeviceEventResolver {
-  /** @param forkEntityManager a fresh EntityManager for each subscription event (events outlive any request) */
-  constructor(private readonly forkEntityManager: () => EntityManager) {}
+  /** @param work per-event EntityManager forks and loads, shared by the event's subscribers */
+  constructor(private readonly work: PerEventWork) {}
 
   @Authorized(...READ_ROLES)
-  @Subscription(() => DeviceEvent, {
-    topics: Topic.DeviceCheckedIn,
-    filter: ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter),
-    description: 'Each committed device check-in, filtered on the server.',
-  })
+  @Subscription(() => DeviceEvent, { topics: Topic.DeviceCheckedIn, filter: byFilter, description: 'Each committed device check-in, filtered on the server.' })
   deviceCheckedIn(
     @Root() payload: DeviceEventPayload,
     @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
@@ -56,7 +61,7 @@ export class DeviceEventResolver {
   @Authorized(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceEnrolled,
-    filter: ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter),
+    filter: byFilter,
     description: 'Each committed enrollment (new or re-enrollment), filtered on the server.',
   })
   deviceEnrolled(
@@ -66,8 +71,22 @@ export class DeviceEventResolver {
     return this.toEvent(payload);
   }
 
+  @Authorized(...READ_ROLES)
+  @Subscription(() => DeviceEvent, {
+    topics: Topic.DeviceRemoved,
+    filter: byFilter,
+    description:
+      'Each device removed by the lifecycle sweeper (seed: 180 days after its MDM certificate expired); `device` is null since the record is gone.',
+  })
+  deviceRemoved(
+    @Root() payload: DeviceEventPayload,
+    @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
+  ): DeviceEvent {
+    return Object.assign(new DeviceEvent(), { ...payload, occurredAt: new Date(payload.occurredAt), device: null });
+  }
+
   private async toEvent(payload: DeviceEventPayload): Promise<DeviceEvent> {
-    const device = await this.forkEntityManager().findOne(ManagedDevice, payload.deviceId, { populate: ['user'] });
+    const device = await loadEventDevice(this.work, payload);
     return Object.assign(new DeviceEvent(), { ...payload, occurredAt: new Date(payload.occurredAt), device });
   }
 }

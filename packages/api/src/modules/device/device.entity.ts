@@ -85,6 +85,14 @@ export class ManagedDevice {
   @Property({ type: 'timestamptz' })
   lastSyncDateTime!: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Graph `managementCertificateExpirationDate`: notAfter of the current MDM certificate (UTC); null before one was issued.',
+  })
+  @Property({ type: 'timestamptz', nullable: true })
+  @Index({ name: 'managed_device_management_certificate_expiration_date_index' })
+  managementCertificateExpirationDate: Date | null = null;
+
   /** The affine user (seed: User Affinity); null for userless enrollments. */
   @ManyToOne(() => User, { nullable: true, ref: true, deleteRule: 'set null' })
   @Index()

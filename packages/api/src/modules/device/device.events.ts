@@ -1,4 +1,5 @@
-import type { DeviceEventPayload } from '../../events/topics.js';
+import type { CertificateEventPayload, DeviceEventPayload } from '../../events/topics.js';
+import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import type { ManagedDevice } from './device.entity.js';
 
 /**
@@ -13,5 +14,25 @@ export function toDeviceEventPayload(device: ManagedDevice, occurredAt: Date): D
     enrollmentMethod: device.enrollmentMethod,
     userPrincipalName: device.user?.getEntity().userPrincipalName ?? null,
     occurredAt: occurredAt.toISOString(),
+  };
+}
+
+/**
+ * The JSON-safe payload of a certificate event of `device`.
+ * @param extra the threshold crossed (expiring) or the superseded certificate (renewed)
+ */
+export function toCertificateEventPayload(
+  device: ManagedDevice,
+  certificate: MdmCertificate,
+  occurredAt: Date,
+  extra: { thresholdDays?: number | null; previousCertificateId?: string | null } = {},
+): CertificateEventPayload {
+  return {
+    ...toDeviceEventPayload(device, occurredAt),
+    certificateId: certificate.id,
+    serialNumber: certificate.serialNumber,
+    notAfter: certificate.notAfter.toISOString(),
+    thresholdDays: extra.thresholdDays ?? null,
+    previousCertificateId: extra.previousCertificateId ?? null,
   };
 }

@@ -41,6 +41,13 @@ export class EnrollDeviceInput {
 
   @Field(() => String, { nullable: true, description: 'Manufacturer, at most 128 characters.' })
   manufacturer?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'PKCS#10 certificate signing request (PEM, EC P-256 or RSA >= 2048, at most 16 KiB) for the MDM certificate; the device keeps its key. Omitted: the gateway generates the key pair and returns the private key once.',
+  })
+  csr?: string | null;
 }
 
 /** A zod refinement step that applies one of the hardware-identifier normalizers. */
@@ -79,6 +86,8 @@ export const enrollDeviceSchema = z
     osVersion: z.string().trim().min(1).max(64),
     model: optionalText(128),
     manufacturer: optionalText(128),
+    // Issue 5: the MDM certificate's key comes from the device's CSR when it sends one.
+    csr: z.string().max(16_384).nullish().transform((v) => v ?? null),
   })
   .refine((d) => d.serialNumber !== null || d.imei !== null, {
     path: ['serialNumber'],

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnio
 import { ENROLL_ROLES } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { EnrollDeviceInput } from './enrollment.input.js';
 import type { EnrollmentService } from './enrollment.service.js';
@@ -10,6 +11,18 @@ import type { EnrollmentService } from './enrollment.service.js';
 export class EnrollDeviceSuccess {
   @Field(() => ManagedDevice)
   device!: ManagedDevice;
+
+  @Field(() => MdmCertificate, { description: 'The MDM certificate issued by this enrollment (seed: "it is issued an MDM certificate").' })
+  certificate!: MdmCertificate;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'PKCS#8 PEM private key of the certificate, returned this once when no CSR was sent; never stored. Null with a CSR.',
+  })
+  privateKeyPem!: string | null;
+
+  @Field({ description: 'Device token for HMAC check-ins, bound to this certificate (returned this once; docs/certificates.md).' })
+  deviceToken!: string;
 }
 
 export const EnrollDeviceResult = createUnionType({
@@ -29,8 +42,13 @@ export class EnrollmentResolver {
   })
   async enrollDevice(@Arg('input', () => EnrollDeviceInput) input: EnrollDeviceInput, @Ctx() ctx: GraphQLContext): Promise<typeof EnrollDeviceResult> {
     try {
-      const device = await this.enrollment.enroll(ctx.em, input);
-      return Object.assign(new EnrollDeviceSuccess(), { device });
+      const { device, credential } = await this.enrollment.enroll(ctx.em, input);
+      return Object.assign(new EnrollDeviceSuccess(), {
+        device,
+        certificate: credential.certificate,
+        privateKeyPem: credential.privateKeyPem ?? null,
+        deviceToken: credential.deviceToken,
+      });
     } catch (error) {
       return toUserError(error);
     }

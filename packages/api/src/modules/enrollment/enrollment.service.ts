@@ -4,6 +4,7 @@ import type { EventBus } from '../../events/event-bus.js';
 import { Topic } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { validateInput } from '../../shared/validation.js';
+import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind, Requirement } from '../catalog/enrollment-method-kind.enum.js';
 import { operatingSystemName } from '../catalog/platform.enum.js';
@@ -37,16 +38,17 @@ export class EnrollmentService {
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly users: UserService,
+    private readonly certificates: CertificateService,
   ) {}
 
   /**
    * Enrolls one device. Re-enrolling hardware that already has an active record (same platform
    * and serial number or IMEI) reuses that record's id rather than creating a second one.
-   * @throws InputValidationError for bad input; MethodNotAvailableError when the platform's table lacks the
+   * @throws InputValidationError for bad input (including a refused CSR); MethodNotAvailableError when the platform's table lacks the
    *   method; UserAffinityError when the user does not match the method's affinity; EnrollmentConflictError
    *   when a concurrent enrollment of the same hardware committed first
    */
-  async enroll(em: EntityManager, input: unknown): Promise<ManagedDevice> {
+  async enroll(em: EntityManager, input: unknown): Promise<EnrollmentOutcome> {
     const command = validateInput(enrollDeviceSchema, input, 'input');
     const row = findEnrollmentMethod(command.platform, command.method);
     if (!row) throw new MethodNotAvailableError(command.platform, command.method);
@@ -56,8 +58,9 @@ export class EnrollmentService {
 
     const now = this.clock.now();
     let device: ManagedDevice;
+    let credential: IssuedCredential;
     try {
-      device = await em.transactional(async (tx) => {
+      ({ device, credential } = await em.transactional(async (tx) => {
         const user = command.userPrincipalName ? await this.users.ensure(tx, command.userPrincipalName, now) : null;
         const existing = await findActiveHardware(tx, command);
         const record = existing ?? new ManagedDevice();
@@ -79,15 +82,22 @@ export class EnrollmentService {
           user,
         });
         tx.persist(record);
-        return record;
-      });
+        // Issue 5: every enrollment issues the MDM certificate in the same transaction.
+        return { device: record, credential: await this.certificates.issue(tx, record, now, command.csr) };
+      }));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }
-    this.events.publishCommitted([{ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) }]);
-    return device;
+    void this.events.publishCommitted([{ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) }]);
+    return { device, credential };
   }
+}
+
+/** An enrolled device and the MDM certificate credential issued to it. */
+export interface EnrollmentOutcome {
+  device: ManagedDevice;
+  credential: IssuedCredential;
 }
 
 /** Seed column "User Affinity": YES requires a user, NO forbids one; OPTIONAL accepts either. */

@@ -1,0 +1,81 @@
+// Benchmark: one lifecycle sweep over BENCH_DEVICES (default 1,000,000) devices with certificates,
+// seeded with generate_series. Prints seconds and rows/s; the baseline in the same run is a second
+// sweep at the same instant (idempotent: finds nothing) and a plain count of the live certificates.
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { loadConfig } from '../src/config/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { createEventBus } from '../src/events/event-bus.js';
+import { Topic } from '../src/events/topics.js';
+import { LifecycleSweeper } from '../src/modules/lifecycle/lifecycle-sweeper.service.js';
+import { ManualClock } from '../src/shared/clock.js';
+import { createBenchDatabase } from './bench-database.js';
+
+const devices = Number(process.env['BENCH_DEVICES'] ?? 1_000_000);
+const sweptAt = new Date('2027-06-01T00:00:00.000Z');
+const logger = pino({ level: 'silent' });
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+export async function sweepBenchmark(): Promise<void> {
+  const db = await createBenchDatabase('sweep');
+  const config = loadConfig({ DATABASE_URL: db.url, NODE_ENV: 'test' }, []);
+  const database = await openDatabase(config.database, logger);
+  try {
+    const connection = database.orm.em.getConnection();
+    let t = performance.now();
+    // Devices: g % 10 decides the certificate's fate at `sweptAt` (days relative to it):
+    // 0-5 valid (60-365 d left), 6 crosses 30 d, 7 crosses 7 d, 8 expired 10 d ago, 9 expired 200 d ago (removal).
+    const notAfter = `(?::timestamptz + (case g % 10 when 6 then 20 when 7 then 3 when 8 then -10 when 9 then -200 else 60 + g % 300 end) * interval '1 day')`;
+    await connection.execute(
+      `insert into app_user (id, user_principal_name, display_name, created_date_time)
+       select md5('u' || g)::uuid, 'bench-' || g || '@contoso.example', 'bench ' || g, ? from generate_series(1, 1000) g`,
+      [sweptAt],
+    );
+    await connection.execute(
+      `insert into managed_device (id, device_name, platform, operating_system, os_version, serial_number, managed_device_owner_type,
+         enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time, management_certificate_expiration_date, user_id)
+       select md5('d' || g)::uuid, 'bench ' || g, (array['IOS','MACOS','WINDOWS','ANDROID'])[1 + g % 4], 'iOS', '17.4', 'B' || g,
+         case when g % 3 = 0 then 'company' else 'personal' end, 'BYOD', 'userEnrollment', 'managed', ?, ?, ${notAfter}, md5('u' || (1 + g % 1000))::uuid
+       from generate_series(1, ?) g`,
+      [sweptAt, sweptAt, sweptAt, devices],
+    );
+    await connection.execute(
+      `insert into mdm_certificate (id, device_id, serial_number, sha256_thumbprint, subject, issuer, not_before, not_after, status, pem, issued_date_time)
+       select md5('c' || g)::uuid, md5('d' || g)::uuid, lpad(to_hex(g), 32, '0'), lpad(to_hex(g), 64, '0'), 'CN=' || g, 'CN=bench CA',
+         ?::timestamptz - interval '400 days', ${notAfter}, 'valid', '-', ?::timestamptz - interval '400 days'
+       from generate_series(1, ?) g`,
+      [sweptAt, sweptAt, sweptAt, devices],
+    );
+    await connection.execute('analyze');
+    console.log(`sweep: seeded ${devices.toLocaleString('en')} devices + certificates in ${seconds(performance.now() - t)} s (generate_series)`);
+
+    t = performance.now();
+    const [counted] = await connection.execute<{ n: number }[]>(`select count(*)::int as n from mdm_certificate where status in ('valid', 'expiring')`);
+    const live = counted!.n;
+    console.log(`sweep: baseline count(*) of ${live.toLocaleString('en')} live certificates: ${seconds(performance.now() - t)} s`);
+
+    const events = await createEventBus();
+    let published = 0;
+    for (const topic of [Topic.CertificateExpiring, Topic.CertificateExpired, Topic.DeviceRemoved]) events.onEvent(topic, () => published++);
+    const sweeper = new LifecycleSweeper(new ManualClock(sweptAt), events, config.certificates, () => database.orm.em.fork(), logger);
+    for (const label of ['first sweep', 'second sweep (idempotent baseline)']) {
+      t = performance.now();
+      const report = await sweeper.sweep(database.orm.em.fork());
+      const ms = performance.now() - t;
+      const transitions = report.expiring + report.expired + report.removed;
+      console.log(
+        `sweep: ${label}: ${seconds(ms)} s; ${transitions.toLocaleString('en')} transitions (expiring ${report.expiring}, expired ${report.expired}, removed ${report.removed}); ` +
+          `${Math.round(devices / (ms / 1000)).toLocaleString('en')} devices/s scanned-equivalent, ${Math.round(transitions / (ms / 1000)).toLocaleString('en')} transitions/s`,
+      );
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    console.log(`sweep: events published: ${published.toLocaleString('en')}; rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB`);
+    await events.close();
+  } finally {
+    await database.close();
+    await db.drop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await sweepBenchmark();

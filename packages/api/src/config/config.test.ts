@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env, []);
+    return [];
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+};
+
+describe('certificate and lifecycle configuration', () => {
+  it('defaults to 365-day certificates, a 30-day renewal window, thresholds 30/7/1 and removal after 180 days (seed)', () => {
+    const { certificates } = loadConfig({}, []);
+    expect(certificates).toMatchObject({
+      validityDays: 365,
+      renewalWindowDays: 30,
+      expiringThresholdsDays: [30, 7, 1],
+      removalAfterExpiryDays: 180,
+      maxSkewSeconds: 300,
+      sweepIntervalMs: 60_000,
+    });
+  });
+
+  it('sorts thresholds largest first and drops duplicates', () => {
+    expect(loadConfig({ CERT_EXPIRING_THRESHOLDS_DAYS: '1, 14,7,14' }, []).certificates.expiringThresholdsDays).toEqual([14, 7, 1]);
+  });
+
+  it('refuses production without CA_KEY_SECRET or a supplied CA, a short secret, half a CA, a zero threshold and a fast clock, all at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', CLOCK_SPEED: '60', CERT_EXPIRING_THRESHOLDS_DAYS: '30,0' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['CA_KEY_SECRET', 'CLOCK_SPEED', 'CERT_EXPIRING_THRESHOLDS_DAYS']);
+    expect(problemsOf({ CA_KEY_SECRET: 'short' })[0]).toContain('CA_KEY_SECRET');
+    expect(problemsOf({ CA_CERT_PEM: '-----BEGIN CERTIFICATE-----' })[0]).toContain('CA_CERT_PEM/CA_KEY_PEM');
+    expect(problemsOf({ CA_CERT_FILE: '/nonexistent/ca.pem', CA_KEY_FILE: '/nonexistent/ca.key' }).join('\n')).toContain('CA_CERT_FILE: cannot read');
+  });
+
+  it('accepts production with a sealing secret', () => {
+    expect(loadConfig({ NODE_ENV: 'production', CA_KEY_SECRET: 'a-long-enough-secret' }, []).certificates.keySecret).toBe('a-long-enough-secret');
+  });
+});

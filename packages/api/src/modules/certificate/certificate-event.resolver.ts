@@ -1,0 +1,68 @@
+import { Arg, Authorized, Resolver, Root, Subscription } from 'type-graphql';
+import type { PerEventWork } from '../../events/per-event.js';
+import { Topic, type CertificateEventPayload } from '../../events/topics.js';
+import { READ_ROLES } from '../auth/role.enum.js';
+import { DeviceEventFilter, loadEventDevice, matchesDeviceFilter } from '../device/device-event.resolver.js';
+import { CertificateEvent } from './certificate-event.type.js';
+import { MdmCertificate } from './mdm-certificate.entity.js';
+
+type FilterArgs = { payload: CertificateEventPayload; args: { filter?: DeviceEventFilter | null } };
+const byFilter = ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter);
+
+@Resolver()
+export class CertificateEventResolver {
+  constructor(private readonly work: PerEventWork) {}
+
+  @Authorized(...READ_ROLES)
+  @Subscription(() => CertificateEvent, {
+    topics: Topic.CertificateRenewed,
+    filter: byFilter,
+    description: 'Each certificate renewed by a check-in inside the renewal window (seed: renewed while the device communicates).',
+  })
+  certificateRenewed(
+    @Root() payload: CertificateEventPayload,
+    @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
+  ): Promise<CertificateEvent> {
+    return this.toEvent(payload);
+  }
+
+  @Authorized(...READ_ROLES)
+  @Subscription(() => CertificateEvent, {
+    topics: Topic.CertificateExpiring,
+    filter: byFilter,
+    description: 'Each certificate crossing an expiring threshold (CERT_EXPIRING_THRESHOLDS_DAYS, default 30/7/1 days left), once per threshold.',
+  })
+  certificateExpiring(
+    @Root() payload: CertificateEventPayload,
+    @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
+  ): Promise<CertificateEvent> {
+    return this.toEvent(payload);
+  }
+
+  @Authorized(...READ_ROLES)
+  @Subscription(() => CertificateEvent, {
+    topics: Topic.CertificateExpired,
+    filter: byFilter,
+    description: 'Each certificate that passed its notAfter without renewal (seed: a silent or wiped device is not renewed).',
+  })
+  certificateExpired(
+    @Root() payload: CertificateEventPayload,
+    @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
+  ): Promise<CertificateEvent> {
+    return this.toEvent(payload);
+  }
+
+  private async toEvent(payload: CertificateEventPayload): Promise<CertificateEvent> {
+    const [device, certificate] = await Promise.all([
+      loadEventDevice(this.work, payload),
+      this.work.once(payload, 'certificate', (em) => em.findOne(MdmCertificate, payload.certificateId)),
+    ]);
+    return Object.assign(new CertificateEvent(), {
+      ...payload,
+      occurredAt: new Date(payload.occurredAt),
+      notAfter: new Date(payload.notAfter),
+      device,
+      certificate,
+    });
+  }
+}

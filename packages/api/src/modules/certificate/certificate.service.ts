@@ -1,0 +1,169 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CertificateConfig } from '../../config/config.js';
+import { InputValidationError } from '../../shared/domain-error.js';
+import { validateInput } from '../../shared/validation.js';
+import { deviceIdSchema } from '../device/device.service.js';
+import type { ManagedDevice } from '../device/device.entity.js';
+import { certificateStatus, InvalidCsrError, issueDeviceCertificate } from './index.js';
+import type { IssuingCa } from './issuing-ca.js';
+import { MdmCertificate } from './mdm-certificate.entity.js';
+import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
+
+/**
+ * What a device receives when a certificate is issued to it (enrollment or renewal). The
+ * private key (server-generated path only) and the device token are returned this once and
+ * never stored.
+ */
+export interface IssuedCredential {
+  certificate: MdmCertificate;
+  /** PKCS#8 PEM of the server-generated key; undefined when the device sent a CSR. */
+  privateKeyPem?: string;
+  /** HMAC check-in token bound to this certificate (docs/certificates.md, "device token"). */
+  deviceToken: string;
+}
+
+/** Issues, supersedes and revokes MDM device certificates; the PKI rules live in ./index.ts. */
+export class CertificateService {
+  constructor(
+    private readonly issuing: IssuingCa,
+    private readonly config: CertificateConfig,
+  ) {}
+
+  /** The issuing CA's certificate (PEM) and where it came from. */
+  get authority(): IssuingCa {
+    return this.issuing;
+  }
+
+  /**
+   * Issues a certificate to `device` inside the caller's transaction `tx`, superseding its
+   * current one (seed: "When a device is enrolled, it is issued an MDM certificate"; issue 5:
+   * re-enrollment and renewal revoke the old certificate with reason `superseded`). Sets Graph
+   * `managementCertificateExpirationDate`. Call it from enrollment and from renewal at check-in.
+   * @param csrPem PKCS#10 request; without one the key pair is generated and returned once
+   * @throws InputValidationError (field `fieldPath`, rule `csr`) for a refused CSR
+   */
+  async issue(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
+    let issued;
+    try {
+      issued = await issueDeviceCertificate({
+        ca: this.issuing.ca,
+        deviceId: device.id,
+        deviceName: device.deviceName,
+        serialNumber: device.serialNumber ?? undefined,
+        csrPem: csrPem ?? undefined,
+        now,
+        validityDays: this.config.validityDays,
+        backdateSeconds: this.config.backdateSeconds,
+      });
+    } catch (error) {
+      if (error instanceof InvalidCsrError) {
+        throw new InputValidationError([{ field: fieldPath, rule: `csr.${error.reason}`, message: error.message }]);
+      }
+      throw error;
+    }
+    const certificate = tx.create(MdmCertificate, {
+      device: device.id,
+      serialNumber: issued.serialNumber,
+      sha256Thumbprint: issued.sha256Thumbprint,
+      subject: issued.subject,
+      issuer: issued.issuer,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      status: certificateStatus({ notAfter: issued.notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus,
+      pem: issued.certificatePem,
+      issuedDateTime: now,
+    });
+    await this.supersede(tx, device.id, certificate.id, now);
+    device.managementCertificateExpirationDate = issued.notAfter;
+    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+  }
+
+  /**
+   * Revokes the device's current certificate (retire, wipe, delete: RFC 5280 cessationOfOperation).
+   * A revoked certificate can no longer check in; the device is removed DEVICE_REMOVAL_AFTER_EXPIRY_DAYS
+   * after its notAfter by the lifecycle sweeper.
+   * @returns how many certificates were revoked (0 or 1)
+   */
+  async revokeCurrent(tx: EntityManager, deviceId: string, now: Date, reason = RevocationReason.cessationOfOperation): Promise<number> {
+    return tx.nativeUpdate(
+      MdmCertificate,
+      { device: deviceId, supersededById: null, status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] } },
+      { status: MdmCertificateStatus.revoked, revokedDateTime: now, revocationReason: reason },
+    );
+  }
+
+  /** The issuing CA as the API shows it. */
+  async authorityInfo(): Promise<{ certificatePem: string; subject: string; sha256Thumbprint: string; notBefore: Date; notAfter: Date; source: 'CONFIGURED' | 'GENERATED' }> {
+    const { certificate, certificatePem } = this.issuing.ca;
+    return {
+      certificatePem,
+      subject: certificate.subject,
+      sha256Thumbprint: createHash('sha256').update(Buffer.from(certificate.rawData)).digest('hex').toUpperCase(),
+      notBefore: certificate.notBefore,
+      notAfter: certificate.notAfter,
+      source: this.issuing.source,
+    };
+  }
+
+  /**
+   * Every certificate of the device, newest first.
+   * @throws InputValidationError when `deviceId` is not a UUID
+   */
+  async listForDevice(em: EntityManager, deviceId: string): Promise<MdmCertificate[]> {
+    const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
+    return em.find(MdmCertificate, { device: id }, { orderBy: { issuedDateTime: 'desc', id: 'desc' } });
+  }
+
+  /** The device's current (not superseded) certificate, or null before its first enrollment with a certificate. */
+  async current(em: EntityManager, deviceId: string): Promise<MdmCertificate | null> {
+    return em.findOne(MdmCertificate, { device: deviceId, supersededById: null });
+  }
+
+  /** The certificate with this serial number (uppercase hex), or null. */
+  async bySerialNumber(em: EntityManager, serialNumber: string): Promise<MdmCertificate | null> {
+    return em.findOne(MdmCertificate, { serialNumber: serialNumber.toUpperCase() });
+  }
+
+  /**
+   * The device token bound to a certificate: base64url(HMAC-SHA256(deviceTokenKey,
+   * "mdm-device-token:v1:" + SHA-256 thumbprint)). Derived, never stored, so revoking or
+   * superseding the certificate also ends the token.
+   */
+  deviceToken(sha256Thumbprint: string): string {
+    return createHmac('sha256', this.issuing.deviceTokenKey).update(`mdm-device-token:v1:${sha256Thumbprint}`).digest('base64url');
+  }
+
+  /**
+   * Checks an HMAC check-in proof: base64(HMAC-SHA256(deviceToken as UTF-8, signingInput)),
+   * compared in constant time.
+   */
+  hmacMatches(sha256Thumbprint: string, signingInput: Buffer, signatureB64: string): boolean {
+    const expected = createHmac('sha256', this.deviceToken(sha256Thumbprint)).update(signingInput).digest();
+    const given = Buffer.from(signatureB64, 'base64');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  /** The largest expiring threshold (days): a certificate with fewer days left is `expiring`. */
+  largestThreshold(): number {
+    return this.config.expiringThresholdsDays[0] ?? 0;
+  }
+
+  /**
+   * Marks every not-yet-superseded certificate of the device as superseded by `newId`; the live
+   * ones (valid/expiring) are also revoked now with reason `superseded`. One statement, before the
+   * new row is flushed, so the "one current certificate per device" unique index holds throughout.
+   */
+  private async supersede(tx: EntityManager, deviceId: string, newId: string, now: Date): Promise<void> {
+    await tx.getConnection().execute(
+      `update "mdm_certificate" set "superseded_by_id" = ?,
+         "revoked_date_time" = case when "status" in ('valid', 'expiring') then ?::timestamptz else "revoked_date_time" end,
+         "revocation_reason" = case when "status" in ('valid', 'expiring') then 'superseded' else "revocation_reason" end,
+         "status" = case when "status" in ('valid', 'expiring') then 'revoked' else "status" end
+       where "device_id" = ? and "superseded_by_id" is null`,
+      [newId, now, deviceId],
+      'run',
+      tx.getTransactionContext(),
+    );
+  }
+}

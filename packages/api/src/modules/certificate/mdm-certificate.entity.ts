@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ManagedDevice } from '../device/device.entity.js';
+import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
+
+/**
+ * An MDM device certificate issued by the gateway CA (seed: "When a device is enrolled, it is
+ * issued an MDM certificate. This certificate is used to communicate with the service.").
+ * The private key is never stored: the device keeps it (CSR path) or received it once.
+ */
+@ObjectType({ description: 'An X.509 MDM certificate issued to a device by the gateway CA.' })
+@Entity({ tableName: 'mdm_certificate' })
+// At most one current (not superseded) certificate per device; renewal and re-enrollment
+// supersede the previous one in the same transaction that inserts the new one.
+@Index({
+  name: 'mdm_certificate_current_unique',
+  expression: `create unique index "mdm_certificate_current_unique" on "mdm_certificate" ("device_id") where "superseded_by_id" is null`,
+})
+// The lifecycle sweeper only scans certificates that can still change status.
+@Index({
+  name: 'mdm_certificate_live_not_after_index',
+  expression: `create index "mdm_certificate_live_not_after_index" on "mdm_certificate" ("not_after") where "status" in ('valid', 'expiring')`,
+})
+export class MdmCertificate {
+  @Field(() => ID, { description: 'Certificate record id (UUID).' })
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  /** The device the certificate was issued to; its rows go when the device is removed. */
+  @ManyToOne(() => ManagedDevice, { ref: true, deleteRule: 'cascade' })
+  @Index()
+  device!: Ref<ManagedDevice>;
+
+  @Field({ description: 'Certificate serial number: 32 uppercase hex digits (128 random bits).' })
+  @Property({ type: 'string', length: 64 })
+  @Unique()
+  serialNumber!: string;
+
+  @Field({ description: 'SHA-256 over the DER encoding: 64 uppercase hex digits, no colons.' })
+  @Property({ type: 'string', length: 64, fieldName: 'sha256_thumbprint' })
+  @Unique()
+  sha256Thumbprint!: string;
+
+  @Field({ description: 'Subject distinguished name (CN is the device id).' })
+  @Property({ type: 'text' })
+  subject!: string;
+
+  @Field({ description: 'Issuer distinguished name (the gateway CA).' })
+  @Property({ type: 'text' })
+  issuer!: string;
+
+  @Field(() => Date, { description: 'Start of validity (UTC), backdated by CERT_BACKDATE_SECONDS for clock skew.' })
+  @Property({ type: 'timestamptz' })
+  notBefore!: Date;
+
+  @Field(() => Date, { description: 'End of validity (UTC), inclusive: valid at notAfter, expired one second later.' })
+  @Property({ type: 'timestamptz' })
+  notAfter!: Date;
+
+  @Field(() => MdmCertificateStatus, { description: 'Status as last recorded (enrollment, check-in, revocation or lifecycle sweep).' })
+  @Enum({ items: () => MdmCertificateStatus })
+  status!: MdmCertificateStatus;
+
+  @Field({ description: 'The certificate, PEM-encoded.' })
+  @Property({ type: 'text' })
+  pem!: string;
+
+  @Field(() => Date, { description: 'When the gateway issued it (UTC).' })
+  @Property({ type: 'timestamptz' })
+  issuedDateTime!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When it was revoked (UTC); null unless revoked.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  revokedDateTime: Date | null = null;
+
+  @Field(() => RevocationReason, { nullable: true, description: 'Why it was revoked; null unless revoked.' })
+  @Enum({ items: () => RevocationReason, nullable: true })
+  revocationReason: RevocationReason | null = null;
+
+  @Field(() => ID, { nullable: true, description: 'Id of the certificate that replaced this one (renewal or re-enrollment); null while current.' })
+  @Property({ type: 'uuid', nullable: true })
+  supersededById: string | null = null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Smallest expiring threshold (days left, CERT_EXPIRING_THRESHOLDS_DAYS) already reported by the sweeper; null if none.',
+  })
+  @Property({ type: 'smallint', nullable: true })
+  expiringThresholdDays: number | null = null;
+}
