@@ -28,7 +28,7 @@ describe('check-in and live events', () => {
   });
 
   it('delivers deviceCheckedIn to a graphql-ws subscriber after the check-in commits', async () => {
-    const device = await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL' });
+    const device = await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' });
     const client = gateway.wsClient();
     const events = new EventCollector(
       client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: device.id } } }),

@@ -47,6 +47,13 @@ const EnvSchema = z.object({
   PAGE_SIZE_DEFAULT: z.coerce.number().int().min(1).default(50),
   /** Largest page a client may ask for with `first`; default 500. */
   PAGE_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
+  /**
+   * Devices one device enrollment manager account may have enrolled (seed: Device enrollment
+   * manager; Intune's cap is 1,000); 1-1000, default 1000.
+   */
+  /** Public base URL of the gateway, written into exported Apple Configurator profiles; default `http://localhost:4000`. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:4000'),
+  DEM_DEVICE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
@@ -59,6 +66,7 @@ export interface Config {
   demoData: boolean;
   introspection: boolean;
   pagination: { defaultSize: number; maxSize: number };
+  enrollment: { demDeviceLimit: number; publicUrl: string };
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -95,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     demoData: e.DEMO_DATA ?? argv.includes('--demo'),
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
+    enrollment: { demDeviceLimit: e.DEM_DEVICE_LIMIT, publicUrl: e.PUBLIC_URL },
   };
 }

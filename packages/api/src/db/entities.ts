@@ -1,5 +1,22 @@
+import { AppleDevice } from '../modules/apple-enrollment/apple-device.entity.js';
+import { AppleEnrollmentProfile } from '../modules/apple-enrollment/enrollment-profile.entity.js';
+import { AppleProfileExport } from '../modules/apple-enrollment/profile-export.entity.js';
+import { BulkEnrollmentToken } from '../modules/bulk-enrollment/bulk-token.entity.js';
+import { CorporateIdentifier } from '../modules/corporate-identifier/corporate-identifier.entity.js';
+import { DeviceAction } from '../modules/device-action/device-action.entity.js';
 import { ManagedDevice } from '../modules/device/device.entity.js';
+import { EnrollmentRestriction } from '../modules/restriction/restriction.entity.js';
 import { User } from '../modules/user/user.entity.js';
 
 /** Every ORM entity; the ORM and the schema-drift test use this one list. */
-export const entities = [User, ManagedDevice];
+export const entities = [
+  User,
+  ManagedDevice,
+  AppleEnrollmentProfile,
+  AppleDevice,
+  AppleProfileExport,
+  BulkEnrollmentToken,
+  DeviceAction,
+  EnrollmentRestriction,
+  CorporateIdentifier,
+];

@@ -3,20 +3,35 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { AppleEnrollmentResolver } from '../modules/apple-enrollment/apple-enrollment.resolver.js';
+import type { AppleEnrollmentService } from '../modules/apple-enrollment/apple-enrollment.service.js';
+import { BulkEnrollmentResolver } from '../modules/bulk-enrollment/bulk-enrollment.resolver.js';
+import type { BulkEnrollmentService } from '../modules/bulk-enrollment/bulk-enrollment.service.js';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
 import { CheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
+import { DeviceActionResolver } from '../modules/device-action/device-action.resolver.js';
+import type { DeviceActionService } from '../modules/device-action/device-action.service.js';
 import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
 import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
+import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import { UserResolver } from '../modules/user/user.resolver.js';
+import type { UserService } from '../modules/user/user.service.js';
 
 /** The services resolvers delegate to; built once per gateway by the composition root. */
 export interface Services {
   devices: DeviceService;
   enrollment: EnrollmentService;
   checkIns: CheckInService;
+  users: UserService;
+  restrictions: RestrictionService;
+  apple: AppleEnrollmentService;
+  bulk: BulkEnrollmentService;
+  deviceActions: DeviceActionService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -28,6 +43,11 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [DeviceEventResolver, (s) => new DeviceEventResolver(s.forkEntityManager)],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
+  [DeviceActionResolver, (s) => new DeviceActionResolver(s.deviceActions)],
+  [RestrictionResolver, (s) => new RestrictionResolver(s.restrictions)],
+  [AppleEnrollmentResolver, (s) => new AppleEnrollmentResolver(s.apple)],
+  [BulkEnrollmentResolver, (s) => new BulkEnrollmentResolver(s.bulk)],
+  [UserResolver, (s) => new UserResolver(s.users)],
 ]);
 
 /**

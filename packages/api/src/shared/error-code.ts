@@ -17,6 +17,19 @@ export enum ErrorCode {
   ENROLLMENT_CONFLICT = 'ENROLLMENT_CONFLICT',
   /** The device is not in a state that allows the operation (e.g. checking in after removal). */
   INVALID_DEVICE_STATE = 'INVALID_DEVICE_STATE',
+  /**
+   * The method's pre-registration is missing or no longer valid: DEP/USB-SA serial not listed or
+   * without a profile, USB-Direct export unknown or expired, bulk token unknown or expired.
+   */
+  PREREQUISITE_MISSING = 'PREREQUISITE_MISSING',
+  /** The device enrollment manager account has enrolled its maximum number of devices. */
+  DEM_DEVICE_LIMIT_REACHED = 'DEM_DEVICE_LIMIT_REACHED',
+  /** Not a device enrollment manager, a DEM with a method it cannot use (DEP, Configurator), or the 150-account cap. */
+  DEM_NOT_ALLOWED = 'DEM_NOT_ALLOWED',
+  /** An enrollment restriction refused the enrollment; the message names the restriction. */
+  ENROLLMENT_RESTRICTED = 'ENROLLMENT_RESTRICTED',
+  /** The enrollment is locked (seed column "Locked"): the user cannot unenroll the device. */
+  ENROLLMENT_LOCKED = 'ENROLLMENT_LOCKED',
   /** Unexpected server failure; details are in the log under the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -4,6 +4,7 @@ import { Topic } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
+import type { DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
@@ -18,6 +19,7 @@ export class CheckInService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly deviceActions: DeviceActionService,
   ) {}
 
   /**
@@ -33,6 +35,8 @@ export class CheckInService {
       if (!found) throw new NotFoundError('ManagedDevice', id);
       if (ENDED_STATES.has(found.managementState)) throw new DeviceNotManagedError(id, found.managementState);
       found.lastSyncDateTime = now;
+      // A pending retire/wipe/unenroll is carried out by this check-in (retirePending → retired, wipePending → wiped).
+      await this.deviceActions.completePendingActions(tx, found, now);
       return found;
     });
     this.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) }]);

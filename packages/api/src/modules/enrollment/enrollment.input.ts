@@ -1,7 +1,8 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { z } from 'zod';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
+import { WindowsJoinType } from '../device/device.enums.js';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
 
 @InputType({ description: 'A device asking to enroll, and who enrolls it.' })
@@ -41,6 +42,31 @@ export class EnrollDeviceInput {
 
   @Field(() => String, { nullable: true, description: 'Manufacturer, at most 128 characters.' })
   manufacturer?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager).',
+  })
+  enrollmentManagerUserPrincipalName?: string | null;
+
+  @Field(() => WindowsJoinType, { nullable: true, description: 'AUTO_ENROLL only, and required then: Azure AD join type; joined → company, registered → personal.' })
+  joinType?: WindowsJoinType | null;
+
+  @Field(() => String, { nullable: true, description: 'BULK_ENROLL only, and required then: the bulk enrollment token of the provisioning package.' })
+  bulkEnrollmentToken?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'USB_DIRECT only, and required then: the token of an unexpired `.mobileconfig` export (exportAppleEnrollmentProfile).',
+  })
+  profileExportToken?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI); that record is retired and a new one created.',
+  })
+  replacesDeviceId?: string | null;
 }
 
 /** A zod refinement step that applies one of the hardware-identifier normalizers. */
@@ -79,11 +105,30 @@ export const enrollDeviceSchema = z
     osVersion: z.string().trim().min(1).max(64),
     model: optionalText(128),
     manufacturer: optionalText(128),
+    enrollmentManagerUserPrincipalName: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
+      .transform((v) => v.toLowerCase())
+      .nullish()
+      .transform((v) => v ?? null),
+    joinType: z.enum(WindowsJoinType).nullish().transform((v) => v ?? null),
+    bulkEnrollmentToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
+    profileExportToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
+    replacesDeviceId: z.uuid({ error: 'must be a UUID' }).nullish().transform((v) => v ?? null),
   })
-  .refine((d) => d.serialNumber !== null || d.imei !== null, {
+  // BYOD may lack a stable hardware id (e.g. privacy-preserving personal enrollments): such a
+  // device is identified by its record only (see replacesDeviceId); every other method needs one.
+  .refine((d) => d.serialNumber !== null || d.imei !== null || d.method === EnrollmentMethodKind.BYOD, {
     path: ['serialNumber'],
     message: 'a serial number or an IMEI is required to identify the hardware',
     params: { rule: 'required' },
+  })
+  .refine((d) => d.replacesDeviceId === null || (d.method === EnrollmentMethodKind.BYOD && d.serialNumber === null && d.imei === null), {
+    path: ['replacesDeviceId'],
+    message: 'only for BYOD devices without a serial number or IMEI',
+    params: { rule: 'byodWithoutHardwareId' },
   });
 
 /** Enrollment request after validation and normalization. */
