@@ -5,6 +5,8 @@ import { AppleEnrollmentService } from './modules/apple-enrollment/apple-enrollm
 import { BulkEnrollmentService } from './modules/bulk-enrollment/bulk-enrollment.service.js';
 import { CheckInService } from './modules/check-in/check-in.service.js';
 import { DeviceActionService } from './modules/device-action/device-action.service.js';
+import { ExchangeService } from './modules/exchange/exchange.service.js';
+import { ImportService } from './modules/imports/imports.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
@@ -28,6 +30,8 @@ export function createServices(config: Config, database: Database, events: Event
     apple,
     bulk,
     deviceActions,
+    imports: new ImportService(clock, events),
+    exchange: new ExchangeService(clock),
     forkEntityManager: () => database.orm.em.fork(),
   };
 }

@@ -5,6 +5,10 @@ import { BulkEnrollmentToken } from '../modules/bulk-enrollment/bulk-token.entit
 import { CorporateIdentifier } from '../modules/corporate-identifier/corporate-identifier.entity.js';
 import { DeviceAction } from '../modules/device-action/device-action.entity.js';
 import { ManagedDevice } from '../modules/device/device.entity.js';
+import { EasDevice, ExchangeConnector } from '../modules/exchange/exchange.entity.js';
+import { AutopilotDevice } from '../modules/imports/autopilot-device.entity.js';
+import { GraphImportedDevice } from '../modules/imports/graph-imported-device.entity.js';
+import { ImportRecord } from '../modules/imports/import-record.entity.js';
 import { EnrollmentRestriction } from '../modules/restriction/restriction.entity.js';
 import { User } from '../modules/user/user.entity.js';
 
@@ -19,4 +23,9 @@ export const entities = [
   DeviceAction,
   EnrollmentRestriction,
   CorporateIdentifier,
+  ImportRecord,
+  AutopilotDevice,
+  ExchangeConnector,
+  EasDevice,
+  GraphImportedDevice,
 ];

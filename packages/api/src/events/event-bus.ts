@@ -37,7 +37,8 @@ export async function createEventBus(redisUrl?: string): Promise<EventBus> {
   return {
     pubSub,
     publishCommitted(events) {
-      for (const event of events) pubSub.publish(event.topic, event.payload);
+      // PendingEvent pairs each topic with its payload type; TypeScript cannot narrow the pair through the union here.
+      for (const event of events) (pubSub.publish as (topic: string, payload: unknown) => void)(event.topic, event.payload);
     },
     async close() {
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));

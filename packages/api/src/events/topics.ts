@@ -9,6 +9,7 @@ import type { ManagedDeviceOwnerType } from '../modules/device/device.enums.js';
 export const Topic = {
   DeviceCheckedIn: 'device.checkedIn',
   DeviceEnrolled: 'device.enrolled',
+  ImportCompleted: 'import.completed',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
@@ -28,10 +29,28 @@ export interface DeviceEventPayload {
   occurredAt: string;
 }
 
+/** One committed import (issue 4): what was imported and what it did. Dates are ISO-8601 UTC strings. */
+export interface ImportCompletedPayload {
+  /** Import record id (UUID). */
+  importId: string;
+  /** ImportKind, e.g. `CORPORATE_IDENTIFIERS`. */
+  kind: string;
+  fileName: string;
+  rowCount: number;
+  newCount: number;
+  unchangedCount: number;
+  overwrittenCount: number;
+  conflictingCount: number;
+  deletedCount: number;
+  rejectedRowCount: number;
+  completedAt: string;
+}
+
 /** Topic → publish arguments, as `@graphql-yoga/subscription` types them. */
 export interface TopicPayloads {
   [Topic.DeviceCheckedIn]: [DeviceEventPayload];
   [Topic.DeviceEnrolled]: [DeviceEventPayload];
+  [Topic.ImportCompleted]: [ImportCompletedPayload];
   [key: string]: [] | [unknown];
 }
 

@@ -17,6 +17,10 @@ import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
+import type { ExchangeService } from '../modules/exchange/exchange.service.js';
+import { ImportResolver } from '../modules/imports/imports.resolver.js';
+import type { ImportService } from '../modules/imports/imports.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
@@ -32,6 +36,8 @@ export interface Services {
   apple: AppleEnrollmentService;
   bulk: BulkEnrollmentService;
   deviceActions: DeviceActionService;
+  imports: ImportService;
+  exchange: ExchangeService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -48,6 +54,8 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [AppleEnrollmentResolver, (s) => new AppleEnrollmentResolver(s.apple)],
   [BulkEnrollmentResolver, (s) => new BulkEnrollmentResolver(s.bulk)],
   [UserResolver, (s) => new UserResolver(s.users)],
+  [ImportResolver, (s) => new ImportResolver(s.imports)],
+  [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
 ]);
 
 /**

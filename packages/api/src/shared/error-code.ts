@@ -30,6 +30,8 @@ export enum ErrorCode {
   ENROLLMENT_RESTRICTED = 'ENROLLMENT_RESTRICTED',
   /** The enrollment is locked (seed column "Locked"): the user cannot unenroll the device. */
   ENROLLMENT_LOCKED = 'ENROLLMENT_LOCKED',
+  /** An imported file was rejected: the whole file (encoding, size, rows, format) or, without `partial`, some rows. Nothing was written. */
+  IMPORT_REJECTED = 'IMPORT_REJECTED',
   /** Unexpected server failure; details are in the log under the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

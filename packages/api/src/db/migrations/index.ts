@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000_initial } from './Migration20261129000000_initial.js';
 import { Migration20261130020000_enrollmentRules } from './Migration20261130020000_enrollmentRules.js';
+import { Migration20261130020100_imports } from './Migration20261130020100_imports.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -9,4 +10,5 @@ import { Migration20261130020000_enrollmentRules } from './Migration202611300200
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000_initial', class: Migration20261129000000_initial },
   { name: 'Migration20261130020000_enrollmentRules', class: Migration20261130020000_enrollmentRules },
+  { name: 'Migration20261130020100_imports', class: Migration20261130020100_imports },
 ];

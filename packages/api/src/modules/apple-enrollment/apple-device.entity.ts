@@ -47,6 +47,14 @@ export class AppleDevice {
   @Property({ type: 'timestamptz', nullable: true })
   opDateTime: Date | null = null;
 
+  @Field(() => String, { nullable: true, description: 'ABM `profile_uuid`: Apple\'s id of the profile assigned in Apple Business Manager, verbatim.' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  appleProfileUuid: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'ABM `device_assigned_by`.' })
+  @Property({ type: 'string', length: 320, nullable: true })
+  deviceAssignedBy: string | null = null;
+
   @ManyToOne(() => AppleEnrollmentProfile, { nullable: true, ref: true, deleteRule: 'set null' })
   profile: Ref<AppleEnrollmentProfile> | null = null;
 

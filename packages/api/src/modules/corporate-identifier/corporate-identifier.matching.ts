@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DevicePlatform } from '../catalog/platform.enum.js';
+import { AutopilotDevice } from '../imports/autopilot-device.entity.js';
 import { CorporateIdentifier, CorporateIdentifierType, IdentifierEnrollmentState } from './corporate-identifier.entity.js';
 
 /** The hardware facts an enrollment reports, as far as identifiers can match them. */
@@ -30,4 +31,13 @@ export async function markMatchingIdentifiersEnrolled(tx: EntityManager, hardwar
   if (or.length === 0) return false;
   const updated = await tx.nativeUpdate(CorporateIdentifier, { $or: or }, { enrollmentState: IdentifierEnrollmentState.enrolled, lastContactedDateTime: now });
   return updated > 0;
+}
+
+/**
+ * Windows Autopilot: a Windows device whose serial number is registered (matched exactly,
+ * spaces kept) is an organisation device and enrolls as corporate (issue 4, Autopilot).
+ */
+export async function isAutopilotRegistered(tx: EntityManager, hardware: IdentifiedHardware): Promise<boolean> {
+  if (hardware.platform !== DevicePlatform.WINDOWS || !hardware.serialNumber) return false;
+  return (await tx.count(AutopilotDevice, { serialNumber: hardware.serialNumber })) > 0;
 }

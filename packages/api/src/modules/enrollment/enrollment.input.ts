@@ -61,6 +61,12 @@ export class EnrollDeviceInput {
   })
   profileExportToken?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exchange ActiveSync device id the device reports, 1-128 characters: a device already known through an Exchange connector is linked (easActivated), not duplicated.',
+  })
+  easDeviceId?: string | null;
+
   @Field(() => ID, {
     nullable: true,
     description:
@@ -116,6 +122,7 @@ export const enrollDeviceSchema = z
     joinType: z.enum(WindowsJoinType).nullish().transform((v) => v ?? null),
     bulkEnrollmentToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
     profileExportToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
+    easDeviceId: z.string().trim().min(1).max(128).nullish().transform((v) => v ?? null),
     replacesDeviceId: z.uuid({ error: 'must be a UUID' }).nullish().transform((v) => v ?? null),
   })
   // BYOD may lack a stable hardware id (e.g. privacy-preserving personal enrollments): such a

@@ -11,12 +11,13 @@ import type { BulkEnrollmentService } from '../bulk-enrollment/bulk-enrollment.s
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M } from '../catalog/enrollment-method-kind.enum.js';
 import { operatingSystemName } from '../catalog/platform.enum.js';
-import { markMatchingIdentifiersEnrolled } from '../corporate-identifier/corporate-identifier.matching.js';
+import { isAutopilotRegistered, markMatchingIdentifiersEnrolled } from '../corporate-identifier/corporate-identifier.matching.js';
+import { linkEasPartnership } from '../exchange/eas-link.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
-import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
+import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../device/device.enums.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
@@ -91,7 +92,9 @@ export class EnrollmentService {
         const existing = await findHardware(tx, command);
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
-        const corporate = await markMatchingIdentifiersEnrolled(tx, command, now);
+        // Both run (no short-circuit): matching identifiers' enrollmentState must become current either way.
+        const identified = await markMatchingIdentifiersEnrolled(tx, command, now);
+        const corporate = (await isAutopilotRegistered(tx, command)) || identified;
         const methodOwner = ownerTypeFor(command.method, command.joinType);
         const ownerType = corporate ? ManagedDeviceOwnerType.company : methodOwner;
         await this.deps.restrictions.check(tx, {
@@ -130,6 +133,12 @@ export class EnrollmentService {
           joinType: command.joinType,
           ...managementCapabilities(command.method),
         });
+        if (command.easDeviceId) {
+          const linked = await linkEasPartnership(tx, command.easDeviceId, record.id);
+          tx.assign(record, { easDeviceId: command.easDeviceId, easActivated: linked, managementAgent: linked ? ManagementAgent.easMdm : ManagementAgent.mdm });
+        } else {
+          tx.assign(record, { easDeviceId: null, easActivated: false, managementAgent: ManagementAgent.mdm });
+        }
         tx.persist(record);
         if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
         return record;
