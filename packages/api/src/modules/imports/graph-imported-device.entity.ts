@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { formatInstant } from './parsers/index.js';
 
@@ -69,13 +69,13 @@ export class GraphImportedDevice {
     return JSON.stringify(this.enumOriginals);
   }
 
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   enrolledTicks: string | null = null;
 
   @Property({ type: 'integer', nullable: true })
   enrolledOffsetMinutes: number | null = null;
 
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   lastSyncTicks: string | null = null;
 
   @Property({ type: 'integer', nullable: true })
@@ -92,15 +92,15 @@ export class GraphImportedDevice {
   }
 
   @Field(() => String, { nullable: true, description: 'Bytes, as a decimal string (beyond 32 bits, exact).' })
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   totalStorageSpaceInBytes: string | null = null;
 
   @Field(() => String, { nullable: true, description: 'Bytes, as a decimal string (exact).' })
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   freeStorageSpaceInBytes: string | null = null;
 
   @Field(() => String, { nullable: true, description: 'Bytes, as a decimal string (exact).' })
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   physicalMemoryInBytes: string | null = null;
 
   @Field(() => Date)

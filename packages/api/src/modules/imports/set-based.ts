@@ -15,6 +15,8 @@ export async function executeWithRows<R extends object>(tx: EntityManager, sql: 
 export interface Comparable {
   rowNumber: number;
   key: string;
+  /** What the result shows as the row's key (default `key`), e.g. the identifier without manufacturer/model. */
+  label?: string;
   /** Values compared with the stored record; a difference is an overwrite or a conflict. */
   values: (string | null)[];
 }
@@ -45,7 +47,7 @@ export function classify<T extends Comparable>(
     } else {
       outcome = ImportRowOutcome.CONFLICTING;
     }
-    results.push({ rowNumber: row.rowNumber, key: row.key, outcome });
+    results.push({ rowNumber: row.rowNumber, key: row.label ?? row.key, outcome });
   }
   return { results, fresh, changed };
 }

@@ -35,6 +35,7 @@ export async function writeCorporateIdentifiers(
     manufacturer: r.manufacturer ?? null,
     model: r.model ?? null,
     key: keyOf(r.identifier, r.manufacturer ?? null, r.model ?? null),
+    label: r.identifier,
     values: [r.details ?? null],
   }));
   const stored = await executeWithRows<{ id: string; identifier: string; manufacturer: string | null; model: string | null; details: string | null }>(
