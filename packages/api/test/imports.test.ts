@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { print } from 'graphql';
 import {
   CorporateIdentifiersDocument,
+  CreateDepOnboardingSettingDocument,
+  DepOnboardingSettingsDocument,
   CreateExchangeConnectorDocument,
   EasDevicesDocument,
   GraphImportedDevicesDocument,
@@ -561,6 +563,21 @@ describe('imports from real formats', () => {
       await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'readded.json', content: readded } });
       await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'stale-delete.json', content: newer } });
       expect(await gateway.sql(`select serial_number from apple_device where serial_number = ?`, [serial])).toHaveLength(1);
+    });
+
+    it('a sync with a DEP token records its time and count, and an expired token is refused', async () => {
+      const expires = new Date(gateway.clock.now().getTime() + 86_400_000);
+      const { createDepOnboardingSetting: c } = await gateway.query(CreateDepOnboardingSettingDocument, { appleIdentifier: 'mdm@contoso.example', tokenExpirationDateTime: expires.toISOString() });
+      if (c.__typename !== 'CreateDepOnboardingSettingSuccess') throw new Error(c.__typename);
+      const id = c.depOnboardingSetting.id;
+      const { importAbmDevices: r } = await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'sync.json', content: abmPage([uniqueSerial()]) }, depOnboardingSettingId: id });
+      expect(r.__typename).toBe('ImportSuccess');
+      const [{ n }] = (await gateway.sql<{ n: string }>(`select count(*) as n from apple_device where source = 'DEP'`)) as [{ n: string }];
+      const token = (await gateway.query(DepOnboardingSettingsDocument, {})).depOnboardingSettings.find((t) => t.id === id);
+      expect(token).toMatchObject({ lastSyncDateTime: gateway.clock.now().toISOString(), syncedDeviceCount: Number(n) });
+      gateway.clock.advance(86_400_000);
+      const { importAbmDevices: expired } = await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'sync.json', content: abmPage([uniqueSerial()]) }, depOnboardingSettingId: id });
+      expect(expired).toMatchObject({ __typename: 'OperationRefusedError', code: 'PREREQUISITE_MISSING' });
     });
 
     it('a DEP enrollment of a serial that is not in the list is refused', async () => {

@@ -1,4 +1,5 @@
 import { AppleDevice } from '../modules/apple-enrollment/apple-device.entity.js';
+import { DepOnboardingSetting } from '../modules/apple-enrollment/dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile } from '../modules/apple-enrollment/enrollment-profile.entity.js';
 import { AppleProfileExport } from '../modules/apple-enrollment/profile-export.entity.js';
 import { BulkEnrollmentToken } from '../modules/bulk-enrollment/bulk-token.entity.js';
@@ -28,4 +29,5 @@ export const entities = [
   ExchangeConnector,
   EasDevice,
   GraphImportedDevice,
+  DepOnboardingSetting,
 ];

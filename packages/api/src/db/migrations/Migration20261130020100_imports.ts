@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Imports (issue 4): import records, Autopilot registrations, Exchange connectors and EAS
- * partnerships, Graph managedDevice exports, and ABM fields on the Apple device list.
+ * partnerships, DEP tokens (depOnboardingSetting), Graph managedDevice exports, and ABM fields on the Apple device list.
  */
 export class Migration20261130020100_imports extends Migration {
   override async up(): Promise<void> {
@@ -17,10 +17,11 @@ export class Migration20261130020100_imports extends Migration {
     this.addSql(`create index "import_record_completed_date_time_index" on "import_record" ("completed_date_time");`);
     this.addSql(`alter table "eas_device" add constraint "eas_device_connector_id_foreign" foreign key ("connector_id") references "exchange_connector" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "apple_device" add column "apple_profile_uuid" varchar(64) null, add column "device_assigned_by" varchar(320) null;`);
+    this.addSql(`create table "dep_onboarding_setting" ("id" uuid not null, "apple_identifier" varchar(320) not null, "token_expiration_date_time" timestamptz not null, "last_sync_date_time" timestamptz null, "synced_device_count" int not null default 0, "created_date_time" timestamptz not null, constraint "dep_onboarding_setting_pkey" primary key ("id"));`);
   }
 
   override async down(): Promise<void> {
-    for (const table of ['eas_device', 'exchange_connector', 'autopilot_device', 'graph_imported_device', 'import_record']) {
+    for (const table of ['dep_onboarding_setting', 'eas_device', 'exchange_connector', 'autopilot_device', 'graph_imported_device', 'import_record']) {
       this.addSql(`drop table if exists "${table}" cascade;`);
     }
     this.addSql(`alter table "apple_device" drop column "apple_profile_uuid", drop column "device_assigned_by";`);

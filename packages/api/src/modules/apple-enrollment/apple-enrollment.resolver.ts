@@ -4,6 +4,7 @@ import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserErro
 import { OPERATE_ROLES, READ_ROLES, Role } from '../auth/role.enum.js';
 import { AssignAppleEnrollmentProfileInput, CreateAppleEnrollmentProfileInput } from './apple-enrollment.input.js';
 import type { AppleEnrollmentService } from './apple-enrollment.service.js';
+import { DepOnboardingSetting } from './dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile } from './enrollment-profile.entity.js';
 
 @ObjectType({ description: 'The profile was created.' })
@@ -54,6 +55,17 @@ export const ExportAppleEnrollmentProfileResult = createUnionType({
   types: () => [ExportAppleEnrollmentProfileSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
 });
 
+@ObjectType({ description: 'The DEP token was registered.' })
+export class CreateDepOnboardingSettingSuccess {
+  @Field(() => DepOnboardingSetting)
+  depOnboardingSetting!: DepOnboardingSetting;
+}
+
+export const CreateDepOnboardingSettingResult = createUnionType({
+  name: 'CreateDepOnboardingSettingResult',
+  types: () => [CreateDepOnboardingSettingSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+});
+
 @Resolver()
 export class AppleEnrollmentResolver {
   constructor(private readonly apple: AppleEnrollmentService) {}
@@ -62,6 +74,26 @@ export class AppleEnrollmentResolver {
   @Query(() => [AppleEnrollmentProfile], { description: 'Apple enrollment profiles (DEP, USB-SA, USB-Direct), oldest first.' })
   appleEnrollmentProfiles(@Ctx() ctx: GraphQLContext): Promise<AppleEnrollmentProfile[]> {
     return this.apple.list(ctx.em);
+  }
+
+  @Authorized(...READ_ROLES)
+  @Query(() => [DepOnboardingSetting], { description: 'The organisation\'s Apple DEP tokens, oldest first.' })
+  depOnboardingSettings(@Ctx() ctx: GraphQLContext): Promise<DepOnboardingSetting[]> {
+    return this.apple.depTokens(ctx.em);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreateDepOnboardingSettingResult, { description: 'Registers an Apple DEP token: the Managed Apple ID and the token expiry (in the future).' })
+  async createDepOnboardingSetting(
+    @Arg('appleIdentifier') appleIdentifier: string,
+    @Arg('tokenExpirationDateTime', () => Date) tokenExpirationDateTime: Date,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof CreateDepOnboardingSettingResult> {
+    try {
+      return Object.assign(new CreateDepOnboardingSettingSuccess(), { depOnboardingSetting: await this.apple.createDepToken(ctx.em, appleIdentifier, tokenExpirationDateTime) });
+    } catch (error) {
+      return toUserError(error);
+    }
   }
 
   @Authorized(Role.ADMIN)

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import { AppleDevice, AppleDeviceSource } from './apple-device.entity.js';
 import { assignProfileSchema, createProfileSchema } from './apple-enrollment.input.js';
+import { DepOnboardingSetting } from './dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile, AppleProfileKind } from './enrollment-profile.entity.js';
 import { AppleProfileExport, hashToken } from './profile-export.entity.js';
 
@@ -57,6 +59,25 @@ export class AppleEnrollmentService {
       });
       return profile;
     });
+  }
+
+  /**
+   * Registers the organisation's DEP token (Graph depOnboardingSetting).
+   * @throws InputValidationError for a bad Apple ID or an expiry that is not in the future
+   */
+  async createDepToken(em: EntityManager, appleIdentifier: string, tokenExpirationDateTime: Date): Promise<DepOnboardingSetting> {
+    const now = this.clock.now();
+    const appleId = validateInput(z.string().trim().min(1).max(320), appleIdentifier, 'appleIdentifier');
+    if (!(tokenExpirationDateTime.getTime() > now.getTime())) {
+      throw new InputValidationError([{ field: 'tokenExpirationDateTime', rule: 'future', message: 'the token must expire in the future' }]);
+    }
+    const setting = em.create(DepOnboardingSetting, { appleIdentifier: appleId, tokenExpirationDateTime, createdDateTime: now });
+    await em.flush();
+    return setting;
+  }
+
+  depTokens(em: EntityManager): Promise<DepOnboardingSetting[]> {
+    return em.find(DepOnboardingSetting, {}, { orderBy: { createdDateTime: 'asc', id: 'asc' } });
   }
 
   list(em: EntityManager): Promise<AppleEnrollmentProfile[]> {

@@ -61,8 +61,13 @@ export class ImportResolver {
 
   @Authorized(...OPERATE_ROLES)
   @Mutation(() => ImportResult, { description: 'Applies an Apple Business Manager fetch or sync page (JSON) to the DEP device list; idempotent.' })
-  importAbmDevices(@Arg('file', () => ImportFileInput) file: ImportFileInput, @Ctx() ctx: GraphQLContext): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importAbmDevices(ctx.em, file));
+  importAbmDevices(
+    @Arg('file', () => ImportFileInput) file: ImportFileInput,
+    @Arg('depOnboardingSettingId', () => ID, { nullable: true, description: 'The DEP token this page was synced with; refused when expired; its sync time and count are updated.' })
+    depOnboardingSettingId: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof ImportResult> {
+    return toResult(() => this.importService.importAbmDevices(ctx.em, file, depOnboardingSettingId ?? null));
   }
 
   @Authorized(...OPERATE_ROLES)

@@ -6,8 +6,11 @@ import { Topic } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
+import { AppleDevice, AppleDeviceSource } from '../apple-enrollment/apple-device.entity.js';
+import { DepOnboardingSetting } from '../apple-enrollment/dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile, AppleProfileKind } from '../apple-enrollment/enrollment-profile.entity.js';
 import { CorporateIdentifier, CorporateIdentifierType } from '../corporate-identifier/corporate-identifier.entity.js';
+import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import { ExchangeConnector } from '../exchange/exchange.entity.js';
 import { GraphImportedDevice } from './graph-imported-device.entity.js';
 import { ImportRejectedError } from './imports.errors.js';
@@ -63,9 +66,30 @@ export class ImportService {
     );
   }
 
-  /** Apple Business Manager fetch or sync page (JSON); per serial the latest `op_date` wins. */
-  importAbmDevices(em: EntityManager, file: unknown): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.ABM_DEVICES, file, parseAbmDevicesPage, (tx, rows, _command, now) => writeAbmDevices(tx, rows, now));
+  /**
+   * Apple Business Manager fetch or sync page (JSON); per serial the latest `op_date` wins. With
+   * `depOnboardingSettingId`, the page is a sync of that DEP token: refused when the token has
+   * expired, and the token's last sync time and synced device count are updated.
+   * @throws NotFoundError for the token; PrerequisiteMissingError when it has expired
+   */
+  importAbmDevices(em: EntityManager, file: unknown, depOnboardingSettingId: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.ABM_DEVICES, file, parseAbmDevicesPage, async (tx, rows, _command, now) => {
+      let token: DepOnboardingSetting | null = null;
+      if (depOnboardingSettingId) {
+        const id = validateInput(z.uuid({ error: 'must be a UUID' }), depOnboardingSettingId, 'depOnboardingSettingId');
+        token = await tx.findOne(DepOnboardingSetting, id);
+        if (!token) throw new NotFoundError('DepOnboardingSetting', id);
+        if (token.tokenExpirationDateTime.getTime() <= now.getTime()) {
+          throw new PrerequisiteMissingError(`the DEP token of ${token.appleIdentifier} expired at ${token.tokenExpirationDateTime.toISOString()}; renew it in Apple Business Manager`);
+        }
+      }
+      const outcome = await writeAbmDevices(tx, rows, now);
+      if (token) {
+        token.lastSyncDateTime = now;
+        token.syncedDeviceCount = await tx.count(AppleDevice, { source: AppleDeviceSource.DEP });
+      }
+      return outcome;
+    });
   }
 
   /**
