@@ -40,7 +40,8 @@ describe('refused enrollments get a typed error and change nothing', () => {
     expect(await snapshot()).toEqual(before);
   }
 
-  let priority = 1000 + Math.floor(Math.random() * 8000);
+  // Priorities are unique per kind across the run: this file uses 1000-4010 (counter) and 5000-8010 (counter + 4000).
+  let priority = 1000 + Math.floor(Math.random() * 3000);
   async function restriction(input: Omit<CreateEnrollmentRestrictionInput, 'priority'> & { priority?: number }) {
     const { createEnrollmentRestriction: r } = await gateway.query(CreateEnrollmentRestrictionDocument, { input: { priority: priority++, ...input } });
     if (r.__typename !== 'CreateEnrollmentRestrictionSuccess') throw new Error(`restriction: ${r.__typename} ${'message' in r ? r.message : ''}`);
@@ -144,8 +145,10 @@ describe('refused enrollments get a typed error and change nothing', () => {
   it('of two device limit restrictions targeting the user, the lower priority number wins', async () => {
     const group = uniqueGroup();
     const upn = await userInGroup(group);
-    const strict = await restriction({ displayName: `Strict ${group}`, kind: 'DEVICE_LIMIT', deviceLimit: 1, targetGroups: [group], priority: 1 + Math.floor(Math.random() * 900) });
-    await restriction({ displayName: `Loose ${group}`, kind: 'DEVICE_LIMIT', deviceLimit: 15, targetGroups: [group], priority: strict.priority + 9000 });
+    // Created loose first, so the winner is decided by priority, not by creation order.
+    const strictPriority = priority++;
+    await restriction({ displayName: `Loose ${group}`, kind: 'DEVICE_LIMIT', deviceLimit: 15, targetGroups: [group], priority: strictPriority + 4000 });
+    await restriction({ displayName: `Strict ${group}`, kind: 'DEVICE_LIMIT', deviceLimit: 1, targetGroups: [group], priority: strictPriority });
     await setup.enrolled(byodInput({ userPrincipalName: upn }));
     await expectRefused(byodInput({ userPrincipalName: upn }), 'ENROLLMENT_RESTRICTED', new RegExp(`Strict ${group}`));
     // Another user, outside the group, is not concerned.
