@@ -6,6 +6,7 @@ import {
   DepOnboardingSettingsDocument,
   CreateExchangeConnectorDocument,
   EasDevicesDocument,
+  ExchangeConnectorsDocument,
   GraphImportedDevicesDocument,
   ImportAbmDevicesDocument,
   ImportAutopilotDevicesDocument,
@@ -15,6 +16,7 @@ import {
   ImportEasDevicesDocument,
   ImportGraphManagedDevicesDocument,
   SetEasDeviceAccessStateDocument,
+  SetExchangeConnectorStatusDocument,
 } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abmPage, byodInput, uniqueImei, uniqueSerial, uniqueUpn } from './support/builders.js';
@@ -624,6 +626,10 @@ describe('imports from real formats', () => {
     const content = JSON.stringify([{ easDeviceId, userPrincipalName: upn, deviceType: 'iPhone', operatingSystem: 'iOS 17.4', lastSyncDateTime: '2026-03-01T08:00:00Z' }]);
     const { importEasDevices: r } = await gateway.query(ImportEasDevicesDocument, { connectorId: c.connector.id, file: { fileName: 'eas.json', content } });
     expect(r).toMatchObject({ __typename: 'ImportSuccess', rows: [{ key: easDeviceId, outcome: 'NEW' }] });
+    const connector = (await gateway.query(ExchangeConnectorsDocument, {})).exchangeConnectors.find((x) => x.id === c.connector.id);
+    expect(connector).toMatchObject({ status: 'connected', exchangeConnectorType: 'onPremises', lastSyncDateTime: gateway.clock.now().toISOString() });
+    const { setExchangeConnectorStatus } = await gateway.query(SetExchangeConnectorStatusDocument, { connectorId: c.connector.id, status: 'disconnected' });
+    expect(setExchangeConnectorStatus).toMatchObject({ connector: { status: 'disconnected' } });
     const [eas] = (await gateway.query(EasDevicesDocument, { connectorId: c.connector.id })).easDevices;
     expect(eas).toMatchObject({ managementAgent: 'eas', accessState: 'allowed', linkedDeviceId: null, userPrincipalName: upn });
     const { setEasDeviceAccessState } = await gateway.query(SetEasDeviceAccessStateDocument, { id: eas!.id, accessState: 'quarantined' });
