@@ -8,11 +8,17 @@ import { ApiTokenService } from './modules/auth/api-token.service.js';
 import { PerEventWork } from './events/per-event.js';
 import { CertificateService } from './modules/certificate/certificate.service.js';
 import type { IssuingCa } from './modules/certificate/issuing-ca.js';
+import { AppleEnrollmentService } from './modules/apple-enrollment/apple-enrollment.service.js';
+import { BulkEnrollmentService } from './modules/bulk-enrollment/bulk-enrollment.service.js';
 import { CheckInService } from './modules/check-in/check-in.service.js';
+import { DeviceActionService } from './modules/device-action/device-action.service.js';
+import { ExchangeService } from './modules/exchange/exchange.service.js';
+import { ImportService } from './modules/imports/imports.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
 import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.js';
+import { RestrictionService } from './modules/restriction/restriction.service.js';
 import { UserService } from './modules/user/user.service.js';
 import type { Services } from './schema/build-schema.js';
 import type { Clock } from './shared/clock.js';
@@ -34,18 +40,29 @@ export interface ServiceDependencies {
 export function createServices(config: Config, deps: ServiceDependencies): Services {
   const { database, events, clock, logger } = deps;
   const forkEntityManager = () => database.orm.em.fork();
-  const users = new UserService();
+  const users = new UserService(clock);
   const certificates = new CertificateService(deps.issuingCa, config.certificates);
+  const restrictions = new RestrictionService(clock);
+  const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
+  const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
+  const deviceActions = new DeviceActionService(clock);
   return {
     devices: new DeviceService(config.pagination),
     certificates,
-    enrollment: new EnrollmentService(clock, events, users, certificates),
-    checkIns: new CheckInService(clock, events, certificates, config.certificates),
+    enrollment: new EnrollmentService(clock, events, { users, apple, bulk, restrictions, certificates, demDeviceLimit: config.enrollment.demDeviceLimit }),
+    checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions),
     sweeper: new LifecycleSweeper(clock, events, config.certificates, forkEntityManager, logger, deps.sweepRecorder),
     fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger),
     perEvent: new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
     audit: new AuditService(clock, forkEntityManager, logger),
+    users,
+    restrictions,
+    apple,
+    bulk,
+    deviceActions,
+    imports: new ImportService(clock, events),
+    exchange: new ExchangeService(clock),
     forkEntityManager,
   };
 }

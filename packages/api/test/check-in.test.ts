@@ -74,7 +74,7 @@ describe('check-in and live events', () => {
   });
 
   it('delivers deviceCheckedIn to a graphql-ws subscriber after the check-in commits', async () => {
-    const { device, credential } = await enrollDevice(gateway, { platform: 'WINDOWS', method: 'AUTO_ENROLL' });
+    const { device, credential } = await enrollDevice(gateway, { platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' });
     const client = gateway.wsClient();
     const events = new EventCollector(
       client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: device.id } } }),

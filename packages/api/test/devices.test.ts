@@ -13,7 +13,7 @@ describe('managedDevices', () => {
     const inputs = [
       byodInput({ userPrincipalName: upn, platform: 'IOS' }),
       byodInput({ userPrincipalName: upn, platform: 'ANDROID', imei: uniqueImei() }),
-      byodInput({ userPrincipalName: upn, platform: 'WINDOWS', method: 'AUTO_ENROLL' }),
+      byodInput({ userPrincipalName: upn, platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' }),
       byodInput({ userPrincipalName: upn, platform: 'MACOS' }),
       byodInput({ userPrincipalName: upn, platform: 'IOS' }),
     ];

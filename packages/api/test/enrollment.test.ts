@@ -93,7 +93,7 @@ describe('enrollDevice', () => {
       { name: 'an empty device name', input: { deviceName: '' }, field: 'input.deviceName', rule: 'minLength' },
       { name: 'an IMEI with a wrong check digit', input: { imei: '356938035643808' }, field: 'input.imei', rule: 'IMEI_CHECK_DIGIT' },
       { name: 'an IMEI with letters', input: { imei: '35693803564380A' }, field: 'input.imei', rule: 'IMEI_NOT_DIGITS' },
-      { name: 'neither serial number nor IMEI', input: { serialNumber: null, imei: null }, field: 'input.serialNumber', rule: 'required' },
+      { name: 'neither serial number nor IMEI (outside BYOD)', input: { platform: 'ANDROID', method: 'ANDROID_FOR_WORK', serialNumber: null, imei: null }, field: 'input.serialNumber', rule: 'required' },
       { name: 'a malformed user principal name', input: { userPrincipalName: 'not an upn' }, field: 'input.userPrincipalName', rule: 'regex' },
       { name: 'an oversized OS version', input: { osVersion: '1'.repeat(65) }, field: 'input.osVersion', rule: 'maxLength' },
     ];

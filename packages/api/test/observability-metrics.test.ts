@@ -23,7 +23,7 @@ describe('Prometheus metrics at /metrics', () => {
 
   it('counts exactly what a known sequence of operations did, and nothing else', async () => {
     // A subscriber to device A only, primed before the first scrape so its own traffic is not counted.
-    const [deviceA, deviceB] = [await enroll(), await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL' })];
+    const [deviceA, deviceB] = [await enroll(), await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' })];
     const client = gateway.wsClient();
     const events = new EventCollector(client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: deviceA.deviceId } } }));
     const primed = await events.prime(() => gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) }));
@@ -31,8 +31,8 @@ describe('Prometheus metrics at /metrics', () => {
 
     await enroll();
     await enroll();
-    await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL' });
-    const refused = await gateway.query(EnrollDeviceDocument, { input: byodInput({ method: 'AUTO_ENROLL' }) });
+    await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' });
+    const refused = await gateway.query(EnrollDeviceDocument, { input: byodInput({ method: 'AUTO_ENROLL', joinType: 'azureADRegistered' }) });
     const invalid = await gateway.query(EnrollDeviceDocument, { input: byodInput({ imei: '35693803564380A' }) });
     expect([refused.enrollDevice.__typename, invalid.enrollDevice.__typename]).toEqual(['OperationRefusedError', 'InvalidInputError']);
     await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) });

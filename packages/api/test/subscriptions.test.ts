@@ -9,7 +9,7 @@ import {
   DeviceRemovedDocument,
   EnrollDeviceDocument,
   FleetStatsDocument,
-  ImportCompletedDocument,
+  ImportCompletedEventsDocument,
   type FleetStatsSubscription,
 } from '@mdm/schema';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -174,16 +174,28 @@ describe('subscriptions deliver committed events only', () => {
   });
 
   it('importCompleted delivers the jobs of the requested kind only', async () => {
-    const kind = `kind-${randomUUID().slice(0, 8)}`;
-    const events = subscribe(ImportCompletedDocument, { kind });
-    const job = (k: string, total: number): PendingEvent => ({
+    const kind = 'AUTOPILOT_DEVICES';
+    const events = subscribe(ImportCompletedEventsDocument, { kind });
+    const job = (k: string, rows: number): PendingEvent => ({
       topic: Topic.ImportCompleted,
-      payload: { importId: randomUUID(), kind: k, total, succeeded: total - 1, failed: 1, occurredAt: '2026-10-04T00:00:00.000Z' },
+      payload: {
+        importId: randomUUID(),
+        kind: k,
+        fileName: 'devices.csv',
+        rowCount: rows,
+        newCount: rows - 1,
+        unchangedCount: 1,
+        overwrittenCount: 0,
+        conflictingCount: 0,
+        deletedCount: 0,
+        rejectedRowCount: 0,
+        completedAt: '2026-10-04T00:00:00.000Z',
+      },
     });
     const primed = await primeWithSentinel(events as EventCollector<unknown>, job(kind, 1));
-    gateway.events.publishCommitted([job('other-kind', 5), job(kind, 7)]);
+    void gateway.events.publishCommitted([job('ABM_DEVICES', 5), job(kind, 7)]);
     const received = await events.waitFor(primed + 1);
-    expect(received.slice(primed).map((e) => e.data.importCompleted)).toMatchObject([{ kind, total: 7, succeeded: 6, failed: 1 }]);
+    expect(received.slice(primed).map((e) => e.data.importCompleted)).toMatchObject([{ kind, rowCount: 7, newCount: 6, unchangedCount: 1 }]);
   });
 
   it('fleetStats pushes the counts first, then after a change, computing once for all subscribers', async () => {
@@ -193,7 +205,7 @@ describe('subscriptions deliver committed events only', () => {
     await b.waitFor(1);
     const initial = initialA!.data.fleetStats;
     const computationsBefore = gateway.services.fleetStats.computations;
-    await enrollDevice(gateway, { platform: 'WINDOWS', method: 'AUTO_ENROLL' });
+    await enrollDevice(gateway, { platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' });
     const grown = (e: { data: FleetStatsSubscription }) => e.data.fleetStats.total === initial.total + 1;
     const waitGrown = async (c: typeof a) => {
       for (let n = c.received.length; ; n++) if ((await c.waitFor(n)).some(grown)) return c.received.slice(1);

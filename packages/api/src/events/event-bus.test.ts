@@ -4,7 +4,19 @@ import { Topic, type PendingEvent } from './topics.js';
 
 const event = (n: number): PendingEvent => ({
   topic: Topic.ImportCompleted,
-  payload: { importId: String(n), kind: 'k', total: n, succeeded: n, failed: 0, occurredAt: '2026-01-01T00:00:00.000Z' },
+  payload: {
+    importId: String(n),
+    kind: 'CORPORATE_IDENTIFIERS',
+    fileName: 'f.csv',
+    rowCount: n,
+    newCount: n,
+    unchangedCount: 0,
+    overwrittenCount: 0,
+    conflictingCount: 0,
+    deletedCount: 0,
+    rejectedRowCount: 0,
+    completedAt: '2026-01-01T00:00:00.000Z',
+  },
 });
 
 describe('the in-process event bus', () => {

@@ -55,17 +55,21 @@ export interface CertificateEventPayload extends DeviceEventPayload {
   previousCertificateId: string | null;
 }
 
-/** A finished import job (published by the imports feature). */
+/** One committed import (issue 4): what was imported and what it did. Dates are ISO-8601 UTC strings. */
 export interface ImportCompletedPayload {
-  /** Import job id. */
+  /** Import record id (UUID). */
   importId: string;
-  /** What was imported, e.g. `corporateIdentifiers`, `autopilot`. */
+  /** ImportKind, e.g. `CORPORATE_IDENTIFIERS`. */
   kind: string;
-  /** Rows read, rows accepted, rows refused. */
-  total: number;
-  succeeded: number;
-  failed: number;
-  occurredAt: string;
+  fileName: string;
+  rowCount: number;
+  newCount: number;
+  unchangedCount: number;
+  overwrittenCount: number;
+  conflictingCount: number;
+  deletedCount: number;
+  rejectedRowCount: number;
+  completedAt: string;
 }
 
 /** Topic → publish arguments, as `@graphql-yoga/subscription` types them. */

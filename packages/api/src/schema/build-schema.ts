@@ -9,12 +9,18 @@ import type { AuditService } from '../modules/audit/audit.service.js';
 import { createAuthChecker } from '../modules/auth/auth-checker.js';
 import { ApiTokenResolver } from '../modules/auth/api-token.resolver.js';
 import type { ApiTokenService } from '../modules/auth/api-token.service.js';
+import { AppleEnrollmentResolver } from '../modules/apple-enrollment/apple-enrollment.resolver.js';
+import type { AppleEnrollmentService } from '../modules/apple-enrollment/apple-enrollment.service.js';
+import { BulkEnrollmentResolver } from '../modules/bulk-enrollment/bulk-enrollment.resolver.js';
+import type { BulkEnrollmentService } from '../modules/bulk-enrollment/bulk-enrollment.service.js';
 import { CatalogResolver } from '../modules/catalog/catalog.resolver.js';
 import { CertificateEventResolver } from '../modules/certificate/certificate-event.resolver.js';
 import { CertificateResolver } from '../modules/certificate/certificate.resolver.js';
 import type { CertificateService } from '../modules/certificate/certificate.service.js';
 import { CheckInResolver, DeviceCheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
+import { DeviceActionResolver } from '../modules/device-action/device-action.resolver.js';
+import type { DeviceActionService } from '../modules/device-action/device-action.service.js';
 import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
 import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
@@ -22,10 +28,17 @@ import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
 import { FleetStatsResolver, fleetStatsBySchema } from '../modules/fleet/fleet-stats.resolver.js';
 import type { FleetStatsService } from '../modules/fleet/fleet-stats.service.js';
-import { ImportEventResolver } from '../modules/imports/import-event.resolver.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.service.js';
 import type { PerEventWork } from '../events/per-event.js';
+import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
+import type { ExchangeService } from '../modules/exchange/exchange.service.js';
+import { ImportResolver } from '../modules/imports/imports.resolver.js';
+import type { ImportService } from '../modules/imports/imports.service.js';
+import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
+import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import { UserResolver } from '../modules/user/user.resolver.js';
+import type { UserService } from '../modules/user/user.service.js';
 
 /** The services resolvers delegate to; built once per gateway by the composition root. */
 export interface Services {
@@ -39,6 +52,13 @@ export interface Services {
   fleetStats: FleetStatsService;
   /** Per-event EntityManager forks and loads shared by the event's subscribers. */
   perEvent: PerEventWork;
+  users: UserService;
+  restrictions: RestrictionService;
+  apple: AppleEnrollmentService;
+  bulk: BulkEnrollmentService;
+  deviceActions: DeviceActionService;
+  imports: ImportService;
+  exchange: ExchangeService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -52,12 +72,18 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent)],
   [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
   [FleetStatsResolver, () => new FleetStatsResolver()],
-  [ImportEventResolver, () => new ImportEventResolver()],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
   [ApiTokenResolver, (s) => new ApiTokenResolver(s.tokens)],
   [AuditResolver, (s) => new AuditResolver(s.audit)],
   [DeviceCheckInResolver, (s) => new DeviceCheckInResolver(s.checkIns)],
+  [DeviceActionResolver, (s) => new DeviceActionResolver(s.deviceActions)],
+  [RestrictionResolver, (s) => new RestrictionResolver(s.restrictions)],
+  [AppleEnrollmentResolver, (s) => new AppleEnrollmentResolver(s.apple)],
+  [BulkEnrollmentResolver, (s) => new BulkEnrollmentResolver(s.bulk)],
+  [UserResolver, (s) => new UserResolver(s.users)],
+  [ImportResolver, (s) => new ImportResolver(s.imports)],
+  [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
 ]);
 
 /**

@@ -36,6 +36,21 @@ export enum ErrorCode {
   CERTIFICATE_EXPIRED = 'CERTIFICATE_EXPIRED',
   /** This (device, nonce) was already accepted: a replayed check-in. */
   CHECK_IN_REPLAYED = 'CHECK_IN_REPLAYED',
+  /**
+   * The method's pre-registration is missing or no longer valid: DEP/USB-SA serial not listed or
+   * without a profile, USB-Direct export unknown or expired, bulk token unknown or expired.
+   */
+  PREREQUISITE_MISSING = 'PREREQUISITE_MISSING',
+  /** The device enrollment manager account has enrolled its maximum number of devices. */
+  DEM_DEVICE_LIMIT_REACHED = 'DEM_DEVICE_LIMIT_REACHED',
+  /** Not a device enrollment manager, a DEM with a method it cannot use (DEP, Configurator), or the 150-account cap. */
+  DEM_NOT_ALLOWED = 'DEM_NOT_ALLOWED',
+  /** An enrollment restriction refused the enrollment; the message names the restriction. */
+  ENROLLMENT_RESTRICTED = 'ENROLLMENT_RESTRICTED',
+  /** The enrollment is locked (seed column "Locked"): the user cannot unenroll the device. */
+  ENROLLMENT_LOCKED = 'ENROLLMENT_LOCKED',
+  /** An imported file was rejected: the whole file (encoding, size, rows, format) or, without `partial`, some rows. Nothing was written. */
+  IMPORT_REJECTED = 'IMPORT_REJECTED',
   /** Unexpected server failure; details are in the log under the request id. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }

@@ -34,3 +34,26 @@ export function byodInput(overrides: Partial<EnrollDeviceInput> = {}): EnrollDev
     ...overrides,
   };
 }
+
+/** A user group name no other test uses (restrictions target groups, so tests stay isolated). */
+export function uniqueGroup(): string {
+  return `group-${randomUUID().slice(0, 8)}`;
+}
+
+/** An ABM sync page (Apple Device Assignment API shape) listing `serials` as `added` iPhones. */
+export function abmPage(serials: string[], opDate = '2026-01-10T10:00:00Z', opType = 'added'): string {
+  return JSON.stringify({
+    devices: serials.map((serial_number) => ({
+      serial_number,
+      model: 'iPhone 15',
+      description: 'IPHONE 15 BLACK 128GB',
+      os: 'iOS',
+      device_family: 'iPhone',
+      profile_status: 'empty',
+      op_type: opType,
+      op_date: opDate,
+    })),
+    cursor: 'test-cursor',
+    more_to_follow: false,
+  });
+}

@@ -2,6 +2,8 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000_initial } from './Migration20261129000000_initial.js';
 import { Migration20261130000100_auth_audit } from './Migration20261130000100_auth_audit.js';
 import { Migration20261130010100_certificates } from './Migration20261130010100_certificates.js';
+import { Migration20261130020000_enrollmentRules } from './Migration20261130020000_enrollmentRules.js';
+import { Migration20261130020100_imports } from './Migration20261130020100_imports.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -11,4 +13,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000_initial', class: Migration20261129000000_initial },
   { name: 'Migration20261130000100_auth_audit', class: Migration20261130000100_auth_audit },
   { name: 'Migration20261130010100_certificates', class: Migration20261130010100_certificates },
+  { name: 'Migration20261130020000_enrollmentRules', class: Migration20261130020000_enrollmentRules },
+  { name: 'Migration20261130020100_imports', class: Migration20261130020100_imports },
 ];

@@ -13,6 +13,7 @@ import type { CertificateService, IssuedCredential } from '../certificate/certif
 import { checkInSigningInput, isExpired, isInRenewalWindow, verifyCheckInProof } from '../certificate/index.js';
 import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import type { DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { toCertificateEventPayload, toDeviceEventPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
@@ -23,12 +24,6 @@ import { DeviceCheckIn } from './device-check-in.entity.js';
 
 /** States that end management: the record is history, not a device that can check in. */
 const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
-
-/** Pending actions a check-in completes: the device learns of them by checking in. */
-const COMPLETED_BY_CHECK_IN: Partial<Record<ManagementState, ManagementState>> = {
-  [ManagementState.retirePending]: ManagementState.retired,
-  [ManagementState.wipePending]: ManagementState.wiped,
-};
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -46,6 +41,7 @@ export class CheckInService {
     private readonly events: EventBus,
     private readonly certificates: CertificateService,
     private readonly config: CertificateConfig,
+    private readonly deviceActions: DeviceActionService,
   ) {}
 
   /**
@@ -71,10 +67,11 @@ export class CheckInService {
         const certificate = await this.authenticate(tx, command, now);
 
         device.lastSyncDateTime = now;
-        const completed = COMPLETED_BY_CHECK_IN[device.managementState as ManagementState];
+        // A pending retire or wipe is carried out by this check-in; the certificate then stops
+        // (seed: a wiped device's MDM certificate is not renewed).
+        const completed = await this.deviceActions.completePendingActions(tx, device, now);
         let renewal: IssuedCredential | undefined;
         if (completed) {
-          device.managementState = completed;
           await this.certificates.revokeCurrent(tx, device.id, now);
         } else if (isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays)) {
           renewal = await this.certificates.issue(tx, device, now, command.csr, 'input.csr');

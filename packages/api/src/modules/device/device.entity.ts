@@ -4,7 +4,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { User } from '../user/user.entity.js';
-import { DeviceEnrollmentType, ManagedDeviceOwnerType, ManagementState } from './device.enums.js';
+import { DeviceEnrollmentType, ManagedDeviceOwnerType, ManagementAgent, ManagementState, WindowsJoinType } from './device.enums.js';
 
 /**
  * A device enrolled in (or known to) the gateway. Field names follow Microsoft Graph's
@@ -97,4 +97,56 @@ export class ManagedDevice {
   @ManyToOne(() => User, { nullable: true, ref: true, deleteRule: 'set null' })
   @Index()
   user: Ref<User> | null = null;
+
+  /** The device enrollment manager account that enrolled the device (seed: Device enrollment manager); counts against its cap. */
+  @ManyToOne(() => User, { nullable: true, ref: true, deleteRule: 'set null' })
+  @Index()
+  enrollmentManager: Ref<User> | null = null;
+
+  @Field(() => Boolean, { description: 'Supervised (seed: DEP and USB-SA support iOS supervised mode; USB-Direct devices are not supervised).' })
+  @Property({ type: 'boolean', default: false })
+  isSupervised: boolean & Opt = false;
+
+  @Field(() => Boolean, {
+    description:
+      'Locked enrollment: the user cannot unenroll the device (seed column "Locked"); an admin can still retire or wipe it.',
+  })
+  @Property({ type: 'boolean', default: false })
+  lockedEnrollment: boolean & Opt = false;
+
+  @Field(() => Boolean, { description: 'The last enrollment factory-reset the device (seed column "Reset Required"): earlier state was cleared.' })
+  @Property({ type: 'boolean', default: false })
+  resetDuringEnrollment: boolean & Opt = false;
+
+  @Field(() => Boolean, { description: 'Kiosk mode enabled by the USB-SA profile (seed: USB-SA supervision enables kiosk mode).' })
+  @Property({ type: 'boolean', default: false })
+  kioskMode: boolean & Opt = false;
+
+  @Field(() => Boolean, { description: 'Whether conditional access can be enforced (seed: USB-Direct devices cannot support conditional access).' })
+  @Property({ type: 'boolean', default: true })
+  supportsConditionalAccess: boolean & Opt = true;
+
+  @Field(() => Boolean, { description: 'Whether jailbreak detection works (seed: USB-Direct devices cannot support jailbreak detection).' })
+  @Property({ type: 'boolean', default: true })
+  supportsJailbreakDetection: boolean & Opt = true;
+
+  @Field(() => Boolean, { description: 'Whether app protection (MAM) works (seed: USB-Direct devices cannot support mobile application management).' })
+  @Property({ type: 'boolean', default: true })
+  supportsAppProtection: boolean & Opt = true;
+
+  @Field(() => WindowsJoinType, { nullable: true, description: 'Azure AD join type of a Windows automatic enrollment; decides ownership.' })
+  @Enum({ items: () => WindowsJoinType, nullable: true })
+  joinType: WindowsJoinType | null = null;
+
+  @Field(() => ManagementAgent, { description: 'Graph `managementAgent`: `mdm` for enrolled devices, `eas` for devices only known through Exchange ActiveSync.' })
+  @Enum({ items: () => ManagementAgent, default: ManagementAgent.mdm })
+  managementAgent: ManagementAgent & Opt = ManagementAgent.mdm;
+
+  @Field(() => Boolean, { description: 'Graph `easActivated`: the device also has an Exchange ActiveSync partnership linked to this record.' })
+  @Property({ type: 'boolean', default: false })
+  easActivated: boolean & Opt = false;
+
+  @Field(() => String, { nullable: true, description: 'Graph `easDeviceId`: the Exchange ActiveSync device id linked to this record.' })
+  @Property({ type: 'string', length: 128, nullable: true })
+  easDeviceId: string | null = null;
 }

@@ -47,3 +47,26 @@ registerEnumType(ManagementState, {
   name: 'ManagementState',
   description: 'Graph `managementState` of a managed device (managed, retirePending, wipePending, ...).',
 });
+
+/** Azure AD join type of a Windows device (seed: Windows Auto-enroll; ownership follows it). */
+export enum WindowsJoinType {
+  /** Azure AD joined: an organisation device → `company`. */
+  azureADJoined = 'azureADJoined',
+  /** Azure AD registered (workplace join): a personal device → `personal`. */
+  azureADRegistered = 'azureADRegistered',
+}
+registerEnumType(WindowsJoinType, {
+  name: 'WindowsJoinType',
+  description: 'Azure AD join type of a Windows automatic enrollment: joined → company, registered → personal.',
+});
+
+/** Graph `managementAgent`, reduced to the agents this gateway knows. */
+export enum ManagementAgent {
+  /** Enrolled in MDM. */
+  mdm = 'mdm',
+  /** Known only through Exchange ActiveSync (seed: "Mobile device management with Exchange ActiveSync"). */
+  eas = 'eas',
+  /** Enrolled, and also seen through Exchange ActiveSync. */
+  easMdm = 'easMdm',
+}
+registerEnumType(ManagementAgent, { name: 'ManagementAgent', description: 'Graph `managementAgent`: mdm, eas, or easMdm.' });

@@ -23,3 +23,34 @@ export class EnrollmentConflictError extends DomainError {
     super(ErrorCode.ENROLLMENT_CONFLICT, 'another enrollment of the same hardware is in progress or just completed; retry');
   }
 }
+
+/** The pre-registration a method needs is missing, unassigned or expired. */
+export class PrerequisiteMissingError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.PREREQUISITE_MISSING, message);
+  }
+}
+
+/** The DEM account already has its maximum of enrolled devices (seed: Device enrollment manager). */
+export class DemDeviceLimitError extends DomainError {
+  constructor(upn: string, limit: number) {
+    super(ErrorCode.DEM_DEVICE_LIMIT_REACHED, `device enrollment manager ${upn} already has ${limit} enrolled devices, its maximum`);
+  }
+}
+
+/** Not a DEM account, a DEM used with DEP/Configurator, or the DEM account cap. */
+export class DemNotAllowedError extends DomainError {
+  constructor(message: string) {
+    super(ErrorCode.DEM_NOT_ALLOWED, message);
+  }
+}
+
+/** An enrollment restriction refused the enrollment; names the restriction. */
+export class EnrollmentRestrictedError extends DomainError {
+  constructor(
+    readonly restriction: string,
+    reason: string,
+  ) {
+    super(ErrorCode.ENROLLMENT_RESTRICTED, `refused by enrollment restriction "${restriction}": ${reason}`);
+  }
+}

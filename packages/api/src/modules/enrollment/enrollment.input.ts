@@ -1,7 +1,8 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { z } from 'zod';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
+import { WindowsJoinType } from '../device/device.enums.js';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
 
 @InputType({ description: 'A device asking to enroll, and who enrolls it.' })
@@ -48,6 +49,37 @@ export class EnrollDeviceInput {
       'PKCS#10 certificate signing request (PEM, EC P-256 or RSA >= 2048, at most 16 KiB) for the MDM certificate; the device keeps its key. Omitted: the gateway generates the key pair and returns the private key once.',
   })
   csr?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager).',
+  })
+  enrollmentManagerUserPrincipalName?: string | null;
+
+  @Field(() => WindowsJoinType, { nullable: true, description: 'AUTO_ENROLL only, and required then: Azure AD join type; joined → company, registered → personal.' })
+  joinType?: WindowsJoinType | null;
+
+  @Field(() => String, { nullable: true, description: 'BULK_ENROLL only, and required then: the bulk enrollment token of the provisioning package.' })
+  bulkEnrollmentToken?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'USB_DIRECT only, and required then: the token of an unexpired `.mobileconfig` export (exportAppleEnrollmentProfile).',
+  })
+  profileExportToken?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Exchange ActiveSync device id the device reports, 1-128 characters: a device already known through an Exchange connector is linked (easActivated), not duplicated.',
+  })
+  easDeviceId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI); that record is retired and a new one created.',
+  })
+  replacesDeviceId?: string | null;
 }
 
 /** A zod refinement step that applies one of the hardware-identifier normalizers. */
@@ -88,11 +120,31 @@ export const enrollDeviceSchema = z
     manufacturer: optionalText(128),
     // Issue 5: the MDM certificate's key comes from the device's CSR when it sends one.
     csr: z.string().max(16_384).nullish().transform((v) => v ?? null),
+    enrollmentManagerUserPrincipalName: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
+      .transform((v) => v.toLowerCase())
+      .nullish()
+      .transform((v) => v ?? null),
+    joinType: z.enum(WindowsJoinType).nullish().transform((v) => v ?? null),
+    bulkEnrollmentToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
+    profileExportToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
+    easDeviceId: z.string().trim().min(1).max(128).nullish().transform((v) => v ?? null),
+    replacesDeviceId: z.uuid({ error: 'must be a UUID' }).nullish().transform((v) => v ?? null),
   })
-  .refine((d) => d.serialNumber !== null || d.imei !== null, {
+  // BYOD may lack a stable hardware id (e.g. privacy-preserving personal enrollments): such a
+  // device is identified by its record only (see replacesDeviceId); every other method needs one.
+  .refine((d) => d.serialNumber !== null || d.imei !== null || d.method === EnrollmentMethodKind.BYOD, {
     path: ['serialNumber'],
     message: 'a serial number or an IMEI is required to identify the hardware',
     params: { rule: 'required' },
+  })
+  .refine((d) => d.replacesDeviceId === null || (d.method === EnrollmentMethodKind.BYOD && d.serialNumber === null && d.imei === null), {
+    path: ['replacesDeviceId'],
+    message: 'only for BYOD devices without a serial number or IMEI',
+    params: { rule: 'byodWithoutHardwareId' },
   });
 
 /** Enrollment request after validation and normalization. */

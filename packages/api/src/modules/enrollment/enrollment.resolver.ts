@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserErro
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { EnrollDeviceInput } from './enrollment.input.js';
-import type { EnrollmentService } from './enrollment.service.js';
+import type { EnrollmentOutcome, EnrollmentService } from './enrollment.service.js';
 
 @ObjectType({ description: 'The device was enrolled (or its existing record re-enrolled).' })
 export class EnrollDeviceSuccess {
@@ -25,6 +25,16 @@ export class EnrollDeviceSuccess {
   deviceToken!: string;
 }
 
+/** The GraphQL success payload of one enrollment: the device and the credential issued to it. */
+export function toEnrollDeviceSuccess({ device, credential }: EnrollmentOutcome): EnrollDeviceSuccess {
+  return Object.assign(new EnrollDeviceSuccess(), {
+    device,
+    certificate: credential.certificate,
+    privateKeyPem: credential.privateKeyPem ?? null,
+    deviceToken: credential.deviceToken,
+  });
+}
+
 export const EnrollDeviceResult = createUnionType({
   name: 'EnrollDeviceResult',
   description: 'The enrolled device, or why it was not enrolled (nothing is written then).',
@@ -42,13 +52,7 @@ export class EnrollmentResolver {
   })
   async enrollDevice(@Arg('input', () => EnrollDeviceInput) input: EnrollDeviceInput, @Ctx() ctx: GraphQLContext): Promise<typeof EnrollDeviceResult> {
     try {
-      const { device, credential } = await this.enrollment.enroll(ctx.em, input);
-      return Object.assign(new EnrollDeviceSuccess(), {
-        device,
-        certificate: credential.certificate,
-        privateKeyPem: credential.privateKeyPem ?? null,
-        deviceToken: credential.deviceToken,
-      });
+      return toEnrollDeviceSuccess(await this.enrollment.enroll(ctx.em, input));
     } catch (error) {
       return toUserError(error);
     }

@@ -1,13 +1,19 @@
-import { EnrollmentMethodKind as M } from '../catalog/enrollment-method-kind.enum.js';
+import { InputValidationError } from '../../shared/domain-error.js';
+import type { AppleEnrollmentProfile } from '../apple-enrollment/enrollment-profile.entity.js';
+import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
 import type { EnrollmentMethod } from '../catalog/enrollment-method.type.js';
-import { DeviceEnrollmentType, ManagedDeviceOwnerType } from '../device/device.enums.js';
+import { DeviceEnrollmentType, ManagedDeviceOwnerType, WindowsJoinType } from '../device/device.enums.js';
+import { DemNotAllowedError, UserAffinityError } from './enrollment.errors.js';
+import type { EnrollDeviceCommand } from './enrollment.input.js';
 
 /**
  * Ownership by method (seed: "Corporate-owned device" — DEM, DEP and Apple Configurator enroll
  * corporate-owned devices; BYOD covers personal ones). Windows bulk enrollment provisions
- * corporate devices. Auto-enroll and Android for Work default to personal here.
+ * corporate devices. Windows automatic enrollment follows the Azure AD join type (joined →
+ * company, registered → personal). BYOD and Android for Work are personal unless a corporate
+ * identifier or Autopilot registration says otherwise (applied by the enrollment service).
  */
-export function ownerTypeFor(method: M): ManagedDeviceOwnerType {
+export function ownerTypeFor(method: M, joinType: WindowsJoinType | null): ManagedDeviceOwnerType {
   switch (method) {
     case M.DEM:
     case M.DEP:
@@ -15,8 +21,9 @@ export function ownerTypeFor(method: M): ManagedDeviceOwnerType {
     case M.USB_DIRECT:
     case M.BULK_ENROLL:
       return ManagedDeviceOwnerType.company;
-    case M.BYOD:
     case M.AUTO_ENROLL:
+      return joinType === WindowsJoinType.azureADJoined ? ManagedDeviceOwnerType.company : ManagedDeviceOwnerType.personal;
+    case M.BYOD:
     case M.ANDROID_FOR_WORK:
       return ManagedDeviceOwnerType.personal;
   }
@@ -29,4 +36,86 @@ export function ownerTypeFor(method: M): ManagedDeviceOwnerType {
 export function deviceEnrollmentTypeFor(row: EnrollmentMethod, hasUser: boolean): DeviceEnrollmentType {
   if (row.deviceEnrollmentTypes.length === 1) return row.deviceEnrollmentTypes[0]!;
   return hasUser ? DeviceEnrollmentType.appleBulkWithUser : DeviceEnrollmentType.appleBulkWithoutUser;
+}
+
+/**
+ * Seed column "User Affinity": YES and NO are the table's; OPTIONAL is decided by the enrollment
+ * profile (Graph depEnrollmentProfile `requiresUserAuthentication`).
+ */
+export function effectiveAffinity(row: EnrollmentMethod, profile: AppleEnrollmentProfile | null): Requirement.YES | Requirement.NO {
+  if (row.userAffinity === Requirement.OPTIONAL) return profile?.requiresUserAuthentication ? Requirement.YES : Requirement.NO;
+  return row.userAffinity === Requirement.YES ? Requirement.YES : Requirement.NO;
+}
+
+/**
+ * Seed column "Locked": YES/NO from the table; OPTIONAL (DEP) from the profile: locked when the
+ * profile is mandatory or forbids removing the management profile (`isMandatory` /
+ * `profileRemovalDisabled`). USB-SA's row says NO although the seed's text says supervision
+ * enables locked enrollment: the table wins (docs/enrollment.md, "Discrepancies").
+ */
+export function isLocked(row: EnrollmentMethod, profile: AppleEnrollmentProfile | null): boolean {
+  if (row.locked === Requirement.OPTIONAL) return Boolean(profile && (profile.isMandatory || profile.profileRemovalDisabled));
+  return row.locked === Requirement.YES;
+}
+
+/** Seed column "Reset Required": the device is factory reset during enrollment. */
+export function resetsDevice(row: EnrollmentMethod): boolean {
+  return row.resetRequired === Requirement.YES;
+}
+
+/**
+ * Supervision (seed: DEP "supports iOS supervised mode"; USB-SA "supports iOS supervised mode";
+ * USB-Direct devices "are not locked or supervised"). DEP follows its profile's
+ * `supervisedModeEnabled`; USB-SA is always supervised.
+ */
+export function isSupervised(method: M, profile: AppleEnrollmentProfile | null): boolean {
+  if (method === M.DEP) return profile?.supervisedModeEnabled ?? true;
+  return method === M.USB_SA;
+}
+
+/**
+ * Seed, USB-Direct: devices "cannot support conditional access, jailbreak detection, or mobile
+ * application management". Every other method supports all three.
+ */
+export function managementCapabilities(method: M): { supportsConditionalAccess: boolean; supportsJailbreakDetection: boolean; supportsAppProtection: boolean } {
+  const supported = method !== M.USB_DIRECT;
+  return { supportsConditionalAccess: supported, supportsJailbreakDetection: supported, supportsAppProtection: supported };
+}
+
+/** Affinity YES needs a user, NO forbids one. */
+export function checkUserAffinity(affinity: Requirement.YES | Requirement.NO, command: EnrollDeviceCommand): void {
+  if (affinity === Requirement.YES && !command.userPrincipalName) {
+    throw new UserAffinityError(`${command.method} enrollment has user affinity: userPrincipalName is required`);
+  }
+  if (affinity === Requirement.NO && command.userPrincipalName) {
+    throw new UserAffinityError(`${command.method} enrollment is userless: userPrincipalName must not be given`);
+  }
+}
+
+/** Methods a device enrollment manager cannot use (seed/Intune: DEM is not usable with DEP or Apple Configurator). */
+const NOT_FOR_DEM = new Set([M.DEP, M.USB_SA, M.USB_DIRECT]);
+
+/**
+ * Method-specific inputs: DEM needs its manager account and only DEM takes one (a DEM with DEP
+ * or Configurator is refused); Auto-enroll needs the join type and only it takes one.
+ * @throws InputValidationError; DemNotAllowedError
+ */
+export function checkMethodInputs(command: EnrollDeviceCommand): void {
+  if (command.enrollmentManagerUserPrincipalName && NOT_FOR_DEM.has(command.method)) {
+    throw new DemNotAllowedError(`a device enrollment manager cannot enroll devices with ${command.method} (DEM is not usable with DEP or Apple Configurator)`);
+  }
+  const violations = [];
+  if (command.method === M.DEM && !command.enrollmentManagerUserPrincipalName) {
+    violations.push({ field: 'input.enrollmentManagerUserPrincipalName', rule: 'required', message: 'DEM enrollment names the device enrollment manager account' });
+  }
+  if (command.method !== M.DEM && command.enrollmentManagerUserPrincipalName) {
+    violations.push({ field: 'input.enrollmentManagerUserPrincipalName', rule: 'onlyForDem', message: 'only DEM enrollments name an enrollment manager' });
+  }
+  if (command.method === M.AUTO_ENROLL && !command.joinType) {
+    violations.push({ field: 'input.joinType', rule: 'required', message: 'Windows automatic enrollment needs the Azure AD join type' });
+  }
+  if (command.method !== M.AUTO_ENROLL && command.joinType) {
+    violations.push({ field: 'input.joinType', rule: 'onlyForAutoEnroll', message: 'only Windows automatic enrollment has a join type' });
+  }
+  if (violations.length > 0) throw new InputValidationError(violations);
 }

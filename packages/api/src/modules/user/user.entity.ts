@@ -26,4 +26,17 @@ export class User {
   @Field(() => Date, { description: 'When the user was first seen by the gateway (UTC).' })
   @Property({ type: 'timestamptz' })
   createdDateTime!: Date & Opt;
+
+  /**
+   * Seed "Device enrollment manager": a special account that enrolls many userless corporate
+   * devices. Set by an admin (setDeviceEnrollmentManager); at most 150 per tenant.
+   */
+  @Field(() => Boolean, { description: 'Whether this account is a device enrollment manager (seed: Device enrollment manager). Default false.' })
+  @Property({ type: 'boolean', default: false })
+  isDeviceEnrollmentManager: boolean & Opt = false;
+
+  /** Directory groups the user belongs to; enrollment restrictions target groups by name. */
+  @Field(() => [String], { description: 'Names of the user groups this user belongs to (enrollment restrictions target them). Default empty.' })
+  @Property({ type: 'text[]', default: '{}' })
+  groups: string[] & Opt = [];
 }

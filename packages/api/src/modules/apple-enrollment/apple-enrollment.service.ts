@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.js';
+import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
+import { validateInput } from '../../shared/validation.js';
+import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
+import { AppleDevice, AppleDeviceSource } from './apple-device.entity.js';
+import { assignProfileSchema, createProfileSchema } from './apple-enrollment.input.js';
+import { DepOnboardingSetting } from './dep-onboarding-setting.entity.js';
+import { AppleEnrollmentProfile, AppleProfileKind } from './enrollment-profile.entity.js';
+import { AppleProfileExport, hashToken } from './profile-export.entity.js';
+
+/** A `.mobileconfig` export of a USB-Direct profile is valid two weeks (Intune: "expires two weeks after export"). */
+export const MOBILECONFIG_VALIDITY_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** The serial list a profile kind draws from. */
+const sourceOf: Partial<Record<AppleProfileKind, AppleDeviceSource>> = {
+  [AppleProfileKind.DEP]: AppleDeviceSource.DEP,
+  [AppleProfileKind.USB_SA]: AppleDeviceSource.CONFIGURATOR,
+};
+
+/** A profile export as handed to the admin: the enrollment URL (USB-SA) or the .mobileconfig text (USB-Direct). */
+export interface ProfileExportResult {
+  profile: AppleEnrollmentProfile;
+  /** USB-SA: URL Apple Configurator enrolls with (path on this gateway carrying the secret token). */
+  enrollmentUrl: string | null;
+  /** USB-Direct: the property list to load into Apple Configurator. */
+  mobileconfig: string | null;
+  /** The secret the device presents (`profileExportToken` of enrollDevice). */
+  token: string;
+  exportedDateTime: Date;
+  expiresDateTime: Date | null;
+}
+
+/** The profile that allows an Apple enrollment, resolved from the device's pre-registration. */
+export interface AppleEnrollmentGrant {
+  profile: AppleEnrollmentProfile;
+}
+
+/** Apple enrollment profiles, their assignment to DEP / Configurator serials, and Configurator exports. */
+export class AppleEnrollmentService {
+  /** @param publicUrl the gateway's public base URL (PUBLIC_URL), used in exported enrollment URLs */
+  constructor(
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  /** @throws InputValidationError */
+  async createProfile(em: EntityManager, input: unknown): Promise<AppleEnrollmentProfile> {
+    const data = validateInput(createProfileSchema, input, 'input');
+    return em.transactional(async (tx) => {
+      // Graph: one default DEP profile; making a new one default demotes the old.
+      if (data.isDefault) await tx.nativeUpdate(AppleEnrollmentProfile, { kind: AppleProfileKind.DEP, isDefault: true }, { isDefault: false });
+      const profile = tx.create(AppleEnrollmentProfile, {
+        ...data,
+        supervisedModeEnabled: data.kind !== AppleProfileKind.USB_DIRECT,
+        createdDateTime: this.clock.now(),
+      });
+      return profile;
+    });
+  }
+
+  /**
+   * Registers the organisation's DEP token (Graph depOnboardingSetting).
+   * @throws InputValidationError for a bad Apple ID or an expiry that is not in the future
+   */
+  async createDepToken(em: EntityManager, appleIdentifier: string, tokenExpirationDateTime: Date): Promise<DepOnboardingSetting> {
+    const now = this.clock.now();
+    const appleId = validateInput(z.string().trim().min(1).max(320), appleIdentifier, 'appleIdentifier');
+    if (!(tokenExpirationDateTime.getTime() > now.getTime())) {
+      throw new InputValidationError([{ field: 'tokenExpirationDateTime', rule: 'future', message: 'the token must expire in the future' }]);
+    }
+    const setting = em.create(DepOnboardingSetting, { appleIdentifier: appleId, tokenExpirationDateTime, createdDateTime: now });
+    await em.flush();
+    return setting;
+  }
+
+  depTokens(em: EntityManager): Promise<DepOnboardingSetting[]> {
+    return em.find(DepOnboardingSetting, {}, { orderBy: { createdDateTime: 'asc', id: 'asc' } });
+  }
+
+  list(em: EntityManager): Promise<AppleEnrollmentProfile[]> {
+    return em.find(AppleEnrollmentProfile, {}, { orderBy: { createdDateTime: 'asc', id: 'asc' } });
+  }
+
+  /**
+   * Assigns a DEP profile to DEP serials or a USB-SA profile to Configurator serials, in one
+   * set-based update. Every serial must already be in that list.
+   * @throws NotFoundError for the profile; InputValidationError naming each unknown serial, or a USB-Direct profile (it is exported, not assigned)
+   * @returns the number of serials assigned
+   */
+  async assignProfile(em: EntityManager, input: unknown): Promise<number> {
+    const data = validateInput(assignProfileSchema, input, 'input');
+    return em.transactional(async (tx) => {
+      const profile = await tx.findOne(AppleEnrollmentProfile, data.profileId);
+      if (!profile) throw new NotFoundError('AppleEnrollmentProfile', data.profileId);
+      const source = sourceOf[profile.kind];
+      if (!source) {
+        throw new InputValidationError([{ field: 'input.profileId', rule: 'assignable', message: 'USB-Direct profiles are exported (exportAppleEnrollmentProfile), not assigned' }]);
+      }
+      const serials = [...new Set(data.serialNumbers)];
+      const known = await tx.find(AppleDevice, { source, serialNumber: { $in: serials } }, { fields: ['serialNumber'] });
+      const found = new Set(known.map((d) => d.serialNumber));
+      const missing = data.serialNumbers.map((s, i) => ({ s, i })).filter(({ s }) => !found.has(s));
+      if (missing.length > 0) {
+        throw new InputValidationError(
+          missing.map(({ s, i }) => ({ field: `input.serialNumbers.${i}`, rule: 'registered', message: `${s} is not in the ${source} device list` })),
+        );
+      }
+      return tx.nativeUpdate(AppleDevice, { source, serialNumber: { $in: serials } }, { profile: profile.id, updatedDateTime: this.clock.now() });
+    });
+  }
+
+  /**
+   * Exports a Configurator profile: USB-SA → an enrollment URL; USB-Direct → a `.mobileconfig`
+   * that expires two weeks after export. Each export has its own secret token.
+   * @throws NotFoundError; InputValidationError for a DEP profile (DEP needs no export)
+   */
+  async exportProfile(em: EntityManager, profileId: string): Promise<ProfileExportResult> {
+    const id = validateInput(assignProfileSchema.shape.profileId, profileId, 'profileId');
+    const now = this.clock.now();
+    return em.transactional(async (tx) => {
+      const profile = await tx.findOne(AppleEnrollmentProfile, id);
+      if (!profile) throw new NotFoundError('AppleEnrollmentProfile', id);
+      if (profile.kind === AppleProfileKind.DEP) {
+        throw new InputValidationError([{ field: 'profileId', rule: 'exportable', message: 'DEP profiles reach devices through Apple, not through an export' }]);
+      }
+      const token = randomBytes(24).toString('base64url');
+      const expiresDateTime = profile.kind === AppleProfileKind.USB_DIRECT ? new Date(now.getTime() + MOBILECONFIG_VALIDITY_MS) : null;
+      tx.persist(Object.assign(new AppleProfileExport(), { profile: tx.getReference(AppleEnrollmentProfile, profile.id), tokenHash: hashToken(token), exportedDateTime: now, expiresDateTime }));
+      const enrollmentUrl = `${this.publicUrl.replace(/\/$/, '')}/enrollment/apple/${token}`;
+      return {
+        profile,
+        token,
+        exportedDateTime: now,
+        expiresDateTime,
+        enrollmentUrl: profile.kind === AppleProfileKind.USB_SA ? enrollmentUrl : null,
+        mobileconfig: profile.kind === AppleProfileKind.USB_DIRECT ? mobileconfig(profile, enrollmentUrl, token, expiresDateTime!) : null,
+      };
+    });
+  }
+
+  /**
+   * The profile allowing a DEP or USB-SA enrollment of `serialNumber` (seed: DEP is only for
+   * devices the organisation bought through Apple; USB-SA for devices prepared with Configurator).
+   * @throws PrerequisiteMissingError when the serial is not listed or has no profile
+   */
+  async grantForSerial(tx: EntityManager, kind: AppleProfileKind.DEP | AppleProfileKind.USB_SA, serialNumber: string | null): Promise<AppleEnrollmentGrant> {
+    const source = sourceOf[kind]!;
+    const listName = source === AppleDeviceSource.DEP ? "the organisation's Apple (DEP) device list" : 'the Apple Configurator serial list';
+    if (!serialNumber) throw new PrerequisiteMissingError(`${kind} enrollment needs a serial number in ${listName}`);
+    const device = await tx.findOne(AppleDevice, { source, serialNumber }, { populate: ['profile'] });
+    if (!device) throw new PrerequisiteMissingError(`serial number ${serialNumber} is not in ${listName}`);
+    const profile = device.profile?.getEntity();
+    if (!profile) throw new PrerequisiteMissingError(`serial number ${serialNumber} has no ${kind} enrollment profile assigned`);
+    return { profile };
+  }
+
+  /**
+   * The USB-Direct profile behind an exported `.mobileconfig` token.
+   * @throws PrerequisiteMissingError when the token is unknown, not a USB-Direct export, or expired
+   */
+  async grantForExport(tx: EntityManager, token: string | null, now: Date): Promise<AppleEnrollmentGrant> {
+    if (!token) throw new PrerequisiteMissingError('USB-Direct enrollment needs the profileExportToken of an exported .mobileconfig');
+    const found = await tx.findOne(AppleProfileExport, { tokenHash: hashToken(token) }, { populate: ['profile'] });
+    const profile = found?.profile.getEntity();
+    if (!found || !profile || profile.kind !== AppleProfileKind.USB_DIRECT) throw new PrerequisiteMissingError('unknown USB-Direct profile export');
+    if (found.expiresDateTime && found.expiresDateTime.getTime() <= now.getTime()) {
+      throw new PrerequisiteMissingError(`the .mobileconfig export expired at ${found.expiresDateTime.toISOString()}; export the profile again`);
+    }
+    return { profile };
+  }
+}
+
+/** Escapes text for an XML property list. */
+const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A minimal MDM enrollment `.mobileconfig` (Apple configuration profile, XML plist). */
+function mobileconfig(profile: AppleEnrollmentProfile, url: string, token: string, expires: Date): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>PayloadDisplayName</key><string>${xml(profile.displayName)}</string>
+  <key>PayloadIdentifier</key><string>mdm.enrollment.${profile.id}</string>
+  <key>PayloadType</key><string>Configuration</string>
+  <key>PayloadUUID</key><string>${profile.id}</string>
+  <key>PayloadVersion</key><integer>1</integer>
+  <key>RemovalDate</key><date>${expires.toISOString().replace(/\.\d{3}Z$/, 'Z')}</date>
+  <key>PayloadContent</key>
+  <array>
+    <dict>
+      <key>PayloadType</key><string>com.apple.mdm</string>
+      <key>PayloadIdentifier</key><string>mdm.enrollment.${profile.id}.mdm</string>
+      <key>PayloadUUID</key><string>${profile.id}</string>
+      <key>PayloadVersion</key><integer>1</integer>
+      <key>ServerURL</key><string>${xml(url)}</string>
+      <key>EnrollmentToken</key><string>${xml(token)}</string>
+    </dict>
+  </array>
+</dict>
+</plist>
+`;
+}

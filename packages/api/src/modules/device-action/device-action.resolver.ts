@@ -1,0 +1,93 @@
+import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, createUnionType } from 'type-graphql';
+import type { GraphQLContext } from '../../shared/context.js';
+import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import { ENROLL_ROLES, OPERATE_ROLES } from '../auth/role.enum.js';
+import { ManagedDevice } from '../device/device.entity.js';
+import { ManagedDeviceOwnerType } from '../device/device.enums.js';
+import { DeviceAction } from './device-action.entity.js';
+import type { DeviceActionService } from './device-action.service.js';
+
+@ObjectType({ description: 'The action was recorded; the device shows its new (pending) management state.' })
+export class DeviceActionSuccess {
+  @Field(() => ManagedDevice)
+  device!: ManagedDevice;
+}
+
+export const DeviceActionResult = createUnionType({
+  name: 'DeviceActionResult',
+  description: 'The device after the action, or why the action was refused (nothing is written then).',
+  types: () => [DeviceActionSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+});
+
+@ObjectType({ description: 'The device record was deleted.' })
+export class DeleteDeviceSuccess {
+  @Field(() => ID, { description: 'Id of the deleted device (its action history is kept).' })
+  deletedDeviceId!: string;
+}
+
+export const DeleteDeviceResult = createUnionType({
+  name: 'DeleteDeviceResult',
+  description: 'The deleted device id, or why nothing was deleted.',
+  types: () => [DeleteDeviceSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+});
+
+/** Runs a device action and maps its outcome. */
+async function act(run: () => Promise<ManagedDevice>): Promise<typeof DeviceActionResult> {
+  try {
+    return Object.assign(new DeviceActionSuccess(), { device: await run() });
+  } catch (error) {
+    return toUserError(error);
+  }
+}
+
+// Who asked is recorded as null until API tokens (on main) put the caller into the context.
+const REQUESTED_BY = null;
+
+@Resolver(() => ManagedDevice)
+export class DeviceActionResolver {
+  constructor(private readonly deviceActions: DeviceActionService) {}
+
+  @Authorized(...OPERATE_ROLES)
+  @Mutation(() => DeviceActionResult, { description: 'Graph `retire`: managementState → retirePending, then retired at the next check-in (company data removed, record kept). Allowed on locked enrollments.' })
+  retireDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
+    return act(() => this.deviceActions.retire(ctx.em, deviceId, REQUESTED_BY));
+  }
+
+  @Authorized(...OPERATE_ROLES)
+  @Mutation(() => DeviceActionResult, { description: 'Graph `wipe`: managementState → wipePending, then wiped at the next check-in (factory reset, user unlinked, certificate not renewed). Allowed on locked enrollments.' })
+  wipeDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
+    return act(() => this.deviceActions.wipe(ctx.em, deviceId, REQUESTED_BY));
+  }
+
+  @Authorized(...ENROLL_ROLES)
+  @Mutation(() => DeviceActionResult, { description: 'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked").' })
+  unenrollDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
+    return act(() => this.deviceActions.unenroll(ctx.em, deviceId, REQUESTED_BY));
+  }
+
+  @Authorized(...OPERATE_ROLES)
+  @Mutation(() => DeleteDeviceResult, { description: 'Graph `delete`: removes the device record now; its action history is kept.' })
+  async deleteDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeleteDeviceResult> {
+    try {
+      return Object.assign(new DeleteDeviceSuccess(), { deletedDeviceId: await this.deviceActions.delete(ctx.em, deviceId, REQUESTED_BY) });
+    } catch (error) {
+      return toUserError(error);
+    }
+  }
+
+  @Authorized(...OPERATE_ROLES)
+  @Mutation(() => DeviceActionResult, { description: 'Sets `managedDeviceOwnerType` (company or personal); recorded in the device\'s action history.' })
+  changeDeviceOwnership(
+    @Arg('deviceId', () => ID) deviceId: string,
+    @Arg('ownerType', () => ManagedDeviceOwnerType, { description: 'company or personal.' }) ownerType: ManagedDeviceOwnerType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeviceActionResult> {
+    return act(() => this.deviceActions.changeOwnership(ctx.em, deviceId, ownerType, REQUESTED_BY));
+  }
+
+  @FieldResolver(() => [DeviceAction], { description: 'Actions on this device and their states, newest first (audit history).' })
+  actions(@Root() device: ManagedDevice, @Ctx() ctx: GraphQLContext): Promise<DeviceAction[]> {
+    return this.deviceActions.history(ctx.em, device.id);
+  }
+}
+

@@ -1,0 +1,162 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../shared/clock.js';
+import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
+import { validateInput } from '../../shared/validation.js';
+import { ManagedDevice } from '../device/device.entity.js';
+import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
+import { deviceIdSchema } from '../device/device.service.js';
+import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
+import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
+
+/** What a pending state becomes when the device next checks in (Graph: retire/wipe complete on the device). */
+const COMPLETION: Partial<Record<ManagementState, ManagementState>> = {
+  [ManagementState.retirePending]: ManagementState.retired,
+  [ManagementState.wipePending]: ManagementState.wiped,
+};
+
+/**
+ * Device actions (Graph `retire`, `wipe`, `delete`, plus the user's own unenroll) with explicit
+ * states: each request records a `device_action` row (audit history) and moves the device to a
+ * pending state that completes at its next check-in ({@link completePendingActions}).
+ */
+export class DeviceActionService {
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * Admin retire: company data is removed at the next check-in; the record stays as `retired`.
+   * Allowed on a managed device, also with a locked enrollment (seed: locked only binds the user).
+   * @throws NotFoundError; ActionNotAllowedError unless the device is `managed`
+   */
+  retire(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
+    return this.request(em, deviceId, DeviceActionKind.retire, requestedBy, (device) => {
+      if (device.managementState !== ManagementState.managed) throw new ActionNotAllowedError(device.id, 'retire', device.managementState);
+      device.managementState = ManagementState.retirePending;
+    });
+  }
+
+  /**
+   * Admin wipe: factory reset at the next check-in; from then on the record is `wiped`, holds no
+   * user, and its MDM certificate is not renewed (seed: "If mobile devices are wiped ... the MDM
+   * certificate is not renewed"). Supersedes a pending retire or unenroll.
+   * @throws NotFoundError; ActionNotAllowedError when the device is already wiped, wipePending or retired
+   */
+  wipe(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
+    return this.request(em, deviceId, DeviceActionKind.wipe, requestedBy, (device) => {
+      if (device.managementState !== ManagementState.managed && device.managementState !== ManagementState.retirePending) {
+        throw new ActionNotAllowedError(device.id, 'wipe', device.managementState);
+      }
+      device.managementState = ManagementState.wipePending;
+    });
+  }
+
+  /**
+   * The user removes the device from management: like retire, but refused for a locked enrollment
+   * (seed column "Locked": users can't unenroll devices).
+   * @throws NotFoundError; EnrollmentLockedError; ActionNotAllowedError unless the device is `managed`
+   */
+  unenroll(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
+    return this.request(em, deviceId, DeviceActionKind.unenroll, requestedBy, (device) => {
+      if (device.lockedEnrollment) throw new EnrollmentLockedError(device.id);
+      if (device.managementState !== ManagementState.managed) throw new ActionNotAllowedError(device.id, 'unenroll', device.managementState);
+      device.managementState = ManagementState.retirePending;
+    });
+  }
+
+  /**
+   * Admin delete (Graph `delete`): the record is removed now; the action history stays. The
+   * hardware may enroll again later as a new record.
+   * @throws NotFoundError
+   * @returns the id of the deleted device
+   */
+  async delete(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<string> {
+    const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
+    const now = this.clock.now();
+    await em.transactional(async (tx) => {
+      const device = await tx.findOne(ManagedDevice, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!device) throw new NotFoundError('ManagedDevice', id);
+      await cancelPendingActions(tx, id, now);
+      tx.persist(record(id, DeviceActionKind.delete, DeviceActionState.done, requestedBy, now));
+      tx.remove(device);
+    });
+    return id;
+  }
+
+  /**
+   * Admin change of ownership (Graph `managedDeviceOwnerType` update), audited with before → after.
+   * @throws NotFoundError; InputValidationError for `unknown`
+   */
+  changeOwnership(em: EntityManager, deviceId: string, ownerType: ManagedDeviceOwnerType, requestedBy: string | null): Promise<ManagedDevice> {
+    if (ownerType === ManagedDeviceOwnerType.unknown) {
+      return Promise.reject(new InputValidationError([{ field: 'ownerType', rule: 'enum', message: 'must be company or personal' }]));
+    }
+    return this.request(em, deviceId, DeviceActionKind.changeOwnership, requestedBy, (device, action) => {
+      action.state = DeviceActionState.done;
+      action.completedDateTime = action.requestedDateTime;
+      action.details = `${device.managedDeviceOwnerType} → ${ownerType}`;
+      device.managedDeviceOwnerType = ownerType;
+    });
+  }
+
+  /** The device's action history, newest first. */
+  history(em: EntityManager, deviceId: string): Promise<DeviceAction[]> {
+    return em.find(DeviceAction, { deviceId }, { orderBy: { requestedDateTime: 'desc', id: 'desc' } });
+  }
+
+  /**
+   * The device checked in: a pending retire/wipe/unenroll is carried out now. retirePending →
+   * retired, wipePending → wiped (user unlinked: the hardware was reset). Call inside the
+   * check-in transaction; a no-op for a managed device.
+   */
+  async completePendingActions(em: EntityManager, device: ManagedDevice, now: Date): Promise<ManagementState | undefined> {
+    const next = COMPLETION[device.managementState as ManagementState];
+    if (!next) return undefined;
+    device.managementState = next;
+    if (next === ManagementState.wiped) device.user = null;
+    await em.nativeUpdate(
+      DeviceAction,
+      { deviceId: device.id, state: DeviceActionState.pending },
+      { state: DeviceActionState.done, completedDateTime: now },
+    );
+    return next;
+  }
+
+  /** Loads and locks the device, applies `change`, records the action, commits. */
+  private async request(
+    em: EntityManager,
+    deviceId: string,
+    action: DeviceActionKind,
+    requestedBy: string | null,
+    change: (device: ManagedDevice, action: DeviceAction) => void,
+  ): Promise<ManagedDevice> {
+    const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
+    const now = this.clock.now();
+    return em.transactional(async (tx) => {
+      const device = await tx.findOne(ManagedDevice, id, { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!device) throw new NotFoundError('ManagedDevice', id);
+      const entry = record(id, action, DeviceActionState.pending, requestedBy, now);
+      change(device, entry);
+      // A new retire/wipe supersedes whatever was pending (e.g. wipe after retire).
+      if (entry.state === DeviceActionState.pending) await cancelPendingActions(tx, id, now);
+      tx.persist(entry);
+      return device;
+    });
+  }
+}
+
+/** A new history row. */
+export function record(deviceId: string, action: DeviceActionKind, state: DeviceActionState, requestedBy: string | null, now: Date): DeviceAction {
+  return Object.assign(new DeviceAction(), {
+    deviceId,
+    action,
+    state,
+    requestedBy,
+    requestedDateTime: now,
+    completedDateTime: state === DeviceActionState.pending ? null : now,
+  });
+}
+
+/** Marks the device's pending actions as cancelled (superseded, re-enrolled, or deleted). */
+export async function cancelPendingActions(em: EntityManager, deviceId: string, now: Date): Promise<void> {
+  await em.nativeUpdate(DeviceAction, { deviceId, state: DeviceActionState.pending }, { state: DeviceActionState.cancelled, completedDateTime: now });
+}

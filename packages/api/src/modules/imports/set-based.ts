@@ -1,0 +1,53 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ImportRowOutcome, type ImportRowResult } from './imports.types.js';
+
+/**
+ * Runs one set-based statement over many rows: the rows travel as ONE jsonb parameter that the
+ * SQL expands with `jsonb_to_recordset` (a multi-row INSERT/UPDATE without one bind per value,
+ * and without one ORM flush per row). `?` placeholders; the rows must be the last parameter.
+ */
+export async function executeWithRows<R extends object>(tx: EntityManager, sql: string, params: unknown[], rows: readonly object[]): Promise<R[]> {
+  if (rows.length === 0) return [];
+  return tx.execute<R[]>(sql, [...params, JSON.stringify(rows)]);
+}
+
+/** A parsed row reduced to what comparison needs: its key and the values that may differ. */
+export interface Comparable {
+  rowNumber: number;
+  key: string;
+  /** What the result shows as the row's key (default `key`), e.g. the identifier without manufacturer/model. */
+  label?: string;
+  /** Values compared with the stored record; a difference is an overwrite or a conflict. */
+  values: (string | null)[];
+}
+
+/**
+ * Decides each row's outcome against what is stored (by key): NEW when absent, UNCHANGED when
+ * equal, otherwise OVERWRITTEN if `overwrite` else CONFLICTING (issue 4: overwritten only when asked).
+ */
+export function classify<T extends Comparable>(
+  rows: readonly T[],
+  stored: ReadonlyMap<string, (string | null)[]>,
+  overwrite: boolean,
+): { results: ImportRowResult[]; fresh: T[]; changed: T[] } {
+  const results: ImportRowResult[] = [];
+  const fresh: T[] = [];
+  const changed: T[] = [];
+  for (const row of rows) {
+    const current = stored.get(row.key);
+    let outcome: ImportRowOutcome;
+    if (!current) {
+      outcome = ImportRowOutcome.NEW;
+      fresh.push(row);
+    } else if (current.every((v, i) => v === row.values[i])) {
+      outcome = ImportRowOutcome.UNCHANGED;
+    } else if (overwrite) {
+      outcome = ImportRowOutcome.OVERWRITTEN;
+      changed.push(row);
+    } else {
+      outcome = ImportRowOutcome.CONFLICTING;
+    }
+    results.push({ rowNumber: row.rowNumber, key: row.label ?? row.key, outcome });
+  }
+  return { results, fresh, changed };
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { WriteOutcome } from '../imports.service.js';
+import { ImportRowOutcome } from '../imports.types.js';
+import { decodeImportText, FIVE_MB, rejected, type ImportResult, type ImportRowError } from '../parsers/index.js';
+import { executeWithRows } from '../set-based.js';
+
+/** One device partnership an Exchange connector reports. */
+export interface EasPartnershipRow {
+  rowNumber: number;
+  easDeviceId: string;
+  userPrincipalName: string;
+  deviceType: string | null;
+  operatingSystem: string | null;
+  lastSyncDateTime: Date | null;
+}
+
+/** At most 5,000 partnerships per file (the project's CSV bound, applied to this JSON list too). */
+export const EAS_MAX_ROWS = 5_000;
+
+const partnership = z.object({
+  easDeviceId: z.string().trim().min(1).max(128),
+  userPrincipalName: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' }),
+  deviceType: z.string().trim().max(128).nullish(),
+  operatingSystem: z.string().trim().max(128).nullish(),
+  lastSyncDateTime: z.iso.datetime({ offset: true }).nullish(),
+});
+
+/**
+ * Parses the partnership list an Exchange connector reports: a JSON array of
+ * `{ easDeviceId, userPrincipalName, deviceType?, operatingSystem?, lastSyncDateTime? }`
+ * (Exchange `Get-MobileDevice` fields, named as Graph names them). Same encoding and size rules
+ * as the other imports; each bad element is a row error naming its key; a repeated easDeviceId
+ * is a DUPLICATE_CONFLICT.
+ */
+export function parseEasPartnerships(input: string): ImportResult<EasPartnershipRow> {
+  const decoded = decodeImportText(input, { maxBytes: FIVE_MB });
+  if (!decoded.ok) return rejected(decoded.error);
+  let json: unknown;
+  try {
+    json = JSON.parse(decoded.text);
+  } catch (error) {
+    return rejected({ code: 'MALFORMED_JSON', message: (error as Error).message });
+  }
+  if (!Array.isArray(json)) return rejected({ code: 'INVALID_DOCUMENT', message: 'expected a JSON array of device partnerships' });
+  if (json.length === 0) return rejected({ code: 'EMPTY_FILE', message: 'no device partnership' });
+  if (json.length > EAS_MAX_ROWS) return rejected({ code: 'TOO_MANY_ROWS', message: `at most ${EAS_MAX_ROWS} partnerships`, limit: EAS_MAX_ROWS, actual: json.length });
+  const rows: EasPartnershipRow[] = [];
+  const errors: ImportRowError[] = [];
+  const seen = new Set<string>();
+  json.forEach((element, i) => {
+    const parsed = partnership.safeParse(element);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push({ rowNumber: i + 1, column: issue.path.length ? String(issue.path[0]) : null, rule: issue.code === 'invalid_type' && issue.input === undefined ? 'REQUIRED' : 'INVALID_VALUE', message: issue.message });
+      }
+      return;
+    }
+    const d = parsed.data;
+    if (seen.has(d.easDeviceId)) {
+      errors.push({ rowNumber: i + 1, column: 'easDeviceId', rule: 'DUPLICATE_CONFLICT', message: `easDeviceId ${d.easDeviceId} appears more than once` });
+      return;
+    }
+    seen.add(d.easDeviceId);
+    rows.push({
+      rowNumber: i + 1,
+      easDeviceId: d.easDeviceId,
+      userPrincipalName: d.userPrincipalName.toLowerCase(),
+      deviceType: d.deviceType ?? null,
+      operatingSystem: d.operatingSystem ?? null,
+      lastSyncDateTime: d.lastSyncDateTime ? new Date(d.lastSyncDateTime) : null,
+    });
+  });
+  return { kind: 'parsed', rows, errors, notices: [] };
+}
+
+/**
+ * Upserts the connector's partnerships set-based (a partnership is the connector's current
+ * report, so changes are applied: OVERWRITTEN). The access state set by admins is kept.
+ */
+export async function writeEasDevices(tx: EntityManager, connectorId: string, rows: EasPartnershipRow[]): Promise<WriteOutcome> {
+  const written = await executeWithRows<{ eas_device_id: string; inserted: boolean }>(
+    tx,
+    `insert into eas_device (id, connector_id, eas_device_id, user_principal_name, device_type, operating_system, last_sync_date_time)
+     select r.id, ?::uuid, r.eas_device_id, r.user_principal_name, r.device_type, r.operating_system, r.last_sync
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, eas_device_id text, user_principal_name text, device_type text, operating_system text, last_sync timestamptz)
+     on conflict (connector_id, eas_device_id) do update set user_principal_name = excluded.user_principal_name, device_type = excluded.device_type,
+       operating_system = excluded.operating_system, last_sync_date_time = excluded.last_sync_date_time
+      where (eas_device.user_principal_name, eas_device.device_type, eas_device.operating_system, eas_device.last_sync_date_time)
+            is distinct from (excluded.user_principal_name, excluded.device_type, excluded.operating_system, excluded.last_sync_date_time)
+     returning eas_device.eas_device_id, (xmax = 0) as inserted`,
+    [connectorId],
+    rows.map((r) => ({
+      id: randomUUID(),
+      eas_device_id: r.easDeviceId,
+      user_principal_name: r.userPrincipalName,
+      device_type: r.deviceType,
+      operating_system: r.operatingSystem,
+      last_sync: r.lastSyncDateTime?.toISOString() ?? null,
+    })),
+  );
+  const outcome = new Map(written.map((w) => [w.eas_device_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]));
+  return { rows: rows.map((r) => ({ rowNumber: r.rowNumber, key: r.easDeviceId, outcome: outcome.get(r.easDeviceId) ?? ImportRowOutcome.UNCHANGED })) };
+}

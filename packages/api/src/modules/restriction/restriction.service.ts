@@ -1,0 +1,119 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.js';
+import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
+import { validateInput } from '../../shared/validation.js';
+import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
+import type { DevicePlatform } from '../catalog/platform.enum.js';
+import { ManagedDevice } from '../device/device.entity.js';
+import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
+import { EnrollmentRestrictedError } from '../enrollment/enrollment.errors.js';
+import type { User } from '../user/user.entity.js';
+import { EnrollmentRestriction, RestrictionKind } from './restriction.entity.js';
+import { createRestrictionSchema } from './restriction.input.js';
+
+/** Graph's default device limit restriction ("All users"): 5 devices per user. */
+export const DEFAULT_DEVICE_LIMIT = 5;
+/** Name a refusal gives when no DEVICE_LIMIT restriction targets the user. */
+export const DEFAULT_LIMIT_NAME = 'Default device limit';
+
+/** Methods whose devices do not count against a user's device limit (issue 3: DEM, bulk and DEP). */
+const NOT_COUNTED = [EnrollmentMethodKind.DEM, EnrollmentMethodKind.BULK_ENROLL, EnrollmentMethodKind.DEP];
+const ACTIVE = [ManagementState.managed, ManagementState.retirePending, ManagementState.wipePending, ManagementState.deletePending];
+
+/** What a restriction check needs to know about the enrollment. */
+export interface RestrictionSubject {
+  platform: DevicePlatform;
+  method: EnrollmentMethodKind;
+  osVersion: string;
+  ownerType: ManagedDeviceOwnerType;
+  user: User | null;
+  /** The record being re-enrolled, which is already counted (null for a new record). */
+  reusedDeviceId: string | null;
+}
+
+/** Compares dotted numeric versions ("16.4.1" vs "16.10"); missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  const pb = b.split('.').map((p) => Number.parseInt(p, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Enrollment restrictions (Graph deviceEnrollmentLimitConfiguration and platform restrictions):
+ * among restrictions of one kind that target the user (or everyone), the lowest priority wins.
+ */
+export class RestrictionService {
+  constructor(private readonly clock: Clock) {}
+
+  /** @throws InputValidationError, including a priority already used by a restriction of the same kind */
+  async create(em: EntityManager, input: unknown): Promise<EnrollmentRestriction> {
+    const data = validateInput(createRestrictionSchema, input, 'input');
+    const restriction = em.create(EnrollmentRestriction, { ...data, createdDateTime: this.clock.now() });
+    try {
+      await em.persistAndFlush(restriction);
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new InputValidationError([{ field: 'input.priority', rule: 'unique', message: `priority ${data.priority} is already used by a ${data.kind} restriction` }]);
+      }
+      throw error;
+    }
+    return restriction;
+  }
+
+  /** @throws NotFoundError */
+  async delete(em: EntityManager, restrictionId: string): Promise<string> {
+    const id = validateInput(z.uuid({ error: 'must be a UUID' }), restrictionId, 'id');
+    const deleted = await em.nativeDelete(EnrollmentRestriction, { id });
+    if (deleted === 0) throw new NotFoundError('EnrollmentRestriction', id);
+    return id;
+  }
+
+  list(em: EntityManager): Promise<EnrollmentRestriction[]> {
+    return em.find(EnrollmentRestriction, {}, { orderBy: { kind: 'asc', priority: 'asc' } });
+  }
+
+  /**
+   * Refuses the enrollment when the winning PLATFORM restriction blocks the platform, personal
+   * devices or the OS version, or when the user already has as many counted devices as the
+   * winning DEVICE_LIMIT restriction allows (default 5). Call inside the enrollment transaction.
+   * @throws EnrollmentRestrictedError naming the restriction
+   */
+  async check(tx: EntityManager, subject: RestrictionSubject): Promise<void> {
+    const all = await tx.find(EnrollmentRestriction, {}, { orderBy: { priority: 'asc' } });
+    const groups = new Set(subject.user?.groups ?? []);
+    const applies = (r: EnrollmentRestriction) => r.targetGroups.length === 0 || r.targetGroups.some((g) => groups.has(g));
+
+    const platform = all.find((r) => r.kind === RestrictionKind.PLATFORM && r.platform === subject.platform && applies(r));
+    if (platform) {
+      if (platform.platformBlocked) throw new EnrollmentRestrictedError(platform.displayName, `${subject.platform} enrollment is blocked`);
+      if (platform.personalDeviceEnrollmentBlocked && subject.ownerType === ManagedDeviceOwnerType.personal) {
+        throw new EnrollmentRestrictedError(platform.displayName, 'personally owned devices are blocked');
+      }
+      if (platform.osMinimumVersion && compareVersions(subject.osVersion, platform.osMinimumVersion) < 0) {
+        throw new EnrollmentRestrictedError(platform.displayName, `OS version ${subject.osVersion} is below the minimum ${platform.osMinimumVersion}`);
+      }
+      if (platform.osMaximumVersion && compareVersions(subject.osVersion, platform.osMaximumVersion) > 0) {
+        throw new EnrollmentRestrictedError(platform.displayName, `OS version ${subject.osVersion} is above the maximum ${platform.osMaximumVersion}`);
+      }
+    }
+
+    if (!subject.user || NOT_COUNTED.includes(subject.method)) return;
+    const limit = all.find((r) => r.kind === RestrictionKind.DEVICE_LIMIT && applies(r));
+    const max = limit?.deviceLimit ?? DEFAULT_DEVICE_LIMIT;
+    const counted = await tx.count(ManagedDevice, {
+      user: subject.user.id,
+      managementState: { $in: ACTIVE },
+      enrollmentMethod: { $nin: NOT_COUNTED },
+      ...(subject.reusedDeviceId ? { id: { $ne: subject.reusedDeviceId } } : {}),
+    });
+    if (counted >= max) {
+      throw new EnrollmentRestrictedError(limit?.displayName ?? DEFAULT_LIMIT_NAME, `the user already has ${counted} enrolled devices; the limit is ${max}`);
+    }
+  }
+}
