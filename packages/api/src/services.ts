@@ -16,6 +16,7 @@ import { ExchangeService } from './modules/exchange/exchange.service.js';
 import { ImportService } from './modules/imports/imports.service.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
+import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js';
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
 import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
@@ -53,6 +54,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions),
     sweeper: new LifecycleSweeper(clock, events, config.certificates, forkEntityManager, logger, deps.sweepRecorder),
     fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger),
+    insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
     perEvent: new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
     audit: new AuditService(clock, forkEntityManager, logger),

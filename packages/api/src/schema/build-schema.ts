@@ -26,6 +26,8 @@ import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { FleetInsightsResolver } from '../modules/fleet/fleet-insights.resolver.js';
+import type { FleetInsightsService } from '../modules/fleet/fleet-insights.service.js';
 import { FleetStatsResolver, fleetStatsBySchema } from '../modules/fleet/fleet-stats.resolver.js';
 import type { FleetStatsService } from '../modules/fleet/fleet-stats.service.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
@@ -50,6 +52,7 @@ export interface Services {
   certificates: CertificateService;
   sweeper: LifecycleSweeper;
   fleetStats: FleetStatsService;
+  insights: FleetInsightsService;
   /** Per-event EntityManager forks and loads shared by the event's subscribers. */
   perEvent: PerEventWork;
   users: UserService;
@@ -75,6 +78,7 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],
   [ApiTokenResolver, (s) => new ApiTokenResolver(s.tokens)],
+  [FleetInsightsResolver, (s) => new FleetInsightsResolver(s.insights)],
   [AuditResolver, (s) => new AuditResolver(s.audit)],
   [DeviceCheckInResolver, (s) => new DeviceCheckInResolver(s.checkIns)],
   [DeviceActionResolver, (s) => new DeviceActionResolver(s.deviceActions)],

@@ -58,11 +58,16 @@ export class FleetStatsService {
 
   /** The counts now (one grouped query over devices and their current certificates). */
   async compute(em: EntityManager): Promise<FleetStats> {
-    const rows = await em.execute<{ platform: string; owner: string; method: string; state: string; cert: string; n: number }[]>(
+    const now = this.clock.now();
+    const rows = await em.execute<{ platform: string; owner: string; method: string; state: string; cert: string; week: boolean; due: boolean; n: number }[]>(
       `select d.platform, d.managed_device_owner_type as owner, d.enrollment_method as method, d.management_state as state,
-              coalesce(c.status, 'none') as cert, count(*)::int as n
+              coalesce(c.status, 'none') as cert,
+              coalesce(c.revoked_date_time is null and c.not_after >= ? and c.not_after <= ?, false) as week,
+              coalesce(c.revoked_date_time is null and c.not_after < ?, false) as due,
+              count(*)::int as n
          from managed_device d left join mdm_certificate c on c.device_id = d.id and c.superseded_by_id is null
-        group by 1, 2, 3, 4, 5`,
+        group by 1, 2, 3, 4, 5, 6, 7`,
+      [now, new Date(now.getTime() + 7 * 86_400_000), now],
     );
     const tally = (pick: (r: (typeof rows)[number]) => string): FleetCount[] => {
       const counts = new Map<string, number>();
@@ -76,7 +81,9 @@ export class FleetStatsService {
       byEnrollmentMethod: tally((r) => r.method),
       byManagementState: tally((r) => r.state),
       byCertificateStatus: tally((r) => r.cert),
-      computedAt: this.clock.now(),
+      certificatesExpiringWithin7Days: rows.filter((r) => r.week).reduce((sum, r) => sum + Number(r.n), 0),
+      devicesDueForRemoval: rows.filter((r) => r.due).reduce((sum, r) => sum + Number(r.n), 0),
+      computedAt: now,
     };
   }
 

@@ -29,6 +29,15 @@ export class FleetStats {
   @Field(() => [FleetCount], { description: 'By status of the current MDM certificate (`none`: never issued one).' })
   byCertificateStatus!: FleetCount[];
 
+  @Field(() => Int, { description: 'Current, unrevoked certificates whose notAfter falls within the next 7 days.' })
+  certificatesExpiringWithin7Days!: number;
+
+  @Field(() => Int, {
+    description:
+      'Devices whose current certificate has expired: the sweeper removes each DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (180) after expiry unless it re-enrolls (seed: Mobile device cleanup after MDM certificate expiration).',
+  })
+  devicesDueForRemoval!: number;
+
   @Field(() => Date, { description: 'The gateway clock\'s time of the computation (UTC).' })
   computedAt!: Date;
 }

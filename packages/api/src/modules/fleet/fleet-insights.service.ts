@@ -1,0 +1,80 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.js';
+import { validateInput } from '../../shared/validation.js';
+import { ManagedDevice } from '../device/device.entity.js';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** Enrollments and check-ins in one minute of the recent past. */
+export interface ActivityBucket {
+  /** Start of the minute (UTC). */
+  minute: Date;
+  enrollments: number;
+  checkIns: number;
+}
+
+/** A device whose MDM certificate expires soon or has expired, with its removal date. */
+export interface CertificateWatchItem {
+  device: ManagedDevice;
+  notAfter: Date;
+  /** Whole days until notAfter (negative once expired). */
+  daysLeft: number;
+  /** When the sweeper removes the device if it never renews: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS. */
+  removalDateTime: Date;
+}
+
+/** Read models for the operations dashboard: activity over time and certificates to watch. */
+export class FleetInsightsService {
+  constructor(
+    private readonly clock: Clock,
+    /** Seed: "The device is removed ... 180 days after the MDM certificate expires" (configurable). */
+    private readonly removalAfterExpiryDays: number,
+  ) {}
+
+  /**
+   * Enrollments (by `enrolledDateTime`) and accepted check-ins per minute over the last
+   * `minutes` minutes, oldest first, with empty minutes included; one SQL statement.
+   * @throws InputValidationError unless 1 <= minutes <= 1440
+   */
+  async activity(em: EntityManager, minutes: number): Promise<ActivityBucket[]> {
+    const span = validateInput(z.number().int().min(1).max(1440), minutes, 'minutes');
+    const end = Math.floor(this.clock.now().getTime() / MINUTE_MS) * MINUTE_MS;
+    const start = new Date(end - (span - 1) * MINUTE_MS);
+    const rows = await em.execute<{ minute: Date; enrollments: number; check_ins: number }[]>(
+      `with minutes as (select generate_series(?::timestamptz, ?::timestamptz, interval '1 minute') as minute)
+       select m.minute,
+              (select count(*)::int from managed_device d where d.enrolled_date_time >= m.minute and d.enrolled_date_time < m.minute + interval '1 minute') as enrollments,
+              (select count(*)::int from device_check_in c where c.checked_in_date_time >= m.minute and c.checked_in_date_time < m.minute + interval '1 minute') as check_ins
+         from minutes m order by m.minute`,
+      [start, new Date(end)],
+    );
+    return rows.map((r) => ({ minute: new Date(r.minute), enrollments: Number(r.enrollments), checkIns: Number(r.check_ins) }));
+  }
+
+  /**
+   * Devices whose current certificate expires within `withinDays` days or has expired, soonest
+   * first (most overdue first), at most `first`.
+   * @throws InputValidationError for withinDays outside 0..3650 or first outside 1..500
+   */
+  async certificateWatchlist(em: EntityManager, withinDays: number, first: number): Promise<CertificateWatchItem[]> {
+    const days = validateInput(z.number().int().min(0).max(3650), withinDays, 'withinDays');
+    const limit = validateInput(z.number().int().min(1).max(500), first, 'first');
+    const now = this.clock.now();
+    const devices = await em.find(
+      ManagedDevice,
+      { managementCertificateExpirationDate: { $ne: null, $lte: new Date(now.getTime() + days * DAY_MS) } },
+      { orderBy: { managementCertificateExpirationDate: 'asc', id: 'asc' }, limit, populate: ['user'] },
+    );
+    return devices.map((device) => {
+      const notAfter = device.managementCertificateExpirationDate!;
+      return {
+        device,
+        notAfter,
+        daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+        removalDateTime: new Date(notAfter.getTime() + this.removalAfterExpiryDays * DAY_MS),
+      };
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { CertificateWatchlistDocument, CheckInDocument, FleetActivityDocument } from '@mdm/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../src/shared/clock.js';
+import { enrollDevice, signedCheckIn } from './support/device-credential.js';
+import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+
+const DAY = 86_400_000;
+
+describe('dashboard read models', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    // A clock of its own, far from other test files' activity in the shared database.
+    gateway = await startTestGateway({ clock: new ManualClock(new Date('2031-07-14T10:00:00.000Z')) });
+  });
+  afterAll(() => gateway.stop());
+
+  it('counts enrollments and check-ins per minute over the last hour, empty minutes included', async () => {
+    const { credential } = await enrollDevice(gateway);
+    gateway.clock.advance(60_000);
+    await gateway.query(CheckInDocument, { input: signedCheckIn(credential, gateway.clock.now()) });
+    await gateway.query(CheckInDocument, { input: signedCheckIn(credential, gateway.clock.now()) });
+    const { fleetActivity } = await gateway.query(FleetActivityDocument, { minutes: 60 });
+    expect(fleetActivity).toHaveLength(60);
+    expect(fleetActivity.at(-1)).toEqual({ minute: '2031-07-14T10:01:00.000Z', enrollments: 0, checkIns: 2 });
+    expect(fleetActivity.at(-2)).toEqual({ minute: '2031-07-14T10:00:00.000Z', enrollments: 1, checkIns: 0 });
+    expect(fleetActivity.slice(0, -2).every((b) => b.enrollments === 0 && b.checkIns === 0)).toBe(true);
+  });
+
+  it('refuses a window outside 1 to 1440 minutes', async () => {
+    const response = await gateway.request(FleetActivityDocument, { minutes: 1441 });
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', violations: [expect.objectContaining({ field: 'minutes' })] });
+  });
+
+  it('lists devices whose certificate expires within the window, soonest first, with the removal date 180 days after expiry', async () => {
+    const { device, certificate } = await enrollDevice(gateway);
+    const notAfter = new Date(certificate.notAfter);
+    gateway.clock.set(new Date(notAfter.getTime() - 10 * DAY));
+    const { certificateWatchlist } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500 });
+    const item = certificateWatchlist.find((i) => i.device.id === device.id);
+    expect(item).toMatchObject({ notAfter: notAfter.toISOString(), daysLeft: 10, removalDateTime: new Date(notAfter.getTime() + 180 * DAY).toISOString() });
+    const { certificateWatchlist: narrow } = await gateway.query(CertificateWatchlistDocument, { withinDays: 5, first: 500 });
+    expect(narrow.map((i) => i.device.id)).not.toContain(device.id);
+    const dates = certificateWatchlist.map((i) => i.notAfter);
+    expect(dates).toEqual([...dates].sort());
+  });
+});
