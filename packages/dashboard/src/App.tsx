@@ -5,6 +5,8 @@ import { ConnectionIndicator } from './components/ConnectionIndicator';
 import { connectGateway } from './lib/gateway-client';
 import { ConnectionContext, useConnection, useRoute } from './lib/hooks';
 import { ActivityView } from './views/ActivityView';
+import { CertificatesView } from './views/CertificatesView';
+import { ImportsView } from './views/ImportsView';
 import { DeviceDetailView } from './views/DeviceDetailView';
 import { DevicesView } from './views/DevicesView';
 import { MethodsView } from './views/MethodsView';
@@ -17,7 +19,9 @@ const NAV = [
   ['overview', 'Overview'],
   ['activity', 'Live activity'],
   ['devices', 'Devices'],
+  ['certificates', 'Certificates'],
   ['methods', 'Enrollment methods'],
+  ['imports', 'Imports'],
 ] as const;
 
 /** The dashboard: sign in with an API token (kept for the browser session), then the console. */
@@ -90,7 +94,9 @@ function Console({ onSignOut }: { onSignOut: () => void }) {
         {section === 'activity' && <ActivityView />}
         {section === 'devices' && !id && <DevicesView />}
         {section === 'devices' && id && <DeviceDetailView id={id} role={role ?? 'READER'} />}
+        {section === 'certificates' && <CertificatesView />}
         {section === 'methods' && <MethodsView />}
+        {section === 'imports' && <ImportsView />}
       </main>
     </div>
   );

@@ -1,3 +1,6 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CheckInDocument, EnrollDeviceDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import type { Page } from 'playwright-core';
@@ -23,12 +26,25 @@ describe('the dashboard in a real browser against a real gateway', () => {
     await gateway?.stop();
   });
 
-  const enroll = async (deviceName: string) => {
-    const data = await gateway.graphql<{ enrollDevice: { __typename: string; device?: { id: string } } }>(print(EnrollDeviceDocument), {
+  type Enrolled = { __typename: string; device?: { id: string }; certificate?: { serialNumber: string }; deviceToken?: string };
+  const enrollWithCredential = async (deviceName: string) => {
+    const data = await gateway.graphql<{ enrollDevice: Enrolled }>(print(EnrollDeviceDocument), {
       input: { platform: 'IOS', method: 'BYOD', userPrincipalName: 'e2e.user@contoso.example', deviceName, serialNumber: uniqueSerial(), osVersion: '17.4' },
     });
     if (!data.enrollDevice.device) throw new Error(data.enrollDevice.__typename);
-    return data.enrollDevice.device.id;
+    return data.enrollDevice as Required<Enrolled>;
+  };
+  const enroll = async (deviceName: string) => (await enrollWithCredential(deviceName)).device.id;
+  /** Checks the device in as the device does: HMAC over id, timestamp and nonce with its device token. */
+  const checkIn = async (enrolled: Required<Enrolled>) => {
+    const timestamp = new Date().toISOString();
+    const nonce = randomBytes(16).toString('base64url');
+    const signature = createHmac('sha256', enrolled.deviceToken).update(`${enrolled.device.id}\n${timestamp}\n${nonce}`).digest('base64');
+    const data = await gateway.graphql<{ checkIn: { __typename: string; device?: { lastSyncDateTime: string } } }>(print(CheckInDocument), {
+      input: { deviceId: enrolled.device.id, certificateSerialNumber: enrolled.certificate.serialNumber, timestamp, nonce, signature, proofType: 'HMAC' },
+    });
+    if (data.checkIn.__typename !== 'CheckInSuccess') throw new Error(data.checkIn.__typename);
+    return data.checkIn.device!.lastSyncDateTime;
   };
 
   it('signs in with an API token and shows the live connection and the role', async () => {
@@ -49,4 +65,69 @@ describe('the dashboard in a real browser against a real gateway', () => {
     const secondId = await enroll('E2E Second iPhone');
     await page.getByTestId('devices-table').locator(`tr[data-device-id="${secondId}"]`).waitFor();
   });
+
+  it('updates a shown row live when its device checks in', async () => {
+    const enrolled = await enrollWithCredential('E2E Checking-in iPhone');
+    await page.goto(`${gateway.url}/#/devices`);
+    const row = page.getByTestId('devices-table').locator(`tr[data-device-id="${enrolled.device.id}"]`);
+    await row.waitFor();
+    const before = await row.getByTestId('last-sync').textContent();
+    const synced = await checkIn(enrolled);
+    const expected = `${synced.slice(0, 19).replace('T', ' ')} UTC`;
+    await row.getByTestId('last-sync').filter({ hasText: expected }).waitFor();
+    expect(before).not.toBe(expected);
+  });
+
+  it('shows live tiles that follow an enrollment, and takes the overview screenshot for the README', async () => {
+    await page.goto(`${gateway.url}/#/overview`);
+    const total = page.getByTestId('overview-total');
+    await total.filter({ hasText: 'device records' }).waitFor();
+    const count = async () => Number(/(\d+) device records/.exec((await total.textContent()) ?? '')?.[1]);
+    const before = await count();
+    await enroll('E2E Tile iPhone');
+    await total.filter({ hasText: `${before + 1} device records` }).waitFor();
+    await page.getByTestId('tiles-platform').locator('[data-label="IOS"]').waitFor();
+    await page.getByTestId('activity-chart').locator('canvas').waitFor();
+    const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
+    mkdirSync(docs, { recursive: true });
+    await page.screenshot({ path: `${docs}dashboard-overview.png`, fullPage: true });
+  });
+
+  it('retires a device from its detail page and shows the new state', async () => {
+    const id = await enroll('E2E Retired iPhone');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${gateway.url}/#/devices/${id}`);
+    await page.getByTestId('management-state').filter({ hasText: 'managed' }).waitFor();
+    await page.getByRole('button', { name: 'Retire' }).click();
+    await page.getByTestId('action-result').filter({ hasText: 'Retire: done.' }).waitFor();
+    await page.getByTestId('management-state').filter({ hasText: 'retirePending' }).waitFor();
+  });
+
+  it('uploads a corporate-identifier file and shows the row-level report', async () => {
+    await page.goto(`${gateway.url}/#/imports`);
+    await page.getByLabel('Format').selectOption('SERIAL');
+    await page.getByLabel('File').setInputFiles(samplePath('intune-corpid-serial.csv'));
+    await page.getByRole('button', { name: 'Import' }).click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    expect(await report.textContent()).toMatch(/Imported intune-corpid-serial\.csv/);
+    expect(await report.locator('tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('works on a narrow screen: the navigation and the table stay usable', async () => {
+    const narrow = await browser.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await narrow.goto(`${gateway.url}/`);
+    await narrow.getByLabel('API token').fill(gateway.token);
+    await narrow.keyboard.press('Enter');
+    await narrow.getByRole('link', { name: 'Devices' }).click();
+    await narrow.getByTestId('devices-table').waitFor();
+    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await narrow.close();
+  });
 });
+
+/** A real-format sample from ../shared/samples beside the repository (SAMPLES_DIR overrides). */
+function samplePath(name: string): string {
+  return `${process.env['SAMPLES_DIR'] ?? fileURLToPath(new URL('../../../../shared/samples/', import.meta.url))}${name}`;
+}
