@@ -54,3 +54,18 @@ export class EnrollmentRestrictedError extends DomainError {
     super(ErrorCode.ENROLLMENT_RESTRICTED, `refused by enrollment restriction "${restriction}": ${reason}`);
   }
 }
+
+/**
+ * A user token acts for its own user only (docs/security.md: a BYOD enrollment acts for the
+ * signed-in user): it cannot name another user, nor enroll a userless device.
+ */
+export class ActingUserMismatchError extends DomainError {
+  constructor(actingFor: string, requested: string | null) {
+    super(
+      ErrorCode.FORBIDDEN,
+      requested
+        ? `this token acts for ${actingFor}; it cannot enroll a device for ${requested}`
+        : `this token acts for ${actingFor}; it cannot enroll a userless device`,
+    );
+  }
+}

@@ -52,7 +52,7 @@ export class EnrollmentResolver {
   })
   async enrollDevice(@Arg('input', () => EnrollDeviceInput) input: EnrollDeviceInput, @Ctx() ctx: GraphQLContext): Promise<typeof EnrollDeviceResult> {
     try {
-      return toEnrollDeviceSuccess(await this.enrollment.enroll(ctx.em, input));
+      return toEnrollDeviceSuccess(await this.enrollment.enroll(ctx.em, input, ctx.principal?.userPrincipalName ?? null));
     } catch (error) {
       return toUserError(error);
     }

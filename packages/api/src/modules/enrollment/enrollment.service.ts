@@ -10,7 +10,7 @@ import { AppleProfileKind, type AppleEnrollmentProfile } from '../apple-enrollme
 import type { BulkEnrollmentService } from '../bulk-enrollment/bulk-enrollment.service.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
-import { EnrollmentMethodKind as M } from '../catalog/enrollment-method-kind.enum.js';
+import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
 import { operatingSystemName } from '../catalog/platform.enum.js';
 import { isAutopilotRegistered, markMatchingIdentifiersEnrolled } from '../corporate-identifier/corporate-identifier.matching.js';
 import { linkEasPartnership } from '../exchange/eas-link.js';
@@ -22,7 +22,7 @@ import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../dev
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
-import { DemDeviceLimitError, DemNotAllowedError, EnrollmentConflictError, MethodNotAvailableError } from './enrollment.errors.js';
+import { ActingUserMismatchError, DemDeviceLimitError, DemNotAllowedError, EnrollmentConflictError, MethodNotAvailableError } from './enrollment.errors.js';
 import { enrollDeviceSchema, type EnrollDeviceCommand } from './enrollment.input.js';
 import {
   checkMethodInputs,
@@ -78,14 +78,21 @@ export class EnrollmentService {
    * and locked. Re-enrolling hardware that has a record (same platform and serial number, or IMEI)
    * reuses that record's id; the database's partial unique indexes keep one active record per
    * hardware even under concurrent enrollments.
-   * @throws InputValidationError for bad input; MethodNotAvailableError; UserAffinityError;
+   * @param actingFor the user principal name of a user token: the enrollment is for that user only
+   * @throws InputValidationError for bad input; ActingUserMismatchError (a user token naming another user); MethodNotAvailableError; UserAffinityError;
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
    *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first
    */
-  async enroll(em: EntityManager, input: unknown): Promise<EnrollmentOutcome> {
+  async enroll(em: EntityManager, input: unknown, actingFor: string | null = null): Promise<EnrollmentOutcome> {
     const command = validateInput(enrollDeviceSchema, input, 'input');
     const row = findEnrollmentMethod(command.platform, command.method);
     if (!row) throw new MethodNotAvailableError(command.platform, command.method);
+    if (actingFor) {
+      // A user token enrolls for its own user: the UPN defaults to it and may not differ.
+      if (row.userAffinity === Requirement.NO) throw new ActingUserMismatchError(actingFor, null);
+      if (command.userPrincipalName && command.userPrincipalName !== actingFor) throw new ActingUserMismatchError(actingFor, command.userPrincipalName);
+      command.userPrincipalName = actingFor;
+    }
     checkMethodInputs(command);
 
     const now = this.clock.now();
