@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
+import { userPrincipalNameSchema } from '../user/user-principal-name.js';
 import { ApiToken } from './api-token.entity.js';
 import type { Principal } from './principal.js';
 import { Role } from './role.enum.js';
@@ -18,13 +19,7 @@ const createTokenSchema = z.object({
   name: z.string().trim().min(1).max(128),
   role: z.enum([Role.ADMIN, Role.OPERATOR, Role.READER, Role.ENROLLER], { error: 'must be ADMIN, OPERATOR, READER or ENROLLER' }),
   expiresDateTime: z.date().nullish(),
-  userPrincipalName: z
-    .string()
-    .trim()
-    .max(320)
-    .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
-    .transform((v) => v.toLowerCase())
-    .nullish(),
+  userPrincipalName: userPrincipalNameSchema.nullish(),
 });
 
 /** SHA-256 (hex) of a token secret: what the database stores and looks up. */

@@ -4,6 +4,7 @@ import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js'
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { WindowsJoinType } from '../device/device.enums.js';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
+import { optionalUserPrincipalNameSchema } from '../user/user-principal-name.js';
 
 @InputType({ description: 'A device asking to enroll, and who enrolls it.' })
 export class EnrollDeviceInput {
@@ -104,14 +105,7 @@ export const enrollDeviceSchema = z
   .object({
     platform: z.enum(DevicePlatform),
     method: z.enum(EnrollmentMethodKind),
-    userPrincipalName: z
-      .string()
-      .trim()
-      .max(320)
-      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
-      .transform((v) => v.toLowerCase())
-      .nullish()
-      .transform((v) => v ?? null),
+    userPrincipalName: optionalUserPrincipalNameSchema,
     deviceName: z.string().trim().min(1).max(256),
     serialNumber: normalized(normalizeSerialNumber).nullish().transform((v) => v ?? null),
     imei: normalized(normalizeImei).nullish().transform((v) => v ?? null),
@@ -120,14 +114,7 @@ export const enrollDeviceSchema = z
     manufacturer: optionalText(128),
     // Issue 5: the MDM certificate's key comes from the device's CSR when it sends one.
     csr: z.string().max(16_384).nullish().transform((v) => v ?? null),
-    enrollmentManagerUserPrincipalName: z
-      .string()
-      .trim()
-      .max(320)
-      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
-      .transform((v) => v.toLowerCase())
-      .nullish()
-      .transform((v) => v ?? null),
+    enrollmentManagerUserPrincipalName: optionalUserPrincipalNameSchema,
     joinType: z.enum(WindowsJoinType).nullish().transform((v) => v ?? null),
     bulkEnrollmentToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
     profileExportToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),

@@ -4,17 +4,13 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { validateInput } from '../../shared/validation.js';
 import { DemNotAllowedError } from '../enrollment/enrollment.errors.js';
+import { userPrincipalNameSchema } from './user-principal-name.js';
 import { User } from './user.entity.js';
 
 /** At most 150 device enrollment manager accounts per tenant (Intune's DEM limit; issue 3). */
 export const MAX_DEM_ACCOUNTS = 150;
 
-const upnSchema = z
-  .string()
-  .trim()
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' })
-  .transform((v) => v.toLowerCase());
+const upnSchema = userPrincipalNameSchema;
 const groupsSchema = z.array(z.string().trim().min(1).max(128)).max(100);
 
 /** Finds and provisions users; marks device enrollment managers; sets group membership. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { userPrincipalNameSchema } from '../../user/user-principal-name.js';
 import type { WriteOutcome } from '../imports.service.js';
 import { ImportRowOutcome } from '../imports.types.js';
 import { decodeImportText, FIVE_MB, rejected, type ImportResult, type ImportRowError } from '../parsers/index.js';
@@ -21,7 +22,7 @@ export const EAS_MAX_ROWS = 5_000;
 
 const partnership = z.object({
   easDeviceId: z.string().trim().min(1).max(128),
-  userPrincipalName: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+$/, { error: 'must look like name@domain' }),
+  userPrincipalName: userPrincipalNameSchema,
   deviceType: z.string().trim().max(128).nullish(),
   operatingSystem: z.string().trim().max(128).nullish(),
   lastSyncDateTime: z.iso.datetime({ offset: true }).nullish(),
