@@ -48,7 +48,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
   const deviceActions = new DeviceActionService(clock);
   return {
-    devices: new DeviceService(config.pagination),
+    devices: new DeviceService(config.pagination, clock, config.certificates.expiringThresholdsDays[0] ?? 30),
     certificates,
     enrollment: new EnrollmentService(clock, events, { users, apple, bulk, restrictions, certificates, demDeviceLimit: config.enrollment.demDeviceLimit }),
     checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions),

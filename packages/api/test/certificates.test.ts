@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createPrivateKey, createPublicKey, webcrypto, X509Certificate } from 'node:crypto';
 import { CertificateAuthorityDocument, CheckInDocument, EnrollDeviceDocument, MdmCertificatesDocument } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,8 +176,22 @@ describe('the issuing CA', () => {
   });
 
   it('refuses to start when CA_KEY_SECRET does not open the stored CA key', async () => {
-    // The run's CA was created and sealed by the first gateway with a generated development secret.
-    await expect(startTestGateway({ env: { CA_KEY_SECRET: 'not-the-secret-it-was-sealed-with' } })).rejects.toMatchObject({ code: 'WRONG_KEY_MATERIAL' });
+    // A database of its own (embedded), whose CA the first start seals with the run's secret.
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-ca-secret-'));
+    try {
+      const first = await startTestGateway({ embeddedDataDir: dataDir });
+      await first.stop();
+      const error = await startTestGateway({ embeddedDataDir: dataDir, env: { CA_KEY_SECRET: 'not-the-secret-it-was-sealed-with' } }).then(
+        async (unexpected) => {
+          await unexpected.stop();
+          return null;
+        },
+        (refusal: unknown) => refusal,
+      );
+      expect((error as { code?: string } | null)?.code).toBe('WRONG_KEY_MATERIAL');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('is stored with its key sealed, never in clear', async () => {

@@ -93,3 +93,25 @@ describe('managedDevices', () => {
     expect(garbage.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('managedDevices by certificate status', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+  afterAll(() => gateway.stop());
+
+  it('tells valid, expiring (within 30 days) and expired certificates apart, as time passes', async () => {
+    const upn = uniqueUpn();
+    const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: upn }) });
+    if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
+    const notAfter = new Date(enrollDevice.certificate.notAfter).getTime();
+    const statusIs = async (certificateStatus: 'VALID' | 'EXPIRING' | 'EXPIRED' | 'NONE') =>
+      (await gateway.query(ManagedDevicesDocument, { filter: { userPrincipalName: upn, certificateStatus } })).managedDevices.totalCount === 1;
+    expect([await statusIs('VALID'), await statusIs('EXPIRING'), await statusIs('EXPIRED'), await statusIs('NONE')]).toEqual([true, false, false, false]);
+    gateway.clock.set(new Date(notAfter - 10 * 86_400_000));
+    expect([await statusIs('VALID'), await statusIs('EXPIRING')]).toEqual([false, true]);
+    gateway.clock.set(new Date(notAfter + 1_000));
+    expect([await statusIs('EXPIRING'), await statusIs('EXPIRED')]).toEqual([false, true]);
+  });
+});

@@ -20,7 +20,9 @@ const REDIS_URL = process.env['REDIS_TEST_URL'] ?? 'redis://127.0.0.1:6379';
  * own Redis connections and pub/sub: events can only cross between them through Redis. The
  * channel prefix is unique per run, so concurrent runs sharing the Redis never see each other.
  */
-describe('several gateway instances behind one Redis', () => {
+// Several instances share one PostgreSQL server: without DATABASE_URL (each embedded PGlite is
+// private to its process) there is nothing to share, so these run only against a server.
+describe.runIf(inject('databaseUrl'))('several gateway instances behind one Redis', () => {
   let a: TestGateway;
   let b: TestGateway;
   let isolated: TestGateway;
@@ -89,7 +91,7 @@ function startProcess(env: Record<string, string>): { child: ChildProcess; url: 
   return { child, url };
 }
 
-describe.runIf(existsSync(mainJs))('two gateway processes (built dist/main.js) on PostgreSQL and Redis', () => {
+describe.runIf(existsSync(mainJs) && inject('databaseUrl'))('two gateway processes (built dist/main.js) on PostgreSQL and Redis', () => {
   const children: ChildProcess[] = [];
   afterAll(async () => {
     await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : (c.once('exit', resolve), c.kill('SIGTERM'))))));

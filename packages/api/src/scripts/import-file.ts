@@ -1,7 +1,7 @@
 /**
  * Posts a pre-registration file to the gateway's GraphQL API and prints the outcome.
  *
- *   pnpm --filter @mdm/api import -- --kind imei --file ids.csv --url http://localhost:4000/graphql --token $TOKEN
+ *   MDM_API_TOKEN=$TOKEN npx -y pnpm@12.4.2 --filter @mdm/api run import --kind imei --file ids.csv --url http://localhost:4000/graphql
  *
  * Kinds: imei, serial, windows (Intune corporate identifiers), abm (ABM/DEP fetch or sync page),
  * configurator (serial list; --profile <USB-SA profile id>), autopilot, eas (--connector <id>),

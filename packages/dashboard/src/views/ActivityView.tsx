@@ -111,6 +111,7 @@ export function ActivityView() {
         </select>
         <span className="muted">{events.length} of the last {buffer.capacity} kept{paused ? ' · paused' : ''}</span>
       </div>
+      {shown.length === 0 && <p className="muted">Waiting for events: enrollments, check-ins, renewals, expiries and removals appear here as they happen.</p>}
       <ol className="stream" data-testid="activity-stream">
         {shown.map((e) => (
           <li key={e.key} data-kind={e.kind} data-device-id={e.deviceId}>

@@ -106,8 +106,8 @@ export function DevicesView() {
                   <td>{node.enrollmentMethod}</td>
                   <td>{node.managementState}</td>
                   <td>{node.userPrincipalName ?? '—'}</td>
-                  <td title={formatUtc(node.enrolledDateTime)}>{formatRelative(node.enrolledDateTime, now)}</td>
-                  <td title={formatUtc(synced)} data-testid="last-sync">{formatUtc(synced)}</td>
+                  <td title={formatRelative(node.enrolledDateTime, now)}>{formatUtc(node.enrolledDateTime)}</td>
+                  <td title={formatRelative(synced, now)} data-testid="last-sync">{formatUtc(synced)}</td>
                 </tr>
               );
             })}

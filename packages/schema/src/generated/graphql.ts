@@ -153,6 +153,13 @@ export type DeviceActionState =
   | 'done'
   | 'pending';
 
+/** Certificate status filter of the device list. */
+export type DeviceCertificateFilter =
+  | 'EXPIRED'
+  | 'EXPIRING'
+  | 'NONE'
+  | 'VALID';
+
 /** Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms. */
 export type DeviceEnrollmentType =
   | 'appleBulkWithUser'
@@ -316,6 +323,8 @@ export type ImportRowOutcome =
 
 /** Filters of the device list; all given filters must match (AND). */
 export type ManagedDeviceFilter = {
+  /** By the expiry of the current MDM certificate (`managementCertificateExpirationDate`). */
+  certificateStatus?: DeviceCertificateFilter | null | undefined;
   enrollmentMethod?: EnrollmentMethodKind | null | undefined;
   managedDeviceOwnerType?: ManagedDeviceOwnerType | null | undefined;
   managementState?: ManagementState | null | undefined;

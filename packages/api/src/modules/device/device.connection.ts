@@ -39,6 +39,19 @@ export enum OrderDirection {
 }
 registerEnumType(OrderDirection, { name: 'OrderDirection' });
 
+/** Certificate status as the device list filters it, from the current certificate's expiry. */
+export enum DeviceCertificateFilter {
+  /** More than the largest expiring threshold (30 days) of validity left. */
+  VALID = 'VALID',
+  /** Expires within the largest expiring threshold (CERT_EXPIRING_THRESHOLDS_DAYS, 30 days). */
+  EXPIRING = 'EXPIRING',
+  /** Past its notAfter: the device is removed 180 days later unless it re-enrolls. */
+  EXPIRED = 'EXPIRED',
+  /** The device never received a certificate (e.g. imported records). */
+  NONE = 'NONE',
+}
+registerEnumType(DeviceCertificateFilter, { name: 'DeviceCertificateFilter', description: 'Certificate status filter of the device list.' });
+
 @InputType({ description: 'Filters of the device list; all given filters must match (AND).' })
 export class ManagedDeviceFilter {
   @Field(() => DevicePlatform, { nullable: true })
@@ -52,6 +65,9 @@ export class ManagedDeviceFilter {
 
   @Field(() => ManagementState, { nullable: true })
   managementState?: ManagementState;
+
+  @Field(() => DeviceCertificateFilter, { nullable: true, description: 'By the expiry of the current MDM certificate (`managementCertificateExpirationDate`).' })
+  certificateStatus?: DeviceCertificateFilter;
 
   @Field(() => String, { nullable: true, description: 'Only devices affine to this user principal name (case-insensitive).' })
   userPrincipalName?: string;

@@ -4,7 +4,8 @@ import type { Config } from '../../config/config.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from './device.entity.js';
-import type { ManagedDeviceConnection, ManagedDevicesArgs } from './device.connection.js';
+import { DeviceCertificateFilter, type ManagedDeviceConnection, type ManagedDevicesArgs } from './device.connection.js';
+import type { Clock } from '../../shared/clock.js';
 
 /** Device ids are UUIDs; anything else is refused before touching the database. */
 export const deviceIdSchema = z.uuid({ error: 'must be a UUID' });
@@ -14,7 +15,12 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Reads managed devices: single lookups and the paginated, filtered list. */
 export class DeviceService {
-  constructor(private readonly pagination: Config['pagination']) {}
+  constructor(
+    private readonly pagination: Config['pagination'],
+    private readonly clock: Clock,
+    /** Days before expiry at which a certificate counts as expiring (the largest sweeper threshold). */
+    private readonly expiringWithinDays: number,
+  ) {}
 
   /**
    * The device with `id`, with its user loaded.
@@ -45,6 +51,7 @@ export class DeviceService {
     if (filter.managedDeviceOwnerType) where.managedDeviceOwnerType = filter.managedDeviceOwnerType;
     if (filter.enrollmentMethod) where.enrollmentMethod = filter.enrollmentMethod;
     if (filter.managementState) where.managementState = filter.managementState;
+    if (filter.certificateStatus) where.managementCertificateExpirationDate = this.expiryCondition(filter.certificateStatus);
     if (filter.userPrincipalName) where.user = { userPrincipalName: filter.userPrincipalName.toLowerCase() };
     if (search) {
       const like = `%${escapeLike(search)}%`;
@@ -71,6 +78,22 @@ export class DeviceService {
       },
       totalCount: cursor.totalCount,
     };
+  }
+
+  /** The expiry range of a certificate status filter, at the clock's now. */
+  private expiryCondition(status: DeviceCertificateFilter): null | { $lt?: Date; $gte?: Date; $lte?: Date; $gt?: Date } {
+    const now = this.clock.now();
+    const horizon = new Date(now.getTime() + this.expiringWithinDays * 86_400_000);
+    switch (status) {
+      case DeviceCertificateFilter.NONE:
+        return null;
+      case DeviceCertificateFilter.EXPIRED:
+        return { $lt: now };
+      case DeviceCertificateFilter.EXPIRING:
+        return { $gte: now, $lte: horizon };
+      case DeviceCertificateFilter.VALID:
+        return { $gt: horizon };
+    }
   }
 }
 
