@@ -1,6 +1,7 @@
 import {
   DeviceCheckedInDocument,
   DeviceEnrolledDocument,
+  type DeviceCertificateFilter,
   ManagedDevicesDocument,
   type DevicePlatform,
   type EnrollmentMethodKind,
@@ -19,6 +20,7 @@ const PLATFORMS: DevicePlatform[] = ['IOS', 'MACOS', 'WINDOWS', 'ANDROID'];
 const OWNERS: ManagedDeviceOwnerType[] = ['company', 'personal'];
 const METHODS: EnrollmentMethodKind[] = ['BYOD', 'DEM', 'DEP', 'USB_SA', 'USB_DIRECT', 'AUTO_ENROLL', 'BULK_ENROLL', 'ANDROID_FOR_WORK'];
 const STATES: ManagementState[] = ['managed', 'retirePending', 'retired', 'wipePending', 'wiped', 'deletePending'];
+const CERTIFICATES: DeviceCertificateFilter[] = ['VALID', 'EXPIRING', 'EXPIRED', 'NONE'];
 const PAGE_SIZE = 25;
 
 /** The device table: server-side filters, search, sorting and cursor pages; rows update live on check-in. */
@@ -75,6 +77,7 @@ export function DevicesView() {
         <Select label="Owner" values={OWNERS} value={filter.managedDeviceOwnerType} onChange={(managedDeviceOwnerType) => update({ managedDeviceOwnerType })} />
         <Select label="Method" values={METHODS} value={filter.enrollmentMethod} onChange={(enrollmentMethod) => update({ enrollmentMethod })} />
         <Select label="State" values={STATES} value={filter.managementState} onChange={(managementState) => update({ managementState })} />
+        <Select label="Certificate" values={CERTIFICATES} value={filter.certificateStatus} onChange={(certificateStatus) => update({ certificateStatus })} />
         <input aria-label="User principal name" placeholder="User (UPN)" value={filter.userPrincipalName ?? ''} onChange={(e) => update({ userPrincipalName: e.target.value || undefined })} />
       </div>
       {result.error && <p role="alert">{result.error.message}</p>}
