@@ -42,3 +42,12 @@ export function uniqueSerial(runId, vu, iteration) {
 export function runTag(runId) {
   return `K6${runId.toString(36).toUpperCase()}`;
 }
+
+/**
+ * The user a BYOD enrollment is made for: a new user every 5 enrollments of a VU, because the
+ * gateway's default device limit restriction allows 5 devices per user (seed: Device limit).
+ * @param {number} runId @param {number} vu @param {number} iteration
+ */
+export function enrollingUser(runId, vu, iteration) {
+  return `k6-${runId.toString(36)}-${vu}-${Math.floor(iteration / 5)}@contoso.example`;
+}

@@ -4,7 +4,7 @@ import { check } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import { hmacCheckIn } from './check-in-proof.js';
 import { graphql } from './graphql.js';
-import { uniqueImei, uniqueSerial } from './identifiers.js';
+import { enrollingUser, uniqueImei, uniqueSerial } from './identifiers.js';
 import { bulkDevices } from './population.js';
 import { DeviceCheckedIn, FleetStats, LoadCheckIn, LoadDevicePage, LoadEnrollDevice, LoadEnrollDevices } from './operations.js';
 import { subscribe } from './subscriber.js';
@@ -29,7 +29,7 @@ export const fleetStatsLatency = new Trend('fleet_stats_latency', true);
 export function enrollOne(runId) {
   const serialNumber = uniqueSerial(runId, __VU, __ITER);
   const { response, body } = graphql(LoadEnrollDevice, {
-    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: `k6-${__VU % 50}@contoso.example`, deviceName: `k6 ${serialNumber}`, serialNumber, imei: uniqueImei(runId, __VU, __ITER), osVersion: '17.4' },
+    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: enrollingUser(runId, __VU, __ITER), deviceName: `k6 ${serialNumber}`, serialNumber, imei: uniqueImei(runId, __VU, __ITER), osVersion: '17.4' },
   }, { name: 'EnrollDevice' });
   const result = body && body.data && body.data.enrollDevice;
   const ok = check(response, {
