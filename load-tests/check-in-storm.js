@@ -3,6 +3,7 @@
 // with CERT_VALIDITY_DAYS inside CERT_RENEWAL_WINDOW_DAYS (every check-in renews then): the
 // script keeps the renewed serial number and device token for the device's next check-in.
 // k6 run -e TOKEN=mdm_... [-e RATE=5000 -e DURATION=60s -e POPULATION=5000 -e MAX_VUS=500] load-tests/check-in-storm.js
+import { fail } from 'k6';
 import { assertGateway, countRunDevices, createBulkToken, enrollPopulation } from './lib/population.js';
 import { durationEnv, numberEnv } from './lib/config.js';
 import { checkInOne } from './lib/scenarios.js';
@@ -32,7 +33,10 @@ export const options = {
 export function setup() {
   assertGateway(['ADMIN']);
   const runId = Date.now();
-  const population = enrollPopulation(runId, numberEnv('POPULATION', 5000), createBulkToken(`k6 check-in-storm ${runId}`));
+  const size = numberEnv('POPULATION', 5000);
+  // Each VU owns its own devices (renewals replace a device's credentials VU-locally).
+  if (size < maxVUs) fail(`POPULATION (${size}) must be at least MAX_VUS (${maxVUs})`);
+  const population = enrollPopulation(runId, size, createBulkToken(`k6 check-in-storm ${runId}`));
   return { runId, population };
 }
 

@@ -2,6 +2,7 @@
 // check-ins at CHECK_IN_RATE/s from an enrolled population (renewing when the gateway's window
 // says so), integrators paging the device list and graphql-ws subscribers held open.
 // k6 run -e TOKEN=mdm_... [-e ENROLL_RATE=300 -e CHECK_IN_RATE=1000 -e READERS=10 -e SUBSCRIBERS=200 -e DURATION=60s] load-tests/mixed.js
+import { fail } from 'k6';
 import { BULK_MAX, assertGateway, countRunDevices, createBulkToken, enrollPopulation } from './lib/population.js';
 import { durationEnv, durationSeconds, numberEnv } from './lib/config.js';
 import { checkInOne, enrollBatch, enrollOne, holdSubscriber, readPage } from './lib/scenarios.js';
@@ -42,7 +43,10 @@ export function setup() {
   assertGateway(['ADMIN']);
   const runId = Date.now();
   const bulkToken = createBulkToken(`k6 mixed ${runId}`);
-  return { runId, bulkToken, population: enrollPopulation(runId, numberEnv('POPULATION', 5000), bulkToken) };
+  const size = numberEnv('POPULATION', 5000);
+  // Each check-in VU owns its own devices (renewals replace a device's credentials VU-locally).
+  if (size < checkInVUs) fail(`POPULATION (${size}) must be at least CHECK_IN_MAX_VUS (${checkInVUs})`);
+  return { runId, bulkToken, population: enrollPopulation(runId, size, bulkToken) };
 }
 
 /** @typedef {{ runId: number, bulkToken: string, population: { deviceId: string, serialNumber: string, deviceToken: string }[] }} Data */

@@ -59,8 +59,11 @@ const renewedCredentials = /** @type {Record<string, { serialNumber: string, dev
 
 /**
  * One HMAC-proved check-in of a device of `population`. Each VU owns the slice of devices
- * congruent to its number (VUs never check in the same device at once), so a renewal's new
- * certificate serial and device token are kept VU-locally and used from the next check-in on.
+ * congruent to its number modulo `maxVUs` (VUs numbered 1..maxVUs never check in the same device
+ * at once), so a renewal's new certificate serial and device token are kept VU-locally and used
+ * from the next check-in on. k6 numbers VUs across all scenarios of a script: in mixed.js two
+ * check-in VUs may share a slice, which only matters when check-ins renew (a stale token fails
+ * its check).
  * @param {{ deviceId: string, serialNumber: string, deviceToken: string }[]} population
  * @param {number} maxVUs the scenario's maxVUs (the slice stride) @param {string} nonceSeed
  */
