@@ -5,7 +5,7 @@ import { check } from 'k6';
 import { numberEnv } from './lib/config.js';
 import { hmacCheckIn } from './lib/check-in-proof.js';
 import { graphql } from './lib/graphql.js';
-import { uniqueSerial } from './lib/identifiers.js';
+import { enrollingUser, uniqueSerial } from './lib/identifiers.js';
 import { CheckIn, EnrollDevice } from './lib/operations.js';
 
 export const options = {
@@ -19,7 +19,7 @@ const runId = Date.now();
 export default function () {
   const serialNumber = uniqueSerial(runId, __VU, __ITER);
   const enrolled = graphql(EnrollDevice, {
-    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: `k6-${__VU}@contoso.example`, deviceName: `k6 ${serialNumber}`, serialNumber, osVersion: '17.4' },
+    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: enrollingUser(runId, __VU, __ITER), deviceName: `k6 ${serialNumber}`, serialNumber, osVersion: '17.4' },
   }, { name: 'EnrollDevice' });
   const result = enrolled.body && enrolled.body.data && enrolled.body.data.enrollDevice;
   const device = result && result.device;

@@ -29,3 +29,28 @@ export function requireToken() {
   if (!token) throw new Error('TOKEN is required: k6 run -e TOKEN=mdm_... <script> (pnpm start prints a demo token)');
   return token;
 }
+
+/** graphql-ws endpoint (ws:// or wss:// of BASE_URL). */
+export const WS_URL = `${GRAPHQL_URL.replace(/^http/, 'ws')}`;
+
+/**
+ * A k6 duration string from __ENV ("30s", "2m"), or the default; stops the run when malformed.
+ * @param {string} name
+ * @param {string} fallback
+ */
+export function durationEnv(name, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^(\d+(ms|s|m|h))+$/.test(raw)) throw new Error(`${name} must be a k6 duration such as 30s or 2m, got "${raw}"`);
+  return raw;
+}
+
+/**
+ * Seconds in a k6 duration string ("1m30s" → 90). @param {string} duration
+ */
+export function durationSeconds(duration) {
+  const units = { ms: 0.001, s: 1, m: 60, h: 3600 };
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * units[/** @type {'ms'|'s'|'m'|'h'} */ (unit)];
+  return total;
+}

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+
+/** The ADMIN token (ADMIN_TOKEN) the benchmarks' in-process gateways register and send. */
+export const BENCH_ADMIN_TOKEN = `mdm_${randomBytes(32).toString('base64url')}`;
 
 /**
  * A throwaway database on the machine's PostgreSQL for one benchmark run (BENCH_DATABASE_URL,

@@ -4,7 +4,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const [url, countArg, deviceId] = process.argv.slice(2) as [string, string, string];
+const [url, countArg, deviceId, token] = process.argv.slice(2) as [string, string, string, string];
 const count = Number(countArg);
 const query = `subscription($filter: DeviceEventFilter) { deviceCheckedIn(filter: $filter) { deviceId occurredAt device { id deviceName lastSyncDateTime managementCertificateExpirationDate } } }`;
 
@@ -15,7 +15,7 @@ let received = 0;
 const clients: Client[] = [];
 
 for (let i = 0; i < count; i++) {
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${token}` } });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query, variables: { filter: { deviceId } } },

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/config.js';
 import { signCheckIn } from '../src/modules/certificate/index.js';
 import { startGateway } from '../src/server/gateway.js';
-import { createBenchDatabase } from './bench-database.js';
+import { BENCH_ADMIN_TOKEN, createBenchDatabase } from './bench-database.js';
 
 const sizes = (process.env['BENCH_SUBSCRIBERS'] ?? '1000,5000').split(',').map(Number);
 const events = Number(process.env['BENCH_EVENTS'] ?? 100);
@@ -34,10 +34,10 @@ function ask(child: ChildProcess, message: string, expect: string): Promise<Chil
 }
 
 async function run(url: string, subscribers: number, shareEventLoads: boolean, events: number): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', LIFECYCLE_SWEEP_INTERVAL_MS: '0', DB_POOL_SIZE: '10' }, []);
+  const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', LIFECYCLE_SWEEP_INTERVAL_MS: '0', DB_POOL_SIZE: '10', ADMIN_TOKEN: BENCH_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' }, []);
   const gateway = await startGateway({ config, shareEventLoads });
   const gql = async (query: string, variables: unknown) => {
-    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` }, body: JSON.stringify({ query, variables }) });
     return ((await response.json()) as { data: Record<string, Record<string, unknown>> }).data;
   };
   const enrolled = (await gql(
@@ -54,7 +54,7 @@ async function run(url: string, subscribers: number, shareEventLoads: boolean, e
     });
   };
 
-  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [`${gateway.url.replace(/^http/, 'ws')}/graphql`, String(subscribers), deviceId], {
+  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [`${gateway.url.replace(/^http/, 'ws')}/graphql`, String(subscribers), deviceId, BENCH_ADMIN_TOKEN], {
     execArgv: ['--import', '@swc-node/register/esm-register'],
   });
   await new Promise((resolve) => child.once('message', resolve));

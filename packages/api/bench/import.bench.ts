@@ -27,6 +27,7 @@ import { luhnCheckDigit } from '../src/modules/device/hardware-identifiers.js';
 import { CorporateIdentifierType } from '../src/modules/corporate-identifier/corporate-identifier.entity.js';
 import { writeCorporateIdentifiers } from '../src/modules/imports/writers/corporate-identifier.writer.js';
 import { startGateway } from '../src/server/gateway.js';
+import { BENCH_ADMIN_TOKEN } from './bench-database.js';
 
 const serverUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const performanceDoc = fileURLToPath(new URL('../../../docs/performance.md', import.meta.url));
@@ -70,7 +71,7 @@ export async function importBenchmark(): Promise<void> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const gateway = await startGateway({
-    config: loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), DB_POOL_SIZE: '5' }, []),
+    config: loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), DB_POOL_SIZE: '5', ADMIN_TOKEN: BENCH_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '0' }, []),
   });
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
@@ -79,7 +80,7 @@ export async function importBenchmark(): Promise<void> {
   const results: Row[] = [];
   const now = new Date().toISOString();
   const graphql = async (query: string, variables: unknown) => {
-    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` }, body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as { data?: Record<string, { __typename: string }> };
     const result = Object.values(body.data ?? {})[0];
     if (!result || !result.__typename.endsWith('Success')) throw new Error(JSON.stringify(body).slice(0, 500));
@@ -113,7 +114,7 @@ export async function importBenchmark(): Promise<void> {
     const token = await (async () => {
       const response = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
         body: JSON.stringify({ query: `mutation { createBulkEnrollmentToken(input: { displayName: "bench", validityDays: 1 }) { ... on CreateBulkEnrollmentTokenSuccess { secret } } }` }),
       });
       return ((await response.json()) as { data: { createBulkEnrollmentToken: { secret: string } } }).data.createBulkEnrollmentToken.secret;
