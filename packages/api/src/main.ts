@@ -37,11 +37,12 @@ async function main(): Promise<void> {
     gateway.stop().then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        // Exit only once the last lines are written: a busy machine may not have flushed them yet.
+        logger.flush(() => process.exit(0));
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        logger.flush(() => process.exit(1));
       },
     );
   };
