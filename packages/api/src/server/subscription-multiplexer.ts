@@ -9,6 +9,8 @@ interface SharedStream {
   /** Resolves to the one graphql-js source stream, or to its subscribe-time error result. */
   source: Promise<ExecutionResult | Stream>;
   listeners: Map<(result: ExecutionResult) => unknown, () => unknown>;
+  /** Subscribers that joined but have not started reading yet; the stream stays open for them. */
+  claims: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export class SubscriptionMultiplexer {
     const key = JSON.stringify([role, print(args.document), args.operationName ?? null, args.variableValues ?? {}]);
     let shared = this.streams.get(key);
     if (!shared) {
-      const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Map() };
+      const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Map(), claims: 0 };
       shared = created;
       this.streams.set(key, created);
       void created.source.then((source) => {
@@ -62,14 +64,21 @@ export class SubscriptionMultiplexer {
       });
     }
     const stream = shared;
+    // Claimed now, while the listener only registers once the subscriber starts reading: a
+    // subscriber leaving in between must not end the stream this one has just joined.
+    stream.claims++;
     return stream.source.then((source) => {
-      if (!isStream(source)) return source;
+      if (!isStream(source)) {
+        stream.claims--;
+        return source;
+      }
       return new Repeater<ExecutionResult>(async (push, stop) => {
         const listener = (result: ExecutionResult) => void push(result);
+        stream.claims--;
         stream.listeners.set(listener, stop);
         await stop;
         stream.listeners.delete(listener);
-        if (stream.listeners.size === 0 && this.streams.get(key) === stream) {
+        if (stream.listeners.size === 0 && stream.claims === 0 && this.streams.get(key) === stream) {
           this.streams.delete(key);
           await source.return?.();
         }
