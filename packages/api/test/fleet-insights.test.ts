@@ -1,4 +1,4 @@
-import { CertificateWatchlistDocument, CheckInDocument, FleetActivityDocument } from '@mdm/schema';
+import { CertificateWatchlistDocument, CheckInDocument, FleetActivityDocument, MdmCertificatesDocument } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/shared/clock.js';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
@@ -38,6 +38,8 @@ describe('dashboard read models', () => {
     const { certificateWatchlist } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500 });
     const item = certificateWatchlist.find((i) => i.device.id === device.id);
     expect(item).toMatchObject({ notAfter: notAfter.toISOString(), daysLeft: 10, removalDateTime: new Date(notAfter.getTime() + 180 * DAY).toISOString() });
+    const { mdmCertificates } = await gateway.query(MdmCertificatesDocument, { deviceId: device.id });
+    expect(mdmCertificates[0]?.removalDateTime).toBe(item!.removalDateTime);
     const { certificateWatchlist: narrow } = await gateway.query(CertificateWatchlistDocument, { withinDays: 5, first: 500 });
     expect(narrow.map((i) => i.device.id)).not.toContain(device.id);
     const dates = certificateWatchlist.map((i) => i.notAfter);

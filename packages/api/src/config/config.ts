@@ -120,8 +120,8 @@ const EnvSchema = z.object({
   EVENTS_CHANNEL_PREFIX: z.string().max(64).default('mdm:'),
   /** Milliseconds a graphql-ws client has to send `connection_init` before close 4408; default 3000. */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(3_000),
-  /** Public base URL of the gateway, written into exported Apple Configurator profiles; default `http://localhost:4000`. */
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:4000'),
+  /** Public base URL of the gateway, written into exported Apple Configurator profiles; default `http://localhost:<PORT>`. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /**
    * Devices one device enrollment manager account may have enrolled (seed: Device enrollment
    * manager; Intune's cap is 1,000); 1-1000, default 1000.
@@ -244,7 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     clockSpeed: e.CLOCK_SPEED,
     events: { channelPrefix: e.EVENTS_CHANNEL_PREFIX, fleetStatsMinIntervalMs: e.FLEET_STATS_MIN_INTERVAL_MS },
     webSocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS },
-    enrollment: { demDeviceLimit: e.DEM_DEVICE_LIMIT, publicUrl: e.PUBLIC_URL },
+    enrollment: { demDeviceLimit: e.DEM_DEVICE_LIMIT, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}` },
   };
 }
 

@@ -4,7 +4,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
-import { auditMiddleware } from '../modules/audit/audit.middleware.js';
+import { auditMutations } from '../modules/audit/audit-mutations.js';
 import type { AuditService } from '../modules/audit/audit.service.js';
 import { createAuthChecker } from '../modules/auth/auth-checker.js';
 import { ApiTokenResolver } from '../modules/auth/api-token.resolver.js';
@@ -26,6 +26,7 @@ import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { MdmCertificateRemovalResolver } from '../modules/certificate/mdm-certificate-removal.resolver.js';
 import { FleetInsightsResolver } from '../modules/fleet/fleet-insights.resolver.js';
 import type { FleetInsightsService } from '../modules/fleet/fleet-insights.service.js';
 import { FleetStatsResolver, fleetStatsBySchema } from '../modules/fleet/fleet-stats.resolver.js';
@@ -72,6 +73,7 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [DeviceResolver, (s) => new DeviceResolver(s.devices)],
   [DeviceEventResolver, (s) => new DeviceEventResolver(s.perEvent)],
   [CertificateResolver, (s) => new CertificateResolver(s.certificates)],
+  [MdmCertificateRemovalResolver, (s) => new MdmCertificateRemovalResolver((notAfter) => s.insights.removalDate(notAfter))],
   [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent)],
   [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
   [FleetStatsResolver, () => new FleetStatsResolver()],
@@ -115,9 +117,11 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
     validate: false,
     // Without services (schema printing) nothing executes, so any checker will do.
     authChecker: services ? createAuthChecker(services.audit) : () => false,
-    globalMiddlewares: services ? [auditMiddleware(services.audit)] : [],
   });
-  if (services) fleetStatsBySchema.set(schema, services.fleetStats);
+  if (services) {
+    fleetStatsBySchema.set(schema, services.fleetStats);
+    auditMutations(schema, services.audit);
+  }
   return schema;
 }
 

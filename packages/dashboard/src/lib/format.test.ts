@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysLeft, formatRelative, formatUtc, removalDate, requirementLabel } from './format';
+import { addDays, daysLeft, formatRelative, formatUtc, requirementLabel } from './format';
 
 const now = new Date('2026-03-02T09:00:00.000Z');
 
@@ -24,8 +24,8 @@ describe('formatting', () => {
     expect(daysLeft('2026-03-01T09:00:00.000Z', now)).toBe(-1);
   });
 
-  it('puts the removal date 180 days after certificate expiry, across a leap day', () => {
-    expect(removalDate('2028-01-01T00:00:00.000Z')).toBe('2028-06-29T00:00:00.000Z');
+  it('adds whole UTC days across a leap day', () => {
+    expect(addDays('2028-01-01T00:00:00.000Z', 180)).toBe('2028-06-29T00:00:00.000Z');
   });
 
   it('writes seed cells as the seed does', () => {

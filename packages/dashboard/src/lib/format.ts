@@ -1,8 +1,5 @@
 const DAY_MS = 86_400_000;
 
-/** Days after certificate expiry when the device is removed (seed: "Mobile device cleanup after MDM certificate expiration"). */
-export const REMOVAL_AFTER_EXPIRY_DAYS = 180;
-
 /** `2026-03-02 09:00:00 UTC` from an ISO instant; `—` for none. The dashboard shows UTC everywhere. */
 export function formatUtc(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -33,11 +30,6 @@ export function daysLeft(iso: string, now: Date): number {
 /** The instant `days` whole UTC days after `iso`, as ISO. */
 export function addDays(iso: string, days: number): string {
   return new Date(new Date(iso).getTime() + days * DAY_MS).toISOString();
-}
-
-/** When a device whose certificate expires at `notAfter` is removed. */
-export function removalDate(notAfter: string): string {
-  return addDays(notAfter, REMOVAL_AFTER_EXPIRY_DAYS);
 }
 
 /** `YES`/`NO`/`OPTIONAL` as the seed writes them. */

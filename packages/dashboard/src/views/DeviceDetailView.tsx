@@ -13,7 +13,7 @@ import {
 } from '@mdm/schema';
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { daysLeft, formatUtc, removalDate, requirementLabel } from '../lib/format';
+import { daysLeft, formatUtc, requirementLabel } from '../lib/format';
 import { useNow, useRefetchOnReconnect } from '../lib/hooks';
 
 /** One device: identity, owner, method and its seed rules, and (for admins) its audit trail. */
@@ -148,7 +148,7 @@ function Certificates({ deviceId }: { deviceId: string }) {
                 <td>{formatUtc(c.notBefore)}</td>
                 <td>{formatUtc(c.notAfter)}</td>
                 <td>{daysLeft(c.notAfter, now)}</td>
-                <td>{formatUtc(removalDate(c.notAfter))}</td>
+                <td>{formatUtc(c.removalDateTime)}</td>
                 <td className={`status-${c.status}`}>{c.status}{c.revocationReason ? ` (${c.revocationReason})` : ''}</td>
               </tr>
             ))}

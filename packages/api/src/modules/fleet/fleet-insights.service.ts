@@ -33,6 +33,11 @@ export class FleetInsightsService {
     private readonly removalAfterExpiryDays: number,
   ) {}
 
+  /** When a device whose certificate expires at `notAfter` is removed if it never renews (seed: 180 days after). */
+  removalDate(notAfter: Date): Date {
+    return new Date(notAfter.getTime() + this.removalAfterExpiryDays * DAY_MS);
+  }
+
   /**
    * Enrollments (by `enrolledDateTime`) and accepted check-ins per minute over the last
    * `minutes` minutes, oldest first, with empty minutes included; one SQL statement.
@@ -73,7 +78,7 @@ export class FleetInsightsService {
         device,
         notAfter,
         daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
-        removalDateTime: new Date(notAfter.getTime() + this.removalAfterExpiryDays * DAY_MS),
+        removalDateTime: this.removalDate(notAfter),
       };
     });
   }
