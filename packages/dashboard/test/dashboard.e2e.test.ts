@@ -71,11 +71,11 @@ describe('the dashboard in a real browser against a real gateway', () => {
     await page.goto(`${gateway.url}/#/devices`);
     const row = page.getByTestId('devices-table').locator(`tr[data-device-id="${enrolled.device.id}"]`);
     await row.waitFor();
-    const before = await row.getByTestId('last-sync').textContent();
+    const before = await row.getByTestId('last-sync').getAttribute('data-instant');
     const synced = await checkIn(enrolled);
-    const expected = `${synced.slice(0, 19).replace('T', ' ')} UTC`;
-    await row.getByTestId('last-sync').filter({ hasText: expected }).waitFor();
-    expect(before).not.toBe(expected);
+    expect(synced).not.toBe(before);
+    await row.locator(`[data-testid="last-sync"][data-instant="${synced}"]`).waitFor();
+    expect(await row.getByTestId('last-sync').textContent()).toBe(`${synced.slice(0, 19).replace('T', ' ')} UTC`);
   });
 
   it('shows live tiles that follow an enrollment, and takes the overview screenshot for the README', async () => {

@@ -110,7 +110,7 @@ export function DevicesView() {
                   <td>{node.managementState}</td>
                   <td>{node.userPrincipalName ?? '—'}</td>
                   <td title={formatRelative(node.enrolledDateTime, now)}>{formatUtc(node.enrolledDateTime)}</td>
-                  <td title={formatRelative(synced, now)} data-testid="last-sync">{formatUtc(synced)}</td>
+                  <td title={formatRelative(synced, now)} data-testid="last-sync" data-instant={synced}>{formatUtc(synced)}</td>
                 </tr>
               );
             })}
