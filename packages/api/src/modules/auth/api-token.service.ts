@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
@@ -127,10 +128,13 @@ export class ApiTokenService {
     const now = this.clock.now();
     if (configuredSecret) {
       const hash = hashSecret(configuredSecret);
-      if (!(await em.findOne(ApiToken, { secretHash: hash }))) {
-        em.create(ApiToken, { name: 'bootstrap', role: Role.ADMIN, secretHash: hash, secretPrefix: configuredSecret.slice(0, 12), createdDateTime: now });
-        await em.flush();
-      }
+      // Instances starting together with the same ADMIN_TOKEN may race to register it: the
+      // unique hash lets one insert win; for the others it is already there.
+      await em
+        .insert(ApiToken, { id: randomUUID(), name: 'bootstrap', role: Role.ADMIN, secretHash: hash, secretPrefix: configuredSecret.slice(0, 12), createdDateTime: now } as ApiToken)
+        .catch((error: unknown) => {
+          if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        });
       return null;
     }
     if ((await em.count(ApiToken)) > 0) return null;
