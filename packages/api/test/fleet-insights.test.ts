@@ -32,17 +32,30 @@ describe('dashboard read models', () => {
   });
 
   it('lists devices whose certificate expires within the window, soonest first, with the removal date 180 days after expiry', async () => {
+    const { device: older, certificate: olderCertificate } = await enrollDevice(gateway);
+    gateway.clock.advance(20 * DAY);
     const { device, certificate } = await enrollDevice(gateway);
     const notAfter = new Date(certificate.notAfter);
     gateway.clock.set(new Date(notAfter.getTime() - 10 * DAY));
-    const { certificateWatchlist } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500 });
-    const item = certificateWatchlist.find((i) => i.device.id === device.id);
+    // The older device's certificate expired 10 days ago: it is overdue, not merely expiring.
+    expect(new Date(olderCertificate.notAfter).getTime()).toBeLessThan(gateway.clock.now().getTime());
+
+    // Other test files share this database, and their long-expired devices sort first: ask for
+    // the expiring ones only to find this file's device whatever else is stored.
+    const { certificateWatchlist: expiring } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500, includeExpired: false });
+    const item = expiring.find((i) => i.device.id === device.id);
     expect(item).toMatchObject({ notAfter: notAfter.toISOString(), daysLeft: 10, removalDateTime: new Date(notAfter.getTime() + 180 * DAY).toISOString() });
+    expect(expiring.map((i) => i.device.id)).not.toContain(older.id);
+    expect(expiring.every((i) => i.daysLeft >= 0 && i.daysLeft <= 30)).toBe(true);
     const { mdmCertificates } = await gateway.query(MdmCertificatesDocument, { deviceId: device.id });
     expect(mdmCertificates[0]?.removalDateTime).toBe(item!.removalDateTime);
-    const { certificateWatchlist: narrow } = await gateway.query(CertificateWatchlistDocument, { withinDays: 5, first: 500 });
+
+    const { certificateWatchlist: narrow } = await gateway.query(CertificateWatchlistDocument, { withinDays: 5, first: 500, includeExpired: false });
     expect(narrow.map((i) => i.device.id)).not.toContain(device.id);
-    const dates = certificateWatchlist.map((i) => i.notAfter);
+
+    const { certificateWatchlist: all } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500 });
+    expect(all.some((i) => i.daysLeft < 0)).toBe(true);
+    const dates = all.map((i) => i.notAfter);
     expect(dates).toEqual([...dates].sort());
   });
 });

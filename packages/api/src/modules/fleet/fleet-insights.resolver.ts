@@ -48,13 +48,16 @@ export class FleetInsightsResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => [CertificateWatchItemType], {
-    description: 'Devices whose current MDM certificate expires within `withinDays` days (default 30) or has expired, soonest first, with their removal date.',
+    description:
+      'Devices whose current MDM certificate expires within `withinDays` days (default 30) or, unless `includeExpired` is false, has expired; soonest first (most overdue first), with their removal date (expiry + 180 days).',
   })
   certificateWatchlist(
     @Ctx() ctx: GraphQLContext,
     @Arg('withinDays', () => Int, { defaultValue: 30 }) withinDays: number,
     @Arg('first', () => Int, { defaultValue: 100, description: 'At most this many, 1-500.' }) first: number,
+    @Arg('includeExpired', () => Boolean, { defaultValue: true, description: 'Whether certificates already past notAfter are listed (default true); false lists only those still valid.' })
+    includeExpired: boolean,
   ): Promise<CertificateWatchItem[]> {
-    return this.insights.certificateWatchlist(ctx.em, withinDays, first);
+    return this.insights.certificateWatchlist(ctx.em, withinDays, first, includeExpired);
   }
 }

@@ -59,17 +59,19 @@ export class FleetInsightsService {
   }
 
   /**
-   * Devices whose current certificate expires within `withinDays` days or has expired, soonest
-   * first (most overdue first), at most `first`.
+   * Devices whose current certificate expires within `withinDays` days or (unless `includeExpired`
+   * is false) has expired, soonest first (most overdue first), at most `first`. Leaving expired
+   * ones out matters once a fleet holds more overdue devices than one page: they sort first.
    * @throws InputValidationError for withinDays outside 0..3650 or first outside 1..500
    */
-  async certificateWatchlist(em: EntityManager, withinDays: number, first: number): Promise<CertificateWatchItem[]> {
+  async certificateWatchlist(em: EntityManager, withinDays: number, first: number, includeExpired = true): Promise<CertificateWatchItem[]> {
     const days = validateInput(z.number().int().min(0).max(3650), withinDays, 'withinDays');
     const limit = validateInput(z.number().int().min(1).max(500), first, 'first');
     const now = this.clock.now();
+    const horizon = new Date(now.getTime() + days * DAY_MS);
     const devices = await em.find(
       ManagedDevice,
-      { managementCertificateExpirationDate: { $ne: null, $lte: new Date(now.getTime() + days * DAY_MS) } },
+      { managementCertificateExpirationDate: includeExpired ? { $ne: null, $lte: horizon } : { $gt: now, $lte: horizon } },
       { orderBy: { managementCertificateExpirationDate: 'asc', id: 'asc' }, limit, populate: ['user'] },
     );
     return devices.map((device) => {
