@@ -6,7 +6,7 @@ import { print } from 'graphql';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
-import { startGatewayProcess, type GatewayProcess } from './gateway-process';
+import { startGatewayProcess, type GatewayProcess } from '@mdm/api/testing';
 
 let serial = 0;
 const uniqueSerial = () => `E2E${Date.now().toString(36).toUpperCase()}${serial++}`;
@@ -17,7 +17,7 @@ describe('the dashboard in a real browser against a real gateway', () => {
   let page: Page;
 
   beforeAll(async () => {
-    gateway = await startGatewayProcess();
+    gateway = await startGatewayProcess({ serverUrl: process.env['DATABASE_URL'] });
     browser = await launchBrowser();
     page = await browser.browser.newPage({ viewport: { width: 1280, height: 800 } });
   });

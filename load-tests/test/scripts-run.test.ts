@@ -1,0 +1,120 @@
+// The k6 scripts run end to end against the built gateway (packages/api/dist, on a fresh database
+// of DATABASE_URL or on PGlite) through the Node runner (runner/run.mjs), at a small scale: every
+// request is real, every check() the scripts make must hold, and what they report must be what
+// the gateway holds afterwards. Latency thresholds are evaluated but not asserted here (they
+// depend on the machine; the benchmarks and k6 measure them).
+import { startGatewayProcess, type GatewayProcess } from '@mdm/api/testing';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../runner/run.mjs';
+
+const script = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+const serverUrl = process.env['DATABASE_URL'];
+
+type Run = Awaited<ReturnType<typeof runScript>>;
+const count = (run: Run, metric: string) => run.count(metric);
+const verdict = (run: Run, metric: string, rule: string) => run.thresholds.find((t) => t.metric === metric && t.rule === rule);
+
+/** Runs a script against `gateway` and asserts what every script must satisfy. */
+async function run(gateway: GatewayProcess, name: string, env: Record<string, string>): Promise<Run> {
+  const lines: string[] = [];
+  const result = await runScript(script(name), { env: { BASE_URL: gateway.url, TOKEN: gateway.token, ...env }, log: (line) => lines.push(line) });
+  expect(result.iterationErrors, lines.join('\n')).toEqual([]);
+  expect(verdict(result, 'checks', 'rate==1'), lines.join('\n')).toMatchObject({ ok: true, value: 1 });
+  expect(verdict(result, 'http_req_failed', 'rate==0'), lines.join('\n')).toMatchObject({ ok: true, value: 0 });
+  return result;
+}
+
+async function devicesMatching(gateway: GatewayProcess, search: string): Promise<number> {
+  const data = await gateway.graphql<{ managedDevices: { totalCount: number } }>(
+    'query ($search: String) { managedDevices(first: 1, filter: { search: $search }) { totalCount } }',
+    { search },
+  );
+  return data.managedDevices.totalCount;
+}
+
+describe('the k6 scripts, run against the gateway', { timeout: 120_000 }, () => {
+  let gateway: GatewayProcess;
+  beforeAll(async () => {
+    gateway = await startGatewayProcess({ serverUrl });
+  }, 90_000);
+  afterAll(() => gateway?.stop());
+
+  it('fails the run with exit code 99, as k6 does, when a check fails (a token the gateway refuses)', async () => {
+    const cli = fileURLToPath(new URL('../runner/run.mjs', import.meta.url));
+    const failed = await promisify(execFile)(process.execPath, [cli, script('smoke.js'), '-e', `BASE_URL=${gateway.url}`, '-e', 'TOKEN=mdm_not-a-token-of-this-gateway-000000000000', '-e', 'ITERATIONS=1', '-e', 'VUS=1'])
+      .then(() => ({ code: 0, stderr: '' }))
+      .catch((error: { code: number; stderr: string }) => error);
+    expect(failed.code).toBe(99);
+    expect(failed.stderr).toMatch(/threshold FAILED: checks rate==1/);
+  });
+
+  it('smoke.js enrolls devices and checks each one in with its device token', async () => {
+    const result = await run(gateway, 'smoke.js', { VUS: '2', ITERATIONS: '4' });
+    expect(count(result, 'http_reqs')).toBe(8);
+    expect(result.summary.metrics['checks']!.values['passes']).toBe(8);
+  });
+
+  it('enroll-burst.js enrolls at a ramping rate, every device with a certificate, and the gateway holds them all', async () => {
+    const before = await devicesMatching(gateway, 'k6');
+    const result = await run(gateway, 'enroll-burst.js', { TARGET_RATE: '4', RAMP: '2s', HOLD: '2s', PRE_VUS: '2', MAX_VUS: '6' });
+    const enrolled = count(result, 'devices_enrolled');
+    expect(enrolled).toBeGreaterThan(0);
+    expect(count(result, 'iterations')).toBe(enrolled);
+    expect(await devicesMatching(gateway, 'k6')).toBe(before + enrolled);
+  });
+
+  it('bulk-enroll.js registers batches of devices, each with a certificate', async () => {
+    const result = await run(gateway, 'bulk-enroll.js', { VUS: '2', ITERATIONS: '3', BATCH_SIZE: '50' });
+    expect(count(result, 'devices_bulk_enrolled')).toBe(150);
+  });
+
+  it('integrator-reads.js pages through the fleet with the nested user of each device', async () => {
+    const result = await run(gateway, 'integrator-reads.js', { VUS: '2', DURATION: '2s', PAGE_SIZE: '10', POPULATION: '30' });
+    expect(count(result, 'device_pages_read')).toBeGreaterThan(0);
+  });
+
+  it('live-subscribers.js receives every check-in on every deviceCheckedIn subscriber, and fleetStats pushes', async () => {
+    const result = await run(gateway, 'live-subscribers.js', {
+      SUBSCRIBERS: '4', CHECK_IN_RATE: '2', ENROLL_RATE: '1', DURATION: '3s', GRACE_SECONDS: '2', POPULATION: '20', DRIVER_VUS: '2',
+    });
+    const checkIns = count(result, 'check_ins');
+    // Every scheduled check-in ran and succeeded, unless it found no free VU (a busy machine).
+    expect(checkIns).toBe(count(result, 'iterations{scenario:checkIns}'));
+    expect(checkIns + count(result, 'dropped_iterations{scenario:checkIns}')).toBe(6);
+    expect(checkIns).toBeGreaterThan(0);
+    // Two of the four subscribers watch deviceCheckedIn: none of the check-ins' events is lost.
+    expect(count(result, 'events_received')).toBe(checkIns * 2);
+    expect(verdict(result, 'subscription_errors', 'count==0')?.ok).toBe(true);
+    expect(count(result, 'fleet_stats_received')).toBeGreaterThan(0);
+    expect(count(result, 'ws_sessions')).toBe(4);
+  });
+
+  it('mixed.js runs enrollments, bulk batches, check-ins, reads and subscribers together', async () => {
+    const result = await run(gateway, 'mixed.js', {
+      DURATION: '3s', ENROLL_RATE: '2', CHECK_IN_RATE: '3', BATCH_SIZE: '20', POPULATION: '40', READERS: '1', SUBSCRIBERS: '2', ENROLL_MAX_VUS: '4', CHECK_IN_MAX_VUS: '4',
+    });
+    for (const metric of ['devices_enrolled', 'devices_bulk_enrolled', 'check_ins', 'device_pages_read']) expect(count(result, metric), metric).toBeGreaterThan(0);
+  });
+});
+
+describe('check-in-storm.js against a gateway whose certificates are always inside the renewal window', { timeout: 120_000 }, () => {
+  let gateway: GatewayProcess;
+  beforeAll(async () => {
+    gateway = await startGatewayProcess({ serverUrl, env: { CERT_VALIDITY_DAYS: '20', CERT_RENEWAL_WINDOW_DAYS: '30' } });
+  }, 90_000);
+  afterAll(() => gateway?.stop());
+
+  it('renews on every check-in and proves the next check-in with the renewed certificate and token', async () => {
+    // At most 4 VUs, each owning one of the 4 devices: with more than 4 check-ins, some VU checked
+    // its device in again with the certificate serial and token the previous renewal returned
+    // (and every check() held, so the gateway accepted them).
+    const result = await run(gateway, 'check-in-storm.js', { RATE: '5', DURATION: '3s', POPULATION: '4', MAX_VUS: '4', PRE_VUS: '2' });
+    const checkIns = count(result, 'check_ins');
+    expect(checkIns + count(result, 'dropped_iterations')).toBe(15);
+    expect(checkIns).toBeGreaterThan(4);
+    expect(count(result, 'certificate_renewals')).toBe(checkIns);
+  });
+});
