@@ -17,7 +17,8 @@ describe('the dashboard in a real browser against a real gateway', () => {
   let page: Page;
 
   beforeAll(async () => {
-    gateway = await startGatewayProcess({ serverUrl: process.env['DATABASE_URL'] });
+    // Certificates valid 45 days: outside the 30-day renewal window, inside the 90-day watchlist.
+    gateway = await startGatewayProcess({ serverUrl: process.env['DATABASE_URL'], env: { CERT_VALIDITY_DAYS: '45' } });
     browser = await launchBrowser();
     page = await browser.browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -27,9 +28,10 @@ describe('the dashboard in a real browser against a real gateway', () => {
   });
 
   type Enrolled = { __typename: string; device?: { id: string }; certificate?: { serialNumber: string }; deviceToken?: string };
-  const enrollWithCredential = async (deviceName: string) => {
+  // Each user may enroll a limited number of personal devices: pass another user past the first few.
+  const enrollWithCredential = async (deviceName: string, userPrincipalName = 'e2e.user@contoso.example') => {
     const data = await gateway.graphql<{ enrollDevice: Enrolled }>(print(EnrollDeviceDocument), {
-      input: { platform: 'IOS', method: 'BYOD', userPrincipalName: 'e2e.user@contoso.example', deviceName, serialNumber: uniqueSerial(), osVersion: '17.4' },
+      input: { platform: 'IOS', method: 'BYOD', userPrincipalName, deviceName, serialNumber: uniqueSerial(), osVersion: '17.4' },
     });
     if (!data.enrollDevice.device) throw new Error(data.enrollDevice.__typename);
     return data.enrollDevice as Required<Enrolled>;
@@ -101,6 +103,24 @@ describe('the dashboard in a real browser against a real gateway', () => {
     await page.getByRole('button', { name: 'Retire' }).click();
     await page.getByTestId('action-result').filter({ hasText: 'Retire: done.' }).waitFor();
     await page.getByTestId('management-state').filter({ hasText: 'retirePending' }).waitFor();
+  });
+
+  it('lists a certificate in the 90-day watchlist but not the 30-day one, with its removal date 180 days after expiry', async () => {
+    const enrolled = await enrollWithCredential('E2E Watched iPhone', 'e2e.watcher@contoso.example');
+    const { mdmCertificates } = await gateway.graphql<{ mdmCertificates: { notAfter: string }[] }>(
+      'query ($deviceId: ID!) { mdmCertificates(deviceId: $deviceId) { notAfter } }',
+      { deviceId: enrolled.device.id },
+    );
+    const notAfter = new Date(mdmCertificates[0]!.notAfter);
+    await page.goto(`${gateway.url}/#/certificates`);
+    await page.getByLabel('Expiring within').selectOption('90');
+    await page.getByLabel('Include expired').uncheck();
+    const row = page.getByTestId('certificates-table').locator('tr', { hasText: 'E2E Watched iPhone' });
+    await row.waitFor();
+    const removal = new Date(notAfter.getTime() + 180 * 86_400_000).toISOString();
+    expect(await row.textContent()).toContain(`${removal.slice(0, 19).replace('T', ' ')} UTC`);
+    await page.getByLabel('Expiring within').selectOption('30');
+    await page.getByTestId('certificates-table').locator('tr', { hasText: 'E2E Watched iPhone' }).waitFor({ state: 'detached' });
   });
 
   it('uploads a corporate-identifier file and shows the row-level report', async () => {

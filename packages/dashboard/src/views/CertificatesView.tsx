@@ -7,7 +7,8 @@ import { useRefetchOnReconnect } from '../lib/hooks';
 /** Certificates expiring within a window or expired, with each device's removal date (expiry + 180 days). */
 export function CertificatesView() {
   const [withinDays, setWithinDays] = useState(30);
-  const [result, refetch] = useQuery({ query: CertificateWatchlistDocument, variables: { withinDays, first: 200 }, requestPolicy: 'cache-and-network' });
+  const [includeExpired, setIncludeExpired] = useState(true);
+  const [result, refetch] = useQuery({ query: CertificateWatchlistDocument, variables: { withinDays, first: 200, includeExpired }, requestPolicy: 'cache-and-network' });
   useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
   const items = result.data?.certificateWatchlist ?? [];
   return (
@@ -18,7 +19,10 @@ export function CertificatesView() {
         <select id="within" value={withinDays} onChange={(e) => setWithinDays(Number(e.target.value))}>
           {[1, 7, 30, 90].map((d) => <option key={d} value={d}>{d} days</option>)}
         </select>
-        <span className="muted">{result.fetching ? 'Loading…' : `${items.length} devices (expired ones included)`}</span>
+        <label>
+          <input type="checkbox" checked={includeExpired} onChange={(e) => setIncludeExpired(e.target.checked)} /> Include expired
+        </label>
+        <span className="muted">{result.fetching ? 'Loading…' : `${items.length} devices${includeExpired ? ' (expired ones first)' : ''}`}</span>
       </div>
       {result.error && <p role="alert">{result.error.message}</p>}
       <div className="table-wrap">
