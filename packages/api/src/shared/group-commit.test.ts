@@ -50,7 +50,7 @@ describe('GroupCommit', () => {
     batches[1]!.settle([new Error('b refused')]);
     const [a, b] = await Promise.allSettled(submitted.slice(0, 2));
     expect(a).toEqual({ status: 'fulfilled', value: 'a' });
-    expect(b.status).toBe('rejected');
+    expect(b!.status).toBe('rejected');
     await turn();
     expect(batches.slice(2).map((x) => x.items)).toEqual([[3, 4], [5]]);
     batches[2]!.settle(['c', 'd']);

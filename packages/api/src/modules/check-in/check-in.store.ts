@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GroupCommit } from '../../shared/group-commit.js';
+import { poolQuery } from '../../shared/pool-query.js';
 import type { CheckInProofType } from './check-in.enums.js';
 
 /** The certificate a check-in names, reduced to what authentication needs. */
@@ -36,14 +37,6 @@ export interface CheckInRecord {
 
 /** 'recorded': durable; 'replayed': the (device, nonce) pair was already recorded (nothing written). */
 export type CheckInWrite = 'recorded' | 'replayed';
-
-interface PgClient {
-  query<T>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
-}
-interface KnexClient {
-  acquireConnection(): Promise<PgClient>;
-  releaseConnection(connection: PgClient): Promise<unknown>;
-}
 
 // One row per looked-up check-in (`ord` = position in the batch), whether or not the device or the
 // certificate exists: the left joins keep it.
@@ -149,15 +142,8 @@ export class CheckInStore {
     return items.map((i) => (accepted.has(i.id) ? 'recorded' : 'replayed'));
   }
 
-  /** Runs one statement on a connection of the ORM's pool, through the driver (no query builder). */
-  private async query<T>(text: string, values: unknown[]): Promise<T[]> {
-    const client = (this.em().getConnection().getKnex() as unknown as { client: KnexClient }).client;
-    const connection = await client.acquireConnection();
-    try {
-      return (await connection.query<T>(text, values)).rows;
-    } finally {
-      await client.releaseConnection(connection);
-    }
+  private query<T>(text: string, values: unknown[]): Promise<T[]> {
+    return poolQuery<T>(this.em(), text, values);
   }
 }
 
