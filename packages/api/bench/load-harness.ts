@@ -175,12 +175,24 @@ const ms = (v: number) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(1) : Math.
 const rate = (f: Figures) => f.units / f.seconds;
 
 /** Prints one scenario: the gateway's figures, the baseline's, and their throughput ratio. */
-export function report(scenario: string, unit: string, gateway: Figures, peakRssMiB: number, baseline: Figures | null, baselineLabel: string): void {
+export function report(
+  scenario: string,
+  unit: string,
+  gateway: Figures,
+  peakRssMiB: number,
+  baseline: Figures | null,
+  baselineLabel: string,
+  moreBaselines: { figures: Figures; label: string }[] = [],
+): void {
   const line = (label: string, f: Figures) =>
     `${Math.round(rate(f)).toLocaleString('en')} ${unit}/s (${f.units.toLocaleString('en')} in ${f.seconds.toFixed(1)} s) | p50 ${ms(f.p50)} p95 ${ms(f.p95)} p99 ${ms(f.p99)} | errors ${f.errors}${label}`;
   console.log(`${scenario}: gateway ${line(` | gateway peak RSS ${peakRssMiB} MiB`, gateway)}`);
   if (baseline) {
     console.log(`${scenario}: baseline (${baselineLabel}) ${line('', baseline)}`);
     console.log(`${scenario}: ratio gateway/baseline throughput ${(rate(gateway) / rate(baseline)).toFixed(2)}`);
+  }
+  for (const more of moreBaselines) {
+    console.log(`${scenario}: baseline (${more.label}) ${line('', more.figures)}`);
+    console.log(`${scenario}: ratio gateway/baseline (${more.label}) throughput ${(rate(gateway) / rate(more.figures)).toFixed(2)}`);
   }
 }

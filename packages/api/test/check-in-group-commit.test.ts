@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CheckInDocument, DeviceCheckedInDocument } from '@mdm/schema';
+import { CheckInDocument, DeleteDeviceDocument, DeviceCheckedInDocument, RetireDeviceDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventCollector } from './support/deferred.js';
@@ -85,5 +85,31 @@ describe('check-ins written together (group commit)', () => {
       await gateway.sql(`drop trigger "refuse_${tag}" on device_check_in`);
       await gateway.sql(`drop function "refuse_${tag}"()`);
     }
+  });
+
+  it('re-checks at write time what changed since a device last checked in: a retire, a revocation, a deletion', async () => {
+    // Each device checks in once first, so the gateway knows its certificate and takes the short path next.
+    const [retired, reenrolled, deleted] = [await enrollDevice(gateway), await enrollDevice(gateway), await enrollDevice(gateway)];
+    for (const d of [retired, reenrolled, deleted]) {
+      expect((await gateway.query(CheckInDocument, { input: signedCheckIn(d.credential, gateway.clock.now(), { proofType: 'HMAC' }) })).checkIn.__typename).toBe('CheckInSuccess');
+    }
+
+    await gateway.query(RetireDeviceDocument, { deviceId: retired.device.id });
+    const completing = await gateway.query(CheckInDocument, { input: signedCheckIn(retired.credential, gateway.clock.now(), { proofType: 'HMAC' }) });
+    expect(completing.checkIn).toMatchObject({ __typename: 'CheckInSuccess', device: { id: retired.device.id, managementState: 'retired' } });
+    const after = await gateway.query(CheckInDocument, { input: signedCheckIn(retired.credential, gateway.clock.now(), { proofType: 'HMAC' }) });
+    expect(after.checkIn).toMatchObject({ code: 'INVALID_DEVICE_STATE' });
+
+    // Enrolling the same hardware again supersedes (revokes) the certificate the device checked in with.
+    const again = await enrollDevice(gateway, { serialNumber: reenrolled.device.serialNumber!, userPrincipalName: reenrolled.device.userPrincipalName! });
+    expect(again.device.id).toBe(reenrolled.device.id);
+    const revoked = await gateway.query(CheckInDocument, { input: signedCheckIn(reenrolled.credential, gateway.clock.now(), { proofType: 'HMAC' }) });
+    expect(revoked.checkIn).toMatchObject({ __typename: 'OperationRefusedError', code: 'CERTIFICATE_REVOKED' });
+
+    await gateway.query(DeleteDeviceDocument, { deviceId: deleted.device.id });
+    const gone = await gateway.query(CheckInDocument, { input: signedCheckIn(deleted.credential, gateway.clock.now(), { proofType: 'HMAC' }) });
+    expect(gone.checkIn).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(await rows(reenrolled.device.id)).toHaveLength(1);
+    expect((await gateway.query(CheckInDocument, { input: signedCheckIn(again.credential, gateway.clock.now(), { proofType: 'HMAC' }) })).checkIn.__typename).toBe('CheckInSuccess');
   });
 });

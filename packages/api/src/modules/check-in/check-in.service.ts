@@ -21,11 +21,19 @@ import { ManagementState } from '../device/device.enums.js';
 import { DeviceNotManagedError } from './check-in.errors.js';
 import { CheckInProofType } from './check-in.enums.js';
 import { checkInSchema, type CheckInCommand } from './check-in.input.js';
-import type { CheckInCertificate, CheckInStore } from './check-in.store.js';
+import type { CheckInCertificate, CheckInStore, CheckInWrite } from './check-in.store.js';
 import { DeviceCheckIn } from './device-check-in.entity.js';
 
 /** States that end management: the record is history, not a device that can check in. */
 const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
+
+/**
+ * Device states whose check-ins the common path (CheckInStore's batched write) must not record:
+ * refused (ended) or completing a pending action (a transaction of their own).
+ */
+export const NOT_COMMON_PATH_STATES: readonly ManagementState[] = Object.values(ManagementState).filter(
+  (state) => ENDED_STATES.has(state) || completesAtCheckIn(state),
+);
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -55,11 +63,13 @@ export class CheckInService {
    * mobile devices are communicating"). Publishes `deviceCheckedIn` (and `certificateRenewed`)
    * after commit.
    *
-   * Two paths with the same rules. The common check-in (a managed device, outside the renewal
-   * window) reads and writes through {@link CheckInStore}: one coalesced lookup, the proof checked
-   * here, one coalesced write (group commit) that resolves only once its batch has committed.
-   * A check-in that completes an action or renews runs in its own ORM transaction
-   * ({@link checkInInTransaction}): rare, and it issues a certificate.
+   * Two paths with the same rules. The common check-in (a device with nothing pending, outside
+   * the renewal window) goes through {@link CheckInStore}: the proof is checked here against the
+   * certificate (remembered from an earlier check-in, else one coalesced lookup), then one
+   * coalesced write (group commit) re-checks device state and revocation as it records, and
+   * resolves only once its batch has committed. A check-in that completes an action or renews,
+   * or finds that something changed meanwhile, runs in its own ORM transaction
+   * ({@link checkInInTransaction}): rare, and it may issue a certificate.
    * @throws InputValidationError for a malformed id or CSR; NotFoundError for an unknown device;
    *   DeviceNotManagedError for a retired/wiped device; DeviceCredentialError for a missing, invalid,
    *   other device's, revoked or expired credential, or a replay
@@ -67,26 +77,63 @@ export class CheckInService {
   async checkIn(em: EntityManager, input: unknown): Promise<CheckInOutcome> {
     const command = validateInput(checkInSchema, input, 'input');
     const now = this.clock.now();
-    const subject = await this.store.lookup(command.deviceId, command.certificateSerialNumber, command.proofType === CheckInProofType.SIGNATURE);
+    const withPem = command.proofType === CheckInProofType.SIGNATURE;
+    // A certificate seen before: authenticate with what never changes about it and let the write
+    // check the rest (device state, revocation). Any doubt takes the full path below, which
+    // reports refusals in their documented order.
+    const known = command.certificateSerialNumber ? this.store.knownCertificate(command.certificateSerialNumber, withPem) : undefined;
+    if (known && known.deviceId === command.deviceId && this.authenticates(command, known, now) && !this.renews(known, now)) {
+      const written = await this.record(command, known, now);
+      if (written.outcome !== 'ineligible') return this.recorded(em, written, now);
+    }
+    const subject = await this.store.lookup(command.deviceId, command.certificateSerialNumber, withPem);
     const state = subject.deviceRow?.['management_state'] as ManagementState | undefined;
     if (!subject.deviceRow || !state) throw new NotFoundError('ManagedDevice', command.deviceId);
     if (ENDED_STATES.has(state)) throw new DeviceNotManagedError(command.deviceId, state);
     const certificate = this.authenticate(command, subject.certificate, now);
-    if (completesAtCheckIn(state) || isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays)) {
-      return this.checkInInTransaction(em, command, now);
+    if (!completesAtCheckIn(state) && !this.renews(certificate, now)) {
+      const written = await this.record(command, certificate, now);
+      if (written.outcome !== 'ineligible') return this.recorded(em, written, now);
+      // The device or the certificate changed between the lookup and the write (a retire, a
+      // revocation): the transaction below reads them again and applies the rule that now holds.
     }
-    const written = await this.store.record({
+    return this.checkInInTransaction(em, command, now);
+  }
+
+  /** Whether this check-in renews the certificate (inside CERT_RENEWAL_WINDOW_DAYS). */
+  private renews(certificate: CheckInCertificate, now: Date): boolean {
+    return isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays);
+  }
+
+  /** {@link authenticate} as a yes/no, for a certificate whose revocation status is not known yet. */
+  private authenticates(command: CheckInCommand, certificate: CheckInCertificate, now: Date): boolean {
+    try {
+      this.authenticate(command, certificate, now);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Writes the check-in with the common path's batched statement; settles once committed. */
+  private record(command: CheckInCommand, certificate: CheckInCertificate, now: Date): Promise<CheckInWrite> {
+    return this.store.record({
       id: randomUUID(),
       deviceId: command.deviceId,
       nonce: command.nonce!,
+      certificateId: certificate.id,
       certificateSerialNumber: certificate.serialNumber,
       proofType: command.proofType,
       checkedInAt: now,
     });
-    if (written === 'replayed') throw replayed();
-    // The committed state: the row as read, with the lastSyncDateTime just written.
-    const device = em.map(ManagedDevice, { ...subject.deviceRow, last_sync_date_time: now });
-    void this.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now, subject.userPrincipalName) }]);
+  }
+
+  /** The outcome of a committed (or replayed) common-path check-in; publishes `deviceCheckedIn`. */
+  private recorded(em: EntityManager, written: Exclude<CheckInWrite, { outcome: 'ineligible' }>, now: Date): CheckInOutcome {
+    if (written.outcome === 'replayed') throw replayed();
+    // The committed row; lastSyncDateTime is this check-in's (a later one of the same batch may have set the row's).
+    const device = em.map(ManagedDevice, { ...written.deviceRow, last_sync_date_time: now });
+    void this.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now, written.userPrincipalName) }]);
     return { device };
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LRUCache } from 'lru-cache';
 import { GroupCommit } from '../../shared/group-commit.js';
 import { poolQuery } from '../../shared/pool-query.js';
 import type { CheckInProofType } from './check-in.enums.js';
@@ -25,18 +26,31 @@ export interface CheckInSubject {
   certificate: CheckInCertificate | null;
 }
 
-/** One accepted check-in to record. */
+/** One authenticated check-in to record. */
 export interface CheckInRecord {
   id: string;
   deviceId: string;
   nonce: string;
+  /** The certificate the proof was verified with. */
+  certificateId: string;
   certificateSerialNumber: string;
   proofType: CheckInProofType;
   checkedInAt: Date;
 }
 
-/** 'recorded': durable; 'replayed': the (device, nonce) pair was already recorded (nothing written). */
-export type CheckInWrite = 'recorded' | 'replayed';
+/**
+ * What the write of one check-in did. `recorded`: durable, with the device row as updated (column
+ * names, for `em.map`) and its user's UPN; `replayed`: the (device, nonce) pair was already
+ * recorded; `ineligible`: nothing written, because when the statement ran the device no longer
+ * existed or was in a state the common path does not handle, or the certificate was revoked.
+ */
+export type CheckInWrite =
+  | { outcome: 'recorded'; deviceRow: Record<string, unknown>; userPrincipalName: string | null }
+  | { outcome: 'replayed' }
+  | { outcome: 'ineligible' };
+
+/** Certificates remembered per instance (~0.3 KB each, ~1.5 KB with the PEM). */
+const KNOWN_CERTIFICATES = 20_000;
 
 // One row per looked-up check-in (`ord` = position in the batch), whether or not the device or the
 // certificate exists: the left joins keep it.
@@ -50,26 +64,37 @@ left join managed_device d on d.id = v.device_id
 left join app_user u on u.id = d.user_id
 left join mdm_certificate c on c.serial_number = v.serial`;
 
-// The writes of a batch of check-ins, one statement (so one implicit transaction, one commit):
-// the history rows, of which a (device, nonce) pair already recorded, or repeated earlier in the
-// same batch, is skipped (the replay guard: the unique constraint, without aborting the batch);
-// then lastSyncDateTime of every device that had an accepted row, the latest one per device.
-const RECORD_SQL = `
+// The writes of a batch of check-ins, one statement (so one implicit transaction, one commit).
+// It re-checks, as it writes, what the caller decided on: the device is in a state the common path
+// handles ($8: the states it does not) and the certificate is still this device's and not revoked;
+// other rows are left out (ineligible). Of the rest, a (device, nonce) pair already recorded, or
+// repeated earlier in the batch, is skipped (the replay guard: the unique constraint, without
+// aborting the batch). Then lastSyncDateTime of every device with an accepted row (the latest per
+// device), returning the updated device rows and their users' UPNs.
+export const CHECK_IN_RECORD_SQL = `
 with v as (
-  select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-    as v(id, device_id, nonce, certificate_serial_number, proof_type, checked_in_date_time)
+  select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[])
+    as v(id, device_id, nonce, certificate_id, certificate_serial_number, proof_type, checked_in_date_time)
+), eligible as (
+  select v.* from v
+  join managed_device d on d.id = v.device_id and d.management_state <> all($8::text[])
+  join mdm_certificate c on c.id = v.certificate_id and c.device_id = v.device_id and c.status <> 'revoked'
 ), accepted as (
   insert into device_check_in (id, device_id, nonce, certificate_serial_number, proof_type, renewed, checked_in_date_time)
-  select id, device_id, nonce, certificate_serial_number, proof_type, false, checked_in_date_time from v
+  select id, device_id, nonce, certificate_serial_number, proof_type, false, checked_in_date_time from eligible
   on conflict (device_id, nonce) do nothing
-  returning id, device_id, checked_in_date_time
+  returning id, device_id
 ), synced as (
   update managed_device d set last_sync_date_time = a.at
-  from (select device_id, max(checked_in_date_time) as at from accepted group by device_id) a
+  from (select x.device_id, max(x.checked_in_date_time) as at from accepted join v x on x.id = accepted.id group by x.device_id) a
   where d.id = a.device_id
-  returning d.id
+  returning d.*
 )
-select id from accepted`;
+select e.id as "__id", a.id is not null as "__recorded", u.user_principal_name as "__upn", s.*
+from eligible e
+left join accepted a on a.id = e.id
+left join synced s on s.id = e.device_id and a.id is not null
+left join app_user u on u.id = s.user_id`;
 
 /**
  * The check-in hot path's storage, in hand-written set-based SQL on the ORM's connection pool
@@ -78,12 +103,22 @@ select id from accepted`;
  * batch of lookups, one statement per batch of writes.
  */
 export class CheckInStore {
+  /**
+   * What never changes about a certificate (serial → id, device, thumbprint, validity, PEM when
+   * loaded), so that a device's next check-ins skip the lookup: its revocation status, which
+   * does change, is checked by the write itself. Per instance; entries need no invalidation.
+   */
+  private readonly known = new LRUCache<string, CheckInCertificate>({ max: KNOWN_CERTIFICATES });
   private readonly lookups: GroupCommit<{ deviceId: string; serialNumber: string | null; withPem: boolean }, CheckInSubject>;
   private readonly writes: GroupCommit<CheckInRecord, CheckInWrite>;
 
-  /** @param em any EntityManager of the gateway: only its connection pool is used */
+  /**
+   * @param em any EntityManager of the gateway: only its connection pool is used
+   * @param otherPathStates device states whose check-ins the common path must not record
+   */
   constructor(
     private readonly em: () => EntityManager,
+    private readonly otherPathStates: readonly string[],
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
     this.lookups = new GroupCommit((items) => this.lookupBatch(items), options);
@@ -95,7 +130,16 @@ export class CheckInStore {
     return this.lookups.submit({ deviceId, serialNumber: serialNumber?.toUpperCase() ?? null, withPem });
   }
 
-  /** Records an accepted check-in; settles once it is committed (or found to be a replay). */
+  /**
+   * The immutable part of a certificate looked up before (its `status` is not known: the
+   * write re-checks it), or undefined. `withPem`: only an entry that holds the PEM will do.
+   */
+  knownCertificate(serialNumber: string, withPem: boolean): CheckInCertificate | undefined {
+    const hit = this.known.get(serialNumber.toUpperCase());
+    return hit && (!withPem || hit.pem) ? hit : undefined;
+  }
+
+  /** Records an authenticated check-in; settles once it is committed (or found replayed or ineligible). */
   record(checkIn: CheckInRecord): Promise<CheckInWrite> {
     return this.writes.submit(checkIn);
   }
@@ -103,7 +147,12 @@ export class CheckInStore {
   private async lookupBatch(items: { deviceId: string; serialNumber: string | null; withPem: boolean }[]): Promise<CheckInSubject[]> {
     const rows = await this.query<Record<string, unknown>>(LOOKUP_SQL, [items.map((i) => i.deviceId), items.map((i) => i.serialNumber), items.map((i) => i.withPem)]);
     const subjects: CheckInSubject[] = new Array(items.length);
-    for (const row of rows) subjects[(row['__ord'] as number) - 1] = toSubject(row);
+    for (const row of rows) {
+      const subject = toSubject(row);
+      subjects[(row['__ord'] as number) - 1] = subject;
+      const certificate = subject.certificate;
+      if (certificate && (certificate.pem || !this.known.get(certificate.serialNumber)?.pem)) this.known.set(certificate.serialNumber, certificate);
+    }
     return subjects;
   }
 
@@ -130,16 +179,27 @@ export class CheckInStore {
   }
 
   private async recordAll(items: CheckInRecord[]): Promise<CheckInWrite[]> {
-    const rows = await this.query<{ id: string }>(RECORD_SQL, [
+    const rows = await this.query<Record<string, unknown>>(CHECK_IN_RECORD_SQL, [
       items.map((i) => i.id),
       items.map((i) => i.deviceId),
       items.map((i) => i.nonce),
+      items.map((i) => i.certificateId),
       items.map((i) => i.certificateSerialNumber),
       items.map((i) => i.proofType),
       items.map((i) => i.checkedInAt.toISOString()),
+      this.otherPathStates,
     ]);
-    const accepted = new Set(rows.map((r) => r.id));
-    return items.map((i) => (accepted.has(i.id) ? 'recorded' : 'replayed'));
+    const written = new Map<string, CheckInWrite>();
+    for (const row of rows) {
+      if (!row['__recorded']) {
+        written.set(row['__id'] as string, { outcome: 'replayed' });
+        continue;
+      }
+      const deviceRow: Record<string, unknown> = {};
+      for (const key in row) if (!key.startsWith('__')) deviceRow[key] = row[key];
+      written.set(row['__id'] as string, { outcome: 'recorded', deviceRow, userPrincipalName: (row['__upn'] as string | null) ?? null });
+    }
+    return items.map((i) => written.get(i.id) ?? { outcome: 'ineligible' });
   }
 
   private query<T>(text: string, values: unknown[]): Promise<T[]> {
