@@ -260,8 +260,11 @@ export async function checkInScenario(): Promise<void> {
     const first = await httpLoad({ gateway, connections, amount: population.length, body, verify: ok('CheckInSuccess') });
     console.log(`checkin: first check-in of each of the ${population.length} devices (certificate looked up): ${Math.round(first.units / first.seconds)}/s, p50 ${Math.round(first.p50)} ms, p95 ${Math.round(first.p95)} ms, errors ${first.errors}`);
     await gateway.peakRss();
+    const cpuBefore = await gateway.cpuSeconds();
     const measured = await httpLoad({ gateway, connections, seconds, body, verify: ok('CheckInSuccess') });
+    const cpu = (await gateway.cpuSeconds()) - cpuBefore;
     const rss = await gateway.peakRss();
+    console.log(`checkin: gateway process CPU ${cpu.toFixed(2)} s for ${measured.units} check-ins: ${((1000 * cpu) / measured.units).toFixed(2)} ms per check-in`);
     const baseline = await driverLoad(connections, seconds, checkInWrites(gateway, population));
     const batched = await driverLoad(connections, seconds, await batchedCheckInWrites(gateway, population));
     report('checkin', 'check-ins', measured, rss, baseline, 'UPDATE lastSync + INSERT history via pg, one transaction per check-in', [
