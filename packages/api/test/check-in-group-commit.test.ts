@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CheckInDocument, DeleteDeviceDocument, DeviceCheckedInDocument, RetireDeviceDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +114,26 @@ describe('check-ins written together (group commit)', () => {
     expect(gone.checkIn).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(await rows(reenrolled.device.id)).toHaveLength(1);
     expect((await gateway.query(CheckInDocument, { input: signedCheckIn(again.credential, gateway.clock.now(), { proofType: 'HMAC' }) })).checkIn.__typename).toBe('CheckInSuccess');
+  });
+});
+
+describe('check-ins written together on the embedded database (PGlite)', () => {
+  it('records concurrent check-ins there too (the same set-based statements), and refuses a replay', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-check-in-'));
+    const gateway = await startTestGateway({ embeddedDataDir: dataDir });
+    try {
+      const [a, b] = [await enrollDevice(gateway), await enrollDevice(gateway)];
+      const inputs = [a, b, a, b, a, b].map((d) => signedCheckIn(d.credential, gateway.clock.now(), { proofType: 'HMAC' }));
+      const twice = [...inputs, inputs[0]!, ...inputs];
+      const results = await Promise.all(twice.map((input) => gateway.query(CheckInDocument, { input })));
+      const codes = results.map((r) => (r.checkIn.__typename === 'CheckInSuccess' ? 'SUCCESS' : (r.checkIn as { code: string }).code));
+      expect(codes.filter((c) => c === 'SUCCESS')).toHaveLength(6);
+      expect(codes.filter((c) => c === 'CHECK_IN_REPLAYED')).toHaveLength(7);
+      const counts = await gateway.sql<{ n: string }>('select count(*) as n from device_check_in where device_id in (?, ?)', [a.device.id, b.device.id]);
+      expect(Number(counts[0]!.n)).toBe(6);
+    } finally {
+      await gateway.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
