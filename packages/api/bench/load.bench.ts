@@ -12,7 +12,7 @@ import { LoadCheckInDocument, LoadDevicePageDocument, LoadEnrollDeviceDocument, 
 import { print } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { NOT_COMMON_PATH_STATES } from '../src/modules/check-in/check-in.service.js';
-import { CHECK_IN_RECORD_SQL } from '../src/modules/check-in/check-in.store.js';
+import { CHECK_IN_RECORD_SQL } from '../src/modules/check-in/check-in.sql.js';
 import { GroupCommit } from '../src/shared/group-commit.js';
 import { ask, driverLoad, forkTs, httpLoad, report, startBenchGateway, type BenchGateway, type Figures } from './load-harness.js';
 
