@@ -3,6 +3,7 @@
 // verified responses, the same-run raw-driver baseline, and one printed line per measurement.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -51,6 +52,11 @@ export interface BenchGateway {
   gql<T = Record<string, unknown>>(query: string, variables?: unknown): Promise<T>;
   /** Peak RSS of the gateway process (MiB) since the previous call. */
   peakRss(): Promise<number>;
+  /**
+   * CPU seconds (user + system) the gateway process has used so far, from /proc (NaN elsewhere):
+   * on a shared machine, CPU per request is steadier than throughput.
+   */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +85,15 @@ export async function startBenchGateway(label: string, env: Record<string, strin
     },
     async peakRss() {
       return (await ask<{ type: string; peakMiB: number }>(child, 'rss', 'rss')).peakMiB;
+    },
+    async cpuSeconds() {
+      try {
+        // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux), after the ")" of the command.
+        const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        return NaN;
+      }
     },
     async stop() {
       await pool.end();
@@ -175,12 +190,24 @@ const ms = (v: number) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(1) : Math.
 const rate = (f: Figures) => f.units / f.seconds;
 
 /** Prints one scenario: the gateway's figures, the baseline's, and their throughput ratio. */
-export function report(scenario: string, unit: string, gateway: Figures, peakRssMiB: number, baseline: Figures | null, baselineLabel: string): void {
+export function report(
+  scenario: string,
+  unit: string,
+  gateway: Figures,
+  peakRssMiB: number,
+  baseline: Figures | null,
+  baselineLabel: string,
+  moreBaselines: { figures: Figures; label: string }[] = [],
+): void {
   const line = (label: string, f: Figures) =>
     `${Math.round(rate(f)).toLocaleString('en')} ${unit}/s (${f.units.toLocaleString('en')} in ${f.seconds.toFixed(1)} s) | p50 ${ms(f.p50)} p95 ${ms(f.p95)} p99 ${ms(f.p99)} | errors ${f.errors}${label}`;
   console.log(`${scenario}: gateway ${line(` | gateway peak RSS ${peakRssMiB} MiB`, gateway)}`);
   if (baseline) {
     console.log(`${scenario}: baseline (${baselineLabel}) ${line('', baseline)}`);
     console.log(`${scenario}: ratio gateway/baseline throughput ${(rate(gateway) / rate(baseline)).toFixed(2)}`);
+  }
+  for (const more of moreBaselines) {
+    console.log(`${scenario}: baseline (${more.label}) ${line('', more.figures)}`);
+    console.log(`${scenario}: ratio gateway/baseline (${more.label}) throughput ${(rate(gateway) / rate(more.figures)).toFixed(2)}`);
   }
 }

@@ -10,7 +10,8 @@ import { CertificateService } from './modules/certificate/certificate.service.js
 import type { IssuingCa } from './modules/certificate/issuing-ca.js';
 import { AppleEnrollmentService } from './modules/apple-enrollment/apple-enrollment.service.js';
 import { BulkEnrollmentService } from './modules/bulk-enrollment/bulk-enrollment.service.js';
-import { CheckInService } from './modules/check-in/check-in.service.js';
+import { CheckInService, NOT_COMMON_PATH_STATES } from './modules/check-in/check-in.service.js';
+import { CheckInStore } from './modules/check-in/check-in.store.js';
 import { DeviceActionService } from './modules/device-action/device-action.service.js';
 import { ExchangeService } from './modules/exchange/exchange.service.js';
 import { ImportService } from './modules/imports/imports.service.js';
@@ -51,7 +52,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     devices: new DeviceService(config.pagination, clock, config.certificates.expiringThresholdsDays[0] ?? 30),
     certificates,
     enrollment: new EnrollmentService(clock, events, { users, apple, bulk, restrictions, certificates, demDeviceLimit: config.enrollment.demDeviceLimit }),
-    checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions),
+    checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions, new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES)),
     sweeper: new LifecycleSweeper(clock, events, config.certificates, forkEntityManager, logger, deps.sweepRecorder),
     fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger),
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError } from '../../shared/domain-error.js';
+import { GroupCommit } from '../../shared/group-commit.js';
+import { poolQuery } from '../../shared/pool-query.js';
 import { validateInput } from '../../shared/validation.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditOutcome, AuditRecord } from './audit-record.entity.js';
@@ -37,8 +39,23 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** The columns of one audit row, in {@link INSERT_SQL}'s order. */
+type AuditRow = [string, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string];
+
+// A batch of audit rows in one statement (one array parameter per column).
+const INSERT_SQL = `insert into audit_record (id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
+    client_address, target_type, target_id, request_id, details)
+  select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[],
+    $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])`;
+
 /** Writes and reads the append-only audit trail. */
 export class AuditService {
+  /**
+   * Records of concurrent requests are written together, one multi-row INSERT per batch (group
+   * commit): an audit row per check-in was one more round trip and commit per request.
+   */
+  private readonly writes = new GroupCommit<AuditRow, true>((rows) => this.insert(rows));
+
   constructor(
     private readonly clock: Clock,
     private readonly forkEntityManager: () => EntityManager,
@@ -46,30 +63,53 @@ export class AuditService {
   ) {}
 
   /**
-   * Appends one record in its own statement, after the audited transaction has ended, so refused
-   * attempts are recorded even though they wrote nothing. A failure to audit is logged, never
-   * turned into a failure of the operation.
+   * Appends one record in its own statement (shared with the records of concurrent requests),
+   * after the audited transaction has ended, so refused attempts are recorded even though they
+   * wrote nothing; resolves once it is committed. A failure to audit is logged, never turned
+   * into a failure of the operation.
    */
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await this.forkEntityManager().insert(AuditRecord, {
-        id: randomUUID(),
-        occurredDateTime: this.clock.now(),
-        action: entry.action.slice(0, 128),
-        outcome: entry.outcome,
-        code: entry.code ?? null,
-        actorName: entry.principal?.name ?? null,
-        actorTokenId: entry.principal?.tokenId ?? null,
-        actorRole: entry.principal?.role ?? null,
-        clientAddress: entry.clientAddress?.slice(0, 64) ?? null,
-        targetType: entry.targetType ?? null,
-        targetId: entry.targetId?.slice(0, 128) ?? null,
-        requestId: entry.requestId,
-        details: (redact(entry.args ?? {}) as Record<string, unknown>) ?? {},
-      } as AuditRecord);
+      await this.writes.submit([
+        randomUUID(),
+        this.clock.now().toISOString(),
+        entry.action.slice(0, 128),
+        entry.outcome,
+        entry.code ?? null,
+        entry.principal?.name ?? null,
+        entry.principal?.tokenId ?? null,
+        entry.principal?.role ?? null,
+        entry.clientAddress?.slice(0, 64) ?? null,
+        entry.targetType ?? null,
+        entry.targetId?.slice(0, 128) ?? null,
+        entry.requestId,
+        JSON.stringify((redact(entry.args ?? {}) as Record<string, unknown>) ?? {}),
+      ]);
     } catch (error) {
       this.logger.error({ err: error, action: entry.action }, 'audit record could not be written');
     }
+  }
+
+  /** Writes a batch; if the statement fails, each row is tried alone so one bad row loses only itself. */
+  private async insert(rows: AuditRow[]): Promise<(true | Error)[]> {
+    const write = (batch: AuditRow[]) =>
+      poolQuery(this.forkEntityManager(), INSERT_SQL, batch[0]!.map((_, column) => batch.map((row) => row[column])));
+    try {
+      await write(rows);
+      return rows.map(() => true as const);
+    } catch (error) {
+      if (rows.length === 1) return [error instanceof Error ? error : new Error(String(error))];
+    }
+    const results: (true | Error)[] = [];
+    for (const row of rows) {
+      try {
+        await write([row]);
+        results.push(true);
+      } catch (error) {
+        results.push(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return results;
   }
 
   /**

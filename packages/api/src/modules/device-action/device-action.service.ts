@@ -15,6 +15,11 @@ const COMPLETION: Partial<Record<ManagementState, ManagementState>> = {
   [ManagementState.wipePending]: ManagementState.wiped,
 };
 
+/** True when the device has a retire/wipe/unenroll that its next check-in carries out. */
+export function completesAtCheckIn(state: ManagementState): boolean {
+  return COMPLETION[state] !== undefined;
+}
+
 /**
  * Device actions (Graph `retire`, `wipe`, `delete`, plus the user's own unenroll) with explicit
  * states: each request records a `device_action` row (audit history) and moves the device to a

@@ -5,14 +5,16 @@ import type { ManagedDevice } from './device.entity.js';
 /**
  * The JSON-safe event payload for a device, read from its committed state.
  * @param occurredAt when the change happened (the injected clock's time)
+ * @param userPrincipalName the user's UPN when the caller read it without loading the user
+ *   entity (check-in's hand-written lookup); by default read from the loaded `device.user`
  */
-export function toDeviceEventPayload(device: ManagedDevice, occurredAt: Date): DeviceEventPayload {
+export function toDeviceEventPayload(device: ManagedDevice, occurredAt: Date, userPrincipalName?: string | null): DeviceEventPayload {
   return {
     deviceId: device.id,
     platform: device.platform,
     managedDeviceOwnerType: device.managedDeviceOwnerType,
     enrollmentMethod: device.enrollmentMethod,
-    userPrincipalName: device.user?.getEntity().userPrincipalName ?? null,
+    userPrincipalName: userPrincipalName !== undefined ? userPrincipalName : (device.user?.getEntity().userPrincipalName ?? null),
     occurredAt: occurredAt.toISOString(),
   };
 }
