@@ -1,9 +1,14 @@
 // Child process of the load benchmarks: the gateway as `main.ts` starts it, alone in its process
 // so the load generator (autocannon, WebSocket clients) never shares its event loop and its RSS
 // is its own. Talks over IPC: → { type: 'ready', url }; 'rss' → { type: 'rss', peakMiB } (peak
-// since the previous 'rss'); 'stop' → stops the gateway and exits.
+// since the previous 'rss'); 'stop' → stops the gateway and exits. With BENCH_WINDOW_PROF=<dir>,
+// 'profile:start' / 'profile:stop' (→ { type: 'profile', file }) record a CPU profile of just the
+// measured window, so set-up work (enrolling the population) does not dilute its proportions.
 // argv: databaseUrl adminToken [extra env as JSON]
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { startGateway } from '../src/server/gateway.js';
 
@@ -33,6 +38,27 @@ process.on('message', (message: string) => {
     process.send!({ type: 'rss', peakMiB: Math.round(peak / 1048576) });
     peak = process.memoryUsage().rss;
   }
+  if (message === 'profile:start' || message === 'profile:stop') void windowProfile(message);
   if (message === 'stop') void gateway.stop().then(() => process.exit(0));
 });
 process.send!({ type: 'ready', url: gateway.url });
+
+const profileDir = process.env['BENCH_WINDOW_PROF'];
+let session: Session | undefined;
+let windows = 0;
+/** Starts or stops the window profile; replies with the file written (or null when off). */
+async function windowProfile(message: 'profile:start' | 'profile:stop'): Promise<void> {
+  if (!profileDir) return void process.send!({ type: 'profile', file: null });
+  if (message === 'profile:start') {
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    return void process.send!({ type: 'profile', file: null });
+  }
+  const { profile } = await session!.post('Profiler.stop');
+  session!.disconnect();
+  const file = join(profileDir, `window-${process.pid}-${windows++}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  process.send!({ type: 'profile', file });
+}

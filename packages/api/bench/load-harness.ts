@@ -51,6 +51,8 @@ export interface BenchGateway {
   gql<T = Record<string, unknown>>(query: string, variables?: unknown): Promise<T>;
   /** Peak RSS of the gateway process (MiB) since the previous call. */
   peakRss(): Promise<number>;
+  /** Runs `work` inside a CPU profile of the gateway process when BENCH_WINDOW_PROF is set. */
+  profiled<T>(work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,16 @@ export async function startBenchGateway(label: string, env: Record<string, strin
     },
     async peakRss() {
       return (await ask<{ type: string; peakMiB: number }>(child, 'rss', 'rss')).peakMiB;
+    },
+    async profiled(work) {
+      if (!process.env['BENCH_WINDOW_PROF']) return work();
+      await ask(child, 'profile:start', 'profile');
+      try {
+        return await work();
+      } finally {
+        const { file } = await ask<{ type: string; file: string | null }>(child, 'profile:stop', 'profile');
+        if (file) console.log(`gateway CPU profile of the measured window: ${file}`);
+      }
     },
     async stop() {
       await pool.end();

@@ -244,7 +244,7 @@ export async function readsScenario(): Promise<void> {
     const body = pageBody();
     await httpLoad({ gateway, connections, seconds: 2, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') });
     await gateway.peakRss();
-    const measured = await httpLoad({ gateway, connections, seconds, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') });
+    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') }));
     const rss = await gateway.peakRss();
     const baseline = await driverLoad(connections, seconds, pageReads(gateway));
     report('reads', 'pages of 100', measured, rss, baseline, 'the same 3 SELECTs via pg');

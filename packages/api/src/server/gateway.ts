@@ -79,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       shareEventLoads: options.shareEventLoads,
     });
     const schema = await buildGatewaySchema(services, observability.events.pubSub);
+    observability.instrumentSchema(schema);
     services.fleetStats.start();
     services.sweeper.start(config.certificates.sweepIntervalMs);
     if (config.clockSpeed > 1) logger.warn({ clockSpeed: config.clockSpeed }, 'simulated clock: time runs faster than real time (demo only)');
