@@ -309,7 +309,7 @@ export async function subscribersScenario(): Promise<void> {
     const events = 10 * seconds;
     const child = await openSubscribers('graphql', `${gateway.url.replace(/^http/, 'ws')}/graphql`, subscriberCount, gateway.token, checkIn);
     await gateway.peakRss();
-    const measured = await measureDeliveries(child, events, 10, subscriberCount, checkIn);
+    const measured = await gateway.profiled(() => measureDeliveries(child, events, 10, subscriberCount, checkIn));
     const rss = await gateway.peakRss();
 
     // Baseline: the same N sockets fed the same rate by a bare `ws` broadcast (no GraphQL, no database).

@@ -14,6 +14,11 @@ export interface GraphQLWebSocketObserver {
   operationStarted(ctx: object, id: string, args: ExecutionArgs, result: unknown): void;
   /** One result of operation `id` is about to be sent. */
   resultSent(ctx: object, id: string): void;
+  /**
+   * A counter of results sent for operation `id`, for senders that deliver many (the shared
+   * subscriptions' direct writes): resolved once per operation instead of once per result.
+   */
+  resultCounter(ctx: object, id: string): () => void;
   /** Operation `id` completed (client `complete`, end of stream, error, or socket close). */
   operationCompleted(ctx: object, id: string): void;
 }
@@ -47,6 +52,12 @@ export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQL
     resultSent(ctx, id) {
       const field = running.get(ctx)?.get(id);
       if (field !== undefined) metrics.eventsDelivered.inc({ field });
+    },
+    resultCounter(ctx, id) {
+      const field = running.get(ctx)?.get(id);
+      if (field === undefined) return () => {};
+      const counter = metrics.eventsDelivered.labels({ field });
+      return () => counter.inc();
     },
     operationCompleted(ctx, id) {
       const subscriptions = running.get(ctx);
