@@ -1,5 +1,5 @@
 import { DroppingBuffer, Repeater } from '@graphql-yoga/subscription';
-import { Kind, print, subscribe as graphqlSubscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, print, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { SUBSCRIBER_BUFFER } from '../events/event-bus.js';
 
 type Stream = AsyncIterableIterator<ExecutionResult>;
@@ -65,7 +65,7 @@ export class SubscriptionMultiplexer {
     if (!this.isShareable(args)) return Promise.resolve(graphqlSubscribe(args) as SubscribeResult);
     // The caller's role is part of the key: callers of different roles never share a result.
     const role = (args.contextValue as { principal?: { role?: string } | null } | undefined)?.principal?.role ?? null;
-    const key = JSON.stringify([role, print(args.document), args.operationName ?? null, args.variableValues ?? {}]);
+    const key = JSON.stringify([role, printed(args.document), args.operationName ?? null, args.variableValues ?? {}]);
     let shared = this.streams.get(key);
     if (!shared) {
       const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Map(), claims: 0 };
@@ -128,6 +128,14 @@ export class SubscriptionMultiplexer {
 function serialisePayload(result: ExecutionResult): string {
   const { errors, ...rest } = result;
   return JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
+}
+
+/** Printed documents; the WebSocket edge hands every subscriber of the same text the same document. */
+const printedDocuments = new WeakMap<DocumentNode, string>();
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) printedDocuments.set(document, (text = print(document)));
+  return text;
 }
 
 function isStream(value: ExecutionResult | Stream): value is Stream {

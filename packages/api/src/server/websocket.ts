@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import { operationRoles } from '../modules/auth/operation-roles.js';
@@ -78,6 +79,9 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
   // costs more CPU than the small JSON events save on a LAN.
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024, perMessageDeflate: false });
   const rules = [...specifiedRules, ...edge.validationRules];
+  // Documents that passed the limits and validation, by their text (like Apollo's document
+  // cache over HTTP): thousands of dashboards subscribe with the same few documents.
+  const validDocuments = new LRUCache<string, DocumentNode>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_document, source) => Math.max(1, source.length) });
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: edge.schema,
@@ -107,15 +111,18 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
       },
       onComplete: (ctx, id) => edge.observer?.operationCompleted(ctx, id),
       onSubscribe: (ctx, id, payload) => {
-        let document;
-        try {
-          checkTokenLimit(payload.query, edge.maxTokens);
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('document could not be parsed')];
+        let document = validDocuments.get(payload.query);
+        if (!document) {
+          try {
+            checkTokenLimit(payload.query, edge.maxTokens);
+            document = parse(payload.query);
+          } catch (error) {
+            return [error instanceof GraphQLError ? error : new GraphQLError('document could not be parsed')];
+          }
+          const errors = validate(edge.schema, document, rules);
+          if (errors.length > 0) return errors;
+          validDocuments.set(payload.query, document);
         }
-        const errors = validate(edge.schema, document, rules);
-        if (errors.length > 0) return errors;
         const principal = ctx.extra.principal ?? null;
         const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
         if (denied) {
