@@ -262,9 +262,9 @@ async function openSubscribers(mode: 'graphql' | 'raw', url: string, count: numb
   const started = performance.now();
   for (;;) {
     await emit();
-    const { primed } = await ask<{ type: string; primed: number }>(child, 'status', 'status');
+    const { primed, closes } = await ask<{ type: string; primed: number; closes?: Record<string, number> }>(child, 'status', 'status');
     if (primed === count) break;
-    if (performance.now() - started > 120_000) throw new Error(`only ${primed}/${count} subscribers primed after 120 s`);
+    if (performance.now() - started > 120_000) throw new Error(`only ${primed}/${count} subscribers primed after 120 s (socket closes by code: ${JSON.stringify(closes ?? {})})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let warm-up deliveries drain

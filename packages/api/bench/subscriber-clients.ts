@@ -17,6 +17,8 @@ let latencies: number[] = [];
 let measuring = false;
 let received = 0;
 const clients: Client[] = [];
+/** Socket closes by close code (reported with 'status', to explain subscribers that never primed). */
+const closes: Record<string, number> = {};
 const sockets: WebSocket[] = [];
 
 const onEvent = (i: number, occurredAt: string) => {
@@ -33,7 +35,10 @@ for (let i = 0; i < count; i++) {
     sockets.push(socket);
     continue;
   }
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {} });
+  // Retries like a dashboard would: when thousands connect at once on a busy machine, a socket
+  // may miss the gateway's connection_init deadline (4408) and has to connect again.
+  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 10, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {},
+    on: { closed: (event) => void (closes[String((event as { code?: number }).code)] = (closes[String((event as { code?: number }).code)] ?? 0) + 1) } });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query },
@@ -42,7 +47,7 @@ for (let i = 0; i < count; i++) {
 }
 
 process.on('message', (message: string) => {
-  if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0) });
+  if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0), closes });
   if (message === 'measure') {
     measuring = true;
     received = 0;

@@ -27,6 +27,16 @@ export interface GraphQLWebSocketObserver {
 export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQLWebSocketObserver {
   /** Per socket: running subscription id → its field label, to decrement on completion. */
   const running = new WeakMap<object, Map<string, string>>();
+  /** Deliveries counted by `resultCounter` and not yet added to the Prometheus counter, by field. */
+  const unflushed = new Map<string, { count: number }>();
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    for (const [field, pending] of unflushed) {
+      if (pending.count > 0) metrics.eventsDelivered.inc({ field }, pending.count);
+      pending.count = 0;
+    }
+  };
   const fieldOf = (args: ExecutionArgs): string => {
     const operation = getOperationAST(args.document, args.operationName);
     const selection = operation?.selectionSet.selections[0];
@@ -56,8 +66,16 @@ export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQL
     resultCounter(ctx, id) {
       const field = running.get(ctx)?.get(id);
       if (field === undefined) return () => {};
-      const counter = metrics.eventsDelivered.labels({ field });
-      return () => counter.inc();
+      let pending = unflushed.get(field);
+      if (!pending) unflushed.set(field, (pending = { count: 0 }));
+      const counted = pending;
+      return () => {
+        counted.count++;
+        if (flushing) return;
+        flushing = true;
+        // One counter update per field per turn of the event loop, not one per socket write.
+        setImmediate(flush);
+      };
     },
     operationCompleted(ctx, id) {
       const subscriptions = running.get(ctx);
