@@ -28,22 +28,52 @@ const onEvent = (i: number, occurredAt: string) => {
   latencies.push(Date.now() - Date.parse(occurredAt));
 };
 
+/** Connections opened but not yet acknowledged; at most CONNECTING_AT_ONCE (no SYN storm of 5,000). */
+const CONNECTING_AT_ONCE = 200;
+let connecting = 0;
+let wake: (() => void) | undefined;
+const settled = () => {
+  connecting--;
+  wake?.();
+};
+
 for (let i = 0; i < count; i++) {
+  while (connecting >= CONNECTING_AT_ONCE) await new Promise<void>((resolve) => (wake = resolve));
+  connecting++;
   if (mode === 'raw') {
     const socket = new WebSocket(url);
     socket.on('message', (data) => onEvent(i, (JSON.parse(String(data)) as { occurredAt: string }).occurredAt));
+    socket.once('open', settled);
+    socket.once('error', settled);
     sockets.push(socket);
     continue;
   }
   // Retries like a dashboard would: when thousands connect at once on a busy machine, a socket
   // may miss the gateway's connection_init deadline (4408) and has to connect again.
+  const done = once(settled);
   const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 10, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {},
-    on: { closed: (event) => void (closes[String((event as { code?: number }).code)] = (closes[String((event as { code?: number }).code)] ?? 0) + 1) } });
+    on: {
+      connected: done,
+      closed: (event) => {
+        done();
+        const code = String((event as { code?: number }).code);
+        closes[code] = (closes[code] ?? 0) + 1;
+      },
+    } });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query },
     { next: (result) => onEvent(i, result.data!.deviceCheckedIn.occurredAt), error: () => {}, complete: () => {} },
   );
+}
+
+/** `fn` on its first call only. */
+function once(fn: () => void): () => void {
+  let called = false;
+  return () => {
+    if (!called) fn();
+    called = true;
+  };
 }
 
 process.on('message', (message: string) => {
