@@ -37,11 +37,19 @@ const config = loadConfig(
 );
 const gateway = await startGateway({ config });
 let peak = process.memoryUsage().rss;
+let cpuMark = process.cpuUsage();
 setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100).unref();
 process.on('message', (message: string) => {
   if (message === 'rss') {
     process.send!({ type: 'rss', peakMiB: Math.round(peak / 1048576) });
     peak = process.memoryUsage().rss;
+  }
+  if (message === 'cpu') {
+    // CPU time (user + system) since the previous 'cpu': unlike throughput on a shared machine,
+    // it does not depend on how much of the cores other processes took meanwhile.
+    const used = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    process.send!({ type: 'cpu', ms: (used.user + used.system) / 1000 });
   }
   if (message === 'profile:start' || message === 'profile:stop') void windowProfile(message);
   if (message === 'stop') void gateway.stop().then(() => process.exit(0));

@@ -51,6 +51,8 @@ export interface BenchGateway {
   gql<T = Record<string, unknown>>(query: string, variables?: unknown): Promise<T>;
   /** Peak RSS of the gateway process (MiB) since the previous call. */
   peakRss(): Promise<number>;
+  /** CPU milliseconds the gateway process used since the previous call. */
+  cpuMs(): Promise<number>;
   /** Runs `work` inside a CPU profile of the gateway process when BENCH_WINDOW_PROF is set. */
   profiled<T>(work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -81,6 +83,9 @@ export async function startBenchGateway(label: string, env: Record<string, strin
     },
     async peakRss() {
       return (await ask<{ type: string; peakMiB: number }>(child, 'rss', 'rss')).peakMiB;
+    },
+    async cpuMs() {
+      return (await ask<{ type: string; ms: number }>(child, 'cpu', 'cpu')).ms;
     },
     async profiled(work) {
       if (!process.env['BENCH_WINDOW_PROF']) return work();

@@ -244,8 +244,11 @@ export async function readsScenario(): Promise<void> {
     const body = pageBody();
     await httpLoad({ gateway, connections, seconds: 2, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') });
     await gateway.peakRss();
+    await gateway.cpuMs();
     const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') }));
+    const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
+    console.log(`reads: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per page (${Math.round(cpuMs)} ms over ${measured.units} pages; independent of the other load on the machine${process.env['BENCH_WINDOW_PROF'] ? ', profiler included' : ''})`);
     const baseline = await driverLoad(connections, seconds, pageReads(gateway));
     report('reads', 'pages of 100', measured, rss, baseline, 'the same 3 SELECTs via pg');
   } finally {
@@ -309,8 +312,11 @@ export async function subscribersScenario(): Promise<void> {
     const events = 10 * seconds;
     const child = await openSubscribers('graphql', `${gateway.url.replace(/^http/, 'ws')}/graphql`, subscriberCount, gateway.token, checkIn);
     await gateway.peakRss();
+    await gateway.cpuMs();
     const measured = await gateway.profiled(() => measureDeliveries(child, events, 10, subscriberCount, checkIn));
+    const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
+    console.log(`subscribers: gateway CPU ${((cpuMs * 1000) / Math.max(1, measured.figures.units)).toFixed(1)} µs per delivery (${Math.round(cpuMs)} ms over ${measured.figures.units} deliveries, ${events} check-ins included)`);
 
     // Baseline: the same N sockets fed the same rate by a bare `ws` broadcast (no GraphQL, no database).
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
