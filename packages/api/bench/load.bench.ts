@@ -256,7 +256,7 @@ export async function readsScenario(): Promise<void> {
   }
 }
 
-type Report = { type: string; received: number; p50: number; p95: number; p99: number; rssMiB: number };
+type Report = { type: string; received: number; p50: number; p95: number; p99: number; rssMiB: number; cpuMs?: number };
 
 /** Starts `count` subscribers in a child process and waits until each has received an event. */
 async function openSubscribers(mode: 'graphql' | 'raw', url: string, count: number, token: string, emit: () => Promise<unknown>) {
@@ -297,6 +297,7 @@ async function measureDeliveries(child: ReturnType<typeof forkTs>, events: numbe
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send('exit');
   await exited;
+  if (result.cpuMs !== undefined) console.log(`  clients CPU ${((result.cpuMs * 1000) / Math.max(1, result.received)).toFixed(1)} µs per delivery received (${Math.round(result.cpuMs)} ms)`);
   return { figures, clientsRss: result.rssMiB, acknowledged };
 }
 

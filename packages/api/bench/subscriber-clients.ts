@@ -17,6 +17,11 @@ let latencies: number[] = [];
 let measuring = false;
 let received = 0;
 const clients: Client[] = [];
+let cpuMark = process.cpuUsage();
+const cpuMsSince = (mark: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(mark);
+  return (used.user + used.system) / 1000;
+};
 /** Socket closes by close code (reported with 'status', to explain subscribers that never primed). */
 const closes: Record<string, number> = {};
 const sockets: WebSocket[] = [];
@@ -80,13 +85,14 @@ process.on('message', (message: string) => {
   if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0), closes });
   if (message === 'measure') {
     measuring = true;
+    cpuMark = process.cpuUsage();
     received = 0;
     latencies = [];
     process.send!({ type: 'measuring' });
   }
   if (message === 'report') {
     const sorted = latencies.slice().sort((a, b) => a - b);
-    process.send!({ type: 'report', received, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rssMiB: Math.round(process.memoryUsage().rss / 1048576) });
+    process.send!({ type: 'report', received, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rssMiB: Math.round(process.memoryUsage().rss / 1048576), cpuMs: cpuMsSince(cpuMark) });
   }
   if (message === 'exit') {
     for (const socket of sockets) socket.terminate();
