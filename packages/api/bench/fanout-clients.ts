@@ -14,8 +14,23 @@ let measuring = false;
 let received = 0;
 const clients: Client[] = [];
 
+/** Connections opened but not yet acknowledged: at most 200 (no connect storm), as in subscriber-clients.ts. */
+const CONNECTING_AT_ONCE = 200;
+let connecting = 0;
+let wake: (() => void) | undefined;
+
 for (let i = 0; i < count; i++) {
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${token}` } });
+  while (connecting >= CONNECTING_AT_ONCE) await new Promise<void>((resolve) => (wake = resolve));
+  connecting++;
+  let settled = false;
+  const settle = () => {
+    if (settled) return;
+    settled = true;
+    connecting--;
+    wake?.();
+  };
+  // Retries like a dashboard would when a busy machine makes it miss the connection_init deadline.
+  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 10, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {}, on: { connected: settle, closed: settle } });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query, variables: { filter: { deviceId } } },

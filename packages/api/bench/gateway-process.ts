@@ -1,11 +1,21 @@
 // Child process of the load benchmarks: the gateway as `main.ts` starts it, alone in its process
 // so the load generator (autocannon, WebSocket clients) never shares its event loop and its RSS
 // is its own. Talks over IPC: → { type: 'ready', url }; 'rss' → { type: 'rss', peakMiB } (peak
-// since the previous 'rss'); 'stop' → stops the gateway and exits.
+// since the previous 'rss'); 'stop' → stops the gateway and exits. With BENCH_WINDOW_PROF=<dir>,
+// 'profile:start' / 'profile:stop' (→ { type: 'profile', file }) record a CPU profile of just the
+// measured window, so set-up work (enrolling the population) does not dilute its proportions.
 // argv: databaseUrl adminToken [extra env as JSON]
 import 'reflect-metadata';
-import { loadConfig } from '../src/config/config.js';
-import { startGateway } from '../src/server/gateway.js';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+
+// BENCH_COMPILED=1 runs the build (`dist/`, as `node dist/main.js` does in production; run
+// `pnpm build` first) instead of the sources through swc-node, whose in-memory transpiled
+// modules and source maps add about 160 MiB to the process's RSS (idle: 305 vs 141 MiB).
+const from = process.env['BENCH_COMPILED'] === '1' ? '../dist' : '../src';
+const { loadConfig } = (await import(`${from}/config/config.js`)) as typeof import('../src/config/config.js');
+const { startGateway } = (await import(`${from}/server/gateway.js`)) as typeof import('../src/server/gateway.js');
 
 const [databaseUrl, adminToken, extraEnv] = process.argv.slice(2) as [string, string, string | undefined];
 const config = loadConfig(
@@ -27,12 +37,41 @@ const config = loadConfig(
 );
 const gateway = await startGateway({ config });
 let peak = process.memoryUsage().rss;
+let cpuMark = process.cpuUsage();
 setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100).unref();
 process.on('message', (message: string) => {
   if (message === 'rss') {
     process.send!({ type: 'rss', peakMiB: Math.round(peak / 1048576) });
     peak = process.memoryUsage().rss;
   }
+  if (message === 'cpu') {
+    // CPU time (user + system) since the previous 'cpu': unlike throughput on a shared machine,
+    // it does not depend on how much of the cores other processes took meanwhile.
+    const used = process.cpuUsage(cpuMark);
+    cpuMark = process.cpuUsage();
+    process.send!({ type: 'cpu', ms: (used.user + used.system) / 1000 });
+  }
+  if (message === 'profile:start' || message === 'profile:stop') void windowProfile(message);
   if (message === 'stop') void gateway.stop().then(() => process.exit(0));
 });
 process.send!({ type: 'ready', url: gateway.url });
+
+const profileDir = process.env['BENCH_WINDOW_PROF'];
+let session: Session | undefined;
+let windows = 0;
+/** Starts or stops the window profile; replies with the file written (or null when off). */
+async function windowProfile(message: 'profile:start' | 'profile:stop'): Promise<void> {
+  if (!profileDir) return void process.send!({ type: 'profile', file: null });
+  if (message === 'profile:start') {
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    return void process.send!({ type: 'profile', file: null });
+  }
+  const { profile } = await session!.post('Profiler.stop');
+  session!.disconnect();
+  const file = join(profileDir, `window-${process.pid}-${windows++}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  process.send!({ type: 'profile', file });
+}

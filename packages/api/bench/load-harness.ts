@@ -3,7 +3,6 @@
 // verified responses, the same-run raw-driver baseline, and one printed line per measurement.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -52,11 +51,10 @@ export interface BenchGateway {
   gql<T = Record<string, unknown>>(query: string, variables?: unknown): Promise<T>;
   /** Peak RSS of the gateway process (MiB) since the previous call. */
   peakRss(): Promise<number>;
-  /**
-   * CPU seconds (user + system) the gateway process has used so far, from /proc (NaN elsewhere):
-   * on a shared machine, CPU per request is steadier than throughput.
-   */
-  cpuSeconds(): Promise<number>;
+  /** CPU milliseconds the gateway process used since the previous call. */
+  cpuMs(): Promise<number>;
+  /** Runs `work` inside a CPU profile of the gateway process when BENCH_WINDOW_PROF is set. */
+  profiled<T>(work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -86,13 +84,17 @@ export async function startBenchGateway(label: string, env: Record<string, strin
     async peakRss() {
       return (await ask<{ type: string; peakMiB: number }>(child, 'rss', 'rss')).peakMiB;
     },
-    async cpuSeconds() {
+    async cpuMs() {
+      return (await ask<{ type: string; ms: number }>(child, 'cpu', 'cpu')).ms;
+    },
+    async profiled(work) {
+      if (!process.env['BENCH_WINDOW_PROF']) return work();
+      await ask(child, 'profile:start', 'profile');
       try {
-        // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks (100 per second on Linux), after the ")" of the command.
-        const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / 100;
-      } catch {
-        return NaN;
+        return await work();
+      } finally {
+        const { file } = await ask<{ type: string; file: string | null }>(child, 'profile:stop', 'profile');
+        if (file) console.log(`gateway CPU profile of the measured window: ${file}`);
       }
     },
     async stop() {

@@ -260,9 +260,9 @@ export async function checkInScenario(): Promise<void> {
     const first = await httpLoad({ gateway, connections, amount: population.length, body, verify: ok('CheckInSuccess') });
     console.log(`checkin: first check-in of each of the ${population.length} devices (certificate looked up): ${Math.round(first.units / first.seconds)}/s, p50 ${Math.round(first.p50)} ms, p95 ${Math.round(first.p95)} ms, errors ${first.errors}`);
     await gateway.peakRss();
-    const cpuBefore = await gateway.cpuSeconds();
-    const measured = await httpLoad({ gateway, connections, seconds, body, verify: ok('CheckInSuccess') });
-    const cpu = (await gateway.cpuSeconds()) - cpuBefore;
+    await gateway.cpuMs();
+    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body, verify: ok('CheckInSuccess') }));
+    const cpu = (await gateway.cpuMs()) / 1000;
     const rss = await gateway.peakRss();
     console.log(`checkin: gateway process CPU ${cpu.toFixed(2)} s for ${measured.units} check-ins: ${((1000 * cpu) / measured.units).toFixed(2)} ms per check-in`);
     const baseline = await driverLoad(connections, seconds, checkInWrites(gateway, population));
@@ -284,8 +284,11 @@ export async function readsScenario(): Promise<void> {
     const body = pageBody();
     await httpLoad({ gateway, connections, seconds: 2, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') });
     await gateway.peakRss();
-    const measured = await httpLoad({ gateway, connections, seconds, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') });
+    await gateway.cpuMs();
+    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') }));
+    const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
+    console.log(`reads: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per page (${Math.round(cpuMs)} ms over ${measured.units} pages; independent of the other load on the machine${process.env['BENCH_WINDOW_PROF'] ? ', profiler included' : ''})`);
     const baseline = await driverLoad(connections, seconds, pageReads(gateway));
     report('reads', 'pages of 100', measured, rss, baseline, 'the same 3 SELECTs via pg');
   } finally {
@@ -293,7 +296,7 @@ export async function readsScenario(): Promise<void> {
   }
 }
 
-type Report = { type: string; received: number; p50: number; p95: number; p99: number; rssMiB: number };
+type Report = { type: string; received: number; p50: number; p95: number; p99: number; rssMiB: number; cpuMs?: number };
 
 /** Starts `count` subscribers in a child process and waits until each has received an event. */
 async function openSubscribers(mode: 'graphql' | 'raw', url: string, count: number, token: string, emit: () => Promise<unknown>) {
@@ -302,9 +305,9 @@ async function openSubscribers(mode: 'graphql' | 'raw', url: string, count: numb
   const started = performance.now();
   for (;;) {
     await emit();
-    const { primed } = await ask<{ type: string; primed: number }>(child, 'status', 'status');
+    const { primed, closes } = await ask<{ type: string; primed: number; closes?: Record<string, number> }>(child, 'status', 'status');
     if (primed === count) break;
-    if (performance.now() - started > 120_000) throw new Error(`only ${primed}/${count} subscribers primed after 120 s`);
+    if (performance.now() - started > 120_000) throw new Error(`only ${primed}/${count} subscribers primed after 120 s (socket closes by code: ${JSON.stringify(closes ?? {})})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let warm-up deliveries drain
@@ -334,6 +337,7 @@ async function measureDeliveries(child: ReturnType<typeof forkTs>, events: numbe
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send('exit');
   await exited;
+  if (result.cpuMs !== undefined) console.log(`  clients CPU ${((result.cpuMs * 1000) / Math.max(1, result.received)).toFixed(1)} µs per delivery received (${Math.round(result.cpuMs)} ms)`);
   return { figures, clientsRss: result.rssMiB, acknowledged };
 }
 
@@ -349,8 +353,11 @@ export async function subscribersScenario(): Promise<void> {
     const events = 10 * seconds;
     const child = await openSubscribers('graphql', `${gateway.url.replace(/^http/, 'ws')}/graphql`, subscriberCount, gateway.token, checkIn);
     await gateway.peakRss();
-    const measured = await measureDeliveries(child, events, 10, subscriberCount, checkIn);
+    await gateway.cpuMs();
+    const measured = await gateway.profiled(() => measureDeliveries(child, events, 10, subscriberCount, checkIn));
+    const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
+    console.log(`subscribers: gateway CPU ${((cpuMs * 1000) / Math.max(1, measured.figures.units)).toFixed(1)} µs per delivery (${Math.round(cpuMs)} ms over ${measured.figures.units} deliveries, ${events} check-ins included)`);
 
     // Baseline: the same N sockets fed the same rate by a bare `ws` broadcast (no GraphQL, no database).
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

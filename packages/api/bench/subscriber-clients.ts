@@ -17,6 +17,13 @@ let latencies: number[] = [];
 let measuring = false;
 let received = 0;
 const clients: Client[] = [];
+let cpuMark = process.cpuUsage();
+const cpuMsSince = (mark: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(mark);
+  return (used.user + used.system) / 1000;
+};
+/** Socket closes by close code (reported with 'status', to explain subscribers that never primed). */
+const closes: Record<string, number> = {};
 const sockets: WebSocket[] = [];
 
 const onEvent = (i: number, occurredAt: string) => {
@@ -26,14 +33,38 @@ const onEvent = (i: number, occurredAt: string) => {
   latencies.push(Date.now() - Date.parse(occurredAt));
 };
 
+/** Connections opened but not yet acknowledged; at most CONNECTING_AT_ONCE (no SYN storm of 5,000). */
+const CONNECTING_AT_ONCE = 200;
+let connecting = 0;
+let wake: (() => void) | undefined;
+const settled = () => {
+  connecting--;
+  wake?.();
+};
+
 for (let i = 0; i < count; i++) {
+  while (connecting >= CONNECTING_AT_ONCE) await new Promise<void>((resolve) => (wake = resolve));
+  connecting++;
   if (mode === 'raw') {
     const socket = new WebSocket(url);
     socket.on('message', (data) => onEvent(i, (JSON.parse(String(data)) as { occurredAt: string }).occurredAt));
+    socket.once('open', settled);
+    socket.once('error', settled);
     sockets.push(socket);
     continue;
   }
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {} });
+  // Retries like a dashboard would: when thousands connect at once on a busy machine, a socket
+  // may miss the gateway's connection_init deadline (4408) and has to connect again.
+  const done = once(settled);
+  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 10, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {},
+    on: {
+      connected: done,
+      closed: (event) => {
+        done();
+        const code = String((event as { code?: number }).code);
+        closes[code] = (closes[code] ?? 0) + 1;
+      },
+    } });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query },
@@ -41,17 +72,27 @@ for (let i = 0; i < count; i++) {
   );
 }
 
+/** `fn` on its first call only. */
+function once(fn: () => void): () => void {
+  let called = false;
+  return () => {
+    if (!called) fn();
+    called = true;
+  };
+}
+
 process.on('message', (message: string) => {
-  if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0) });
+  if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0), closes });
   if (message === 'measure') {
     measuring = true;
+    cpuMark = process.cpuUsage();
     received = 0;
     latencies = [];
     process.send!({ type: 'measuring' });
   }
   if (message === 'report') {
     const sorted = latencies.slice().sort((a, b) => a - b);
-    process.send!({ type: 'report', received, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rssMiB: Math.round(process.memoryUsage().rss / 1048576) });
+    process.send!({ type: 'report', received, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rssMiB: Math.round(process.memoryUsage().rss / 1048576), cpuMs: cpuMsSince(cpuMark) });
   }
   if (message === 'exit') {
     for (const socket of sockets) socket.terminate();

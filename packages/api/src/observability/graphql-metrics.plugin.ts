@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
 import { DomainError } from '../shared/domain-error.js';
 import { ErrorCode } from '../shared/error-code.js';
 import { SUCCESS, type GatewayMetrics } from './gateway-metrics.js';
@@ -7,10 +8,11 @@ import { SUCCESS, type GatewayMetrics } from './gateway-metrics.js';
 const ANONYMOUS = '__anonymous__';
 
 /**
- * Apollo plugin recording, per HTTP GraphQL operation: count, latency, GraphQL errors by
- * `extensions.code` (as sent to the client, after formatError), and the result of each root
- * mutation field. Domain counters are derived from those results: enrollments by the requested
- * platform and method (coerced enum arguments, so bounded), check-ins by outcome.
+ * Apollo plugin recording, per HTTP GraphQL operation: count, latency and GraphQL errors by
+ * `extensions.code` (as sent to the client, after formatError). The result of each root mutation
+ * field is recorded by `recordMutationResults` instead: a `willResolveField` hook here would make
+ * Apollo wrap every field resolver of the schema, so every field of every query result would pay
+ * for a hook that only concerns the few root mutation fields.
  */
 export function createGraphQLMetricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<BaseContext> {
   return {
@@ -22,14 +24,6 @@ export function createGraphQLMetricsPlugin(metrics: GatewayMetrics): ApolloServe
         async didResolveOperation({ operationName: resolved, operation }) {
           operationName = resolved ?? undefined;
           operationType = operation?.operation ?? 'unknown';
-        },
-        async executionDidStart() {
-          return {
-            willResolveField({ info, args }) {
-              if (info.path.prev !== undefined || info.operation.operation !== 'mutation') return;
-              return (error, result) => recordMutationResult(metrics, info.fieldName, args, outcomeOf(metrics, error, result));
-            },
-          };
         },
         async willSendResponse({ response }) {
           const labels = {
@@ -46,6 +40,30 @@ export function createGraphQLMetricsPlugin(metrics: GatewayMetrics): ApolloServe
       };
     },
   };
+}
+
+/**
+ * Wraps the resolver of every root mutation field so that its result is counted: the result of
+ * each mutation, and the domain counters derived from it (enrollments by the requested platform
+ * and method, coerced enum arguments so bounded; check-ins by outcome). Query fields keep their
+ * resolvers untouched. Apply after every other wrapper (audit) so the outcome is the one sent.
+ */
+export function recordMutationResults(schema: GraphQLSchema, metrics: GatewayMetrics): void {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (!resolve) continue;
+    field.resolve = async (root, args: Record<string, unknown>, context, info) => {
+      let result: unknown;
+      try {
+        result = await resolve(root, args, context, info);
+      } catch (error) {
+        recordMutationResult(metrics, info.fieldName, args, outcomeOf(metrics, error as Error, null));
+        throw error;
+      }
+      recordMutationResult(metrics, info.fieldName, args, outcomeOf(metrics, null, result));
+      return result;
+    };
+  }
 }
 
 /**

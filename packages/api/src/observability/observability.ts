@@ -7,7 +7,8 @@ import type { EventBus } from '../events/event-bus.js';
 import { registerDatabasePoolMetrics } from './db-pool.metrics.js';
 import { instrumentEventBus } from './event-bus.metrics.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { createGraphQLMetricsPlugin } from './graphql-metrics.plugin.js';
+import { createGraphQLMetricsPlugin, recordMutationResults } from './graphql-metrics.plugin.js';
+import type { GraphQLSchema } from 'graphql';
 import { createMetricsHandler, METRICS_PATH, startMetricsServer, type MetricsServer } from './metrics.endpoint.js';
 import { createWebSocketMetricsObserver, type GraphQLWebSocketObserver } from './websocket.metrics.js';
 
@@ -19,6 +20,8 @@ export interface Observability {
   events: EventBus;
   /** Plugins for Apollo Server. */
   apolloPlugins: ApolloServerPlugin<BaseContext>[];
+  /** Instruments the built schema (results of root mutation fields); a no-op when metrics are off. */
+  instrumentSchema(schema: GraphQLSchema): void;
   /** Hooks for the graphql-ws server; undefined when metrics are off. */
   webSocketObserver?: GraphQLWebSocketObserver;
   /** Handler for `GET /metrics` on the main port; undefined when off or on its own port. */
@@ -47,13 +50,14 @@ export function createObservability(config: Config, database: Database, events: 
     await delegate.forceFlush?.();
   };
   if (!enabled) {
-    return { metrics, events, apolloPlugins: [], listen: async () => {}, metricsUrl: () => undefined, stop: flushSpans };
+    return { metrics, events, apolloPlugins: [], instrumentSchema: () => {}, listen: async () => {}, metricsUrl: () => undefined, stop: flushSpans };
   }
   registerDatabasePoolMetrics(metrics, database.orm);
   return {
     metrics,
     events: instrumentEventBus(events, metrics),
     apolloPlugins: [createGraphQLMetricsPlugin(metrics)],
+    instrumentSchema: (schema) => recordMutationResults(schema, metrics),
     webSocketObserver: createWebSocketMetricsObserver(metrics),
     metricsRoute: port === undefined ? createMetricsHandler(metrics) : undefined,
     async listen() {

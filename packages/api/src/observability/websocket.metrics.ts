@@ -14,6 +14,11 @@ export interface GraphQLWebSocketObserver {
   operationStarted(ctx: object, id: string, args: ExecutionArgs, result: unknown): void;
   /** One result of operation `id` is about to be sent. */
   resultSent(ctx: object, id: string): void;
+  /**
+   * A counter of results sent for operation `id`, for senders that deliver many (the shared
+   * subscriptions' direct writes): resolved once per operation instead of once per result.
+   */
+  resultCounter(ctx: object, id: string): () => void;
   /** Operation `id` completed (client `complete`, end of stream, error, or socket close). */
   operationCompleted(ctx: object, id: string): void;
 }
@@ -22,6 +27,16 @@ export interface GraphQLWebSocketObserver {
 export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQLWebSocketObserver {
   /** Per socket: running subscription id → its field label, to decrement on completion. */
   const running = new WeakMap<object, Map<string, string>>();
+  /** Deliveries counted by `resultCounter` and not yet added to the Prometheus counter, by field. */
+  const unflushed = new Map<string, { count: number }>();
+  let flushing = false;
+  const flush = () => {
+    flushing = false;
+    for (const [field, pending] of unflushed) {
+      if (pending.count > 0) metrics.eventsDelivered.inc({ field }, pending.count);
+      pending.count = 0;
+    }
+  };
   const fieldOf = (args: ExecutionArgs): string => {
     const operation = getOperationAST(args.document, args.operationName);
     const selection = operation?.selectionSet.selections[0];
@@ -47,6 +62,20 @@ export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQL
     resultSent(ctx, id) {
       const field = running.get(ctx)?.get(id);
       if (field !== undefined) metrics.eventsDelivered.inc({ field });
+    },
+    resultCounter(ctx, id) {
+      const field = running.get(ctx)?.get(id);
+      if (field === undefined) return () => {};
+      let pending = unflushed.get(field);
+      if (!pending) unflushed.set(field, (pending = { count: 0 }));
+      const counted = pending;
+      return () => {
+        counted.count++;
+        if (flushing) return;
+        flushing = true;
+        // One counter update per field per turn of the event loop, not one per socket write.
+        setImmediate(flush);
+      };
     },
     operationCompleted(ctx, id) {
       const subscriptions = running.get(ctx);

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
@@ -78,6 +79,10 @@ export async function startApollo(
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     stopOnTerminationSignals: false,
     plugins: [
+      // No cache hints are used; Apollo's default cache-control plugin has a per-field hook, which
+      // makes Apollo wrap every resolver of the schema and call the hook for every field of every
+      // result (100 devices × 12 fields per page). Keep plugins free of `willResolveField`.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: drain }; } },
       requestFactsPlugin,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import type { Config } from '../config/config.js';
@@ -79,6 +80,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       shareEventLoads: options.shareEventLoads,
     });
     const schema = await buildGatewaySchema(services, observability.events.pubSub);
+    observability.instrumentSchema(schema);
     services.fleetStats.start();
     services.sweeper.start(config.certificates.sweepIntervalMs);
     if (config.clockSpeed > 1) logger.warn({ clockSpeed: config.clockSpeed }, 'simulated clock: time runs faster than real time (demo only)');
@@ -91,14 +93,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger.info({ demoAdminToken: await services.tokens.createDemoToken(database.orm.em.fork()) }, 'demo mode: use this ADMIN token (Authorization: Bearer <token>)');
     }
 
-    const createContext = (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null): HttpGraphQLContext => ({
-      requestId,
-      em: database.orm.em.fork(),
-      logger: logger.child({ requestId }),
-      principal,
-      clientAddress,
-      facts,
-    });
+    // The fork and the child logger are made on first use: many requests and every shared
+    // subscription never touch them, and 5,000 idle subscriptions would each hold a fork.
+    const createContext = (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null): HttpGraphQLContext => {
+      let em: EntityManager | undefined;
+      let requestLogger: Logger | undefined;
+      return {
+        requestId,
+        get em() {
+          return (em ??= database.orm.em.fork());
+        },
+        get logger() {
+          return (requestLogger ??= logger.child({ requestId }));
+        },
+        principal,
+        clientAddress,
+        facts,
+      };
+    };
     const authenticate = (secret: string) => services.tokens.authenticate(secret);
     const validationRules = queryLimitRules(config.queryLimits);
     const server = createServer();

@@ -4,6 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /** Message of a document refused for its token count (graphql-armor's `errorMessage`). */
 const TOKEN_LIMIT_MESSAGE = 'Document exceeds the token limit.';
@@ -37,11 +38,21 @@ export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[]
  * @throws GraphQLError (BAD_USER_INPUT, HTTP 400) when the limit is passed
  */
 export function checkTokenLimit(source: string, maxTokens: number): void {
+  if (withinLimit.get(source) === maxTokens) return;
   try {
     new MaxTokensParserWLexer(source, { n: maxTokens, exposeLimits: false, errorMessage: TOKEN_LIMIT_MESSAGE }).parseDocument();
   } catch (error) {
     if (error instanceof Error && error.message.includes(TOKEN_LIMIT_MESSAGE)) {
       throw new GraphQLError(TOKEN_LIMIT_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } });
     }
+    return;
   }
+  withinLimit.set(source, maxTokens);
 }
+
+/**
+ * Documents already found within the limit (→ the limit they were checked against). Clients send
+ * the same few documents over and over; without this every request would be lexed here once
+ * more before Apollo's document cache spares it the parse. Bounded by total characters.
+ */
+const withinLimit = new LRUCache<string, number>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_value, source) => Math.max(1, source.length) });

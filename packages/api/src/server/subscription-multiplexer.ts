@@ -1,14 +1,26 @@
 import { DroppingBuffer, Repeater } from '@graphql-yoga/subscription';
-import { Kind, print, subscribe as graphqlSubscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, print, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { SUBSCRIBER_BUFFER } from '../events/event-bus.js';
 
 type Stream = AsyncIterableIterator<ExecutionResult>;
 type SubscribeResult = Promise<ExecutionResult | Stream>;
 
+/**
+ * Where a subscriber's results can be written directly, as the JSON text of the `next`
+ * message's payload, instead of travelling through its async iterator (see `sinkOf`).
+ */
+export interface SubscriberSink {
+  /** Sends one result; `payload` is the UTF-8 JSON of the protocol message's payload. */
+  send(payload: Buffer): void;
+}
+
+/** One subscriber of a shared stream: handed each result and, when sinks are used, its JSON. */
+type Listener = (result: ExecutionResult, json: () => Buffer) => unknown;
+
 interface SharedStream {
   /** Resolves to the one graphql-js source stream, or to its subscribe-time error result. */
   source: Promise<ExecutionResult | Stream>;
-  listeners: Map<(result: ExecutionResult) => unknown, () => unknown>;
+  listeners: Map<Listener, () => unknown>;
   /** Subscribers that joined but have not started reading yet; the stream stays open for them. */
   claims: number;
 }
@@ -22,14 +34,26 @@ interface SharedStream {
  * of identical work per event. Sharing the executed result keeps the per-subscriber work to
  * framing and sending. Only event streams are shared (`shareable` root fields): their resolvers
  * depend on the event and the arguments alone. `fleetStats` is not, since every new subscriber must
- * get the current counts first. When token authorization lands (issue: API tokens), the caller's
- * roles must become part of the key.
+ * get the current counts first. The caller's role is part of the key.
+ *
+ * With `sinkOf`, a subscriber that has a sink gets each result written straight to it: the result
+ * is serialised once per event for all of them, and only the small frame around it (the operation
+ * id) is built per subscriber. Its stream, as graphql-ws sees it, yields nothing and ends when the
+ * shared stream ends; graphql-ws still owns the subscription's life (complete, socket close).
+ * Serialising each `next` message per subscriber (the ids differ) and one chain of promises per
+ * subscriber per event were what 5,000 subscribers at 10 events/s could not afford.
  */
 export class SubscriptionMultiplexer {
   private readonly streams = new Map<string, SharedStream>();
 
-  /** @param shareable root subscription fields whose results may be shared */
-  constructor(private readonly shareable: ReadonlySet<string>) {}
+  /**
+   * @param shareable root subscription fields whose results may be shared
+   * @param sinkOf the direct sink of a subscription's execution arguments, if it has one
+   */
+  constructor(
+    private readonly shareable: ReadonlySet<string>,
+    private readonly sinkOf: (args: ExecutionArgs) => SubscriberSink | undefined = () => undefined,
+  ) {}
 
   /** Distinct shared streams now live (for tests and benchmarks). */
   get size(): number {
@@ -41,7 +65,7 @@ export class SubscriptionMultiplexer {
     if (!this.isShareable(args)) return Promise.resolve(graphqlSubscribe(args) as SubscribeResult);
     // The caller's role is part of the key: callers of different roles never share a result.
     const role = (args.contextValue as { principal?: { role?: string } | null } | undefined)?.principal?.role ?? null;
-    const key = JSON.stringify([role, print(args.document), args.operationName ?? null, args.variableValues ?? {}]);
+    const key = JSON.stringify([role, printed(args.document), args.operationName ?? null, args.variableValues ?? {}]);
     let shared = this.streams.get(key);
     if (!shared) {
       const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Map(), claims: 0 };
@@ -53,7 +77,11 @@ export class SubscriptionMultiplexer {
           return;
         }
         void (async () => {
-          for await (const result of source) for (const listener of created.listeners.keys()) listener(result);
+          for await (const result of source) {
+            let json: Buffer | undefined;
+            const serialised = () => (json ??= Buffer.from(serialisePayload(result)));
+            for (const listener of created.listeners.keys()) listener(result, serialised);
+          }
         })()
           .catch(() => {})
           .finally(() => {
@@ -64,6 +92,7 @@ export class SubscriptionMultiplexer {
       });
     }
     const stream = shared;
+    const sink = this.sinkOf(args);
     // Claimed now, while the listener only registers once the subscriber starts reading: a
     // subscriber leaving in between must not end the stream this one has just joined.
     stream.claims++;
@@ -72,8 +101,7 @@ export class SubscriptionMultiplexer {
         stream.claims--;
         return source;
       }
-      return new Repeater<ExecutionResult>(async (push, stop) => {
-        const listener = (result: ExecutionResult) => void push(result);
+      const join = async (listener: Listener, stop: Promise<unknown> & (() => unknown)) => {
         stream.claims--;
         stream.listeners.set(listener, stop);
         await stop;
@@ -82,7 +110,9 @@ export class SubscriptionMultiplexer {
           this.streams.delete(key);
           await source.return?.();
         }
-      }, new DroppingBuffer(SUBSCRIBER_BUFFER));
+      };
+      if (sink) return new Repeater<ExecutionResult>((_push, stop) => join((_result, json) => sink.send(json()), stop));
+      return new Repeater<ExecutionResult>((push, stop) => join((result) => void push(result), stop), new DroppingBuffer(SUBSCRIBER_BUFFER));
     });
   };
 
@@ -92,6 +122,20 @@ export class SubscriptionMultiplexer {
     if (!operation || operation.operation !== 'subscription') return false;
     return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && this.shareable.has(s.name.value));
   }
+}
+
+/** The payload of a `next` message as graphql-ws writes it (errors as their JSON form, last). */
+function serialisePayload(result: ExecutionResult): string {
+  const { errors, ...rest } = result;
+  return JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
+}
+
+/** Printed documents; the WebSocket edge hands every subscriber of the same text the same document. */
+const printedDocuments = new WeakMap<DocumentNode, string>();
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) printedDocuments.set(document, (text = print(document)));
+  return text;
 }
 
 function isStream(value: ExecutionResult | Stream): value is Stream {

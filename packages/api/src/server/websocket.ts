@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { operationRoles } from '../modules/auth/operation-roles.js';
 import type { Principal } from '../modules/auth/principal.js';
 import { Role } from '../modules/auth/role.enum.js';
 import { ErrorCode } from '../shared/error-code.js';
 import type { GraphQLWebSocketObserver } from '../observability/websocket.metrics.js';
 import type { GraphQLContext } from '../shared/context.js';
-import { SubscriptionMultiplexer } from './subscription-multiplexer.js';
+import { SubscriptionMultiplexer, type SubscriberSink } from './subscription-multiplexer.js';
 
 /** Event subscriptions whose executed results are shared by identical subscriptions (see SubscriptionMultiplexer). */
 const SHARED_SUBSCRIPTIONS = new Set([
@@ -47,8 +48,19 @@ export interface WebSocketEdge {
 /** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
 type SocketExtra = {
   principal?: Principal | null;
+  socket: WebSocket;
   request: { socket: { remoteAddress?: string } };
 } & Record<PropertyKey, unknown>;
+
+/**
+ * Bytes a socket may have queued (not yet taken by the kernel) before further shared results to it
+ * are dropped: a subscriber that stopped reading must not grow the gateway's memory without bound.
+ * About 3,000 `deviceCheckedIn` events; the per-subscriber buffer of iterated streams is 16,384.
+ */
+const SOCKET_BUFFER_BYTES = 1024 * 1024;
+
+/** The end of a `next` frame around its payload. */
+const FRAME_END = Buffer.from('}');
 
 /**
  * graphql-ws (`graphql-transport-ws` protocol) on the HTTP server's port and `/graphql` path.
@@ -58,9 +70,18 @@ type SocketExtra = {
  * @returns a function that closes every socket and stops accepting new ones
  */
 export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge): () => Promise<void> {
-  const multiplexer = new SubscriptionMultiplexer(edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS);
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024 });
+  /** The direct sink of each shared subscription, by its execution context (see SubscriptionMultiplexer). */
+  const sinks = new WeakMap<object, SubscriberSink & { stream?: unknown }>();
+  const multiplexer = new SubscriptionMultiplexer(edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS, (args) =>
+    args.contextValue ? sinks.get(args.contextValue) : undefined,
+  );
+  // Compression off (ws's server default, stated): deflating every frame for every subscriber
+  // costs more CPU than the small JSON events save on a LAN.
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024, perMessageDeflate: false });
   const rules = [...specifiedRules, ...edge.validationRules];
+  // Documents that passed the limits and validation, by their text (like Apollo's document
+  // cache over HTTP): thousands of dashboards subscribe with the same few documents.
+  const validDocuments = new LRUCache<string, DocumentNode>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_document, source) => Math.max(1, source.length) });
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: edge.schema,
@@ -81,35 +102,52 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
       },
       onDisconnect: (ctx) => edge.observer?.disconnected(ctx),
       onOperation: (ctx, id, _payload, args, result) => {
+        const sink = args.contextValue ? sinks.get(args.contextValue) : undefined;
+        if (sink) sink.stream = result;
         edge.observer?.operationStarted(ctx, id, args, result);
       },
       onNext: (ctx, id) => {
         edge.observer?.resultSent(ctx, id);
       },
       onComplete: (ctx, id) => edge.observer?.operationCompleted(ctx, id),
-      onSubscribe: (ctx, _id, payload) => {
-        let document;
-        try {
-          checkTokenLimit(payload.query, edge.maxTokens);
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('document could not be parsed')];
+      onSubscribe: (ctx, id, payload) => {
+        let document = validDocuments.get(payload.query);
+        if (!document) {
+          try {
+            checkTokenLimit(payload.query, edge.maxTokens);
+            document = parse(payload.query);
+          } catch (error) {
+            return [error instanceof GraphQLError ? error : new GraphQLError('document could not be parsed')];
+          }
+          const errors = validate(edge.schema, document, rules);
+          if (errors.length > 0) return errors;
+          validDocuments.set(payload.query, document);
         }
-        const errors = validate(edge.schema, document, rules);
-        if (errors.length > 0) return errors;
         const principal = ctx.extra.principal ?? null;
         const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
         if (denied) {
           edge.onDenied(`subscribe:${denied}`, principal, ctx.extra.request.socket.remoteAddress ?? null, 'role not allowed');
           return [new GraphQLError(`role ${principal?.role ?? 'anonymous'} may not use ${denied}`, { extensions: { code: ErrorCode.FORBIDDEN } })];
         }
-        return {
-          schema: edge.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: edge.createContext(randomUUID(), ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress ?? null),
+        const contextValue = edge.createContext(randomUUID(), ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress ?? null);
+        // Results of a shared stream are written straight to the socket: the payload's JSON is
+        // made once per event, only this frame's id around it is per subscriber. graphql-ws still
+        // runs the subscription (its stream yields nothing) and sends its `complete`.
+        const socket = ctx.extra.socket;
+        const frameStart = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+        let delivered: (() => void) | undefined;
+        const sink: SubscriberSink & { stream?: unknown } = {
+          send(payload) {
+            // Only while this very operation runs (not after the client completed it, or an id reused since).
+            if (sink.stream === undefined || ctx.subscriptions[id] !== sink.stream || socket.readyState !== WebSocket.OPEN) return;
+            if (socket.bufferedAmount > SOCKET_BUFFER_BYTES) return;
+            // A text frame from bytes: the payload was UTF-8 encoded once for every subscriber.
+            socket.send(Buffer.concat([frameStart, payload, FRAME_END], frameStart.length + payload.length + 1), { binary: false });
+            (delivered ??= edge.observer?.resultCounter(ctx, id) ?? (() => {}))();
+          },
         };
+        sinks.set(contextValue, sink);
+        return { schema: edge.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onError: (_ctx, id, _payload, errors) => {
         edge.logger.warn({ operationId: id, errors: errors.map((e) => e.message) }, 'graphql-ws operation failed');

@@ -5,7 +5,8 @@ import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js'
 import { ManagedDevice } from './device.entity.js';
 import { ManagedDeviceOwnerType, ManagementState } from './device.enums.js';
 
-@ObjectType({ description: 'An edge of a managed-device connection.' })
+// simpleResolvers: plain properties, read directly by graphql-js (see ManagedDevice).
+@ObjectType({ description: 'An edge of a managed-device connection.', simpleResolvers: true })
 export class ManagedDeviceEdge {
   @Field({ description: 'Opaque cursor of this device in the requested order.' })
   cursor!: string;
@@ -14,7 +15,7 @@ export class ManagedDeviceEdge {
   node!: ManagedDevice;
 }
 
-@ObjectType({ description: 'A page of managed devices (Relay cursor connection).' })
+@ObjectType({ description: 'A page of managed devices (Relay cursor connection).', simpleResolvers: true })
 export class ManagedDeviceConnection {
   @Field(() => [ManagedDeviceEdge])
   edges!: ManagedDeviceEdge[];

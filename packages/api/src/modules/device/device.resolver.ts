@@ -29,12 +29,13 @@ export class DeviceResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The affine user (seed: User Affinity); null for userless devices.' })
-  user(@Root() device: ManagedDevice): Promise<User> | null {
-    return device.user ? device.user.load() as Promise<User> : null;
+  user(@Root() device: ManagedDevice): User | null | Promise<User | null> {
+    return this.devices.userOf(device);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Graph `userPrincipalName` of the affine user.' })
-  async userPrincipalName(@Root() device: ManagedDevice): Promise<string | null> {
-    return device.user ? (await device.user.load())?.userPrincipalName ?? null : null;
+  userPrincipalName(@Root() device: ManagedDevice): string | null | Promise<string | null> {
+    const user = this.devices.userOf(device);
+    return user instanceof Promise ? user.then((u) => u?.userPrincipalName ?? null) : user?.userPrincipalName ?? null;
   }
 }

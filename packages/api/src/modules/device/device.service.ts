@@ -1,10 +1,12 @@
-import { Cursor, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { Cursor, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from './device.entity.js';
-import { DeviceCertificateFilter, type ManagedDeviceConnection, type ManagedDevicesArgs } from './device.connection.js';
+import { DeviceCertificateFilter, ManagedDeviceOrderField, type ManagedDeviceConnection, type ManagedDevicesArgs } from './device.connection.js';
+import { ReadModel } from '../../shared/read-model.js';
+import { User } from '../user/user.entity.js';
 import type { Clock } from '../../shared/clock.js';
 
 /** Device ids are UUIDs; anything else is refused before touching the database. */
@@ -13,14 +15,22 @@ export const deviceIdSchema = z.uuid({ error: 'must be a UUID' });
 /** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** A search text of the device list. */
+const searchSchema = z.string().trim().min(1).max(128);
+
 /** Reads managed devices: single lookups and the paginated, filtered list. */
 export class DeviceService {
+  /** Page sizes the list accepts (built once: a zod schema per request showed in profiles). */
+  private readonly pageSizeSchema: z.ZodNumber;
+
   constructor(
     private readonly pagination: Config['pagination'],
     private readonly clock: Clock,
     /** Days before expiry at which a certificate counts as expiring (the largest sweeper threshold). */
     private readonly expiringWithinDays: number,
-  ) {}
+  ) {
+    this.pageSizeSchema = z.number().int().min(1).max(pagination.maxSize);
+  }
 
   /**
    * The device with `id`, with its user loaded.
@@ -39,69 +49,129 @@ export class DeviceService {
    * @throws InputValidationError for a page size outside 1..PAGE_SIZE_MAX, an oversized search or a malformed cursor
    */
   async list(em: EntityManager, args: ManagedDevicesArgs): Promise<ManagedDeviceConnection> {
-    const first = validateInput(
-      z.number().int().min(1).max(this.pagination.maxSize),
-      args.first ?? this.pagination.defaultSize,
-      'first',
-    );
+    const first = validateInput(this.pageSizeSchema, args.first ?? this.pagination.defaultSize, 'first');
     const filter = args.filter ?? {};
-    const search = validateInput(z.string().trim().min(1).max(128).optional(), filter.search ?? undefined, 'filter.search');
-    const where: FilterQuery<ManagedDevice> = {};
-    if (filter.platform) where.platform = filter.platform;
-    if (filter.managedDeviceOwnerType) where.managedDeviceOwnerType = filter.managedDeviceOwnerType;
-    if (filter.enrollmentMethod) where.enrollmentMethod = filter.enrollmentMethod;
-    if (filter.managementState) where.managementState = filter.managementState;
-    if (filter.certificateStatus) where.managementCertificateExpirationDate = this.expiryCondition(filter.certificateStatus);
-    if (filter.userPrincipalName) where.user = { userPrincipalName: filter.userPrincipalName.toLowerCase() };
-    if (search) {
-      const like = `%${escapeLike(search)}%`;
-      where.$or = [
-        { serialNumber: { $ilike: like } },
-        { deviceName: { $ilike: like } },
-        { imei: { $like: `${escapeLike(search.replace(/[\s-]/g, ''))}%` } },
-      ];
+    const search = filter.search == null ? undefined : validateInput(searchSchema, filter.search, 'filter.search');
+    // Read-only page: plain SQL mapped to read models (see ReadModel), the user joined in the
+    // same statement. Two statements per page whatever its size: the page and its total count.
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const equals = (column: string, value: unknown) => {
+      params.push(value);
+      conditions.push(`"d"."${column}" = ?`);
+    };
+    if (filter.platform) equals('platform', filter.platform);
+    if (filter.managedDeviceOwnerType) equals('managed_device_owner_type', filter.managedDeviceOwnerType);
+    if (filter.enrollmentMethod) equals('enrollment_method', filter.enrollmentMethod);
+    if (filter.managementState) equals('management_state', filter.managementState);
+    if (filter.certificateStatus) conditions.push(this.expiryCondition(filter.certificateStatus, params));
+    if (filter.userPrincipalName) {
+      params.push(filter.userPrincipalName.toLowerCase());
+      conditions.push(`"d"."user_id" in (select "id" from "app_user" where "user_principal_name" = ?)`);
     }
+    if (search) {
+      params.push(`%${escapeLike(search)}%`, `%${escapeLike(search)}%`, `${escapeLike(search.replace(/[\s-]/g, ''))}%`);
+      conditions.push(`("d"."serial_number" ilike ? or "d"."device_name" ilike ? or "d"."imei" like ?)`);
+    }
+    const filtered = conditions.length ? `where ${conditions.join(' and ')}` : '';
     const dir = args.direction === 'ASC' ? 'asc' : 'desc';
-    const cursor = await em.findByCursor(ManagedDevice, where, {
-      first,
-      after: args.after ? checkedCursor(args.after) : undefined,
-      orderBy: { [args.orderBy]: dir, id: dir },
-      populate: ['user'],
+    const orderBy = args.orderBy;
+    const orderColumn = ORDER_COLUMNS[orderBy];
+    const pageConditions = [...conditions];
+    const pageParams = [...params];
+    if (args.after) {
+      const [value, id] = checkedCursor(args.after);
+      pageConditions.push(`("d"."${orderColumn}", "d"."id") ${dir === 'asc' ? '>' : '<'} (?, ?)`);
+      pageParams.push(value, id);
+    }
+    const { device, user } = this.readModels(em);
+    const connection = em.getConnection();
+    const [rows, counted] = await Promise.all([
+      connection.execute<Record<string, unknown>[]>(
+        `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" ` +
+          `${pageConditions.length ? `where ${pageConditions.join(' and ')}` : ''} order by "d"."${orderColumn}" ${dir}, "d"."id" ${dir} limit ?`,
+        [...pageParams, first + 1],
+      ),
+      connection.execute<{ count: number }[]>(`select count(*)::int as "count" from "managed_device" as "d" ${filtered}`, params),
+    ]);
+    const hasNextPage = rows.length > first;
+    const nodes = rows.slice(0, first).map((row) => {
+      const node = device.from(row);
+      preloadUser(node, row['u_id'] == null ? null : user.from(row));
+      return node;
     });
+    const cursorOf = (node: ManagedDevice) => Cursor.encode([node[orderBy], node.id]);
     return {
-      edges: cursor.items.map((node) => ({ node, cursor: cursor.from(node) })),
+      // Cursors are encoded only when the query selects them (integrations mostly read endCursor).
+      edges: nodes.map((node) => ({ node, get cursor() { return cursorOf(node); } })),
       pageInfo: {
-        hasNextPage: cursor.hasNextPage,
-        hasPreviousPage: cursor.hasPrevPage,
-        startCursor: cursor.startCursor,
-        endCursor: cursor.endCursor,
+        hasNextPage,
+        hasPreviousPage: !!args.after,
+        startCursor: nodes.length ? cursorOf(nodes[0]!) : null,
+        endCursor: nodes.length ? cursorOf(nodes.at(-1)!) : null,
       },
-      totalCount: cursor.totalCount,
+      totalCount: counted[0]!.count,
     };
   }
 
-  /** The expiry range of a certificate status filter, at the clock's now. */
-  private expiryCondition(status: DeviceCertificateFilter): null | { $lt?: Date; $gte?: Date; $lte?: Date; $gt?: Date } {
+  /** Read models of a device row and of its joined user (`u_` columns), built once. */
+  private readModels(em: EntityManager): { device: ReadModel<ManagedDevice>; user: ReadModel<User> } {
+    return (this.models ??= { device: ReadModel.of(em, ManagedDevice, 'd'), user: ReadModel.of(em, User, 'u', 'u_') });
+  }
+
+  private models?: { device: ReadModel<ManagedDevice>; user: ReadModel<User> };
+
+  /**
+   * The affine user of `device`: the one read with it by `list`, or else its relation (already
+   * loaded by `getById` and the enrollment paths, loaded now otherwise); null for userless devices.
+   */
+  userOf(device: ManagedDevice): User | null | Promise<User | null> {
+    const preloaded = (device as { [PRELOADED_USER]?: User | null })[PRELOADED_USER];
+    if (preloaded !== undefined) return preloaded;
+    if (!device.user) return null;
+    return device.user.isInitialized() ? device.user.getEntity() : (device.user.load() as Promise<User | null>);
+  }
+
+  /** The SQL condition of a certificate status filter (on the device's current certificate expiry), at the clock's now. */
+  private expiryCondition(status: DeviceCertificateFilter, params: unknown[]): string {
+    const column = '"d"."management_certificate_expiration_date"';
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + this.expiringWithinDays * 86_400_000);
     switch (status) {
       case DeviceCertificateFilter.NONE:
-        return null;
+        return `${column} is null`;
       case DeviceCertificateFilter.EXPIRED:
-        return { $lt: now };
+        params.push(now);
+        return `${column} < ?`;
       case DeviceCertificateFilter.EXPIRING:
-        return { $gte: now, $lte: horizon };
+        params.push(now, horizon);
+        return `${column} >= ? and ${column} <= ?`;
       case DeviceCertificateFilter.VALID:
-        return { $gt: horizon };
+        params.push(horizon);
+        return `${column} > ?`;
     }
   }
+}
+
+/** Sort keys of the list and their columns. */
+const ORDER_COLUMNS: Record<ManagedDeviceOrderField, string> = {
+  [ManagedDeviceOrderField.enrolledDateTime]: 'enrolled_date_time',
+  [ManagedDeviceOrderField.lastSyncDateTime]: 'last_sync_date_time',
+  [ManagedDeviceOrderField.deviceName]: 'device_name',
+};
+
+/** Where `list` keeps the user it read with a device (read models carry no ORM relation). */
+const PRELOADED_USER = Symbol('preloadedUser');
+
+function preloadUser(device: ManagedDevice, user: User | null): void {
+  (device as { [PRELOADED_USER]?: User | null })[PRELOADED_USER] = user;
 }
 
 /**
  * Accepts only cursors shaped like the ones this list issues (`[sortValue, id]`), so a forged
  * or truncated cursor is a typed input error rather than a database error.
  */
-function checkedCursor(after: string): string {
+function checkedCursor(after: string): [unknown, string] {
   let parts: unknown[] | undefined;
   try {
     parts = Cursor.decode(after);
@@ -116,5 +186,5 @@ function checkedCursor(after: string): string {
   if (!valid) {
     throw new InputValidationError([{ field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' }]);
   }
-  return after;
+  return parts as [unknown, string];
 }

@@ -7,7 +7,8 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * Users are provisioned just in time, the first time an enrollment names their UPN, the way a
  * directory-backed MDM sees a user on first sign-in.
  */
-@ObjectType({ description: 'A user that enrolled or owns devices (Graph `user`, reduced to what enrollment needs).' })
+// simpleResolvers: plain properties, read directly by graphql-js (see ManagedDevice).
+@ObjectType({ description: 'A user that enrolled or owns devices (Graph `user`, reduced to what enrollment needs).', simpleResolvers: true })
 @Entity({ tableName: 'app_user' })
 export class User {
   @Field(() => ID, { description: 'User id (UUID).' })

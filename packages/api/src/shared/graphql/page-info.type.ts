@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Relay cursor-connection page information.' })
+@ObjectType({ description: 'Relay cursor-connection page information.', simpleResolvers: true })
 export class PageInfo {
   @Field({ description: 'More items follow `endCursor` in the requested order.' })
   hasNextPage!: boolean;
