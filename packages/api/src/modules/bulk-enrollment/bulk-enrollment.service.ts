@@ -77,11 +77,14 @@ export class BulkEnrollmentService {
           serial_number: d.serialNumber,
           imei: d.imei,
         }));
-        const inserted = await tx.execute<{ id: string }[]>(
+        // Issue 5: every device gets its MDM certificate; its expiration date is written with the device row.
+        const { notAfter } = this.certificates.validityAt(now);
+        const inserted = await tx.execute<Record<string, unknown>[]>(
           `insert into managed_device (id, device_name, platform, operating_system, os_version, model, manufacturer, serial_number, imei,
-             managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time)
+             managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time,
+             management_certificate_expiration_date)
            select r.id, r.device_name, 'WINDOWS', ?, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
-             ?, 'BULK_ENROLL', ?, 'managed', ?, ?
+             ?, 'BULK_ENROLL', ?, 'managed', ?, ?, ?::timestamptz
            from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text)
            on conflict (platform, serial_number) where serial_number is not null and management_state not in ('retired', 'wiped')
            do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
@@ -90,27 +93,27 @@ export class BulkEnrollmentService {
              enrollment_type = excluded.enrollment_type, management_state = 'managed', enrolled_date_time = excluded.enrolled_date_time,
              last_sync_date_time = excluded.last_sync_date_time, user_id = null, enrollment_manager_id = null, join_type = null,
              is_supervised = false, locked_enrollment = false, reset_during_enrollment = false, kiosk_mode = false,
-             supports_conditional_access = true, supports_jailbreak_detection = true, supports_app_protection = true
-           returning id`,
+             supports_conditional_access = true, supports_jailbreak_detection = true, supports_app_protection = true,
+             management_certificate_expiration_date = excluded.management_certificate_expiration_date
+           returning *`,
           [
             operatingSystemName[DevicePlatform.WINDOWS],
             ownerTypeFor(EnrollmentMethodKind.BULK_ENROLL, null),
             deviceEnrollmentTypeFor(row, false),
             now,
             now,
+            notAfter,
             JSON.stringify(rows),
           ],
         );
-        const ids = inserted.map((r) => r.id);
+        const ids = inserted.map((r) => r['id'] as string);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
         await tx.execute(`update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`, [now, `{${ids.join(',')}}`]);
-        const loaded = await tx.find(ManagedDevice, { id: { $in: ids } });
-        const order = new Map(ids.map((id, i) => [id, i]));
-        const devices = loaded.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-        // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate.
-        const enrolled: EnrollmentOutcome[] = [];
-        for (const device of devices) enrolled.push({ device, credential: await this.certificates.issue(tx, device, now) });
-        return enrolled;
+        // RETURNING gave the rows in input order (one per input device); they become entities without another query.
+        const devices = inserted.map((r) => tx.map(ManagedDevice, r));
+        // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
+        const credentials = await this.certificates.issueMany(tx, devices, now);
+        return devices.map((device, i) => ({ device, credential: credentials[i]! }));
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();

@@ -2,10 +2,11 @@
  * Issues MDM device (client-authentication) certificates signed by the gateway CA,
  * either for a device-supplied PKCS#10 request or with a server-generated key pair.
  */
-import { createHash, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
 import { toPem } from './der.js';
+import { generateEcP256KeyPair } from './ec-key.js';
 import { type DeviceNameAttribute, issuerOf, processNameValue, signDeviceCertificate } from './device-certificate-template.js';
 import { addValidity } from './validity.js';
 import { epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
@@ -70,12 +71,7 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   if (!Number.isInteger(backdateSeconds) || backdateSeconds < 0) {
     throw new RangeError('backdateSeconds must be a non-negative integer');
   }
-  if (now < ca.certificate.notBefore || now > ca.certificate.notAfter) {
-    throw new CertificateAuthorityError('CA_NOT_VALID', 'The issuing CA is not within its validity period');
-  }
-  const notBefore = new Date((epochSeconds(now) - backdateSeconds) * 1000);
-  const wanted = addValidity(now, input.validityDays ?? 365);
-  const notAfter = wanted > ca.certificate.notAfter ? truncateToSeconds(ca.certificate.notAfter) : wanted;
+  const { notBefore, notAfter } = deviceCertificateValidity(ca, now, input.validityDays ?? 365, backdateSeconds);
 
   let spki: Uint8Array;
   let isRsa = false;
@@ -85,10 +81,9 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
     spki = new Uint8Array(checked.publicKey.rawData);
     isRsa = checked.isRsa;
   } else {
-    // node:crypto on the libuv thread pool: the event loop stays free while the key is generated.
-    const keys = await generateEcKeyPair();
-    spki = keys.publicKey.export({ type: 'spki', format: 'der' });
-    privateKeyPem = toPem(keys.privateKey.export({ type: 'pkcs8', format: 'der' }), 'PRIVATE KEY');
+    const keys = generateEcP256KeyPair();
+    spki = keys.spki;
+    privateKeyPem = toPem(keys.pkcs8, 'PRIVATE KEY');
   }
 
   const { organization } = issuerOf(ca);
@@ -113,11 +108,20 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   };
 }
 
-/** An ECDSA P-256 key pair, generated off the event loop. */
-function generateEcKeyPair(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
-  return new Promise((resolve, reject) => {
-    generateKeyPair('ec', { namedCurve: 'prime256v1' }, (error, publicKey, privateKey) => (error ? reject(error) : resolve({ publicKey, privateKey })));
-  });
+/**
+ * The validity of a device certificate issued at `now`: notBefore = now − backdateSeconds,
+ * notAfter = addValidity(now, validityDays) clamped to the CA's notAfter (whole seconds, UTC).
+ * Exported so a batch (bulk enrollment) can record the expiration date with its device rows.
+ * @throws CertificateAuthorityError('CA_NOT_VALID') when `now` is outside the CA validity
+ */
+export function deviceCertificateValidity(ca: CertificateAuthority, now: Date, validityDays: number, backdateSeconds: number): { notBefore: Date; notAfter: Date } {
+  if (now < ca.certificate.notBefore || now > ca.certificate.notAfter) {
+    throw new CertificateAuthorityError('CA_NOT_VALID', 'The issuing CA is not within its validity period');
+  }
+  const notBefore = new Date((epochSeconds(now) - backdateSeconds) * 1000);
+  const wanted = addValidity(now, validityDays);
+  const notAfter = wanted > ca.certificate.notAfter ? truncateToSeconds(ca.certificate.notAfter) : wanted;
+  return { notBefore, notAfter };
 }
 
 /** 16 random bytes, first byte in 0x01..0x7f: positive and fixed-width (~126 bits of entropy). */
