@@ -12,7 +12,8 @@ import { hashToken } from '../apple-enrollment/profile-export.entity.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform, operatingSystemName } from '../catalog/platform.enum.js';
-import { ManagedDevice } from '../device/device.entity.js';
+import { managedDevicesFromRows } from '../device/device.rows.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import { EnrollmentConflictError, PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
@@ -79,12 +80,13 @@ export class BulkEnrollmentService {
         }));
         // Issue 5: every device gets its MDM certificate; its expiration date is written with the device row.
         const { notAfter } = this.certificates.validityAt(now);
-        const inserted = await tx.execute<Record<string, unknown>[]>(
+        const inserted = await queryRows<Record<string, unknown>>(
+          tx,
           `insert into managed_device (id, device_name, platform, operating_system, os_version, model, manufacturer, serial_number, imei,
              managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time,
              management_certificate_expiration_date)
            select r.id, r.device_name, 'WINDOWS', ?, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
-             ?, 'BULK_ENROLL', ?, 'managed', ?, ?, ?::timestamptz
+             ?, 'BULK_ENROLL', ?, 'managed', ?::timestamptz, ?::timestamptz, ?::timestamptz
            from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text)
            on conflict (platform, serial_number) where serial_number is not null and management_state not in ('retired', 'wiped')
            do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
@@ -106,11 +108,13 @@ export class BulkEnrollmentService {
             JSON.stringify(rows),
           ],
         );
-        const ids = inserted.map((r) => r['id'] as string);
+        // RETURNING gives one row per input device, in input order (the previous version relied on this too).
+        const devices = managedDevicesFromRows(tx, inserted);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
-        await tx.execute(`update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`, [now, `{${ids.join(',')}}`]);
-        // RETURNING gave the rows in input order (one per input device); they become entities without another query.
-        const devices = inserted.map((r) => tx.map(ManagedDevice, r));
+        await queryRows(tx, `update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`, [
+          now,
+          `{${devices.map((d) => d.id).join(',')}}`,
+        ]);
         // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
         const credentials = await this.certificates.issueMany(tx, devices, now);
         return devices.map((device, i) => ({ device, credential: credentials[i]! }));

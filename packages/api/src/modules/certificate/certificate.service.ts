@@ -3,6 +3,7 @@ import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import { InputValidationError } from '../../shared/domain-error.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
@@ -118,7 +119,8 @@ export class CertificateService {
     const certificates = issued.map((c, i) => this.certificateOf(devices[i]!, c, status, now));
     const deviceIds = `{${devices.map((d) => d.id).join(',')}}`;
     const newIds = `{${certificates.map((c) => c.id).join(',')}}`;
-    await tx.execute(
+    await queryRows(
+      tx,
       `update "mdm_certificate" as c set "superseded_by_id" = n.new_id,
          "revoked_date_time" = case when c."status" in ('valid', 'expiring') then ?::timestamptz else c."revoked_date_time" end,
          "revocation_reason" = case when c."status" in ('valid', 'expiring') then 'superseded' else c."revocation_reason" end,
@@ -127,7 +129,8 @@ export class CertificateService {
        where c."device_id" = n.device_id and c."superseded_by_id" is null`,
       [now, deviceIds, newIds],
     );
-    await tx.execute(
+    await queryRows(
+      tx,
       `insert into "mdm_certificate" ("id", "device_id", "serial_number", "sha256_thumbprint", "subject", "issuer", "not_before", "not_after", "status", "pem", "issued_date_time")
        select r.id, r.device_id, r.serial_number, r.sha256_thumbprint, r.subject, r.issuer, r.not_before, r.not_after, r.status, r.pem, r.issued_date_time
        from jsonb_to_recordset(?::jsonb) as r(id uuid, device_id uuid, serial_number text, sha256_thumbprint text, subject text, issuer text,
