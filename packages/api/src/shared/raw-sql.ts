@@ -1,3 +1,4 @@
+import { helper, Reference, ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
 
@@ -21,4 +22,24 @@ export async function queryRows<R extends object>(tx: EntityManager, sql: string
   } catch (error) {
     throw tx.getDriver().convertException(error as Error);
   }
+}
+
+/**
+ * The database row of a (new, not persisted) entity as a JSON-ready object keyed by column name,
+ * from the ORM's metadata: every persisted scalar and many-to-one property (a reference becomes
+ * its primary key, a Date its ISO string). For `jsonb_populate_record(null::<table>, ?::jsonb)`
+ * in hand-written inserts that write an entity the unit of work will not flush.
+ */
+export function rowOf(em: EntityManager, entity: object): Record<string, unknown> {
+  const meta = em.getMetadata().get(entity.constructor.name);
+  const row: Record<string, unknown> = {};
+  const values = entity as Record<string, unknown>;
+  for (const prop of meta.props) {
+    if (prop.persist === false || prop.fieldNames?.length !== 1) continue;
+    if (prop.kind !== ReferenceKind.SCALAR && prop.kind !== ReferenceKind.MANY_TO_ONE) continue;
+    let value = values[prop.name];
+    if (prop.kind === ReferenceKind.MANY_TO_ONE && value != null) value = helper(Reference.unwrapReference(value as object)).getPrimaryKey();
+    row[prop.fieldNames[0]!] = value instanceof Date ? value.toISOString() : value ?? null;
+  }
+  return row;
 }

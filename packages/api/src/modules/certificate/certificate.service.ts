@@ -3,7 +3,7 @@ import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import { InputValidationError } from '../../shared/domain-error.js';
-import { queryRows } from '../../shared/raw-sql.js';
+import { queryRows, rowOf } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
@@ -46,9 +46,51 @@ export class CertificateService {
    * @throws InputValidationError (field `fieldPath`, rule `csr`) for a refused CSR
    */
   async issue(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
-    let issued;
+    const issued = await this.build(device, now, csrPem, fieldPath);
+    const certificate = tx.create(MdmCertificate, {
+      device: device.id,
+      serialNumber: issued.serialNumber,
+      sha256Thumbprint: issued.sha256Thumbprint,
+      subject: issued.subject,
+      issuer: issued.issuer,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      status: this.statusAt(issued.notAfter, now),
+      pem: issued.certificatePem,
+      issuedDateTime: now,
+    });
+    await this.supersede(tx, device.id, certificate.id, now);
+    device.managementCertificateExpirationDate = issued.notAfter;
+    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+  }
+
+  /**
+   * Enrollment of a device that has no record yet: issues its first certificate (same rules as
+   * `issue`) and writes the device row AND the certificate row in ONE statement inside `tx`.
+   * `device` must be new (never persisted, so it has no certificate to supersede) and must not be
+   * persisted through the unit of work (this statement inserts it); neither returned entity is
+   * managed by `tx`. Why: the unit of work's flush cost two INSERTs built by the ORM, and `issue`
+   * a supersede UPDATE that cannot match anything for a new device (issue 8, enrollment hot path).
+   * @throws InputValidationError (field `fieldPath`) for a refused CSR;
+   *   UniqueConstraintViolationException when an active record of the same hardware was committed first
+   */
+  async issueToNewDevice(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
+    const issued = await this.build(device, now, csrPem, fieldPath);
+    device.managementCertificateExpirationDate = issued.notAfter;
+    const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
+    await queryRows(
+      tx,
+      `with d as (insert into "managed_device" select * from jsonb_populate_record(null::"managed_device", ?::jsonb) returning "id")
+       insert into "mdm_certificate" select c.* from jsonb_populate_record(null::"mdm_certificate", ?::jsonb) as c, d`,
+      [JSON.stringify(rowOf(tx, device)), JSON.stringify(rowOf(tx, certificate))],
+    );
+    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+  }
+
+  /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
+  private async build(device: ManagedDevice, now: Date, csrPem: string | null | undefined, fieldPath: string): Promise<IssuedDeviceCertificate> {
     try {
-      issued = await issueDeviceCertificate({
+      return await issueDeviceCertificate({
         ca: this.issuing.ca,
         deviceId: device.id,
         deviceName: device.deviceName,
@@ -64,21 +106,11 @@ export class CertificateService {
       }
       throw error;
     }
-    const certificate = tx.create(MdmCertificate, {
-      device: device.id,
-      serialNumber: issued.serialNumber,
-      sha256Thumbprint: issued.sha256Thumbprint,
-      subject: issued.subject,
-      issuer: issued.issuer,
-      notBefore: issued.notBefore,
-      notAfter: issued.notAfter,
-      status: certificateStatus({ notAfter: issued.notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus,
-      pem: issued.certificatePem,
-      issuedDateTime: now,
-    });
-    await this.supersede(tx, device.id, certificate.id, now);
-    device.managementCertificateExpirationDate = issued.notAfter;
-    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+  }
+
+  /** The status a certificate with this notAfter is recorded with at issuance. */
+  private statusAt(notAfter: Date, now: Date): MdmCertificateStatus {
+    return certificateStatus({ notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus;
   }
 
   /**
@@ -115,7 +147,7 @@ export class CertificateService {
         }),
       ),
     );
-    const status = certificateStatus({ notAfter: issued[0]!.notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus;
+    const status = this.statusAt(issued[0]!.notAfter, now);
     const certificates = issued.map((c, i) => this.certificateOf(devices[i]!, c, status, now));
     const deviceIds = `{${devices.map((d) => d.id).join(',')}}`;
     const newIds = `{${certificates.map((c) => c.id).join(',')}}`;

@@ -102,9 +102,10 @@ export class EnrollmentService {
       ({ device, credential } = await em.transactional(async (tx) => {
         const grant = await this.grant(tx, command, now);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
+        // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
+        // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
+        // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
         const user = command.userPrincipalName ? await this.deps.users.ensure(tx, command.userPrincipalName, now) : null;
-        // Serializes one user's enrollments, so the device limit cannot be overrun by a race.
-        if (user) await tx.findOne(User, user.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
         const existing = await findHardware(tx, command);
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
@@ -156,11 +157,18 @@ export class EnrollmentService {
         } else {
           tx.assign(record, { easDeviceId: null, easActivated: false, managementAgent: ManagementAgent.mdm });
         }
-        tx.persist(record);
-        if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
         // Issue 5: every enrollment issues the MDM certificate in the same transaction (a reused
-        // record's previous certificate is revoked by the issuance).
-        return { device: record, credential: await this.deps.certificates.issue(tx, record, now, command.csr) };
+        // record's previous certificate is revoked by the issuance). A new record is written with
+        // its first certificate in one statement (issue 8: the enrollment hot path).
+        let credential: IssuedCredential;
+        if (existing) {
+          tx.persist(record);
+          credential = await this.deps.certificates.issue(tx, record, now, command.csr);
+        } else {
+          credential = await this.deps.certificates.issueToNewDevice(tx, record, now, command.csr);
+        }
+        if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
+        return { device: record, credential };
       }));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
