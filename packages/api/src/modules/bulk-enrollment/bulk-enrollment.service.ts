@@ -59,6 +59,7 @@ export class BulkEnrollmentService {
       outcomes = await em.transactional(async (tx) => {
         await this.requireValid(tx, command.bulkEnrollmentToken, now);
         // Platform restrictions depend only on the OS version here (userless, corporate): one check per version.
+        const restrictions = await this.restrictions.load(tx);
         for (const osVersion of new Set(command.devices.map((d) => d.osVersion))) {
           await this.restrictions.check(tx, {
             platform: DevicePlatform.WINDOWS,
@@ -67,7 +68,7 @@ export class BulkEnrollmentService {
             ownerType: ManagedDeviceOwnerType.company,
             user: null,
             reusedDeviceId: null,
-          });
+          }, restrictions);
         }
         const rows = command.devices.map((d) => ({
           id: randomUUID(),

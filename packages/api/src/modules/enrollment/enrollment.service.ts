@@ -102,6 +102,12 @@ export class EnrollmentService {
       ({ device, credential } = await em.transactional(async (tx) => {
         const grant = await this.grant(tx, command, now);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
+        // What does not depend on the user is read (and written) before the user's row is locked below,
+        // so concurrent enrollments of one user wait for each other over fewer round trips (issue 8).
+        const restrictions = await this.deps.restrictions.load(tx);
+        // Both run (no short-circuit): matching identifiers' enrollmentState must become current either way.
+        const identified = await markMatchingIdentifiersEnrolled(tx, command, now);
+        const corporate = (await isAutopilotRegistered(tx, command)) || identified;
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
         // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
@@ -110,9 +116,6 @@ export class EnrollmentService {
         const existing = await findHardware(tx, command);
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
-        // Both run (no short-circuit): matching identifiers' enrollmentState must become current either way.
-        const identified = await markMatchingIdentifiersEnrolled(tx, command, now);
-        const corporate = (await isAutopilotRegistered(tx, command)) || identified;
         const methodOwner = ownerTypeFor(command.method, command.joinType);
         const ownerType = corporate ? ManagedDeviceOwnerType.company : methodOwner;
         await this.deps.restrictions.check(tx, {
@@ -122,7 +125,7 @@ export class EnrollmentService {
           ownerType,
           user,
           reusedDeviceId: existing?.id ?? null,
-        });
+        }, restrictions);
 
         const reset = resetsDevice(row);
         const record = existing ?? new ManagedDevice();
