@@ -56,12 +56,12 @@ describe('one enrollment, in SQL statements', () => {
     expect(typename).toBe('EnrollDeviceSuccess');
     const listing = statements.join('\n---\n');
     // BEGIN, restrictions, corporate identifiers, user upsert (its row lock serializes the user's
-    // enrollments), hardware lookup, the user's device count, device + certificate (one INSERT),
+    // enrollments), hardware lookup, the user's device count, device + certificate (one round trip),
     // COMMIT, and the audit record after the commit. It was 12 before issue 8's work.
     expect(statements.length, listing).toBeLessThanOrEqual(9);
     const inserts = statements.filter((sql) => /insert into "(managed_device|mdm_certificate)"/.test(sql));
     expect(inserts, listing).toHaveLength(1);
-    expect(inserts[0]).toMatch(/insert into "managed_device"[\s\S]*insert into "mdm_certificate"/);
+    expect(inserts[0]).toMatch(/^insert into "managed_device"[\s\S]*insert into "mdm_certificate"/);
     // A brand-new device has no certificate to supersede.
     expect(statements.some((sql) => /update "mdm_certificate"/.test(sql)), listing).toBe(false);
     expect(statements.at(-1), listing).toMatch(/insert into "audit_record"/);

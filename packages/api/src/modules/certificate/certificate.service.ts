@@ -66,7 +66,7 @@ export class CertificateService {
 
   /**
    * Enrollment of a device that has no record yet: issues its first certificate (same rules as
-   * `issue`) and writes the device row AND the certificate row in ONE statement inside `tx`.
+   * `issue`) and writes the device row AND the certificate row in ONE round trip inside `tx`.
    * `device` must be new (never persisted, so it has no certificate to supersede) and must not be
    * persisted through the unit of work (this statement inserts it); neither returned entity is
    * managed by `tx`. Why: the unit of work's flush cost two INSERTs built by the ORM, and `issue`
@@ -78,11 +78,13 @@ export class CertificateService {
     const issued = await this.build(device, now, csrPem, fieldPath);
     device.managementCertificateExpirationDate = issued.notAfter;
     const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
-    await queryRows(
-      tx,
-      `with d as (insert into "managed_device" select * from jsonb_populate_record(null::"managed_device", ?::jsonb) returning "id")
-       insert into "mdm_certificate" select c.* from jsonb_populate_record(null::"mdm_certificate", ?::jsonb) as c, d`,
+    // Two statements sent as one simple query: one round trip (tx.execute inlines the values, so
+    // the text carries no bind parameters, which the simple query protocol requires for this).
+    await tx.execute(
+      `insert into "managed_device" select * from jsonb_populate_record(null::"managed_device", ?::jsonb);
+       insert into "mdm_certificate" select * from jsonb_populate_record(null::"mdm_certificate", ?::jsonb)`,
       [JSON.stringify(rowOf(tx, device)), JSON.stringify(rowOf(tx, certificate))],
+      'run',
     );
     return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
   }
