@@ -27,8 +27,8 @@ export async function queryRows<R extends object>(tx: EntityManager, sql: string
 /**
  * The database row of a (new, not persisted) entity as a JSON-ready object keyed by column name,
  * from the ORM's metadata: every persisted scalar and many-to-one property (a reference becomes
- * its primary key, a Date its ISO string). For `jsonb_populate_record(null::<table>, ?::jsonb)`
- * in hand-written inserts that write an entity the unit of work will not flush.
+ * its primary key, a Date its ISO string). For hand-written inserts (`insertRowSql`) that write an
+ * entity the unit of work will not flush.
  */
 export function rowOf(em: EntityManager, entity: object): Record<string, unknown> {
   const meta = em.getMetadata().get(entity.constructor.name);
@@ -42,4 +42,15 @@ export function rowOf(em: EntityManager, entity: object): Record<string, unknown
     row[prop.fieldNames[0]!] = value instanceof Date ? value.toISOString() : value ?? null;
   }
   return row;
+}
+
+/**
+ * `insert into <table> (<the row's columns>) select <them> from jsonb_populate_record(null::<table>, ?::jsonb)`:
+ * one parameter (the row as JSON, from `rowOf`) whatever the number of columns; columns the row
+ * does not name keep their database defaults. Identifiers come from the ORM's metadata.
+ */
+export function insertRowSql(em: EntityManager, entityName: string, row: Record<string, unknown>): string {
+  const table = em.getMetadata().get(entityName).tableName;
+  const columns = Object.keys(row).map((c) => `"${c}"`).join(', ');
+  return `insert into "${table}" (${columns}) select ${columns} from jsonb_populate_record(null::"${table}", ?::jsonb)`;
 }

@@ -3,7 +3,7 @@ import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import { InputValidationError } from '../../shared/domain-error.js';
-import { queryRows, rowOf } from '../../shared/raw-sql.js';
+import { insertRowSql, queryRows, rowOf } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
@@ -80,10 +80,11 @@ export class CertificateService {
     const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
     // Two statements sent as one simple query: one round trip (tx.execute inlines the values, so
     // the text carries no bind parameters, which the simple query protocol requires for this).
+    const deviceRow = rowOf(tx, device);
+    const certificateRow = rowOf(tx, certificate);
     await tx.execute(
-      `insert into "managed_device" select * from jsonb_populate_record(null::"managed_device", ?::jsonb);
-       insert into "mdm_certificate" select * from jsonb_populate_record(null::"mdm_certificate", ?::jsonb)`,
-      [JSON.stringify(rowOf(tx, device)), JSON.stringify(rowOf(tx, certificate))],
+      `${insertRowSql(tx, 'ManagedDevice', deviceRow)};\n${insertRowSql(tx, 'MdmCertificate', certificateRow)}`,
+      [JSON.stringify(deviceRow), JSON.stringify(certificateRow)],
       'run',
     );
     return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
