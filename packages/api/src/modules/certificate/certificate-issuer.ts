@@ -95,7 +95,7 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   if (processNameValue(deviceId) !== deviceId) throw new RangeError('deviceId contains characters that cannot be encoded in a CN');
 
   const serial = randomSerial();
-  const { der, subject } = signDeviceCertificate(ca, { serial, notBefore, notAfter, subject: subjectParts, spki, isRsa });
+  const { der, subject } = await signDeviceCertificate(ca, { serial, notBefore, notAfter, subject: subjectParts, spki, isRsa });
   return {
     certificatePem: toPem(der, 'CERTIFICATE'),
     serialNumber: Buffer.from(serial).toString('hex').toUpperCase(),

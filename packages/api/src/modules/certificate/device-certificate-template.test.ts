@@ -109,7 +109,7 @@ describe('device certificate DER template', () => {
   it('signs certificates that node:crypto verifies against the CA key and @peculiar/x509 chains to the CA', async () => {
     for (const ca of [ecCa, rsaCa]) {
       const spki = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
-      const { der } = signDeviceCertificate(ca, { serial: serialOf(), notBefore: new Date(now.getTime() - 300_000), notAfter: new Date('2027-05-04T09:10:11Z'), subject: subjects[0]!, spki, isRsa: false });
+      const { der } = await signDeviceCertificate(ca, { serial: serialOf(), notBefore: new Date(now.getTime() - 300_000), notAfter: new Date('2027-05-04T09:10:11Z'), subject: subjects[0]!, spki, isRsa: false });
       const native = new X509Certificate(der);
       const caNative = new X509Certificate(Buffer.from(ca.certificate.rawData));
       expect(native.verify(caNative.publicKey)).toBe(true);
