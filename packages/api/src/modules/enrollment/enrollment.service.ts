@@ -239,6 +239,14 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
     ...(command.imei ? [{ imei: command.imei }] : []),
   ];
   if (ids.length === 0) return null;
+  // Most enrollments are of hardware never seen before: one plain EXISTS answers that without the
+  // ORM's query building and hydration (issue 8). Pending changes of this transaction cannot
+  // change the answer (they never add, remove or re-identify a device row).
+  const existence = await tx.execute<{ known: boolean }[]>(
+    `select exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`,
+    [command.platform, command.serialNumber ?? null, command.imei ?? null],
+  );
+  if (!existence[0]?.known) return null;
   const found = await tx.find(ManagedDevice, { $or: ids }, { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 });
   return found.find((d) => ACTIVE_STATES.includes(d.managementState)) ?? found[0] ?? null;
 }
