@@ -12,7 +12,8 @@ import { hashToken } from '../apple-enrollment/profile-export.entity.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform, operatingSystemName } from '../catalog/platform.enum.js';
-import { ManagedDevice } from '../device/device.entity.js';
+import { managedDevicesFromRows } from '../device/device.rows.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import { EnrollmentConflictError, PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
@@ -58,6 +59,7 @@ export class BulkEnrollmentService {
       outcomes = await em.transactional(async (tx) => {
         await this.requireValid(tx, command.bulkEnrollmentToken, now);
         // Platform restrictions depend only on the OS version here (userless, corporate): one check per version.
+        const restrictions = await this.restrictions.load(tx);
         for (const osVersion of new Set(command.devices.map((d) => d.osVersion))) {
           await this.restrictions.check(tx, {
             platform: DevicePlatform.WINDOWS,
@@ -66,7 +68,7 @@ export class BulkEnrollmentService {
             ownerType: ManagedDeviceOwnerType.company,
             user: null,
             reusedDeviceId: null,
-          });
+          }, restrictions);
         }
         const rows = command.devices.map((d) => ({
           id: randomUUID(),
@@ -77,11 +79,15 @@ export class BulkEnrollmentService {
           serial_number: d.serialNumber,
           imei: d.imei,
         }));
-        const inserted = await tx.execute<{ id: string }[]>(
+        // Issue 5: every device gets its MDM certificate; its expiration date is written with the device row.
+        const { notAfter } = this.certificates.validityAt(now);
+        const inserted = await queryRows<Record<string, unknown>>(
+          tx,
           `insert into managed_device (id, device_name, platform, operating_system, os_version, model, manufacturer, serial_number, imei,
-             managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time)
+             managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time,
+             management_certificate_expiration_date)
            select r.id, r.device_name, 'WINDOWS', ?, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
-             ?, 'BULK_ENROLL', ?, 'managed', ?, ?
+             ?, 'BULK_ENROLL', ?, 'managed', ?::timestamptz, ?::timestamptz, ?::timestamptz
            from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text)
            on conflict (platform, serial_number) where serial_number is not null and management_state not in ('retired', 'wiped')
            do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
@@ -90,27 +96,29 @@ export class BulkEnrollmentService {
              enrollment_type = excluded.enrollment_type, management_state = 'managed', enrolled_date_time = excluded.enrolled_date_time,
              last_sync_date_time = excluded.last_sync_date_time, user_id = null, enrollment_manager_id = null, join_type = null,
              is_supervised = false, locked_enrollment = false, reset_during_enrollment = false, kiosk_mode = false,
-             supports_conditional_access = true, supports_jailbreak_detection = true, supports_app_protection = true
-           returning id`,
+             supports_conditional_access = true, supports_jailbreak_detection = true, supports_app_protection = true,
+             management_certificate_expiration_date = excluded.management_certificate_expiration_date
+           returning *`,
           [
             operatingSystemName[DevicePlatform.WINDOWS],
             ownerTypeFor(EnrollmentMethodKind.BULK_ENROLL, null),
             deviceEnrollmentTypeFor(row, false),
             now,
             now,
+            notAfter,
             JSON.stringify(rows),
           ],
         );
-        const ids = inserted.map((r) => r.id);
+        // RETURNING gives one row per input device, in input order (the previous version relied on this too).
+        const devices = managedDevicesFromRows(tx, inserted);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
-        await tx.execute(`update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`, [now, `{${ids.join(',')}}`]);
-        const loaded = await tx.find(ManagedDevice, { id: { $in: ids } });
-        const order = new Map(ids.map((id, i) => [id, i]));
-        const devices = loaded.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-        // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate.
-        const enrolled: EnrollmentOutcome[] = [];
-        for (const device of devices) enrolled.push({ device, credential: await this.certificates.issue(tx, device, now) });
-        return enrolled;
+        await queryRows(tx, `update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`, [
+          now,
+          `{${devices.map((d) => d.id).join(',')}}`,
+        ]);
+        // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
+        const credentials = await this.certificates.issueMany(tx, devices, now);
+        return devices.map((device, i) => ({ device, credential: credentials[i]! }));
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();

@@ -2,11 +2,14 @@
  * Issues MDM device (client-authentication) certificates signed by the gateway CA,
  * either for a device-supplied PKCS#10 request or with a server-generated key pair.
  */
-import { createHash, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
+import { toPem } from './der.js';
+import { generateEcP256KeyPair } from './ec-key.js';
+import { type DeviceNameAttribute, issuerOf, processNameValue, signDeviceCertificate } from './device-certificate-template.js';
 import { addValidity } from './validity.js';
-import { ECDSA_P256_SHA256, epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
+import { epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
 
 /**
  * Input of `issueDeviceCertificate`.
@@ -48,9 +51,6 @@ export interface IssuedDeviceCertificate {
 }
 
 const DEVICE_OU = 'MDM Device';
-const DESCRIPTION_OID = '2.5.4.13';
-const SERIAL_NUMBER_OID = '2.5.4.5';
-const NAME_LABELS = { serialNumber: SERIAL_NUMBER_OID, description: DESCRIPTION_OID };
 
 /**
  * Issues a device certificate. Validity: notBefore = now − backdateSeconds, notAfter =
@@ -71,74 +71,64 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   if (!Number.isInteger(backdateSeconds) || backdateSeconds < 0) {
     throw new RangeError('backdateSeconds must be a non-negative integer');
   }
-  if (now < ca.certificate.notBefore || now > ca.certificate.notAfter) {
-    throw new CertificateAuthorityError('CA_NOT_VALID', 'The issuing CA is not within its validity period');
-  }
-  const notBefore = new Date((epochSeconds(now) - backdateSeconds) * 1000);
-  const wanted = addValidity(now, input.validityDays ?? 365);
-  const notAfter = wanted > ca.certificate.notAfter ? truncateToSeconds(ca.certificate.notAfter) : wanted;
+  const { notBefore, notAfter } = deviceCertificateValidity(ca, now, input.validityDays ?? 365, backdateSeconds);
 
-  let publicKey: x509.PublicKeyType;
+  let spki: Uint8Array;
   let isRsa = false;
   let privateKeyPem: string | undefined;
   if (input.csrPem !== undefined) {
     const checked = await checkCsr(input.csrPem);
-    publicKey = checked.publicKey;
+    spki = new Uint8Array(checked.publicKey.rawData);
     isRsa = checked.isRsa;
   } else {
-    const keys = (await webcrypto.subtle.generateKey(ECDSA_P256_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-    publicKey = keys.publicKey;
-    privateKeyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
+    const keys = generateEcP256KeyPair();
+    spki = keys.spki;
+    privateKeyPem = toPem(keys.pkcs8, 'PRIVATE KEY');
   }
 
-  const subjectParts: x509.JsonName = [{ CN: [deviceId] }, { OU: [DEVICE_OU] }];
-  const organization = ca.certificate.subjectName.getField('O')[0];
-  if (organization) subjectParts.push({ O: [organization] });
-  if (input.serialNumber) subjectParts.push({ [SERIAL_NUMBER_OID]: [input.serialNumber] });
-  if (input.deviceName) subjectParts.push({ [DESCRIPTION_OID]: [input.deviceName] });
-  const subject = new x509.Name(subjectParts, NAME_LABELS);
-  // Check-ins compare the CN with deviceId byte for byte; refuse ids the DN encoder would alter (e.g. backslashes).
-  if (subject.getField('CN')[0] !== deviceId) throw new RangeError('deviceId contains characters that cannot be encoded in a CN');
+  const { organization } = issuerOf(ca);
+  const subjectParts: [DeviceNameAttribute, string][] = [['CN', deviceId], ['OU', DEVICE_OU]];
+  if (organization) subjectParts.push(['O', organization]);
+  if (input.serialNumber) subjectParts.push(['serialNumber', input.serialNumber]);
+  if (input.deviceName) subjectParts.push(['description', input.deviceName]);
+  // Check-ins compare the CN with deviceId byte for byte; refuse ids the DN encoding would alter (e.g. backslashes).
+  if (processNameValue(deviceId) !== deviceId) throw new RangeError('deviceId contains characters that cannot be encoded in a CN');
 
-  const caSki = ca.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  const usages = x509.KeyUsageFlags.digitalSignature | (isRsa ? x509.KeyUsageFlags.keyEncipherment : 0);
-  const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerialHex(),
-    subject,
-    issuer: ca.certificate.subjectName,
-    notBefore,
-    notAfter,
-    publicKey,
-    signingKey: ca.privateKey,
-    signingAlgorithm: ca.signingAlgorithm,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(usages, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-      await x509.SubjectKeyIdentifierExtension.create(publicKey),
-      caSki
-        ? new x509.AuthorityKeyIdentifierExtension(caSki)
-        : await x509.AuthorityKeyIdentifierExtension.create(ca.certificate.publicKey),
-    ],
-  });
-  const der = Buffer.from(certificate.rawData);
+  const serial = randomSerial();
+  const { der, subject } = await signDeviceCertificate(ca, { serial, notBefore, notAfter, subject: subjectParts, spki, isRsa });
   return {
-    certificatePem: certificate.toString('pem'),
-    serialNumber: certificate.serialNumber.toUpperCase(),
+    certificatePem: toPem(der, 'CERTIFICATE'),
+    serialNumber: Buffer.from(serial).toString('hex').toUpperCase(),
     sha256Thumbprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
-    subject: subject.toString(),
-    issuer: certificate.issuer,
+    subject,
+    issuer: issuerOf(ca).issuer,
     notBefore,
     notAfter,
     ...(privateKeyPem ? { privateKeyPem } : {}),
   };
 }
 
-/** 16 random bytes as hex, first byte in 0x01..0x7f: positive and fixed-width (~126 bits of entropy). */
-function randomSerialHex(): string {
+/**
+ * The validity of a device certificate issued at `now`: notBefore = now − backdateSeconds,
+ * notAfter = addValidity(now, validityDays) clamped to the CA's notAfter (whole seconds, UTC).
+ * Exported so a batch (bulk enrollment) can record the expiration date with its device rows.
+ * @throws CertificateAuthorityError('CA_NOT_VALID') when `now` is outside the CA validity
+ */
+export function deviceCertificateValidity(ca: CertificateAuthority, now: Date, validityDays: number, backdateSeconds: number): { notBefore: Date; notAfter: Date } {
+  if (now < ca.certificate.notBefore || now > ca.certificate.notAfter) {
+    throw new CertificateAuthorityError('CA_NOT_VALID', 'The issuing CA is not within its validity period');
+  }
+  const notBefore = new Date((epochSeconds(now) - backdateSeconds) * 1000);
+  const wanted = addValidity(now, validityDays);
+  const notAfter = wanted > ca.certificate.notAfter ? truncateToSeconds(ca.certificate.notAfter) : wanted;
+  return { notBefore, notAfter };
+}
+
+/** 16 random bytes, first byte in 0x01..0x7f: positive and fixed-width (~126 bits of entropy). */
+function randomSerial(): Buffer {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) || 0x01;
-  return bytes.toString('hex');
+  return bytes;
 }
 
 async function checkCsr(csrPem: string): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {

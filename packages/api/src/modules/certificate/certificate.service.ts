@@ -1,11 +1,13 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import { InputValidationError } from '../../shared/domain-error.js';
+import { insertRowSql, queryRows, rowOf } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
-import { certificateStatus, InvalidCsrError, issueDeviceCertificate } from './index.js';
+import { certificateStatus, deviceCertificateValidity, InvalidCsrError, issueDeviceCertificate, type IssuedDeviceCertificate } from './index.js';
 import type { IssuingCa } from './issuing-ca.js';
 import { MdmCertificate } from './mdm-certificate.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
@@ -44,9 +46,54 @@ export class CertificateService {
    * @throws InputValidationError (field `fieldPath`, rule `csr`) for a refused CSR
    */
   async issue(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
-    let issued;
+    const issued = await this.build(device, now, csrPem, fieldPath);
+    const certificate = tx.create(MdmCertificate, {
+      device: device.id,
+      serialNumber: issued.serialNumber,
+      sha256Thumbprint: issued.sha256Thumbprint,
+      subject: issued.subject,
+      issuer: issued.issuer,
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
+      status: this.statusAt(issued.notAfter, now),
+      pem: issued.certificatePem,
+      issuedDateTime: now,
+    });
+    await this.supersede(tx, device.id, certificate.id, now);
+    device.managementCertificateExpirationDate = issued.notAfter;
+    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+  }
+
+  /**
+   * Enrollment of a device that has no record yet: issues its first certificate (same rules as
+   * `issue`) and writes the device row AND the certificate row in ONE round trip inside `tx`.
+   * `device` must be new (never persisted, so it has no certificate to supersede) and must not be
+   * persisted through the unit of work (this statement inserts it); neither returned entity is
+   * managed by `tx`. Why: the unit of work's flush cost two INSERTs built by the ORM, and `issue`
+   * a supersede UPDATE that cannot match anything for a new device (issue 8, enrollment hot path).
+   * @throws InputValidationError (field `fieldPath`) for a refused CSR;
+   *   UniqueConstraintViolationException when an active record of the same hardware was committed first
+   */
+  async issueToNewDevice(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
+    const issued = await this.build(device, now, csrPem, fieldPath);
+    device.managementCertificateExpirationDate = issued.notAfter;
+    const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
+    // Two statements sent as one simple query: one round trip (tx.execute inlines the values, so
+    // the text carries no bind parameters, which the simple query protocol requires for this).
+    const deviceRow = rowOf(tx, device);
+    const certificateRow = rowOf(tx, certificate);
+    await tx.execute(
+      `${insertRowSql(tx, 'ManagedDevice', deviceRow)};\n${insertRowSql(tx, 'MdmCertificate', certificateRow)}`,
+      [JSON.stringify(deviceRow), JSON.stringify(certificateRow)],
+      'run',
+    );
+    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+  }
+
+  /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
+  private async build(device: ManagedDevice, now: Date, csrPem: string | null | undefined, fieldPath: string): Promise<IssuedDeviceCertificate> {
     try {
-      issued = await issueDeviceCertificate({
+      return await issueDeviceCertificate({
         ca: this.issuing.ca,
         deviceId: device.id,
         deviceName: device.deviceName,
@@ -62,21 +109,103 @@ export class CertificateService {
       }
       throw error;
     }
-    const certificate = tx.create(MdmCertificate, {
-      device: device.id,
+  }
+
+  /** The status a certificate with this notAfter is recorded with at issuance. */
+  private statusAt(notAfter: Date, now: Date): MdmCertificateStatus {
+    return certificateStatus({ notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus;
+  }
+
+  /**
+   * The validity of a certificate issued at `now` (CERT_VALIDITY_DAYS, CERT_BACKDATE_SECONDS,
+   * clamped to the CA): lets a batch write `managementCertificateExpirationDate` with its device rows.
+   * @throws CertificateAuthorityError('CA_NOT_VALID') when the CA is not valid at `now`
+   */
+  validityAt(now: Date): { notBefore: Date; notAfter: Date } {
+    return deviceCertificateValidity(this.issuing.ca, now, this.config.validityDays, this.config.backdateSeconds);
+  }
+
+  /**
+   * Set-based issuance for a batch of devices (bulk enrollment): every certificate is assembled
+   * and signed in memory (keys generated on the thread pool, in parallel), then ONE statement
+   * supersedes the devices' previous certificates and ONE multi-row INSERT stores the new ones,
+   * inside the caller's transaction `tx`. Same rules as `issue` (server-generated keys, no CSR).
+   * Why: issuing one by one cost a supersede statement, an ORM entity and its flush per device.
+   * The caller records `managementCertificateExpirationDate` (`validityAt(now).notAfter`) with its
+   * own set-based device write; the returned certificates are not managed by `tx`.
+   * @returns one credential per device, in the order of `devices`
+   */
+  async issueMany(tx: EntityManager, devices: readonly ManagedDevice[], now: Date): Promise<IssuedCredential[]> {
+    if (devices.length === 0) return [];
+    const issued = await Promise.all(
+      devices.map((device) =>
+        issueDeviceCertificate({
+          ca: this.issuing.ca,
+          deviceId: device.id,
+          deviceName: device.deviceName,
+          serialNumber: device.serialNumber ?? undefined,
+          now,
+          validityDays: this.config.validityDays,
+          backdateSeconds: this.config.backdateSeconds,
+        }),
+      ),
+    );
+    const status = this.statusAt(issued[0]!.notAfter, now);
+    const certificates = issued.map((c, i) => this.certificateOf(devices[i]!, c, status, now));
+    const deviceIds = `{${devices.map((d) => d.id).join(',')}}`;
+    const newIds = `{${certificates.map((c) => c.id).join(',')}}`;
+    await queryRows(
+      tx,
+      `update "mdm_certificate" as c set "superseded_by_id" = n.new_id,
+         "revoked_date_time" = case when c."status" in ('valid', 'expiring') then ?::timestamptz else c."revoked_date_time" end,
+         "revocation_reason" = case when c."status" in ('valid', 'expiring') then 'superseded' else c."revocation_reason" end,
+         "status" = case when c."status" in ('valid', 'expiring') then 'revoked' else c."status" end
+       from unnest(?::uuid[], ?::uuid[]) as n(device_id, new_id)
+       where c."device_id" = n.device_id and c."superseded_by_id" is null`,
+      [now, deviceIds, newIds],
+    );
+    await queryRows(
+      tx,
+      `insert into "mdm_certificate" ("id", "device_id", "serial_number", "sha256_thumbprint", "subject", "issuer", "not_before", "not_after", "status", "pem", "issued_date_time")
+       select r.id, r.device_id, r.serial_number, r.sha256_thumbprint, r.subject, r.issuer, r.not_before, r.not_after, r.status, r.pem, r.issued_date_time
+       from jsonb_to_recordset(?::jsonb) as r(id uuid, device_id uuid, serial_number text, sha256_thumbprint text, subject text, issuer text,
+         not_before timestamptz, not_after timestamptz, status text, pem text, issued_date_time timestamptz)`,
+      [
+        JSON.stringify(
+          certificates.map((c, i) => ({
+            id: c.id,
+            device_id: devices[i]!.id,
+            serial_number: c.serialNumber,
+            sha256_thumbprint: c.sha256Thumbprint,
+            subject: c.subject,
+            issuer: c.issuer,
+            not_before: c.notBefore,
+            not_after: c.notAfter,
+            status: c.status,
+            pem: c.pem,
+            issued_date_time: now,
+          })),
+        ),
+      ],
+    );
+    return certificates.map((certificate, i) => ({ certificate, privateKeyPem: issued[i]!.privateKeyPem, deviceToken: this.deviceToken(certificate.sha256Thumbprint) }));
+  }
+
+  /** An unmanaged MdmCertificate for a certificate written by `issueMany`'s INSERT. */
+  private certificateOf(device: ManagedDevice, issued: IssuedDeviceCertificate, status: MdmCertificateStatus, now: Date): MdmCertificate {
+    return Object.assign(new MdmCertificate(), {
+      id: randomUUID(),
+      device: Reference.create(device),
       serialNumber: issued.serialNumber,
       sha256Thumbprint: issued.sha256Thumbprint,
       subject: issued.subject,
       issuer: issued.issuer,
       notBefore: issued.notBefore,
       notAfter: issued.notAfter,
-      status: certificateStatus({ notAfter: issued.notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus,
+      status,
       pem: issued.certificatePem,
       issuedDateTime: now,
     });
-    await this.supersede(tx, device.id, certificate.id, now);
-    device.managementCertificateExpirationDate = issued.notAfter;
-    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
   }
 
   /**

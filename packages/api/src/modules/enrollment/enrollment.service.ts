@@ -102,16 +102,20 @@ export class EnrollmentService {
       ({ device, credential } = await em.transactional(async (tx) => {
         const grant = await this.grant(tx, command, now);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
+        // What does not depend on the user is read (and written) before the user's row is locked below,
+        // so concurrent enrollments of one user wait for each other over fewer round trips (issue 8).
+        const restrictions = await this.deps.restrictions.load(tx);
+        // Both run (no short-circuit): matching identifiers' enrollmentState must become current either way.
+        const identified = await markMatchingIdentifiersEnrolled(tx, command, now);
+        const corporate = (await isAutopilotRegistered(tx, command)) || identified;
+        // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
+        // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
+        // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
         const user = command.userPrincipalName ? await this.deps.users.ensure(tx, command.userPrincipalName, now) : null;
-        // Serializes one user's enrollments, so the device limit cannot be overrun by a race.
-        if (user) await tx.findOne(User, user.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
         const existing = await findHardware(tx, command);
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
-        // Both run (no short-circuit): matching identifiers' enrollmentState must become current either way.
-        const identified = await markMatchingIdentifiersEnrolled(tx, command, now);
-        const corporate = (await isAutopilotRegistered(tx, command)) || identified;
         const methodOwner = ownerTypeFor(command.method, command.joinType);
         const ownerType = corporate ? ManagedDeviceOwnerType.company : methodOwner;
         await this.deps.restrictions.check(tx, {
@@ -121,7 +125,7 @@ export class EnrollmentService {
           ownerType,
           user,
           reusedDeviceId: existing?.id ?? null,
-        });
+        }, restrictions);
 
         const reset = resetsDevice(row);
         const record = existing ?? new ManagedDevice();
@@ -156,11 +160,18 @@ export class EnrollmentService {
         } else {
           tx.assign(record, { easDeviceId: null, easActivated: false, managementAgent: ManagementAgent.mdm });
         }
-        tx.persist(record);
-        if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
         // Issue 5: every enrollment issues the MDM certificate in the same transaction (a reused
-        // record's previous certificate is revoked by the issuance).
-        return { device: record, credential: await this.deps.certificates.issue(tx, record, now, command.csr) };
+        // record's previous certificate is revoked by the issuance). A new record is written with
+        // its first certificate in one statement (issue 8: the enrollment hot path).
+        let credential: IssuedCredential;
+        if (existing) {
+          tx.persist(record);
+          credential = await this.deps.certificates.issue(tx, record, now, command.csr);
+        } else {
+          credential = await this.deps.certificates.issueToNewDevice(tx, record, now, command.csr);
+        }
+        if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
+        return { device: record, credential };
       }));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
@@ -228,6 +239,14 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
     ...(command.imei ? [{ imei: command.imei }] : []),
   ];
   if (ids.length === 0) return null;
+  // Most enrollments are of hardware never seen before: one plain EXISTS answers that without the
+  // ORM's query building and hydration (issue 8). Pending changes of this transaction cannot
+  // change the answer (they never add, remove or re-identify a device row).
+  const existence = await tx.execute<{ known: boolean }[]>(
+    `select exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`,
+    [command.platform, command.serialNumber ?? null, command.imei ?? null],
+  );
+  if (!existence[0]?.known) return null;
   const found = await tx.find(ManagedDevice, { $or: ids }, { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 });
   return found.find((d) => ACTIVE_STATES.includes(d.managementState)) ?? found[0] ?? null;
 }

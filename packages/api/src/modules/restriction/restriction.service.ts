@@ -79,13 +79,22 @@ export class RestrictionService {
   }
 
   /**
+   * Every restriction in priority order, for `check`. Loading them separately lets an enrollment
+   * read them before it takes its user's row lock, so the lock is held for fewer round trips.
+   */
+  load(tx: EntityManager): Promise<EnrollmentRestriction[]> {
+    return tx.find(EnrollmentRestriction, {}, { orderBy: { priority: 'asc' } });
+  }
+
+  /**
    * Refuses the enrollment when the winning PLATFORM restriction blocks the platform, personal
    * devices or the OS version, or when the user already has as many counted devices as the
    * winning DEVICE_LIMIT restriction allows (default 5). Call inside the enrollment transaction.
+   * @param loaded the restrictions from `load` in the same transaction (loaded here when omitted)
    * @throws EnrollmentRestrictedError naming the restriction
    */
-  async check(tx: EntityManager, subject: RestrictionSubject): Promise<void> {
-    const all = await tx.find(EnrollmentRestriction, {}, { orderBy: { priority: 'asc' } });
+  async check(tx: EntityManager, subject: RestrictionSubject, loaded?: readonly EnrollmentRestriction[]): Promise<void> {
+    const all = loaded ?? (await this.load(tx));
     const groups = new Set(subject.user?.groups ?? []);
     const applies = (r: EnrollmentRestriction) => r.targetGroups.length === 0 || r.targetGroups.some((g) => groups.has(g));
 

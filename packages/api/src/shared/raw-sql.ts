@@ -1,0 +1,56 @@
+import { helper, Reference, ReferenceKind } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/postgresql';
+
+/**
+ * Runs one hand-written statement inside `tx`'s transaction with its parameters BOUND (sent
+ * with the extended query protocol), and returns the rows. Driver errors become MikroORM's
+ * exceptions (UniqueConstraintViolationException, ...) exactly as through `tx.execute`.
+ *
+ * Why not `tx.execute`: MikroORM inlines every parameter into the SQL text (`formatQuery`,
+ * escaping each value) before sending it. For a set-based write whose parameter is a 1 MB
+ * JSON document (1,000 devices or certificates) that escaping, and PostgreSQL parsing the
+ * literal back, cost more than the write. Placeholders are `?` (knex), `??` is not used.
+ * @throws when `tx` is not inside a transaction
+ */
+export async function queryRows<R extends object>(tx: EntityManager, sql: string, params: readonly unknown[]): Promise<R[]> {
+  const trx = tx.getTransactionContext<Knex.Transaction>();
+  if (!trx) throw new Error('queryRows needs a transaction (em.transactional)');
+  try {
+    const result = (await trx.raw(sql, params as Knex.RawBinding[])) as { rows: R[] };
+    return result.rows;
+  } catch (error) {
+    throw tx.getDriver().convertException(error as Error);
+  }
+}
+
+/**
+ * The database row of a (new, not persisted) entity as a JSON-ready object keyed by column name,
+ * from the ORM's metadata: every persisted scalar and many-to-one property (a reference becomes
+ * its primary key, a Date its ISO string). For hand-written inserts (`insertRowSql`) that write an
+ * entity the unit of work will not flush.
+ */
+export function rowOf(em: EntityManager, entity: object): Record<string, unknown> {
+  const meta = em.getMetadata().get(entity.constructor.name);
+  const row: Record<string, unknown> = {};
+  const values = entity as Record<string, unknown>;
+  for (const prop of meta.props) {
+    if (prop.persist === false || prop.fieldNames?.length !== 1) continue;
+    if (prop.kind !== ReferenceKind.SCALAR && prop.kind !== ReferenceKind.MANY_TO_ONE) continue;
+    let value = values[prop.name];
+    if (prop.kind === ReferenceKind.MANY_TO_ONE && value != null) value = helper(Reference.unwrapReference(value as object)).getPrimaryKey();
+    row[prop.fieldNames[0]!] = value instanceof Date ? value.toISOString() : value ?? null;
+  }
+  return row;
+}
+
+/**
+ * `insert into <table> (<the row's columns>) select <them> from jsonb_populate_record(null::<table>, ?::jsonb)`:
+ * one parameter (the row as JSON, from `rowOf`) whatever the number of columns; columns the row
+ * does not name keep their database defaults. Identifiers come from the ORM's metadata.
+ */
+export function insertRowSql(em: EntityManager, entityName: string, row: Record<string, unknown>): string {
+  const table = em.getMetadata().get(entityName).tableName;
+  const columns = Object.keys(row).map((c) => `"${c}"`).join(', ');
+  return `insert into "${table}" (${columns}) select ${columns} from jsonb_populate_record(null::"${table}", ?::jsonb)`;
+}
