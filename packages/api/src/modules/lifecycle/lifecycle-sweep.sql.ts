@@ -48,7 +48,8 @@ function parameters(): { values: unknown[]; p(value: unknown): string } {
  * declares it as a holdable cursor and streams it after commit).
  *
  * Candidates (index scans, never the whole fleet once a mark exists): certificates the latest mark
- * (smallest instant P) did not see (created_xid at or above its xmin, then exact visibility), and
+ * (smallest instant P) did not see (created_xid at or above its xmax, or in its list of transactions in
+ * progress), and
  * seen ones whose notAfter lies where a transition can have happened between P and now S: [P, S)
  * for expiry and [P + t, S + t) for each threshold t. For each candidate, M = the largest instant
  * among the marks that saw it (null: unseen). Expired when notAfter < S (valid at notAfter, expired
@@ -67,10 +68,14 @@ export function certificateTransitions(now: Date, thresholdsDays: readonly numbe
     branches.push(`select ${CANDIDATE_COLUMNS} from mdm_certificate c where ${LIVE} and c.not_after < ${horizon}`);
   } else {
     const snapshot = `${p(latest.snapshot)}::pg_snapshot`;
+    // Unseen: created by a transaction at or after the snapshot's xmax, or one in progress then (its
+    // xip list, usually short). Not `>= xmin`: xmin is cluster-wide, so a long transaction in any
+    // database would turn this into a scan of the whole fleet.
     branches.push(
       `select ${CANDIDATE_COLUMNS} from mdm_certificate c
-        where ${LIVE} and c.created_xid >= pg_snapshot_xmin(${snapshot}) and c.not_after < ${horizon}
-          and not pg_visible_in_snapshot(c.created_xid, ${snapshot})`,
+        where ${LIVE} and c.created_xid >= pg_snapshot_xmax(${snapshot}) and c.not_after < ${horizon}`,
+      `select ${CANDIDATE_COLUMNS} from mdm_certificate c
+        where ${LIVE} and c.created_xid in (select pg_snapshot_xip(${snapshot})) and c.not_after < ${horizon}`,
     );
     if (latest.sweptAt < now) {
       const ranges = mergeRanges([0, ...thresholdsDays].map((t) => [latest.sweptAt.getTime() + t * DAY_MS, now.getTime() + t * DAY_MS]));
