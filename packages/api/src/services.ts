@@ -63,7 +63,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     apple,
     bulk,
     deviceActions,
-    imports: new ImportService(clock, events),
+    imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
     forkEntityManager,
   };

@@ -24,28 +24,52 @@ async function transactionConnection(tx: EntityManager): Promise<pg.PoolClient> 
   return trx.client.acquireConnection();
 }
 
+/** A staging column: name and SQL type. */
+export interface StagingColumn {
+  name: string;
+  type: 'int' | 'text';
+}
+
 /**
- * Loads `count` rows into a temporary staging table `table` (created with `columns`, dropped at
- * commit) with `COPY ... FROM STDIN` (pg-copy-streams) on the transaction's own connection, then
- * ANALYZEs it so the statement that merges it sees its size. Why COPY: for 200,000 rows it is
- * PostgreSQL's cheapest ingestion path; a jsonb or array parameter costs a parse of the whole
- * document in one backend call and a text copy of it in Node. Temporary: no WAL, no other session
- * sees it, nothing to clean up.
+ * Loads `count` rows into a temporary staging table `table` (dropped at commit), then ANALYZEs it
+ * so the statement that merges it sees its size. With `copy` (a PostgreSQL server), through
+ * `COPY ... FROM STDIN` (pg-copy-streams) on the transaction's own connection: for 200,000 rows
+ * PostgreSQL's cheapest ingestion path, streamed in 256 KiB writes. Without it (the embedded
+ * PGlite, whose socket server does not speak the COPY sub-protocol), as one INSERT ... SELECT
+ * from unnest() of one array parameter per column. Temporary: no WAL, no other session sees it,
+ * nothing to clean up.
  */
-export async function copyRows(tx: EntityManager, table: string, columns: string, count: number, rowAt: (index: number) => readonly StagedValue[]): Promise<void> {
+export async function stageRows(
+  tx: EntityManager,
+  table: string,
+  columns: readonly StagingColumn[],
+  count: number,
+  rowAt: (index: number) => readonly StagedValue[],
+  copy: boolean,
+): Promise<void> {
   const connection = await transactionConnection(tx);
-  await connection.query(`drop table if exists pg_temp.${table}; create temp table ${table} (${columns}) on commit drop`);
-  function* chunks(): Generator<string> {
-    let chunk = '';
-    for (let i = 0; i < count; i++) {
-      chunk += `${rowAt(i).map(copyField).join('\t')}\n`;
-      if (chunk.length >= CHUNK_CHARS) {
-        yield chunk;
-        chunk = '';
+  await connection.query(`drop table if exists pg_temp.${table}`);
+  await connection.query(`create temp table ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) on commit drop`);
+  if (copy) {
+    function* chunks(): Generator<string> {
+      let chunk = '';
+      for (let i = 0; i < count; i++) {
+        chunk += `${rowAt(i).map(copyField).join('\t')}\n`;
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
       }
+      if (chunk) yield chunk;
     }
-    if (chunk) yield chunk;
+    await pipeline(Readable.from(chunks()), connection.query(copyFrom(`copy ${table} from stdin`)));
+  } else {
+    const arrays = columns.map(() => [] as StagedValue[]);
+    for (let i = 0; i < count; i++) rowAt(i).forEach((value, c) => arrays[c]!.push(value));
+    await connection.query(
+      `insert into ${table} select * from unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`,
+      arrays,
+    );
   }
-  await pipeline(Readable.from(chunks()), connection.query(copyFrom(`copy ${table} from stdin`)));
   await connection.query(`analyze ${table}`);
 }

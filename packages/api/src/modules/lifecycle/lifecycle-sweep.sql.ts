@@ -116,42 +116,36 @@ select case when x.expired then '${Topic.CertificateExpired}' else '${Topic.Cert
 
 /**
  * Devices due for removal (seed: "removed ... 180 days after the MDM certificate expires"): the
- * certificate expired more than the removal delay ago and no live certificate remains. A
- * correlated probe of mdm_certificate(device_id) per due device, rather than hashing every live
- * certificate of the fleet.
+ * certificate expired more than the removal delay ago and no live certificate remains. Kept in a
+ * temporary table (dropped at commit) with their physical addresses, so the removal events and the
+ * delete read the same rows without computing the set twice, and the delete visits them in
+ * physical order (with it, the foreign keys' cascade visits their certificates nearly in order too).
  */
-function dueDevices(S: string, cutoff: string): string {
-  return `select d.id from managed_device d
-   where d.management_certificate_expiration_date < ${cutoff}
-     and not coalesce((select true from mdm_certificate c where c.device_id = d.id and ${LIVE} and c.not_after >= ${S} limit 1), false)`;
+export function collectDueDevices(now: Date, cutoff: Date): Statement {
+  const text = `
+create temp table lifecycle_due_device on commit drop as
+select d.ctid as tid, d.id from managed_device d
+ where d.management_certificate_expiration_date < $2::timestamptz
+   and not exists (select 1 from mdm_certificate c where c.device_id = d.id and ${LIVE} and c.not_after >= $1::timestamptz)`;
+  return { text, values: [now, cutoff] };
 }
 
 /** The removal events: every due device with its payload (a SELECT, declared as a holdable cursor before the delete). */
-export function removalEvents(now: Date, cutoff: Date): Statement {
-  const { values, p } = parameters();
-  const text = `
+export const REMOVAL_EVENTS = `
 select '${Topic.DeviceRemoved}' as topic, d.id as device_id, null::uuid as certificate_id, null as serial_number, null::timestamptz as not_after,
        null::int as threshold_days, d.platform, d.managed_device_owner_type, d.enrollment_method, u.user_principal_name
   from managed_device d left join app_user u on u.id = d.user_id
- where d.id in (${dueDevices(`${p(now)}::timestamptz`, `${p(cutoff)}::timestamptz`)})`;
-  return { text, values };
-}
+ where d.ctid = any(array(select tid from lifecycle_due_device))`;
 
 /**
- * Deletes the due devices (same predicate and, in the sweep's REPEATABLE READ transaction, the same
- * snapshot as {@link removalEvents}, so the events list exactly the deleted rows). Children go
- * set-based first (one index probe each, instead of one DELETE per device from the foreign keys'
- * cascade triggers, which then find nothing left).
+ * Deletes the due devices in physical order; their certificates and check-in history go through the
+ * foreign keys' ON DELETE CASCADE. Deleting the children set-based first was measured slower here
+ * (1,000,000 devices, 100,000 due: 12.7 s against 6.0 s): the cascade triggers fire per device anyway
+ * (one index probe each) and the set-based delete adds 100,000 random probes of its own.
+ * In the sweep's REPEATABLE READ transaction a row changed concurrently fails the sweep (retried)
+ * rather than being deleted without its event.
  */
-export function removeDueDevices(now: Date, cutoff: Date): Statement {
-  const { values, p } = parameters();
-  const text = `
-with due as materialized (${dueDevices(`${p(now)}::timestamptz`, `${p(cutoff)}::timestamptz`)}),
-certificates as (delete from mdm_certificate c where c.device_id in (select id from due)),
-check_ins as (delete from device_check_in k where k.device_id in (select id from due))
-delete from managed_device d where d.id in (select id from due)`;
-  return { text, values };
-}
+export const REMOVE_DUE_DEVICES = `delete from managed_device d where d.ctid = any(array(select tid from lifecycle_due_device))`;
 
 /**
  * Records this sweep's mark with the transaction's snapshot (REPEATABLE READ: the same snapshot the

@@ -3,7 +3,7 @@ import { CorporateIdentifierType } from '../../corporate-identifier/corporate-id
 import type { WriteOutcome } from '../imports.service.js';
 import { ImportRowOutcome } from '../imports.types.js';
 import type { CorporateIdentifierRow } from '../parsers/index.js';
-import { copyRows } from '../staging.js';
+import { stageRows } from '../staging.js';
 
 /**
  * Which active devices carry an identifier of each type, as a row-valued IN list: the planner hashes
@@ -16,6 +16,14 @@ const enrolledMatch: Record<CorporateIdentifierType, string> = {
   [CorporateIdentifierType.WINDOWS]: `(s.identifier, s.manufacturer, s.model) in (select d.serial_number, d.manufacturer, d.model from managed_device d
      where d.platform = 'WINDOWS' and d.management_state not in ('retired', 'wiped') and d.serial_number is not null)`,
 };
+
+const STAGE_COLUMNS = [
+  { name: 'row_number', type: 'int' },
+  { name: 'identifier', type: 'text' },
+  { name: 'details', type: 'text' },
+  { name: 'manufacturer', type: 'text' },
+  { name: 'model', type: 'text' },
+] as const;
 
 /** Outcome letters of the classifying statement. */
 const OUTCOMES: Record<string, ImportRowOutcome> = { U: ImportRowOutcome.UNCHANGED, O: ImportRowOutcome.OVERWRITTEN, C: ImportRowOutcome.CONFLICTING };
@@ -35,18 +43,14 @@ export async function writeCorporateIdentifiers(
   rows: CorporateIdentifierRow[],
   overwrite: boolean,
   now: Date,
+  /** Stage with COPY (a PostgreSQL server); false on the embedded PGlite (staging.ts). */
+  copy = true,
 ): Promise<WriteOutcome> {
   if (rows.length === 0) return { rows: [] };
-  await copyRows(
-    tx,
-    'corporate_identifier_stage',
-    'row_number int not null, identifier text not null, details text, manufacturer text, model text',
-    rows.length,
-    (i) => {
-      const r = rows[i]!;
-      return [r.rowNumber, r.identifier, r.details ?? null, r.manufacturer ?? null, r.model ?? null];
-    },
-  );
+  await stageRows(tx, 'corporate_identifier_stage', STAGE_COLUMNS, rows.length, (i) => {
+    const r = rows[i]!;
+    return [r.rowNumber, r.identifier, r.details ?? null, r.manufacturer ?? null, r.model ?? null];
+  }, copy);
   const matched = await tx.execute<{ row_number: number; outcome: string }[]>(
     `with matched as materialized (
        select s.row_number, s.identifier, s.details, s.manufacturer, s.model, c.id as stored_id, c.details as stored_details,
