@@ -106,11 +106,11 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
   it('publishes the events of a sweep larger than one fetch slice, each once', async () => {
     gateway.clock.set(new Date('2034-05-01T00:00:00.000Z'));
     const { device } = await enrollDevice(gateway);
-    // Copies of the device's certificate row under other devices: 5,100 certificates expiring together (more than one slice of 5,000).
+    // Copies of the device's certificate row under other devices: 20,100 certificates expiring together (more than one fetch slice of 20,000).
     await gateway.sql(
       `insert into managed_device (id, device_name, platform, operating_system, os_version, managed_device_owner_type, enrollment_method, enrollment_type, enrolled_date_time, last_sync_date_time, management_certificate_expiration_date)
        select gen_random_uuid(), 'slice ' || g, platform, operating_system, os_version, managed_device_owner_type, enrollment_method, enrollment_type, enrolled_date_time, last_sync_date_time, management_certificate_expiration_date
-         from managed_device, generate_series(1, 5100) g where id = ?`,
+         from managed_device, generate_series(1, 20100) g where id = ?`,
       [device.id],
     );
     await gateway.sql(
@@ -122,7 +122,7 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
     const [row] = await gateway.sql<{ notAfter: Date }>('select not_after as "notAfter" from mdm_certificate where device_id = ?', [device.id]);
     const before = expired.received.length;
     const report = await sweepAt(new Date(row!.notAfter).getTime() + SECOND);
-    expect(report.expired).toBeGreaterThanOrEqual(5101);
+    expect(report.expired).toBeGreaterThanOrEqual(20101);
     expect(expired.received.length - before).toBe(report.expired);
     const ids = expired.received.slice(before).map((e) => e.certificateId);
     expect(new Set(ids).size).toBe(ids.length);

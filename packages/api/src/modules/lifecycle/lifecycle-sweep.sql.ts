@@ -34,6 +34,9 @@ const DAY_MS = 86_400_000;
 const LIVE = `c.status in ('valid', 'expiring')`;
 const CANDIDATE_COLUMNS = `c.id, c.device_id, c.serial_number, c.not_after, c.created_xid`;
 
+/** An instant as the ISO-8601 UTC text events carry (cheaper than a Date parsed by the driver, then formatted). */
+const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** `t` days as an exact SQL interval of seconds (never a calendar day, whatever the session time zone). */
 const days = (t: number) => `interval '${t * 86_400} seconds'`;
 
@@ -67,17 +70,22 @@ export function certificateTransitions(now: Date, thresholdsDays: readonly numbe
   if (!latest) {
     branches.push(`select ${CANDIDATE_COLUMNS} from mdm_certificate c where ${LIVE} and c.not_after < ${horizon}`);
   } else {
-    const snapshot = `${p(latest.snapshot)}::pg_snapshot`;
-    // Unseen: created by a transaction at or after the snapshot's xmax, or one in progress then (its
-    // xip list, usually short). Not `>= xmin`: xmin is cluster-wide, so a long transaction in any
-    // database would turn this into a scan of the whole fleet.
+    // Unseen: created by a transaction at or after the snapshot's xmax, or by one in progress then
+    // (its xip list, usually short), both index scans of created_xid. Not `>= xmin`: xmin is
+    // cluster-wide, so a long transaction in any database would turn that into a scan of the fleet.
+    const [, xmax, xip] = latest.snapshot.split(':');
     branches.push(
       `select ${CANDIDATE_COLUMNS} from mdm_certificate c
-        where ${LIVE} and c.created_xid >= pg_snapshot_xmax(${snapshot}) and c.not_after < ${horizon}`,
-      `select ${CANDIDATE_COLUMNS} from mdm_certificate c
-        where ${LIVE} and c.created_xid in (select pg_snapshot_xip(${snapshot})) and c.not_after < ${horizon}`,
+        where ${LIVE} and c.created_xid >= ${p(xmax)}::xid8 and c.not_after < ${horizon}`,
     );
+    if (xip) {
+      branches.push(
+        `select ${CANDIDATE_COLUMNS} from mdm_certificate c
+          where ${LIVE} and c.created_xid = any(${p(`{${xip}}`)}::xid8[]) and c.not_after < ${horizon}`,
+      );
+    }
     if (latest.sweptAt < now) {
+      const snapshot = `${p(latest.snapshot)}::pg_snapshot`;
       const ranges = mergeRanges([0, ...thresholdsDays].map((t) => [latest.sweptAt.getTime() + t * DAY_MS, now.getTime() + t * DAY_MS]));
       for (const [from, to] of ranges) {
         branches.push(
@@ -100,7 +108,7 @@ export function certificateTransitions(now: Date, thresholdsDays: readonly numbe
     : 'null::timestamptz';
   const text = `
 select case when x.expired then '${Topic.CertificateExpired}' else '${Topic.CertificateExpiring}' end as topic,
-       x.device_id, x.id as certificate_id, x.serial_number, x.not_after, case when x.expired then null else x.t_now end as threshold_days,
+       x.device_id, x.id as certificate_id, x.serial_number, ${ISO('x.not_after')} as not_after, case when x.expired then null else x.t_now end as threshold_days,
        d.platform, d.managed_device_owner_type, d.enrollment_method, u.user_principal_name
   from (
     select c.*, ${thresholdAt('c.m')} as t_prev
@@ -132,7 +140,7 @@ select d.ctid as tid, d.id from managed_device d
 
 /** The removal events: every due device with its payload (a SELECT, declared as a holdable cursor before the delete). */
 export const REMOVAL_EVENTS = `
-select '${Topic.DeviceRemoved}' as topic, d.id as device_id, null::uuid as certificate_id, null as serial_number, null::timestamptz as not_after,
+select '${Topic.DeviceRemoved}' as topic, d.id as device_id, null::uuid as certificate_id, null as serial_number, null::text as not_after,
        null::int as threshold_days, d.platform, d.managed_device_owner_type, d.enrollment_method, u.user_principal_name
   from managed_device d left join app_user u on u.id = d.user_id
  where d.ctid = any(array(select tid from lifecycle_due_device))`;

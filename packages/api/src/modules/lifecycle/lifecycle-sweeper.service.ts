@@ -35,7 +35,7 @@ export interface SweepReport {
 const SWEEP_LOCK_KEY = 0x6d646d01; // "mdm" + 1
 const DAY_MS = 86_400_000;
 /** Events fetched from a cursor and published per slice after commit: bounds the memory of a sweep that moves 500,000 rows. */
-const PUBLISH_SLICE = 5_000;
+const PUBLISH_SLICE = 20_000;
 /** Attempts when the REPEATABLE READ transaction meets a concurrent change of a row it deletes (SQLSTATE 40001). */
 const ATTEMPTS = 3;
 
@@ -45,7 +45,8 @@ interface EventRow {
   device_id: string;
   certificate_id: string | null;
   serial_number: string | null;
-  not_after: Date | null;
+  /** ISO-8601 UTC text (lifecycle-sweep.sql.ts formats it). */
+  not_after: string | null;
   threshold_days: number | null;
   platform: DevicePlatform;
   managed_device_owner_type: ManagedDeviceOwnerType;
@@ -217,7 +218,7 @@ function toEvent(row: EventRow, occurredAt: string): PendingEvent {
     ...device,
     certificateId: row.certificate_id!,
     serialNumber: row.serial_number!,
-    notAfter: new Date(row.not_after!).toISOString(),
+    notAfter: row.not_after!,
     thresholdDays: row.threshold_days === null ? null : Number(row.threshold_days),
     previousCertificateId: null,
   };

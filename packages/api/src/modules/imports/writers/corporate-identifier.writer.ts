@@ -51,6 +51,8 @@ export async function writeCorporateIdentifiers(
     const r = rows[i]!;
     return [r.rowNumber, r.identifier, r.details ?? null, r.manufacturer ?? null, r.model ?? null];
   }, copy);
+  // A large batch hashes the stored identifiers of its type: room for it in memory rather than batches on disk.
+  if (rows.length > 10_000) await tx.execute(`set local work_mem = '64MB'`);
   const matched = await tx.execute<{ row_number: number; outcome: string }[]>(
     `with matched as materialized (
        select s.row_number, s.identifier, s.details, s.manufacturer, s.model, c.id as stored_id, c.details as stored_details,
