@@ -71,7 +71,9 @@ export async function sweepBenchmark(): Promise<void> {
       );
     }
     await new Promise((resolve) => setImmediate(resolve));
-    console.log(`sweep: events published: ${published.toLocaleString('en')}; rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB`);
+    console.log(
+      `sweep: events published: ${published.toLocaleString('en')}; rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+    );
     await events.close();
   } finally {
     await database.close();

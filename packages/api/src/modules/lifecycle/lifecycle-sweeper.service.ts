@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { SweepRecorder } from '../../observability/gateway-metrics.js';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic, type CertificateEventPayload, type DeviceEventPayload, type PendingEvent } from '../../events/topics.js';
+import { Topic, type CertificateEventPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
 import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
@@ -39,20 +39,23 @@ const PUBLISH_SLICE = 20_000;
 /** Attempts when the REPEATABLE READ transaction meets a concurrent change of a row it deletes (SQLSTATE 40001). */
 const ATTEMPTS = 3;
 
-/** An event row of the sweep's cursors. */
-interface EventRow {
-  topic: string;
-  device_id: string;
-  certificate_id: string | null;
-  serial_number: string | null;
-  /** ISO-8601 UTC text (lifecycle-sweep.sql.ts formats it). */
-  not_after: string | null;
-  threshold_days: number | null;
-  platform: DevicePlatform;
-  managed_device_owner_type: ManagedDeviceOwnerType;
-  enrollment_method: EnrollmentMethodKind;
-  user_principal_name: string | null;
-}
+/**
+ * An event row of the sweep's cursors, as an array in the column order both cursors select (topic,
+ * device id, certificate id, serial number, notAfter as ISO text, threshold days, platform, owner
+ * type, enrollment method, user principal name).
+ */
+type EventRow = [
+  topic: string,
+  deviceId: string,
+  certificateId: string | null,
+  serialNumber: string | null,
+  notAfter: string | null,
+  thresholdDays: number | null,
+  platform: DevicePlatform,
+  ownerType: ManagedDeviceOwnerType,
+  enrollmentMethod: EnrollmentMethodKind,
+  userPrincipalName: string | null,
+];
 
 /** The pool's connections as knex hands them out (a node-postgres client). */
 interface KnexClient {
@@ -154,17 +157,23 @@ export class LifecycleSweeper {
     }
   }
 
-  /** Streams the committed transitions to the bus, PUBLISH_SLICE rows per fetch, and counts them by kind. */
+  /**
+   * Streams the committed transitions to the bus, PUBLISH_SLICE rows per fetch, and counts them by
+   * kind. Rows come as arrays (column order of EVENT_COLUMNS) and each payload is built as one
+   * object literal: at 500,000 events the per-row allocations were most of the publishing time.
+   */
   private async publishCursors(connection: pg.PoolClient, occurredAt: string): Promise<{ expiring: number; expired: number }> {
     const counts = { expiring: 0, expired: 0 };
     for (const cursor of ['sweep_certificates', 'sweep_removals']) {
       for (;;) {
-        const { rows } = await connection.query<EventRow>(`fetch ${PUBLISH_SLICE} from ${cursor}`);
+        const { rows } = await connection.query<EventRow>({ text: `fetch ${PUBLISH_SLICE} from ${cursor}`, rowMode: 'array' });
         if (!rows.length) break;
-        const events = rows.map((row) => toEvent(row, occurredAt));
-        for (const event of events) {
+        const events = new Array<PendingEvent>(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          const event = toEvent(rows[i]!, occurredAt);
           if (event.topic === Topic.CertificateExpiring) counts.expiring++;
           else if (event.topic === Topic.CertificateExpired) counts.expired++;
+          events[i] = event;
         }
         await this.events.publishCommitted(events);
         if (rows.length < PUBLISH_SLICE) break;
@@ -205,22 +214,22 @@ export class LifecycleSweeper {
 }
 
 function toEvent(row: EventRow, occurredAt: string): PendingEvent {
-  const device: DeviceEventPayload = {
-    deviceId: row.device_id,
-    platform: row.platform,
-    managedDeviceOwnerType: row.managed_device_owner_type,
-    enrollmentMethod: row.enrollment_method,
-    userPrincipalName: row.user_principal_name,
-    occurredAt,
-  };
-  if (row.topic === Topic.DeviceRemoved) return { topic: Topic.DeviceRemoved, payload: device };
+  const [topic, deviceId, certificateId, serialNumber, notAfter, thresholdDays, platform, managedDeviceOwnerType, enrollmentMethod, userPrincipalName] = row;
+  if (topic === Topic.DeviceRemoved) {
+    return { topic, payload: { deviceId, platform, managedDeviceOwnerType, enrollmentMethod, userPrincipalName, occurredAt } };
+  }
   const payload: CertificateEventPayload = {
-    ...device,
-    certificateId: row.certificate_id!,
-    serialNumber: row.serial_number!,
-    notAfter: row.not_after!,
-    thresholdDays: row.threshold_days === null ? null : Number(row.threshold_days),
+    deviceId,
+    platform,
+    managedDeviceOwnerType,
+    enrollmentMethod,
+    userPrincipalName,
+    occurredAt,
+    certificateId: certificateId!,
+    serialNumber: serialNumber!,
+    notAfter: notAfter!,
+    thresholdDays: thresholdDays === null ? null : Number(thresholdDays),
     previousCertificateId: null,
   };
-  return row.topic === Topic.CertificateExpiring ? { topic: Topic.CertificateExpiring, payload } : { topic: Topic.CertificateExpired, payload };
+  return topic === Topic.CertificateExpiring ? { topic: Topic.CertificateExpiring, payload } : { topic: Topic.CertificateExpired, payload };
 }
