@@ -124,18 +124,29 @@ select case when x.expired then '${Topic.CertificateExpired}' else '${Topic.Cert
 
 /**
  * Devices due for removal (seed: "removed ... 180 days after the MDM certificate expires"): the
- * certificate expired more than the removal delay ago and no live certificate remains. Kept in a
+ * certificate expired more than the removal delay ago (and, {@link keepDevicesWithoutLiveCertificate},
+ * no live certificate remains). Kept in a
  * temporary table (dropped at commit) with their physical addresses, so the removal events and the
  * delete read the same rows without computing the set twice, and the delete visits them in
  * physical order (with it, the foreign keys' cascade visits their certificates nearly in order too).
  */
-export function collectDueDevices(now: Date, cutoff: Date): Statement {
+export function collectDueDevices(cutoff: Date): Statement {
   const text = `
 create temp table lifecycle_due_device on commit drop as
-select d.ctid as tid, d.id from managed_device d
- where d.management_certificate_expiration_date < $2::timestamptz
-   and not exists (select 1 from mdm_certificate c where c.device_id = d.id and ${LIVE} and c.not_after >= $1::timestamptz)`;
-  return { text, values: [now, cutoff] };
+select d.ctid as tid, d.id from managed_device d where d.management_certificate_expiration_date < $1::timestamptz`;
+  return { text, values: [cutoff] };
+}
+
+/**
+ * Keeps a due device only when no live certificate remains. A separate statement after ANALYZE of
+ * the temporary table, so the plan follows the real number of due devices (none in most sweeps: no
+ * scan of the live certificates at all) rather than statistics from before the last removals.
+ */
+export function keepDevicesWithoutLiveCertificate(now: Date): Statement {
+  const text = `
+delete from lifecycle_due_device k
+ where exists (select 1 from mdm_certificate c where c.device_id = k.id and ${LIVE} and c.not_after >= $1::timestamptz)`;
+  return { text, values: [now] };
 }
 
 /** The removal events: every due device with its payload (a SELECT, declared as a holdable cursor before the delete). */

@@ -11,7 +11,7 @@ import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enu
 import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { lifecycleStatus, lifecycleThresholdDays, type LifecycleFacts } from './lifecycle-status.js';
-import { certificateTransitions, collectDueDevices, recordMark, REMOVAL_EVENTS, REMOVE_DUE_DEVICES, type Statement } from './lifecycle-sweep.sql.js';
+import { certificateTransitions, collectDueDevices, keepDevicesWithoutLiveCertificate, recordMark, REMOVAL_EVENTS, REMOVE_DUE_DEVICES, type Statement } from './lifecycle-sweep.sql.js';
 
 /** What one sweep did. `skipped`: another instance held the sweep lock, so this one did nothing. */
 export interface SweepReport {
@@ -141,7 +141,9 @@ export class LifecycleSweeper {
         const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks.map((m) => ({ sweptAt: new Date(m.swept_at), snapshot: m.snapshot })));
         await connection.query(`declare sweep_certificates no scroll cursor with hold for ${certificates.text}`, certificates.values);
         await connection.query('drop table if exists pg_temp.lifecycle_due_device');
-        await run(collectDueDevices(now, cutoff));
+        await run(collectDueDevices(cutoff));
+        await connection.query('analyze lifecycle_due_device');
+        await run(keepDevicesWithoutLiveCertificate(now));
         await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
         const removed = await connection.query(REMOVE_DUE_DEVICES);
         await run(recordMark(now));
