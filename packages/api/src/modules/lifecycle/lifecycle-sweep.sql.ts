@@ -168,17 +168,25 @@ export const REMOVE_DUE_DEVICES = `delete from managed_device d where d.ctid = a
 
 /**
  * Records this sweep's mark with the transaction's snapshot (REPEATABLE READ: the same snapshot the
- * cursors were declared in) and drops the marks it dominates (instants not after it).
+ * cursors were declared in), keeping only the earlier marks with a later instant (the staircase).
+ * One row (`lifecycle_sweep_state`) holds the list.
  */
-export function recordMark(now: Date): Statement {
+export function recordMark(now: Date, marks: readonly SweepMark[]): Statement {
+  const kept = marks.filter((m) => m.sweptAt > now).map((m) => ({ sweptAt: m.sweptAt.toISOString(), snapshot: m.snapshot }));
   const text = `
-with marked as (
-  insert into lifecycle_sweep_mark (swept_at, snapshot) values ($1::timestamptz, pg_current_snapshot())
-  on conflict (swept_at) do update set snapshot = excluded.snapshot
-  returning 1
-)
-delete from lifecycle_sweep_mark m where m.swept_at < $1::timestamptz`;
-  return { text, values: [now] };
+insert into lifecycle_sweep_state (id, marks)
+values (1, $1::jsonb || jsonb_build_array(jsonb_build_object('sweptAt', $2::text, 'snapshot', pg_current_snapshot()::text)))
+on conflict (id) do update set marks = excluded.marks`;
+  return { text, values: [JSON.stringify(kept), now.toISOString()] };
+}
+
+/** The marks stored by {@link recordMark}. */
+export const READ_MARKS = `select marks from lifecycle_sweep_state where id = 1`;
+
+/** Parses the stored marks (`[{ sweptAt, snapshot }]`). */
+export function parseMarks(stored: unknown): SweepMark[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.map((m: { sweptAt: string; snapshot: string }) => ({ sweptAt: new Date(m.sweptAt), snapshot: m.snapshot }));
 }
 
 /** Half-open [from, to) millisecond ranges, overlapping ones merged. */

@@ -11,7 +11,7 @@ import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enu
 import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { lifecycleStatus, lifecycleThresholdDays, type LifecycleFacts } from './lifecycle-status.js';
-import { certificateTransitions, collectDueDevices, keepDevicesWithoutLiveCertificate, recordMark, REMOVAL_EVENTS, REMOVE_DUE_DEVICES, type Statement } from './lifecycle-sweep.sql.js';
+import { certificateTransitions, collectDueDevices, keepDevicesWithoutLiveCertificate, parseMarks, READ_MARKS, recordMark, REMOVAL_EVENTS, REMOVE_DUE_DEVICES, type Statement } from './lifecycle-sweep.sql.js';
 
 /** What one sweep did. `skipped`: another instance held the sweep lock, so this one did nothing. */
 export interface SweepReport {
@@ -137,8 +137,9 @@ export class LifecycleSweeper {
         }
         // Room for the hash joins of a large sweep; JIT compilation costs more than it saves on these plans.
         await connection.query(`set local work_mem = '64MB'; set local jit = off`);
-        const { rows: marks } = await connection.query<{ swept_at: Date; snapshot: string }>('select swept_at, snapshot::text as snapshot from lifecycle_sweep_mark');
-        const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks.map((m) => ({ sweptAt: new Date(m.swept_at), snapshot: m.snapshot })));
+        const { rows: state } = await connection.query<{ marks: unknown }>(READ_MARKS);
+        const marks = parseMarks(state[0]?.marks);
+        const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks);
         await connection.query(`declare sweep_certificates no scroll cursor with hold for ${certificates.text}`, certificates.values);
         await connection.query('drop table if exists pg_temp.lifecycle_due_device');
         await run(collectDueDevices(cutoff));
@@ -146,7 +147,7 @@ export class LifecycleSweeper {
         await run(keepDevicesWithoutLiveCertificate(now));
         await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
         const removed = await connection.query(REMOVE_DUE_DEVICES);
-        await run(recordMark(now));
+        await run(recordMark(now, marks));
         const pruned = await connection.query('delete from device_check_in where checked_in_date_time < $1', [new Date(now.getTime() - this.config.checkInHistoryDays * DAY_MS)]);
         await connection.query('commit');
         return { removed: removed.rowCount ?? 0, pruned: pruned.rowCount ?? 0 };
