@@ -59,22 +59,27 @@ export async function sweepBenchmark(): Promise<void> {
     let published = 0;
     for (const topic of [Topic.CertificateExpiring, Topic.CertificateExpired, Topic.DeviceRemoved]) events.onEvent(topic, () => published++);
     const sweeper = new LifecycleSweeper(new ManualClock(sweptAt), events, config.certificates, () => database.orm.em.fork(), logger);
+    if (process.env['BENCH_SEED_ONLY'] === '1') return;
     for (const label of ['first sweep', 'second sweep (idempotent baseline)']) {
       t = performance.now();
       const report = await sweeper.sweep(database.orm.em.fork());
       const ms = performance.now() - t;
       const transitions = report.expiring + report.expired + report.removed;
       console.log(
-        `sweep: ${label}: ${seconds(ms)} s; ${transitions.toLocaleString('en')} transitions (expiring ${report.expiring}, expired ${report.expired}, removed ${report.removed}); ` +
+        `sweep: ${label}: ${seconds(ms)} s (transaction with commit ${seconds(report.transactionMs ?? 0)} s, then publishing); ${transitions.toLocaleString('en')} transitions (expiring ${report.expiring}, expired ${report.expired}, removed ${report.removed}); ` +
           `${Math.round(devices / (ms / 1000)).toLocaleString('en')} devices/s scanned-equivalent, ${Math.round(transitions / (ms / 1000)).toLocaleString('en')} transitions/s`,
       );
     }
     await new Promise((resolve) => setImmediate(resolve));
-    console.log(`sweep: events published: ${published.toLocaleString('en')}; rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB`);
+    console.log(
+      `sweep: events published: ${published.toLocaleString('en')}; rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+    );
     await events.close();
   } finally {
     await database.close();
-    await db.drop();
+    // BENCH_KEEP_DATABASE=1 keeps the seeded database for EXPLAIN sessions (its URL is printed).
+    if (process.env['BENCH_KEEP_DATABASE'] === '1') console.log(`sweep: database kept: ${db.url}`);
+    else await db.drop();
   }
 }
 

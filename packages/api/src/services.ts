@@ -54,7 +54,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     enrollment: new EnrollmentService(clock, events, { users, apple, bulk, restrictions, certificates, demDeviceLimit: config.enrollment.demDeviceLimit }),
     checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions, new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES)),
     sweeper: new LifecycleSweeper(clock, events, config.certificates, forkEntityManager, logger, deps.sweepRecorder),
-    fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger),
+    fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger, config.certificates.expiringThresholdsDays[0] ?? 30),
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
     perEvent: new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
@@ -64,7 +64,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     apple,
     bulk,
     deviceActions,
-    imports: new ImportService(clock, events),
+    imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
     forkEntityManager,
   };

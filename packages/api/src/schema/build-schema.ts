@@ -32,6 +32,7 @@ import type { FleetInsightsService } from '../modules/fleet/fleet-insights.servi
 import { FleetStatsResolver, fleetStatsBySchema } from '../modules/fleet/fleet-stats.resolver.js';
 import type { FleetStatsService } from '../modules/fleet/fleet-stats.service.js';
 import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
+import { MdmCertificateStatusResolver } from '../modules/lifecycle/mdm-certificate-status.resolver.js';
 import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.service.js';
 import type { PerEventWork } from '../events/per-event.js';
 import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
@@ -76,6 +77,7 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
   [MdmCertificateRemovalResolver, (s) => new MdmCertificateRemovalResolver((notAfter) => s.insights.removalDate(notAfter))],
   [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent)],
   [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
+  [MdmCertificateStatusResolver, (s) => new MdmCertificateStatusResolver(s.sweeper)],
   [FleetStatsResolver, () => new FleetStatsResolver()],
   [EnrollmentResolver, (s) => new EnrollmentResolver(s.enrollment)],
   [CheckInResolver, (s) => new CheckInResolver(s.checkIns)],

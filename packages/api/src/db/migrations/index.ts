@@ -4,6 +4,7 @@ import { Migration20261130000100_auth_audit } from './Migration20261130000100_au
 import { Migration20261130010100_certificates } from './Migration20261130010100_certificates.js';
 import { Migration20261130020000_enrollmentRules } from './Migration20261130020000_enrollmentRules.js';
 import { Migration20261130020100_imports } from './Migration20261130020100_imports.js';
+import { Migration20261130030000_lifecycleDerivedStatus } from './Migration20261130030000_lifecycleDerivedStatus.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -15,4 +16,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130010100_certificates', class: Migration20261130010100_certificates },
   { name: 'Migration20261130020000_enrollmentRules', class: Migration20261130020000_enrollmentRules },
   { name: 'Migration20261130020100_imports', class: Migration20261130020100_imports },
+  { name: 'Migration20261130030000_lifecycleDerivedStatus', class: Migration20261130030000_lifecycleDerivedStatus },
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Opt, type Ref } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { ManagedDevice } from '../device/device.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
 
@@ -21,6 +21,11 @@ import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.
 @Index({
   name: 'mdm_certificate_live_not_after_index',
   expression: `create index "mdm_certificate_live_not_after_index" on "mdm_certificate" ("not_after") where "status" in ('valid', 'expiring')`,
+})
+// The lifecycle sweeper finds certificates created since its last sweep (lifecycle-sweeper.service.ts).
+@Index({
+  name: 'mdm_certificate_live_created_xid_index',
+  expression: `create index "mdm_certificate_live_created_xid_index" on "mdm_certificate" ("created_xid") where "status" in ('valid', 'expiring')`,
 })
 export class MdmCertificate {
   @Field(() => ID, { description: 'Certificate record id (UUID).' })
@@ -58,7 +63,11 @@ export class MdmCertificate {
   @Property({ type: 'timestamptz' })
   notAfter!: Date;
 
-  @Field(() => MdmCertificateStatus, { description: 'Status as last recorded (enrollment, check-in, revocation or lifecycle sweep).' })
+  /**
+   * Stored status: only revocation is authoritative here (`revoked`); valid, expiring and expired
+   * follow from notAfter and the clock, so the API derives them at read time
+   * (modules/lifecycle/lifecycle-status.ts) and the lifecycle sweeper never rewrites rows.
+   */
   @Enum({ items: () => MdmCertificateStatus })
   status!: MdmCertificateStatus;
 
@@ -82,10 +91,15 @@ export class MdmCertificate {
   @Property({ type: 'uuid', nullable: true })
   supersededById: string | null = null;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: 'Smallest expiring threshold (days left, CERT_EXPIRING_THRESHOLDS_DAYS) already reported by the sweeper; null if none.',
-  })
+  /** No longer written (the threshold is derived at read time, lifecycle-status.ts); kept for existing rows. */
   @Property({ type: 'smallint', nullable: true })
   expiringThresholdDays: number | null = null;
+
+  /**
+   * The transaction that created the row, set by the database (`pg_current_xact_id()`): the
+   * lifecycle sweeper compares it with the snapshots of earlier sweeps to know which of them saw
+   * the certificate. Never loaded with the entity.
+   */
+  @Property({ columnType: 'xid8', defaultRaw: 'pg_current_xact_id()', lazy: true, hidden: true })
+  createdXid?: Opt<string>;
 }

@@ -57,12 +57,14 @@ export class ImportService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
+    /** Stage bulk rows with COPY; false on the embedded PGlite, whose socket server has no COPY sub-protocol. */
+    private readonly stageWithCopy = true,
   ) {}
 
   /** Intune corporate identifiers (CSV, no header; IMEI, SERIAL or WINDOWS). */
   importCorporateIdentifiers(em: EntityManager, identifierType: CorporateIdentifierType, file: unknown): Promise<ImportOutcome> {
     return this.run(em, ImportKind.CORPORATE_IDENTIFIERS, file, (content) => parseCorporateIdentifiers(content, identifierType), (tx, rows, command, now) =>
-      writeCorporateIdentifiers(tx, identifierType, rows, command.overwrite, now),
+      writeCorporateIdentifiers(tx, identifierType, rows, command.overwrite, now, this.stageWithCopy),
     );
   }
 

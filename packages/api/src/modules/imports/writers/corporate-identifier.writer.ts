@@ -1,25 +1,41 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CorporateIdentifierType } from '../../corporate-identifier/corporate-identifier.entity.js';
 import type { WriteOutcome } from '../imports.service.js';
+import { ImportRowOutcome } from '../imports.types.js';
 import type { CorporateIdentifierRow } from '../parsers/index.js';
-import { classify, executeWithRows } from '../set-based.js';
-
-/** Key of an identifier: the value, plus manufacturer and model for Windows triples (matched together). */
-const keyOf = (identifier: string, manufacturer: string | null, model: string | null) => `${identifier}\u0000${manufacturer ?? ''}\u0000${model ?? ''}`;
-
-/** Which active device column an identifier of each type matches, to set its enrollmentState on import. */
-const enrolledMatch: Record<CorporateIdentifierType, string> = {
-  [CorporateIdentifierType.IMEI]: 'd.imei = r.identifier',
-  [CorporateIdentifierType.SERIAL]: 'd.serial_number = r.identifier',
-  [CorporateIdentifierType.WINDOWS]: `d.platform = 'WINDOWS' and d.serial_number = r.identifier and d.manufacturer = r.manufacturer and d.model = r.model`,
-};
+import { stageRows } from '../staging.js';
 
 /**
- * Writes corporate identifiers set-based: one SELECT of the stored matches, one multi-row INSERT
- * of the new ones (enrollmentState `enrolled` when an active device already has the identifier,
- * else `notContacted`), one UPDATE of those to overwrite. Details compared exactly; a difference
- * is CONFLICTING unless `overwrite`.
+ * Which active devices carry an identifier of each type, as a row-valued IN list: the planner hashes
+ * it once for a large file instead of probing managed_device per row (the SERIAL match has no index
+ * on serial_number alone).
+ */
+const enrolledMatch: Record<CorporateIdentifierType, string> = {
+  [CorporateIdentifierType.IMEI]: `s.identifier in (select d.imei from managed_device d where d.management_state not in ('retired', 'wiped') and d.imei is not null)`,
+  [CorporateIdentifierType.SERIAL]: `s.identifier in (select d.serial_number from managed_device d where d.management_state not in ('retired', 'wiped') and d.serial_number is not null)`,
+  [CorporateIdentifierType.WINDOWS]: `(s.identifier, s.manufacturer, s.model) in (select d.serial_number, d.manufacturer, d.model from managed_device d
+     where d.platform = 'WINDOWS' and d.management_state not in ('retired', 'wiped') and d.serial_number is not null)`,
+};
+
+const STAGE_COLUMNS = [
+  { name: 'row_number', type: 'int' },
+  { name: 'identifier', type: 'text' },
+  { name: 'details', type: 'text' },
+  { name: 'manufacturer', type: 'text' },
+  { name: 'model', type: 'text' },
+] as const;
+
+/** Outcome letters of the classifying statement. */
+const OUTCOMES: Record<string, ImportRowOutcome> = { U: ImportRowOutcome.UNCHANGED, O: ImportRowOutcome.OVERWRITTEN, C: ImportRowOutcome.CONFLICTING };
+
+/**
+ * Writes corporate identifiers set-based, whatever the number of rows: the rows are COPYed into a
+ * temporary staging table (PostgreSQL's fastest ingestion path), then ONE statement matches them
+ * with the stored identifiers (identity: type, identifier, manufacturer, model), inserts the new
+ * ones (enrollmentState `enrolled` when an active device already has the identifier, else
+ * `notContacted`), overwrites the changed details when `overwrite` is asked for, and returns the
+ * outcome of the rows that matched a stored identifier (every other row is NEW). Details compared
+ * exactly (null equals null); a difference is CONFLICTING unless `overwrite` (issue 4).
  */
 export async function writeCorporateIdentifiers(
   tx: EntityManager,
@@ -27,47 +43,39 @@ export async function writeCorporateIdentifiers(
   rows: CorporateIdentifierRow[],
   overwrite: boolean,
   now: Date,
+  /** Stage with COPY (a PostgreSQL server); false on the embedded PGlite (staging.ts). */
+  copy = true,
 ): Promise<WriteOutcome> {
-  const input = rows.map((r) => ({
-    rowNumber: r.rowNumber,
-    identifier: r.identifier,
-    details: r.details ?? null,
-    manufacturer: r.manufacturer ?? null,
-    model: r.model ?? null,
-    key: keyOf(r.identifier, r.manufacturer ?? null, r.model ?? null),
-    label: r.identifier,
-    values: [r.details ?? null],
-  }));
-  const stored = await executeWithRows<{ id: string; identifier: string; manufacturer: string | null; model: string | null; details: string | null }>(
-    tx,
-    `select c.id, c.identifier, c.manufacturer, c.model, c.details
-       from corporate_identifier c
-       join jsonb_to_recordset(?::jsonb) as r(identifier_type text, identifier text, manufacturer text, model text)
-         on c.identifier_type = r.identifier_type and c.identifier = r.identifier
-        and coalesce(c.manufacturer, '') = coalesce(r.manufacturer, '') and coalesce(c.model, '') = coalesce(r.model, '')`,
-    [],
-    input.map(({ identifier, manufacturer, model }) => ({ identifier_type: type, identifier, manufacturer, model })),
+  if (rows.length === 0) return { rows: [] };
+  await stageRows(tx, 'corporate_identifier_stage', STAGE_COLUMNS, rows.length, (i) => {
+    const r = rows[i]!;
+    return [r.rowNumber, r.identifier, r.details ?? null, r.manufacturer ?? null, r.model ?? null];
+  }, copy);
+  // A large batch hashes the stored identifiers of its type: room for it in memory rather than batches on disk.
+  if (rows.length > 10_000) await tx.execute(`set local work_mem = '64MB'`);
+  const matched = await tx.execute<{ row_number: number; outcome: string }[]>(
+    `with matched as materialized (
+       select s.row_number, s.identifier, s.details, s.manufacturer, s.model, c.id as stored_id, c.details as stored_details,
+              c.id is not null and c.details is distinct from s.details as differs
+         from corporate_identifier_stage s
+         left join corporate_identifier c
+           on c.identifier_type = ? and c.identifier = s.identifier
+          and coalesce(c.manufacturer, '') = coalesce(s.manufacturer, '') and coalesce(c.model, '') = coalesce(s.model, '')
+     ),
+     inserted as (
+       insert into corporate_identifier (id, identifier_type, identifier, details, manufacturer, model, enrollment_state, created_date_time)
+       select gen_random_uuid(), ?, s.identifier, s.details, s.manufacturer, s.model,
+              case when ${enrolledMatch[type]} then 'enrolled' else 'notContacted' end, ?
+         from matched s where s.stored_id is null
+       on conflict do nothing
+     ),
+     overwritten as (
+       update corporate_identifier c set details = m.details from matched m where ?::boolean and m.differs and c.id = m.stored_id
+     )
+     select row_number, case when not differs then 'U' when ?::boolean then 'O' else 'C' end as outcome
+       from matched where stored_id is not null`,
+    [type, type, now, overwrite, overwrite],
   );
-  const ids = new Map(stored.map((s) => [keyOf(s.identifier, s.manufacturer, s.model), s.id]));
-  const { results, fresh, changed } = classify(input, new Map(stored.map((s) => [keyOf(s.identifier, s.manufacturer, s.model), [s.details]])), overwrite);
-
-  await executeWithRows(
-    tx,
-    `insert into corporate_identifier (id, identifier_type, identifier, details, manufacturer, model, enrollment_state, created_date_time)
-     select r.id, ?, r.identifier, r.details, r.manufacturer, r.model,
-            case when exists (select 1 from managed_device d where d.management_state not in ('retired', 'wiped') and ${enrolledMatch[type]})
-                 then 'enrolled' else 'notContacted' end,
-            ?
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, identifier text, details text, manufacturer text, model text)
-     on conflict do nothing`,
-    [type, now],
-    fresh.map(({ identifier, details, manufacturer, model }) => ({ id: randomUUID(), identifier, details, manufacturer, model })),
-  );
-  await executeWithRows(
-    tx,
-    `update corporate_identifier c set details = r.details from jsonb_to_recordset(?::jsonb) as r(id uuid, details text) where c.id = r.id`,
-    [],
-    changed.map((r) => ({ id: ids.get(r.key), details: r.details })),
-  );
-  return { rows: results };
+  const outcomes = new Map(matched.map((m) => [Number(m.row_number), OUTCOMES[m.outcome]!]));
+  return { rows: rows.map((r) => ({ rowNumber: r.rowNumber, key: r.identifier, outcome: outcomes.get(r.rowNumber) ?? ImportRowOutcome.NEW })) };
 }
