@@ -27,7 +27,7 @@ export async function queryRows<R extends object>(tx: EntityManager, sql: string
 /**
  * The database row of a (new, not persisted) entity as a JSON-ready object keyed by column name,
  * from the ORM's metadata: every persisted scalar and many-to-one property (a reference becomes
- * its primary key, a Date its ISO string). For hand-written inserts (`insertRowSql`) that write an
+ * its primary key, a Date its ISO string), except unset properties with a database default. For hand-written inserts (`insertRowSql`) that write an
  * entity the unit of work will not flush.
  */
 export function rowOf(em: EntityManager, entity: object): Record<string, unknown> {
@@ -38,6 +38,9 @@ export function rowOf(em: EntityManager, entity: object): Record<string, unknown
     if (prop.persist === false || prop.fieldNames?.length !== 1) continue;
     if (prop.kind !== ReferenceKind.SCALAR && prop.kind !== ReferenceKind.MANY_TO_ONE) continue;
     let value = values[prop.name];
+    // A column the database fills (e.g. created_xid's pg_current_xact_id()) is left out, so its
+    // default applies instead of a NULL from the JSON row.
+    if (value === undefined && prop.defaultRaw !== undefined) continue;
     if (prop.kind === ReferenceKind.MANY_TO_ONE && value != null) value = helper(Reference.unwrapReference(value as object)).getPrimaryKey();
     row[prop.fieldNames[0]!] = value instanceof Date ? value.toISOString() : value ?? null;
   }
