@@ -1,6 +1,7 @@
 import { CheckInDocument, DeviceCheckedInDocument, DeviceEnrolledDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { x509 } from '../src/modules/certificate/x509-runtime.js';
 import { byodInput } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
 import { enrollDevice, freshNonce, signedCheckIn } from './support/device-credential.js';
@@ -27,6 +28,19 @@ describe('check-in and live events', () => {
     expect(result).toMatchObject({ __typename: 'CheckInSuccess', device: { id: device.id, lastSyncDateTime: gateway.clock.now().toISOString() }, renewedCertificate: null });
     expect(await lastSync(device.id)).toBe(gateway.clock.now().toISOString());
     expect(await checkInRows(device.id)).toBe(1);
+  });
+
+  it('keeps a device name with quotes, a comma, a backslash and a leading # verbatim in the certificate, and the device checks in', async () => {
+    const printed = { 'Lab "Mac", #2': 'Lab \\"Mac\\"\\, #2', '#3 front\\desk "A"': '\\#3 front\\\\desk \\"A\\"' };
+    for (const [deviceName, escaped] of Object.entries(printed)) {
+      const { device, certificate, credential } = await enrollDevice(gateway, { deviceName });
+      const subject = new x509.X509Certificate(certificate.pem).subjectName;
+      expect(subject.getField('2.5.4.13')).toEqual([deviceName]);
+      expect(subject.getField('CN')).toEqual([device.id]);
+      expect(certificate.subject.endsWith(`, description=${escaped}`)).toBe(true);
+      const { checkIn: result } = await checkIn(credential);
+      expect(result).toMatchObject({ __typename: 'CheckInSuccess', device: { id: device.id } });
+    }
   });
 
   it('accepts an HMAC proof made with the device token, as a load generator makes it', async () => {

@@ -5,9 +5,8 @@
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
-import { toPem } from './der.js';
 import { generateEcP256KeyPair } from './ec-key.js';
-import { type DeviceNameAttribute, issuerOf, processNameValue, signDeviceCertificate } from './device-certificate-template.js';
+import { type DeviceNameAttribute, issuerOf, signDeviceCertificate } from './device-certificate-template.js';
 import { addValidity } from './validity.js';
 import { epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
 
@@ -83,7 +82,7 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   } else {
     const keys = generateEcP256KeyPair();
     spki = keys.spki;
-    privateKeyPem = toPem(keys.pkcs8, 'PRIVATE KEY');
+    privateKeyPem = x509.PemConverter.encode(keys.pkcs8, 'PRIVATE KEY');
   }
 
   const { organization } = issuerOf(ca);
@@ -91,13 +90,15 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   if (organization) subjectParts.push(['O', organization]);
   if (input.serialNumber) subjectParts.push(['serialNumber', input.serialNumber]);
   if (input.deviceName) subjectParts.push(['description', input.deviceName]);
-  // Check-ins compare the CN with deviceId byte for byte; refuse ids the DN encoding would alter (e.g. backslashes).
-  if (processNameValue(deviceId) !== deviceId) throw new RangeError('deviceId contains characters that cannot be encoded in a CN');
+  // Subject values are encoded verbatim, so the CN is the device id byte for byte. Check-ins read
+  // the CN back from Node's escaped subject rendering (certificate-cache.ts); device ids are ours
+  // (UUIDs), so an id with the escape character itself is refused rather than trusted to unescaping.
+  if (deviceId.includes('\\')) throw new RangeError('deviceId must not contain a backslash');
 
   const serial = randomSerial();
   const { der, subject } = await signDeviceCertificate(ca, { serial, notBefore, notAfter, subject: subjectParts, spki, isRsa });
   return {
-    certificatePem: toPem(der, 'CERTIFICATE'),
+    certificatePem: x509.PemConverter.encode(der, 'CERTIFICATE'),
     serialNumber: Buffer.from(serial).toString('hex').toUpperCase(),
     sha256Thumbprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
     subject,

@@ -2,7 +2,8 @@ import { createPublicKey, generateKeyPairSync, randomBytes, webcrypto, X509Certi
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateAuthority, createCertificateAuthority, loadCaFromPem } from './certificate-authority.js';
 import { issueDeviceCertificate } from './certificate-issuer.js';
-import { children, readElement, toPem } from './der.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
 import { type DeviceNameAttribute, deviceTbsCertificate, signDeviceCertificate } from './device-certificate-template.js';
 import { ECDSA_P256_SHA256, RSA_PKCS1_SHA256, x509 } from './x509-runtime.js';
 
@@ -33,10 +34,9 @@ beforeAll(async () => {
 
 const NAME_LABELS = { serialNumber: '2.5.4.5', description: '2.5.4.13' };
 
-/** The TBSCertificate bytes of a DER certificate. */
+/** The TBSCertificate bytes of a DER certificate (as parsed, not re-encoded). */
 function tbsOf(der: Uint8Array): Buffer {
-  const tbs = children(der, readElement(der, 0))[0]!;
-  return Buffer.from(der.subarray(tbs.start, tbs.end));
+  return Buffer.from(AsnConvert.parse(der, Certificate).tbsCertificateRaw!);
 }
 
 /** What @peculiar/x509's generator (the issuer before the template) makes of the same fields. */
@@ -73,11 +73,13 @@ const serialOf = () => {
 describe('device certificate DER template', () => {
   const subjects: [DeviceNameAttribute, string][][] = [
     [['CN', '3f1c2a9e-7d0b-4c1e-9a55-0b6f7e1d2c3a'], ['OU', 'MDM Device'], ['O', 'Acme Corp'], ['serialNumber', 'C02XK1ABCD'], ['description', 'Front desk iPad']],
-    [['CN', 'dev-1'], ['OU', 'MDM Device'], ['description', 'Zoë\'s phone, "work" + <lab>; #1 ']],
-    [['CN', 'dev-2'], ['OU', 'MDM Device'], ['O', 'Acme Corp'], ['description', ' leading space\\and \\0a escapes\ttab']],
+    [['CN', 'dev-1'], ['OU', 'MDM Device'], ['description', 'Zoë\'s phone, work + <lab>; 1 ']],
+    [['CN', 'dev-2'], ['OU', 'MDM Device'], ['O', 'Acme Corp'], ['description', ' leading space and\ttab']],
     [['CN', 'dev-3'], ['OU', 'MDM Device'], ['serialNumber', 'SER/IAL-01_é'], ['description', 'x'.repeat(200)]],
   ];
 
+  // The generator's JSON names unwrap quoted sections and resolve backslash escapes (the bug the
+  // verbatim encoding fixes), so only names without quotes or backslashes can be compared.
   it('encodes the same TBSCertificate as @peculiar/x509\'s generator, byte for byte, for EC and RSA keys and CAs', async () => {
     const ecKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
     const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
@@ -92,7 +94,7 @@ describe('device certificate DER template', () => {
             const serial = serialOf();
             const expected = await generatorTbs(ca, serial, subject, spki, isRsa, notBefore, notAfter);
             const actual = deviceTbsCertificate(ca, { serial, notBefore, notAfter, subject, spki, isRsa });
-            expect(actual.tbs.toString('hex')).toBe(expected.tbs.toString('hex'));
+            expect(Buffer.from(AsnConvert.serialize(actual.tbs)).toString('hex')).toBe(expected.tbs.toString('hex'));
             expect(actual.subject).toBe(expected.subject);
           }
         }
@@ -103,7 +105,7 @@ describe('device certificate DER template', () => {
   it('writes PEM exactly as @peculiar/x509 does', async () => {
     const spki = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
     const expected = await generatorTbs(ecCa, serialOf(), subjects[0]!, spki, false, now, new Date('2027-05-04T09:10:11Z'));
-    expect(toPem(expected.der, 'CERTIFICATE')).toBe(expected.pem);
+    expect(x509.PemConverter.encode(expected.der, 'CERTIFICATE')).toBe(expected.pem);
   });
 
   it('signs certificates that node:crypto verifies against the CA key and @peculiar/x509 chains to the CA', async () => {
@@ -131,6 +133,25 @@ describe('device certificate DER template', () => {
       expect(parsed.serialNumber.toUpperCase()).toBe(issued.serialNumber);
       expect(new X509Certificate(issued.certificatePem).verify(new X509Certificate(Buffer.from(ca.certificate.rawData)).publicKey)).toBe(true);
       expect(await parsed.verify({ publicKey: ca.certificate.publicKey, date: now })).toBe(true);
+    }
+  });
+
+  it('keeps device names, hardware serials and ids verbatim in the subject (quotes, backslashes, a leading #)', async () => {
+    const names = ['Lab "Mac", #2', '#1 front\\desk "A" \\0a', ' Zoë\'s "iPad" + <lab>; ', 'Plain name'];
+    for (const ca of [ecCa, rsaCa]) {
+      for (const deviceName of names) {
+        const deviceId = `dev-"${deviceName.length}", #x`;
+        const issued = await issueDeviceCertificate({ ca, deviceId, deviceName, serialNumber: '#SER "1"', now });
+        const parsed = new x509.X509Certificate(issued.certificatePem);
+        expect(parsed.subjectName.getField('2.5.4.13')).toEqual([deviceName]);
+        expect(parsed.subjectName.getField('2.5.4.5')).toEqual(['#SER "1"']);
+        expect(parsed.subjectName.getField('CN')).toEqual([deviceId]);
+        expect(parsed.subjectName.getField('OU')).toEqual(['MDM Device']);
+        expect(new x509.Name(parsed.subjectName.toArrayBuffer(), NAME_LABELS).toString()).toBe(issued.subject);
+        const native = new X509Certificate(issued.certificatePem);
+        expect(native.verify(new X509Certificate(Buffer.from(ca.certificate.rawData)).publicKey)).toBe(true);
+        expect(native.subject.split('\n').find((line) => line.startsWith('CN='))!.slice(3).replace(/\\(.)/g, '$1')).toBe(deviceId);
+      }
     }
   });
 

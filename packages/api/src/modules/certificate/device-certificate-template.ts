@@ -1,24 +1,58 @@
 /**
- * The DER template of MDM device certificates. A device certificate differs from the next only
- * in serial number, validity, subject and public key; everything else (version, signature
- * algorithm, issuer name, basicConstraints, keyUsage, extendedKeyUsage, the authority key
- * identifier) is encoded once per CA and reused. The TBSCertificate is assembled from those
- * parts with the small DER writer (der.ts) and signed with node:crypto.
+ * The per-CA template of MDM device certificates. A device certificate differs from the next
+ * only in serial number, validity, subject and public key; everything else (signature algorithm,
+ * issuer name, basicConstraints, keyUsage, extendedKeyUsage, the authority key identifier) is
+ * built once per CA as @peculiar/asn1-x509 objects and reused. Each TBSCertificate is encoded
+ * with @peculiar/asn1-schema (`AsnConvert.serialize`) and signed with node:crypto.
  *
- * Why: building each certificate through @peculiar/x509's generic ASN.1 machinery cost 6-9 ms
- * of CPU per certificate (17 % of an enrollment, more than the whole key generation); the
- * template assembles the same bytes in tens of microseconds. The output is byte-for-byte what
- * `X509CertificateGenerator.create` produced for the same inputs (device-certificate-template.test.ts
- * compares the TBSCertificate of both), so nothing a device or the check-in sees changes.
+ * Why this shape: building each certificate through @peculiar/x509's `X509CertificateGenerator`
+ * cost 6-9 ms of CPU per certificate (17 % of an enrollment): it goes through WebCrypto, parses
+ * every name and extension it has just serialized, and re-encodes the issuer each time. The ASN.1
+ * encoding itself is left to the well-kept library (the project's rule: X.509 is not what this
+ * gateway exists for; an earlier hand-written DER writer was faster but was our own ASN.1 code).
+ * For names without quotes or backslashes the TBSCertificate is byte-for-byte what the generator
+ * produced (device-certificate-template.test.ts compares them).
+ *
+ * Subject values are encoded verbatim (the generator's JSON-name processing unwrapped a quoted
+ * section and resolved backslash escapes, so a device named `Lab "Mac", #2` got `Mac`).
  */
 import { createHash, KeyObject, sign } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_subjectKeyIdentifier,
+  id_kp_clientAuth,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  RelativeDistinguishedName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+} from '@peculiar/asn1-x509';
 import type { CertificateAuthority } from './certificate-authority.js';
-import { bytesOf, children, oid, readElement, Tag, time, tlv } from './der.js';
 import { x509 } from './x509-runtime.js';
 
 /** OIDs of the subject attributes of a device certificate. */
 const NAME_OIDS = { CN: '2.5.4.3', OU: '2.5.4.11', O: '2.5.4.10', serialNumber: '2.5.4.5', description: '2.5.4.13' } as const;
 export type DeviceNameAttribute = keyof typeof NAME_OIDS;
+/** Labels @peculiar/x509's `Name.toString()` lacks by default (it knows CN, OU, O). */
+const EXTRA_NAME_LABELS = { serialNumber: NAME_OIDS.serialNumber, description: NAME_OIDS.description };
 
 /** The per-certificate parts: everything else comes from the template. */
 export interface DeviceCertificateFields {
@@ -26,7 +60,7 @@ export interface DeviceCertificateFields {
   serial: Uint8Array;
   notBefore: Date;
   notAfter: Date;
-  /** Subject attributes in order, one RDN each (values as given to `processNameValue`). */
+  /** Subject attributes in order, one RDN each; values are encoded exactly as given. */
   subject: ReadonlyArray<readonly [DeviceNameAttribute, string]>;
   /** SubjectPublicKeyInfo, DER. */
   spki: Uint8Array;
@@ -41,95 +75,71 @@ export interface TemplateCertificate {
   subject: string;
 }
 
+/** A copy of `bytes` in an ArrayBuffer of its own (a Buffer may be a view into a shared pool). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
 /**
- * What @peculiar/x509's `Name` does to a value given as JSON before encoding it (kept so the
- * template encodes exactly what the generator did): a double-quoted section is unwrapped, and
- * `\x` escapes are resolved. Issuance refuses a device id this changes (its CN must match).
+ * One subject attribute, its value verbatim: PrintableString when the value fits that type,
+ * else UTF8String (the choice @peculiar/x509 makes, `Name.isPrintableString`).
  */
-export function processNameValue(value: string): string {
-  const quoted = /"(.*?[^\\])?"/.exec(value);
-  if (quoted) value = quoted[1]!;
-  return value
-    .replace(/\\0a/gi, '\n')
-    .replace(/\\0d/gi, '\r')
-    .replace(/\\0g/gi, '\t')
-    .replace(/\\(.)/g, '$1');
+function attribute(type: DeviceNameAttribute, value: string): RelativeDistinguishedName {
+  const encoded = x509.Name.isPrintableString(value) ? new AttributeValue({ printableString: value }) : new AttributeValue({ utf8String: value });
+  return new RelativeDistinguishedName([new AttributeTypeAndValue({ type: NAME_OIDS[type], value: encoded })]);
 }
 
-/** `Name.toString()`'s escaping of one value (@peculiar/x509 2.x). */
-function escapeNameValue(value: string): string {
-  return value
-    .replace(/([,+"\\<>;])/g, '\\$1')
-    .replace(/^([ #])/, '\\$1')
-    .replace(/([ ]$)/, '\\$1')
-    .replace(/([\r\n\t])/, (char) => `\\${Buffer.from(char, 'utf8').toString('hex').toUpperCase()}`);
-}
-
-/** One RDN (a SET of one AttributeTypeAndValue); PrintableString when the value allows it, else UTF8String, as @peculiar/x509 chooses. */
-function encodeRdn(attribute: DeviceNameAttribute, value: string): Buffer {
-  const printable = /^[A-Za-z0-9 '()+,-./:=?]*$/.test(value);
-  const encoded = tlv(printable ? Tag.PRINTABLE_STRING : Tag.UTF8_STRING, Buffer.from(value, 'utf8'));
-  return tlv(Tag.SET, tlv(Tag.SEQUENCE, oid(NAME_OIDS[attribute]), encoded));
-}
-
-/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. */
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return tlv(Tag.SEQUENCE, oid(id), ...(critical ? [Buffer.from([Tag.BOOLEAN, 1, 0xff])] : []), tlv(Tag.OCTET_STRING, value));
+/** The DER of an extension value, wrapped as an Extension. */
+function extension(extnID: string, critical: boolean, value: object): Extension {
+  return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
 
 /** SHA-1 of the subjectPublicKey BIT STRING's key bytes (RFC 5280 4.2.1.2 method 1, as @peculiar/x509 computes it). */
-export function keyIdentifier(spki: Uint8Array): Buffer {
-  const outer = readElement(spki, 0);
-  const [, bitString] = children(spki, outer);
-  if (!bitString || bitString.tag !== Tag.BIT_STRING) throw new RangeError('SubjectPublicKeyInfo without a BIT STRING');
-  return createHash('sha1').update(spki.subarray(bitString.valueStart + 1, bitString.end)).digest();
+export function keyIdentifier(spki: SubjectPublicKeyInfo): Buffer {
+  return createHash('sha1').update(new Uint8Array(spki.subjectPublicKey)).digest();
 }
 
-/** The issuer-side constants of one CA, encoded once. */
+/** The issuer-side constants of one CA, built once. */
 interface CaParts {
-  signatureAlgorithm: Buffer;
-  issuer: Buffer;
+  signatureAlgorithm: AlgorithmIdentifier;
+  issuer: Name;
   issuerString: string;
   organization: string | undefined;
-  fixedExtensionsEc: Buffer;
-  fixedExtensionsRsa: Buffer;
-  authorityKeyIdentifier: Buffer;
+  /** basicConstraints, keyUsage, extendedKeyUsage: for EC and for RSA subject keys. */
+  fixedExtensionsEc: Extension[];
+  fixedExtensionsRsa: Extension[];
+  authorityKeyIdentifier: Extension;
   signingKey: KeyObject;
 }
 
-const VERSION_3 = Buffer.from([0xa0, 0x03, Tag.INTEGER, 0x01, 0x02]);
-const ECDSA_WITH_SHA256 = tlv(Tag.SEQUENCE, oid('1.2.840.10045.4.3.2'));
-const SHA256_WITH_RSA = tlv(Tag.SEQUENCE, oid('1.2.840.113549.1.1.11'), Buffer.from([Tag.NULL, 0]));
-const BASIC_CONSTRAINTS_END_ENTITY = extension('2.5.29.19', true, tlv(Tag.SEQUENCE));
-/** keyUsage digitalSignature (bit 0): BIT STRING, 7 unused bits, 0x80. */
-const KEY_USAGE_EC = extension('2.5.29.15', true, Buffer.from([Tag.BIT_STRING, 0x02, 0x07, 0x80]));
-/** keyUsage digitalSignature + keyEncipherment (bits 0 and 2): 5 unused bits, 0xa0. */
-const KEY_USAGE_RSA = extension('2.5.29.15', true, Buffer.from([Tag.BIT_STRING, 0x02, 0x05, 0xa0]));
-const EXTENDED_KEY_USAGE_CLIENT_AUTH = extension('2.5.29.37', false, tlv(Tag.SEQUENCE, oid('1.3.6.1.5.5.7.3.2')));
+/** ecdsa-with-SHA256: parameters absent (RFC 5758 3.2). */
+const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+/** sha256WithRSAEncryption: parameters NULL (RFC 4055 5). */
+const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+
+const BASIC_CONSTRAINTS_END_ENTITY = extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false }));
+const KEY_USAGE_EC = extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature));
+const KEY_USAGE_RSA = extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment));
+const EXTENDED_KEY_USAGE_CLIENT_AUTH = extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_clientAuth]));
 
 const cache = new WeakMap<CertificateAuthority, CaParts>();
 
-/** The encoded constants of `ca` (computed on first use, then cached for the CA's lifetime). */
+/** The constants of `ca` (computed on first use, then cached for the CA's lifetime). */
 function partsOf(ca: CertificateAuthority): CaParts {
   let parts = cache.get(ca);
   if (parts) return parts;
-  const raw = new Uint8Array(ca.certificate.rawData);
-  const tbs = children(raw, readElement(raw, 0))[0]!;
-  const fields = children(raw, tbs);
-  // TBSCertificate: [0] version (present in v3), serialNumber, signature, issuer, validity, subject, ...
-  const subjectIndex = fields[0]!.tag === 0xa0 ? 5 : 4;
-  const issuer = Buffer.from(bytesOf(raw, fields[subjectIndex]!));
+  const caCertificate = AsnConvert.parse(ca.certificate.rawData, Certificate);
   const caSki = ca.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  const akiKeyId = caSki ? Buffer.from(caSki, 'hex') : keyIdentifier(new Uint8Array(ca.certificate.publicKey.rawData));
+  const akiKeyId = caSki ? Buffer.from(caSki, 'hex') : keyIdentifier(caCertificate.tbsCertificate.subjectPublicKeyInfo);
   parts = {
-    signatureAlgorithm: ca.keyType === 'RSA' ? SHA256_WITH_RSA : ECDSA_WITH_SHA256,
-    issuer,
+    signatureAlgorithm:
+      ca.keyType === 'RSA' ? new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null }) : new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
+    issuer: caCertificate.tbsCertificate.subject,
     issuerString: ca.certificate.subject,
     organization: ca.certificate.subjectName.getField('O')[0],
-    fixedExtensionsEc: Buffer.concat([BASIC_CONSTRAINTS_END_ENTITY, KEY_USAGE_EC, EXTENDED_KEY_USAGE_CLIENT_AUTH]),
-    fixedExtensionsRsa: Buffer.concat([BASIC_CONSTRAINTS_END_ENTITY, KEY_USAGE_RSA, EXTENDED_KEY_USAGE_CLIENT_AUTH]),
-    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING }
-    authorityKeyIdentifier: extension('2.5.29.35', false, tlv(Tag.SEQUENCE, tlv(0x80, akiKeyId))),
+    fixedExtensionsEc: [BASIC_CONSTRAINTS_END_ENTITY, KEY_USAGE_EC, EXTENDED_KEY_USAGE_CLIENT_AUTH],
+    fixedExtensionsRsa: [BASIC_CONSTRAINTS_END_ENTITY, KEY_USAGE_RSA, EXTENDED_KEY_USAGE_CLIENT_AUTH],
+    authorityKeyIdentifier: extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(akiKeyId) })),
     signingKey: KeyObject.from(ca.privateKey),
   };
   cache.set(ca, parts);
@@ -143,33 +153,28 @@ export function issuerOf(ca: CertificateAuthority): { issuer: string; organizati
 }
 
 /**
- * Assembles the TBSCertificate of a device certificate from the CA's template.
+ * Builds the TBSCertificate of a device certificate from the CA's template.
  * Extensions, in the generator's order: basicConstraints CA:false (critical), keyUsage
  * (critical), extendedKeyUsage clientAuth, subjectKeyIdentifier, authorityKeyIdentifier.
+ * `subject` is what @peculiar/x509 prints for the encoded name (its escaping, e.g. `\"`).
  */
-export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCertificateFields): { tbs: Buffer; subject: string } {
+export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCertificateFields): { tbs: TBSCertificate; subject: string } {
   const parts = partsOf(ca);
   if (fields.serial.length !== 16 || fields.serial[0]! < 0x01 || fields.serial[0]! > 0x7f) throw new RangeError('serial must be 16 bytes, first in 0x01..0x7f');
-  const rdns: Buffer[] = [];
-  const printed: string[] = [];
-  for (const [attribute, given] of fields.subject) {
-    const value = processNameValue(given);
-    rdns.push(encodeRdn(attribute, value));
-    printed.push(`${attribute}=${escapeNameValue(value)}`);
-  }
-  const ski = extension('2.5.29.14', false, tlv(Tag.OCTET_STRING, keyIdentifier(fields.spki)));
-  const tbs = tlv(
-    Tag.SEQUENCE,
-    VERSION_3,
-    tlv(Tag.INTEGER, fields.serial),
-    parts.signatureAlgorithm,
-    parts.issuer,
-    tlv(Tag.SEQUENCE, time(fields.notBefore), time(fields.notAfter)),
-    tlv(Tag.SEQUENCE, ...rdns),
-    fields.spki,
-    tlv(0xa3, tlv(Tag.SEQUENCE, fields.isRsa ? parts.fixedExtensionsRsa : parts.fixedExtensionsEc, ski, parts.authorityKeyIdentifier)),
-  );
-  return { tbs, subject: printed.join(', ') };
+  const subject = new Name(fields.subject.map(([type, value]) => attribute(type, value)));
+  const subjectPublicKeyInfo = AsnConvert.parse(fields.spki, SubjectPublicKeyInfo);
+  const ski = extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(subjectPublicKeyInfo)));
+  const tbs = new TBSCertificate({
+    version: Version.v3,
+    serialNumber: ownBuffer(fields.serial),
+    signature: parts.signatureAlgorithm,
+    issuer: parts.issuer,
+    validity: new Validity({ notBefore: fields.notBefore, notAfter: fields.notAfter }),
+    subject,
+    subjectPublicKeyInfo,
+    extensions: new Extensions([...(fields.isRsa ? parts.fixedExtensionsRsa : parts.fixedExtensionsEc), ski, parts.authorityKeyIdentifier]),
+  });
+  return { tbs, subject: new x509.Name(subject, EXTRA_NAME_LABELS).toString() };
 }
 
 /**
@@ -181,10 +186,11 @@ export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCer
 export async function signDeviceCertificate(ca: CertificateAuthority, fields: DeviceCertificateFields): Promise<TemplateCertificate> {
   const parts = partsOf(ca);
   const { tbs, subject } = deviceTbsCertificate(ca, fields);
+  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
   // ECDSA: node:crypto's default dsaEncoding is DER (Ecdsa-Sig-Value), what X.509 carries.
   const signature = await new Promise<Buffer>((resolve, reject) => {
-    sign('sha256', tbs, parts.signingKey, (error, result) => (error ? reject(error) : resolve(result)));
+    sign('sha256', tbsDer, parts.signingKey, (error, result) => (error ? reject(error) : resolve(result)));
   });
-  const der = tlv(Tag.SEQUENCE, tbs, parts.signatureAlgorithm, tlv(Tag.BIT_STRING, Buffer.from([0]), signature));
-  return { der, subject };
+  const certificate = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: parts.signatureAlgorithm, signatureValue: ownBuffer(signature) });
+  return { der: Buffer.from(AsnConvert.serialize(certificate)), subject };
 }
