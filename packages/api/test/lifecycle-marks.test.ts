@@ -1,19 +1,12 @@
-import { MdmCertificatesDocument } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topic, type CertificateEventPayload, type DeviceEventPayload } from '../src/events/topics.js';
-import type { Gateway } from '../src/server/gateway.js';
-import { EventCollector } from './support/deferred.js';
+import { Topic, type CertificateEventPayload } from '../src/events/topics.js';
+import type { EventCollector } from './support/deferred.js';
 import { enrollDevice } from './support/device-credential.js';
+import { busEvents, lifecycleHarness } from './support/lifecycle-harness.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const DAY = 86_400_000;
 const SECOND = 1_000;
-
-function busEvents<T extends DeviceEventPayload>(gateway: Gateway, topic: string): EventCollector<T> {
-  return new EventCollector(gateway.events.pubSub.subscribe(topic as typeof Topic.CertificateExpiring) as AsyncIterable<T>);
-}
-/** Lets already-published events reach the collectors (microtasks before the next macrotask); not a sleep. */
-const delivered = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('the lifecycle sweeper without stored statuses (issue 8: status derived from the clock, sweep marks)', () => {
   let gateway: TestGateway;
@@ -26,14 +19,7 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
   });
   afterAll(() => gateway.stop());
 
-  const sweepAt = async (instant: number) => {
-    gateway.clock.set(new Date(instant));
-    const report = await gateway.services.sweeper.sweep(gateway.database.orm.em.fork());
-    await delivered();
-    return report;
-  };
-  const of = <T extends DeviceEventPayload>(collector: EventCollector<T>, deviceId: string) => collector.received.filter((e) => e.deviceId === deviceId);
-  const certificateOf = async (deviceId: string) => (await gateway.query(MdmCertificatesDocument, { deviceId })).mdmCertificates[0]!;
+  const { sweepAt, of, certificateOf } = lifecycleHarness(() => gateway);
 
   it('shows the status the clock gives, with or without a sweep: valid, expiring from one second inside 30 days (threshold 30, 7, 1), expired one second after notAfter', async () => {
     gateway.clock.set(new Date('2034-01-01T00:00:00.000Z'));

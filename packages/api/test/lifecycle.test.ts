@@ -1,28 +1,18 @@
-import { MdmCertificatesDocument, RunLifecycleSweepDocument } from '@mdm/schema';
+import { RunLifecycleSweepDocument } from '@mdm/schema';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type CertificateEventPayload, type DeviceEventPayload } from '../src/events/topics.js';
-import type { Gateway } from '../src/server/gateway.js';
-import { EventCollector } from './support/deferred.js';
+import type { EventCollector } from './support/deferred.js';
 import { enrollDevice } from './support/device-credential.js';
+import { busEvents, delivered, lifecycleHarness } from './support/lifecycle-harness.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const DAY = 86_400_000;
 const SECOND = 1_000;
 
-/** Every event of `topic` published on a gateway's bus (subscribed synchronously, before any trigger). */
-function busEvents<T extends DeviceEventPayload>(gateway: Gateway, topic: string): EventCollector<T> {
-  return new EventCollector(gateway.events.pubSub.subscribe(topic as typeof Topic.CertificateExpiring) as AsyncIterable<T>);
-}
 
-/**
- * Lets the in-process bus hand already-published events to the collectors: publishing is
- * synchronous, delivery through the async iterators takes microtasks, which all run before the
- * next macrotask. Not a sleep: nothing is waited for but work already queued.
- */
-const delivered = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('the lifecycle sweeper (seed: "Mobile device cleanup after MDM certificate expiration")', () => {
   let gateway: TestGateway;
@@ -37,14 +27,7 @@ describe('the lifecycle sweeper (seed: "Mobile device cleanup after MDM certific
   });
   afterAll(() => gateway.stop());
 
-  const sweepAt = async (instant: number) => {
-    gateway.clock.set(new Date(instant));
-    const report = await gateway.services.sweeper.sweep(gateway.database.orm.em.fork());
-    await delivered();
-    return report;
-  };
-  const of = <T extends DeviceEventPayload>(collector: EventCollector<T>, deviceId: string) => collector.received.filter((e) => e.deviceId === deviceId);
-  const certificateOf = async (deviceId: string) => (await gateway.query(MdmCertificatesDocument, { deviceId })).mdmCertificates[0];
+  const { sweepAt, of, certificateOf } = lifecycleHarness(() => gateway);
 
   it('reports expiring at 30, 7 and 1 days left (each once, from one second inside), expired one second after notAfter, and removes the device one second after 180 days', async () => {
     gateway.clock.set(new Date('2026-09-01T00:00:00.000Z'));
