@@ -5,6 +5,7 @@ import { check } from 'k6';
 import { numberEnv } from './lib/config.js';
 import { hmacCheckIn } from './lib/check-in-proof.js';
 import { graphql } from './lib/graphql.js';
+import { assertGateway } from './lib/population.js';
 import { enrollingUser, uniqueSerial } from './lib/identifiers.js';
 import { CheckIn, EnrollDevice } from './lib/operations.js';
 
@@ -15,6 +16,11 @@ export const options = {
 };
 
 const runId = Date.now();
+
+/** Stops before any request of the run when the gateway is unreachable or refuses the token. */
+export function setup() {
+  assertGateway(['ADMIN', 'ENROLLER']);
+}
 
 export default function () {
   const serialNumber = uniqueSerial(runId, __VU, __ITER);

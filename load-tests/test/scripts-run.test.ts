@@ -42,18 +42,30 @@ describe('the k6 scripts, run against the gateway', { timeout: 120_000 }, () => 
   }, 90_000);
   afterAll(() => gateway?.stop());
 
-  it('fails the run with exit code 99, as k6 does, when a check fails (a token the gateway refuses)', async () => {
-    const cli = fileURLToPath(new URL('../runner/run.mjs', import.meta.url));
-    const failed = await promisify(execFile)(process.execPath, [cli, script('smoke.js'), '-e', `BASE_URL=${gateway.url}`, '-e', 'TOKEN=mdm_not-a-token-of-this-gateway-000000000000', '-e', 'ITERATIONS=1', '-e', 'VUS=1'])
+  const cli = (args: string[]) =>
+    promisify(execFile)(process.execPath, [fileURLToPath(new URL('../runner/run.mjs', import.meta.url)), ...args])
       .then(() => ({ code: 0, stderr: '' }))
       .catch((error: { code: number; stderr: string }) => error);
+
+  it('stops in setup() with exit code 107 and the reason when the gateway refuses the token, before any load', async () => {
+    const refused = await cli([script('smoke.js'), '-e', `BASE_URL=${gateway.url}`, '-e', 'TOKEN=mdm_not-a-token-of-this-gateway-000000000000']);
+    expect(refused.code).toBe(107);
+    expect(refused.stderr).toMatch(/TOKEN refused by http:\/\/127\.0\.0\.1:\d+\/graphql/);
+  });
+
+  it('fails the run with exit code 99, as k6 does, when a threshold is not met', async () => {
+    // No enrollment answers in under 0 ms: the p95 threshold fails, every check still holds.
+    const failed = await cli([script('enroll-burst.js'), '-e', `BASE_URL=${gateway.url}`, '-e', `TOKEN=${gateway.token}`, '-e', 'TARGET_RATE=2', '-e', 'RAMP=1s', '-e', 'HOLD=1s', '-e', 'P95_MS=0']);
     expect(failed.code).toBe(99);
-    expect(failed.stderr).toMatch(/threshold FAILED: checks rate==1/);
+    expect(failed.stderr).toMatch(/threshold FAILED: http_req_duration\{name:EnrollDevice\} p\(95\)<0/);
+    expect(failed.stderr).not.toMatch(/threshold FAILED: checks/);
   });
 
   it('smoke.js enrolls devices and checks each one in with its device token', async () => {
     const result = await run(gateway, 'smoke.js', { VUS: '2', ITERATIONS: '4' });
-    expect(count(result, 'http_reqs')).toBe(8);
+    expect(count(result, 'http_reqs{name:Viewer}')).toBe(1);
+    expect(count(result, 'http_reqs{name:EnrollDevice}')).toBe(4);
+    expect(count(result, 'http_reqs{name:CheckIn}')).toBe(4);
     expect(result.summary.metrics['checks']!.values['passes']).toBe(8);
   });
 
