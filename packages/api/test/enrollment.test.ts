@@ -70,6 +70,20 @@ describe('enrollDevice', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('tells a re-enrollment, and hardware changing hands, from a first enrollment', async () => {
+    const serialNumber = uniqueSerial();
+    const first = await gateway.query(EnrollDeviceDocument, { input: byodInput({ serialNumber, userPrincipalName: 'first.owner@contoso.example' }) });
+    expect(first.enrollDevice).toMatchObject({ __typename: 'EnrollDeviceSuccess', reenrolled: false, previousManagementState: null, previousUserPrincipalName: null });
+    const second = await gateway.query(EnrollDeviceDocument, { input: byodInput({ serialNumber, userPrincipalName: 'second.owner@contoso.example' }) });
+    expect(second.enrollDevice).toMatchObject({
+      __typename: 'EnrollDeviceSuccess',
+      reenrolled: true,
+      previousManagementState: 'managed',
+      previousUserPrincipalName: 'first.owner@contoso.example',
+      device: { userPrincipalName: 'second.owner@contoso.example' },
+    });
+  });
+
   it('refuses BYOD without a user, because the seed gives BYOD user affinity', async () => {
     const before = await deviceCount();
     const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: null }) });

@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../../shared/context.js';
 import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
+import { ManagementState } from '../device/device.enums.js';
 import { EnrollDeviceInput } from './enrollment.input.js';
 import type { EnrollmentOutcome, EnrollmentService } from './enrollment.service.js';
 
@@ -23,15 +24,33 @@ export class EnrollDeviceSuccess {
 
   @Field({ description: 'Device token for HMAC check-ins, bound to this certificate (returned this once; docs/certificates.md).' })
   deviceToken!: string;
+
+  @Field({
+    description:
+      'True when this hardware (serial number or IMEI) already had a device record, which this enrollment reused (issue 3: re-enrollment reuses the record; its previous certificate is revoked and its pending actions cancelled). False for a new record.',
+  })
+  reenrolled!: boolean;
+
+  @Field(() => ManagementState, { nullable: true, description: "The reused record's management state before this enrollment (managed when an active device enrolled again); null for a new record." })
+  previousManagementState!: ManagementState | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The user the reused record belonged to before this enrollment; null for a new record or a userless one. When it differs from device.userPrincipalName, the hardware changed hands.',
+  })
+  previousUserPrincipalName!: string | null;
 }
 
 /** The GraphQL success payload of one enrollment: the device and the credential issued to it. */
-export function toEnrollDeviceSuccess({ device, credential }: EnrollmentOutcome): EnrollDeviceSuccess {
+export function toEnrollDeviceSuccess({ device, credential, previous }: EnrollmentOutcome): EnrollDeviceSuccess {
   return Object.assign(new EnrollDeviceSuccess(), {
     device,
     certificate: credential.certificate,
     privateKeyPem: credential.privateKeyPem ?? null,
     deviceToken: credential.deviceToken,
+    reenrolled: Boolean(previous),
+    previousManagementState: previous?.managementState ?? null,
+    previousUserPrincipalName: previous?.userPrincipalName ?? null,
   });
 }
 

@@ -55,6 +55,19 @@ export interface EnrollmentDependencies {
 export interface EnrollmentOutcome {
   device: ManagedDevice;
   credential: IssuedCredential;
+  /**
+   * The record this enrollment reused, as it was before (null or absent for a new record): the
+   * hardware (serial number or IMEI) already had one, so an integrator can tell a re-enrollment,
+   * and a device changing hands, from a first enrollment.
+   */
+  previous?: PreviousEnrollment | null;
+}
+
+/** What a reused record was before its re-enrollment. */
+export interface PreviousEnrollment {
+  managementState: ManagementState;
+  /** Its user's UPN; null when it was userless (or lost its user in a reset). */
+  userPrincipalName: string | null;
 }
 
 /** What the method's pre-registration contributed: the Apple profile, the DEM account. */
@@ -98,8 +111,9 @@ export class EnrollmentService {
     const now = this.clock.now();
     let device: ManagedDevice;
     let credential: IssuedCredential;
+    let previous: PreviousEnrollment | null;
     try {
-      ({ device, credential } = await em.transactional(async (tx) => {
+      ({ device, credential, previous } = await em.transactional(async (tx) => {
         const grant = await this.grant(tx, command, now);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
         // What does not depend on the user is read (and written) before the user's row is locked below,
@@ -129,6 +143,7 @@ export class EnrollmentService {
 
         const reset = resetsDevice(row);
         const record = existing ?? new ManagedDevice();
+        const previous = existing ? { managementState: existing.managementState, userPrincipalName: existing.user?.unwrap().userPrincipalName ?? null } : null;
         if (existing) await startClean(tx, existing, command, reset, now);
         tx.assign(record, {
           deviceName: command.deviceName,
@@ -171,14 +186,14 @@ export class EnrollmentService {
           credential = await this.deps.certificates.issueToNewDevice(tx, record, now, command.csr);
         }
         if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
-        return { device: record, credential };
+        return { device: record, credential, previous };
       }));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }
     void this.events.publishCommitted([{ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) }]);
-    return { device, credential };
+    return { device, credential, previous };
   }
 
   /** The method's pre-registration, checked inside the enrollment transaction. */
