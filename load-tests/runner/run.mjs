@@ -10,23 +10,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { seconds } from './duration.mjs';
+
+export { seconds };
 
 /** @typedef {import('./vu-runtime.mjs').Sample} Sample */
 /** @typedef {{ executor: string, exec?: string, startTime?: string, vus?: number, iterations?: number, duration?: string, rate?: number, timeUnit?: string, startRate?: number, stages?: { target: number, duration: string }[], preAllocatedVUs?: number, maxVUs?: number }} Scenario */
 /** @typedef {{ metric: string, rule: string, ok: boolean, value: number | null }} ThresholdResult */
-
-/**
- * Seconds in a k6 duration ("1m30s", "500ms"); a number is taken as seconds.
- * @param {string | number | undefined} duration
- */
-export function seconds(duration) {
-  if (duration === undefined) return 0;
-  if (typeof duration === 'number') return duration;
-  const units = { ms: 0.001, s: 1, m: 60, h: 3600 };
-  let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * units[/** @type {keyof typeof units} */ (unit)];
-  return total;
-}
 
 const wait = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 

@@ -1,17 +1,15 @@
 // `k6/http`: blocking HTTP requests with k6's built-in metrics (http_reqs, http_req_duration,
 // http_req_failed: a status of 0 or >= 400 is a failure, k6's default expected_response).
+import { seconds } from '../duration.mjs';
 import { blockingIo, emit } from '../vu-runtime.mjs';
 
 /** @typedef {{ headers?: Record<string, string>, tags?: Record<string, string>, timeout?: string | number }} Params */
 
-/** k6 durations ("60s", "1m") or milliseconds. @param {string | number | undefined} timeout */
+/** Request timeout in ms: k6's `timeout` param is a duration ("60s") or milliseconds; default 60 s. @param {string | number | undefined} timeout */
 function timeoutMs(timeout) {
   if (timeout === undefined) return 60_000;
   if (typeof timeout === 'number') return timeout;
-  const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  for (const [, amount, unit] of timeout.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * units[/** @type {keyof typeof units} */ (unit)];
-  return total || 60_000;
+  return seconds(timeout) * 1000 || 60_000;
 }
 
 /**

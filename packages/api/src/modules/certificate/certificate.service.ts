@@ -47,18 +47,7 @@ export class CertificateService {
    */
   async issue(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
     const issued = await this.build(device, now, csrPem, fieldPath);
-    const certificate = tx.create(MdmCertificate, {
-      device: device.id,
-      serialNumber: issued.serialNumber,
-      sha256Thumbprint: issued.sha256Thumbprint,
-      subject: issued.subject,
-      issuer: issued.issuer,
-      notBefore: issued.notBefore,
-      notAfter: issued.notAfter,
-      status: this.statusAt(issued.notAfter, now),
-      pem: issued.certificatePem,
-      issuedDateTime: now,
-    });
+    const certificate = tx.create(MdmCertificate, { device: device.id, ...recordFields(issued, this.statusAt(issued.notAfter, now), now) });
     await this.supersede(tx, device.id, certificate.id, now);
     device.managementCertificateExpirationDate = issued.notAfter;
     return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
@@ -193,19 +182,7 @@ export class CertificateService {
 
   /** An unmanaged MdmCertificate for a certificate written by `issueMany`'s INSERT. */
   private certificateOf(device: ManagedDevice, issued: IssuedDeviceCertificate, status: MdmCertificateStatus, now: Date): MdmCertificate {
-    return Object.assign(new MdmCertificate(), {
-      id: randomUUID(),
-      device: Reference.create(device),
-      serialNumber: issued.serialNumber,
-      sha256Thumbprint: issued.sha256Thumbprint,
-      subject: issued.subject,
-      issuer: issued.issuer,
-      notBefore: issued.notBefore,
-      notAfter: issued.notAfter,
-      status,
-      pem: issued.certificatePem,
-      issuedDateTime: now,
-    });
+    return Object.assign(new MdmCertificate(), { id: randomUUID(), device: Reference.create(device), ...recordFields(issued, status, now) });
   }
 
   /**
@@ -295,4 +272,19 @@ export class CertificateService {
       tx.getTransactionContext(),
     );
   }
+}
+
+/** The stored fields of a freshly issued certificate (one place for the ORM path and the set-based path). */
+function recordFields(issued: IssuedDeviceCertificate, status: MdmCertificateStatus, now: Date) {
+  return {
+    serialNumber: issued.serialNumber,
+    sha256Thumbprint: issued.sha256Thumbprint,
+    subject: issued.subject,
+    issuer: issued.issuer,
+    notBefore: issued.notBefore,
+    notAfter: issued.notAfter,
+    status,
+    pem: issued.certificatePem,
+    issuedDateTime: now,
+  };
 }
