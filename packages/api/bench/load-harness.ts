@@ -38,7 +38,9 @@ export function ask<T extends { type: string }>(child: ChildProcess, message: st
 /** A TypeScript child process run through swc-node (like `pnpm bench` itself). */
 export function forkTs(file: string, args: string[]): ChildProcess {
   const cpuProf = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
-  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', '@swc-node/register/esm-register', ...cpuProf] });
+  // BENCH_NODE_ARGS: extra V8/Node flags for the child (e.g. `--max-semi-space-size=64`), to measure them.
+  const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', '@swc-node/register/esm-register', ...extra, ...cpuProf] });
 }
 
 /** A gateway process on a fresh database, with an ADMIN token and a raw `pg` pool beside it. */

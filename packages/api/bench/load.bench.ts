@@ -224,8 +224,11 @@ export async function enrollScenario(): Promise<void> {
   try {
     await httpLoad({ gateway, connections, seconds: 2, body: enrollBody, verify: ok('EnrollDeviceSuccess') }); // warm-up (JIT, pool, CA key)
     await gateway.peakRss();
-    const measured = await httpLoad({ gateway, connections, seconds, body: enrollBody, verify: ok('EnrollDeviceSuccess') });
+    await gateway.cpuMs();
+    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body: enrollBody, verify: ok('EnrollDeviceSuccess') }));
+    const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
+    console.log(`enroll: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per enrollment (${Math.round(cpuMs)} ms over ${measured.units}; independent of the other load on the machine)`);
     const baseline = await driverLoad(connections, seconds, () => enrollWrites(gateway));
     report('enroll', 'enrollments', measured, rss, baseline, 'INSERT device + certificate via pg');
   } finally {
@@ -240,8 +243,11 @@ export async function bulkScenario(): Promise<void> {
     const body = () => JSON.stringify({ query: q.enrollMany, variables: { input: { bulkEnrollmentToken: token, devices: bulkDevices(1000) } } });
     await httpLoad({ gateway, connections: 1, amount: 1, body, verify: ok('EnrollDevicesSuccess') });
     await gateway.peakRss();
+    await gateway.cpuMs();
     const measured = await httpLoad({ gateway, connections: 2, amount: bulkBatches, body, verify: ok('EnrollDevicesSuccess'), unitsPerRequest: 1000 });
+    const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
+    console.log(`bulk: gateway CPU ${(cpuMs / measured.units).toFixed(3)} ms per device (${Math.round(cpuMs)} ms over ${measured.units}; independent of the other load on the machine)`);
     const baseline = await driverLoad(2, Math.max(2, seconds / 2), () => bulkWrites(gateway));
     report('bulk', 'devices', measured, rss, baseline, 'set-based INSERT of 1,000 devices + certificates via pg');
   } finally {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DevicePlatform } from '../catalog/platform.enum.js';
-import { AutopilotDevice } from '../imports/autopilot-device.entity.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { CorporateIdentifier, CorporateIdentifierType, IdentifierEnrollmentState } from './corporate-identifier.entity.js';
 
 /** The hardware facts an enrollment reports, as far as identifiers can match them. */
@@ -17,20 +17,29 @@ export interface IdentifiedHardware {
  * importedDeviceIdentity `enrollmentState`, kept current) and says whether any matched: such a
  * device is corporate-owned (seed: "Devices with an IMEI number can also be identified and tagged
  * as company-owned"). IMEI matches IMEI; SERIAL matches the serial; WINDOWS matches a Windows
- * device's manufacturer, model and serial together. One set-based UPDATE ... RETURNING.
+ * device's manufacturer, model and serial together. One set-based UPDATE ... RETURNING, inside
+ * the enrollment's transaction (needs one).
  */
 export async function markMatchingIdentifiersEnrolled(tx: EntityManager, hardware: IdentifiedHardware, now: Date): Promise<boolean> {
-  const or: object[] = [];
-  if (hardware.imei) or.push({ identifierType: CorporateIdentifierType.IMEI, identifier: hardware.imei });
-  if (hardware.serialNumber) {
-    or.push({ identifierType: CorporateIdentifierType.SERIAL, identifier: hardware.serialNumber });
-    if (hardware.platform === DevicePlatform.WINDOWS && hardware.manufacturer && hardware.model) {
-      or.push({ identifierType: CorporateIdentifierType.WINDOWS, identifier: hardware.serialNumber, manufacturer: hardware.manufacturer, model: hardware.model });
-    }
-  }
-  if (or.length === 0) return false;
-  const updated = await tx.nativeUpdate(CorporateIdentifier, { $or: or }, { enrollmentState: IdentifierEnrollmentState.enrolled, lastContactedDateTime: now });
-  return updated > 0;
+  if (!hardware.imei && !hardware.serialNumber) return false;
+  const windows = hardware.platform === DevicePlatform.WINDOWS && hardware.manufacturer && hardware.model;
+  // One statement text whatever the hardware: a NULL parameter makes its branch false. Hand-written
+  // because it runs on every enrollment, where the ORM's query building cost more than the UPDATE.
+  const updated = await queryRows<{ id: string }>(
+    tx,
+    `update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
+     where ("identifier_type" = ? and "identifier" = ?)
+        or ("identifier_type" = ? and "identifier" = ?)
+        or ("identifier_type" = ? and "identifier" = ? and "manufacturer" = ? and "model" = ?)
+     returning "id"`,
+    [
+      IdentifierEnrollmentState.enrolled, now,
+      CorporateIdentifierType.IMEI, hardware.imei,
+      CorporateIdentifierType.SERIAL, hardware.serialNumber,
+      CorporateIdentifierType.WINDOWS, windows ? hardware.serialNumber : null, windows ? hardware.manufacturer : null, windows ? hardware.model : null,
+    ],
+  );
+  return updated.length > 0;
 }
 
 /**
@@ -39,5 +48,6 @@ export async function markMatchingIdentifiersEnrolled(tx: EntityManager, hardwar
  */
 export async function isAutopilotRegistered(tx: EntityManager, hardware: IdentifiedHardware): Promise<boolean> {
   if (hardware.platform !== DevicePlatform.WINDOWS || !hardware.serialNumber) return false;
-  return (await tx.count(AutopilotDevice, { serialNumber: hardware.serialNumber })) > 0;
+  const [row] = await queryRows<{ registered: boolean }>(tx, `select exists (select 1 from "autopilot_device" where "serial_number" = ?) as "registered"`, [hardware.serialNumber]);
+  return row?.registered === true;
 }

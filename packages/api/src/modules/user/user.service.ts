@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { DemNotAllowedError } from '../enrollment/enrollment.errors.js';
 import { userPrincipalNameSchema } from './user-principal-name.js';
@@ -18,15 +19,24 @@ export class UserService {
   constructor(private readonly clock: Clock) {}
 
   /**
-   * The user with this UPN (already lower-cased by validation), created on first sight.
-   * Uses an upsert so concurrent first enrollments of one user cannot collide.
+   * The user with this UPN (already lower-cased by validation), created on first sight, as a
+   * managed entity of `em` (changes to it are flushed with the transaction).
+   * One `INSERT ... ON CONFLICT (user_principal_name) DO UPDATE ... RETURNING`: concurrent first
+   * enrollments of one user cannot collide, and the user's row stays locked (inserted or updated
+   * by this transaction) until commit, which is what serializes one user's enrollments.
+   * Hand-written rather than `em.upsert`: this runs on every enrollment, and the ORM's query
+   * building cost more CPU than the statement (issue 8, docs/performance.md).
+   * @throws when `em` is not inside a transaction (every caller runs in one)
    */
   async ensure(em: EntityManager, userPrincipalName: string, now: Date): Promise<User> {
-    return em.upsert(
-      User,
-      { id: randomUUID(), userPrincipalName, displayName: userPrincipalName.split('@')[0] ?? userPrincipalName, createdDateTime: now },
-      { onConflictFields: ['userPrincipalName'], onConflictMergeFields: ['userPrincipalName'] },
+    const [row] = await queryRows<Record<string, unknown>>(
+      em,
+      `insert into "app_user" ("id", "user_principal_name", "display_name", "created_date_time") values (?, ?, ?, ?)
+       on conflict ("user_principal_name") do update set "user_principal_name" = excluded."user_principal_name"
+       returning *`,
+      [randomUUID(), userPrincipalName, userPrincipalName.split('@')[0] ?? userPrincipalName, now],
     );
+    return em.map(User, row!);
   }
 
   /**
