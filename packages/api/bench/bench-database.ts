@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 
 /** The ADMIN token (ADMIN_TOKEN) the benchmarks' in-process gateways register and send. */
 export const BENCH_ADMIN_TOKEN = `mdm_${randomBytes(32).toString('base64url')}`;
 
 /**
- * A throwaway database on the machine's PostgreSQL for one benchmark run (BENCH_DATABASE_URL,
- * default postgresql://postgres@127.0.0.1:5432/postgres), dropped by `drop()`.
+ * The server the benchmarks use: BENCH_DATABASE_URL, else the machine's PostgreSQL over its Unix
+ * socket when /var/run/postgresql has one (how a gateway on the same machine should connect:
+ * less CPU per statement than loopback TCP, for the gateway and the raw-driver baseline alike),
+ * else postgresql://postgres@127.0.0.1:5432/postgres.
  */
+export const benchServerUrl =
+  process.env['BENCH_DATABASE_URL'] ??
+  (existsSync('/var/run/postgresql/.s.PGSQL.5432') ? 'postgresql://postgres@localhost/postgres?host=/var/run/postgresql' : 'postgresql://postgres@127.0.0.1:5432/postgres');
+
+/** A throwaway database on `benchServerUrl` for one benchmark run, dropped by `drop()`. */
 export async function createBenchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const serverUrl = process.env['BENCH_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const serverUrl = benchServerUrl;
   const name = `mdm_bench_${label}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

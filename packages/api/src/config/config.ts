@@ -23,7 +23,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Interface to bind; default `0.0.0.0` (all interfaces). */
   HOST: z.string().min(1).default('0.0.0.0'),
-  /** PostgreSQL 15+ server. Unset: an embedded PostgreSQL (PGlite) runs inside the process. */
+  /**
+   * PostgreSQL 15+ server. Unset: an embedded PostgreSQL (PGlite) runs inside the process. A
+   * libpq-style `?host=/var/run/postgresql` connects over that Unix socket directory (cheaper per
+   * statement than loopback TCP when the server is on the same machine).
+   */
   DATABASE_URL: postgresUrl.optional(),
   /** Directory of the embedded database (only used without `DATABASE_URL`); default `./data`. */
   DATA_DIR: z.string().min(1).default('./data'),
