@@ -3,6 +3,7 @@
  * either for a device-supplied PKCS#10 request or with a server-generated key pair.
  */
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import type { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
 import { generateEcP256KeyPair } from './ec-key.js';
@@ -72,7 +73,7 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   }
   const { notBefore, notAfter } = deviceCertificateValidity(ca, now, input.validityDays ?? 365, backdateSeconds);
 
-  let spki: Uint8Array;
+  let spki: Uint8Array | SubjectPublicKeyInfo;
   let isRsa = false;
   let privateKeyPem: string | undefined;
   if (input.csrPem !== undefined) {
@@ -81,7 +82,7 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
     isRsa = checked.isRsa;
   } else {
     const keys = generateEcP256KeyPair();
-    spki = keys.spki;
+    spki = keys.publicKeyInfo;
     privateKeyPem = x509.PemConverter.encode(keys.pkcs8, 'PRIVATE KEY');
   }
 

@@ -17,7 +17,8 @@
  * section and resolved backslash escapes, so a device named `Lab "Mac", #2` got `Mac`).
  */
 import { createHash, KeyObject, sign } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { AsnConvert, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
+import * as asn1js from 'asn1js';
 import {
   AlgorithmIdentifier,
   AttributeTypeAndValue,
@@ -62,8 +63,8 @@ export interface DeviceCertificateFields {
   notAfter: Date;
   /** Subject attributes in order, one RDN each; values are encoded exactly as given. */
   subject: ReadonlyArray<readonly [DeviceNameAttribute, string]>;
-  /** SubjectPublicKeyInfo, DER. */
-  spki: Uint8Array;
+  /** SubjectPublicKeyInfo: DER, or already decoded (a server-generated key has it; saves a parse). */
+  spki: Uint8Array | SubjectPublicKeyInfo;
   /** RSA subject keys also get keyEncipherment. */
   isRsa: boolean;
 }
@@ -162,7 +163,7 @@ export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCer
   const parts = partsOf(ca);
   if (fields.serial.length !== 16 || fields.serial[0]! < 0x01 || fields.serial[0]! > 0x7f) throw new RangeError('serial must be 16 bytes, first in 0x01..0x7f');
   const subject = new Name(fields.subject.map(([type, value]) => attribute(type, value)));
-  const subjectPublicKeyInfo = AsnConvert.parse(fields.spki, SubjectPublicKeyInfo);
+  const subjectPublicKeyInfo = fields.spki instanceof SubjectPublicKeyInfo ? fields.spki : AsnConvert.parse(fields.spki, SubjectPublicKeyInfo);
   const ski = extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(subjectPublicKeyInfo)));
   const tbs = new TBSCertificate({
     version: Version.v3,
@@ -178,6 +179,19 @@ export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCer
 }
 
 /**
+ * The TBSCertificate as an ASN.1 element that encodes its content octets verbatim: a SEQUENCE
+ * (universal 16, constructed) carrying the content the library encoded once. Signing and the
+ * certificate then use the same bytes, and the TBS is encoded once instead of twice (an encoding
+ * is ~0.25 ms of CPU, issue 8); asn1js writes the identifier and length octets.
+ */
+function encodedOnce(tbs: TBSCertificate): asn1js.Primitive {
+  const content = (AsnSerializer.toASN(tbs) as asn1js.Sequence).valueBlock.toBER(false);
+  const element = new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber: 16 }, valueHex: content });
+  element.idBlock.isConstructed = true;
+  return element;
+}
+
+/**
  * Builds and signs (SHA-256 with the CA key, node:crypto) one device certificate. The signature
  * is computed on the libuv thread pool (`sign` with a callback): the event loop stays free, and a
  * bulk enrollment's 1,000 signatures run in parallel (1,000 ECDSA signatures: ~100 ms on the
@@ -186,11 +200,15 @@ export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCer
 export async function signDeviceCertificate(ca: CertificateAuthority, fields: DeviceCertificateFields): Promise<TemplateCertificate> {
   const parts = partsOf(ca);
   const { tbs, subject } = deviceTbsCertificate(ca, fields);
-  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
+  const tbsElement = encodedOnce(tbs);
+  const tbsDer = new Uint8Array(tbsElement.toBER(false));
   // ECDSA: node:crypto's default dsaEncoding is DER (Ecdsa-Sig-Value), what X.509 carries.
   const signature = await new Promise<Buffer>((resolve, reject) => {
     sign('sha256', tbsDer, parts.signingKey, (error, result) => (error ? reject(error) : resolve(result)));
   });
-  const certificate = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: parts.signatureAlgorithm, signatureValue: ownBuffer(signature) });
-  return { der: Buffer.from(AsnConvert.serialize(certificate)), subject };
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } (RFC 5280 4.1).
+  const certificate = new asn1js.Sequence({
+    value: [tbsElement, AsnSerializer.toASN(parts.signatureAlgorithm), new asn1js.BitString({ valueHex: signature })],
+  });
+  return { der: Buffer.from(certificate.toBER(false)), subject };
 }

@@ -20,8 +20,11 @@ import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 /** AlgorithmIdentifier { id-ecPublicKey, namedCurve prime256v1 } (RFC 5480 2.1.1), shared by both encodings. */
 const EC_P256 = new AlgorithmIdentifier({ algorithm: id_ecPublicKey, parameters: AsnConvert.serialize(new ECParameters({ namedCurve: id_secp256r1 })) });
 
-/** A new P-256 key pair: `spki` (public, DER) and `pkcs8` (private, DER). Synchronous, ~0.12 ms. */
-export function generateEcP256KeyPair(): { spki: Buffer; pkcs8: Buffer } {
+/**
+ * A new P-256 key pair: `spki` (public, DER), `publicKeyInfo` (the same, decoded: a certificate
+ * template takes it without parsing the DER back) and `pkcs8` (private, DER). Synchronous, ~0.12 ms.
+ */
+export function generateEcP256KeyPair(): { spki: Buffer; publicKeyInfo: SubjectPublicKeyInfo; pkcs8: Buffer } {
   const ecdh = createECDH('prime256v1');
   const point = ecdh.generateKeys(); // uncompressed: 0x04 ‖ X ‖ Y, 65 bytes
   const scalar = ecdh.getPrivateKey(); // big-endian, leading zero bytes dropped
@@ -29,8 +32,9 @@ export function generateEcP256KeyPair(): { spki: Buffer; pkcs8: Buffer } {
   const d = new Uint8Array(32);
   d.set(scalar, 32 - scalar.length);
   const publicKey = new Uint8Array(point).buffer;
-  const spki = AsnConvert.serialize(new SubjectPublicKeyInfo({ algorithm: EC_P256, subjectPublicKey: publicKey }));
+  const publicKeyInfo = new SubjectPublicKeyInfo({ algorithm: EC_P256, subjectPublicKey: publicKey });
+  const spki = AsnConvert.serialize(publicKeyInfo);
   const ecPrivateKey = AsnConvert.serialize(new ECPrivateKey({ privateKey: new OctetString(d), publicKey }));
   const pkcs8 = AsnConvert.serialize(new PrivateKeyInfo({ privateKeyAlgorithm: EC_P256, privateKey: new PrivateKey(ecPrivateKey) }));
-  return { spki: Buffer.from(spki), pkcs8: Buffer.from(pkcs8) };
+  return { spki: Buffer.from(spki), publicKeyInfo, pkcs8: Buffer.from(pkcs8) };
 }
