@@ -12,42 +12,57 @@ export interface IdentifiedHardware {
   model: string | null;
 }
 
+/** What the organisation already knows about an enrolling device's hardware. */
+export interface HardwareRecognition {
+  /** Corporate identifiers matched it (and are now marked `enrolled`): a company device. */
+  identified: boolean;
+  /** A Windows device whose serial number is registered with Windows Autopilot: a company device. */
+  autopilotRegistered: boolean;
+  /** The gateway holds records of this hardware (same platform and serial number, or IMEI): a re-enrollment. */
+  hasRecords: boolean;
+}
+
+const UNRECOGNIZED: HardwareRecognition = { identified: false, autopilotRegistered: false, hasRecords: false };
+
 /**
- * Marks the corporate identifiers matching an enrolling device as `enrolled` (Graph
- * importedDeviceIdentity `enrollmentState`, kept current) and says whether any matched: such a
- * device is corporate-owned (seed: "Devices with an IMEI number can also be identified and tagged
- * as company-owned"). IMEI matches IMEI; SERIAL matches the serial; WINDOWS matches a Windows
- * device's manufacturer, model and serial together. One set-based UPDATE ... RETURNING, inside
- * the enrollment's transaction (needs one).
+ * One statement, inside the enrollment's transaction, for three facts about the hardware:
+ * - marks the corporate identifiers matching it as `enrolled` (Graph importedDeviceIdentity
+ *   `enrollmentState`, kept current) and says whether any matched: such a device is
+ *   corporate-owned (seed: "Devices with an IMEI number can also be identified and tagged as
+ *   company-owned"). IMEI matches IMEI; SERIAL matches the serial; WINDOWS matches a Windows
+ *   device's manufacturer, model and serial together;
+ * - Windows Autopilot: a Windows device whose serial number is registered (matched exactly,
+ *   spaces kept) is an organisation device and enrolls as corporate (issue 4, Autopilot);
+ * - whether records of the hardware exist, so the common case (hardware never seen) needs no
+ *   lookup of them.
+ * Hand-written and combined because it runs on every enrollment (issue 8): the ORM's query
+ * building and two more round trips cost more than the statement. A NULL parameter makes its
+ * branch false, so the statement text is the same whatever the hardware.
  */
-export async function markMatchingIdentifiersEnrolled(tx: EntityManager, hardware: IdentifiedHardware, now: Date): Promise<boolean> {
-  if (!hardware.imei && !hardware.serialNumber) return false;
-  const windows = hardware.platform === DevicePlatform.WINDOWS && hardware.manufacturer && hardware.model;
-  // One statement text whatever the hardware: a NULL parameter makes its branch false. Hand-written
-  // because it runs on every enrollment, where the ORM's query building cost more than the UPDATE.
-  const updated = await queryRows<{ id: string }>(
+export async function recognizeHardware(tx: EntityManager, hardware: IdentifiedHardware, now: Date): Promise<HardwareRecognition> {
+  if (!hardware.imei && !hardware.serialNumber) return UNRECOGNIZED;
+  const isWindows = hardware.platform === DevicePlatform.WINDOWS;
+  const windowsIdentity = isWindows && hardware.manufacturer && hardware.model;
+  const [row] = await queryRows<{ identified: boolean; autopilot: boolean; known: boolean }>(
     tx,
-    `update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
-     where ("identifier_type" = ? and "identifier" = ?)
-        or ("identifier_type" = ? and "identifier" = ?)
-        or ("identifier_type" = ? and "identifier" = ? and "manufacturer" = ? and "model" = ?)
-     returning "id"`,
+    `with marked as (
+       update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
+        where ("identifier_type" = ? and "identifier" = ?)
+           or ("identifier_type" = ? and "identifier" = ?)
+           or ("identifier_type" = ? and "identifier" = ? and "manufacturer" = ? and "model" = ?)
+       returning 1
+     )
+     select exists (select 1 from marked) as "identified",
+            exists (select 1 from "autopilot_device" where "serial_number" = ?) as "autopilot",
+            exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`,
     [
       IdentifierEnrollmentState.enrolled, now,
       CorporateIdentifierType.IMEI, hardware.imei,
       CorporateIdentifierType.SERIAL, hardware.serialNumber,
-      CorporateIdentifierType.WINDOWS, windows ? hardware.serialNumber : null, windows ? hardware.manufacturer : null, windows ? hardware.model : null,
+      CorporateIdentifierType.WINDOWS, windowsIdentity ? hardware.serialNumber : null, windowsIdentity ? hardware.manufacturer : null, windowsIdentity ? hardware.model : null,
+      isWindows ? hardware.serialNumber : null,
+      hardware.platform, hardware.serialNumber, hardware.imei,
     ],
   );
-  return updated.length > 0;
-}
-
-/**
- * Windows Autopilot: a Windows device whose serial number is registered (matched exactly,
- * spaces kept) is an organisation device and enrolls as corporate (issue 4, Autopilot).
- */
-export async function isAutopilotRegistered(tx: EntityManager, hardware: IdentifiedHardware): Promise<boolean> {
-  if (hardware.platform !== DevicePlatform.WINDOWS || !hardware.serialNumber) return false;
-  const [row] = await queryRows<{ registered: boolean }>(tx, `select exists (select 1 from "autopilot_device" where "serial_number" = ?) as "registered"`, [hardware.serialNumber]);
-  return row?.registered === true;
+  return { identified: row!.identified, autopilotRegistered: row!.autopilot, hasRecords: row!.known };
 }

@@ -12,7 +12,7 @@ import type { CertificateService, IssuedCredential } from '../certificate/certif
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
 import { operatingSystemName } from '../catalog/platform.enum.js';
-import { isAutopilotRegistered, markMatchingIdentifiersEnrolled } from '../corporate-identifier/corporate-identifier.matching.js';
+import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
 import { linkEasPartnership } from '../exchange/eas-link.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
@@ -119,15 +119,18 @@ export class EnrollmentService {
         // What does not depend on the user is read (and written) before the user's row is locked below,
         // so concurrent enrollments of one user wait for each other over fewer round trips (issue 8).
         const restrictions = await this.deps.restrictions.load(tx);
-        // Both run (no short-circuit): matching identifiers' enrollmentState must become current either way.
-        const identified = await markMatchingIdentifiersEnrolled(tx, command, now);
-        const corporate = (await isAutopilotRegistered(tx, command)) || identified;
+        // Matching identifiers' enrollmentState becomes current whatever else is known. Whether the
+        // hardware has records is read before the user's lock too: an enrollment of the same
+        // hardware committed meanwhile makes this one's insert fail with ENROLLMENT_CONFLICT (the
+        // partial unique indexes), rather than re-enroll the record just created.
+        const hardware = await recognizeHardware(tx, command, now);
+        const corporate = hardware.identified || hardware.autopilotRegistered;
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
         // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
         const user = command.userPrincipalName ? await this.deps.users.ensure(tx, command.userPrincipalName, now) : null;
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
-        const existing = await findHardware(tx, command);
+        const existing = hardware.hasRecords ? await findHardware(tx, command) : null;
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
         const methodOwner = ownerTypeFor(command.method, command.joinType);
@@ -246,7 +249,8 @@ export class EnrollmentService {
 
 /**
  * The record of the same hardware to re-enroll (identity is reused): the active one if any,
- * otherwise the most recent retired or wiped one. Null for a device without hardware ids.
+ * otherwise the most recent retired or wiped one. Null for a device without hardware ids. Called
+ * only when `recognizeHardware` found records of it.
  */
 async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Promise<ManagedDevice | null> {
   const ids = [
@@ -254,14 +258,6 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
     ...(command.imei ? [{ imei: command.imei }] : []),
   ];
   if (ids.length === 0) return null;
-  // Most enrollments are of hardware never seen before: one plain EXISTS answers that without the
-  // ORM's query building and hydration (issue 8). Pending changes of this transaction cannot
-  // change the answer (they never add, remove or re-identify a device row).
-  const existence = await tx.execute<{ known: boolean }[]>(
-    `select exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`,
-    [command.platform, command.serialNumber ?? null, command.imei ?? null],
-  );
-  if (!existence[0]?.known) return null;
   const found = await tx.find(ManagedDevice, { $or: ids }, { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 });
   return found.find((d) => ACTIVE_STATES.includes(d.managementState)) ?? found[0] ?? null;
 }
