@@ -37,12 +37,22 @@ const config = loadConfig(
 );
 const gateway = await startGateway({ config });
 let peak = process.memoryUsage().rss;
+/** The process's memory at its RSS peak (BENCH_MEMORY_DETAIL=1 prints it with each 'rss' answer). */
+let atPeak = process.memoryUsage();
 let cpuMark = process.cpuUsage();
-setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100).unref();
+setInterval(() => {
+  const now = process.memoryUsage();
+  if (now.rss > peak) [peak, atPeak] = [now.rss, now];
+}, 100).unref();
 process.on('message', (message: string) => {
   if (message === 'rss') {
     process.send!({ type: 'rss', peakMiB: Math.round(peak / 1048576) });
+    if (process.env['BENCH_MEMORY_DETAIL']) {
+      const mib = (n: number) => Math.round(n / 1048576);
+      console.log(`gateway memory at its RSS peak: rss ${mib(atPeak.rss)} MiB, heap used ${mib(atPeak.heapUsed)} of ${mib(atPeak.heapTotal)} MiB, external ${mib(atPeak.external)} MiB (array buffers ${mib(atPeak.arrayBuffers)} MiB)`);
+    }
     peak = process.memoryUsage().rss;
+    atPeak = process.memoryUsage();
   }
   if (message === 'cpu') {
     // CPU time (user + system) since the previous 'cpu': unlike throughput on a shared machine,
