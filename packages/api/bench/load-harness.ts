@@ -36,9 +36,9 @@ export function ask<T extends { type: string }>(child: ChildProcess, message: st
 }
 
 /** A TypeScript child process run through swc-node (like `pnpm bench` itself). */
-export function forkTs(file: string, args: string[]): ChildProcess {
+export function forkTs(file: string, args: string[], nodeFlags: string[] = []): ChildProcess {
   const cpuProf = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
-  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', '@swc-node/register/esm-register', ...cpuProf] });
+  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', '@swc-node/register/esm-register', ...nodeFlags, ...cpuProf] });
 }
 
 /** A gateway process on a fresh database, with an ADMIN token and a raw `pg` pool beside it. */
@@ -61,7 +61,8 @@ export interface BenchGateway {
 export async function startBenchGateway(label: string, env: Record<string, string> = {}): Promise<BenchGateway> {
   const db = await createBenchDatabase(label);
   const token = `mdm_${randomBytes(32).toString('base64url')}`;
-  const child = forkTs('./gateway-process.ts', [db.url, token, JSON.stringify(env)]);
+  // BENCH_NODE_FLAGS: extra Node/V8 flags for the gateway process (e.g. --max-semi-space-size=32).
+  const child = forkTs('./gateway-process.ts', [db.url, token, JSON.stringify(env)], (process.env['BENCH_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean));
   const { url } = await new Promise<{ url: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string }));
     child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)));
