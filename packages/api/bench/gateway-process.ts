@@ -31,6 +31,8 @@ const config = loadConfig(
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
     LIFECYCLE_SWEEP_INTERVAL_MS: '0',
+    // Lets a run compare the executors back to back (GRAPHQL_COMPILED_EXECUTION=false pnpm bench reads).
+    ...(process.env['GRAPHQL_COMPILED_EXECUTION'] ? { GRAPHQL_COMPILED_EXECUTION: process.env['GRAPHQL_COMPILED_EXECUTION'] } : {}),
     ...(extraEnv ? (JSON.parse(extraEnv) as Record<string, string>) : {}),
   },
   [],

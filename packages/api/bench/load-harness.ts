@@ -36,11 +36,12 @@ export function ask<T extends { type: string }>(child: ChildProcess, message: st
 }
 
 /** A TypeScript child process run through swc-node (like `pnpm bench` itself). */
-export function forkTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+export function forkTs(file: string, args: string[], options: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
   const cpuProf = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
-  // BENCH_NODE_ARGS: extra V8/Node flags for the child (e.g. `--max-semi-space-size=64`), to measure them.
-  const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
-  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: ['--import', '@swc-node/register/esm-register', ...extra, ...cpuProf], env });
+  return fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+    execArgv: ['--import', '@swc-node/register/esm-register', ...(options.nodeFlags ?? []), ...cpuProf],
+    env: options.env ?? process.env,
+  });
 }
 
 /** A gateway process on a fresh database, with an ADMIN token and a raw `pg` pool beside it. */
@@ -63,8 +64,12 @@ export interface BenchGateway {
 export async function startBenchGateway(label: string, env: Record<string, string> = {}): Promise<BenchGateway> {
   const db = await createBenchDatabase(label);
   const token = `mdm_${randomBytes(32).toString('base64url')}`;
-  // As the Dockerfile runs it (MALLOC_ARENA_MAX=2: fewer glibc arenas, lower RSS); override by setting it.
-  const child = forkTs('./gateway-process.ts', [db.url, token, JSON.stringify(env)], { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' });
+  // BENCH_NODE_FLAGS: extra Node/V8 flags for the gateway process (e.g. --max-semi-space-size=32).
+  // MALLOC_ARENA_MAX=2 as the Dockerfile runs it (fewer glibc arenas, lower RSS); set it to override.
+  const child = forkTs('./gateway-process.ts', [db.url, token, JSON.stringify(env)], {
+    nodeFlags: (process.env['BENCH_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean),
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' },
+  });
   const { url } = await new Promise<{ url: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string }));
     child.once('exit', (code) => reject(new Error(`gateway process exited with ${code}`)));

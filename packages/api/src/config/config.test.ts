@@ -39,3 +39,15 @@ describe('certificate and lifecycle configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', CA_KEY_SECRET: 'a-long-enough-secret' }, []).certificates.keySecret).toBe('a-long-enough-secret');
   });
 });
+
+describe('execution configuration', () => {
+  it('compiles operations by default, keeping 1,000 compiled queries, and can be switched off', () => {
+    expect(loadConfig({}, []).graphql).toEqual({ compiledExecution: true, compiledQueryCacheSize: 1000 });
+    expect(loadConfig({ GRAPHQL_COMPILED_EXECUTION: 'false', GRAPHQL_COMPILED_QUERY_CACHE_SIZE: '50' }, []).graphql).toEqual({ compiledExecution: false, compiledQueryCacheSize: 50 });
+  });
+
+  it('refuses a flag that is not a boolean and an empty cache, both at once', () => {
+    const problems = problemsOf({ GRAPHQL_COMPILED_EXECUTION: 'sometimes', GRAPHQL_COMPILED_QUERY_CACHE_SIZE: '0' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['GRAPHQL_COMPILED_EXECUTION', 'GRAPHQL_COMPILED_QUERY_CACHE_SIZE']);
+  });
+});

@@ -48,6 +48,13 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Serve introspection even in production; default: on outside production, off in production. */
   INTROSPECTION: flag.optional(),
+  /**
+   * Execute HTTP operations through queries compiled by graphql-jit (cached per document), with
+   * graphql-js for what it cannot compile; `false` runs every operation through graphql-js. Default true.
+   */
+  GRAPHQL_COMPILED_EXECUTION: flag.default(true),
+  /** How many compiled queries (document × operation name) are kept, least recently used evicted; default 1000. */
+  GRAPHQL_COMPILED_QUERY_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** Default page size of list fields when `first` is omitted; default 50. */
   PAGE_SIZE_DEFAULT: z.coerce.number().int().min(1).default(50),
   /** Largest page a client may ask for with `first`; default 500. */
@@ -146,6 +153,8 @@ export interface Config {
   auth: { adminToken?: string; tokenCacheTtlMs: number };
   rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
   queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxDirectives: number; maxTokens: number };
+  /** How HTTP operations are executed (see server/compiled-executor.ts). */
+  graphql: { compiledExecution: boolean; compiledQueryCacheSize: number };
   /** Prometheus metrics: off entirely when `enabled` is false; `port` set: a separate listener. */
   metrics: { enabled: boolean; port?: number };
   /** OpenTelemetry tracing: on when `otlpEndpoint` is set (see observability/tracing.ts). */
@@ -230,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
     },
+    graphql: { compiledExecution: e.GRAPHQL_COMPILED_EXECUTION, compiledQueryCacheSize: e.GRAPHQL_COMPILED_QUERY_CACHE_SIZE },
     metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     certificates: {

@@ -7,6 +7,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Config } from '../config/config.js';
+import { setGraphQLTraced } from './tracing-state.js';
 
 /** Paths whose requests get no span: scrapes and probes would drown the operations. */
 const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
@@ -55,10 +56,12 @@ export function startTracing(config: Required<Config['tracing']>, options: Traci
       new PgInstrumentation(),
     ],
   });
+  setGraphQLTraced(true);
   return {
     forceFlush: () => provider.forceFlush(),
     async shutdown() {
       unregister();
+      setGraphQLTraced(false);
       await provider.shutdown();
     },
   };

@@ -4,8 +4,10 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
+import { tracesGraphQLExecution } from '../observability/tracing-state.js';
 import type { GraphQLContext } from '../shared/context.js';
 import { ErrorCode } from '../shared/error-code.js';
+import { compiledExecutorGateway } from './compiled-executor.js';
 import { formatGraphQLError } from './format-error.js';
 import { queryLimitRules } from './query-limits.js';
 
@@ -67,8 +69,13 @@ export async function startApollo(
   drain: () => Promise<void>,
   plugins: ApolloServerPlugin<HttpGraphQLContext>[] = [],
 ): Promise<ApolloServer<HttpGraphQLContext>> {
+  // Compiled execution (graphql-jit) goes through Apollo's `gateway` option, which replaces `schema`.
+  // Not while OpenTelemetry traces graphql-js's execute: its operation and resolver spans would be lost.
+  const source = config.graphql.compiledExecution && !tracesGraphQLExecution()
+    ? { gateway: compiledExecutorGateway(schema, config.graphql.compiledQueryCacheSize).gateway }
+    : { schema };
   const apollo = new ApolloServer<HttpGraphQLContext>({
-    schema,
+    ...source,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     introspection: config.introspection,

@@ -16,6 +16,7 @@ import type { Services } from '../schema/build-schema.js';
 import { SimulatedClock, systemClock, type Clock } from '../shared/clock.js';
 import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apollo.js';
 import { createHttpHandler } from './http-handler.js';
+import { RequestContext } from './request-context.js';
 import { createLogger } from './logger.js';
 import { attachGraphQLWebSocket } from './websocket.js';
 import { queryLimitRules } from './query-limits.js';
@@ -93,24 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger.info({ demoAdminToken: await services.tokens.createDemoToken(database.orm.em.fork()) }, 'demo mode: use this ADMIN token (Authorization: Bearer <token>)');
     }
 
-    // The fork and the child logger are made on first use: many requests and every shared
-    // subscription never touch them, and 5,000 idle subscriptions would each hold a fork.
-    const createContext = (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null): HttpGraphQLContext => {
-      let em: EntityManager | undefined;
-      let requestLogger: Logger | undefined;
-      return {
-        requestId,
-        get em() {
-          return (em ??= database.orm.em.fork());
-        },
-        get logger() {
-          return (requestLogger ??= logger.child({ requestId }));
-        },
-        principal,
-        clientAddress,
-        facts,
-      };
-    };
+    const createContext = (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null): HttpGraphQLContext =>
+      new RequestContext(requestId, facts, principal, clientAddress, database.orm.em as EntityManager, logger);
     const authenticate = (secret: string) => services.tokens.authenticate(secret);
     const validationRules = queryLimitRules(config.queryLimits);
     const server = createServer();
