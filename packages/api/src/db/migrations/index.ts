@@ -5,6 +5,7 @@ import { Migration20261130010100_certificates } from './Migration20261130010100_
 import { Migration20261130020000_enrollmentRules } from './Migration20261130020000_enrollmentRules.js';
 import { Migration20261130020100_imports } from './Migration20261130020100_imports.js';
 import { Migration20261130030000_lifecycleDerivedStatus } from './Migration20261130030000_lifecycleDerivedStatus.js';
+import { Migration20261130040000_deviceChildrenSetBasedDelete } from './Migration20261130040000_deviceChildrenSetBasedDelete.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130020000_enrollmentRules', class: Migration20261130020000_enrollmentRules },
   { name: 'Migration20261130020100_imports', class: Migration20261130020100_imports },
   { name: 'Migration20261130030000_lifecycleDerivedStatus', class: Migration20261130030000_lifecycleDerivedStatus },
+  { name: 'Migration20261130040000_deviceChildrenSetBasedDelete', class: Migration20261130040000_deviceChildrenSetBasedDelete },
 ];

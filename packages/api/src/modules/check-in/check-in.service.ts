@@ -147,6 +147,10 @@ export class CheckInService {
     let outcome: CheckInOutcome & { previousCertificateId: string };
     try {
       outcome = await em.transactional(async (tx) => {
+        // The device row locked first (the lock its update below takes anyway): this transaction writes
+        // the device's children (a check-in, maybe a certificate), which have no foreign key to it
+        // (device-children.sql.ts), so a concurrent delete either waits for it or has removed the row.
+        await tx.getConnection().execute('select 1 from managed_device where id = ? for no key update', [command.deviceId]);
         const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
         if (!device) throw new NotFoundError('ManagedDevice', command.deviceId);
         if (ENDED_STATES.has(device.managementState)) throw new DeviceNotManagedError(device.id, device.managementState);
