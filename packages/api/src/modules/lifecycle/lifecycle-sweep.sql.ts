@@ -86,11 +86,16 @@ export function certificateTransitions(now: Date, thresholdsDays: readonly numbe
     }
     if (latest.sweptAt < now) {
       const snapshot = `${p(latest.snapshot)}::pg_snapshot`;
+      const seenBelow = `${p(xmax)}::xid8`;
       const ranges = mergeRanges([0, ...thresholdsDays].map((t) => [latest.sweptAt.getTime() + t * DAY_MS, now.getTime() + t * DAY_MS]));
       for (const [from, to] of ranges) {
+        // `created_xid < xmax` is implied by the visibility test but lets the planner see, from the
+        // column's statistics, when few certificates were seen (a sweep after a mass enrollment:
+        // an index scan of created_xid instead of the notAfter range, 0.14-0.32 s on 1,000,000).
         branches.push(
           `select ${CANDIDATE_COLUMNS} from mdm_certificate c
-            where ${LIVE} and c.not_after >= ${p(new Date(from))} and c.not_after < ${p(new Date(to))} and pg_visible_in_snapshot(c.created_xid, ${snapshot})`,
+            where ${LIVE} and c.not_after >= ${p(new Date(from))} and c.not_after < ${p(new Date(to))}
+              and c.created_xid < ${seenBelow} and pg_visible_in_snapshot(c.created_xid, ${snapshot})`,
         );
       }
     }

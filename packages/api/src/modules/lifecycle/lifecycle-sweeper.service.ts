@@ -184,8 +184,11 @@ export class LifecycleSweeper {
           await connection.query('rollback');
           return undefined;
         }
-        // Room for the hash joins of a large sweep; JIT compilation costs more than it saves on these plans.
-        await connection.query(`set local work_mem = '64MB'; set local jit = off`);
+        // Room for the hash joins of a large sweep; JIT compilation costs more than it saves on these
+        // plans. cursor_tuple_fraction 1: the event cursors are read to the end (materialised at
+        // commit), so plan them for all their rows, not the default first 10 % (hash joins, not
+        // probes: 1.2-1.9 s instead of 1.8-2.3 s for the commit of the 1,000,000-device benchmark).
+        await connection.query(`set local work_mem = '64MB'; set local jit = off; set local cursor_tuple_fraction = 1`);
         const { rows: state } = await connection.query<{ marks: unknown }>(READ_MARKS);
         const marks = parseMarks(state[0]?.marks);
         const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks);
