@@ -2,6 +2,8 @@
 // seeded with generate_series. Prints seconds and rows/s; the baseline in the same run is a second
 // sweep at the same instant (idempotent: finds nothing) and a plain count of the live certificates.
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/database.js';
@@ -69,18 +71,37 @@ export async function sweepBenchmark(): Promise<void> {
     for (const topic of [Topic.CertificateExpiring, Topic.CertificateExpired, Topic.DeviceRemoved]) events.onEvent(topic, () => published++);
     const sweeper = new LifecycleSweeper(new ManualClock(sweptAt), events, config.certificates, () => database.orm.em.fork(), logger);
     if (process.env['BENCH_SEED_ONLY'] === '1') return;
+    // CPU of the database: the backends of this benchmark's database (the pool's connections, the
+    // sweep's among them), read from /proc (PostgreSQL on the same machine; parallel workers are
+    // separate short-lived processes and not counted). Less noisy than wall time on a shared machine.
+    const backendCpuSeconds = async () => {
+      const rows = await connection.execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database()`);
+      let ticks = 0;
+      for (const { pid } of rows) {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime (fields 14 and 15 of stat)
+      }
+      return ticks / 100; // USER_HZ
+    };
+    await database.orm.em.fork().getConnection().execute('select 1'); // the pool's connections exist before the first reading
     for (const label of ['first sweep', 'second sweep (idempotent baseline)']) {
+      const cpuBefore = await backendCpuSeconds();
+      const nodeCpuBefore = process.cpuUsage();
       t = performance.now();
       // The sweep call returns at commit (the floor's "end to end"); its events are published in the background.
       const committed = await sweeper.sweep(database.orm.em.fork());
       const ms = performance.now() - t;
       const report = await committed.published;
       const drainedMs = performance.now() - t;
+      const nodeCpu = process.cpuUsage(nodeCpuBefore);
+      const databaseCpu = (await backendCpuSeconds()) - cpuBefore;
       const transitions = report.expiring + report.expired + report.removed;
       console.log(
         `sweep: ${label}: returned at commit after ${seconds(ms)} s; all ${transitions.toLocaleString('en')} events published after ${seconds(drainedMs)} s ` +
           `(expiring ${report.expiring}, expired ${report.expired}, removed ${report.removed}); ` +
-          `${Math.round(devices / (ms / 1000)).toLocaleString('en')} devices/s scanned-equivalent, ${Math.round(transitions / (drainedMs / 1000)).toLocaleString('en')} transitions/s published`,
+          `${Math.round(devices / (ms / 1000)).toLocaleString('en')} devices/s scanned-equivalent, ${Math.round(transitions / (drainedMs / 1000)).toLocaleString('en')} transitions/s published; ` +
+          `CPU: database backends ${databaseCpu.toFixed(2)} s, this process ${((nodeCpu.user + nodeCpu.system) / 1e6).toFixed(2)} s (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`,
       );
     }
     await new Promise((resolve) => setImmediate(resolve));

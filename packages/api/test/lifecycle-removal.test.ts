@@ -56,6 +56,17 @@ describe('removing devices without cascading foreign keys (issue 8: their certif
     expect(await orphans()).toEqual([]);
   });
 
+  it('keeps a device past the removal delay by its recorded expiry while it holds a certificate valid at the sweep, with all its rows', async () => {
+    gateway.clock.set(new Date('2030-09-01T00:00:00.000Z'));
+    const { device, certificate } = await enrollDevice(gateway);
+    // A record whose expiry column lags (e.g. written by an import) while its certificate is current.
+    await gateway.sql(`update managed_device set management_certificate_expiration_date = ? where id = ?`, [new Date('2029-01-01T00:00:00.000Z'), device.id]);
+    const report = await sweepAt(new Date(certificate.notAfter).getTime() - DAY);
+    expect(await gateway.sql('select id from managed_device where id = ?', [device.id])).toHaveLength(1);
+    expect(await rowsOf(device.id)).toEqual({ mdm_certificate: 1, device_check_in: 0 });
+    expect(report.skipped).toBe(false);
+  });
+
   it('deleteDevice removes the device with its certificates and check-in history, keeps its action history, and leaves no orphan row anywhere', async () => {
     gateway.clock.set(new Date('2026-06-01T00:00:00.000Z'));
     const serialNumber = uniqueSerial();

@@ -9,13 +9,16 @@
  */
 export const DEVICE_CHILD_TABLES = ['mdm_certificate', 'device_check_in'] as const;
 
+export type DeviceChildTable = (typeof DEVICE_CHILD_TABLES)[number];
+
 /**
  * Statements deleting the children of the devices whose ids `deviceIds` (an SQL relation with a
  * column `id`, e.g. a temporary table) holds: one join per table, so PostgreSQL picks a hash join
- * over the child table or index probes, whichever the numbers favour.
+ * over the child table or index probes, whichever the numbers favour. `instead`: a caller's own
+ * statement for a table whose rows it has already found (the sweeper's certificates).
  */
-export function deleteChildrenOfDevices(deviceIds: string): string[] {
-  return DEVICE_CHILD_TABLES.map((table) => `delete from ${table} c using ${deviceIds} k where c.device_id = k.id`);
+export function deleteChildrenOfDevices(deviceIds: string, instead: Partial<Record<DeviceChildTable, string>> = {}): string[] {
+  return DEVICE_CHILD_TABLES.map((table) => instead[table] ?? `delete from ${table} c using ${deviceIds} k where c.device_id = k.id`);
 }
 
 /** Statements deleting the children of one device (one `?` binding, the ORM's: its id). */

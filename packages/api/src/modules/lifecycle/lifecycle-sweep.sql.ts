@@ -129,7 +129,7 @@ select case when x.expired then '${Topic.CertificateExpired}' else '${Topic.Cert
 
 /**
  * Devices due for removal (seed: "removed ... 180 days after the MDM certificate expires"): the
- * certificate expired more than the removal delay ago (and, {@link keepDevicesWithoutLiveCertificate},
+ * certificate expired more than the removal delay ago (and, {@link KEEP_DEVICES_WITH_LIVE_CERTIFICATE},
  * no live certificate remains). Kept in a
  * temporary table (dropped at commit) with their physical addresses, so the removal events and the
  * delete read the same rows without computing the set twice, and the delete visits them in
@@ -143,16 +143,28 @@ select d.ctid as tid, d.id from managed_device d where d.management_certificate_
 }
 
 /**
- * Keeps a due device only when no live certificate remains. A separate statement after ANALYZE of
- * the temporary table, so the plan follows the real number of due devices (none in most sweeps: no
- * scan of the live certificates at all) rather than statistics from before the last removals.
+ * The certificates of the due devices, in one pass over the certificates (a hash join with the due
+ * devices, or index probes when few are due), with their physical addresses and whether each is
+ * live at now. After ANALYZE of the due devices, so the plan follows their real number (none in most
+ * sweeps). The one pass serves both {@link KEEP_DEVICES_WITH_LIVE_CERTIFICATE} and
+ * {@link REMOVE_DUE_CERTIFICATES}: an anti-join for the first and a join for the second scanned the
+ * certificates twice (0.78 s of database CPU against 0.52-0.62 s, 1,000,000 devices, 100,000 due).
  */
-export function keepDevicesWithoutLiveCertificate(now: Date): Statement {
+export function collectDueCertificates(now: Date): Statement {
   const text = `
-delete from lifecycle_due_device k
- where exists (select 1 from mdm_certificate c where c.device_id = k.id and ${LIVE} and c.not_after >= $1::timestamptz)`;
+create temp table lifecycle_due_certificate on commit drop as
+select c.ctid as tid, c.device_id, (${LIVE} and c.not_after >= $1::timestamptz) as live
+  from mdm_certificate c join lifecycle_due_device k on k.id = c.device_id`;
   return { text, values: [now] };
 }
+
+/** Keeps a due device only when no live certificate remains (one still valid at now, e.g. after a re-enrollment). */
+export const KEEP_DEVICES_WITH_LIVE_CERTIFICATE = `delete from lifecycle_due_device k using lifecycle_due_certificate x where x.device_id = k.id and x.live`;
+
+/** Deletes the certificates of the devices still due, by physical address (device-children.sql.ts: no foreign key). */
+export const REMOVE_DUE_CERTIFICATES = `
+delete from mdm_certificate c
+ where c.ctid = any(array(select x.tid from lifecycle_due_certificate x join lifecycle_due_device k on k.id = x.device_id))`;
 
 /** The removal events: every due device with its payload (a SELECT, declared as a holdable cursor before the delete). */
 export const REMOVAL_EVENTS = `

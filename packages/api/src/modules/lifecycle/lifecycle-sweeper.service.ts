@@ -12,7 +12,19 @@ import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { lifecycleStatus, lifecycleThresholdDays, type LifecycleFacts } from './lifecycle-status.js';
 import { deleteChildrenOfDevices } from '../device/device-children.sql.js';
-import { certificateTransitions, collectDueDevices, keepDevicesWithoutLiveCertificate, parseMarks, READ_MARKS, recordMark, REMOVAL_EVENTS, REMOVE_DUE_DEVICES, type Statement } from './lifecycle-sweep.sql.js';
+import {
+  certificateTransitions,
+  collectDueCertificates,
+  collectDueDevices,
+  KEEP_DEVICES_WITH_LIVE_CERTIFICATE,
+  parseMarks,
+  READ_MARKS,
+  recordMark,
+  REMOVAL_EVENTS,
+  REMOVE_DUE_CERTIFICATES,
+  REMOVE_DUE_DEVICES,
+  type Statement,
+} from './lifecycle-sweep.sql.js';
 
 /** What one sweep did. `skipped`: another instance held the sweep lock, so this one did nothing. */
 export interface SweepReport {
@@ -193,13 +205,14 @@ export class LifecycleSweeper {
         const marks = parseMarks(state[0]?.marks);
         const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks);
         await connection.query(`declare sweep_certificates no scroll cursor with hold for ${certificates.text}`, certificates.values);
-        await connection.query('drop table if exists pg_temp.lifecycle_due_device');
+        await connection.query('drop table if exists pg_temp.lifecycle_due_device, pg_temp.lifecycle_due_certificate');
         await run(collectDueDevices(cutoff));
         await connection.query('analyze lifecycle_due_device');
-        await run(keepDevicesWithoutLiveCertificate(now));
+        await run(collectDueCertificates(now));
+        await connection.query(KEEP_DEVICES_WITH_LIVE_CERTIFICATE);
         await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
         // Their certificates and check-in history first, set-based (no cascading foreign key: device-children.sql.ts).
-        for (const statement of deleteChildrenOfDevices('lifecycle_due_device')) await connection.query(statement);
+        for (const statement of deleteChildrenOfDevices('lifecycle_due_device', { mdm_certificate: REMOVE_DUE_CERTIFICATES })) await connection.query(statement);
         const removed = await connection.query(REMOVE_DUE_DEVICES);
         await run(recordMark(now, marks));
         const pruned = await connection.query('delete from device_check_in where checked_in_date_time < $1', [new Date(now.getTime() - this.config.checkInHistoryDays * DAY_MS)]);
