@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
@@ -83,7 +84,7 @@ export class DeviceActionService {
       if (!device) throw new NotFoundError('ManagedDevice', id);
       await cancelPendingActions(tx, id, now);
       // Its certificates and check-in history first (no cascading foreign key: device-children.sql.ts).
-      for (const statement of DELETE_CHILDREN_OF_DEVICE) await tx.getConnection().execute(statement, [id]);
+      for (const statement of DELETE_CHILDREN_OF_DEVICE) await queryRows(tx, statement, [id]);
       tx.persist(record(id, DeviceActionKind.delete, DeviceActionState.done, requestedBy, now));
       tx.remove(device);
     });
