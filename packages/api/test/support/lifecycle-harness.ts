@@ -22,11 +22,12 @@ export const delivered = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export function lifecycleHarness(current: () => TestGateway) {
   return {
-    /** Moves the clock to `instant` (epoch ms), runs one sweep, and lets its events arrive. */
+    /** Moves the clock to `instant` (epoch ms), runs one sweep, waits for its events to be published, and lets them arrive. */
     async sweepAt(instant: number) {
       const gateway = current();
       gateway.clock.set(new Date(instant));
-      const report = await gateway.services.sweeper.sweep(gateway.database.orm.em.fork());
+      const committed = await gateway.services.sweeper.sweep(gateway.database.orm.em.fork());
+      const report = await committed.published;
       await delivered();
       return report;
     },

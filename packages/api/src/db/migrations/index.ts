@@ -6,6 +6,7 @@ import { Migration20261130020000_enrollmentRules } from './Migration202611300200
 import { Migration20261130020100_imports } from './Migration20261130020100_imports.js';
 import { Migration20261130030000_lifecycleDerivedStatus } from './Migration20261130030000_lifecycleDerivedStatus.js';
 import { Migration20261130040000_devicePlatformPageIndex } from './Migration20261130040000_devicePlatformPageIndex.js';
+import { Migration20261130050000_deviceChildrenSetBasedDelete } from './Migration20261130050000_deviceChildrenSetBasedDelete.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130020100_imports', class: Migration20261130020100_imports },
   { name: 'Migration20261130030000_lifecycleDerivedStatus', class: Migration20261130030000_lifecycleDerivedStatus },
   { name: 'Migration20261130040000_devicePlatformPageIndex', class: Migration20261130040000_devicePlatformPageIndex },
+  { name: 'Migration20261130050000_deviceChildrenSetBasedDelete', class: Migration20261130050000_deviceChildrenSetBasedDelete },
 ];

@@ -32,8 +32,12 @@ export class MdmCertificate {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  /** The device the certificate was issued to; its rows go when the device is removed. */
-  @ManyToOne(() => ManagedDevice, { ref: true, deleteRule: 'cascade' })
+  /**
+   * The device the certificate was issued to. No foreign key: whoever deletes a device deletes its
+   * certificates first, set-based (modules/device/device-children.sql.ts; a cascading key cost a
+   * trigger call per removed device, issue 8).
+   */
+  @ManyToOne(() => ManagedDevice, { ref: true, createForeignKeyConstraint: false })
   @Index()
   device!: Ref<ManagedDevice>;
 

@@ -5,6 +5,7 @@ import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { ErrorCode } from '../../shared/error-code.js';
 import { validateInput } from '../../shared/validation.js';
@@ -147,6 +148,10 @@ export class CheckInService {
     let outcome: CheckInOutcome & { previousCertificateId: string };
     try {
       outcome = await em.transactional(async (tx) => {
+        // The device row locked first (the lock its update below takes anyway): this transaction writes
+        // the device's children (a check-in, maybe a certificate), which have no foreign key to it
+        // (device-children.sql.ts), so a concurrent delete either waits for it or has removed the row.
+        await queryRows(tx, 'select 1 from managed_device where id = ? for no key update', [command.deviceId]);
         const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
         if (!device) throw new NotFoundError('ManagedDevice', command.deviceId);
         if (ENDED_STATES.has(device.managementState)) throw new DeviceNotManagedError(device.id, device.managementState);

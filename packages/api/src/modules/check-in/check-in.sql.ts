@@ -20,7 +20,9 @@ left join mdm_certificate c on c.serial_number = v.serial`;
 // handles ($8: the states it does not) and the certificate is still this device's and not revoked;
 // other rows are left out (ineligible). Of the rest, a (device, nonce) pair already recorded, or
 // repeated earlier in the batch, is skipped (the replay guard: the unique constraint, without
-// aborting the batch). Then lastSyncDateTime of every device with an accepted row (the latest per
+// aborting the batch). The device rows are locked FOR KEY SHARE, as a foreign key's check did:
+// device_check_in has none (device-children.sql.ts), so a device deleted concurrently makes its
+// row ineligible instead of leaving history without a device. Then lastSyncDateTime of every device with an accepted row (the latest per
 // device), returning the updated device rows and their users' UPNs.
 export const CHECK_IN_RECORD_SQL = `
 with v as (
@@ -30,6 +32,7 @@ with v as (
   select v.* from v
   join managed_device d on d.id = v.device_id and d.management_state <> all($8::text[])
   join mdm_certificate c on c.id = v.certificate_id and c.device_id = v.device_id and c.status <> 'revoked'
+  for key share of d
 ), accepted as (
   insert into device_check_in (id, device_id, nonce, certificate_serial_number, proof_type, renewed, checked_in_date_time)
   select id, device_id, nonce, certificate_serial_number, proof_type, false, checked_in_date_time from eligible

@@ -18,7 +18,8 @@ export class DeviceCheckIn {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @ManyToOne(() => ManagedDevice, { ref: true, deleteRule: 'cascade' })
+  /** No foreign key: deleted with the device, set-based (modules/device/device-children.sql.ts). */
+  @ManyToOne(() => ManagedDevice, { ref: true, createForeignKeyConstraint: false })
   device!: Ref<ManagedDevice>;
 
   @Field({ description: 'Nonce of the proof (8-256 printable ASCII characters).' })

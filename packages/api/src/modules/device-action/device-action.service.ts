@@ -2,9 +2,11 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
+import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
+import { DELETE_CHILDREN_OF_DEVICE } from '../device/device-children.sql.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
 import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
@@ -81,6 +83,8 @@ export class DeviceActionService {
       const device = await tx.findOne(ManagedDevice, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!device) throw new NotFoundError('ManagedDevice', id);
       await cancelPendingActions(tx, id, now);
+      // Its certificates and check-in history first (no cascading foreign key: device-children.sql.ts).
+      for (const statement of DELETE_CHILDREN_OF_DEVICE) await queryRows(tx, statement, [id]);
       tx.persist(record(id, DeviceActionKind.delete, DeviceActionState.done, requestedBy, now));
       tx.remove(device);
     });

@@ -36,6 +36,8 @@ export class LifecycleResolver {
     description: 'Runs the certificate lifecycle sweep now (it also runs every LIFECYCLE_SWEEP_INTERVAL_MS): expiring, expired, device removal.',
   })
   async runLifecycleSweep(@Ctx() ctx: GraphQLContext): Promise<LifecycleSweepReport> {
-    return Object.assign(new LifecycleSweepReport(), await this.sweeper.sweep(ctx.em));
+    // Waits for the events to be published too: the report counts them (expiring, expired).
+    const committed = await this.sweeper.sweep(ctx.em);
+    return Object.assign(new LifecycleSweepReport(), await committed.published);
   }
 }

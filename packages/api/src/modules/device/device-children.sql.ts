@@ -1,0 +1,25 @@
+/**
+ * The tables whose rows belong to one device (column `device_id`) and go with it: its MDM
+ * certificates and its check-in history. There is no foreign key from them to `managed_device`
+ * (Migration20261130050000_deviceChildrenSetBasedDelete: a key's row triggers were a third of the
+ * lifecycle sweep), so every statement that deletes devices must, in the same transaction, first
+ * delete their rows here. The two that do: the lifecycle sweeper (a set of devices) and the
+ * `deleteDevice` action (one device). `device_action` is not listed: the action history outlives
+ * the device on purpose.
+ */
+export const DEVICE_CHILD_TABLES = ['mdm_certificate', 'device_check_in'] as const;
+
+export type DeviceChildTable = (typeof DEVICE_CHILD_TABLES)[number];
+
+/**
+ * Statements deleting the children of the devices whose ids `deviceIds` (an SQL relation with a
+ * column `id`, e.g. a temporary table) holds: one join per table, so PostgreSQL picks a hash join
+ * over the child table or index probes, whichever the numbers favour. `instead`: a caller's own
+ * statement for a table whose rows it has already found (the sweeper's certificates).
+ */
+export function deleteChildrenOfDevices(deviceIds: string, instead: Partial<Record<DeviceChildTable, string>> = {}): string[] {
+  return DEVICE_CHILD_TABLES.map((table) => instead[table] ?? `delete from ${table} c using ${deviceIds} k where c.device_id = k.id`);
+}
+
+/** Statements deleting the children of one device (one `?` binding, the ORM's: its id). */
+export const DELETE_CHILDREN_OF_DEVICE = DEVICE_CHILD_TABLES.map((table) => `delete from ${table} where device_id = ?`);
