@@ -15,6 +15,7 @@ import { CheckInStore } from './modules/check-in/check-in.store.js';
 import { DeviceActionService } from './modules/device-action/device-action.service.js';
 import { ExchangeService } from './modules/exchange/exchange.service.js';
 import { ImportService } from './modules/imports/imports.service.js';
+import { EventDevices } from './modules/device/device-event.loader.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js';
@@ -48,15 +49,18 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
   const deviceActions = new DeviceActionService(clock);
+  const devices = new DeviceService(config.pagination, clock, config.certificates.expiringThresholdsDays[0] ?? 30);
+  const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
   return {
-    devices: new DeviceService(config.pagination, clock, config.certificates.expiringThresholdsDays[0] ?? 30),
+    devices,
     certificates,
     enrollment: new EnrollmentService(clock, events, { users, apple, bulk, restrictions, certificates, demDeviceLimit: config.enrollment.demDeviceLimit }),
     checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions, new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES)),
     sweeper: new LifecycleSweeper(clock, events, config.certificates, forkEntityManager, logger, deps.sweepRecorder),
     fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger, config.certificates.expiringThresholdsDays[0] ?? 30),
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
-    perEvent: new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true),
+    perEvent,
+    eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
     audit: new AuditService(clock, forkEntityManager, logger),
     users,

@@ -34,6 +34,11 @@ export interface EventBus {
    * @returns a function that removes the listener
    */
   onEvent(topic: PendingEvent['topic'], listener: (payload: unknown) => void): () => void;
+  /**
+   * Whether this instance has a live subscription (a GraphQL subscription's stream) to `topic`:
+   * work done on arrival for subscribers only (PerEventWork's loads) is skipped when nobody listens.
+   */
+  hasSubscribers(topic: PendingEvent['topic']): boolean;
   /** Closes the Redis connections, if any. */
   close(): Promise<void>;
 }
@@ -61,6 +66,8 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
     setMaxListeners(0, eventTarget);
   }
   const publish = (topic: string, payload: unknown) => eventTarget.dispatchEvent(new CustomEvent(`${prefix}${topic}`, { detail: payload }));
+  /** Live subscription streams by topic (whatever their id). */
+  const streams = new Map<string, number>();
   const pubSub = {
     publish,
     subscribe(topic: string, id?: string) {
@@ -68,7 +75,9 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
       return new Repeater<unknown>(async (push, stop) => {
         const listener = (event: Event) => void push((event as CustomEvent).detail);
         eventTarget.addEventListener(channel, listener);
+        streams.set(topic, (streams.get(topic) ?? 0) + 1);
         await stop;
+        streams.set(topic, streams.get(topic)! - 1);
         eventTarget.removeEventListener(channel, listener);
       }, new DroppingBuffer(SUBSCRIBER_BUFFER));
     },
@@ -80,6 +89,9 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
         if (i > 0 && i % PUBLISH_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         publish(events[i]!.topic, events[i]!.payload);
       }
+    },
+    hasSubscribers(topic) {
+      return (streams.get(topic) ?? 0) > 0;
     },
     onEvent(topic, listener) {
       const channel = `${prefix}${topic}`;

@@ -23,6 +23,11 @@ export class PerEventWork {
     private readonly enabled = true,
   ) {}
 
+  /** Whether work is shared by an event's subscribers (false: the benchmark baseline). */
+  get shares(): boolean {
+    return this.enabled;
+  }
+
   /** The EntityManager fork of this event. */
   em(event: object): EntityManager {
     if (!this.enabled) return this.forkEntityManager();

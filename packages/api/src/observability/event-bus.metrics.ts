@@ -29,6 +29,7 @@ export function instrumentEventBus(bus: EventBus, metrics: GatewayMetrics): Even
       return bus.publishCommitted(events);
     },
     onEvent: (topic, listener) => bus.onEvent(topic, listener),
+    hasSubscribers: (topic) => bus.hasSubscribers(topic),
     close: () => bus.close(),
   };
 }

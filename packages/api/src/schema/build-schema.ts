@@ -35,6 +35,7 @@ import { LifecycleResolver } from '../modules/lifecycle/lifecycle.resolver.js';
 import { MdmCertificateStatusResolver } from '../modules/lifecycle/mdm-certificate-status.resolver.js';
 import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.service.js';
 import type { PerEventWork } from '../events/per-event.js';
+import type { EventDevices } from '../modules/device/device-event.loader.js';
 import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
 import type { ExchangeService } from '../modules/exchange/exchange.service.js';
 import { ImportResolver } from '../modules/imports/imports.resolver.js';
@@ -57,6 +58,8 @@ export interface Services {
   insights: FleetInsightsService;
   /** Per-event EntityManager forks and loads shared by the event's subscribers. */
   perEvent: PerEventWork;
+  /** The devices of subscription events: read as events arrive, batched, shared by subscribers. */
+  eventDevices: EventDevices;
   users: UserService;
   restrictions: RestrictionService;
   apple: AppleEnrollmentService;
@@ -72,10 +75,10 @@ export interface Services {
 const resolverFactories = new Map<Function, (s: Services) => object>([
   [CatalogResolver, () => new CatalogResolver()],
   [DeviceResolver, (s) => new DeviceResolver(s.devices)],
-  [DeviceEventResolver, (s) => new DeviceEventResolver(s.perEvent)],
+  [DeviceEventResolver, (s) => new DeviceEventResolver(s.eventDevices)],
   [CertificateResolver, (s) => new CertificateResolver(s.certificates)],
   [MdmCertificateRemovalResolver, (s) => new MdmCertificateRemovalResolver((notAfter) => s.insights.removalDate(notAfter))],
-  [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent)],
+  [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent, s.eventDevices)],
   [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
   [MdmCertificateStatusResolver, (s) => new MdmCertificateStatusResolver(s.sweeper)],
   [FleetStatsResolver, () => new FleetStatsResolver()],

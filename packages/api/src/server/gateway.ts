@@ -83,6 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const schema = await buildGatewaySchema(services, observability.events.pubSub);
     observability.instrumentSchema(schema);
     services.fleetStats.start();
+    const stopPrefetching = services.eventDevices.prefetch(events);
     services.sweeper.start(config.certificates.sweepIntervalMs);
     if (config.clockSpeed > 1) logger.warn({ clockSpeed: config.clockSpeed }, 'simulated clock: time runs faster than real time (demo only)');
     const bootstrapSecret = await services.tokens.ensureBootstrap(database.orm.em.fork(), config.auth.adminToken);
@@ -153,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stop: () =>
         (stopping ??= (async () => {
           await services.sweeper.stop();
+          stopPrefetching();
           await apollo.stop();
           await obs.stop();
           await services.fleetStats.stop();

@@ -2,7 +2,8 @@ import { Arg, Authorized, Resolver, Root, Subscription } from 'type-graphql';
 import type { PerEventWork } from '../../events/per-event.js';
 import { Topic, type CertificateEventPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
-import { DeviceEventFilter, loadEventDevice, matchesDeviceFilter } from '../device/device-event.resolver.js';
+import type { EventDevices } from '../device/device-event.loader.js';
+import { DeviceEventFilter, matchesDeviceFilter } from '../device/device-event.resolver.js';
 import { CertificateEvent } from './certificate-event.type.js';
 import { MdmCertificate } from './mdm-certificate.entity.js';
 
@@ -11,7 +12,14 @@ const byFilter = ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload,
 
 @Resolver()
 export class CertificateEventResolver {
-  constructor(private readonly work: PerEventWork) {}
+  /**
+   * @param work per-event loads (the certificate), shared by the event's subscribers
+   * @param eventDevices the events' devices (batched reads, shared by subscribers)
+   */
+  constructor(
+    private readonly work: PerEventWork,
+    private readonly eventDevices: EventDevices,
+  ) {}
 
   @Authorized(...READ_ROLES)
   @Subscription(() => CertificateEvent, {
@@ -54,7 +62,7 @@ export class CertificateEventResolver {
 
   private async toEvent(payload: CertificateEventPayload): Promise<CertificateEvent> {
     const [device, certificate] = await Promise.all([
-      loadEventDevice(this.work, payload),
+      this.eventDevices.of(payload),
       this.work.once(payload, 'certificate', (em) => em.findOne(MdmCertificate, payload.certificateId)),
     ]);
     return Object.assign(new CertificateEvent(), {

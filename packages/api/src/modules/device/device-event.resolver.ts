@@ -1,9 +1,9 @@
 import { Arg, Authorized, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
-import type { PerEventWork } from '../../events/per-event.js';
 import { Topic, type DeviceEventPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { DeviceEvent } from './device-event.type.js';
+import type { EventDevices } from './device-event.loader.js';
 import { ManagedDevice } from './device.entity.js';
 import { ManagedDeviceOwnerType } from './device.enums.js';
 
@@ -36,18 +36,10 @@ export function matchesDeviceFilter(payload: DeviceEventPayload, filter?: Device
 type FilterArgs = { payload: DeviceEventPayload; args: { filter?: DeviceEventFilter | null } };
 const byFilter = ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter);
 
-/**
- * The device as it is now, loaded once per event for all its subscribers (see PerEventWork),
- * with the event's own EntityManager fork.
- */
-export function loadEventDevice(work: PerEventWork, payload: DeviceEventPayload): Promise<ManagedDevice | null> {
-  return work.once(payload, 'device', (em) => em.findOne(ManagedDevice, payload.deviceId, { populate: ['user'] }));
-}
-
 @Resolver()
 export class DeviceEventResolver {
-  /** @param work per-event EntityManager forks and loads, shared by the event's subscribers */
-  constructor(private readonly work: PerEventWork) {}
+  /** @param eventDevices the events' devices, read as events arrive and shared by their subscribers */
+  constructor(private readonly eventDevices: EventDevices) {}
 
   @Authorized(...READ_ROLES)
   @Subscription(() => DeviceEvent, { topics: Topic.DeviceCheckedIn, filter: byFilter, description: 'Each committed device check-in, filtered on the server.' })
@@ -86,7 +78,7 @@ export class DeviceEventResolver {
   }
 
   private async toEvent(payload: DeviceEventPayload): Promise<DeviceEvent> {
-    const device = await loadEventDevice(this.work, payload);
+    const device = await this.eventDevices.of(payload);
     return Object.assign(new DeviceEvent(), { ...payload, occurredAt: new Date(payload.occurredAt), device });
   }
 }

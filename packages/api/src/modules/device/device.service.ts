@@ -2,6 +2,7 @@ import { Cursor, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
+import { poolQuery } from '../../shared/pool-query.js';
 import { validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from './device.entity.js';
 import { DeviceCertificateFilter, ManagedDeviceOrderField, type ManagedDeviceConnection, type ManagedDevicesArgs } from './device.connection.js';
@@ -112,6 +113,27 @@ export class DeviceService {
       },
       totalCount: counted[0]!.count,
     };
+  }
+
+  /**
+   * Read-only devices (with their users) by id, in one statement whatever the number of ids: for
+   * work that only renders devices (subscription events). Ids without a device are absent.
+   * @param em any EntityManager: only its connection is used (read models are not managed)
+   */
+  async readByIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, ManagedDevice>> {
+    const { device, user } = this.readModels(em);
+    const rows = await poolQuery<Record<string, unknown>>(
+      em,
+      `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" where "d"."id" = any($1::uuid[])`,
+      [ids],
+    );
+    const found = new Map<string, ManagedDevice>();
+    for (const row of rows) {
+      const node = device.from(row);
+      preloadUser(node, row['u_id'] == null ? null : user.from(row));
+      found.set(node.id, node);
+    }
+    return found;
   }
 
   /** Read models of a device row and of its joined user (`u_` columns), built once. */

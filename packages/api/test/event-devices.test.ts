@@ -1,0 +1,84 @@
+import { DeviceCheckedInDocument, type DeviceCheckedInSubscription } from '@mdm/schema';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topic, type DeviceEventPayload } from '../src/events/topics.js';
+import type { Tracing } from '../src/observability/tracing.js';
+import { EventCollector } from './support/deferred.js';
+import { enrollDevice } from './support/device-credential.js';
+import { startOtlpCollector } from './support/otlp-collector.js';
+import type { TestGateway } from './support/test-gateway.js';
+
+/** The statement that reads the devices of subscription events (DeviceService.readByIds). */
+const EVENT_DEVICE_READ = /where "d"\."id" = any\(\$1::uuid\[\]\)/;
+
+/**
+ * The device of a subscription event is read when the event arrives, for all the events that
+ * arrive together in one statement, and only while someone subscribes (issue 8: dashboards fell
+ * seconds behind a mass enrollment when each event read its device in turn).
+ */
+describe('the devices of subscription events', () => {
+  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+  let tracing: Tracing;
+  let gateway: TestGateway;
+
+  beforeAll(async () => {
+    collector = await startOtlpCollector();
+    const { startTracing } = await import('../src/observability/tracing.js');
+    tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
+    const { startTestGateway } = await import('./support/test-gateway.js');
+    gateway = await startTestGateway();
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await tracing?.shutdown();
+    await collector?.close();
+  });
+
+  /** How many event-device reads PostgreSQL has run so far (flushed spans). */
+  async function deviceReads(): Promise<number> {
+    await tracing.forceFlush();
+    return collector.spans.filter((s) => s.attributes['db.system.name'] === 'postgresql' && EVENT_DEVICE_READ.test(String(s.attributes['db.query.text']))).length;
+  }
+
+  const checkedIn = (device: { id: string; platform: string; managedDeviceOwnerType: string; enrollmentMethod: string }, upn: string | null): DeviceEventPayload =>
+    ({
+      deviceId: device.id,
+      platform: device.platform,
+      managedDeviceOwnerType: device.managedDeviceOwnerType,
+      enrollmentMethod: device.enrollmentMethod,
+      userPrincipalName: upn,
+      occurredAt: new Date().toISOString(),
+    }) as DeviceEventPayload;
+
+  it('reads the devices of 20 events published together in one statement, and each subscriber gets its own device', async () => {
+    const enrolled = [];
+    for (let i = 0; i < 20; i++) enrolled.push(await enrollDevice(gateway, { deviceName: `event device ${i}` }));
+    const events = enrolled.map((e) => checkedIn(e.device, e.device.userPrincipalName ?? null));
+    const client = gateway.wsClient();
+    const subscription = new EventCollector(
+      client.iterate({ query: print(DeviceCheckedInDocument), variables: {} }) as AsyncIterable<{ data: DeviceCheckedInSubscription }>,
+    );
+    const primed = await subscription.prime(() => gateway.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: events[0]! }]));
+    await subscription.waitFor(primed);
+    const before = await deviceReads();
+
+    await gateway.events.publishCommitted(events.map((payload) => ({ topic: Topic.DeviceCheckedIn, payload })));
+    const received = (await subscription.waitFor(primed + 20)).slice(primed).map((r) => r.data.deviceCheckedIn);
+
+    expect(received.map((e) => [e.deviceId, e.device?.id, e.device?.deviceName])).toEqual(enrolled.map((e, i) => [e.device.id, e.device.id, `event device ${i}`]));
+    expect((await deviceReads()) - before).toBe(1);
+    await client.dispose();
+  }, 60_000);
+
+  it('reads no device for events nobody subscribes to', async () => {
+    const { device } = await enrollDevice(gateway);
+    // The previous test's subscriber has gone: its stream ends on the server shortly after.
+    const deadline = Date.now() + 10_000;
+    while (gateway.events.hasSubscribers(Topic.DeviceCheckedIn) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(gateway.events.hasSubscribers(Topic.DeviceCheckedIn)).toBe(false);
+    const before = await deviceReads();
+    await gateway.events.publishCommitted(Array.from({ length: 5 }, () => ({ topic: Topic.DeviceCheckedIn, payload: checkedIn(device, null) })));
+    await new Promise((r) => setImmediate(r));
+    expect((await deviceReads()) - before).toBe(0);
+  });
+});
