@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { TEST_CA_KEY_SECRET } from './support/test-gateway.js';
@@ -31,6 +32,25 @@ function run(env: Record<string, string>) {
   return { child, exited, listening, output: () => stdout + stderr };
 }
 
+/** A fresh database on the run's PostgreSQL server (none on the embedded PGlite), dropped by `drop()`. */
+async function ownDatabase(runDatabaseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
+  if (!runDatabaseUrl) return null;
+  const url = new URL(runDatabaseUrl);
+  url.pathname = `${url.pathname}_process`;
+  const name = url.pathname.slice(1);
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: runDatabaseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
+
 describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', () => {
   it('reports every invalid variable at once and exits non-zero', async () => {
     const proc = run({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', LOG_LEVEL: 'loud' });
@@ -40,8 +60,12 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
 
   it('logs JSON lines with a request id, and on SIGTERM drains and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
-    const databaseUrl = inject('databaseUrl');
-    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+    // A database of its own: this process runs on the real clock, and the first gateway on a
+    // database creates its issuing CA, valid from that gateway's now. Sharing the run's database
+    // with the test gateways (a manual clock in early 2026) made their CA "not yet valid" whenever
+    // this process started first.
+    const database = await ownDatabase(inject('databaseUrl'));
+    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, ...(database ? { DATABASE_URL: database.url } : {}) });
     try {
       const graphqlUrl = await proc.listening;
       const response = await fetch(graphqlUrl, {
@@ -57,6 +81,8 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
     } finally {
       proc.child.kill('SIGKILL');
+      await proc.exited;
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -1,4 +1,5 @@
 import { Migrator } from '@mikro-orm/migrations';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -33,7 +34,8 @@ export async function openDatabase(config: Config['database'], logger: Logger): 
     orm = await MikroORM.init({
       driver: PostgreSqlDriver,
       clientUrl,
-      ...socketHostOf(clientUrl),
+      // pg's own URL parser decides host (a ?host= socket directory), sslmode, application_name, ...
+      driverOptions: { connection: connectionOptionsOf(clientUrl) },
       entities,
       extensions: [Migrator],
       migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
@@ -68,13 +70,15 @@ export async function openDatabase(config: Config['database'], logger: Logger): 
 }
 
 /**
- * A libpq-style `?host=/path/to/socket/dir` in DATABASE_URL (e.g.
- * `postgresql://postgres@localhost/test?host=/var/run/postgresql`): connect over the server's Unix
- * socket. MikroORM reads host, port, user and database from the URL but drops its query, so the
- * socket directory is passed as its `host` option. On the same machine a Unix socket costs the
- * gateway less CPU per statement than loopback TCP (issue 8, docs/performance.md).
+ * The connection settings of DATABASE_URL as `pg` itself reads a connection string (its
+ * `pg-connection-string` parser, libpq's URI semantics): `?host=/var/run/postgresql` (a Unix
+ * socket directory: on the same machine, less CPU per statement than loopback TCP),
+ * `?sslmode=require|verify-ca|verify-full` (TLS), `?application_name=`, `?options=`, ... MikroORM
+ * reads only host, port, user, password and database from its `clientUrl` and drops the query, so
+ * an `sslmode=require` would silently connect in plaintext; these settings are given to the driver
+ * as its connection options instead.
  */
-function socketHostOf(url: string): { host?: string } {
-  const host = new URL(url).searchParams.get('host');
-  return host ? { host } : {};
+function connectionOptionsOf(url: string): Record<string, unknown> {
+  const { host, port, user, password, database, ...rest } = parseIntoClientConfig(url);
+  return { ...rest, ...(host ? { host } : {}), ...(port ? { port } : {}), ...(user ? { user } : {}), ...(password ? { password } : {}), ...(database ? { database } : {}) };
 }
