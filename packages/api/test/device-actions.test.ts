@@ -38,6 +38,20 @@ describe('device actions, ownership and re-enrollment', () => {
     expect(again).toMatchObject({ __typename: 'OperationRefusedError', code: 'INVALID_DEVICE_STATE' });
   });
 
+  it('records who asked for an action: the API token\'s name, or the user principal name of a user token', async () => {
+    const device = await setup.enrolled(byodInput());
+    const operator = gateway.as(await gateway.createToken('OPERATOR'));
+    await operator.query(RetireDeviceDocument, { deviceId: device.id });
+    const requesters = async () => (await gateway.query(DeviceActionsDocument, { id: device.id })).managedDevice!.actions.map((a) => a.requestedBy);
+    expect(await requesters()).toEqual(['test OPERATOR']);
+
+    const own = await setup.enrolled(byodInput({ platform: 'ANDROID' }));
+    const upn = (await gateway.query(ManagedDeviceDocument, { id: own.id })).managedDevice!.userPrincipalName!;
+    const user = gateway.as(await gateway.createToken('ENROLLER', upn));
+    await user.query(UnenrollDeviceDocument, { deviceId: own.id });
+    expect((await gateway.query(DeviceActionsDocument, { id: own.id })).managedDevice!.actions.map((a) => a.requestedBy)).toEqual([upn]);
+  });
+
   it('wipe: managed → wipePending → wiped at the next check-in, user unlinked; it supersedes a pending retire', async () => {
     const device = await setup.enrolled(byodInput());
     await gateway.query(RetireDeviceDocument, { deviceId: device.id });

@@ -40,8 +40,12 @@ async function act(run: () => Promise<ManagedDevice>): Promise<typeof DeviceActi
   }
 }
 
-// Who asked is recorded as null until API tokens (on main) put the caller into the context.
-const REQUESTED_BY = null;
+/**
+ * Who asked, as the action history records it (`requestedBy`): the caller's user principal name
+ * for a user token, else the API token's name (Graph's deviceActionResult has the initiating
+ * user; tokens stand for integrations here).
+ */
+const requestedBy = (ctx: GraphQLContext): string | null => ctx.principal?.userPrincipalName ?? ctx.principal?.name ?? null;
 
 @Resolver(() => ManagedDevice)
 export class DeviceActionResolver {
@@ -50,26 +54,26 @@ export class DeviceActionResolver {
   @Authorized(...OPERATE_ROLES)
   @Mutation(() => DeviceActionResult, { description: 'Graph `retire`: managementState → retirePending, then retired at the next check-in (company data removed, record kept). Allowed on locked enrollments.' })
   retireDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
-    return act(() => this.deviceActions.retire(ctx.em, deviceId, REQUESTED_BY));
+    return act(() => this.deviceActions.retire(ctx.em, deviceId, requestedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
   @Mutation(() => DeviceActionResult, { description: 'Graph `wipe`: managementState → wipePending, then wiped at the next check-in (factory reset, user unlinked, certificate not renewed). Allowed on locked enrollments.' })
   wipeDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
-    return act(() => this.deviceActions.wipe(ctx.em, deviceId, REQUESTED_BY));
+    return act(() => this.deviceActions.wipe(ctx.em, deviceId, requestedBy(ctx)));
   }
 
   @Authorized(...ENROLL_ROLES)
   @Mutation(() => DeviceActionResult, { description: 'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked").' })
   unenrollDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
-    return act(() => this.deviceActions.unenroll(ctx.em, deviceId, REQUESTED_BY));
+    return act(() => this.deviceActions.unenroll(ctx.em, deviceId, requestedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
   @Mutation(() => DeleteDeviceResult, { description: 'Graph `delete`: removes the device record now; its action history is kept.' })
   async deleteDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeleteDeviceResult> {
     try {
-      return Object.assign(new DeleteDeviceSuccess(), { deletedDeviceId: await this.deviceActions.delete(ctx.em, deviceId, REQUESTED_BY) });
+      return Object.assign(new DeleteDeviceSuccess(), { deletedDeviceId: await this.deviceActions.delete(ctx.em, deviceId, requestedBy(ctx)) });
     } catch (error) {
       return toUserError(error);
     }
@@ -82,7 +86,7 @@ export class DeviceActionResolver {
     @Arg('ownerType', () => ManagedDeviceOwnerType, { description: 'company or personal.' }) ownerType: ManagedDeviceOwnerType,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof DeviceActionResult> {
-    return act(() => this.deviceActions.changeOwnership(ctx.em, deviceId, ownerType, REQUESTED_BY));
+    return act(() => this.deviceActions.changeOwnership(ctx.em, deviceId, ownerType, requestedBy(ctx)));
   }
 
   @FieldResolver(() => [DeviceAction], { description: 'Actions on this device and their states, newest first (audit history).' })
