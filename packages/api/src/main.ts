@@ -22,7 +22,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const gateway = await startGateway({ config, logger, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined });
+  let gateway;
+  try {
+    gateway = await startGateway({ config, logger, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined });
+  } catch (error) {
+    // One JSON line (like every other line of this process) saying why it could not start,
+    // e.g. the database unreachable; then exit 1.
+    logger.fatal({ err: error }, 'the gateway could not start');
+    logger.flush(() => process.exit(1));
+    return;
+  }
   logger.info(
     { graphql: `${gateway.url}/graphql`, subscriptions: `${gateway.url.replace(/^http/, 'ws')}/graphql`, embeddedDatabase: gateway.database.embedded },
     `MDM enrollment gateway listening on ${gateway.url} (GraphQL and graphql-ws at /graphql, dashboard at /)`,

@@ -58,6 +58,18 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
     for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(proc.output()).toContain(name);
   });
 
+  it('says in one JSON line why it could not start when the database is unreachable, and exits 1', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
+    try {
+      const proc = run({ PORT: '0', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, DATABASE_URL: 'postgresql://postgres@localhost/none?host=/nonexistent/socket/dir' });
+      expect(await proc.exited).toBe(1);
+      const lines = proc.output().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } });
+      expect(lines.at(-1)).toMatchObject({ level: 60, msg: 'the gateway could not start', err: { message: expect.stringContaining('/nonexistent/socket/dir') } });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('logs JSON lines with a request id, and on SIGTERM drains and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
     // A database of its own: this process runs on the real clock, and the first gateway on a
@@ -78,7 +90,7 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       expect(await proc.exited).toBe(0);
       const lines = proc.output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', requestId: 'proc-test-1', operationName: 'Probe', status: 200 }));
-      expect(lines.at(-1)).toMatchObject({ msg: 'stopped' });
+      expect(lines.at(-1), JSON.stringify(lines.slice(-4))).toMatchObject({ msg: 'stopped' });
     } finally {
       proc.child.kill('SIGKILL');
       await proc.exited;
