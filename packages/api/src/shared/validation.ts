@@ -39,6 +39,12 @@ function ruleName(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * GraphQL extension key (`@Extensions({ [RAW_TEXT]: true })`) of an input field whose text the
+ * schema-wide NUL / lone-surrogate check (schema/refuse-malformed-text.ts) leaves to its module.
+ */
+export const RAW_TEXT = 'rawText';
+
+/**
  * Text PostgreSQL can store and every library can encode: no NUL (U+0000, which `text` and
  * `jsonb` cannot hold) and no lone UTF-16 surrogate (not Unicode; asn1js and encodeURIComponent
  * throw on it). Returns one violation per offending string found in `value` (strings, arrays and

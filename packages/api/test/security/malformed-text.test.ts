@@ -22,7 +22,7 @@ describe('text that PostgreSQL cannot store (NUL, lone UTF-16 surrogates)', () =
   });
   afterAll(() => gateway.stop());
 
-  async function send(query: string, variables: Record<string, unknown>, secret: string | null = gateway.adminToken, requestId = randomUUID()) {
+  async function send(query: string, variables: Record<string, unknown>, secret: string | null = gateway.adminToken, requestId: string = randomUUID()) {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
