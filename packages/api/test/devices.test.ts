@@ -92,6 +92,48 @@ describe('managedDevices', () => {
     const garbage = await gateway.request(ManagedDevicesDocument, { after: '!!!' });
     expect(garbage.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
+
+  const refusedCursor = { code: 'BAD_USER_INPUT', violations: [{ field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' }] };
+
+  it('refuses a cursor issued for another ordering with BAD_USER_INPUT, both ways', async () => {
+    const byName = await gateway.query(ManagedDevicesDocument, { first: 2, orderBy: 'deviceName', filter: { userPrincipalName: upn } });
+    const nameCursor = byName.managedDevices.pageInfo.endCursor!;
+    for (const orderBy of ['lastSyncDateTime', 'enrolledDateTime'] as const) {
+      const response = await gateway.request(ManagedDevicesDocument, { first: 2, after: nameCursor, orderBy });
+      expect(response.status).toBe(200);
+      expect(response.errors?.[0]?.extensions).toMatchObject(refusedCursor);
+    }
+    // A timestamp cursor used with deviceName is a legal string comparison: a later page, no error.
+    const byDate = await gateway.query(ManagedDevicesDocument, { first: 2, orderBy: 'lastSyncDateTime', filter: { userPrincipalName: upn } });
+    const mixed = await gateway.request(ManagedDevicesDocument, { first: 2, after: byDate.managedDevices.pageInfo.endCursor, orderBy: 'deviceName' });
+    expect(mixed.errors).toBeUndefined();
+  });
+
+  it.each([
+    ['an impossible timestamp', ['9999999-99-99T99:99:99Z', '00000000-0000-4000-8000-000000000000'], 'enrolledDateTime'],
+    ['a timestamp past the year 9999', ['+275760-09-13T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'], 'lastSyncDateTime'],
+    ['a number for a date', [1, '00000000-0000-4000-8000-000000000000'], 'enrolledDateTime'],
+    ['null for a name', [null, '00000000-0000-4000-8000-000000000000'], 'deviceName'],
+    ['a name holding NUL', ['a\u0000', '00000000-0000-4000-8000-000000000000'], 'deviceName'],
+    ['a name holding a lone surrogate', ['\uD800', '00000000-0000-4000-8000-000000000000'], 'deviceName'],
+  ] as const)('refuses a hand-made cursor with %s with BAD_USER_INPUT', async (_case, parts, orderBy) => {
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const response = await gateway.request(ManagedDevicesDocument, { first: 2, after: Buffer.from(JSON.stringify(parts)).toString(encoding), orderBy });
+      expect(response.status).toBe(200);
+      expect(response.errors?.[0]?.extensions).toMatchObject(refusedCursor);
+    }
+  });
+
+  it('pages by deviceName past a device named like a timestamp', async () => {
+    const named = byodInput({ userPrincipalName: uniqueUpn(), deviceName: '2026-01-01T00:00:00.000Z laptop' });
+    const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: named });
+    if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
+    const filter = { userPrincipalName: named.userPrincipalName };
+    const first = await gateway.query(ManagedDevicesDocument, { first: 1, orderBy: 'deviceName', filter });
+    const next = await gateway.request(ManagedDevicesDocument, { first: 1, after: first.managedDevices.pageInfo.endCursor, orderBy: 'deviceName', filter });
+    expect(next.errors).toBeUndefined();
+    expect(next.data?.managedDevices.edges).toEqual([]);
+  });
 });
 
 describe('managedDevices by certificate status', () => {

@@ -42,6 +42,7 @@ import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import { refuseMalformedText } from './refuse-malformed-text.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
 
@@ -125,6 +126,8 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
   });
   if (services) {
     fleetStatsBySchema.set(schema, services.fleetStats);
+    // First the text check, then the audit around it: refused malformed input is audited too.
+    refuseMalformedText(schema);
     auditMutations(schema, services.audit);
   }
   return schema;

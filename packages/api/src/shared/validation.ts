@@ -37,3 +37,39 @@ function ruleName(issue: z.core.$ZodIssue): string {
       return issue.code;
   }
 }
+
+/**
+ * GraphQL extension key (`@Extensions({ [RAW_TEXT]: true })`) of an input field whose text the
+ * schema-wide NUL / lone-surrogate check (schema/refuse-malformed-text.ts) leaves to its module.
+ */
+export const RAW_TEXT = 'rawText';
+
+/**
+ * Text PostgreSQL can store and every library can encode: no NUL (U+0000, which `text` and
+ * `jsonb` cannot hold) and no lone UTF-16 surrogate (not Unicode; asn1js and encodeURIComponent
+ * throw on it). Returns one violation per offending string found in `value` (strings, arrays and
+ * plain objects, walked to any depth), each naming its dotted path under `path`.
+ */
+export function textViolations(value: unknown, path: string, found: FieldViolation[] = []): FieldViolation[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push({ field: path, rule: 'noNul', message: 'must not contain the NUL character (U+0000)' });
+    else if (LONE_SURROGATE.test(value)) found.push({ field: path, rule: 'wellFormedUnicode', message: 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)' });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => textViolations(item, `${path}.${index}`, found));
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) textViolations(item, path ? `${path}.${key}` : key, found);
+  }
+  return found;
+}
+
+/**
+ * `value` with every NUL and lone surrogate replaced by U+FFFD (the replacement character), so
+ * it can be stored as `text` or `jsonb` (the audit trail keeps refused attempts' arguments this way).
+ */
+export function storableText(value: string): string {
+  return value.replace(NOT_STORABLE, '\uFFFD');
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (no `u` flag: code units). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_STORABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, 'g');

@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/clock.js';
 import { InputValidationError } from '../../shared/domain-error.js';
 import { GroupCommit } from '../../shared/group-commit.js';
 import { poolQuery } from '../../shared/pool-query.js';
-import { validateInput } from '../../shared/validation.js';
+import { storableText, validateInput } from '../../shared/validation.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditOutcome, AuditRecord } from './audit-record.entity.js';
 
@@ -27,16 +27,25 @@ export interface AuditEntry {
 /** Argument names whose values never reach the audit (credentials, key material, file contents). */
 const SECRET_KEYS = /secret|token|password|signature|privatekey|csr|pem|content|text|nonce/i;
 
-/** Copies `value` with secrets replaced and long strings cut, so the audit holds no credentials. */
+/**
+ * Copies `value` with secrets replaced and long strings cut, so the audit holds no credentials;
+ * NUL characters and lone UTF-16 surrogates become U+FFFD (`jsonb` cannot hold them, and the
+ * attempts that carry them, refused as input errors, must still be recorded).
+ */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 4) return '[nested]';
-  if (typeof value === 'string') return value.length > 256 ? `${value.slice(0, 256)}…` : value;
+  if (typeof value === 'string') return storableText(value.length > 256 ? `${value.slice(0, 256)}…` : value);
   if (Array.isArray(value)) return value.length > 20 ? `[${value.length} items]` : value.map((v) => redact(v, depth + 1));
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]));
   }
   return value;
+}
+
+/** A text column's value as PostgreSQL can store it (see {@link storableText}). */
+function nullableText(value: string | null | undefined): string | null {
+  return value == null ? null : storableText(value);
 }
 
 /** The columns of one audit row, in {@link INSERT_SQL}'s order. */
@@ -76,13 +85,14 @@ export class AuditService {
         entry.action.slice(0, 128),
         entry.outcome,
         entry.code ?? null,
-        entry.principal?.name ?? null,
+        nullableText(entry.principal?.name),
         entry.principal?.tokenId ?? null,
         entry.principal?.role ?? null,
-        entry.clientAddress?.slice(0, 64) ?? null,
-        entry.targetType ?? null,
-        entry.targetId?.slice(0, 128) ?? null,
-        entry.requestId,
+        nullableText(entry.clientAddress?.slice(0, 64)),
+        nullableText(entry.targetType),
+        // The target id is often an argument (a deviceId), refused or not: any text may arrive.
+        nullableText(entry.targetId?.slice(0, 128)),
+        nullableText(entry.requestId),
         JSON.stringify((redact(entry.args ?? {}) as Record<string, unknown>) ?? {}),
       ]);
     } catch (error) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { poolQuery } from '../../shared/pool-query.js';
-import { validateInput } from '../../shared/validation.js';
+import { textViolations, validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from './device.entity.js';
 import { DeviceCertificateFilter, ManagedDeviceOrderField, type ManagedDeviceConnection, type ManagedDevicesArgs } from './device.connection.js';
 import { ReadModel } from '../../shared/read-model.js';
@@ -81,7 +81,7 @@ export class DeviceService {
     const pageConditions = [...conditions];
     const pageParams = [...params];
     if (args.after) {
-      const [value, id] = checkedCursor(args.after);
+      const [value, id] = checkedCursor(args.after, orderBy);
       pageConditions.push(`("d"."${orderColumn}", "d"."id") ${dir === 'asc' ? '>' : '<'} (?, ?)`);
       pageParams.push(value, id);
     }
@@ -190,23 +190,37 @@ function preloadUser(device: ManagedDevice, user: User | null): void {
 }
 
 /**
- * Accepts only cursors shaped like the ones this list issues (`[sortValue, id]`), so a forged
- * or truncated cursor is a typed input error rather than a database error.
+ * Accepts only cursors shaped like the ones this list issues for this ordering: `[sortValue, id]`
+ * with an ISO timestamp (years 0001-9999) for the date orderings and well-formed text for
+ * `deviceName`. So a forged or truncated cursor, or one issued for another ordering, is a typed
+ * input error rather than a database error. Decoded here rather than with MikroORM's
+ * `Cursor.decode`, which turns any string that looks like a timestamp into a Date (a device
+ * named like one would get an unusable cursor).
+ * @returns the sort value as a Date for date orderings, else as a string; and the device id
+ * @throws InputValidationError (field `after`, rule `cursor`)
  */
-function checkedCursor(after: string): [unknown, string] {
-  let parts: unknown[] | undefined;
+function checkedCursor(after: string, orderBy: ManagedDeviceOrderField): [Date | string, string] {
+  let parts: unknown;
   try {
-    parts = Cursor.decode(after);
+    parts = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
   } catch {
     parts = undefined;
   }
-  const valid =
-    Array.isArray(parts) &&
-    parts.length === 2 &&
-    deviceIdSchema.safeParse(parts[1]).success &&
-    (parts[0] === null || typeof parts[0] === 'string' || (parts[0] instanceof Date && !Number.isNaN(parts[0].getTime())));
-  if (!valid) {
+  let value: Date | string | undefined;
+  if (Array.isArray(parts) && parts.length === 2 && deviceIdSchema.safeParse(parts[1]).success && typeof parts[0] === 'string') {
+    if (orderBy === ManagedDeviceOrderField.deviceName) {
+      if (textViolations(parts[0], 'after').length === 0) value = parts[0];
+    } else if (ISO_TIMESTAMP.test(parts[0])) {
+      const date = new Date(parts[0]);
+      const year = date.getUTCFullYear();
+      if (!Number.isNaN(date.getTime()) && year >= 1 && year <= 9999) value = date;
+    }
+  }
+  if (value === undefined) {
     throw new InputValidationError([{ field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' }]);
   }
-  return parts as [unknown, string];
+  return [value, (parts as [string, string])[1]];
 }
+
+/** The timestamps this list's cursors carry (`Date.toJSON`), with or without milliseconds, UTC or an offset. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,4 +1,5 @@
-import { Field, InputType } from 'type-graphql';
+import { Extensions, Field, InputType } from 'type-graphql';
+import { RAW_TEXT } from '../../shared/validation.js';
 import { z } from 'zod';
 
 @InputType({ description: 'An uploaded file and how to import it.' })
@@ -6,6 +7,8 @@ export class ImportFileInput {
   @Field({ description: 'File name as the admin chose it, 1-255 characters (recorded with the import).' })
   fileName!: string;
 
+  // NUL bytes and bad encodings are the parser's to refuse (UNSUPPORTED_ENCODING, a file-level error).
+  @Extensions({ [RAW_TEXT]: true })
   @Field({ description: 'The file\'s text (UTF-8, with or without BOM; CRLF or LF). Size limits are per format (5 MB for CSV files).' })
   content!: string;
 
