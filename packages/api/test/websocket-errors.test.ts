@@ -13,11 +13,11 @@ interface WsAnswer {
 }
 
 /** Runs one operation over graphql-ws to its end (`complete` or `error`). */
-function overWebSocket(client: Client, query: string): Promise<WsAnswer> {
+function overWebSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<WsAnswer> {
   return new Promise((resolve) => {
     const results: FormattedExecutionResult[] = [];
     client.subscribe(
-      { query },
+      { query, variables },
       {
         next: (result) => results.push(result as FormattedExecutionResult),
         error: (errors) => resolve({ results, errors: errors as GraphQLFormattedError[] }),
@@ -28,11 +28,11 @@ function overWebSocket(client: Client, query: string): Promise<WsAnswer> {
 }
 
 /** POSTs one document and returns its status and decoded body. */
-async function overHttp(gateway: TestGateway, query: string): Promise<{ status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }> {
+async function overHttp(gateway: TestGateway, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }> {
   const response = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] } };
 }
@@ -80,6 +80,14 @@ describe('in production, graphql-ws answers errors exactly as HTTP does', () => 
     expect(ws.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(JSON.stringify(ws.errors)).not.toMatch(/did you mean/i);
     expect(ws.errors?.map(withAnyRequestId)).toEqual(http.body.errors?.map(withAnyRequestId));
+  });
+
+  it('answers variables that do not coerce with BAD_USER_INPUT, as over HTTP', async () => {
+    const query = 'query Methods($platform: DevicePlatform!) { enrollmentMethods(platform: $platform) { method } }';
+    const ws = await overWebSocket(gateway.wsClient(), query, { platform: 'NOKIA' });
+    const http = await overHttp(gateway, query, { platform: 'NOKIA' });
+    expect(ws.results[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(ws.results[0]?.errors?.map(withAnyRequestId)).toEqual(http.body.errors?.map(withAnyRequestId));
   });
 
   it('formats the errors of a shared subscription result once for every subscriber, masked and with a request id', async () => {

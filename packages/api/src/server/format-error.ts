@@ -1,5 +1,5 @@
 import { ApolloServerErrorCode, ApolloServerValidationErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type ASTVisitor, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import { GraphQLError, Kind, type ASTVisitor, type GraphQLFormattedError, type ValidationContext } from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError, InputValidationError } from '../shared/domain-error.js';
 import { ErrorCode } from '../shared/error-code.js';
@@ -51,7 +51,8 @@ export function isUnexpectedError(error: GraphQLError): boolean {
 
 /**
  * Errors as the client receives them over graphql-ws, exactly as Apollo sends them over HTTP:
- * Apollo's normalisation (every error gets a code, INTERNAL_SERVER_ERROR by default; its `http`
+ * Apollo's normalisation (variables that do not coerce are BAD_USER_INPUT, by graphql-js's
+ * wording; every other error gets a code, INTERNAL_SERVER_ERROR by default; its `http`
  * hint is dropped; the stack only when the policy includes it), then {@link formatGraphQLError},
  * then `extensions.requestId` (what apollo.ts's plugin adds). Unexpected errors are logged with
  * their stack under the request id, as over HTTP.
@@ -63,7 +64,7 @@ export function formatClientErrors(
   logger: Logger,
 ): GraphQLFormattedError[] {
   return errors.map((error) => {
-    if (isUnexpectedError(error)) logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected error');
+    if (isUnexpectedError(error) && !isBadVariableError(error)) logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected error');
     let formatted: GraphQLFormattedError;
     try {
       const { http: _http, ...extensions } = error.extensions ?? {};
@@ -72,7 +73,7 @@ export function formatClientErrors(
           ...error.toJSON(),
           extensions: {
             ...extensions,
-            code: extensions['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR,
+            code: extensions['code'] ?? (isBadVariableError(error) ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR),
             ...(policy.includeStacktrace ? { stacktrace: error.stack?.split('\n') } : {}),
           },
         },
@@ -83,6 +84,14 @@ export function formatClientErrors(
     }
     return { ...formatted, extensions: { ...formatted.extensions, requestId } };
   });
+}
+
+/** A variable that did not coerce, recognised as Apollo's request pipeline does (its predicate is not exported). */
+function isBadVariableError(error: GraphQLError): boolean {
+  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
+  const name = node.variable.name.value;
+  return ['has invalid value', 'got invalid value ', 'of required type ', 'of non-null type '].some((w) => error.message.startsWith(`Variable "$${name}" ${w}`));
 }
 
 /**
