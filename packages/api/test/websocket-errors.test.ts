@@ -13,11 +13,11 @@ interface WsAnswer {
 }
 
 /** Runs one operation over graphql-ws to its end (`complete` or `error`). */
-function overWebSocket(client: Client, query: string, variables?: Record<string, unknown>): Promise<WsAnswer> {
+function overWebSocket(client: Client, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<WsAnswer> {
   return new Promise((resolve) => {
     const results: FormattedExecutionResult[] = [];
     client.subscribe(
-      { query, variables },
+      { query, variables, operationName },
       {
         next: (result) => results.push(result as FormattedExecutionResult),
         error: (errors) => resolve({ results, errors: errors as GraphQLFormattedError[] }),
@@ -28,11 +28,11 @@ function overWebSocket(client: Client, query: string, variables?: Record<string,
 }
 
 /** POSTs one document and returns its status and decoded body. */
-async function overHttp(gateway: TestGateway, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }> {
+async function overHttp(gateway: TestGateway, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<{ status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }> {
   const response = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, operationName }),
   });
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] } };
 }
@@ -88,6 +88,16 @@ describe('in production, graphql-ws answers errors exactly as HTTP does', () => 
     const http = await overHttp(gateway, query, { platform: 'NOKIA' });
     expect(ws.results[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(ws.results[0]?.errors?.map(withAnyRequestId)).toEqual(http.body.errors?.map(withAnyRequestId));
+  });
+
+  it('answers an operation name the document does not define with OPERATION_RESOLUTION_FAILURE, as over HTTP', async () => {
+    const query = 'query A { __typename } query B { __typename }';
+    for (const operationName of ['C', undefined]) {
+      const ws = await overWebSocket(gateway.wsClient(), query, undefined, operationName);
+      const http = await overHttp(gateway, query, undefined, operationName);
+      expect(ws.errors?.[0]?.extensions?.['code']).toBe('OPERATION_RESOLUTION_FAILURE');
+      expect(ws.errors?.map(withAnyRequestId)).toEqual(http.body.errors?.map(withAnyRequestId));
+    }
   });
 
   it('formats the errors of a shared subscription result once for every subscriber, masked and with a request id', async () => {

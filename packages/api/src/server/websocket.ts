@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
+  getOperationAST,
   Kind,
   parse,
   specifiedRules,
@@ -12,6 +13,7 @@ import {
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -157,6 +159,7 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
           if (errors.length > 0) return validationFailures(errors, edge.errorPolicy);
           validDocuments.set(payload.query, document);
         }
+        if (!getOperationAST(document, payload.operationName)) return [operationResolutionFailure(document, payload.operationName ?? undefined)];
         const principal = ctx.extra.principal ?? null;
         const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
         if (denied) {
@@ -196,6 +199,20 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
   return async () => {
     await disposable.dispose();
   };
+}
+
+/**
+ * The document has no operation to run under that name: graphql-js's message, with the code Apollo
+ * gives it over HTTP (OPERATION_RESOLUTION_FAILURE) rather than graphql-ws's uncoded one.
+ */
+function operationResolutionFailure(document: DocumentNode, operationName: string | undefined): GraphQLError {
+  const count = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+  const message = operationName
+    ? `Unknown operation named "${operationName}".`
+    : count === 0
+      ? 'Must provide an operation.'
+      : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE } });
 }
 
 /**
