@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
 import { tracesGraphQLExecution } from '../observability/tracing-state.js';
 import type { GraphQLContext } from '../shared/context.js';
@@ -57,6 +58,24 @@ const requestFactsPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
 };
 
 /**
+ * Refuses subscription operations over HTTP before anything runs: HTTP has no stream to deliver
+ * events on (executed, the root field would resolve to null and fail as an internal error).
+ * Subscriptions are served by graphql-ws on the same path (websocket.ts). BAD_REQUEST, HTTP 400.
+ */
+const subscriptionsOverWebSocketPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        throw new GraphQLError('subscriptions are served over graphql-ws (WebSocket, protocol graphql-transport-ws) at /graphql, not over HTTP', {
+          extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
+        });
+      },
+    };
+  },
+};
+
+/**
  * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
  * production; introspection per configuration.
  * @param drain extra work for a graceful stop (closing graphql-ws), run after HTTP stops accepting
@@ -93,6 +112,7 @@ export async function startApollo(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
       { async serverWillStart() { return { drainServer: drain }; } },
       requestFactsPlugin,
+      subscriptionsOverWebSocketPlugin,
       ...plugins,
     ],
   });

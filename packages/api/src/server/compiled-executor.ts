@@ -30,9 +30,9 @@ export interface ExecutorStats {
  * Behaviour is graphql-js's, by construction where the two could differ:
  * - compiled queries are cached per document text and operation name (LRU of `cacheSize` entries:
  *   clients send a few documents over and over);
- * - what graphql-jit cannot compile, subscriptions sent over HTTP and any document whose
- *   variables do not coerce run through graphql-js `execute`, so refusals keep graphql-js's exact
- *   messages (Apollo makes those BAD_USER_INPUT by their wording);
+ * - what graphql-jit cannot compile and any document whose variables do not coerce run through
+ *   graphql-js `execute`, so refusals keep graphql-js's exact messages (Apollo makes those
+ *   BAD_USER_INPUT by their wording); subscriptions never get here (refused over HTTP, apollo.ts);
  * - resolver errors keep their original error, path and locations: `formatError` sees the same
  *   typed domain errors. Subscriptions over graphql-ws do not pass through here.
  */

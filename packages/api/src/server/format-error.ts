@@ -1,5 +1,6 @@
-import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode, ApolloServerValidationErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, Kind, type ASTVisitor, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import type { Logger } from 'pino';
 import { DomainError, InputValidationError } from '../shared/domain-error.js';
 import { ErrorCode } from '../shared/error-code.js';
 
@@ -7,6 +8,7 @@ import { ErrorCode } from '../shared/error-code.js';
  * The one place that maps errors to GraphQL errors. Domain errors keep their message and get
  * their `extensions.code`; GraphQL's own errors (syntax, validation, bad variables) keep
  * Apollo's code; anything else is masked as INTERNAL_SERVER_ERROR, its details only in the log.
+ * Apollo calls it over HTTP; graphql-ws reaches it through {@link formatClientErrors}.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
@@ -31,4 +33,110 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   return formatted;
+}
+
+/** How errors are shown outside Apollo (graphql-ws), set from the same configuration as Apollo's options. */
+export interface ClientErrorPolicy {
+  /** Stack traces in `extensions.stacktrace` (Apollo's `includeStacktraceInErrorResponses`): outside production only. */
+  includeStacktrace: boolean;
+  /** No "Did you mean ...?" in validation errors (Apollo's `hideSchemaDetailsFromClientErrors`): production. */
+  hideSchemaDetails: boolean;
+}
+
+/** True for an error the client did not cause and the log must explain (no code, or INTERNAL_SERVER_ERROR). */
+export function isUnexpectedError(error: GraphQLError): boolean {
+  const code = error.extensions?.['code'];
+  return code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * Errors as the client receives them over graphql-ws, exactly as Apollo sends them over HTTP:
+ * Apollo's normalisation (variables that do not coerce are BAD_USER_INPUT, by graphql-js's
+ * wording; every other error gets a code, INTERNAL_SERVER_ERROR by default; its `http`
+ * hint is dropped; the stack only when the policy includes it), then {@link formatGraphQLError},
+ * then `extensions.requestId` (what apollo.ts's plugin adds). Unexpected errors are logged with
+ * their stack under the request id, as over HTTP.
+ */
+export function formatClientErrors(
+  errors: readonly GraphQLError[],
+  requestId: string,
+  policy: ClientErrorPolicy,
+  logger: Logger,
+): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    if (isUnexpectedError(error) && !isBadVariableError(error)) logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected error');
+    let formatted: GraphQLFormattedError;
+    try {
+      const { http: _http, ...extensions } = error.extensions ?? {};
+      formatted = formatGraphQLError(
+        {
+          ...error.toJSON(),
+          extensions: {
+            ...extensions,
+            code: extensions['code'] ?? (isBadVariableError(error) ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR),
+            ...(policy.includeStacktrace ? { stacktrace: error.stack?.split('\n') } : {}),
+          },
+        },
+        error,
+      );
+    } catch {
+      formatted = { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+    return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+  });
+}
+
+/** A variable that did not coerce, recognised as Apollo's request pipeline does (its predicate is not exported). */
+function isBadVariableError(error: GraphQLError): boolean {
+  const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
+  const name = node.variable.name.value;
+  return ['has invalid value', 'got invalid value ', 'of required type ', 'of non-null type '].some((w) => error.message.startsWith(`Variable "$${name}" ${w}`));
+}
+
+/**
+ * Errors of `validate()` as Apollo reports them: code GRAPHQL_VALIDATION_FAILED (the rule's own
+ * extensions kept, e.g. `validationErrorCode`), and without "Did you mean ...?" when the policy
+ * hides schema details (the same expression as Apollo's ApolloServerPluginDisableSuggestions).
+ */
+export function validationFailures(errors: readonly GraphQLError[], policy: ClientErrorPolicy): GraphQLError[] {
+  return errors.map(
+    (error) =>
+      new GraphQLError(policy.hideSchemaDetails ? error.message.replace(/ ?Did you mean(.+?)\?$/, '') : error.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        originalError: error.originalError ?? error,
+        extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
+      }),
+  );
+}
+
+/** A syntax error of `parse()` as Apollo reports it: code GRAPHQL_PARSE_FAILED. */
+export function parseFailure(error: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, {
+    source: error.source,
+    positions: error.positions,
+    originalError: error,
+    extensions: { ...error.extensions, code: error.extensions['code'] ?? ApolloServerErrorCode.GRAPHQL_PARSE_FAILED },
+  });
+}
+
+/**
+ * Refuses `__schema` and `__type` while introspection is off (INTROSPECTION unset in production):
+ * the rule Apollo applies over HTTP (its NoIntrospection, which it does not export), with its
+ * message and `extensions.validationErrorCode`, for graphql-ws.
+ */
+export function noIntrospectionRule(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      if (node.name.value !== '__schema' && node.name.value !== '__type') return;
+      context.reportError(
+        new GraphQLError(
+          'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production',
+          { nodes: [node], extensions: { validationErrorCode: ApolloServerValidationErrorCode.INTROSPECTION_DISABLED } },
+        ),
+      );
+    },
+  };
 }

@@ -108,6 +108,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       onDenied: (action, principal, clientAddress, reason) =>
         void services.audit.record({ action, outcome: AuditOutcome.denied, code: 'FORBIDDEN', principal, clientAddress, requestId: null, args: { reason } }),
       validationRules,
+      // The same settings as Apollo's over HTTP (apollo.ts).
+      introspection: config.introspection,
+      errorPolicy: { includeStacktrace: config.env !== 'production', hideSchemaDetails: config.env === 'production' },
       maxTokens: config.queryLimits.maxTokens,
       logger,
       observer: observability.webSocketObserver,

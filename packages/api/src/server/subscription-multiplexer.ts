@@ -1,5 +1,5 @@
 import { DroppingBuffer, Repeater } from '@graphql-yoga/subscription';
-import { Kind, print, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, print, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
 import { SUBSCRIBER_BUFFER } from '../events/event-bus.js';
 
 type Stream = AsyncIterableIterator<ExecutionResult>;
@@ -49,10 +49,14 @@ export class SubscriptionMultiplexer {
   /**
    * @param shareable root subscription fields whose results may be shared
    * @param sinkOf the direct sink of a subscription's execution arguments, if it has one
+   * @param formatResult what a result written to sinks becomes (its errors formatted for clients, as
+   *   graphql-ws's `onNext` does for the others), or undefined to send it as it is; called once per
+   *   result with the arguments of the execution that produced it (the stream's first subscriber)
    */
   constructor(
     private readonly shareable: ReadonlySet<string>,
     private readonly sinkOf: (args: ExecutionArgs) => SubscriberSink | undefined = () => undefined,
+    private readonly formatResult: (result: ExecutionResult, args: ExecutionArgs) => FormattedExecutionResult | undefined = () => undefined,
   ) {}
 
   /** Distinct shared streams now live (for tests and benchmarks). */
@@ -79,7 +83,7 @@ export class SubscriptionMultiplexer {
         void (async () => {
           for await (const result of source) {
             let json: Buffer | undefined;
-            const serialised = () => (json ??= Buffer.from(serialisePayload(result)));
+            const serialised = () => (json ??= Buffer.from(serialisePayload(result, this.formatResult(result, args))));
             for (const listener of created.listeners.keys()) listener(result, serialised);
           }
         })()
@@ -124,8 +128,9 @@ export class SubscriptionMultiplexer {
   }
 }
 
-/** The payload of a `next` message as graphql-ws writes it (errors as their JSON form, last). */
-function serialisePayload(result: ExecutionResult): string {
+/** The payload of a `next` message as graphql-ws writes it (`onNext`'s replacement, else errors as their JSON form, last). */
+function serialisePayload(result: ExecutionResult, formatted: FormattedExecutionResult | undefined): string {
+  if (formatted) return JSON.stringify(formatted);
   const { errors, ...rest } = result;
   return JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
 }

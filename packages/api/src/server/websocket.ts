@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -25,6 +38,7 @@ const SHARED_SUBSCRIPTIONS = new Set([
 ]);
 
 import { bearerSecret } from './authentication.js';
+import { formatClientErrors, noIntrospectionRule, parseFailure, validationFailures, type ClientErrorPolicy } from './format-error.js';
 import { checkTokenLimit } from './query-limits.js';
 
 /** What the WebSocket edge needs from the gateway. */
@@ -35,6 +49,10 @@ export interface WebSocketEdge {
   /** Called when a connection or subscription is refused, for the audit trail. */
   onDenied: (action: string, principal: Principal | null, clientAddress: string | null, reason: string) => void;
   validationRules: ValidationRule[];
+  /** Serve `__schema`/`__type` (config `introspection`, as Apollo's option over HTTP). */
+  introspection: boolean;
+  /** Stack traces and suggestions, as over HTTP (production hides both). */
+  errorPolicy: ClientErrorPolicy;
   maxTokens: number;
   logger: Logger;
   /** Told of connections, operations and results (metrics); optional. */
@@ -48,6 +66,8 @@ export interface WebSocketEdge {
 /** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
 type SocketExtra = {
   principal?: Principal | null;
+  /** The request id of each running operation, by operation id: its errors carry it (see onError). */
+  requestIds?: Map<string, string>;
   socket: WebSocket;
   request: { socket: { remoteAddress?: string } };
 } & Record<PropertyKey, unknown>;
@@ -72,13 +92,21 @@ const FRAME_END = Buffer.from('}');
 export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge): () => Promise<void> {
   /** The direct sink of each shared subscription, by its execution context (see SubscriptionMultiplexer). */
   const sinks = new WeakMap<object, SubscriberSink & { stream?: unknown }>();
-  const multiplexer = new SubscriptionMultiplexer(edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS, (args) =>
-    args.contextValue ? sinks.get(args.contextValue) : undefined,
+  /** A result whose errors are formatted as over HTTP (see formatClientErrors); undefined when it has none. */
+  const formatResult = (result: ExecutionResult, context: GraphQLContext): FormattedExecutionResult | undefined =>
+    result.errors ? { ...result, errors: formatClientErrors(result.errors, context.requestId, edge.errorPolicy, context.logger) } : undefined;
+  const multiplexer = new SubscriptionMultiplexer(
+    edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS,
+    (args) => (args.contextValue ? sinks.get(args.contextValue) : undefined),
+    // A shared result is formatted once, before it is serialised for every subscriber: its errors
+    // carry the request id of the execution that produced them (the first subscriber's).
+    (result, args) => formatResult(result, args.contextValue as GraphQLContext),
   );
   // Compression off (ws's server default, stated): deflating every frame for every subscriber
   // costs more CPU than the small JSON events save on a LAN.
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024, perMessageDeflate: false });
-  const rules = [...specifiedRules, ...edge.validationRules];
+  const rules = [...specifiedRules, ...edge.validationRules, ...(edge.introspection ? [] : [noIntrospectionRule])];
+  const requestIdsOf = (extra: SocketExtra) => (extra.requestIds ??= new Map());
   // Documents that passed the limits and validation, by their text (like Apollo's document
   // cache over HTTP): thousands of dashboards subscribe with the same few documents.
   const validDocuments = new LRUCache<string, DocumentNode>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_document, source) => Math.max(1, source.length) });
@@ -106,30 +134,39 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         if (sink) sink.stream = result;
         edge.observer?.operationStarted(ctx, id, args, result);
       },
-      onNext: (ctx, id) => {
+      // Results with errors (queries and events alike) are sent formatted as over HTTP; others unchanged.
+      onNext: (ctx, id, _payload, args, result) => {
         edge.observer?.resultSent(ctx, id);
+        return formatResult(result, args.contextValue as GraphQLContext);
       },
-      onComplete: (ctx, id) => edge.observer?.operationCompleted(ctx, id),
+      onComplete: (ctx, id) => {
+        ctx.extra.requestIds?.delete(id);
+        edge.observer?.operationCompleted(ctx, id);
+      },
       onSubscribe: (ctx, id, payload) => {
+        // The request id of this operation, also for the errors sent before it has a context.
+        const requestId = randomUUID();
+        requestIdsOf(ctx.extra).set(id, requestId);
         let document = validDocuments.get(payload.query);
         if (!document) {
           try {
             checkTokenLimit(payload.query, edge.maxTokens);
             document = parse(payload.query);
           } catch (error) {
-            return [error instanceof GraphQLError ? error : new GraphQLError('document could not be parsed')];
+            return [error instanceof GraphQLError ? parseFailure(error) : new GraphQLError('document could not be parsed')];
           }
           const errors = validate(edge.schema, document, rules);
-          if (errors.length > 0) return errors;
+          if (errors.length > 0) return validationFailures(errors, edge.errorPolicy);
           validDocuments.set(payload.query, document);
         }
+        if (!getOperationAST(document, payload.operationName)) return [operationResolutionFailure(document, payload.operationName ?? undefined)];
         const principal = ctx.extra.principal ?? null;
         const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
         if (denied) {
           edge.onDenied(`subscribe:${denied}`, principal, ctx.extra.request.socket.remoteAddress ?? null, 'role not allowed');
           return [new GraphQLError(`role ${principal?.role ?? 'anonymous'} may not use ${denied}`, { extensions: { code: ErrorCode.FORBIDDEN } })];
         }
-        const contextValue = edge.createContext(randomUUID(), ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress ?? null);
+        const contextValue = edge.createContext(requestId, ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress ?? null);
         // Results of a shared stream are written straight to the socket: the payload's JSON is
         // made once per event, only this frame's id around it is per subscriber. graphql-ws still
         // runs the subscription (its stream yields nothing) and sends its `complete`.
@@ -149,8 +186,12 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         sinks.set(contextValue, sink);
         return { schema: edge.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      onError: (_ctx, id, _payload, errors) => {
-        edge.logger.warn({ operationId: id, errors: errors.map((e) => e.message) }, 'graphql-ws operation failed');
+      // Refusals (parse, validation, role) and a stream that failed: formatted as over HTTP.
+      onError: (ctx, id, _payload, errors) => {
+        const requestId = ctx.extra.requestIds?.get(id) ?? randomUUID();
+        ctx.extra.requestIds?.delete(id);
+        edge.logger.warn({ operationId: id, requestId, errors: errors.map((e) => e.message) }, 'graphql-ws operation failed');
+        return formatClientErrors(errors, requestId, edge.errorPolicy, edge.logger);
       },
     },
     wss,
@@ -158,6 +199,20 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
   return async () => {
     await disposable.dispose();
   };
+}
+
+/**
+ * The document has no operation to run under that name: graphql-js's message, with the code Apollo
+ * gives it over HTTP (OPERATION_RESOLUTION_FAILURE) rather than graphql-ws's uncoded one.
+ */
+function operationResolutionFailure(document: DocumentNode, operationName: string | undefined): GraphQLError {
+  const count = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+  const message = operationName
+    ? `Unknown operation named "${operationName}".`
+    : count === 0
+      ? 'Must provide an operation.'
+      : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE } });
 }
 
 /**
