@@ -64,4 +64,16 @@ describe('request logs', () => {
     expect(line).toMatchObject({ operationName: 'Platforms', operationType: 'query', status: 200, outcome: 'ok', role: 'ADMIN' });
     expect(JSON.stringify(line)).not.toContain(gateway.adminToken);
   });
+
+  it('logs a refusal the client caused (a malformed device id) as a request, never as an unexpected error', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'log-refused-1', authorization: `Bearer ${gateway.adminToken}` },
+      body: JSON.stringify({ query: 'query Refused { mdmCertificates(deviceId: "not-a-uuid") { id } }' }),
+    });
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await capture.waitFor((l) => l['msg'] === 'request' && l['requestId'] === 'log-refused-1');
+    expect(capture.lines.filter((l) => l['msg'] === 'unexpected error' && l['requestId'] === 'log-refused-1')).toEqual([]);
+  });
 });

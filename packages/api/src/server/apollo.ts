@@ -7,9 +7,8 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
 import { tracesGraphQLExecution } from '../observability/tracing-state.js';
 import type { GraphQLContext } from '../shared/context.js';
-import { ErrorCode } from '../shared/error-code.js';
 import { compiledExecutorGateway } from './compiled-executor.js';
-import { formatGraphQLError } from './format-error.js';
+import { formatGraphQLError, isUnexpectedError } from './format-error.js';
 import { queryLimitRules } from './query-limits.js';
 
 /** Per-request facts the access log needs, filled in while Apollo runs the operation. */
@@ -37,10 +36,7 @@ const requestFactsPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
       },
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          const code = error.extensions?.['code'];
-          if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
-            contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
-          }
+          if (isUnexpectedError(error)) contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
         }
       },
       async willSendResponse({ contextValue, response }) {

@@ -45,6 +45,9 @@ export interface ClientErrorPolicy {
 
 /** True for an error the client did not cause and the log must explain (no code, or INTERNAL_SERVER_ERROR). */
 export function isUnexpectedError(error: GraphQLError): boolean {
+  // A domain error (a refusal the client caused) has no code on the GraphQLError wrapping it yet:
+  // formatGraphQLError gives it its own.
+  if (unwrapResolverError(error) instanceof DomainError) return false;
   const code = error.extensions?.['code'];
   return code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR;
 }
