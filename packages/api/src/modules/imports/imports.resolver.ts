@@ -45,6 +45,9 @@ async function toResult(run: () => Promise<ImportOutcome>): Promise<typeof Impor
   }
 }
 
+/** Who imported, as the import record keeps it: the caller's user principal name (user token), else the token's name. */
+const importedBy = (ctx: GraphQLContext): string | null => ctx.principal?.userPrincipalName ?? ctx.principal?.name ?? null;
+
 @Resolver()
 export class ImportResolver {
   constructor(private readonly importService: ImportService) {}
@@ -56,7 +59,7 @@ export class ImportResolver {
     @Arg('file', () => ImportFileInput) file: ImportFileInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importCorporateIdentifiers(ctx.em, identifierType, file));
+    return toResult(() => this.importService.importCorporateIdentifiers(ctx.em, identifierType, file, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
@@ -67,7 +70,7 @@ export class ImportResolver {
     depOnboardingSettingId: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importAbmDevices(ctx.em, file, depOnboardingSettingId ?? null));
+    return toResult(() => this.importService.importAbmDevices(ctx.em, file, depOnboardingSettingId ?? null, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
@@ -77,13 +80,13 @@ export class ImportResolver {
     @Arg('profileId', () => ID, { nullable: true, description: 'USB-SA profile to assign to every serial of the file.' }) profileId: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importConfiguratorSerials(ctx.em, file, profileId ?? null));
+    return toResult(() => this.importService.importConfiguratorSerials(ctx.em, file, profileId ?? null, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
   @Mutation(() => ImportResult, { description: 'Imports a Windows Autopilot CSV (exact header; at most 500 rows). Registered devices enroll as corporate.' })
   importAutopilotDevices(@Arg('file', () => ImportFileInput) file: ImportFileInput, @Ctx() ctx: GraphQLContext): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importAutopilotDevices(ctx.em, file));
+    return toResult(() => this.importService.importAutopilotDevices(ctx.em, file, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
@@ -93,13 +96,13 @@ export class ImportResolver {
     @Arg('file', () => ImportFileInput) file: ImportFileInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importEasDevices(ctx.em, connectorId, file));
+    return toResult(() => this.importService.importEasDevices(ctx.em, connectorId, file, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
   @Mutation(() => ImportResult, { description: 'Imports a Microsoft Graph managedDevice export (`{ "value": [...] }`, at most 20 MB) for a fleet migration.' })
   importGraphManagedDevices(@Arg('file', () => ImportFileInput) file: ImportFileInput, @Ctx() ctx: GraphQLContext): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importGraphManagedDevices(ctx.em, file));
+    return toResult(() => this.importService.importGraphManagedDevices(ctx.em, file, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)

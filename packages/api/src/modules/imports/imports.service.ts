@@ -62,8 +62,8 @@ export class ImportService {
   ) {}
 
   /** Intune corporate identifiers (CSV, no header; IMEI, SERIAL or WINDOWS). */
-  importCorporateIdentifiers(em: EntityManager, identifierType: CorporateIdentifierType, file: unknown): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.CORPORATE_IDENTIFIERS, file, (content) => parseCorporateIdentifiers(content, identifierType), (tx, rows, command, now) =>
+  importCorporateIdentifiers(em: EntityManager, identifierType: CorporateIdentifierType, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.CORPORATE_IDENTIFIERS, file, importedBy, (content) => parseCorporateIdentifiers(content, identifierType), (tx, rows, command, now) =>
       writeCorporateIdentifiers(tx, identifierType, rows, command.overwrite, now, this.stageWithCopy),
     );
   }
@@ -74,8 +74,8 @@ export class ImportService {
    * expired, and the token's last sync time and synced device count are updated.
    * @throws NotFoundError for the token; PrerequisiteMissingError when it has expired
    */
-  importAbmDevices(em: EntityManager, file: unknown, depOnboardingSettingId: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.ABM_DEVICES, file, parseAbmDevicesPage, async (tx, rows, _command, now) => {
+  importAbmDevices(em: EntityManager, file: unknown, depOnboardingSettingId: string | null = null, importedBy: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.ABM_DEVICES, file, importedBy, parseAbmDevicesPage, async (tx, rows, _command, now) => {
       let token: DepOnboardingSetting | null = null;
       if (depOnboardingSettingId) {
         const id = validateInput(z.uuid({ error: 'must be a UUID' }), depOnboardingSettingId, 'depOnboardingSettingId');
@@ -98,8 +98,8 @@ export class ImportService {
    * Apple Configurator serial list (CSV `serial,details`), optionally assigning a USB-SA profile to every row.
    * @throws NotFoundError / InputValidationError for the profile
    */
-  importConfiguratorSerials(em: EntityManager, file: unknown, profileId: string | null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.CONFIGURATOR_SERIALS, file, parseConfiguratorSerials, async (tx, rows, command, now) => {
+  importConfiguratorSerials(em: EntityManager, file: unknown, profileId: string | null, importedBy: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.CONFIGURATOR_SERIALS, file, importedBy, parseConfiguratorSerials, async (tx, rows, command, now) => {
       let profile: AppleEnrollmentProfile | null = null;
       if (profileId) {
         const id = validateInput(z.uuid({ error: 'must be a UUID' }), profileId, 'profileId');
@@ -114,16 +114,16 @@ export class ImportService {
   }
 
   /** Windows Autopilot CSV (exact header, at most 500 rows). */
-  importAutopilotDevices(em: EntityManager, file: unknown): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.AUTOPILOT_DEVICES, file, parseAutopilotDevices, (tx, rows, command, now) => writeAutopilotDevices(tx, rows, command.overwrite, now));
+  importAutopilotDevices(em: EntityManager, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.AUTOPILOT_DEVICES, file, importedBy, parseAutopilotDevices, (tx, rows, command, now) => writeAutopilotDevices(tx, rows, command.overwrite, now));
   }
 
   /**
    * Device partnerships an Exchange connector reports (JSON array), stored as EAS-managed devices.
    * @throws NotFoundError for the connector
    */
-  importEasDevices(em: EntityManager, connectorId: string, file: unknown): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.EAS_DEVICES, file, parseEasPartnerships, async (tx, rows, _command, now) => {
+  importEasDevices(em: EntityManager, connectorId: string, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.EAS_DEVICES, file, importedBy, parseEasPartnerships, async (tx, rows, _command, now) => {
       const id = validateInput(z.uuid({ error: 'must be a UUID' }), connectorId, 'connectorId');
       const connector = await tx.findOne(ExchangeConnector, id);
       if (!connector) throw new NotFoundError('ExchangeConnector', id);
@@ -133,8 +133,8 @@ export class ImportService {
   }
 
   /** A Microsoft Graph `managedDevice` list export (JSON `{ value: [...] }`). */
-  importGraphManagedDevices(em: EntityManager, file: unknown): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.GRAPH_MANAGED_DEVICES, file, parseGraphManagedDevices, (tx, rows, _command, now) => writeGraphManagedDevices(tx, rows, now));
+  importGraphManagedDevices(em: EntityManager, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
+    return this.run(em, ImportKind.GRAPH_MANAGED_DEVICES, file, importedBy, parseGraphManagedDevices, (tx, rows, _command, now) => writeGraphManagedDevices(tx, rows, now));
   }
 
   /**
@@ -162,11 +162,15 @@ export class ImportService {
     return em.find(ImportRecord, {}, { orderBy: { completedDateTime: 'desc', id: 'desc' }, limit: 100 });
   }
 
-  /** The common flow: validate, parse, decide, write + record in one transaction, publish. */
+  /**
+   * The common flow: validate, parse, decide, write + record in one transaction, publish.
+   * @param importedBy who imported, as the import record keeps it (the caller's UPN or token name)
+   */
   private async run<Row>(
     em: EntityManager,
     kind: ImportKind,
     file: unknown,
+    importedBy: string | null,
     parse: (content: string) => ImportResult<Row>,
     write: (tx: EntityManager, rows: Row[], command: ImportFileCommand, now: Date) => Promise<WriteOutcome>,
   ): Promise<ImportOutcome> {
@@ -182,7 +186,7 @@ export class ImportService {
         id: randomUUID(),
         kind,
         fileName: command.fileName,
-        importedBy: null,
+        importedBy,
         completedDateTime: now,
         partial: command.partial,
         rowCount: written.rows.length,
