@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tracing } from '../src/observability/tracing.js';
-import { startOtlpCollector, type CollectedSpan } from './support/otlp-collector.js';
 import type { TestGateway } from './support/test-gateway.js';
+import { startTracedGateway, type TracedGateway } from './support/traced-gateway.js';
 
 /**
  * Counts the SQL statements one `managedDevices` page costs, through the gateway's own pg
@@ -11,17 +10,13 @@ import type { TestGateway } from './support/test-gateway.js';
  * whatever the page size (the page, its total count, the users of the page in one select).
  */
 describe('a page of managed devices with their users', () => {
-  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
-  let tracing: Tracing;
+  let traced: TracedGateway;
   let gateway: TestGateway;
   const tag = `page-statements-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    collector = await startOtlpCollector();
-    const { startTracing } = await import('../src/observability/tracing.js');
-    tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
-    const { startTestGateway } = await import('./support/test-gateway.js');
-    gateway = await startTestGateway();
+    traced = await startTracedGateway();
+    gateway = traced.gateway;
     const { EnrollDeviceDocument } = await import('@mdm/schema');
     const { byodInput, uniqueUpn } = await import('./support/builders.js');
     // 110 devices of 22 users (the default device limit allows 5 each), enrolled 10 at a time.
@@ -35,31 +30,14 @@ describe('a page of managed devices with their users', () => {
       );
     }
   }, 120_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await tracing?.shutdown();
-    await collector?.close();
-  });
+  afterAll(() => traced?.stop());
 
-  /** The SQL spans under the GraphQL operation span of one LoadDevicePage request. */
+  /** The SQL statements under the GraphQL operation span of one LoadDevicePage request. */
   async function statementsOfOnePage(first: number): Promise<{ statements: string[]; devices: number; users: number }> {
     const { LoadDevicePageDocument } = await import('@mdm/schema');
-    const before = new Set<string>();
-    await tracing.forceFlush();
-    const { managedDevices } = await gateway.query(LoadDevicePageDocument, { first, filter: { search: tag } });
-    await tracing.forceFlush();
-    const spans = await collector.waitFor((all) => all.some((s) => s.name === 'query LoadDevicePage' && !before.has(s.traceId) && all.some((p) => p.traceId === s.traceId && p.attributes['db.system.name'] === 'postgresql')));
-    const operations = spans.filter((s) => s.name === 'query LoadDevicePage');
-    const operation = operations.at(-1)!;
-    const trace = spans.filter((s) => s.traceId === operation.traceId);
-    const byId = new Map(trace.map((s) => [s.spanId, s]));
-    const under = (s: CollectedSpan): boolean => {
-      const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
-      return parent === operation || (parent !== undefined && under(parent));
-    };
-    const statements = trace.filter((s) => s.attributes['db.system.name'] === 'postgresql' && under(s)).map((s) => String(s.attributes['db.query.text']));
-    const users = new Set(managedDevices.edges.map((e) => e.node.user?.id));
-    return { statements, devices: managedDevices.edges.length, users: users.size };
+    const { result, statements } = await traced.statementsOf('query LoadDevicePage', () => gateway.query(LoadDevicePageDocument, { first, filter: { search: tag } }));
+    const users = new Set(result.managedDevices.edges.map((e) => e.node.user?.id));
+    return { statements, devices: result.managedDevices.edges.length, users: users.size };
   }
 
   it('costs at most 3 SQL statements for 100 devices, and no more than for 5', async () => {

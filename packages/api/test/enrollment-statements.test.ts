@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tracing } from '../src/observability/tracing.js';
-import { startOtlpCollector, type CollectedSpan } from './support/otlp-collector.js';
-import type { TestGateway } from './support/test-gateway.js';
+import { startTracedGateway, type TracedGateway } from './support/traced-gateway.js';
 
 /**
  * Counts the SQL statements (round trips to PostgreSQL) of one enrollment, through the gateway's
@@ -10,42 +8,17 @@ import type { TestGateway } from './support/test-gateway.js';
  * round trips and the ORM work around each; this keeps the hot path from growing back.
  */
 describe('one enrollment, in SQL statements', () => {
-  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
-  let tracing: Tracing;
-  let gateway: TestGateway;
-
+  let traced: TracedGateway;
   beforeAll(async () => {
-    collector = await startOtlpCollector();
-    const { startTracing } = await import('../src/observability/tracing.js');
-    tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
-    const { startTestGateway } = await import('./support/test-gateway.js');
-    gateway = await startTestGateway();
+    traced = await startTracedGateway();
   }, 120_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await tracing?.shutdown();
-    await collector?.close();
-  });
+  afterAll(() => traced?.stop());
 
   /** The SQL statements under the GraphQL operation span of one EnrollDevice request. */
   async function statementsOfOneEnrollment(input: Record<string, unknown>): Promise<{ typename: string; statements: string[] }> {
     const { EnrollDeviceDocument } = await import('@mdm/schema');
-    await tracing.forceFlush();
-    const seen = new Set(collector.spans.filter((s) => s.name === 'mutation EnrollDevice').map((s) => s.traceId));
-    const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: input as never });
-    await tracing.forceFlush();
-    const spans = await collector.waitFor((all) =>
-      all.some((s) => s.name === 'mutation EnrollDevice' && !seen.has(s.traceId) && all.filter((p) => p.traceId === s.traceId && p.attributes['db.system.name'] === 'postgresql').length > 0),
-    );
-    const operation = spans.filter((s) => s.name === 'mutation EnrollDevice' && !seen.has(s.traceId)).at(-1)!;
-    const trace = spans.filter((s) => s.traceId === operation.traceId);
-    const byId = new Map(trace.map((s) => [s.spanId, s]));
-    const under = (s: CollectedSpan): boolean => {
-      const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
-      return parent === operation || (parent !== undefined && under(parent));
-    };
-    const statements = trace.filter((s) => s.attributes['db.system.name'] === 'postgresql' && under(s)).map((s) => String(s.attributes['db.query.text']));
-    return { typename: enrollDevice.__typename, statements };
+    const { result, statements } = await traced.statementsOf('mutation EnrollDevice', () => traced.gateway.query(EnrollDeviceDocument, { input: input as never }));
+    return { typename: result.enrollDevice.__typename, statements };
   }
 
   it('a first BYOD enrollment with a user and a server-generated key', async () => {

@@ -2,11 +2,10 @@ import { DeviceCheckedInDocument, type DeviceCheckedInSubscription } from '@mdm/
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type DeviceEventPayload } from '../src/events/topics.js';
-import type { Tracing } from '../src/observability/tracing.js';
 import { EventCollector } from './support/deferred.js';
 import { enrollDevice } from './support/device-credential.js';
-import { startOtlpCollector } from './support/otlp-collector.js';
 import type { TestGateway } from './support/test-gateway.js';
+import { startTracedGateway, type TracedGateway } from './support/traced-gateway.js';
 
 /** The statement that reads the devices of subscription events (DeviceService.readByIds). */
 const EVENT_DEVICE_READ = /where "d"\."id" = any\(\$1::uuid\[\]\)/;
@@ -17,28 +16,16 @@ const EVENT_DEVICE_READ = /where "d"\."id" = any\(\$1::uuid\[\]\)/;
  * seconds behind a mass enrollment when each event read its device in turn).
  */
 describe('the devices of subscription events', () => {
-  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
-  let tracing: Tracing;
+  let traced: TracedGateway;
   let gateway: TestGateway;
-
   beforeAll(async () => {
-    collector = await startOtlpCollector();
-    const { startTracing } = await import('../src/observability/tracing.js');
-    tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
-    const { startTestGateway } = await import('./support/test-gateway.js');
-    gateway = await startTestGateway();
+    traced = await startTracedGateway();
+    gateway = traced.gateway;
   }, 120_000);
-  afterAll(async () => {
-    await gateway?.stop();
-    await tracing?.shutdown();
-    await collector?.close();
-  });
+  afterAll(() => traced?.stop());
 
-  /** How many event-device reads PostgreSQL has run so far (flushed spans). */
-  async function deviceReads(): Promise<number> {
-    await tracing.forceFlush();
-    return collector.spans.filter((s) => s.attributes['db.system.name'] === 'postgresql' && EVENT_DEVICE_READ.test(String(s.attributes['db.query.text']))).length;
-  }
+  /** How many event-device reads PostgreSQL has run so far. */
+  const deviceReads = () => traced.countStatements(EVENT_DEVICE_READ);
 
   const checkedIn = (device: { id: string; platform: string; managedDeviceOwnerType: string; enrollmentMethod: string }, upn: string | null): DeviceEventPayload =>
     ({
