@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { createScratchDatabase } from '../src/testing/gateway-process.js';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { TEST_CA_KEY_SECRET } from './support/test-gateway.js';
@@ -32,25 +32,6 @@ function run(env: Record<string, string>) {
   return { child, exited, listening, output: () => stdout + stderr };
 }
 
-/** A fresh database on the run's PostgreSQL server (none on the embedded PGlite), dropped by `drop()`. */
-async function ownDatabase(runDatabaseUrl: string): Promise<{ url: string; drop(): Promise<void> } | null> {
-  if (!runDatabaseUrl) return null;
-  const url = new URL(runDatabaseUrl);
-  url.pathname = `${url.pathname}_process`;
-  const name = url.pathname.slice(1);
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: runDatabaseUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database "${name}"`);
-  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
-}
-
 describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', () => {
   it('reports every invalid variable at once and exits non-zero', async () => {
     const proc = run({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', LOG_LEVEL: 'loud' });
@@ -76,7 +57,8 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
     // database creates its issuing CA, valid from that gateway's now. Sharing the run's database
     // with the test gateways (a manual clock in early 2026) made their CA "not yet valid" whenever
     // this process started first.
-    const database = await ownDatabase(inject('databaseUrl'));
+    const runDatabaseUrl = inject('databaseUrl');
+    const database = runDatabaseUrl ? await createScratchDatabase(runDatabaseUrl) : null;
     const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, ...(database ? { DATABASE_URL: database.url } : {}) });
     try {
       const graphqlUrl = await proc.listening;

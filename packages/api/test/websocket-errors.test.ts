@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
-import pg from 'pg';
+import { createScratchDatabase } from '../src/testing/gateway-process.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Topic } from '../src/events/topics.js';
 import { EventCollector } from './support/deferred.js';
@@ -56,20 +56,9 @@ const FAILING_QUERY = '{ enrollmentRestrictions { id } }';
  */
 async function startBrokenGateway(env: Record<string, string> = {}): Promise<TestGateway & { dropDatabase(): Promise<void> }> {
   const runDatabaseUrl = inject('databaseUrl');
-  let dropDatabase = async () => {};
-  if (runDatabaseUrl) {
-    const url = new URL(runDatabaseUrl);
-    const name = `${url.pathname.slice(1)}_ws_${randomUUID().slice(0, 8)}`;
-    url.pathname = `/${name}`;
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: runDatabaseUrl });
-      await client.connect();
-      await client.query(sql).finally(() => client.end());
-    };
-    await admin(`create database "${name}"`);
-    env = { ...env, DATABASE_URL: url.toString() };
-    dropDatabase = () => admin(`drop database if exists "${name}" with (force)`);
-  }
+  const database = runDatabaseUrl ? await createScratchDatabase(runDatabaseUrl, 'mdm_ws_errors') : undefined;
+  if (database) env = { ...env, DATABASE_URL: database.url };
+  const dropDatabase = async () => database?.drop();
   const gateway = await startTestGateway({ env });
   await gateway.sql('alter table "enrollment_restriction" rename to "enrollment_restriction_gone"');
   return Object.assign(gateway, { dropDatabase });

@@ -46,15 +46,8 @@ const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
 export async function startGatewayProcess(options: GatewayProcessOptions = {}): Promise<GatewayProcess> {
   const token = `mdm_${randomBytes(32).toString('base64url')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'mdm-gateway-'));
-  const serverUrl = options.serverUrl;
-  const dbName = `mdm_proc_${Date.now()}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  let databaseUrl: string | undefined;
-  if (serverUrl) {
-    await adminQuery(serverUrl, `create database "${dbName}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
-  }
+  const database = options.serverUrl ? await createScratchDatabase(options.serverUrl) : undefined;
+  const databaseUrl = database?.url;
   // A clean environment: the gateway sees exactly the settings of this run, nothing inherited.
   const env: Record<string, string> = {
     PORT: '0',
@@ -70,7 +63,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   let output = '';
   const cleanUp = async () => {
     rmSync(dataDir, { recursive: true, force: true });
-    if (serverUrl) await adminQuery(serverUrl, `drop database if exists "${dbName}" with (force)`);
+    await database?.drop();
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -117,6 +110,27 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
     await cleanUp();
     throw error;
   }
+}
+
+/** A database created for one test or run, and how to drop it. */
+export interface ScratchDatabase {
+  /** The server URL with this database's name as its path (query parameters kept). */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh, empty database on the PostgreSQL server of `serverUrl` (any database of it
+ * names the server): for a gateway that must not share its database with others, e.g. one on the
+ * real clock (its CA would start now) or one whose tables a test breaks on purpose.
+ * @param prefix start of the database's name (a timestamp, the pid and random hex follow)
+ */
+export async function createScratchDatabase(serverUrl: string, prefix = 'mdm_proc'): Promise<ScratchDatabase> {
+  const name = `${prefix}_${Date.now()}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await adminQuery(serverUrl, `create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists "${name}" with (force)`) };
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
