@@ -72,7 +72,9 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       expect(await proc.exited).toBe(0);
       const lines = proc.output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', requestId: 'proc-test-1', operationName: 'Probe', status: 200 }));
-      expect(lines.at(-1), JSON.stringify(lines.slice(-4))).toMatchObject({ msg: 'stopped' });
+      // The last line by time (the output is read as stdout, then stderr: an order of its own).
+      const latest = [...lines].sort((a, b) => String(a['time']).localeCompare(String(b['time']))).at(-1);
+      expect(latest, JSON.stringify(lines.slice(-4))).toMatchObject({ msg: 'stopped' });
     } finally {
       proc.child.kill('SIGKILL');
       await proc.exited;
