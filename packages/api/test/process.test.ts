@@ -51,6 +51,22 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
     }
   }, 60_000);
 
+  it('explains why a production start fails on a database whose CA was created without CA_KEY_SECRET', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
+    try {
+      const demo = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+      await demo.listening;
+      demo.child.kill('SIGTERM');
+      expect(await demo.exited).toBe(0);
+      const production = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', CA_KEY_SECRET: TEST_CA_KEY_SECRET, ADMIN_TOKEN: `mdm_${'a'.repeat(43)}` });
+      expect(await production.exited).toBe(1);
+      const last = JSON.parse(production.output().trim().split('\n').at(-1)!) as { msg: string; err: { message: string } };
+      expect(last).toMatchObject({ msg: 'the gateway could not start', err: { message: expect.stringContaining('created without it') } });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('logs JSON lines with a request id, and on SIGTERM drains and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
     // A database of its own: this process runs on the real clock, and the first gateway on a

@@ -23,6 +23,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       },
     };
   }
+  if (formatted.extensions?.['validationErrorCode'] === ApolloServerValidationErrorCode.INTROSPECTION_DISABLED) {
+    // Apollo's wording tells a developer to pass an option to ApolloServer; an operator of this
+    // gateway has a setting for it.
+    return { ...formatted, message: 'GraphQL introspection is disabled (production mode); set INTROSPECTION=true to allow it' };
+  }
   const code = formatted.extensions?.['code'];
   if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
     return {

@@ -61,10 +61,20 @@ export async function loadIssuingCa(em: EntityManager, config: CertificateConfig
   if (!config.keySecret) {
     logger.warn('CA_KEY_SECRET is not set: the CA key is sealed with a generated secret stored in the database beside it (development only; set CA_KEY_SECRET in production)');
   }
-  const ca = await importCertificateAuthority(
-    { certificatePem: record.certificatePem, sealedPrivateKey: record.sealedPrivateKey },
-    secret,
-  );
+  let ca: CertificateAuthority;
+  try {
+    ca = await importCertificateAuthority({ certificatePem: record.certificatePem, sealedPrivateKey: record.sealedPrivateKey }, secret);
+  } catch (error) {
+    // The demo-to-production trap: this database's CA was created without CA_KEY_SECRET (sealed
+    // with a generated secret stored beside it), and the CA_KEY_SECRET now set cannot unseal it.
+    if (config.keySecret && record.generatedKeySecret) {
+      throw new Error(
+        'CA_KEY_SECRET is set, but the issuing CA stored in this database was created without it (sealed with a generated development secret): start production on a new database with CA_KEY_SECRET set from the first start, or unset CA_KEY_SECRET to keep using this development database (docs/certificates.md)',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   return { ca, source: 'GENERATED', deviceTokenKey: await deriveTokenKey(ca) };
 }
 
