@@ -35,7 +35,7 @@ describe('corporate identifiers staged with COPY (issue 8: set-based bulk regist
     const rows = (detail: (i: number) => string | undefined) =>
       identifiers.map((identifier, i) => ({ rowNumber: i + 1, identifierType: CorporateIdentifierType.IMEI, identifier, ...(detail(i) === undefined ? {} : { details: detail(i) }) }));
     const write = (batch: ReturnType<typeof rows>, overwrite: boolean) =>
-      gateway.database.orm.em.fork().transactional((tx) => writeCorporateIdentifiers(tx, CorporateIdentifierType.IMEI, batch, overwrite, new Date()));
+      gateway.database.orm.em.fork().transactional((tx) => writeCorporateIdentifiers(tx, CorporateIdentifierType.IMEI, batch, overwrite, new Date(), !gateway.database.embedded));
     const half = (i: number) => (i % 2 === 0 ? `pool ${i}` : undefined);
 
     const first = await write(rows(half), false);

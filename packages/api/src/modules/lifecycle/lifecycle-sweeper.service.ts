@@ -123,6 +123,8 @@ export class LifecycleSweeper {
    * sweep commits while an earlier one is still publishing.
    */
   private publishing: Promise<unknown> = Promise.resolve();
+  /** The latest sweep of this instance, settled once its events are published (see {@link sweep}). */
+  private sweeps: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly clock: Clock,
@@ -140,7 +142,16 @@ export class LifecycleSweeper {
    * Resolves once the transaction has committed; its events are then published in the background
    * (`published` resolves with the report that counts them). Rejects when the transaction failed.
    */
-  async sweep(em: EntityManager): Promise<CommittedSweep> {
+  sweep(em: EntityManager): Promise<CommittedSweep> {
+    // One sweep of this instance at a time, the previous one's publishing included: its cursors
+    // and temporary tables have fixed names, and the embedded database (PGlite) serves every
+    // pooled connection from one session, where two sweeps' would collide.
+    const committed = this.sweeps.then(() => this.sweepNow(em));
+    this.sweeps = committed.then((c) => c.published).catch(() => undefined);
+    return committed;
+  }
+
+  private async sweepNow(em: EntityManager): Promise<CommittedSweep> {
     const started = performance.now();
     const now = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
     const knex = em.getConnection().getKnex().client as unknown as KnexClient;
