@@ -33,7 +33,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Redis for events shared across gateway instances. Unset: in-process pub/sub. */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
-  /** Connections in the PostgreSQL pool (and embedded socket server); default 10. */
+  /** Connections in the PostgreSQL pool; default 10. The embedded database always uses one (a single session). */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** pino level: fatal, error, warn, info, debug, trace, silent; default `info`. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -18,6 +18,14 @@ export interface Database {
 }
 
 /**
+ * Connections to the embedded database: one. PGlite is a single PostgreSQL session; its socket
+ * server lets several connections share it, so their transactions, cursors and temporary tables
+ * would interleave (check-ins under a mixed load ended in internal errors). DB_POOL_SIZE applies
+ * to a PostgreSQL server only.
+ */
+const EMBEDDED_CONNECTIONS = 1;
+
+/**
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL under `DATA_DIR`, then applies
  * pending migrations. The same migrations and SQL run in both modes.
  */
@@ -25,7 +33,7 @@ export async function openDatabase(config: Config['database'], logger: Logger): 
   let embedded: EmbeddedPostgres | undefined;
   let clientUrl = config.url;
   if (!clientUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir, config.poolSize);
+    embedded = await startEmbeddedPostgres(config.dataDir, EMBEDDED_CONNECTIONS);
     clientUrl = embedded.url;
     logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL (PGlite) started');
   }
@@ -39,7 +47,7 @@ export async function openDatabase(config: Config['database'], logger: Logger): 
       entities,
       extensions: [Migrator],
       migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
-      pool: { min: 0, max: config.poolSize },
+      pool: { min: 0, max: embedded ? EMBEDDED_CONNECTIONS : config.poolSize },
       forceUtcTimezone: true,
       allowGlobalContext: false,
       discovery: { disableDynamicFileAccess: true },
