@@ -11,7 +11,12 @@ if (batchSize < 1 || batchSize > BULK_MAX) fail(`BATCH_SIZE must be 1-${BULK_MAX
 
 export const options = {
   scenarios: {
-    bulk: { executor: 'shared-iterations', vus: numberEnv('VUS', 4), iterations: numberEnv('ITERATIONS', 20), maxDuration: '10m' },
+    bulk: {
+      executor: 'shared-iterations',
+      vus: numberEnv('VUS', 4),
+      iterations: numberEnv('ITERATIONS', 20),
+      maxDuration: '10m',
+    },
   },
   thresholds: {
     'http_req_duration{name:EnrollDevices}': [`p(95)<${numberEnv('P95_MS', 10000)}`],
@@ -33,5 +38,7 @@ export default function (data) {
 
 /** @param {{ runId: number }} data */
 export function teardown(data) {
-  console.log(`bulk-enroll: the gateway holds ${countRunDevices(data.runId)} devices of this run (batches of ${batchSize})`);
+  console.log(
+    `bulk-enroll: the gateway holds ${countRunDevices(data.runId)} devices of this run (batches of ${batchSize})`,
+  );
 }

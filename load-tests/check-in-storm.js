@@ -47,5 +47,7 @@ export default function (data) {
 
 /** @param {{ runId: number }} data */
 export function teardown(data) {
-  console.log(`check-in-storm: population of ${countRunDevices(data.runId)} devices; see check_ins and certificate_renewals above`);
+  console.log(
+    `check-in-storm: population of ${countRunDevices(data.runId)} devices; see check_ins and certificate_renewals above`,
+  );
 }

@@ -11,7 +11,9 @@ const pageSize = numberEnv('PAGE_SIZE', 100);
 
 export const options = {
   setupTimeout: '5m',
-  scenarios: { reads: { executor: 'constant-vus', vus: numberEnv('VUS', 20), duration: durationEnv('DURATION', '60s') } },
+  scenarios: {
+    reads: { executor: 'constant-vus', vus: numberEnv('VUS', 20), duration: durationEnv('DURATION', '60s') },
+  },
   thresholds: {
     'http_req_duration{name:ManagedDevices}': [`p(95)<${numberEnv('P95_MS', 50)}`],
     http_req_failed: ['rate==0'],
@@ -28,7 +30,12 @@ export function setup() {
 
 /** @param {{ runId: number }} data */
 export default function (data) {
-  const filters = [{}, { platform: 'WINDOWS' }, { managementState: 'managed' }, { search: runTag(data.runId) }];
+  const filters = [
+    {},
+    { platform: 'WINDOWS' },
+    { managementState: 'managed' },
+    { search: runTag(data.runId) },
+  ];
   const filter = filters[__ITER % filters.length];
   // Up to 5 pages per iteration: integrations read the first pages far more often than the last.
   let after = null;

@@ -22,16 +22,31 @@ export const options = {
   setupTimeout: '5m',
   scenarios: {
     subscribers: {
-      executor: 'per-vu-iterations', vus: subscribers, iterations: 1, exec: 'subscriber',
+      executor: 'per-vu-iterations',
+      vus: subscribers,
+      iterations: 1,
+      exec: 'subscriber',
       maxDuration: `${durationSeconds(duration) + 3 * graceSeconds}s`,
     },
     checkIns: {
-      executor: 'constant-arrival-rate', rate: checkInRate, timeUnit: '1s', duration, exec: 'checkIns',
-      startTime: `${graceSeconds}s`, preAllocatedVUs: Math.min(driverVUs, 10), maxVUs: driverVUs,
+      executor: 'constant-arrival-rate',
+      rate: checkInRate,
+      timeUnit: '1s',
+      duration,
+      exec: 'checkIns',
+      startTime: `${graceSeconds}s`,
+      preAllocatedVUs: Math.min(driverVUs, 10),
+      maxVUs: driverVUs,
     },
     enrollments: {
-      executor: 'constant-arrival-rate', rate: numberEnv('ENROLL_RATE', 5), timeUnit: '1s', duration, exec: 'enrollments',
-      startTime: `${graceSeconds}s`, preAllocatedVUs: 5, maxVUs: 20,
+      executor: 'constant-arrival-rate',
+      rate: numberEnv('ENROLL_RATE', 5),
+      timeUnit: '1s',
+      duration,
+      exec: 'enrollments',
+      startTime: `${graceSeconds}s`,
+      preAllocatedVUs: 5,
+      maxVUs: 20,
     },
   },
   thresholds: {
@@ -48,7 +63,14 @@ export const options = {
 export function setup() {
   assertGateway(['ADMIN']);
   const runId = Date.now();
-  return { runId, population: enrollPopulation(runId, numberEnv('POPULATION', 500), createBulkToken(`k6 live-subscribers ${runId}`)) };
+  return {
+    runId,
+    population: enrollPopulation(
+      runId,
+      numberEnv('POPULATION', 500),
+      createBulkToken(`k6 live-subscribers ${runId}`),
+    ),
+  };
 }
 
 export function subscriber() {
@@ -81,8 +103,14 @@ export function handleSummary(data) {
   ];
   for (const name of Object.keys(data.metrics).sort()) {
     const { values, thresholds } = data.metrics[name];
-    const verdicts = thresholds ? Object.entries(thresholds).map(([rule, t]) => `${/** @type {any} */ (t).ok ? 'ok' : 'FAILED'} ${rule}`).join(', ') : '';
-    const figures = Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v * 100) / 100 : v}`).join(' ');
+    const verdicts = thresholds
+      ? Object.entries(thresholds)
+          .map(([rule, t]) => `${/** @type {any} */ (t).ok ? 'ok' : 'FAILED'} ${rule}`)
+          .join(', ')
+      : '';
+    const figures = Object.entries(values)
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v * 100) / 100 : v}`)
+      .join(' ');
     lines.push(`  ${name}: ${figures}${verdicts ? `  [${verdicts}]` : ''}`);
   }
   return { stdout: `${lines.join('\n')}\n` };

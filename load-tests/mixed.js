@@ -3,7 +3,13 @@
 // says so), integrators paging the device list and graphql-ws subscribers held open.
 // k6 run -e TOKEN=mdm_... [-e ENROLL_RATE=300 -e CHECK_IN_RATE=1000 -e READERS=10 -e SUBSCRIBERS=200 -e DURATION=60s] load-tests/mixed.js
 import { fail } from 'k6';
-import { BULK_MAX, assertGateway, countRunDevices, createBulkToken, enrollPopulation } from './lib/population.js';
+import {
+  BULK_MAX,
+  assertGateway,
+  countRunDevices,
+  createBulkToken,
+  enrollPopulation,
+} from './lib/population.js';
 import { durationEnv, durationSeconds, numberEnv } from './lib/config.js';
 import { checkInOne, enrollBatch, enrollOne, holdSubscriber, readPage } from './lib/scenarios.js';
 
@@ -15,16 +21,35 @@ export const options = {
   setupTimeout: '5m',
   scenarios: {
     enrollments: {
-      executor: 'ramping-arrival-rate', exec: 'enrollments', startRate: 1, timeUnit: '1s', preAllocatedVUs: 20, maxVUs: numberEnv('ENROLL_MAX_VUS', 200),
-      stages: [{ target: numberEnv('ENROLL_RATE', 300), duration: `${Math.ceil(durationSeconds(duration) / 3)}s` }, { target: numberEnv('ENROLL_RATE', 300), duration }],
+      executor: 'ramping-arrival-rate',
+      exec: 'enrollments',
+      startRate: 1,
+      timeUnit: '1s',
+      preAllocatedVUs: 20,
+      maxVUs: numberEnv('ENROLL_MAX_VUS', 200),
+      stages: [
+        { target: numberEnv('ENROLL_RATE', 300), duration: `${Math.ceil(durationSeconds(duration) / 3)}s` },
+        { target: numberEnv('ENROLL_RATE', 300), duration },
+      ],
     },
     bulk: { executor: 'constant-vus', exec: 'bulk', vus: numberEnv('BULK_VUS', 1), duration },
     checkIns: {
-      executor: 'constant-arrival-rate', exec: 'checkIns', rate: numberEnv('CHECK_IN_RATE', 1000), timeUnit: '1s', duration,
-      preAllocatedVUs: 50, maxVUs: checkInVUs,
+      executor: 'constant-arrival-rate',
+      exec: 'checkIns',
+      rate: numberEnv('CHECK_IN_RATE', 1000),
+      timeUnit: '1s',
+      duration,
+      preAllocatedVUs: 50,
+      maxVUs: checkInVUs,
     },
     reads: { executor: 'constant-vus', exec: 'reads', vus: numberEnv('READERS', 10), duration },
-    subscribers: { executor: 'per-vu-iterations', exec: 'subscriber', vus: numberEnv('SUBSCRIBERS', 200), iterations: 1, maxDuration: `${durationSeconds(duration) + 60}s` },
+    subscribers: {
+      executor: 'per-vu-iterations',
+      exec: 'subscriber',
+      vus: numberEnv('SUBSCRIBERS', 200),
+      iterations: 1,
+      maxDuration: `${durationSeconds(duration) + 60}s`,
+    },
   },
   thresholds: {
     'http_req_duration{name:EnrollDevice}': [`p(95)<${numberEnv('ENROLL_P95_MS', 100)}`],

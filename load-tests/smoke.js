@@ -24,16 +24,38 @@ export function setup() {
 
 export default function () {
   const serialNumber = uniqueSerial(runId, __VU, __ITER);
-  const enrolled = graphql(EnrollDevice, {
-    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: enrollingUser(runId, __VU, __ITER), deviceName: `k6 ${serialNumber}`, serialNumber, osVersion: '17.4' },
-  }, { name: 'EnrollDevice' });
+  const enrolled = graphql(
+    EnrollDevice,
+    {
+      input: {
+        platform: 'IOS',
+        method: 'BYOD',
+        userPrincipalName: enrollingUser(runId, __VU, __ITER),
+        deviceName: `k6 ${serialNumber}`,
+        serialNumber,
+        osVersion: '17.4',
+      },
+    },
+    { name: 'EnrollDevice' },
+  );
   const result = enrolled.body && enrolled.body.data && enrolled.body.data.enrollDevice;
   const device = result && result.device;
-  check(enrolled.response, { 'enrolled a device with a certificate': () => Boolean(device && device.id && result.certificate && result.deviceToken) });
+  check(enrolled.response, {
+    'enrolled a device with a certificate': () =>
+      Boolean(device && device.id && result.certificate && result.deviceToken),
+  });
   if (!device) return;
-  const input = hmacCheckIn(device.id, result.certificate.serialNumber, result.deviceToken, `${runId}-${__VU}-${__ITER}`);
+  const input = hmacCheckIn(
+    device.id,
+    result.certificate.serialNumber,
+    result.deviceToken,
+    `${runId}-${__VU}-${__ITER}`,
+  );
   const checkedIn = graphql(CheckIn, { input }, { name: 'CheckIn' });
   check(checkedIn.response, {
-    'checked in': () => Boolean(checkedIn.body && checkedIn.body.data && checkedIn.body.data.checkIn.__typename === 'CheckInSuccess'),
+    'checked in': () =>
+      Boolean(
+        checkedIn.body && checkedIn.body.data && checkedIn.body.data.checkIn.__typename === 'CheckInSuccess',
+      ),
   });
 }

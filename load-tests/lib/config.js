@@ -26,7 +26,8 @@ export function numberEnv(name, fallback) {
  */
 export function requireToken() {
   const token = __ENV.TOKEN;
-  if (!token) throw new Error('TOKEN is required: k6 run -e TOKEN=mdm_... <script> (pnpm start prints a demo token)');
+  if (!token)
+    throw new Error('TOKEN is required: k6 run -e TOKEN=mdm_... <script> (pnpm start prints a demo token)');
   return token;
 }
 
@@ -41,7 +42,8 @@ export const WS_URL = `${GRAPHQL_URL.replace(/^http/, 'ws')}`;
 export function durationEnv(name, fallback) {
   const raw = __ENV[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^(\d+(ms|s|m|h))+$/.test(raw)) throw new Error(`${name} must be a k6 duration such as 30s or 2m, got "${raw}"`);
+  if (!/^(\d+(ms|s|m|h))+$/.test(raw))
+    throw new Error(`${name} must be a k6 duration such as 30s or 2m, got "${raw}"`);
   return raw;
 }
 
@@ -51,6 +53,7 @@ export function durationEnv(name, fallback) {
 export function durationSeconds(duration) {
   const units = { ms: 0.001, s: 1, m: 60, h: 3600 };
   let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(amount) * units[/** @type {'ms'|'s'|'m'|'h'} */ (unit)];
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|s|m|h)/g))
+    total += Number(amount) * units[/** @type {'ms'|'s'|'m'|'h'} */ (unit)];
   return total;
 }

@@ -15,7 +15,7 @@ export function graphql(query, variables, tags = {}) {
     tags,
   });
   /** @type {any} GraphQL response body: { data?, errors? } */
-  let body = null;
+  let body;
   try {
     body = response.json();
   } catch (_) {

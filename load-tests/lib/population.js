@@ -18,8 +18,10 @@ export function assertGateway(roles) {
   const { response, body } = graphql(Viewer, {}, { name: 'Viewer' });
   if (response.status === 0) fail(`gateway unreachable at ${GRAPHQL_URL}: ${response.error}`);
   const viewer = body && body.data && body.data.viewer;
-  if (!viewer) fail(`TOKEN refused by ${GRAPHQL_URL} (HTTP ${response.status}): ${JSON.stringify(body && body.errors)}`);
-  if (roles.length && !roles.includes(viewer.role)) fail(`TOKEN has role ${viewer.role}; this script needs one of ${roles.join(', ')}`);
+  if (!viewer)
+    fail(`TOKEN refused by ${GRAPHQL_URL} (HTTP ${response.status}): ${JSON.stringify(body && body.errors)}`);
+  if (roles.length && !roles.includes(viewer.role))
+    fail(`TOKEN has role ${viewer.role}; this script needs one of ${roles.join(', ')}`);
   return viewer;
 }
 
@@ -28,9 +30,14 @@ export function assertGateway(roles) {
  * @param {string} displayName
  */
 export function createBulkToken(displayName) {
-  const { body } = graphql(CreateBulkEnrollmentToken, { input: { displayName, validityDays: 1 } }, { name: 'CreateBulkEnrollmentToken' });
+  const { body } = graphql(
+    CreateBulkEnrollmentToken,
+    { input: { displayName, validityDays: 1 } },
+    { name: 'CreateBulkEnrollmentToken' },
+  );
   const result = body && body.data && body.data.createBulkEnrollmentToken;
-  if (!result || result.__typename !== 'CreateBulkEnrollmentTokenSuccess') fail(`createBulkEnrollmentToken failed: ${JSON.stringify(body)}`);
+  if (!result || result.__typename !== 'CreateBulkEnrollmentTokenSuccess')
+    fail(`createBulkEnrollmentToken failed: ${JSON.stringify(body)}`);
   return /** @type {string} */ (result.secret);
 }
 
@@ -42,7 +49,14 @@ export function bulkDevices(runId, vu, iteration, size) {
   const devices = [];
   for (let i = 0; i < size; i++) {
     const serialNumber = `${uniqueSerial(runId, vu, iteration)}N${i}`;
-    devices.push({ deviceName: `k6 ${serialNumber}`, serialNumber, imei: uniqueImei(runId, vu, iteration * BULK_MAX + i), osVersion: '10.0.22631', manufacturer: 'Contoso', model: 'Surface' });
+    devices.push({
+      deviceName: `k6 ${serialNumber}`,
+      serialNumber,
+      imei: uniqueImei(runId, vu, iteration * BULK_MAX + i),
+      osVersion: '10.0.22631',
+      manufacturer: 'Contoso',
+      model: 'Surface',
+    });
   }
   return devices;
 }
@@ -56,10 +70,20 @@ export function enrollPopulation(runId, size, bulkToken) {
   const population = [];
   for (let batch = 0; population.length < size; batch++) {
     const devices = bulkDevices(runId, 0, batch, Math.min(BULK_MAX, size - population.length));
-    const { body } = graphql(LoadEnrollDevices, { input: { bulkEnrollmentToken: bulkToken, devices } }, { name: 'setup EnrollDevices' });
+    const { body } = graphql(
+      LoadEnrollDevices,
+      { input: { bulkEnrollmentToken: bulkToken, devices } },
+      { name: 'setup EnrollDevices' },
+    );
     const result = body && body.data && body.data.enrollDevices;
-    if (!result || result.__typename !== 'EnrollDevicesSuccess') fail(`setup: bulk enrollment failed: ${JSON.stringify(body)}`);
-    for (const e of result.enrollments) population.push({ deviceId: e.device.id, serialNumber: e.certificate.serialNumber, deviceToken: e.deviceToken });
+    if (!result || result.__typename !== 'EnrollDevicesSuccess')
+      fail(`setup: bulk enrollment failed: ${JSON.stringify(body)}`);
+    for (const e of result.enrollments)
+      population.push({
+        deviceId: e.device.id,
+        serialNumber: e.certificate.serialNumber,
+        deviceToken: e.deviceToken,
+      });
   }
   return population;
 }
@@ -69,7 +93,11 @@ export function enrollPopulation(runId, size, bulkToken) {
  * @param {number} runId
  */
 export function countRunDevices(runId) {
-  const { body } = graphql(LoadDevicePage, { first: 1, filter: { search: runTag(runId) } }, { name: 'teardown count' });
+  const { body } = graphql(
+    LoadDevicePage,
+    { first: 1, filter: { search: runTag(runId) } },
+    { name: 'teardown count' },
+  );
   const page = body && body.data && body.data.managedDevices;
   return page ? /** @type {number} */ (page.totalCount) : -1;
 }

@@ -6,7 +6,14 @@ import { hmacCheckIn } from './check-in-proof.js';
 import { graphql } from './graphql.js';
 import { enrollingUser, uniqueImei, uniqueSerial } from './identifiers.js';
 import { bulkDevices } from './population.js';
-import { DeviceCheckedIn, FleetStats, LoadCheckIn, LoadDevicePage, LoadEnrollDevice, LoadEnrollDevices } from './operations.js';
+import {
+  DeviceCheckedIn,
+  FleetStats,
+  LoadCheckIn,
+  LoadDevicePage,
+  LoadEnrollDevice,
+  LoadEnrollDevices,
+} from './operations.js';
 import { subscribe } from './subscriber.js';
 
 export const enrolled = new Counter('devices_enrolled');
@@ -28,13 +35,26 @@ export const fleetStatsLatency = new Trend('fleet_stats_latency', true);
  */
 export function enrollOne(runId) {
   const serialNumber = uniqueSerial(runId, __VU, __ITER);
-  const { response, body } = graphql(LoadEnrollDevice, {
-    input: { platform: 'IOS', method: 'BYOD', userPrincipalName: enrollingUser(runId, __VU, __ITER), deviceName: `k6 ${serialNumber}`, serialNumber, imei: uniqueImei(runId, __VU, __ITER), osVersion: '17.4' },
-  }, { name: 'EnrollDevice' });
+  const { response, body } = graphql(
+    LoadEnrollDevice,
+    {
+      input: {
+        platform: 'IOS',
+        method: 'BYOD',
+        userPrincipalName: enrollingUser(runId, __VU, __ITER),
+        deviceName: `k6 ${serialNumber}`,
+        serialNumber,
+        imei: uniqueImei(runId, __VU, __ITER),
+        osVersion: '17.4',
+      },
+    },
+    { name: 'EnrollDevice' },
+  );
   const result = body && body.data && body.data.enrollDevice;
   const ok = check(response, {
     'enrollDevice: device id': () => Boolean(result && result.device && result.device.id),
-    'enrollDevice: certificate issued': () => Boolean(result && result.certificate && result.certificate.serialNumber && result.deviceToken),
+    'enrollDevice: certificate issued': () =>
+      Boolean(result && result.certificate && result.certificate.serialNumber && result.deviceToken),
   });
   if (ok) enrolled.add(1);
 }
@@ -44,12 +64,23 @@ export function enrollOne(runId) {
  * @param {number} runId @param {string} bulkToken @param {number} size
  */
 export function enrollBatch(runId, bulkToken, size) {
-  const { response, body } = graphql(LoadEnrollDevices, { input: { bulkEnrollmentToken: bulkToken, devices: bulkDevices(runId, __VU, __ITER, size) } }, { name: 'EnrollDevices' });
+  const { response, body } = graphql(
+    LoadEnrollDevices,
+    { input: { bulkEnrollmentToken: bulkToken, devices: bulkDevices(runId, __VU, __ITER, size) } },
+    { name: 'EnrollDevices' },
+  );
   const result = body && body.data && body.data.enrollDevices;
   const ok = check(response, {
     'enrollDevices: success': () => Boolean(result && result.__typename === 'EnrollDevicesSuccess'),
     'enrollDevices: every device has a certificate': () =>
-      Boolean(result && result.enrollments && result.enrollments.length === size && result.enrollments.every((/** @type {any} */ e) => e.device.id && e.certificate.serialNumber && e.deviceToken)),
+      Boolean(
+        result &&
+        result.enrollments &&
+        result.enrollments.length === size &&
+        result.enrollments.every(
+          (/** @type {any} */ e) => e.device.id && e.certificate.serialNumber && e.deviceToken,
+        ),
+      ),
   });
   if (ok) bulkEnrolled.add(size);
 }
@@ -69,17 +100,25 @@ const renewedCredentials = /** @type {Record<string, { serialNumber: string, dev
  */
 export function checkInOne(population, maxVUs, nonceSeed) {
   const perVu = Math.max(1, Math.floor(population.length / maxVUs));
-  const device = population[((__VU - 1) % population.length) + maxVUs * (__ITER % perVu)] || population[(__VU - 1) % population.length];
+  const device =
+    population[((__VU - 1) % population.length) + maxVUs * (__ITER % perVu)] ||
+    population[(__VU - 1) % population.length];
   const credential = renewedCredentials[device.deviceId] || device;
   const input = hmacCheckIn(device.deviceId, credential.serialNumber, credential.deviceToken, nonceSeed);
   const { response, body } = graphql(LoadCheckIn, { input }, { name: 'CheckIn' });
   const result = body && body.data && body.data.checkIn;
-  const ok = check(response, { 'checkIn: success': () => Boolean(result && result.__typename === 'CheckInSuccess' && result.device.id === device.deviceId) });
+  const ok = check(response, {
+    'checkIn: success': () =>
+      Boolean(result && result.__typename === 'CheckInSuccess' && result.device.id === device.deviceId),
+  });
   if (!ok) return;
   checkedIn.add(1);
   if (result.renewedCertificate) {
     renewals.add(1);
-    renewedCredentials[device.deviceId] = { serialNumber: result.renewedCertificate.serialNumber, deviceToken: result.deviceToken };
+    renewedCredentials[device.deviceId] = {
+      serialNumber: result.renewedCertificate.serialNumber,
+      deviceToken: result.deviceToken,
+    };
   }
 }
 
@@ -89,11 +128,20 @@ export function checkInOne(population, maxVUs, nonceSeed) {
  * @returns {string | null} the next cursor, or null at the end
  */
 export function readPage(pageSize, filter, after) {
-  const { response, body } = graphql(LoadDevicePage, { first: pageSize, after, filter }, { name: 'ManagedDevices' });
+  const { response, body } = graphql(
+    LoadDevicePage,
+    { first: pageSize, after, filter },
+    { name: 'ManagedDevices' },
+  );
   const page = body && body.data && body.data.managedDevices;
   const ok = check(response, {
-    'managedDevices: a page': () => Boolean(page && Array.isArray(page.edges) && page.edges.length <= pageSize),
-    'managedDevices: nested user resolved': () => Boolean(page && page.edges.every((/** @type {any} */ e) => e.node.user === null || e.node.user.userPrincipalName)),
+    'managedDevices: a page': () =>
+      Boolean(page && Array.isArray(page.edges) && page.edges.length <= pageSize),
+    'managedDevices: nested user resolved': () =>
+      Boolean(
+        page &&
+        page.edges.every((/** @type {any} */ e) => e.node.user === null || e.node.user.userPrincipalName),
+      ),
   });
   if (!ok) return null;
   pagesRead.add(1);

@@ -10,6 +10,7 @@ export function seconds(duration) {
   if (typeof duration === 'number') return duration;
   const units = { ms: 0.001, s: 1, m: 60, h: 3600 };
   let total = 0;
-  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(amount) * units[/** @type {keyof typeof units} */ (unit)];
+  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    total += Number(amount) * units[/** @type {keyof typeof units} */ (unit)];
   return total;
 }

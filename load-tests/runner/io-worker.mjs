@@ -43,9 +43,21 @@ async function http(request) {
       signal: AbortSignal.timeout(request.timeoutMs),
     });
     const body = await response.text();
-    return { status: response.status, body, headers: Object.fromEntries(response.headers), error: '', durationMs: performance.now() - started };
+    return {
+      status: response.status,
+      body,
+      headers: Object.fromEntries(response.headers),
+      error: '',
+      durationMs: performance.now() - started,
+    };
   } catch (error) {
-    return { status: 0, body: null, headers: {}, error: String(/** @type {Error} */ (error).cause ?? error), durationMs: performance.now() - started };
+    return {
+      status: 0,
+      body: null,
+      headers: {},
+      error: String(/** @type {Error} */ (error).cause ?? error),
+      durationMs: performance.now() - started,
+    };
   }
 }
 
@@ -54,8 +66,13 @@ async function http(request) {
  * @param {{ url: string, headers: Record<string, string> }} request
  */
 function wsOpen(request) {
-  const protocols = (request.headers['Sec-WebSocket-Protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'sec-websocket-protocol'));
+  const protocols = (request.headers['Sec-WebSocket-Protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== 'sec-websocket-protocol'),
+  );
   const started = performance.now();
   const socket = new WebSocket(request.url, protocols, { headers });
   const id = nextSocketId++;
@@ -75,9 +92,16 @@ function wsOpen(request) {
     });
     socket.once('unexpected-response', (_req, response) => {
       socket.removeAllListeners();
-      resolve({ id: 0, status: response.statusCode ?? 0, error: `unexpected response ${response.statusCode}`, connectingMs: performance.now() - started });
+      resolve({
+        id: 0,
+        status: response.statusCode ?? 0,
+        error: `unexpected response ${response.statusCode}`,
+        connectingMs: performance.now() - started,
+      });
     });
-    socket.once('error', (error) => resolve({ id: 0, status: 0, error: error.message, connectingMs: performance.now() - started }));
+    socket.once('error', (error) =>
+      resolve({ id: 0, status: 0, error: error.message, connectingMs: performance.now() - started }),
+    );
   });
 }
 

@@ -13,7 +13,9 @@ export async function resolve(specifier, context, next) {
   const file = builtins.get(specifier);
   if (file) return { url: new URL(file, import.meta.url).href, shortCircuit: true };
   if (specifier === 'k6' || specifier.startsWith('k6/')) {
-    throw new Error(`${specifier} is not implemented by the Node runner (it implements ${[...builtins.keys()].join(', ')}); run the script with k6`);
+    throw new Error(
+      `${specifier} is not implemented by the Node runner (it implements ${[...builtins.keys()].join(', ')}); run the script with k6`,
+    );
   }
   return next(specifier, context);
 }

@@ -27,12 +27,18 @@ class Vu {
     this.id = id;
     this.busy = false;
     this.record = record;
-    this.worker = new Worker(new URL('./vu-worker.mjs', import.meta.url), { workerData: { scriptUrl, env, vu: id } });
+    this.worker = new Worker(new URL('./vu-worker.mjs', import.meta.url), {
+      workerData: { scriptUrl, env, vu: id },
+    });
     /** @type {((message: any) => void) | null} */
     this.pending = null;
     this.ready = new Promise((resolveReady, rejectReady) => {
       this.worker.once('error', rejectReady);
-      this.worker.once('message', (message) => (message.error ? rejectReady(new Error(`init of VU ${id} failed: ${message.error}`)) : resolveReady(message)));
+      this.worker.once('message', (message) =>
+        message.error
+          ? rejectReady(new Error(`init of VU ${id} failed: ${message.error}`))
+          : resolveReady(message),
+      );
     });
     this.worker.on('message', (message) => {
       if (message.type === 'result' && this.pending) {
@@ -90,15 +96,30 @@ class Metrics {
     const [, name, filter] = /^([^{]+)(?:\{(.*)\})?$/.exec(key) ?? [];
     const metric = this.byName.get(name ?? key);
     if (!metric) return null;
-    const wanted = (filter ?? '').split(',').filter(Boolean).map((pair) => pair.split(':').map((p) => p.trim()));
-    const values = metric.samples.filter((s) => wanted.every(([tag, value]) => s.tags[tag ?? ''] === value)).map((s) => s.value);
+    const wanted = (filter ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => pair.split(':').map((p) => p.trim()));
+    const values = metric.samples
+      .filter((s) => wanted.every(([tag, value]) => s.tags[tag ?? ''] === value))
+      .map((s) => s.value);
     if (values.length === 0) return { type: metric.type, contains: metric.contains, values: null };
     const sum = values.reduce((a, b) => a + b, 0);
-    if (metric.type === 'counter') return { type: metric.type, contains: metric.contains, values: { count: sum, rate: sum / durationS } };
-    if (metric.type === 'gauge') return { type: metric.type, contains: metric.contains, values: { value: values.at(-1) ?? 0, min: Math.min(...values), max: Math.max(...values) } };
+    if (metric.type === 'counter')
+      return { type: metric.type, contains: metric.contains, values: { count: sum, rate: sum / durationS } };
+    if (metric.type === 'gauge')
+      return {
+        type: metric.type,
+        contains: metric.contains,
+        values: { value: values.at(-1) ?? 0, min: Math.min(...values), max: Math.max(...values) },
+      };
     if (metric.type === 'rate') {
       const passes = values.filter((v) => v !== 0).length;
-      return { type: metric.type, contains: metric.contains, values: { rate: passes / values.length, passes, fails: values.length - passes } };
+      return {
+        type: metric.type,
+        contains: metric.contains,
+        values: { rate: passes / values.length, passes, fails: values.length - passes },
+      };
     }
     const sorted = [...values].sort((a, b) => a - b);
     const percentile = (/** @type {number} */ p) => {
@@ -107,25 +128,40 @@ class Metrics {
       return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (rank - low);
     };
     /** @type {Record<string, number>} */
-    const trend = { avg: sum / values.length, min: sorted[0], med: percentile(50), max: sorted.at(-1) ?? 0, 'p(90)': percentile(90), 'p(95)': percentile(95), count: values.length };
+    const trend = {
+      avg: sum / values.length,
+      min: sorted[0],
+      med: percentile(50),
+      max: sorted.at(-1) ?? 0,
+      'p(90)': percentile(90),
+      'p(95)': percentile(95),
+      count: values.length,
+    };
     for (const p of percentiles) trend[`p(${p})`] = percentile(p);
     return { type: metric.type, contains: metric.contains, values: trend };
   }
 }
 
-const ruleSyntax = /^\s*(avg|min|max|med|count|rate|value|passes|fails|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+const ruleSyntax =
+  /^\s*(avg|min|max|med|count|rate|value|passes|fails|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
 
 /**
  * Whether `observed` satisfies `op bound`. @param {number} observed @param {string} op @param {number} bound
  */
 function compare(observed, op, bound) {
   switch (op) {
-    case '<': return observed < bound;
-    case '<=': return observed <= bound;
-    case '>': return observed > bound;
-    case '>=': return observed >= bound;
-    case '!=': return observed !== bound;
-    default: return observed === bound;
+    case '<':
+      return observed < bound;
+    case '<=':
+      return observed <= bound;
+    case '>':
+      return observed > bound;
+    case '>=':
+      return observed >= bound;
+    case '!=':
+      return observed !== bound;
+    default:
+      return observed === bound;
   }
 }
 
@@ -155,7 +191,9 @@ export async function runScript(scriptPath, options = {}) {
 
   const control = new Vu(scriptUrl, env, 0, record);
   try {
-    const { options: scriptOptions, exports } = /** @type {{ options: any, exports: string[] }} */ (await control.ready);
+    const { options: scriptOptions, exports } = /** @type {{ options: any, exports: string[] }} */ (
+      await control.ready
+    );
     /** @type {unknown} */
     let setupData;
     if (exports.includes('setup')) {
@@ -166,9 +204,14 @@ export async function runScript(scriptPath, options = {}) {
 
     /** @type {Record<string, Scenario>} */
     const scenarios = scriptOptions.scenarios ?? {
-      default: scriptOptions.duration && !scriptOptions.iterations
-        ? { executor: 'constant-vus', vus: scriptOptions.vus ?? 1, duration: scriptOptions.duration }
-        : { executor: 'shared-iterations', vus: scriptOptions.vus ?? 1, iterations: scriptOptions.iterations ?? 1 },
+      default:
+        scriptOptions.duration && !scriptOptions.iterations
+          ? { executor: 'constant-vus', vus: scriptOptions.vus ?? 1, duration: scriptOptions.duration }
+          : {
+              executor: 'shared-iterations',
+              vus: scriptOptions.vus ?? 1,
+              iterations: scriptOptions.iterations ?? 1,
+            },
     };
     const started = Date.now();
     /** @param {Vu} vu @param {string} exec @param {string} scenario */
@@ -176,7 +219,13 @@ export async function runScript(scriptPath, options = {}) {
       const result = await vu.call(exec, setupData, true);
       record([
         { metric: 'iterations', type: 'counter', contains: 'default', value: 1, tags: { scenario } },
-        { metric: 'iteration_duration', type: 'trend', contains: 'time', value: result.durationMs, tags: { scenario } },
+        {
+          metric: 'iteration_duration',
+          type: 'trend',
+          contains: 'time',
+          value: result.durationMs,
+          tags: { scenario },
+        },
       ]);
       if (result.error) iterationErrors.push(result.error);
     };
@@ -200,8 +249,13 @@ export async function runScript(scriptPath, options = {}) {
     const summaryMetrics = {};
     const thresholdKeys = Object.keys(scriptOptions.thresholds ?? {});
     for (const key of new Set([...metrics.byName.keys(), ...thresholdKeys])) {
-      const rules = /** @type {(string | { threshold: string })[]} */ (scriptOptions.thresholds?.[key] ?? []).map((r) => (typeof r === 'string' ? r : r.threshold));
-      const percentiles = rules.map((r) => /p\((\d+(?:\.\d+)?)\)/.exec(r)?.[1]).filter(Boolean).map(Number);
+      const rules = /** @type {(string | { threshold: string })[]} */ (
+        scriptOptions.thresholds?.[key] ?? []
+      ).map((r) => (typeof r === 'string' ? r : r.threshold));
+      const percentiles = rules
+        .map((r) => /p\((\d+(?:\.\d+)?)\)/.exec(r)?.[1])
+        .filter(Boolean)
+        .map(Number);
       const aggregated = metrics.values(key, durationS, percentiles);
       /** @type {Record<string, { ok: boolean }>} */
       const verdicts = {};
@@ -210,14 +264,26 @@ export async function runScript(scriptPath, options = {}) {
         if (!parsed) throw new Error(`threshold "${rule}" of ${key} is not understood by the Node runner`);
         const [, aggregate, , op, bound] = parsed;
         // A metric without samples passes its thresholds, as in k6 (e.g. dropped_iterations).
-        const observed = aggregated?.values ? aggregated.values[/** @type {string} */ (aggregate)] ?? 0 : null;
+        const observed = aggregated?.values
+          ? (aggregated.values[/** @type {string} */ (aggregate)] ?? 0)
+          : null;
         const ok = observed === null || compare(observed, /** @type {string} */ (op), Number(bound));
         verdicts[rule] = { ok };
         thresholds.push({ metric: key, rule, ok, value: observed });
       }
-      if (aggregated?.values) summaryMetrics[key] = { type: aggregated.type, contains: aggregated.contains, values: aggregated.values, ...(rules.length ? { thresholds: verdicts } : {}) };
+      if (aggregated?.values)
+        summaryMetrics[key] = {
+          type: aggregated.type,
+          contains: aggregated.contains,
+          values: aggregated.values,
+          ...(rules.length ? { thresholds: verdicts } : {}),
+        };
     }
-    const summary = { metrics: summaryMetrics, state: { testRunDurationMs: durationS * 1000, isStdOutTTY: false }, options: scriptOptions };
+    const summary = {
+      metrics: summaryMetrics,
+      state: { testRunDurationMs: durationS * 1000, isStdOutTTY: false },
+      options: scriptOptions,
+    };
 
     if (exports.includes('handleSummary')) {
       const handled = await control.call('handleSummary', summary, false);
@@ -226,8 +292,14 @@ export async function runScript(scriptPath, options = {}) {
       if (outputs['stdout']) log(outputs['stdout'].trimEnd());
     } else {
       for (const [key, metric] of Object.entries(summaryMetrics).sort(([a], [b]) => a.localeCompare(b))) {
-        const figures = Object.entries(metric.values).map(([k, v]) => `${k}=${Math.round(Number(v) * 100) / 100}`).join(' ');
-        const verdicts = metric.thresholds ? `  [${Object.entries(metric.thresholds).map(([rule, t]) => `${t.ok ? 'ok' : 'FAILED'} ${rule}`).join(', ')}]` : '';
+        const figures = Object.entries(metric.values)
+          .map(([k, v]) => `${k}=${Math.round(Number(v) * 100) / 100}`)
+          .join(' ');
+        const verdicts = metric.thresholds
+          ? `  [${Object.entries(metric.thresholds)
+              .map(([rule, t]) => `${t.ok ? 'ok' : 'FAILED'} ${rule}`)
+              .join(', ')}]`
+          : '';
         log(`  ${key}: ${figures}${verdicts}`);
       }
     }
@@ -260,32 +332,40 @@ async function runExecutor(name, scenario, run) {
   switch (scenario.executor) {
     case 'per-vu-iterations': {
       const vus = await startVus();
-      await Promise.all(vus.map(async (vu) => {
-        for (let i = 0; i < (scenario.iterations ?? 1); i++) await run.iterate(vu, exec, name);
-      }));
+      await Promise.all(
+        vus.map(async (vu) => {
+          for (let i = 0; i < (scenario.iterations ?? 1); i++) await run.iterate(vu, exec, name);
+        }),
+      );
       return;
     }
     case 'shared-iterations': {
       const vus = await startVus();
       let remaining = scenario.iterations ?? 1;
-      await Promise.all(vus.map(async (vu) => {
-        while (remaining-- > 0) await run.iterate(vu, exec, name);
-      }));
+      await Promise.all(
+        vus.map(async (vu) => {
+          while (remaining-- > 0) await run.iterate(vu, exec, name);
+        }),
+      );
       return;
     }
     case 'constant-vus': {
       const vus = await startVus();
       const end = Date.now() + seconds(scenario.duration) * 1000;
-      await Promise.all(vus.map(async (vu) => {
-        while (Date.now() < end) await run.iterate(vu, exec, name);
-      }));
+      await Promise.all(
+        vus.map(async (vu) => {
+          while (Date.now() < end) await run.iterate(vu, exec, name);
+        }),
+      );
       return;
     }
     case 'constant-arrival-rate':
     case 'ramping-arrival-rate':
       return arrivals(name, scenario, arrivalOffsets(scenario), run);
     default:
-      throw new Error(`executor ${scenario.executor} of scenario ${name} is not implemented by the Node runner`);
+      throw new Error(
+        `executor ${scenario.executor} of scenario ${name} is not implemented by the Node runner`,
+      );
   }
 }
 
@@ -343,7 +423,15 @@ async function arrivals(name, scenario, offsets, run) {
       pool.push(vu);
     }
     if (!vu) {
-      run.record([{ metric: 'dropped_iterations', type: 'counter', contains: 'default', value: 1, tags: { scenario: name } }]);
+      run.record([
+        {
+          metric: 'dropped_iterations',
+          type: 'counter',
+          contains: 'default',
+          value: 1,
+          tags: { scenario: name },
+        },
+      ]);
       continue;
     }
     vu.busy = true;
@@ -362,7 +450,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(2);
   }
   /** @type {Record<string, string>} */
-  const env = Object.fromEntries(Object.entries(process.env).filter((e) => e[1] !== undefined).map(([k, v]) => [k, String(v)]));
+  const env = Object.fromEntries(
+    Object.entries(process.env)
+      .filter((e) => e[1] !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   args.forEach((a, i) => {
     if (args[i - 1] === '-e') {
       const at = a.indexOf('=');
@@ -371,7 +463,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   });
   try {
     const result = await runScript(script, { env });
-    for (const t of result.thresholds.filter((x) => !x.ok)) console.error(`threshold FAILED: ${t.metric} ${t.rule} (observed ${t.value})`);
+    for (const t of result.thresholds.filter((x) => !x.ok))
+      console.error(`threshold FAILED: ${t.metric} ${t.rule} (observed ${t.value})`);
     process.exit(result.passed ? 0 : 99);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

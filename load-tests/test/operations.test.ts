@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { renderOperations } from '../scripts/bundle-operations.mjs';
 import * as operations from '../lib/operations.js';
 
-const schema = buildSchema(readFileSync(new URL('../../packages/schema/schema.graphql', import.meta.url), 'utf8'));
+const schema = buildSchema(
+  readFileSync(new URL('../../packages/schema/schema.graphql', import.meta.url), 'utf8'),
+);
 
 describe('the GraphQL documents the k6 scripts send', () => {
   it('are the current typed operations of @mdm/schema (run `pnpm --filter @mdm/load-tests build` after changing them)', () => {

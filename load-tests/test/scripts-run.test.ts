@@ -15,15 +15,22 @@ const serverUrl = process.env['DATABASE_URL'];
 
 type Run = Awaited<ReturnType<typeof runScript>>;
 const count = (run: Run, metric: string) => run.count(metric);
-const verdict = (run: Run, metric: string, rule: string) => run.thresholds.find((t) => t.metric === metric && t.rule === rule);
+const verdict = (run: Run, metric: string, rule: string) =>
+  run.thresholds.find((t) => t.metric === metric && t.rule === rule);
 
 /** Runs a script against `gateway` and asserts what every script must satisfy. */
 async function run(gateway: GatewayProcess, name: string, env: Record<string, string>): Promise<Run> {
   const lines: string[] = [];
-  const result = await runScript(script(name), { env: { BASE_URL: gateway.url, TOKEN: gateway.token, ...env }, log: (line) => lines.push(line) });
+  const result = await runScript(script(name), {
+    env: { BASE_URL: gateway.url, TOKEN: gateway.token, ...env },
+    log: (line) => lines.push(line),
+  });
   expect(result.iterationErrors, lines.join('\n')).toEqual([]);
   expect(verdict(result, 'checks', 'rate==1'), lines.join('\n')).toMatchObject({ ok: true, value: 1 });
-  expect(verdict(result, 'http_req_failed', 'rate==0'), lines.join('\n')).toMatchObject({ ok: true, value: 0 });
+  expect(verdict(result, 'http_req_failed', 'rate==0'), lines.join('\n')).toMatchObject({
+    ok: true,
+    value: 0,
+  });
   return result;
 }
 
@@ -43,19 +50,42 @@ describe('the k6 scripts, run against the gateway', { timeout: 120_000 }, () => 
   afterAll(() => gateway?.stop());
 
   const cli = (args: string[]) =>
-    promisify(execFile)(process.execPath, [fileURLToPath(new URL('../runner/run.mjs', import.meta.url)), ...args])
+    promisify(execFile)(process.execPath, [
+      fileURLToPath(new URL('../runner/run.mjs', import.meta.url)),
+      ...args,
+    ])
       .then(() => ({ code: 0, stderr: '' }))
       .catch((error: { code: number; stderr: string }) => error);
 
   it('stops in setup() with exit code 107 and the reason when the gateway refuses the token, before any load', async () => {
-    const refused = await cli([script('smoke.js'), '-e', `BASE_URL=${gateway.url}`, '-e', 'TOKEN=mdm_not-a-token-of-this-gateway-000000000000']);
+    const refused = await cli([
+      script('smoke.js'),
+      '-e',
+      `BASE_URL=${gateway.url}`,
+      '-e',
+      'TOKEN=mdm_not-a-token-of-this-gateway-000000000000',
+    ]);
     expect(refused.code).toBe(107);
     expect(refused.stderr).toMatch(/TOKEN refused by http:\/\/127\.0\.0\.1:\d+\/graphql/);
   });
 
   it('fails the run with exit code 99, as k6 does, when a threshold is not met', async () => {
     // No enrollment answers in under 0 ms: the p95 threshold fails, every check still holds.
-    const failed = await cli([script('enroll-burst.js'), '-e', `BASE_URL=${gateway.url}`, '-e', `TOKEN=${gateway.token}`, '-e', 'TARGET_RATE=2', '-e', 'RAMP=1s', '-e', 'HOLD=1s', '-e', 'P95_MS=0']);
+    const failed = await cli([
+      script('enroll-burst.js'),
+      '-e',
+      `BASE_URL=${gateway.url}`,
+      '-e',
+      `TOKEN=${gateway.token}`,
+      '-e',
+      'TARGET_RATE=2',
+      '-e',
+      'RAMP=1s',
+      '-e',
+      'HOLD=1s',
+      '-e',
+      'P95_MS=0',
+    ]);
     expect(failed.code).toBe(99);
     expect(failed.stderr).toMatch(/threshold FAILED: http_req_duration\{name:EnrollDevice\} p\(95\)<0/);
     expect(failed.stderr).not.toMatch(/threshold FAILED: checks/);
@@ -71,7 +101,13 @@ describe('the k6 scripts, run against the gateway', { timeout: 120_000 }, () => 
 
   it('enroll-burst.js enrolls at a ramping rate, every device with a certificate, and the gateway holds them all', async () => {
     const before = await devicesMatching(gateway, 'k6');
-    const result = await run(gateway, 'enroll-burst.js', { TARGET_RATE: '4', RAMP: '2s', HOLD: '2s', PRE_VUS: '2', MAX_VUS: '6' });
+    const result = await run(gateway, 'enroll-burst.js', {
+      TARGET_RATE: '4',
+      RAMP: '2s',
+      HOLD: '2s',
+      PRE_VUS: '2',
+      MAX_VUS: '6',
+    });
     const enrolled = count(result, 'devices_enrolled');
     expect(enrolled).toBeGreaterThan(0);
     expect(count(result, 'iterations')).toBe(enrolled);
@@ -84,13 +120,24 @@ describe('the k6 scripts, run against the gateway', { timeout: 120_000 }, () => 
   });
 
   it('integrator-reads.js pages through the fleet with the nested user of each device', async () => {
-    const result = await run(gateway, 'integrator-reads.js', { VUS: '2', DURATION: '2s', PAGE_SIZE: '10', POPULATION: '30' });
+    const result = await run(gateway, 'integrator-reads.js', {
+      VUS: '2',
+      DURATION: '2s',
+      PAGE_SIZE: '10',
+      POPULATION: '30',
+    });
     expect(count(result, 'device_pages_read')).toBeGreaterThan(0);
   });
 
   it('live-subscribers.js receives every check-in on every deviceCheckedIn subscriber, and fleetStats pushes', async () => {
     const result = await run(gateway, 'live-subscribers.js', {
-      SUBSCRIBERS: '4', CHECK_IN_RATE: '2', ENROLL_RATE: '1', DURATION: '3s', GRACE_SECONDS: '2', POPULATION: '20', DRIVER_VUS: '2',
+      SUBSCRIBERS: '4',
+      CHECK_IN_RATE: '2',
+      ENROLL_RATE: '1',
+      DURATION: '3s',
+      GRACE_SECONDS: '2',
+      POPULATION: '20',
+      DRIVER_VUS: '2',
     });
     const checkIns = count(result, 'check_ins');
     // Every scheduled check-in ran and succeeded, unless it found no free VU (a busy machine).
@@ -106,27 +153,49 @@ describe('the k6 scripts, run against the gateway', { timeout: 120_000 }, () => 
 
   it('mixed.js runs enrollments, bulk batches, check-ins, reads and subscribers together', async () => {
     const result = await run(gateway, 'mixed.js', {
-      DURATION: '3s', ENROLL_RATE: '2', CHECK_IN_RATE: '3', BATCH_SIZE: '20', POPULATION: '40', READERS: '1', SUBSCRIBERS: '2', ENROLL_MAX_VUS: '4', CHECK_IN_MAX_VUS: '4',
+      DURATION: '3s',
+      ENROLL_RATE: '2',
+      CHECK_IN_RATE: '3',
+      BATCH_SIZE: '20',
+      POPULATION: '40',
+      READERS: '1',
+      SUBSCRIBERS: '2',
+      ENROLL_MAX_VUS: '4',
+      CHECK_IN_MAX_VUS: '4',
     });
-    for (const metric of ['devices_enrolled', 'devices_bulk_enrolled', 'check_ins', 'device_pages_read']) expect(count(result, metric), metric).toBeGreaterThan(0);
+    for (const metric of ['devices_enrolled', 'devices_bulk_enrolled', 'check_ins', 'device_pages_read'])
+      expect(count(result, metric), metric).toBeGreaterThan(0);
   });
 });
 
-describe('check-in-storm.js against a gateway whose certificates are always inside the renewal window', { timeout: 120_000 }, () => {
-  let gateway: GatewayProcess;
-  beforeAll(async () => {
-    gateway = await startGatewayProcess({ serverUrl, env: { CERT_VALIDITY_DAYS: '20', CERT_RENEWAL_WINDOW_DAYS: '30' } });
-  }, 90_000);
-  afterAll(() => gateway?.stop());
+describe(
+  'check-in-storm.js against a gateway whose certificates are always inside the renewal window',
+  { timeout: 120_000 },
+  () => {
+    let gateway: GatewayProcess;
+    beforeAll(async () => {
+      gateway = await startGatewayProcess({
+        serverUrl,
+        env: { CERT_VALIDITY_DAYS: '20', CERT_RENEWAL_WINDOW_DAYS: '30' },
+      });
+    }, 90_000);
+    afterAll(() => gateway?.stop());
 
-  it('renews on every check-in and proves the next check-in with the renewed certificate and token', async () => {
-    // At most 4 VUs, each owning one of the 4 devices: with more than 4 check-ins, some VU checked
-    // its device in again with the certificate serial and token the previous renewal returned
-    // (and every check() held, so the gateway accepted them).
-    const result = await run(gateway, 'check-in-storm.js', { RATE: '5', DURATION: '3s', POPULATION: '4', MAX_VUS: '4', PRE_VUS: '2' });
-    const checkIns = count(result, 'check_ins');
-    expect(checkIns + count(result, 'dropped_iterations')).toBe(15);
-    expect(checkIns).toBeGreaterThan(4);
-    expect(count(result, 'certificate_renewals')).toBe(checkIns);
-  });
-});
+    it('renews on every check-in and proves the next check-in with the renewed certificate and token', async () => {
+      // At most 4 VUs, each owning one of the 4 devices: with more than 4 check-ins, some VU checked
+      // its device in again with the certificate serial and token the previous renewal returned
+      // (and every check() held, so the gateway accepted them).
+      const result = await run(gateway, 'check-in-storm.js', {
+        RATE: '5',
+        DURATION: '3s',
+        POPULATION: '4',
+        MAX_VUS: '4',
+        PRE_VUS: '2',
+      });
+      const checkIns = count(result, 'check_ins');
+      expect(checkIns + count(result, 'dropped_iterations')).toBe(15);
+      expect(checkIns).toBeGreaterThan(4);
+      expect(count(result, 'certificate_renewals')).toBe(checkIns);
+    });
+  },
+);

@@ -9,7 +9,14 @@ interface Options {
 type ScriptModule = Record<string, unknown> & { options?: Options };
 
 const root = new URL('../', import.meta.url);
-const scenarioScripts = ['enroll-burst.js', 'bulk-enroll.js', 'check-in-storm.js', 'live-subscribers.js', 'integrator-reads.js', 'mixed.js'];
+const scenarioScripts = [
+  'enroll-burst.js',
+  'bulk-enroll.js',
+  'check-in-storm.js',
+  'live-subscribers.js',
+  'integrator-reads.js',
+  'mixed.js',
+];
 const globals = globalThis as unknown as Record<string, unknown>;
 
 beforeAll(() => {
@@ -27,14 +34,19 @@ describe('the k6 scripts', () => {
     expect(scripts).toEqual(expect.arrayContaining(scenarioScripts));
   });
 
-  it.each(scenarioScripts)('%s exports options whose thresholds fail the run on latency, errors and checks', async (file) => {
-    const script = await load(file);
-    const thresholds = script.options?.thresholds ?? {};
-    const latency = Object.entries(thresholds).filter(([metric, rules]) => /duration|latency/.test(metric) && rules.some((r) => /^p\(\d+\)</.test(r)));
-    expect(latency.length).toBeGreaterThan(0);
-    expect(thresholds['http_req_failed']).toEqual(['rate==0']);
-    expect(thresholds['checks']).toEqual(['rate==1']);
-  });
+  it.each(scenarioScripts)(
+    '%s exports options whose thresholds fail the run on latency, errors and checks',
+    async (file) => {
+      const script = await load(file);
+      const thresholds = script.options?.thresholds ?? {};
+      const latency = Object.entries(thresholds).filter(
+        ([metric, rules]) => /duration|latency/.test(metric) && rules.some((r) => /^p\(\d+\)</.test(r)),
+      );
+      expect(latency.length).toBeGreaterThan(0);
+      expect(thresholds['http_req_failed']).toEqual(['rate==0']);
+      expect(thresholds['checks']).toEqual(['rate==1']);
+    },
+  );
 
   it.each(scenarioScripts)('%s has setup() and a function for every scenario it declares', async (file) => {
     const script = await load(file);
@@ -44,10 +56,13 @@ describe('the k6 scripts', () => {
     }
   });
 
-  it.each(scenarioScripts)('%s sends only the typed operations of lib/operations.js (no inline GraphQL)', (file) => {
-    const text = readFileSync(new URL(file, root), 'utf8');
-    expect(text).not.toMatch(/\b(query|mutation|subscription)\s*[({]/);
-  });
+  it.each(scenarioScripts)(
+    '%s sends only the typed operations of lib/operations.js (no inline GraphQL)',
+    (file) => {
+      const text = readFileSync(new URL(file, root), 'utf8');
+      expect(text).not.toMatch(/\b(query|mutation|subscription)\s*[({]/);
+    },
+  );
 
   it('stop at once with a clear message when TOKEN is missing', async () => {
     const { requireToken } = await import('../lib/config.js');

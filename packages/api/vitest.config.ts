@@ -9,7 +9,12 @@ export default defineConfig({
   },
   test: {
     // In CI each package also writes a JSON report; .ci/run adds them up into one closing line.
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: fileURLToPath(new URL('../../test-results/api.json', import.meta.url)) }]] : ['default'],
+    reporters: process.env['CI']
+      ? [
+          'default',
+          ['json', { outputFile: fileURLToPath(new URL('../../test-results/api.json', import.meta.url)) }],
+        ]
+      : ['default'],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

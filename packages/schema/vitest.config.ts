@@ -5,5 +5,12 @@ export default defineConfig({
   resolve: { alias: { graphql: fileURLToPath(new URL('./node_modules/graphql/index.js', import.meta.url)) } },
   test: {
     // In CI each package also writes a JSON report; .ci/run adds them up into one closing line.
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: fileURLToPath(new URL('../../test-results/schema.json', import.meta.url)) }]] : ['default'], include: ['test/**/*.test.ts'] },
+    reporters: process.env['CI']
+      ? [
+          'default',
+          ['json', { outputFile: fileURLToPath(new URL('../../test-results/schema.json', import.meta.url)) }],
+        ]
+      : ['default'],
+    include: ['test/**/*.test.ts'],
+  },
 });

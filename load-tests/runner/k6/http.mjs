@@ -17,8 +17,16 @@ function timeoutMs(timeout) {
  * implemented. @param {string} method @param {string} url @param {string | null | undefined} body @param {Params} [params]
  */
 export function request(method, url, body, params = {}) {
-  if (body !== null && body !== undefined && typeof body !== 'string') throw new Error('the Node runner sends string bodies only');
-  const result = blockingIo({ op: 'http', method, url, body: body ?? undefined, headers: params.headers ?? {}, timeoutMs: timeoutMs(params.timeout) });
+  if (body !== null && body !== undefined && typeof body !== 'string')
+    throw new Error('the Node runner sends string bodies only');
+  const result = blockingIo({
+    op: 'http',
+    method,
+    url,
+    body: body ?? undefined,
+    headers: params.headers ?? {},
+    timeoutMs: timeoutMs(params.timeout),
+  });
   const tags = { name: url, method, status: String(result.status), ...(params.tags ?? {}) };
   emit('http_reqs', 'counter', 1, tags);
   emit('http_req_duration', 'trend', result.durationMs, tags, 'time');

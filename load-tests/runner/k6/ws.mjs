@@ -58,7 +58,11 @@ export function connect(url, params, callback) {
     timers = timers.filter((t) => t.every > 0 || t.at > now);
     if (closed) break;
     const nextTimer = Math.min(...timers.map((t) => t.at), Date.now() + 1000);
-    const events = blockingIo({ op: 'wsPoll', id: opened.id, timeoutMs: Math.max(0, nextTimer - Date.now()) });
+    const events = blockingIo({
+      op: 'wsPoll',
+      id: opened.id,
+      timeoutMs: Math.max(0, nextTimer - Date.now()),
+    });
     for (const event of events) {
       if (event.type === 'message') {
         emit('ws_msgs_received', 'counter', 1, tags);

@@ -1,6 +1,9 @@
 /** k6 custom metrics: recorded by name only (a static check never adds samples). */
 class Metric {
-  constructor(readonly name: string, readonly isTime = false) {}
+  constructor(
+    readonly name: string,
+    readonly isTime = false,
+  ) {}
   add(): void {
     throw new Error(`metric ${this.name} used outside k6`);
   }

@@ -13,19 +13,26 @@ export const BENCH_ADMIN_TOKEN = `mdm_${randomBytes(32).toString('base64url')}`;
  */
 export const benchServerUrl =
   process.env['BENCH_DATABASE_URL'] ??
-  (existsSync('/var/run/postgresql/.s.PGSQL.5432') ? 'postgresql://postgres@localhost/postgres?host=/var/run/postgresql' : 'postgresql://postgres@127.0.0.1:5432/postgres');
+  (existsSync('/var/run/postgresql/.s.PGSQL.5432')
+    ? 'postgresql://postgres@localhost/postgres?host=/var/run/postgresql'
+    : 'postgresql://postgres@127.0.0.1:5432/postgres');
 
 /**
  * A throwaway database on `benchServerUrl` for one benchmark run, dropped by `drop()`. With
  * `template`, a copy of that database (CREATE DATABASE ... TEMPLATE: a file copy, seconds instead
  * of reseeding).
  */
-export async function createBenchDatabase(label: string, template?: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createBenchDatabase(
+  label: string,
+  template?: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = benchServerUrl;
   const name = `mdm_bench_${label}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(template ? `create database "${name}" template "${template}"` : `create database "${name}"`);
+  await admin.query(
+    template ? `create database "${name}" template "${template}"` : `create database "${name}"`,
+  );
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

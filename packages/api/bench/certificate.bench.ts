@@ -24,9 +24,19 @@ async function cpuPerCall(n: number, issue: () => Promise<unknown>): Promise<num
 export async function certificateBenchmark(): Promise<void> {
   const now = new Date();
   const ca = await createCertificateAuthority({ organization: 'Contoso', now });
-  const gateway = () => issueDeviceCertificate({ ca, deviceId: randomUUID(), deviceName: 'bench device', serialNumber: 'C02BENCH0001', now });
+  const gateway = () =>
+    issueDeviceCertificate({
+      ca,
+      deviceId: randomUUID(),
+      deviceName: 'bench device',
+      serialNumber: 'C02BENCH0001',
+      now,
+    });
   const generator = async () => {
-    const keys = (await webcrypto.subtle.generateKey(ECDSA_P256_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keys = (await webcrypto.subtle.generateKey(ECDSA_P256_SHA256, true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
     const certificate = await x509.X509CertificateGenerator.create({
       serialNumber: randomBytes(16).toString('hex').replace(/^./, '1'),
       subject: `CN=${randomUUID()}, OU=MDM Device, O=Contoso, 2.5.4.5=C02BENCH0001, 2.5.4.13=bench device`,

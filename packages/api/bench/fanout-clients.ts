@@ -30,7 +30,15 @@ for (let i = 0; i < count; i++) {
     wake?.();
   };
   // Retries like a dashboard would when a busy machine makes it miss the connection_init deadline.
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 10, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {}, on: { connected: settle, closed: settle } });
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 10,
+    lazy: false,
+    connectionParams: { authorization: `Bearer ${token}` },
+    onNonLazyError: () => {},
+    on: { connected: settle, closed: settle },
+  });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query, variables: { filter: { deviceId } } },
@@ -47,7 +55,8 @@ for (let i = 0; i < count; i++) {
   );
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 
 process.on('message', (message: string) => {
   if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0) });
@@ -59,7 +68,14 @@ process.on('message', (message: string) => {
   }
   if (message === 'report') {
     const sorted = latencies.slice().sort((a, b) => a - b);
-    process.send!({ type: 'report', received, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, rssMiB: Math.round(process.memoryUsage().rss / 1048576) });
+    process.send!({
+      type: 'report',
+      received,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted.at(-1) ?? NaN,
+      rssMiB: Math.round(process.memoryUsage().rss / 1048576),
+    });
   }
   if (message === 'exit') void Promise.all(clients.map((c) => c.dispose())).then(() => process.exit(0));
 });

@@ -19,7 +19,15 @@ const baselineEvents = Number(process.env['BENCH_BASELINE_EVENTS'] ?? 20);
 const baselineSizes = (process.env['BENCH_BASELINE_SUBSCRIBERS'] ?? '1000').split(',').map(Number);
 const ratePerSecond = 10;
 
-type ChildMessage = { type: string; primed?: number; received?: number; p50?: number; p99?: number; max?: number; rssMiB?: number };
+type ChildMessage = {
+  type: string;
+  primed?: number;
+  received?: number;
+  p50?: number;
+  p99?: number;
+  max?: number;
+  rssMiB?: number;
+};
 
 function ask(child: ChildProcess, message: string, expect: string): Promise<ChildMessage> {
   return new Promise((resolve) => {
@@ -33,30 +41,74 @@ function ask(child: ChildProcess, message: string, expect: string): Promise<Chil
   });
 }
 
-async function run(url: string, subscribers: number, shareEventLoads: boolean, events: number): Promise<void> {
-  const config = loadConfig({ DATABASE_URL: url, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', LIFECYCLE_SWEEP_INTERVAL_MS: '0', DB_POOL_SIZE: '10', ADMIN_TOKEN: BENCH_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' }, []);
+async function run(
+  url: string,
+  subscribers: number,
+  shareEventLoads: boolean,
+  events: number,
+): Promise<void> {
+  const config = loadConfig(
+    {
+      DATABASE_URL: url,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      LIFECYCLE_SWEEP_INTERVAL_MS: '0',
+      DB_POOL_SIZE: '10',
+      ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    },
+    [],
+  );
   const gateway = await startGateway({ config, shareEventLoads });
   const gql = async (query: string, variables: unknown) => {
-    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return ((await response.json()) as { data: Record<string, Record<string, unknown>> }).data;
   };
-  const enrolled = (await gql(
-    'mutation($input: EnrollDeviceInput!) { enrollDevice(input: $input) { ... on EnrollDeviceSuccess { device { id } certificate { serialNumber } privateKeyPem } } }',
-    { input: { platform: 'IOS', method: 'BYOD', userPrincipalName: 'bench@contoso.example', deviceName: 'bench', serialNumber: `BENCH${Date.now()}`, osVersion: '17' } },
-  )).enrollDevice as { device: { id: string }; certificate: { serialNumber: string }; privateKeyPem: string };
+  const enrolled = (
+    await gql(
+      'mutation($input: EnrollDeviceInput!) { enrollDevice(input: $input) { ... on EnrollDeviceSuccess { device { id } certificate { serialNumber } privateKeyPem } } }',
+      {
+        input: {
+          platform: 'IOS',
+          method: 'BYOD',
+          userPrincipalName: 'bench@contoso.example',
+          deviceName: 'bench',
+          serialNumber: `BENCH${Date.now()}`,
+          osVersion: '17',
+        },
+      },
+    )
+  ).enrollDevice as { device: { id: string }; certificate: { serialNumber: string }; privateKeyPem: string };
   const deviceId = enrolled.device.id;
   const checkIn = () => {
     const timestamp = new Date().toISOString();
     const nonce = randomBytes(12).toString('base64url');
     const signature = signCheckIn({ privateKeyPem: enrolled.privateKeyPem, deviceId, timestamp, nonce });
     return gql('mutation($input: CheckInInput!) { checkIn(input: $input) { __typename } }', {
-      input: { deviceId, certificateSerialNumber: enrolled.certificate.serialNumber, timestamp, nonce, signature },
+      input: {
+        deviceId,
+        certificateSerialNumber: enrolled.certificate.serialNumber,
+        timestamp,
+        nonce,
+        signature,
+      },
     });
   };
 
-  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), [`${gateway.url.replace(/^http/, 'ws')}/graphql`, String(subscribers), deviceId, BENCH_ADMIN_TOKEN], {
-    execArgv: ['--import', '@swc-node/register/esm-register'],
-  });
+  const child = fork(
+    fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)),
+    [`${gateway.url.replace(/^http/, 'ws')}/graphql`, String(subscribers), deviceId, BENCH_ADMIN_TOKEN],
+    {
+      execArgv: ['--import', '@swc-node/register/esm-register'],
+    },
+  );
   await new Promise((resolve) => child.once('message', resolve));
   // Warm-up: check in until every subscriber has received an event (subscriptions register asynchronously).
   const connectStarted = performance.now();

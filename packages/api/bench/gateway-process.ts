@@ -15,7 +15,9 @@ import { join } from 'node:path';
 // modules and source maps add about 160 MiB to the process's RSS (idle: 305 vs 141 MiB).
 const from = process.env['BENCH_COMPILED'] === '1' ? '../dist' : '../src';
 const { loadConfig } = (await import(`${from}/config/config.js`)) as typeof import('../src/config/config.js');
-const { startGateway } = (await import(`${from}/server/gateway.js`)) as typeof import('../src/server/gateway.js');
+const { startGateway } = (await import(
+  `${from}/server/gateway.js`
+)) as typeof import('../src/server/gateway.js');
 
 const [databaseUrl, adminToken, extraEnv] = process.argv.slice(2) as [string, string, string | undefined];
 const config = loadConfig(
@@ -32,7 +34,9 @@ const config = loadConfig(
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
     LIFECYCLE_SWEEP_INTERVAL_MS: '0',
     // Lets a run compare the executors back to back (GRAPHQL_COMPILED_EXECUTION=false pnpm bench reads).
-    ...(process.env['GRAPHQL_COMPILED_EXECUTION'] ? { GRAPHQL_COMPILED_EXECUTION: process.env['GRAPHQL_COMPILED_EXECUTION'] } : {}),
+    ...(process.env['GRAPHQL_COMPILED_EXECUTION']
+      ? { GRAPHQL_COMPILED_EXECUTION: process.env['GRAPHQL_COMPILED_EXECUTION'] }
+      : {}),
     ...(extraEnv ? (JSON.parse(extraEnv) as Record<string, string>) : {}),
   },
   [],
@@ -51,7 +55,9 @@ process.on('message', (message: string) => {
     process.send!({ type: 'rss', peakMiB: Math.round(peak / 1048576) });
     if (process.env['BENCH_MEMORY_DETAIL']) {
       const mib = (n: number) => Math.round(n / 1048576);
-      console.log(`gateway memory at its RSS peak: rss ${mib(atPeak.rss)} MiB, heap used ${mib(atPeak.heapUsed)} of ${mib(atPeak.heapTotal)} MiB, external ${mib(atPeak.external)} MiB (array buffers ${mib(atPeak.arrayBuffers)} MiB)`);
+      console.log(
+        `gateway memory at its RSS peak: rss ${mib(atPeak.rss)} MiB, heap used ${mib(atPeak.heapUsed)} of ${mib(atPeak.heapTotal)} MiB, external ${mib(atPeak.external)} MiB (array buffers ${mib(atPeak.arrayBuffers)} MiB)`,
+      );
     }
     peak = process.memoryUsage().rss;
     atPeak = process.memoryUsage();

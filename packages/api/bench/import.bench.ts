@@ -75,7 +75,19 @@ export async function importBenchmark(): Promise<void> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const gateway = await startGateway({
-    config: loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), DB_POOL_SIZE: '5', ADMIN_TOKEN: BENCH_ADMIN_TOKEN, RATE_LIMIT_PER_MINUTE: '0' }, []),
+    config: loadConfig(
+      {
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: url.toString(),
+        DB_POOL_SIZE: '5',
+        ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+        RATE_LIMIT_PER_MINUTE: '0',
+      },
+      [],
+    ),
   });
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
@@ -86,10 +98,15 @@ export async function importBenchmark(): Promise<void> {
   const results: Row[] = [];
   const now = new Date().toISOString();
   const graphql = async (query: string, variables: unknown) => {
-    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await response.json()) as { data?: Record<string, { __typename: string }> };
     const result = Object.values(body.data ?? {})[0];
-    if (!result || !result.__typename.endsWith('Success')) throw new Error(JSON.stringify(body).slice(0, 500));
+    if (!result || !result.__typename.endsWith('Success'))
+      throw new Error(JSON.stringify(body).slice(0, 500));
   };
 
   try {
@@ -98,11 +115,27 @@ export async function importBenchmark(): Promise<void> {
       const values = imeis(5000);
       const content = values.map((v, n) => `${v},Pool ${n}`).join('\n');
       const ms = await timed(() =>
-        graphql(`mutation($file: ImportFileInput!) { importCorporateIdentifiers(identifierType: IMEI, file: $file) { __typename } }`, {
-          file: { fileName: 'bench.csv', content },
-        }),
+        graphql(
+          `
+            mutation ($file: ImportFileInput!) {
+              importCorporateIdentifiers(identifierType: IMEI, file: $file) {
+                __typename
+              }
+            }
+          `,
+          {
+            file: { fileName: 'bench.csv', content },
+          },
+        ),
       );
-      const baselineMs = await timed(() => copy(client, 'copy_identifier', 'id, identifier_type, identifier, details, enrollment_state, created_date_time', values.map((v, n) => `${randomUUID()}\tIMEI\t${v}\tPool ${n}\tnotContacted\t${now}`)));
+      const baselineMs = await timed(() =>
+        copy(
+          client,
+          'copy_identifier',
+          'id, identifier_type, identifier, details, enrollment_state, created_date_time',
+          values.map((v, n) => `${randomUUID()}\tIMEI\t${v}\tPool ${n}\tnotContacted\t${now}`),
+        ),
+      );
       results.push({ scenario: '5,000-row IMEI file via GraphQL/HTTP', rows: 5000, ms, baselineMs });
     }
 
@@ -110,36 +143,88 @@ export async function importBenchmark(): Promise<void> {
     const big = imeis(200_000);
     const bigMs = await timed(() =>
       gateway.database.orm.em.fork().transactional((tx) =>
-        writeCorporateIdentifiers(tx, CorporateIdentifierType.IMEI, big.map((identifier, n) => ({ rowNumber: n + 1, identifierType: 'IMEI', identifier, details: `Pool ${n}` })), false, new Date()),
+        writeCorporateIdentifiers(
+          tx,
+          CorporateIdentifierType.IMEI,
+          big.map((identifier, n) => ({
+            rowNumber: n + 1,
+            identifierType: 'IMEI',
+            identifier,
+            details: `Pool ${n}`,
+          })),
+          false,
+          new Date(),
+        ),
       ),
     );
-    const bigBaseline = await timed(() => copy(client, 'copy_identifier', 'id, identifier_type, identifier, details, enrollment_state, created_date_time', big.map((v, n) => `${randomUUID()}\tIMEI\t${v}\tPool ${n}\tnotContacted\t${now}`)));
-    results.push({ scenario: '200,000 identifiers via the set-based writer (one transaction)', rows: 200_000, ms: bigMs, baselineMs: bigBaseline });
+    const bigBaseline = await timed(() =>
+      copy(
+        client,
+        'copy_identifier',
+        'id, identifier_type, identifier, details, enrollment_state, created_date_time',
+        big.map((v, n) => `${randomUUID()}\tIMEI\t${v}\tPool ${n}\tnotContacted\t${now}`),
+      ),
+    );
+    results.push({
+      scenario: '200,000 identifiers via the set-based writer (one transaction)',
+      rows: 200_000,
+      ms: bigMs,
+      baselineMs: bigBaseline,
+    });
 
     // 3. Windows bulk enrollment, 1,000 devices over HTTP.
     const token = await (async () => {
       const response = await fetch(`${gateway.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
-        body: JSON.stringify({ query: `mutation { createBulkEnrollmentToken(input: { displayName: "bench", validityDays: 1 }) { ... on CreateBulkEnrollmentTokenSuccess { secret } } }` }),
+        body: JSON.stringify({
+          query: `mutation { createBulkEnrollmentToken(input: { displayName: "bench", validityDays: 1 }) { ... on CreateBulkEnrollmentTokenSuccess { secret } } }`,
+        }),
       });
-      return ((await response.json()) as { data: { createBulkEnrollmentToken: { secret: string } } }).data.createBulkEnrollmentToken.secret;
+      return ((await response.json()) as { data: { createBulkEnrollmentToken: { secret: string } } }).data
+        .createBulkEnrollmentToken.secret;
     })();
     const serials = Array.from({ length: 1000 }, (_, i) => `BENCH${Date.now().toString(36)}${i}`);
     const bulkMs = await timed(() =>
-      graphql(`mutation($input: EnrollDevicesInput!) { enrollDevices(input: $input) { __typename } }`, {
-        input: { bulkEnrollmentToken: token, devices: serials.map((serialNumber) => ({ deviceName: serialNumber, serialNumber, osVersion: '10.0.22631', model: 'OptiPlex', manufacturer: 'Dell' })) },
-      }),
+      graphql(
+        `
+          mutation ($input: EnrollDevicesInput!) {
+            enrollDevices(input: $input) {
+              __typename
+            }
+          }
+        `,
+        {
+          input: {
+            bulkEnrollmentToken: token,
+            devices: serials.map((serialNumber) => ({
+              deviceName: serialNumber,
+              serialNumber,
+              osVersion: '10.0.22631',
+              model: 'OptiPlex',
+              manufacturer: 'Dell',
+            })),
+          },
+        },
+      ),
     );
     const bulkBaseline = await timed(() =>
       copy(
         client,
         'copy_device',
         'id, device_name, platform, operating_system, os_version, model, manufacturer, serial_number, managed_device_owner_type, enrollment_method, enrollment_type, enrolled_date_time, last_sync_date_time',
-        serials.map((s) => `${randomUUID()}\t${s}\tWINDOWS\tWindows\t10.0.22631\tOptiPlex\tDell\t${s}\tcompany\tBULK_ENROLL\twindowsBulkUserless\t${now}\t${now}`),
+        serials.map(
+          (s) =>
+            `${randomUUID()}\t${s}\tWINDOWS\tWindows\t10.0.22631\tOptiPlex\tDell\t${s}\tcompany\tBULK_ENROLL\twindowsBulkUserless\t${now}\t${now}`,
+        ),
       ),
     );
-    results.push({ scenario: 'enrollDevices, 1,000 Windows devices via GraphQL/HTTP', rows: 1000, ms: bulkMs, baselineMs: bulkBaseline });
+    results.push({
+      scenario: 'enrollDevices, 1,000 Windows devices via GraphQL/HTTP',
+      rows: 1000,
+      ms: bulkMs,
+      baselineMs: bulkBaseline,
+    });
   } finally {
     await client.end();
     await gateway.stop();
@@ -151,16 +236,20 @@ export async function importBenchmark(): Promise<void> {
   const table = [
     '| Scenario | Rows | Time (ms) | Rows/s | Raw COPY of the same rows (ms) | COPY rows/s | × COPY time |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.scenario} | ${r.rows.toLocaleString('en-US')} | ${r.ms.toFixed(0)} | ${rate(r.rows, r.ms)} | ${r.baselineMs.toFixed(0)} | ${rate(r.rows, r.baselineMs)} | ${(r.ms / r.baselineMs).toFixed(1)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.scenario} | ${r.rows.toLocaleString('en-US')} | ${r.ms.toFixed(0)} | ${rate(r.rows, r.ms)} | ${r.baselineMs.toFixed(0)} | ${rate(r.rows, r.baselineMs)} | ${(r.ms / r.baselineMs).toFixed(1)} |`,
+    ),
   ].join('\n');
   console.log(table);
 
   const section = `## Imports\n\nMeasured by \`pnpm --filter @mdm/api bench\` (packages/api/bench/import.bench.ts) on ${new Date().toISOString().slice(0, 10)}, PostgreSQL at DATABASE_URL, Node ${process.version}, ${(await import('node:os')).cpus().length} cores shared with other work. The baseline is a raw \`COPY ... FROM STDIN\` of the same rows, in 256 KiB writes and one transaction, into a table of the same shape with the same indexes and constraints (\`create table ... (like corporate_identifier including all)\`), in the same run (no validation, no conflict checks, no events): the floor for ingestion.\n\n${table}\n\nReading: the API path includes UTF-8/size checks, CSV parsing with csv-parse, Luhn validation, duplicate detection, COPY of the rows into a temporary staging table, one statement that compares them with the stored rows (new/unchanged/overwritten/conflicting) and inserts the new ones, the import record and the \`import.completed\` event; the first rows of (1) include JIT warm-up.\n`;
-  let doc = '';
+  let doc: string;
   try {
     doc = await readFile(performanceDoc, 'utf8');
   } catch {
-    doc = '# Performance\n\nFigures printed by the benchmarks under packages/api/bench/, each with a baseline measured in the same run.\n';
+    doc =
+      '# Performance\n\nFigures printed by the benchmarks under packages/api/bench/, each with a baseline measured in the same run.\n';
   }
   const start = doc.indexOf('## Imports');
   if (start >= 0) {
@@ -171,4 +260,3 @@ export async function importBenchmark(): Promise<void> {
   }
   await writeFile(performanceDoc, doc);
 }
-

@@ -23,7 +23,11 @@ export interface Figures {
 }
 
 /** Sends `message` to a child process and resolves with its first reply of type `expect`. */
-export function ask<T extends { type: string }>(child: ChildProcess, message: string, expect: string): Promise<T> {
+export function ask<T extends { type: string }>(
+  child: ChildProcess,
+  message: string,
+  expect: string,
+): Promise<T> {
   return new Promise((resolve) => {
     const onMessage = (m: T) => {
       if (m.type !== expect) return;
@@ -36,8 +40,14 @@ export function ask<T extends { type: string }>(child: ChildProcess, message: st
 }
 
 /** A TypeScript child process run through swc-node (like `pnpm bench` itself). */
-export function forkTs(file: string, args: string[], options: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  const cpuProf = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+export function forkTs(
+  file: string,
+  args: string[],
+  options: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
+  const cpuProf = process.env['BENCH_CPU_PROF']
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`]
+    : [];
   return fork(fileURLToPath(new URL(file, import.meta.url)), args, {
     execArgv: ['--import', '@swc-node/register/esm-register', ...(options.nodeFlags ?? []), ...cpuProf],
     env: options.env ?? process.env,
@@ -61,7 +71,10 @@ export interface BenchGateway {
   stop(): Promise<void>;
 }
 
-export async function startBenchGateway(label: string, env: Record<string, string> = {}): Promise<BenchGateway> {
+export async function startBenchGateway(
+  label: string,
+  env: Record<string, string> = {},
+): Promise<BenchGateway> {
   const db = await createBenchDatabase(label);
   const token = `mdm_${randomBytes(32).toString('base64url')}`;
   // BENCH_NODE_FLAGS: extra Node/V8 flags for the gateway process (e.g. --max-semi-space-size=32).
@@ -86,7 +99,8 @@ export async function startBenchGateway(label: string, env: Record<string, strin
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: T; errors?: unknown[] };
-      if (body.errors?.length || !body.data) throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
+      if (body.errors?.length || !body.data)
+        throw new Error(`GraphQL failed: ${JSON.stringify(body.errors)}`);
       return body.data;
     },
     async peakRss() {
@@ -151,7 +165,10 @@ export async function httpLoad(load: HttpLoad): Promise<Figures> {
       },
     ],
   });
-  (instance as unknown as NodeJS.EventEmitter).on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  (instance as unknown as NodeJS.EventEmitter).on(
+    'response',
+    (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime),
+  );
   const result = await instance;
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
@@ -170,7 +187,11 @@ export async function httpLoad(load: HttpLoad): Promise<Figures> {
  * The raw-driver baseline: `concurrency` loops issuing `operation` (the same database writes or
  * reads the gateway performs, straight through `pg`) for `seconds`.
  */
-export async function driverLoad(concurrency: number, seconds: number, operation: (i: number) => Promise<number>): Promise<Figures> {
+export async function driverLoad(
+  concurrency: number,
+  seconds: number,
+  operation: (i: number) => Promise<number>,
+): Promise<Figures> {
   const latencies: number[] = [];
   let units = 0;
   let errors = 0;
@@ -193,7 +214,14 @@ export async function driverLoad(concurrency: number, seconds: number, operation
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { units, seconds: (performance.now() - started) / 1000, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors };
+  return {
+    units,
+    seconds: (performance.now() - started) / 1000,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }
 
 const ms = (v: number) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(1) : Math.round(v)} ms` : '-');
@@ -214,10 +242,14 @@ export function report(
   console.log(`${scenario}: gateway ${line(` | gateway peak RSS ${peakRssMiB} MiB`, gateway)}`);
   if (baseline) {
     console.log(`${scenario}: baseline (${baselineLabel}) ${line('', baseline)}`);
-    console.log(`${scenario}: ratio gateway/baseline throughput ${(rate(gateway) / rate(baseline)).toFixed(2)}`);
+    console.log(
+      `${scenario}: ratio gateway/baseline throughput ${(rate(gateway) / rate(baseline)).toFixed(2)}`,
+    );
   }
   for (const more of moreBaselines) {
     console.log(`${scenario}: baseline (${more.label}) ${line('', more.figures)}`);
-    console.log(`${scenario}: ratio gateway/baseline (${more.label}) throughput ${(rate(gateway) / rate(more.figures)).toFixed(2)}`);
+    console.log(
+      `${scenario}: ratio gateway/baseline (${more.label}) throughput ${(rate(gateway) / rate(more.figures)).toFixed(2)}`,
+    );
   }
 }

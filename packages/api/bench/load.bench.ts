@@ -8,13 +8,28 @@
 // (2000), BENCH_SUBSCRIBERS (1000), BENCH_MIXED_SUBSCRIBERS (200).
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { LoadCheckInDocument, LoadDevicePageDocument, LoadEnrollDeviceDocument, LoadEnrollDevicesDocument, CreateBulkEnrollmentTokenDocument } from '@mdm/schema';
+import {
+  LoadCheckInDocument,
+  LoadDevicePageDocument,
+  LoadEnrollDeviceDocument,
+  LoadEnrollDevicesDocument,
+  CreateBulkEnrollmentTokenDocument,
+} from '@mdm/schema';
 import { print } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { NOT_COMMON_PATH_STATES } from '../src/modules/check-in/check-in.service.js';
 import { CHECK_IN_RECORD_SQL } from '../src/modules/check-in/check-in.sql.js';
 import { GroupCommit } from '../src/shared/group-commit.js';
-import { ask, driverLoad, forkTs, httpLoad, report, startBenchGateway, type BenchGateway, type Figures } from './load-harness.js';
+import {
+  ask,
+  driverLoad,
+  forkTs,
+  httpLoad,
+  report,
+  startBenchGateway,
+  type BenchGateway,
+  type Figures,
+} from './load-harness.js';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 20);
@@ -22,8 +37,6 @@ const bulkBatches = Number(process.env['BENCH_BULK_BATCHES'] ?? 10);
 const populationSize = Number(process.env['BENCH_POPULATION'] ?? 2000);
 const subscriberCount = Number(process.env['BENCH_SUBSCRIBERS'] ?? 1000);
 const mixedSubscribers = Number(process.env['BENCH_MIXED_SUBSCRIBERS'] ?? 200);
-/** The pool size of the gateway (DB_POOL_SIZE) and of the raw driver. */
-const POOL = 10;
 
 const q = {
   enroll: print(LoadEnrollDeviceDocument),
@@ -60,19 +73,38 @@ const enrollBody = () => {
   const userPrincipalName = `bench-${run.toLowerCase()}-${Math.floor(enrollments++ / 5)}@contoso.example`;
   return JSON.stringify({
     query: q.enroll,
-    variables: { input: { platform: 'IOS', method: 'BYOD', userPrincipalName, deviceName: `bench ${serialNumber}`, serialNumber, imei, osVersion: '17.4' } },
+    variables: {
+      input: {
+        platform: 'IOS',
+        method: 'BYOD',
+        userPrincipalName,
+        deviceName: `bench ${serialNumber}`,
+        serialNumber,
+        imei,
+        osVersion: '17.4',
+      },
+    },
   });
 };
 const bulkDevices = (size: number) =>
   Array.from({ length: size }, () => {
     const { serialNumber, imei } = nextIdentifiers();
-    return { deviceName: `bench ${serialNumber}`, serialNumber, imei, osVersion: '10.0.22631', manufacturer: 'Contoso', model: 'Surface' };
+    return {
+      deviceName: `bench ${serialNumber}`,
+      serialNumber,
+      imei,
+      osVersion: '10.0.22631',
+      manufacturer: 'Contoso',
+      model: 'Surface',
+    };
   });
 
 type Credential = { deviceId: string; serialNumber: string; deviceToken: string };
 
 async function bulkToken(gateway: BenchGateway): Promise<string> {
-  const data = await gateway.gql<{ createBulkEnrollmentToken: { secret: string } }>(q.bulkToken, { input: { displayName: `bench ${randomUUID()}`, validityDays: 1 } });
+  const data = await gateway.gql<{ createBulkEnrollmentToken: { secret: string } }>(q.bulkToken, {
+    input: { displayName: `bench ${randomUUID()}`, validityDays: 1 },
+  });
   return data.createBulkEnrollmentToken.secret;
 }
 
@@ -81,10 +113,19 @@ async function enrollPopulation(gateway: BenchGateway, size: number): Promise<Cr
   const token = await bulkToken(gateway);
   const population: Credential[] = [];
   while (population.length < size) {
-    const data = await gateway.gql<{ enrollDevices: { enrollments: { device: { id: string }; certificate: { serialNumber: string }; deviceToken: string }[] } }>(q.enrollMany, {
+    const data = await gateway.gql<{
+      enrollDevices: {
+        enrollments: { device: { id: string }; certificate: { serialNumber: string }; deviceToken: string }[];
+      };
+    }>(q.enrollMany, {
       input: { bulkEnrollmentToken: token, devices: bulkDevices(Math.min(1000, size - population.length)) },
     });
-    for (const e of data.enrollDevices.enrollments) population.push({ deviceId: e.device.id, serialNumber: e.certificate.serialNumber, deviceToken: e.deviceToken });
+    for (const e of data.enrollDevices.enrollments)
+      population.push({
+        deviceId: e.device.id,
+        serialNumber: e.certificate.serialNumber,
+        deviceToken: e.deviceToken,
+      });
   }
   return population;
 }
@@ -96,24 +137,46 @@ const checkInBody = (population: Credential[]) => {
     const device = population[next++ % population.length]!;
     const timestamp = new Date().toISOString();
     const nonce = randomBytes(12).toString('base64url');
-    const signature = createHmac('sha256', device.deviceToken).update(`${device.deviceId}\n${timestamp}\n${nonce}`).digest('base64');
-    return JSON.stringify({ query: q.checkIn, variables: { input: { deviceId: device.deviceId, certificateSerialNumber: device.serialNumber, timestamp, nonce, signature, proofType: 'HMAC' } } });
+    const signature = createHmac('sha256', device.deviceToken)
+      .update(`${device.deviceId}\n${timestamp}\n${nonce}`)
+      .digest('base64');
+    return JSON.stringify({
+      query: q.checkIn,
+      variables: {
+        input: {
+          deviceId: device.deviceId,
+          certificateSerialNumber: device.serialNumber,
+          timestamp,
+          nonce,
+          signature,
+          proofType: 'HMAC',
+        },
+      },
+    });
   };
 };
 
 const pageBody = () => {
   let n = 0;
-  return () => JSON.stringify({ query: q.page, variables: { first: 100, filter: n++ % 2 ? { platform: 'WINDOWS' } : {} } });
+  return () =>
+    JSON.stringify({
+      query: q.page,
+      variables: { first: 100, filter: n++ % 2 ? { platform: 'WINDOWS' } : {} },
+    });
 };
 
-const ok = (typename: string) => (body: string) => body.includes(`"__typename":"${typename}"`) && !body.includes('"errors"');
+const ok = (typename: string) => (body: string) =>
+  body.includes(`"__typename":"${typename}"`) && !body.includes('"errors"');
 
 // ---- raw-driver baselines: the same writes (reads) through pg ----
 
-const PEM = `-----BEGIN CERTIFICATE-----\n${randomBytes(520).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+const PEM = `-----BEGIN CERTIFICATE-----\n${randomBytes(520)
+  .toString('base64')
+  .replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 const DEVICE_COLUMNS = `id, device_name, platform, operating_system, os_version, serial_number, imei, managed_device_owner_type, enrollment_method,
   enrollment_type, management_state, enrolled_date_time, last_sync_date_time, management_certificate_expiration_date`;
-const CERT_COLUMNS = 'id, device_id, serial_number, sha256_thumbprint, subject, issuer, not_before, not_after, status, pem, issued_date_time';
+const CERT_COLUMNS =
+  'id, device_id, serial_number, sha256_thumbprint, subject, issuer, not_before, not_after, status, pem, issued_date_time';
 
 /** Enrollment's writes: the device row and its certificate row, in one transaction. */
 async function enrollWrites(gateway: BenchGateway): Promise<number> {
@@ -124,8 +187,23 @@ async function enrollWrites(gateway: BenchGateway): Promise<number> {
     const now = new Date();
     const notAfter = new Date(now.getTime() + 365 * 86_400_000);
     await client.query('begin');
-    await client.query(`insert into managed_device (${DEVICE_COLUMNS}) values ($1, $2, 'IOS', 'iOS', '17.4', $3, $4, 'personal', 'BYOD', 'userEnrollment', 'managed', $5, $5, $6)`, [id, `raw ${serialNumber}`, serialNumber, imei, now, notAfter]);
-    await client.query(`insert into mdm_certificate (${CERT_COLUMNS}) values ($1, $2, $3, $4, $5, 'CN=bench CA', $6, $7, 'valid', $8, $6)`, [randomUUID(), id, randomBytes(16).toString('hex'), randomBytes(32).toString('hex'), `CN=${id}`, now, notAfter, PEM]);
+    await client.query(
+      `insert into managed_device (${DEVICE_COLUMNS}) values ($1, $2, 'IOS', 'iOS', '17.4', $3, $4, 'personal', 'BYOD', 'userEnrollment', 'managed', $5, $5, $6)`,
+      [id, `raw ${serialNumber}`, serialNumber, imei, now, notAfter],
+    );
+    await client.query(
+      `insert into mdm_certificate (${CERT_COLUMNS}) values ($1, $2, $3, $4, $5, 'CN=bench CA', $6, $7, 'valid', $8, $6)`,
+      [
+        randomUUID(),
+        id,
+        randomBytes(16).toString('hex'),
+        randomBytes(32).toString('hex'),
+        `CN=${id}`,
+        now,
+        notAfter,
+        PEM,
+      ],
+    );
     await client.query('commit');
     return 1;
   } finally {
@@ -169,10 +247,14 @@ const checkInWrites = (gateway: BenchGateway, population: Credential[]) => async
   try {
     const now = new Date();
     await client.query('begin');
-    await client.query('update managed_device set last_sync_date_time = $2 where id = $1', [device.deviceId, now]);
-    await client.query(`insert into device_check_in (id, device_id, nonce, certificate_serial_number, proof_type, renewed, checked_in_date_time) values ($1, $2, $3, $4, 'HMAC', false, $5)`, [
-      randomUUID(), device.deviceId, randomBytes(12).toString('base64url'), device.serialNumber, now,
+    await client.query('update managed_device set last_sync_date_time = $2 where id = $1', [
+      device.deviceId,
+      now,
     ]);
+    await client.query(
+      `insert into device_check_in (id, device_id, nonce, certificate_serial_number, proof_type, renewed, checked_in_date_time) values ($1, $2, $3, $4, 'HMAC', false, $5)`,
+      [randomUUID(), device.deviceId, randomBytes(12).toString('base64url'), device.serialNumber, now],
+    );
     await client.query('commit');
     return 1;
   } finally {
@@ -186,10 +268,14 @@ const checkInWrites = (gateway: BenchGateway, population: Credential[]) => async
  * same batch limits), without GraphQL, authentication or the audit record. The fair baseline of
  * the gateway's common check-in path, beside the per-check-in one above.
  */
-async function batchedCheckInWrites(gateway: BenchGateway, population: Credential[]): Promise<(i: number) => Promise<number>> {
-  const { rows } = await gateway.pool.query<{ id: string; serial_number: string }>('select id, serial_number from mdm_certificate where serial_number = any($1)', [
-    population.map((p) => p.serialNumber.toUpperCase()),
-  ]);
+async function batchedCheckInWrites(
+  gateway: BenchGateway,
+  population: Credential[],
+): Promise<(i: number) => Promise<number>> {
+  const { rows } = await gateway.pool.query<{ id: string; serial_number: string }>(
+    'select id, serial_number from mdm_certificate where serial_number = any($1)',
+    [population.map((p) => p.serialNumber.toUpperCase())],
+  );
   const certificateIds = new Map(rows.map((r) => [r.serial_number, r.id]));
   const queue = new GroupCommit<{ device: Credential; nonce: string; at: string }, number>(async (items) => {
     await gateway.pool.query(CHECK_IN_RECORD_SQL, [
@@ -204,13 +290,20 @@ async function batchedCheckInWrites(gateway: BenchGateway, population: Credentia
     ]);
     return items.map(() => 1);
   });
-  return (i) => queue.submit({ device: population[i % population.length]!, nonce: randomBytes(12).toString('base64url'), at: new Date().toISOString() });
+  return (i) =>
+    queue.submit({
+      device: population[i % population.length]!,
+      nonce: randomBytes(12).toString('base64url'),
+      at: new Date().toISOString(),
+    });
 }
 
 /** A page's statements: 101 devices in keyset order, the total count and their users. */
 const pageReads = (gateway: BenchGateway) => async (i: number) => {
   const where = i % 2 ? `where platform = 'WINDOWS'` : '';
-  const { rows } = await gateway.pool.query<{ user_id: string | null }>(`select * from managed_device ${where} order by enrolled_date_time desc, id desc limit 101`);
+  const { rows } = await gateway.pool.query<{ user_id: string | null }>(
+    `select * from managed_device ${where} order by enrolled_date_time desc, id desc limit 101`,
+  );
   await gateway.pool.query(`select count(*)::int from managed_device ${where}`);
   const users = [...new Set(rows.map((r) => r.user_id).filter((u): u is string => u !== null))];
   if (users.length) await gateway.pool.query('select * from app_user where id = any($1::uuid[])', [users]);
@@ -225,10 +318,14 @@ export async function enrollScenario(): Promise<void> {
     await httpLoad({ gateway, connections, seconds: 2, body: enrollBody, verify: ok('EnrollDeviceSuccess') }); // warm-up (JIT, pool, CA key)
     await gateway.peakRss();
     await gateway.cpuMs();
-    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body: enrollBody, verify: ok('EnrollDeviceSuccess') }));
+    const measured = await gateway.profiled(() =>
+      httpLoad({ gateway, connections, seconds, body: enrollBody, verify: ok('EnrollDeviceSuccess') }),
+    );
     const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
-    console.log(`enroll: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per enrollment (${Math.round(cpuMs)} ms over ${measured.units}; independent of the other load on the machine)`);
+    console.log(
+      `enroll: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per enrollment (${Math.round(cpuMs)} ms over ${measured.units}; independent of the other load on the machine)`,
+    );
     const baseline = await driverLoad(connections, seconds, () => enrollWrites(gateway));
     report('enroll', 'enrollments', measured, rss, baseline, 'INSERT device + certificate via pg');
   } finally {
@@ -240,16 +337,36 @@ export async function bulkScenario(): Promise<void> {
   const gateway = await startBenchGateway('bulk');
   try {
     const token = await bulkToken(gateway);
-    const body = () => JSON.stringify({ query: q.enrollMany, variables: { input: { bulkEnrollmentToken: token, devices: bulkDevices(1000) } } });
+    const body = () =>
+      JSON.stringify({
+        query: q.enrollMany,
+        variables: { input: { bulkEnrollmentToken: token, devices: bulkDevices(1000) } },
+      });
     await httpLoad({ gateway, connections: 1, amount: 1, body, verify: ok('EnrollDevicesSuccess') });
     await gateway.peakRss();
     await gateway.cpuMs();
-    const measured = await httpLoad({ gateway, connections: 2, amount: bulkBatches, body, verify: ok('EnrollDevicesSuccess'), unitsPerRequest: 1000 });
+    const measured = await httpLoad({
+      gateway,
+      connections: 2,
+      amount: bulkBatches,
+      body,
+      verify: ok('EnrollDevicesSuccess'),
+      unitsPerRequest: 1000,
+    });
     const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
-    console.log(`bulk: gateway CPU ${(cpuMs / measured.units).toFixed(3)} ms per device (${Math.round(cpuMs)} ms over ${measured.units}; independent of the other load on the machine)`);
+    console.log(
+      `bulk: gateway CPU ${(cpuMs / measured.units).toFixed(3)} ms per device (${Math.round(cpuMs)} ms over ${measured.units}; independent of the other load on the machine)`,
+    );
     const baseline = await driverLoad(2, Math.max(2, seconds / 2), () => bulkWrites(gateway));
-    report('bulk', 'devices', measured, rss, baseline, 'set-based INSERT of 1,000 devices + certificates via pg');
+    report(
+      'bulk',
+      'devices',
+      measured,
+      rss,
+      baseline,
+      'set-based INSERT of 1,000 devices + certificates via pg',
+    );
   } finally {
     await gateway.stop();
   }
@@ -263,19 +380,37 @@ export async function checkInScenario(): Promise<void> {
     // Warm-up: every device checks in once (JIT, pool; the gateway then knows each certificate, as
     // it does in a storm of devices that check in again and again). Measured on its own: the
     // first check-ins, which also look the certificate up.
-    const first = await httpLoad({ gateway, connections, amount: population.length, body, verify: ok('CheckInSuccess') });
-    console.log(`checkin: first check-in of each of the ${population.length} devices (certificate looked up): ${Math.round(first.units / first.seconds)}/s, p50 ${Math.round(first.p50)} ms, p95 ${Math.round(first.p95)} ms, errors ${first.errors}`);
+    const first = await httpLoad({
+      gateway,
+      connections,
+      amount: population.length,
+      body,
+      verify: ok('CheckInSuccess'),
+    });
+    console.log(
+      `checkin: first check-in of each of the ${population.length} devices (certificate looked up): ${Math.round(first.units / first.seconds)}/s, p50 ${Math.round(first.p50)} ms, p95 ${Math.round(first.p95)} ms, errors ${first.errors}`,
+    );
     await gateway.peakRss();
     await gateway.cpuMs();
-    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body, verify: ok('CheckInSuccess') }));
+    const measured = await gateway.profiled(() =>
+      httpLoad({ gateway, connections, seconds, body, verify: ok('CheckInSuccess') }),
+    );
     const cpu = (await gateway.cpuMs()) / 1000;
     const rss = await gateway.peakRss();
-    console.log(`checkin: gateway process CPU ${cpu.toFixed(2)} s for ${measured.units} check-ins: ${((1000 * cpu) / measured.units).toFixed(2)} ms per check-in`);
+    console.log(
+      `checkin: gateway process CPU ${cpu.toFixed(2)} s for ${measured.units} check-ins: ${((1000 * cpu) / measured.units).toFixed(2)} ms per check-in`,
+    );
     const baseline = await driverLoad(connections, seconds, checkInWrites(gateway, population));
     const batched = await driverLoad(connections, seconds, await batchedCheckInWrites(gateway, population));
-    report('checkin', 'check-ins', measured, rss, baseline, 'UPDATE lastSync + INSERT history via pg, one transaction per check-in', [
-      { figures: batched, label: "the gateway's batched write statement via pg, same group commit" },
-    ]);
+    report(
+      'checkin',
+      'check-ins',
+      measured,
+      rss,
+      baseline,
+      'UPDATE lastSync + INSERT history via pg, one transaction per check-in',
+      [{ figures: batched, label: "the gateway's batched write statement via pg, same group commit" }],
+    );
   } finally {
     await gateway.stop();
   }
@@ -286,15 +421,37 @@ export async function readsScenario(): Promise<void> {
   try {
     await enrollPopulation(gateway, populationSize);
     // BYOD devices with users, so the nested user field has rows to load.
-    await httpLoad({ gateway, connections: 10, amount: 500, body: enrollBody, verify: ok('EnrollDeviceSuccess') });
+    await httpLoad({
+      gateway,
+      connections: 10,
+      amount: 500,
+      body: enrollBody,
+      verify: ok('EnrollDeviceSuccess'),
+    });
     const body = pageBody();
-    await httpLoad({ gateway, connections, seconds: 2, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') });
+    await httpLoad({
+      gateway,
+      connections,
+      seconds: 2,
+      body,
+      verify: (b) => b.includes('"edges"') && !b.includes('"errors"'),
+    });
     await gateway.peakRss();
     await gateway.cpuMs();
-    const measured = await gateway.profiled(() => httpLoad({ gateway, connections, seconds, body, verify: (b) => b.includes('"edges"') && !b.includes('"errors"') }));
+    const measured = await gateway.profiled(() =>
+      httpLoad({
+        gateway,
+        connections,
+        seconds,
+        body,
+        verify: (b) => b.includes('"edges"') && !b.includes('"errors"'),
+      }),
+    );
     const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
-    console.log(`reads: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per page (${Math.round(cpuMs)} ms over ${measured.units} pages; independent of the other load on the machine${process.env['BENCH_WINDOW_PROF'] ? ', profiler included' : ''})`);
+    console.log(
+      `reads: gateway CPU ${(cpuMs / measured.units).toFixed(2)} ms per page (${Math.round(cpuMs)} ms over ${measured.units} pages; independent of the other load on the machine${process.env['BENCH_WINDOW_PROF'] ? ', profiler included' : ''})`,
+    );
     const baseline = await driverLoad(connections, seconds, pageReads(gateway));
     report('reads', 'pages of 100', measured, rss, baseline, 'the same 3 SELECTs via pg');
   } finally {
@@ -302,18 +459,39 @@ export async function readsScenario(): Promise<void> {
   }
 }
 
-type Report = { type: string; received: number; p50: number; p95: number; p99: number; rssMiB: number; cpuMs?: number };
+type Report = {
+  type: string;
+  received: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rssMiB: number;
+  cpuMs?: number;
+};
 
 /** Starts `count` subscribers in a child process and waits until each has received an event. */
-async function openSubscribers(mode: 'graphql' | 'raw', url: string, count: number, token: string, emit: () => Promise<unknown>) {
+async function openSubscribers(
+  mode: 'graphql' | 'raw',
+  url: string,
+  count: number,
+  token: string,
+  emit: () => Promise<unknown>,
+) {
   const child = forkTs('./subscriber-clients.ts', [mode, url, String(count), token]);
   await new Promise((resolve) => child.once('message', resolve));
   const started = performance.now();
   for (;;) {
     await emit();
-    const { primed, closes } = await ask<{ type: string; primed: number; closes?: Record<string, number> }>(child, 'status', 'status');
+    const { primed, closes } = await ask<{ type: string; primed: number; closes?: Record<string, number> }>(
+      child,
+      'status',
+      'status',
+    );
     if (primed === count) break;
-    if (performance.now() - started > 120_000) throw new Error(`only ${primed}/${count} subscribers primed after 120 s (socket closes by code: ${JSON.stringify(closes ?? {})})`);
+    if (performance.now() - started > 120_000)
+      throw new Error(
+        `only ${primed}/${count} subscribers primed after 120 s (socket closes by code: ${JSON.stringify(closes ?? {})})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await new Promise((resolve) => setTimeout(resolve, 1000)); // let warm-up deliveries drain
@@ -322,7 +500,13 @@ async function openSubscribers(mode: 'graphql' | 'raw', url: string, count: numb
 }
 
 /** Emits `events` at `perSecond`, then waits for `expected` deliveries (or 15 s) and reports. */
-async function measureDeliveries(child: ReturnType<typeof forkTs>, events: number, perSecond: number, expectedPerEvent: number, emit: () => Promise<boolean>) {
+async function measureDeliveries(
+  child: ReturnType<typeof forkTs>,
+  events: number,
+  perSecond: number,
+  expectedPerEvent: number,
+  emit: () => Promise<boolean>,
+) {
   const started = performance.now();
   let acknowledged = 0;
   const pending: Promise<void>[] = [];
@@ -339,11 +523,21 @@ async function measureDeliveries(child: ReturnType<typeof forkTs>, events: numbe
     if (result.received >= acknowledged * expectedPerEvent || performance.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  const figures: Figures = { units: result.received, seconds: (performance.now() - started) / 1000, p50: result.p50, p95: result.p95, p99: result.p99, errors: Math.max(0, acknowledged * expectedPerEvent - result.received) };
+  const figures: Figures = {
+    units: result.received,
+    seconds: (performance.now() - started) / 1000,
+    p50: result.p50,
+    p95: result.p95,
+    p99: result.p99,
+    errors: Math.max(0, acknowledged * expectedPerEvent - result.received),
+  };
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send('exit');
   await exited;
-  if (result.cpuMs !== undefined) console.log(`  clients CPU ${((result.cpuMs * 1000) / Math.max(1, result.received)).toFixed(1)} µs per delivery received (${Math.round(result.cpuMs)} ms)`);
+  if (result.cpuMs !== undefined)
+    console.log(
+      `  clients CPU ${((result.cpuMs * 1000) / Math.max(1, result.received)).toFixed(1)} µs per delivery received (${Math.round(result.cpuMs)} ms)`,
+    );
   return { figures, clientsRss: result.rssMiB, acknowledged };
 }
 
@@ -353,31 +547,63 @@ export async function subscribersScenario(): Promise<void> {
     const population = await enrollPopulation(gateway, 100);
     const body = checkInBody(population);
     const checkIn = async () => {
-      const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token}` }, body: body() });
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token}` },
+        body: body(),
+      });
       return ok('CheckInSuccess')(await response.text());
     };
     const events = 10 * seconds;
-    const child = await openSubscribers('graphql', `${gateway.url.replace(/^http/, 'ws')}/graphql`, subscriberCount, gateway.token, checkIn);
+    const child = await openSubscribers(
+      'graphql',
+      `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+      subscriberCount,
+      gateway.token,
+      checkIn,
+    );
     await gateway.peakRss();
     await gateway.cpuMs();
-    const measured = await gateway.profiled(() => measureDeliveries(child, events, 10, subscriberCount, checkIn));
+    const measured = await gateway.profiled(() =>
+      measureDeliveries(child, events, 10, subscriberCount, checkIn),
+    );
     const cpuMs = await gateway.cpuMs();
     const rss = await gateway.peakRss();
-    console.log(`subscribers: gateway CPU ${((cpuMs * 1000) / Math.max(1, measured.figures.units)).toFixed(1)} µs per delivery (${Math.round(cpuMs)} ms over ${measured.figures.units} deliveries, ${events} check-ins included)`);
+    console.log(
+      `subscribers: gateway CPU ${((cpuMs * 1000) / Math.max(1, measured.figures.units)).toFixed(1)} µs per delivery (${Math.round(cpuMs)} ms over ${measured.figures.units} deliveries, ${events} check-ins included)`,
+    );
 
     // Baseline: the same N sockets fed the same rate by a bare `ws` broadcast (no GraphQL, no database).
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
     const broadcast = async () => {
-      const message = JSON.stringify({ deviceCheckedIn: { deviceId: randomUUID(), occurredAt: new Date().toISOString() }, occurredAt: new Date().toISOString() });
+      const message = JSON.stringify({
+        deviceCheckedIn: { deviceId: randomUUID(), occurredAt: new Date().toISOString() },
+        occurredAt: new Date().toISOString(),
+      });
       for (const socket of server.clients) socket.send(message);
       return true;
     };
-    const raw = await openSubscribers('raw', `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, subscriberCount, '', broadcast);
+    const raw = await openSubscribers(
+      'raw',
+      `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      subscriberCount,
+      '',
+      broadcast,
+    );
     const baseline = await measureDeliveries(raw, events, 10, subscriberCount, broadcast);
     server.close();
-    console.log(`subscribers: N=${subscriberCount} deviceCheckedIn subscribers, ${events} check-ins at 10/s (${measured.acknowledged} acknowledged); "errors" = lost deliveries; clients RSS ${measured.clientsRss} MiB`);
-    report('subscribers', 'deliveries', measured.figures, rss, baseline.figures, 'bare ws broadcast of the same JSON to the same sockets');
+    console.log(
+      `subscribers: N=${subscriberCount} deviceCheckedIn subscribers, ${events} check-ins at 10/s (${measured.acknowledged} acknowledged); "errors" = lost deliveries; clients RSS ${measured.clientsRss} MiB`,
+    );
+    report(
+      'subscribers',
+      'deliveries',
+      measured.figures,
+      rss,
+      baseline.figures,
+      'bare ws broadcast of the same JSON to the same sockets',
+    );
   } finally {
     await gateway.stop();
   }
@@ -387,19 +613,41 @@ export async function mixedScenario(): Promise<void> {
   const gateway = await startBenchGateway('mixed');
   try {
     const population = await enrollPopulation(gateway, populationSize);
-    await httpLoad({ gateway, connections: 10, amount: 300, body: enrollBody, verify: ok('EnrollDeviceSuccess') });
+    await httpLoad({
+      gateway,
+      connections: 10,
+      amount: 300,
+      body: enrollBody,
+      verify: ok('EnrollDeviceSuccess'),
+    });
     const checkIn = checkInBody(population);
     const probe = async () => {
-      const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token}` }, body: checkIn() });
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token}` },
+        body: checkIn(),
+      });
       return ok('CheckInSuccess')(await response.text());
     };
-    const child = await openSubscribers('graphql', `${gateway.url.replace(/^http/, 'ws')}/graphql`, mixedSubscribers, gateway.token, probe);
+    const child = await openSubscribers(
+      'graphql',
+      `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+      mixedSubscribers,
+      gateway.token,
+      probe,
+    );
     await gateway.peakRss();
     const share = Math.max(1, Math.round(connections / 5));
     const [enroll, checkIns, reads] = await Promise.all([
       httpLoad({ gateway, connections: share, seconds, body: enrollBody, verify: ok('EnrollDeviceSuccess') }),
       httpLoad({ gateway, connections: 3 * share, seconds, body: checkIn, verify: ok('CheckInSuccess') }),
-      httpLoad({ gateway, connections: share, seconds, body: pageBody(), verify: (b) => b.includes('"edges"') && !b.includes('"errors"') }),
+      httpLoad({
+        gateway,
+        connections: share,
+        seconds,
+        body: pageBody(),
+        verify: (b) => b.includes('"edges"') && !b.includes('"errors"'),
+      }),
     ]);
     const rss = await gateway.peakRss();
     // Every acknowledged check-in fans out to every subscriber: wait (up to 15 s) for the queue to drain.
@@ -419,7 +667,14 @@ export async function mixedScenario(): Promise<void> {
       driverLoad(3 * share, seconds, checkInWrites(gateway, population)),
       driverLoad(share, seconds, pageReads(gateway)),
     ]);
-    report('mixed/enroll', 'enrollments', enroll, rss, enrollBase, 'same writes via pg, concurrently with the other two');
+    report(
+      'mixed/enroll',
+      'enrollments',
+      enroll,
+      rss,
+      enrollBase,
+      'same writes via pg, concurrently with the other two',
+    );
     report('mixed/checkin', 'check-ins', checkIns, rss, checkInBase, 'same writes via pg, concurrently');
     report('mixed/reads', 'pages of 100', reads, rss, readsBase, 'same SELECTs via pg, concurrently');
     console.log(

@@ -47,7 +47,9 @@ for (let i = 0; i < count; i++) {
   connecting++;
   if (mode === 'raw') {
     const socket = new WebSocket(url);
-    socket.on('message', (data) => onEvent(i, (JSON.parse(String(data)) as { occurredAt: string }).occurredAt));
+    socket.on('message', (data) =>
+      onEvent(i, (JSON.parse(String(data)) as { occurredAt: string }).occurredAt),
+    );
     socket.once('open', settled);
     socket.once('error', settled);
     sockets.push(socket);
@@ -56,7 +58,13 @@ for (let i = 0; i < count; i++) {
   // Retries like a dashboard would: when thousands connect at once on a busy machine, a socket
   // may miss the gateway's connection_init deadline (4408) and has to connect again.
   const done = once(settled);
-  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 10, lazy: false, connectionParams: { authorization: `Bearer ${token}` }, onNonLazyError: () => {},
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 10,
+    lazy: false,
+    connectionParams: { authorization: `Bearer ${token}` },
+    onNonLazyError: () => {},
     on: {
       connected: done,
       closed: (event) => {
@@ -64,11 +72,16 @@ for (let i = 0; i < count; i++) {
         const code = String((event as { code?: number }).code);
         closes[code] = (closes[code] ?? 0) + 1;
       },
-    } });
+    },
+  });
   clients.push(client);
   client.subscribe<{ deviceCheckedIn: { occurredAt: string } }>(
     { query },
-    { next: (result) => onEvent(i, result.data!.deviceCheckedIn.occurredAt), error: () => {}, complete: () => {} },
+    {
+      next: (result) => onEvent(i, result.data!.deviceCheckedIn.occurredAt),
+      error: () => {},
+      complete: () => {},
+    },
   );
 }
 
@@ -82,7 +95,8 @@ function once(fn: () => void): () => void {
 }
 
 process.on('message', (message: string) => {
-  if (message === 'status') process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0), closes });
+  if (message === 'status')
+    process.send!({ type: 'status', primed: seen.reduce((a, b) => a + b, 0), closes });
   if (message === 'measure') {
     measuring = true;
     cpuMark = process.cpuUsage();
@@ -92,7 +106,15 @@ process.on('message', (message: string) => {
   }
   if (message === 'report') {
     const sorted = latencies.slice().sort((a, b) => a - b);
-    process.send!({ type: 'report', received, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rssMiB: Math.round(process.memoryUsage().rss / 1048576), cpuMs: cpuMsSince(cpuMark) });
+    process.send!({
+      type: 'report',
+      received,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      p99: percentile(sorted, 99),
+      rssMiB: Math.round(process.memoryUsage().rss / 1048576),
+      cpuMs: cpuMsSince(cpuMark),
+    });
   }
   if (message === 'exit') {
     for (const socket of sockets) socket.terminate();

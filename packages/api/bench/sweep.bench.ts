@@ -32,7 +32,9 @@ export async function sweepBenchmark(): Promise<void> {
     if (template) {
       // Migrations a newer build adds ran on the copy (openDatabase); statistics as after a fresh seed.
       await connection.execute('analyze');
-      console.log(`sweep: copied ${template} (seeded with BENCH_DEVICES=${devices.toLocaleString('en')}) and analyzed in ${seconds(performance.now() - t)} s`);
+      console.log(
+        `sweep: copied ${template} (seeded with BENCH_DEVICES=${devices.toLocaleString('en')}) and analyzed in ${seconds(performance.now() - t)} s`,
+      );
     } else {
       // Devices: g % 10 decides the certificate's fate at `sweptAt` (days relative to it):
       // 0-5 valid (60-365 d left), 6 crosses 30 d, 7 crosses 7 d, 8 expired 10 d ago, 9 expired 200 d ago (removal).
@@ -58,24 +60,39 @@ export async function sweepBenchmark(): Promise<void> {
         [sweptAt, sweptAt, sweptAt, devices],
       );
       await connection.execute('analyze');
-      console.log(`sweep: seeded ${devices.toLocaleString('en')} devices + certificates in ${seconds(performance.now() - t)} s (generate_series)`);
+      console.log(
+        `sweep: seeded ${devices.toLocaleString('en')} devices + certificates in ${seconds(performance.now() - t)} s (generate_series)`,
+      );
     }
 
     t = performance.now();
-    const [counted] = await connection.execute<{ n: number }[]>(`select count(*)::int as n from mdm_certificate where status in ('valid', 'expiring')`);
+    const [counted] = await connection.execute<{ n: number }[]>(
+      `select count(*)::int as n from mdm_certificate where status in ('valid', 'expiring')`,
+    );
     const live = counted!.n;
-    console.log(`sweep: baseline count(*) of ${live.toLocaleString('en')} live certificates: ${seconds(performance.now() - t)} s`);
+    console.log(
+      `sweep: baseline count(*) of ${live.toLocaleString('en')} live certificates: ${seconds(performance.now() - t)} s`,
+    );
 
     const events = await createEventBus();
     let published = 0;
-    for (const topic of [Topic.CertificateExpiring, Topic.CertificateExpired, Topic.DeviceRemoved]) events.onEvent(topic, () => published++);
-    const sweeper = new LifecycleSweeper(new ManualClock(sweptAt), events, config.certificates, () => database.orm.em.fork(), logger);
+    for (const topic of [Topic.CertificateExpiring, Topic.CertificateExpired, Topic.DeviceRemoved])
+      events.onEvent(topic, () => published++);
+    const sweeper = new LifecycleSweeper(
+      new ManualClock(sweptAt),
+      events,
+      config.certificates,
+      () => database.orm.em.fork(),
+      logger,
+    );
     if (process.env['BENCH_SEED_ONLY'] === '1') return;
     // CPU of the database: the backends of this benchmark's database (the pool's connections, the
     // sweep's among them), read from /proc (PostgreSQL on the same machine; parallel workers are
     // separate short-lived processes and not counted). Less noisy than wall time on a shared machine.
     const backendCpuSeconds = async () => {
-      const rows = await connection.execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database()`);
+      const rows = await connection.execute<{ pid: number }[]>(
+        `select pid from pg_stat_activity where datname = current_database()`,
+      );
       let ticks = 0;
       for (const { pid } of rows) {
         const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
@@ -101,7 +118,9 @@ export async function sweepBenchmark(): Promise<void> {
         `sweep: ${label}: returned at commit after ${seconds(ms)} s; all ${transitions.toLocaleString('en')} events published after ${seconds(drainedMs)} s ` +
           `(expiring ${report.expiring}, expired ${report.expired}, removed ${report.removed}); ` +
           `${Math.round(devices / (ms / 1000)).toLocaleString('en')} devices/s scanned-equivalent, ${Math.round(transitions / (drainedMs / 1000)).toLocaleString('en')} transitions/s published; ` +
-          `CPU: database backends ${databaseCpu.toFixed(2)} s, this process ${((nodeCpu.user + nodeCpu.system) / 1e6).toFixed(2)} s (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`,
+          `CPU: database backends ${databaseCpu.toFixed(2)} s, this process ${((nodeCpu.user + nodeCpu.system) / 1e6).toFixed(2)} s (load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(', ')})`,
       );
     }
     await new Promise((resolve) => setImmediate(resolve));

@@ -13,7 +13,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'mdm-smoke-'));
 const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_DATA: 'true' };
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
-const child = spawn(process.execPath, [new URL('../dist/main.js', import.meta.url).pathname], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [new URL('../dist/main.js', import.meta.url).pathname], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let output = '';
 const results = [];
 const step = async (name, fn) => {
@@ -41,7 +44,11 @@ const baseUrl = await new Promise((resolve, reject) => {
   });
 });
 const gql = async (query, variables) => {
-  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = await response.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -64,10 +71,20 @@ await step('the demo fleet is there', async () => {
 await step('an enrollment returns an MDM certificate and a device token', async () => {
   const data = await gql(
     'mutation($input: EnrollDeviceInput!) { enrollDevice(input: $input) { __typename ... on EnrollDeviceSuccess { device { id } certificate { serialNumber status } deviceToken } } }',
-    { input: { platform: 'IOS', method: 'BYOD', userPrincipalName: 'smoke@contoso.example', deviceName: 'smoke', serialNumber: `SMOKE${Date.now()}`, osVersion: '17.4' } },
+    {
+      input: {
+        platform: 'IOS',
+        method: 'BYOD',
+        userPrincipalName: 'smoke@contoso.example',
+        deviceName: 'smoke',
+        serialNumber: `SMOKE${Date.now()}`,
+        osVersion: '17.4',
+      },
+    },
   );
   const result = data.enrollDevice;
-  if (result.__typename !== 'EnrollDeviceSuccess' || result.certificate.status !== 'valid') throw new Error(JSON.stringify(result));
+  if (result.__typename !== 'EnrollDeviceSuccess' || result.certificate.status !== 'valid')
+    throw new Error(JSON.stringify(result));
   deviceId = result.device.id;
   credential = { serial: result.certificate.serialNumber, token: result.deviceToken };
 });
@@ -75,27 +92,56 @@ await step('an enrollment returns an MDM certificate and a device token', async 
 const checkInInput = () => {
   const timestamp = new Date().toISOString();
   const nonce = randomBytes(12).toString('base64url');
-  const signature = createHmac('sha256', credential.token).update(`${deviceId}\n${timestamp}\n${nonce}`).digest('base64');
-  return { deviceId, certificateSerialNumber: credential.serial, timestamp, nonce, signature, proofType: 'HMAC' };
+  const signature = createHmac('sha256', credential.token)
+    .update(`${deviceId}\n${timestamp}\n${nonce}`)
+    .digest('base64');
+  return {
+    deviceId,
+    certificateSerialNumber: credential.serial,
+    timestamp,
+    nonce,
+    signature,
+    proofType: 'HMAC',
+  };
 };
 await step('a graphql-ws subscriber receives a committed check-in', async () => {
-  const client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  const client = createClient({
+    url: `${baseUrl.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
   const received = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no event within 10 s')), 10_000);
     client.subscribe(
-      { query: 'subscription($id: ID!) { deviceCheckedIn(filter: { deviceId: $id }) { deviceId device { lastSyncDateTime } } }', variables: { id: deviceId } },
-      { next: (event) => { clearTimeout(timer); resolve(event); }, error: reject, complete: () => {} },
+      {
+        query:
+          'subscription($id: ID!) { deviceCheckedIn(filter: { deviceId: $id }) { deviceId device { lastSyncDateTime } } }',
+        variables: { id: deviceId },
+      },
+      {
+        next: (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+        error: reject,
+        complete: () => {},
+      },
     );
   });
   // The server registers the subscription asynchronously: check in until the event arrives.
   let event;
   for (let i = 0; i < 50 && !event; i++) {
-    const { checkIn } = await gql('mutation($input: CheckInInput!) { checkIn(input: $input) { __typename } }', { input: checkInInput() });
+    const { checkIn } = await gql(
+      'mutation($input: CheckInInput!) { checkIn(input: $input) { __typename } }',
+      { input: checkInInput() },
+    );
     if (checkIn.__typename !== 'CheckInSuccess') throw new Error(`check-in refused: ${checkIn.__typename}`);
     event = await Promise.race([received, new Promise((r) => setTimeout(() => r(undefined), 200))]);
   }
   await client.dispose();
-  if (event?.data?.deviceCheckedIn?.deviceId !== deviceId) throw new Error(`unexpected event ${JSON.stringify(event)}`);
+  if (event?.data?.deviceCheckedIn?.deviceId !== deviceId)
+    throw new Error(`unexpected event ${JSON.stringify(event)}`);
 });
 await step('SIGTERM drains and exits 0', async () => {
   child.kill('SIGTERM');

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let gateway;
   try {
-    gateway = await startGateway({ config, logger, dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined });
+    gateway = await startGateway({
+      config,
+      logger,
+      dashboardDir: existsSync(dashboardDir) ? dashboardDir : undefined,
+    });
   } catch (error) {
     // One JSON line (like every other line of this process) saying why it could not start,
     // e.g. the database unreachable; then exit 1.
@@ -33,7 +37,11 @@ async function main(): Promise<void> {
     return;
   }
   logger.info(
-    { graphql: `${gateway.url}/graphql`, subscriptions: `${gateway.url.replace(/^http/, 'ws')}/graphql`, embeddedDatabase: gateway.database.embedded },
+    {
+      graphql: `${gateway.url}/graphql`,
+      subscriptions: `${gateway.url.replace(/^http/, 'ws')}/graphql`,
+      embeddedDatabase: gateway.database.embedded,
+    },
     `MDM enrollment gateway listening on ${gateway.url} (GraphQL and graphql-ws at /graphql, dashboard at /)`,
   );
   const shutdown = (signal: string) => {

@@ -49,15 +49,47 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
   const deviceActions = new DeviceActionService(clock);
-  const devices = new DeviceService(config.pagination, clock, config.certificates.expiringThresholdsDays[0] ?? 30);
+  const devices = new DeviceService(
+    config.pagination,
+    clock,
+    config.certificates.expiringThresholdsDays[0] ?? 30,
+  );
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
   return {
     devices,
     certificates,
-    enrollment: new EnrollmentService(clock, events, { users, apple, bulk, restrictions, certificates, demDeviceLimit: config.enrollment.demDeviceLimit }),
-    checkIns: new CheckInService(clock, events, certificates, config.certificates, deviceActions, new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES)),
-    sweeper: new LifecycleSweeper(clock, events, config.certificates, forkEntityManager, logger, deps.sweepRecorder),
-    fleetStats: new FleetStatsService(events, forkEntityManager, clock, config.events.fleetStatsMinIntervalMs, logger, config.certificates.expiringThresholdsDays[0] ?? 30),
+    enrollment: new EnrollmentService(clock, events, {
+      users,
+      apple,
+      bulk,
+      restrictions,
+      certificates,
+      demDeviceLimit: config.enrollment.demDeviceLimit,
+    }),
+    checkIns: new CheckInService(
+      clock,
+      events,
+      certificates,
+      config.certificates,
+      deviceActions,
+      new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES),
+    ),
+    sweeper: new LifecycleSweeper(
+      clock,
+      events,
+      config.certificates,
+      forkEntityManager,
+      logger,
+      deps.sweepRecorder,
+    ),
+    fleetStats: new FleetStatsService(
+      events,
+      forkEntityManager,
+      clock,
+      config.events.fleetStatsMinIntervalMs,
+      logger,
+      config.certificates.expiringThresholdsDays[0] ?? 30,
+    ),
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),

@@ -39,21 +39,38 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
 
   it('gives 1,000 devices 1,000 distinct certificates that verify against the CA, stored as their current certificate', async () => {
     const devices = Array.from({ length: 1000 }, () => windowsDevice());
-    const { enrollDevices } = await gateway.query(EnrollDevicesDocument, { input: { bulkEnrollmentToken: await setup.bulkToken(), devices } });
-    if (enrollDevices.__typename !== 'EnrollDevicesSuccess') throw new Error(`bulk: ${enrollDevices.__typename}`);
+    const { enrollDevices } = await gateway.query(EnrollDevicesDocument, {
+      input: { bulkEnrollmentToken: await setup.bulkToken(), devices },
+    });
+    if (enrollDevices.__typename !== 'EnrollDevicesSuccess')
+      throw new Error(`bulk: ${enrollDevices.__typename}`);
     const ids = enrollDevices.enrollments.map((e) => e.device.id);
     expect(new Set(ids).size).toBe(1000);
     expect(new Set(enrollDevices.enrollments.map((e) => e.certificate.serialNumber)).size).toBe(1000);
     expect(new Set(enrollDevices.enrollments.map((e) => e.deviceToken)).size).toBe(1000);
 
-    const rows = await gateway.sql<{ device_id: string; serial_number: string; pem: string; not_after: number; status: string; expiration: number; superseded_by_id: string | null; device_serial: string }>(
+    const rows = await gateway.sql<{
+      device_id: string;
+      serial_number: string;
+      pem: string;
+      not_after: number;
+      status: string;
+      expiration: number;
+      superseded_by_id: string | null;
+      device_serial: string;
+    }>(
       `select c.device_id, c.serial_number, c.pem, extract(epoch from c.not_after)::float8 as not_after, c.status, c.superseded_by_id,
          extract(epoch from d.management_certificate_expiration_date)::float8 as expiration, d.serial_number as device_serial
        from mdm_certificate c join managed_device d on d.id = c.device_id where c.device_id = any(?::uuid[])`,
       [`{${ids.join(',')}}`],
     );
     expect(rows).toHaveLength(1000);
-    const bySerial = new Map(enrollDevices.enrollments.map((e, i) => [e.certificate.serialNumber, { enrollment: e, input: devices[i]! }]));
+    const bySerial = new Map(
+      enrollDevices.enrollments.map((e, i) => [
+        e.certificate.serialNumber,
+        { enrollment: e, input: devices[i]! },
+      ]),
+    );
     const ca = new X509Certificate(caPem);
     const caParsed = new x509.X509Certificate(caPem);
     for (const [index, row] of rows.entries()) {
@@ -69,7 +86,10 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
       expect(certificate.serialNumber).toBe(row.serial_number);
       expect(certificate.subject.split('\n')[0]).toBe(`CN=${enrollment.device.id}`);
       // The private key returned once belongs to the certificate.
-      const derived = createPublicKey(createPrivateKey(enrollment.privateKeyPem!)).export({ type: 'spki', format: 'der' });
+      const derived = createPublicKey(createPrivateKey(enrollment.privateKeyPem!)).export({
+        type: 'spki',
+        format: 'der',
+      });
       expect(derived).toEqual(certificate.publicKey.export({ type: 'spki', format: 'der' }));
       if (index < 20) {
         // A sample through @peculiar/x509's chain validation as well (slower).
@@ -83,12 +103,27 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
   it('re-enrolling devices in bulk supersedes and revokes their previous certificates in the same call', async () => {
     const token = await setup.bulkToken();
     const devices = Array.from({ length: 3 }, () => windowsDevice());
-    const first = await gateway.query(EnrollDevicesDocument, { input: { bulkEnrollmentToken: token, devices } });
-    const second = await gateway.query(EnrollDevicesDocument, { input: { bulkEnrollmentToken: token, devices: [...devices, windowsDevice()] } });
-    if (first.enrollDevices.__typename !== 'EnrollDevicesSuccess' || second.enrollDevices.__typename !== 'EnrollDevicesSuccess') throw new Error('bulk failed');
+    const first = await gateway.query(EnrollDevicesDocument, {
+      input: { bulkEnrollmentToken: token, devices },
+    });
+    const second = await gateway.query(EnrollDevicesDocument, {
+      input: { bulkEnrollmentToken: token, devices: [...devices, windowsDevice()] },
+    });
+    if (
+      first.enrollDevices.__typename !== 'EnrollDevicesSuccess' ||
+      second.enrollDevices.__typename !== 'EnrollDevicesSuccess'
+    )
+      throw new Error('bulk failed');
     const ids = first.enrollDevices.enrollments.map((e) => e.device.id);
     expect(second.enrollDevices.enrollments.slice(0, 3).map((e) => e.device.id)).toEqual(ids);
-    const rows = await gateway.sql<{ device_id: string; serial_number: string; status: string; revocation_reason: string | null; superseded_by_id: string | null; id: string }>(
+    const rows = await gateway.sql<{
+      device_id: string;
+      serial_number: string;
+      status: string;
+      revocation_reason: string | null;
+      superseded_by_id: string | null;
+      id: string;
+    }>(
       `select id, device_id, serial_number, status, revocation_reason, superseded_by_id from mdm_certificate where device_id = any(?::uuid[])`,
       [`{${ids.join(',')}}`],
     );
@@ -99,17 +134,26 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
       const old = rows.find((r) => r.serial_number === firstSerials[i])!;
       const current = rows.find((r) => r.device_id === id && r.superseded_by_id === null)!;
       expect(current.serial_number).toBe(secondSerials[i]);
-      expect(old).toMatchObject({ device_id: id, status: 'revoked', revocation_reason: 'superseded', superseded_by_id: current.id });
+      expect(old).toMatchObject({
+        device_id: id,
+        status: 'revoked',
+        revocation_reason: 'superseded',
+        superseded_by_id: current.id,
+      });
     }
   });
 
   it('a batch with one device whose IMEI is active on another record changes nothing', async () => {
     const imei = uniqueImei();
-    const enrolled = await setup.enroll(byodInput({ platform: 'ANDROID', method: 'BYOD', imei, serialNumber: uniqueSerial(), osVersion: '14' }));
+    const enrolled = await setup.enroll(
+      byodInput({ platform: 'ANDROID', method: 'BYOD', imei, serialNumber: uniqueSerial(), osVersion: '14' }),
+    );
     expect(enrolled.__typename).toBe('EnrollDeviceSuccess');
     const before = await snapshot();
     const devices = [windowsDevice(), windowsDevice(), windowsDevice(uniqueSerial(), imei), windowsDevice()];
-    const { enrollDevices } = await gateway.query(EnrollDevicesDocument, { input: { bulkEnrollmentToken: await setup.bulkToken(), devices } });
+    const { enrollDevices } = await gateway.query(EnrollDevicesDocument, {
+      input: { bulkEnrollmentToken: await setup.bulkToken(), devices },
+    });
     expect(enrollDevices).toMatchObject({ __typename: 'OperationRefusedError', code: 'ENROLLMENT_CONFLICT' });
     expect(await snapshot()).toEqual(before);
   });

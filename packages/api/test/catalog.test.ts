@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedTables } from './support/seed.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
-const platformOfSeedHeading: Record<string, string> = { iOS: 'IOS', macOS: 'MACOS', Windows: 'WINDOWS', Android: 'ANDROID' };
+const platformOfSeedHeading: Record<string, string> = {
+  iOS: 'IOS',
+  macOS: 'MACOS',
+  Windows: 'WINDOWS',
+  Android: 'ANDROID',
+};
 const cell = (value: string) => value.toUpperCase();
 
 describe('the enrollment-method catalog', () => {
@@ -16,22 +21,32 @@ describe('the enrollment-method catalog', () => {
   const seedRows = readSeedTables();
 
   it('reads fourteen rows from the seed document: iOS 5, macOS 2, Windows 4, Android 3', () => {
-    const counts = seedRows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.platform]: (acc[r.platform] ?? 0) + 1 }), {});
+    const counts = seedRows.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.platform]: (acc[r.platform] ?? 0) + 1 }),
+      {},
+    );
     expect(counts).toEqual({ iOS: 5, macOS: 2, Windows: 4, Android: 3 });
   });
 
-  it.each(seedRows)('serves the seed row $platform $method with its reset, affinity and locked cells', async (row) => {
-    const { enrollmentCatalog } = await gateway.query(EnrollmentCatalogDocument, {});
-    const platform = enrollmentCatalog.find((p) => p.platform === platformOfSeedHeading[row.platform]);
-    const method = platform?.methods.find((m) => m.displayName === row.method);
-    expect(method, `${row.platform} ${row.method} missing`).toBeDefined();
-    expect({ reset: method!.resetRequired, affinity: method!.userAffinity, locked: method!.locked }).toEqual({
-      reset: cell(row.resetRequired),
-      affinity: cell(row.userAffinity),
-      locked: cell(row.locked),
-    });
-    expect(method!.description.length).toBeGreaterThan(20);
-  });
+  it.each(seedRows)(
+    'serves the seed row $platform $method with its reset, affinity and locked cells',
+    async (row) => {
+      const { enrollmentCatalog } = await gateway.query(EnrollmentCatalogDocument, {});
+      const platform = enrollmentCatalog.find((p) => p.platform === platformOfSeedHeading[row.platform]);
+      const method = platform?.methods.find((m) => m.displayName === row.method);
+      expect(method, `${row.platform} ${row.method} missing`).toBeDefined();
+      expect({
+        reset: method!.resetRequired,
+        affinity: method!.userAffinity,
+        locked: method!.locked,
+      }).toEqual({
+        reset: cell(row.resetRequired),
+        affinity: cell(row.userAffinity),
+        locked: cell(row.locked),
+      });
+      expect(method!.description.length).toBeGreaterThan(20);
+    },
+  );
 
   it('serves no row that the seed does not have, in the seed order', async () => {
     const { enrollmentCatalog } = await gateway.query(EnrollmentCatalogDocument, {});

@@ -14,24 +14,45 @@ describe('check-in and live events', () => {
   });
   afterAll(() => gateway.stop());
 
-  const checkIn = (input: Parameters<typeof signedCheckIn>[0], options?: Parameters<typeof signedCheckIn>[2]) =>
-    gateway.query(CheckInDocument, { input: signedCheckIn(input, gateway.clock.now(), options) });
+  const checkIn = (
+    input: Parameters<typeof signedCheckIn>[0],
+    options?: Parameters<typeof signedCheckIn>[2],
+  ) => gateway.query(CheckInDocument, { input: signedCheckIn(input, gateway.clock.now(), options) });
   const lastSync = async (id: string) =>
-    new Date((await gateway.sql<{ t: Date }>('select last_sync_date_time as t from managed_device where id = ?', [id]))[0]!.t).toISOString();
+    new Date(
+      (
+        await gateway.sql<{ t: Date }>('select last_sync_date_time as t from managed_device where id = ?', [
+          id,
+        ])
+      )[0]!.t,
+    ).toISOString();
   const checkInRows = async (id: string) =>
-    Number((await gateway.sql<{ n: string }>('select count(*) as n from device_check_in where device_id = ?', [id]))[0]!.n);
+    Number(
+      (
+        await gateway.sql<{ n: string }>('select count(*) as n from device_check_in where device_id = ?', [
+          id,
+        ])
+      )[0]!.n,
+    );
 
-  it('updates lastSyncDateTime to the gateway clock\'s now and records the check-in in the history', async () => {
+  it("updates lastSyncDateTime to the gateway clock's now and records the check-in in the history", async () => {
     const { device, credential } = await enrollDevice(gateway);
     gateway.clock.advance(3_600_000);
     const { checkIn: result } = await checkIn(credential);
-    expect(result).toMatchObject({ __typename: 'CheckInSuccess', device: { id: device.id, lastSyncDateTime: gateway.clock.now().toISOString() }, renewedCertificate: null });
+    expect(result).toMatchObject({
+      __typename: 'CheckInSuccess',
+      device: { id: device.id, lastSyncDateTime: gateway.clock.now().toISOString() },
+      renewedCertificate: null,
+    });
     expect(await lastSync(device.id)).toBe(gateway.clock.now().toISOString());
     expect(await checkInRows(device.id)).toBe(1);
   });
 
   it('keeps a device name with quotes, a comma, a backslash and a leading # verbatim in the certificate, and the device checks in', async () => {
-    const printed = { 'Lab "Mac", #2': 'Lab \\"Mac\\"\\, #2', '#3 front\\desk "A"': '\\#3 front\\\\desk \\"A\\"' };
+    const printed = {
+      'Lab "Mac", #2': 'Lab \\"Mac\\"\\, #2',
+      '#3 front\\desk "A"': '\\#3 front\\\\desk \\"A\\"',
+    };
     for (const [deviceName, escaped] of Object.entries(printed)) {
       const { device, certificate, credential } = await enrollDevice(gateway, { deviceName });
       const subject = new x509.X509Certificate(certificate.pem).subjectName;
@@ -59,39 +80,59 @@ describe('check-in and live events', () => {
     expect(await checkInRows(device.id)).toBe(0);
   });
 
-  it('refuses another device\'s credential with DEVICE_CREDENTIAL_WRONG_DEVICE', async () => {
+  it("refuses another device's credential with DEVICE_CREDENTIAL_WRONG_DEVICE", async () => {
     const [victim, attacker] = [await enrollDevice(gateway), await enrollDevice(gateway)];
     const { checkIn: result } = await checkIn(attacker.credential, { deviceId: victim.device.id });
-    expect(result).toMatchObject({ __typename: 'OperationRefusedError', code: 'DEVICE_CREDENTIAL_WRONG_DEVICE' });
+    expect(result).toMatchObject({
+      __typename: 'OperationRefusedError',
+      code: 'DEVICE_CREDENTIAL_WRONG_DEVICE',
+    });
     expect(await checkInRows(victim.device.id)).toBe(0);
   });
 
-  it('refuses a signature made with a key other than the certificate\'s, and an HMAC with a wrong token', async () => {
+  it("refuses a signature made with a key other than the certificate's, and an HMAC with a wrong token", async () => {
     const [device, other] = [await enrollDevice(gateway), await enrollDevice(gateway)];
-    const forged = { ...device.credential, privateKeyPem: other.credential.privateKeyPem, deviceToken: other.credential.deviceToken };
+    const forged = {
+      ...device.credential,
+      privateKeyPem: other.credential.privateKeyPem,
+      deviceToken: other.credential.deviceToken,
+    };
     expect((await checkIn(forged)).checkIn).toMatchObject({ code: 'DEVICE_CREDENTIAL_INVALID' });
-    expect((await checkIn(forged, { proofType: 'HMAC' })).checkIn).toMatchObject({ code: 'DEVICE_CREDENTIAL_INVALID' });
+    expect((await checkIn(forged, { proofType: 'HMAC' })).checkIn).toMatchObject({
+      code: 'DEVICE_CREDENTIAL_INVALID',
+    });
   });
 
   it('refuses a replayed check-in (same nonce) with CHECK_IN_REPLAYED and records it once', async () => {
     const { device, credential } = await enrollDevice(gateway);
     const input = signedCheckIn(credential, gateway.clock.now(), { nonce: freshNonce() });
     expect((await gateway.query(CheckInDocument, { input })).checkIn.__typename).toBe('CheckInSuccess');
-    expect((await gateway.query(CheckInDocument, { input })).checkIn).toMatchObject({ code: 'CHECK_IN_REPLAYED' });
+    expect((await gateway.query(CheckInDocument, { input })).checkIn).toMatchObject({
+      code: 'CHECK_IN_REPLAYED',
+    });
     expect(await checkInRows(device.id)).toBe(1);
   });
 
   it('refuses a proof whose timestamp is outside the allowed skew', async () => {
     const { credential } = await enrollDevice(gateway);
     const input = signedCheckIn(credential, new Date(gateway.clock.now().getTime() - 301_000));
-    expect((await gateway.query(CheckInDocument, { input })).checkIn).toMatchObject({ code: 'DEVICE_CREDENTIAL_INVALID' });
+    expect((await gateway.query(CheckInDocument, { input })).checkIn).toMatchObject({
+      code: 'DEVICE_CREDENTIAL_INVALID',
+    });
   });
 
   it('delivers deviceCheckedIn to a graphql-ws subscriber after the check-in commits', async () => {
-    const { device, credential } = await enrollDevice(gateway, { platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' });
+    const { device, credential } = await enrollDevice(gateway, {
+      platform: 'WINDOWS',
+      method: 'AUTO_ENROLL',
+      joinType: 'azureADRegistered',
+    });
     const client = gateway.wsClient();
     const events = new EventCollector(
-      client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: device.id } } }),
+      client.iterate({
+        query: print(DeviceCheckedInDocument),
+        variables: { filter: { deviceId: device.id } },
+      }),
     );
     const primed = await events.prime(() => checkIn(credential));
     gateway.clock.advance(5_000);
@@ -113,25 +154,38 @@ describe('check-in and live events', () => {
     const [watched, other] = [await enrollDevice(gateway), await enrollDevice(gateway)];
     const client = gateway.wsClient();
     const events = new EventCollector(
-      client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: watched.device.id } } }),
+      client.iterate({
+        query: print(DeviceCheckedInDocument),
+        variables: { filter: { deviceId: watched.device.id } },
+      }),
     );
     const primed = await events.prime(() => checkIn(watched.credential));
     await checkIn(other.credential);
     await checkIn(watched.credential);
     const received = await events.waitFor(primed + 1);
-    expect(received.map((e) => (e as { data: { deviceCheckedIn: { deviceId: string } } }).data.deviceCheckedIn.deviceId)).toEqual(
-      Array(primed + 1).fill(watched.device.id),
-    );
+    expect(
+      received.map(
+        (e) => (e as { data: { deviceCheckedIn: { deviceId: string } } }).data.deviceCheckedIn.deviceId,
+      ),
+    ).toEqual(Array(primed + 1).fill(watched.device.id));
   });
 
   it('delivers deviceEnrolled with the new device', async () => {
     const upn = byodInput().userPrincipalName!;
     const client = gateway.wsClient();
-    const events = new EventCollector(client.iterate({ query: print(DeviceEnrolledDocument), variables: { filter: { userPrincipalName: upn } } }));
+    const events = new EventCollector(
+      client.iterate({
+        query: print(DeviceEnrolledDocument),
+        variables: { filter: { userPrincipalName: upn } },
+      }),
+    );
     const primed = await events.prime(() => enrollDevice(gateway, { userPrincipalName: upn }));
     const { device } = await enrollDevice(gateway, { userPrincipalName: upn, platform: 'MACOS' });
     const received = await events.waitFor(primed + 1);
-    expect((received.at(-1) as { data: { deviceEnrolled: { device: { id: string; platform: string } } } }).data.deviceEnrolled.device).toMatchObject({
+    expect(
+      (received.at(-1) as { data: { deviceEnrolled: { device: { id: string; platform: string } } } }).data
+        .deviceEnrolled.device,
+    ).toMatchObject({
       id: device.id,
       platform: 'MACOS',
     });

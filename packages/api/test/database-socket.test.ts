@@ -10,7 +10,9 @@ async function socketDirectory(): Promise<string | null> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ dirs: string }>("select current_setting('unix_socket_directories') as dirs");
+    const { rows } = await client.query<{ dirs: string }>(
+      "select current_setting('unix_socket_directories') as dirs",
+    );
     return rows[0]?.dirs.split(',')[0]?.trim() || null;
   } finally {
     await client.end();
@@ -21,7 +23,12 @@ async function socketDirectory(): Promise<string | null> {
 async function connectedOverSocket(url: string): Promise<boolean> {
   const database = await openDatabase({ url, dataDir: './unused', poolSize: 1 }, pino({ level: 'silent' }));
   try {
-    const rows = await database.orm.em.fork().getConnection().execute<{ unix: boolean }[]>('select client_addr is null as unix from pg_stat_activity where pid = pg_backend_pid()');
+    const rows = await database.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ unix: boolean }[]>(
+        'select client_addr is null as unix from pg_stat_activity where pid = pg_backend_pid()',
+      );
     return rows[0]!.unix;
   } finally {
     await database.close();
@@ -42,9 +49,17 @@ describe.skipIf(!databaseUrl)('DATABASE_URL query parameters, read as pg reads a
   it('passes the others to the driver: application_name names the connection', async () => {
     const url = new URL(databaseUrl);
     url.searchParams.set('application_name', 'mdm-gateway-url-test');
-    const database = await openDatabase({ url: url.toString(), dataDir: './unused', poolSize: 1 }, pino({ level: 'silent' }));
+    const database = await openDatabase(
+      { url: url.toString(), dataDir: './unused', poolSize: 1 },
+      pino({ level: 'silent' }),
+    );
     try {
-      const rows = await database.orm.em.fork().getConnection().execute<{ name: string }[]>('select application_name as name from pg_stat_activity where pid = pg_backend_pid()');
+      const rows = await database.orm.em
+        .fork()
+        .getConnection()
+        .execute<{ name: string }[]>(
+          'select application_name as name from pg_stat_activity where pid = pg_backend_pid()',
+        );
       expect(rows[0]!.name).toBe('mdm-gateway-url-test');
     } finally {
       await database.close();
@@ -60,6 +75,8 @@ describe.skipIf(!databaseUrl)('DATABASE_URL query parameters, read as pg reads a
     if (rows[0]!.ssl === 'on') return;
     const url = new URL(databaseUrl);
     url.searchParams.set('sslmode', 'require');
-    await expect(openDatabase({ url: url.toString(), dataDir: './unused', poolSize: 1 }, pino({ level: 'silent' }))).rejects.toThrow(/SSL/i);
+    await expect(
+      openDatabase({ url: url.toString(), dataDir: './unused', poolSize: 1 }, pino({ level: 'silent' })),
+    ).rejects.toThrow(/SSL/i);
   });
 });

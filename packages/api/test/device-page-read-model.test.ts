@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { EnrollDeviceDocument, LoadDevicePageDocument, ManagedDeviceDocument, ManagedDevicesDocument, type ManagedDevicesQuery } from '@mdm/schema';
+import {
+  EnrollDeviceDocument,
+  LoadDevicePageDocument,
+  ManagedDeviceDocument,
+  ManagedDevicesDocument,
+  type ManagedDevicesQuery,
+} from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byodInput, uniqueUpn } from './support/builders.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -21,7 +27,9 @@ describe('a device page read without the ORM', () => {
       gateway.clock.advance(1_000);
       const upn = users[i % 2]!;
       // Names out of enrollment order, so the name order differs from the time order.
-      const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: upn, deviceName: `${tag} ${(i * 3) % 7}` }) });
+      const { enrollDevice } = await gateway.query(EnrollDeviceDocument, {
+        input: byodInput({ userPrincipalName: upn, deviceName: `${tag} ${(i * 3) % 7}` }),
+      });
       if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
       enrolled.push({ id: enrollDevice.device.id, upn });
     }
@@ -29,7 +37,10 @@ describe('a device page read without the ORM', () => {
   afterAll(() => gateway.stop());
 
   it('returns each device with its user, the same as the single-device query', async () => {
-    const { managedDevices } = await gateway.query(LoadDevicePageDocument, { first: 10, filter: { search: tag } });
+    const { managedDevices } = await gateway.query(LoadDevicePageDocument, {
+      first: 10,
+      filter: { search: tag },
+    });
     expect(managedDevices.totalCount).toBe(7);
     expect(managedDevices.edges.map((e) => e.node.id)).toEqual(enrolled.map((d) => d.id).reverse());
     for (const { node } of managedDevices.edges) {
@@ -43,11 +54,19 @@ describe('a device page read without the ORM', () => {
         managementState: managedDevice!.managementState,
         lastSyncDateTime: managedDevice!.lastSyncDateTime,
         managementCertificateExpirationDate: managedDevice!.managementCertificateExpirationDate,
-        user: { id: managedDevice!.user!.id, userPrincipalName: managedDevice!.user!.userPrincipalName, displayName: managedDevice!.user!.displayName },
+        user: {
+          id: managedDevice!.user!.id,
+          userPrincipalName: managedDevice!.user!.userPrincipalName,
+          displayName: managedDevice!.user!.displayName,
+        },
       });
     }
     // The devices of one user share one user id.
-    const ids = new Set(managedDevices.edges.filter((e) => e.node.user?.userPrincipalName === users[0]).map((e) => e.node.user!.id));
+    const ids = new Set(
+      managedDevices.edges
+        .filter((e) => e.node.user?.userPrincipalName === users[0])
+        .map((e) => e.node.user!.id),
+    );
     expect(ids.size).toBe(1);
   });
 
@@ -57,7 +76,13 @@ describe('a device page read without the ORM', () => {
       let after: string | null = null;
       let previous = false;
       do {
-        const page: ManagedDevicesQuery = await gateway.query(ManagedDevicesDocument, { first: 3, after, filter: { search: tag }, orderBy: 'deviceName', direction });
+        const page: ManagedDevicesQuery = await gateway.query(ManagedDevicesDocument, {
+          first: 3,
+          after,
+          filter: { search: tag },
+          orderBy: 'deviceName',
+          direction,
+        });
         const { managedDevices } = page;
         expect(managedDevices.totalCount).toBe(7);
         expect(managedDevices.pageInfo.hasPreviousPage).toBe(previous);
@@ -67,7 +92,7 @@ describe('a device page read without the ORM', () => {
           names.push(node.deviceName);
           expect(node.userPrincipalName).toBe(enrolled.find((d) => d.id === node.id)!.upn);
         }
-        after = managedDevices.pageInfo.hasNextPage ? managedDevices.pageInfo.endCursor ?? null : null;
+        after = managedDevices.pageInfo.hasNextPage ? (managedDevices.pageInfo.endCursor ?? null) : null;
         previous = true;
       } while (after);
       const expected = Array.from({ length: 7 }, (_, i) => `${tag} ${i}`);
@@ -76,11 +101,25 @@ describe('a device page read without the ORM', () => {
   });
 
   it('filters by the user principal name in any case and by certificate status', async () => {
-    const { managedDevices } = await gateway.query(ManagedDevicesDocument, { first: 10, filter: { search: tag, userPrincipalName: users[1]!.toUpperCase() } });
-    expect(managedDevices.edges.map((e) => e.node.id).sort()).toEqual(enrolled.filter((d) => d.upn === users[1]).map((d) => d.id).sort());
-    const valid = await gateway.query(ManagedDevicesDocument, { first: 10, filter: { search: tag, certificateStatus: 'VALID' } });
+    const { managedDevices } = await gateway.query(ManagedDevicesDocument, {
+      first: 10,
+      filter: { search: tag, userPrincipalName: users[1]!.toUpperCase() },
+    });
+    expect(managedDevices.edges.map((e) => e.node.id).sort()).toEqual(
+      enrolled
+        .filter((d) => d.upn === users[1])
+        .map((d) => d.id)
+        .sort(),
+    );
+    const valid = await gateway.query(ManagedDevicesDocument, {
+      first: 10,
+      filter: { search: tag, certificateStatus: 'VALID' },
+    });
     expect(valid.managedDevices.totalCount).toBe(7);
-    const none = await gateway.query(ManagedDevicesDocument, { first: 10, filter: { search: tag, certificateStatus: 'NONE' } });
+    const none = await gateway.query(ManagedDevicesDocument, {
+      first: 10,
+      filter: { search: tag, certificateStatus: 'NONE' },
+    });
     expect(none.managedDevices.totalCount).toBe(0);
   });
 });

@@ -24,7 +24,12 @@ describe('a page of managed devices with their users', () => {
     for (let batch = 0; batch < 11; batch++) {
       await Promise.all(
         Array.from({ length: 10 }, async (_, i) => {
-          const { enrollDevice } = await gateway.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: users[(batch * 10 + i) % 22]!, deviceName: `${tag} ${batch}-${i}` }) });
+          const { enrollDevice } = await gateway.query(EnrollDeviceDocument, {
+            input: byodInput({
+              userPrincipalName: users[(batch * 10 + i) % 22]!,
+              deviceName: `${tag} ${batch}-${i}`,
+            }),
+          });
           if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
         }),
       );
@@ -33,9 +38,13 @@ describe('a page of managed devices with their users', () => {
   afterAll(() => traced?.stop());
 
   /** The SQL statements under the GraphQL operation span of one LoadDevicePage request. */
-  async function statementsOfOnePage(first: number): Promise<{ statements: string[]; devices: number; users: number }> {
+  async function statementsOfOnePage(
+    first: number,
+  ): Promise<{ statements: string[]; devices: number; users: number }> {
     const { LoadDevicePageDocument } = await import('@mdm/schema');
-    const { result, statements } = await traced.statementsOf('query LoadDevicePage', () => gateway.query(LoadDevicePageDocument, { first, filter: { search: tag } }));
+    const { result, statements } = await traced.statementsOf('query LoadDevicePage', () =>
+      gateway.query(LoadDevicePageDocument, { first, filter: { search: tag } }),
+    );
     const users = new Set(result.managedDevices.edges.map((e) => e.node.user?.id));
     return { statements, devices: result.managedDevices.edges.length, users: users.size };
   }

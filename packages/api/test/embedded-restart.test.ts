@@ -24,7 +24,10 @@ describe('the embedded database (PGlite, no DATABASE_URL)', () => {
     const second = await startTestGateway({ embeddedDataDir: dataDir });
     try {
       const { managedDevice } = await second.query(ManagedDeviceDocument, { id: enrollDevice.device.id });
-      expect(managedDevice).toMatchObject({ serialNumber: input.serialNumber, userPrincipalName: input.userPrincipalName });
+      expect(managedDevice).toMatchObject({
+        serialNumber: input.serialNumber,
+        userPrincipalName: input.userPrincipalName,
+      });
       const migrations = await second.sql<{ name: string }>('select name from mikro_orm_migrations');
       expect(migrations.length).toBeGreaterThan(0);
     } finally {

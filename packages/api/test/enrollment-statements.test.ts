@@ -15,9 +15,13 @@ describe('one enrollment, in SQL statements', () => {
   afterAll(() => traced?.stop());
 
   /** The SQL statements under the GraphQL operation span of one EnrollDevice request. */
-  async function statementsOfOneEnrollment(input: Record<string, unknown>): Promise<{ typename: string; statements: string[] }> {
+  async function statementsOfOneEnrollment(
+    input: Record<string, unknown>,
+  ): Promise<{ typename: string; statements: string[] }> {
     const { EnrollDeviceDocument } = await import('@mdm/schema');
-    const { result, statements } = await traced.statementsOf('mutation EnrollDevice', () => traced.gateway.query(EnrollDeviceDocument, { input: input as never }));
+    const { result, statements } = await traced.statementsOf('mutation EnrollDevice', () =>
+      traced.gateway.query(EnrollDeviceDocument, { input: input as never }),
+    );
     return { typename: result.enrollDevice.__typename, statements };
   }
 
@@ -25,7 +29,9 @@ describe('one enrollment, in SQL statements', () => {
     const { byodInput } = await import('./support/builders.js');
     // Warm-up: the first request of a gateway loads the API token and the catalog.
     await statementsOfOneEnrollment(byodInput());
-    const { typename, statements } = await statementsOfOneEnrollment(byodInput({ deviceName: `statements ${randomUUID()}` }));
+    const { typename, statements } = await statementsOfOneEnrollment(
+      byodInput({ deviceName: `statements ${randomUUID()}` }),
+    );
     expect(typename).toBe('EnrollDeviceSuccess');
     const listing = statements.join('\n---\n');
     // BEGIN, restrictions, what is known of the hardware (corporate identifiers marked, Autopilot,
@@ -37,7 +43,10 @@ describe('one enrollment, in SQL statements', () => {
     expect(inserts, listing).toHaveLength(1);
     expect(inserts[0]).toMatch(/^insert into "managed_device"[\s\S]*insert into "mdm_certificate"/);
     // A brand-new device has no certificate to supersede.
-    expect(statements.some((sql) => /update "mdm_certificate"/.test(sql)), listing).toBe(false);
+    expect(
+      statements.some((sql) => /update "mdm_certificate"/.test(sql)),
+      listing,
+    ).toBe(false);
     expect(statements.at(-1), listing).toMatch(/insert into "?audit_record"?\b/);
   });
 });

@@ -27,7 +27,10 @@ describe('the devices of subscription events', () => {
   /** How many event-device reads PostgreSQL has run so far. */
   const deviceReads = () => traced.countStatements(EVENT_DEVICE_READ);
 
-  const checkedIn = (device: { id: string; platform: string; managedDeviceOwnerType: string; enrollmentMethod: string }, upn: string | null): DeviceEventPayload =>
+  const checkedIn = (
+    device: { id: string; platform: string; managedDeviceOwnerType: string; enrollmentMethod: string },
+    upn: string | null,
+  ): DeviceEventPayload =>
     ({
       deviceId: device.id,
       platform: device.platform,
@@ -39,20 +42,31 @@ describe('the devices of subscription events', () => {
 
   it('reads the devices of 20 events published together in one statement, and each subscriber gets its own device', async () => {
     const enrolled = [];
-    for (let i = 0; i < 20; i++) enrolled.push(await enrollDevice(gateway, { deviceName: `event device ${i}` }));
+    for (let i = 0; i < 20; i++)
+      enrolled.push(await enrollDevice(gateway, { deviceName: `event device ${i}` }));
     const events = enrolled.map((e) => checkedIn(e.device, e.device.userPrincipalName ?? null));
     const client = gateway.wsClient();
     const subscription = new EventCollector(
-      client.iterate({ query: print(DeviceCheckedInDocument), variables: {} }) as AsyncIterable<{ data: DeviceCheckedInSubscription }>,
+      client.iterate({ query: print(DeviceCheckedInDocument), variables: {} }) as AsyncIterable<{
+        data: DeviceCheckedInSubscription;
+      }>,
     );
-    const primed = await subscription.prime(() => gateway.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: events[0]! }]));
+    const primed = await subscription.prime(() =>
+      gateway.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: events[0]! }]),
+    );
     await subscription.waitFor(primed);
     const before = await deviceReads();
 
-    await gateway.events.publishCommitted(events.map((payload) => ({ topic: Topic.DeviceCheckedIn, payload })));
-    const received = (await subscription.waitFor(primed + 20)).slice(primed).map((r) => r.data.deviceCheckedIn);
+    await gateway.events.publishCommitted(
+      events.map((payload) => ({ topic: Topic.DeviceCheckedIn, payload })),
+    );
+    const received = (await subscription.waitFor(primed + 20))
+      .slice(primed)
+      .map((r) => r.data.deviceCheckedIn);
 
-    expect(received.map((e) => [e.deviceId, e.device?.id, e.device?.deviceName])).toEqual(enrolled.map((e, i) => [e.device.id, e.device.id, `event device ${i}`]));
+    expect(received.map((e) => [e.deviceId, e.device?.id, e.device?.deviceName])).toEqual(
+      enrolled.map((e, i) => [e.device.id, e.device.id, `event device ${i}`]),
+    );
     expect((await deviceReads()) - before).toBe(1);
     await client.dispose();
   }, 60_000);
@@ -61,10 +75,13 @@ describe('the devices of subscription events', () => {
     const { device } = await enrollDevice(gateway);
     // The previous test's subscriber has gone: its stream ends on the server shortly after.
     const deadline = Date.now() + 10_000;
-    while (gateway.events.hasSubscribers(Topic.DeviceCheckedIn) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (gateway.events.hasSubscribers(Topic.DeviceCheckedIn) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(gateway.events.hasSubscribers(Topic.DeviceCheckedIn)).toBe(false);
     const before = await deviceReads();
-    await gateway.events.publishCommitted(Array.from({ length: 5 }, () => ({ topic: Topic.DeviceCheckedIn, payload: checkedIn(device, null) })));
+    await gateway.events.publishCommitted(
+      Array.from({ length: 5 }, () => ({ topic: Topic.DeviceCheckedIn, payload: checkedIn(device, null) })),
+    );
     await new Promise((r) => setImmediate(r));
     expect((await deviceReads()) - before).toBe(0);
   });

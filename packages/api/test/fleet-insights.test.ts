@@ -1,4 +1,9 @@
-import { CertificateWatchlistDocument, CheckInDocument, FleetActivityDocument, MdmCertificatesDocument } from '@mdm/schema';
+import {
+  CertificateWatchlistDocument,
+  CheckInDocument,
+  FleetActivityDocument,
+  MdmCertificatesDocument,
+} from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../src/shared/clock.js';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
@@ -28,7 +33,10 @@ describe('dashboard read models', () => {
 
   it('refuses a window outside 1 to 1440 minutes', async () => {
     const response = await gateway.request(FleetActivityDocument, { minutes: 1441 });
-    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', violations: [expect.objectContaining({ field: 'minutes' })] });
+    expect(response.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      violations: [expect.objectContaining({ field: 'minutes' })],
+    });
   });
 
   it('lists devices whose certificate expires within the window, soonest first, with the removal date 180 days after expiry', async () => {
@@ -42,18 +50,33 @@ describe('dashboard read models', () => {
 
     // Other test files share this database, and their long-expired devices sort first: ask for
     // the expiring ones only to find this file's device whatever else is stored.
-    const { certificateWatchlist: expiring } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500, includeExpired: false });
+    const { certificateWatchlist: expiring } = await gateway.query(CertificateWatchlistDocument, {
+      withinDays: 30,
+      first: 500,
+      includeExpired: false,
+    });
     const item = expiring.find((i) => i.device.id === device.id);
-    expect(item).toMatchObject({ notAfter: notAfter.toISOString(), daysLeft: 10, removalDateTime: new Date(notAfter.getTime() + 180 * DAY).toISOString() });
+    expect(item).toMatchObject({
+      notAfter: notAfter.toISOString(),
+      daysLeft: 10,
+      removalDateTime: new Date(notAfter.getTime() + 180 * DAY).toISOString(),
+    });
     expect(expiring.map((i) => i.device.id)).not.toContain(older.id);
     expect(expiring.every((i) => i.daysLeft >= 0 && i.daysLeft <= 30)).toBe(true);
     const { mdmCertificates } = await gateway.query(MdmCertificatesDocument, { deviceId: device.id });
     expect(mdmCertificates[0]?.removalDateTime).toBe(item!.removalDateTime);
 
-    const { certificateWatchlist: narrow } = await gateway.query(CertificateWatchlistDocument, { withinDays: 5, first: 500, includeExpired: false });
+    const { certificateWatchlist: narrow } = await gateway.query(CertificateWatchlistDocument, {
+      withinDays: 5,
+      first: 500,
+      includeExpired: false,
+    });
     expect(narrow.map((i) => i.device.id)).not.toContain(device.id);
 
-    const { certificateWatchlist: all } = await gateway.query(CertificateWatchlistDocument, { withinDays: 30, first: 500 });
+    const { certificateWatchlist: all } = await gateway.query(CertificateWatchlistDocument, {
+      withinDays: 30,
+      first: 500,
+    });
     expect(all.some((i) => i.daysLeft < 0)).toBe(true);
     const dates = all.map((i) => i.notAfter);
     expect(dates).toEqual([...dates].sort());

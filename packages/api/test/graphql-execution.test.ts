@@ -31,7 +31,9 @@ describe.skipIf(!inject('databaseUrl'))('compiled and interpreted execution', ()
     interpreted = await startTestGateway({ env: { GRAPHQL_COMPILED_EXECUTION: 'false' } });
     const user = uniqueUpn();
     for (let i = 0; i < 3; i++) {
-      const { enrollDevice } = await compiled.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: user, deviceName: `${tag} ${i}` }) });
+      const { enrollDevice } = await compiled.query(EnrollDeviceDocument, {
+        input: byodInput({ userPrincipalName: user, deviceName: `${tag} ${i}` }),
+      });
       if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
       deviceId = enrollDevice.device.id;
     }
@@ -47,7 +49,11 @@ describe.skipIf(!inject('databaseUrl'))('compiled and interpreted execution', ()
       [compiled, interpreted].map(async (gateway) => {
         const response = await fetch(`${gateway.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}`, 'x-request-id': 'same-request' },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${gateway.adminToken}`,
+            'x-request-id': 'same-request',
+          },
           body: JSON.stringify({ query, variables }),
         });
         return { status: response.status, body: withoutStackTraces(await response.text()) };
@@ -61,31 +67,54 @@ describe.skipIf(!inject('databaseUrl'))('compiled and interpreted execution', ()
       edges { cursor node { id deviceName platform managementState lastSyncDateTime managementCertificateExpirationDate user { userPrincipalName } } } } }`;
     const { compiled: a, interpreted: b } = await both(query, { filter: { search: tag } });
     expect(a).toEqual(b);
-    expect(a.body).toMatchObject({ data: { managedDevices: { totalCount: 3, pageInfo: { hasNextPage: true } } } });
+    expect(a.body).toMatchObject({
+      data: { managedDevices: { totalCount: 3, pageInfo: { hasNextPage: true } } },
+    });
   });
 
   it('sends the same typed errors, partial data and paths when a field fails', async () => {
-    const { compiled: a, interpreted: b } = await both(`{ found: managedDevice(id: "${deviceId}") { id } malformed: managedDevice(id: "x") { id } }`);
+    const { compiled: a, interpreted: b } = await both(
+      `{ found: managedDevice(id: "${deviceId}") { id } malformed: managedDevice(id: "x") { id } }`,
+    );
     expect(a).toEqual(b);
-    expect(a.body).toMatchObject({ data: { found: { id: deviceId }, malformed: null }, errors: [{ path: ['malformed'], extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(a.body).toMatchObject({
+      data: { found: { id: deviceId }, malformed: null },
+      errors: [{ path: ['malformed'], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   });
 
   it('propagates the failure of a non-null field up to the data the same way', async () => {
-    const { compiled: a, interpreted: b } = await both('{ catalog: enrollmentCatalog { platform } big: managedDevices(first: 501) { totalCount } }');
+    const { compiled: a, interpreted: b } = await both(
+      '{ catalog: enrollmentCatalog { platform } big: managedDevices(first: 501) { totalCount } }',
+    );
     expect(a).toEqual(b);
-    expect(a.body).toMatchObject({ data: null, errors: [{ path: ['big'], extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(a.body).toMatchObject({
+      data: null,
+      errors: [{ path: ['big'], extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   });
 
   it('refuses variables that do not coerce with the same words and status', async () => {
-    const { compiled: a, interpreted: b } = await both('query($first: Int!) { managedDevices(first: $first) { totalCount } }', { first: 'many' });
+    const { compiled: a, interpreted: b } = await both(
+      'query($first: Int!) { managedDevices(first: $first) { totalCount } }',
+      { first: 'many' },
+    );
     expect(a).toEqual(b);
     expect(a.status).toBe(400);
     expect(a.body).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 
   it('answers a typed refusal of a mutation as data the same way', async () => {
-    const query = 'mutation($input: CheckInInput!) { checkIn(input: $input) { __typename ... on UserError { code message } } }';
-    const input = { deviceId: randomUUID(), certificateSerialNumber: '00', timestamp: new Date().toISOString(), nonce: 'n-' + randomUUID(), signature: 'AAAA', proofType: 'HMAC' };
+    const query =
+      'mutation($input: CheckInInput!) { checkIn(input: $input) { __typename ... on UserError { code message } } }';
+    const input = {
+      deviceId: randomUUID(),
+      certificateSerialNumber: '00',
+      timestamp: new Date().toISOString(),
+      nonce: 'n-' + randomUUID(),
+      signature: 'AAAA',
+      proofType: 'HMAC',
+    };
     const { compiled: a, interpreted: b } = await both(query, { input });
     expect(a).toEqual(b);
   });

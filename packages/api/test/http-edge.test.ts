@@ -33,7 +33,11 @@ describe('the HTTP edge', () => {
   it('puts the request id into GraphQL error responses', async () => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'err-42', authorization: `Bearer ${gateway.adminToken}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': 'err-42',
+        authorization: `Bearer ${gateway.adminToken}`,
+      },
       body: JSON.stringify({ query: '{ managedDevice(id: "x") { id } }' }),
     });
     const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
@@ -47,13 +51,17 @@ describe('the HTTP edge', () => {
       body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(5000) }),
     });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(
+      ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
+    ).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('rejects a simple GET query without a preflight header (CSRF prevention) and accepts it with one', async () => {
     const url = `${gateway.url}/graphql?query=${encodeURIComponent(print(EnrollmentCatalogDocument))}`;
     expect((await fetch(url)).status).toBe(400);
-    const allowed = await fetch(url, { headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${gateway.adminToken}` } });
+    const allowed = await fetch(url, {
+      headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${gateway.adminToken}` },
+    });
     expect(allowed.status).toBe(200);
   });
 

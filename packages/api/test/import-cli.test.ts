@@ -24,7 +24,11 @@ describe('the import CLI posts a file to the API', () => {
   });
 
   const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/scripts/import-file.ts', ...args], { cwd: apiDir }).then(
+    run(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'src/scripts/import-file.ts', ...args],
+      { cwd: apiDir },
+    ).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
     );
@@ -33,18 +37,44 @@ describe('the import CLI posts a file to the API', () => {
     const serial = uniqueSerial();
     const file = join(dir, 'serials.csv');
     await writeFile(file, `${serial},CLI import\n`);
-    const { code, stdout } = await cli('--kind', 'serial', '--file', file, '--url', `${gateway.url}/graphql`, '--token', gateway.adminToken);
+    const { code, stdout } = await cli(
+      '--kind',
+      'serial',
+      '--file',
+      file,
+      '--url',
+      `${gateway.url}/graphql`,
+      '--token',
+      gateway.adminToken,
+    );
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ __typename: 'ImportSuccess', importRecord: { kind: 'CORPORATE_IDENTIFIERS', fileName: 'serials.csv', newCount: 1 } });
-    expect(await gateway.sql('select details from corporate_identifier where identifier = ?', [serial])).toEqual([{ details: 'CLI import' }]);
+    expect(JSON.parse(stdout)).toMatchObject({
+      __typename: 'ImportSuccess',
+      importRecord: { kind: 'CORPORATE_IDENTIFIERS', fileName: 'serials.csv', newCount: 1 },
+    });
+    expect(
+      await gateway.sql('select details from corporate_identifier where identifier = ?', [serial]),
+    ).toEqual([{ details: 'CLI import' }]);
   }, 60_000);
 
   it('exits 1 with the rejection when the file is refused, and 2 on bad usage', async () => {
     const file = join(dir, 'bad.csv');
     await writeFile(file, '12AB,letters\n');
-    const refused = await cli('--kind', 'imei', '--file', file, '--url', `${gateway.url}/graphql`, '--token', gateway.adminToken);
+    const refused = await cli(
+      '--kind',
+      'imei',
+      '--file',
+      file,
+      '--url',
+      `${gateway.url}/graphql`,
+      '--token',
+      gateway.adminToken,
+    );
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ __typename: 'ImportRejectedError', rowErrors: [{ rowNumber: 1, rule: 'IMEI_NOT_DIGITS' }] });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      __typename: 'ImportRejectedError',
+      rowErrors: [{ rowNumber: 1, rule: 'IMEI_NOT_DIGITS' }],
+    });
     expect((await cli('--kind', 'nonsense', '--file', file)).code).toBe(2);
   }, 60_000);
 });

@@ -36,8 +36,23 @@ describe('imports from real formats', () => {
   });
   afterAll(() => gateway.stop());
 
-  const tables = ['corporate_identifier', 'apple_device', 'autopilot_device', 'eas_device', 'graph_imported_device', 'import_record'];
-  const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, Number((await gateway.sql<{ n: string }>(`select count(*) as n from ${t}`))[0]!.n)])));
+  const tables = [
+    'corporate_identifier',
+    'apple_device',
+    'autopilot_device',
+    'eas_device',
+    'graph_imported_device',
+    'import_record',
+  ];
+  const counts = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        tables.map(async (t) => [
+          t,
+          Number((await gateway.sql<{ n: string }>(`select count(*) as n from ${t}`))[0]!.n),
+        ]),
+      ),
+    );
   /** Import result without ids and times, for exact comparison. */
   const summary = (r: { __typename: string } & Record<string, unknown>) => {
     if (r.__typename !== 'ImportSuccess') return r;
@@ -49,7 +64,10 @@ describe('imports from real formats', () => {
     it('intune-corpid-imei-doc-example.csv: 14-digit IMEIs completed with their check digit', async () => {
       const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'IMEI',
-        file: { fileName: 'intune-corpid-imei-doc-example.csv', content: sample('intune-corpid-imei-doc-example.csv') },
+        file: {
+          fileName: 'intune-corpid-imei-doc-example.csv',
+          content: sample('intune-corpid-imei-doc-example.csv'),
+        },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
@@ -98,8 +116,14 @@ describe('imports from real formats', () => {
     });
 
     it('intune-corpid-imei-realistic.csv', async () => {
-      const file = { fileName: 'intune-corpid-imei-realistic.csv', content: sample('intune-corpid-imei-realistic.csv') };
-      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file });
+      const file = {
+        fileName: 'intune-corpid-imei-realistic.csv',
+        content: sample('intune-corpid-imei-realistic.csv'),
+      };
+      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'IMEI',
+        file,
+      });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
           "notices": [],
@@ -136,8 +160,15 @@ describe('imports from real formats', () => {
           ],
         }
       `);
-      const { importCorporateIdentifiers: again } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file });
-      expect(again.__typename === 'ImportSuccess' && again.rows.map((row) => row.outcome)).toEqual(['UNCHANGED', 'UNCHANGED', 'UNCHANGED']);
+      const { importCorporateIdentifiers: again } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'IMEI',
+        file,
+      });
+      expect(again.__typename === 'ImportSuccess' && again.rows.map((row) => row.outcome)).toEqual([
+        'UNCHANGED',
+        'UNCHANGED',
+        'UNCHANGED',
+      ]);
     });
 
     it('intune-corpid-serial.csv', async () => {
@@ -186,7 +217,10 @@ describe('imports from real formats', () => {
     it('intune-corpid-windows-doc-example.csv', async () => {
       const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'WINDOWS',
-        file: { fileName: 'intune-corpid-windows-doc-example.csv', content: sample('intune-corpid-windows-doc-example.csv') },
+        file: {
+          fileName: 'intune-corpid-windows-doc-example.csv',
+          content: sample('intune-corpid-windows-doc-example.csv'),
+        },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
@@ -222,7 +256,9 @@ describe('imports from real formats', () => {
     });
 
     it('abm-fetch-devices.json', async () => {
-      const { importAbmDevices: r } = await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'abm-fetch-devices.json', content: sample('abm-fetch-devices.json') } });
+      const { importAbmDevices: r } = await gateway.query(ImportAbmDevicesDocument, {
+        file: { fileName: 'abm-fetch-devices.json', content: sample('abm-fetch-devices.json') },
+      });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
           "notices": [
@@ -297,15 +333,26 @@ describe('imports from real formats', () => {
           ],
         }
       `);
-      const stored = await gateway.sql(`select serial_number, op_date_time, profile_status, updated_date_time from apple_device where source = 'DEP' order by serial_number`);
+      const stored = await gateway.sql(
+        `select serial_number, op_date_time, profile_status, updated_date_time from apple_device where source = 'DEP' order by serial_number`,
+      );
       gateway.clock.advance(60_000);
       const { importAbmDevices: again } = await gateway.query(ImportAbmDevicesDocument, { file });
-      expect(again.__typename === 'ImportSuccess' && again.rows.map((row) => row.outcome).every((o) => o === 'UNCHANGED')).toBe(true);
-      expect(await gateway.sql(`select serial_number, op_date_time, profile_status, updated_date_time from apple_device where source = 'DEP' order by serial_number`)).toEqual(stored);
+      expect(
+        again.__typename === 'ImportSuccess' &&
+          again.rows.map((row) => row.outcome).every((o) => o === 'UNCHANGED'),
+      ).toBe(true);
+      expect(
+        await gateway.sql(
+          `select serial_number, op_date_time, profile_status, updated_date_time from apple_device where source = 'DEP' order by serial_number`,
+        ),
+      ).toEqual(stored);
     });
 
     it('autopilot-devices.csv', async () => {
-      const { importAutopilotDevices: r } = await gateway.query(ImportAutopilotDevicesDocument, { file: { fileName: 'autopilot-devices.csv', content: sample('autopilot-devices.csv') } });
+      const { importAutopilotDevices: r } = await gateway.query(ImportAutopilotDevicesDocument, {
+        file: { fileName: 'autopilot-devices.csv', content: sample('autopilot-devices.csv') },
+      });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
           "notices": [],
@@ -345,7 +392,9 @@ describe('imports from real formats', () => {
     });
 
     it('autopilot-devices-3col.csv', async () => {
-      const { importAutopilotDevices: r } = await gateway.query(ImportAutopilotDevicesDocument, { file: { fileName: 'autopilot-devices-3col.csv', content: sample('autopilot-devices-3col.csv') } });
+      const { importAutopilotDevices: r } = await gateway.query(ImportAutopilotDevicesDocument, {
+        file: { fileName: 'autopilot-devices-3col.csv', content: sample('autopilot-devices-3col.csv') },
+      });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
           "notices": [],
@@ -376,7 +425,10 @@ describe('imports from real formats', () => {
 
     it('graph-manageddevices-list.json: timestamps keep their instant, unknown enums keep their value, byte counts are not truncated', async () => {
       const { importGraphManagedDevices: r } = await gateway.query(ImportGraphManagedDevicesDocument, {
-        file: { fileName: 'graph-manageddevices-list.json', content: sample('graph-manageddevices-list.json') },
+        file: {
+          fileName: 'graph-manageddevices-list.json',
+          content: sample('graph-manageddevices-list.json'),
+        },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
@@ -442,8 +494,13 @@ describe('imports from real formats', () => {
     const { importGraphManagedDevices: r } = await gateway.query(ImportGraphManagedDevicesDocument, {
       file: { fileName: 'export.json', content: JSON.stringify({ value: [device] }) },
     });
-    expect(r).toMatchObject({ __typename: 'ImportSuccess', notices: [expect.objectContaining({ rule: 'UNKNOWN_ENUM_VALUE', column: 'managementAgent' })] });
-    const stored = (await gateway.query(GraphImportedDevicesDocument, {})).graphImportedDevices.find((d) => d.graphId === graphId);
+    expect(r).toMatchObject({
+      __typename: 'ImportSuccess',
+      notices: [expect.objectContaining({ rule: 'UNKNOWN_ENUM_VALUE', column: 'managementAgent' })],
+    });
+    const stored = (await gateway.query(GraphImportedDevicesDocument, {})).graphImportedDevices.find(
+      (d) => d.graphId === graphId,
+    );
     expect(stored).toMatchObject({
       enrolledDateTime: '2024-05-01T10:11:12.1234567+05:30',
       lastSyncDateTime: '2024-05-02T00:00:00.0000001Z',
@@ -452,14 +509,20 @@ describe('imports from real formats', () => {
       freeStorageSpaceInBytes: '4294967297',
       physicalMemoryInBytes: '9007199254740993',
     });
-    expect(JSON.parse(stored!.enumOriginalsJson)).toMatchObject({ managementAgent: 'someAgentFromTheFuture', managedDeviceOwnerType: 'company' });
+    expect(JSON.parse(stored!.enumOriginalsJson)).toMatchObject({
+      managementAgent: 'someAgentFromTheFuture',
+      managedDeviceOwnerType: 'company',
+    });
   });
 
   describe('whole-file validation', () => {
     it('a bad row rejects the whole file with row, column and reason, and writes nothing', async () => {
       const before = await counts();
       const content = `${uniqueImei()},ok\n356938035643808,wrong check digit\n12AB,letters\n`;
-      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file: { fileName: 'bad.csv', content } });
+      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'IMEI',
+        file: { fileName: 'bad.csv', content },
+      });
       expect(r).toMatchObject({
         __typename: 'ImportRejectedError',
         code: 'IMPORT_REJECTED',
@@ -475,7 +538,10 @@ describe('imports from real formats', () => {
     it('with partial, the good rows are imported and the bad ones reported', async () => {
       const good = uniqueImei();
       const content = `${good},ok\n356938035643808,wrong check digit\n`;
-      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file: { fileName: 'partial.csv', content, partial: true } });
+      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'IMEI',
+        file: { fileName: 'partial.csv', content, partial: true },
+      });
       expect(r).toMatchObject({
         __typename: 'ImportSuccess',
         importRecord: { partial: true, rowCount: 1, newCount: 1, rejectedRowCount: 1 },
@@ -487,14 +553,23 @@ describe('imports from real formats', () => {
     it('UTF-16 is refused with a clear error, never garbage identifiers', async () => {
       const before = await counts();
       const utf16 = Buffer.from(`\ufeff${uniqueImei()},x\n`, 'utf16le').toString('latin1');
-      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file: { fileName: 'utf16.csv', content: utf16 } });
-      expect(r).toMatchObject({ __typename: 'ImportRejectedError', fileError: { code: 'UNSUPPORTED_ENCODING' } });
+      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'IMEI',
+        file: { fileName: 'utf16.csv', content: utf16 },
+      });
+      expect(r).toMatchObject({
+        __typename: 'ImportRejectedError',
+        fileError: { code: 'UNSUPPORTED_ENCODING' },
+      });
       expect(await counts()).toEqual(before);
     });
 
     it('UTF-8 with BOM and CRLF is read', async () => {
       const serial = uniqueSerial();
-      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'SERIAL', file: { fileName: 'bom.csv', content: `\ufeff${serial},Lab\r\n` } });
+      const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'SERIAL',
+        file: { fileName: 'bom.csv', content: `\ufeff${serial},Lab\r\n` },
+      });
       expect(r).toMatchObject({ __typename: 'ImportSuccess', rows: [{ key: serial, outcome: 'NEW' }] });
     });
   });
@@ -503,21 +578,44 @@ describe('imports from real formats', () => {
     const imeis = (n: number) => Array.from({ length: n }, () => `${uniqueImei()},d`).join('\n');
 
     it('5,000 identifiers are accepted, 5,001 refused before anything is written', async () => {
-      const { importCorporateIdentifiers: ok } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file: { fileName: '5000.csv', content: imeis(5000) } });
-      expect(ok).toMatchObject({ __typename: 'ImportSuccess', importRecord: { rowCount: 5000, newCount: 5000 } });
+      const { importCorporateIdentifiers: ok } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'IMEI',
+        file: { fileName: '5000.csv', content: imeis(5000) },
+      });
+      expect(ok).toMatchObject({
+        __typename: 'ImportSuccess',
+        importRecord: { rowCount: 5000, newCount: 5000 },
+      });
       const before = await counts();
-      const { importCorporateIdentifiers: tooMany } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'IMEI', file: { fileName: '5001.csv', content: imeis(5001) } });
-      expect(tooMany).toMatchObject({ __typename: 'ImportRejectedError', fileError: { code: 'TOO_MANY_ROWS', limit: 5000 } });
+      const { importCorporateIdentifiers: tooMany } = await gateway.query(
+        ImportCorporateIdentifiersDocument,
+        { identifierType: 'IMEI', file: { fileName: '5001.csv', content: imeis(5001) } },
+      );
+      expect(tooMany).toMatchObject({
+        __typename: 'ImportRejectedError',
+        fileError: { code: 'TOO_MANY_ROWS', limit: 5000 },
+      });
       expect(await counts()).toEqual(before);
     });
 
     it('500 Autopilot devices are accepted, 501 refused', async () => {
       const header = 'Device Serial Number,Windows Product ID,Hardware Hash';
-      const rows = (n: number) => [header, ...Array.from({ length: n }, () => `${uniqueSerial()},,QUJDRA==`)].join('\r\n');
-      const { importAutopilotDevices: ok } = await gateway.query(ImportAutopilotDevicesDocument, { file: { fileName: '500.csv', content: rows(500) } });
-      expect(ok).toMatchObject({ __typename: 'ImportSuccess', importRecord: { rowCount: 500, newCount: 500 } });
-      const { importAutopilotDevices: tooMany } = await gateway.query(ImportAutopilotDevicesDocument, { file: { fileName: '501.csv', content: rows(501) } });
-      expect(tooMany).toMatchObject({ __typename: 'ImportRejectedError', fileError: { code: 'TOO_MANY_ROWS', limit: 500 } });
+      const rows = (n: number) =>
+        [header, ...Array.from({ length: n }, () => `${uniqueSerial()},,QUJDRA==`)].join('\r\n');
+      const { importAutopilotDevices: ok } = await gateway.query(ImportAutopilotDevicesDocument, {
+        file: { fileName: '500.csv', content: rows(500) },
+      });
+      expect(ok).toMatchObject({
+        __typename: 'ImportSuccess',
+        importRecord: { rowCount: 500, newCount: 500 },
+      });
+      const { importAutopilotDevices: tooMany } = await gateway.query(ImportAutopilotDevicesDocument, {
+        file: { fileName: '501.csv', content: rows(501) },
+      });
+      expect(tooMany).toMatchObject({
+        __typename: 'ImportRejectedError',
+        fileError: { code: 'TOO_MANY_ROWS', limit: 500 },
+      });
     });
   });
 
@@ -528,26 +626,54 @@ describe('imports from real formats', () => {
         identifierType: 'SERIAL',
         file: { fileName: 'dup.csv', content: `${a},x\n${a},x\n` },
       });
-      expect(merged).toMatchObject({ __typename: 'ImportSuccess', rows: [{ key: a, outcome: 'NEW' }], notices: [{ rowNumber: 2, rule: 'DUPLICATE_IDENTICAL' }] });
-      const { importCorporateIdentifiers: conflict } = await gateway.query(ImportCorporateIdentifiersDocument, {
-        identifierType: 'SERIAL',
-        file: { fileName: 'conflict.csv', content: `${b},x\n${b},y\n` },
+      expect(merged).toMatchObject({
+        __typename: 'ImportSuccess',
+        rows: [{ key: a, outcome: 'NEW' }],
+        notices: [{ rowNumber: 2, rule: 'DUPLICATE_IDENTICAL' }],
       });
-      expect(conflict).toMatchObject({ __typename: 'ImportRejectedError', rowErrors: expect.arrayContaining([expect.objectContaining({ rule: 'DUPLICATE_CONFLICT' })]) });
+      const { importCorporateIdentifiers: conflict } = await gateway.query(
+        ImportCorporateIdentifiersDocument,
+        {
+          identifierType: 'SERIAL',
+          file: { fileName: 'conflict.csv', content: `${b},x\n${b},y\n` },
+        },
+      );
+      expect(conflict).toMatchObject({
+        __typename: 'ImportRejectedError',
+        rowErrors: expect.arrayContaining([expect.objectContaining({ rule: 'DUPLICATE_CONFLICT' })]),
+      });
     });
 
     it('a stored identifier with different details is CONFLICTING unless overwrite is asked', async () => {
       const serial = uniqueSerial();
-      await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'SERIAL', file: { fileName: 'a.csv', content: `${serial},old\n` } });
-      const { importCorporateIdentifiers: kept } = await gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'SERIAL', file: { fileName: 'b.csv', content: `${serial},new\n` } });
-      expect(kept).toMatchObject({ rows: [{ outcome: 'CONFLICTING' }], importRecord: { conflictingCount: 1 } });
-      expect((await gateway.query(CorporateIdentifiersDocument, { identifier: serial })).corporateIdentifiers[0]?.details).toBe('old');
+      await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'SERIAL',
+        file: { fileName: 'a.csv', content: `${serial},old\n` },
+      });
+      const { importCorporateIdentifiers: kept } = await gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'SERIAL',
+        file: { fileName: 'b.csv', content: `${serial},new\n` },
+      });
+      expect(kept).toMatchObject({
+        rows: [{ outcome: 'CONFLICTING' }],
+        importRecord: { conflictingCount: 1 },
+      });
+      expect(
+        (await gateway.query(CorporateIdentifiersDocument, { identifier: serial })).corporateIdentifiers[0]
+          ?.details,
+      ).toBe('old');
       const { importCorporateIdentifiers: over } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'SERIAL',
         file: { fileName: 'c.csv', content: `${serial},new\n`, overwrite: true },
       });
-      expect(over).toMatchObject({ rows: [{ outcome: 'OVERWRITTEN' }], importRecord: { overwrittenCount: 1 } });
-      expect((await gateway.query(CorporateIdentifiersDocument, { identifier: serial })).corporateIdentifiers[0]?.details).toBe('new');
+      expect(over).toMatchObject({
+        rows: [{ outcome: 'OVERWRITTEN' }],
+        importRecord: { overwrittenCount: 1 },
+      });
+      expect(
+        (await gateway.query(CorporateIdentifiersDocument, { identifier: serial })).corporateIdentifiers[0]
+          ?.details,
+      ).toBe('new');
     });
   });
 
@@ -560,92 +686,186 @@ describe('imports from real formats', () => {
         await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'newer.json', content: older } });
         await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'older.json', content: newer } });
       }
-      expect(await gateway.sql(`select serial_number from apple_device where serial_number = ?`, [serial])).toEqual([]);
+      expect(
+        await gateway.sql(`select serial_number from apple_device where serial_number = ?`, [serial]),
+      ).toEqual([]);
       const readded = abmPage([serial], '2026-03-01T00:00:00Z', 'added');
       await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'readded.json', content: readded } });
-      await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'stale-delete.json', content: newer } });
-      expect(await gateway.sql(`select serial_number from apple_device where serial_number = ?`, [serial])).toHaveLength(1);
+      await gateway.query(ImportAbmDevicesDocument, {
+        file: { fileName: 'stale-delete.json', content: newer },
+      });
+      expect(
+        await gateway.sql(`select serial_number from apple_device where serial_number = ?`, [serial]),
+      ).toHaveLength(1);
     });
 
     it('a sync with a DEP token records its time and count, and an expired token is refused', async () => {
       const expires = new Date(gateway.clock.now().getTime() + 86_400_000);
-      const { createDepOnboardingSetting: c } = await gateway.query(CreateDepOnboardingSettingDocument, { appleIdentifier: 'mdm@contoso.example', tokenExpirationDateTime: expires.toISOString() });
+      const { createDepOnboardingSetting: c } = await gateway.query(CreateDepOnboardingSettingDocument, {
+        appleIdentifier: 'mdm@contoso.example',
+        tokenExpirationDateTime: expires.toISOString(),
+      });
       if (c.__typename !== 'CreateDepOnboardingSettingSuccess') throw new Error(c.__typename);
       const id = c.depOnboardingSetting.id;
-      const { importAbmDevices: r } = await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'sync.json', content: abmPage([uniqueSerial()]) }, depOnboardingSettingId: id });
+      const { importAbmDevices: r } = await gateway.query(ImportAbmDevicesDocument, {
+        file: { fileName: 'sync.json', content: abmPage([uniqueSerial()]) },
+        depOnboardingSettingId: id,
+      });
       expect(r.__typename).toBe('ImportSuccess');
-      const [{ n }] = (await gateway.sql<{ n: string }>(`select count(*) as n from apple_device where source = 'DEP'`)) as [{ n: string }];
-      const token = (await gateway.query(DepOnboardingSettingsDocument, {})).depOnboardingSettings.find((t) => t.id === id);
-      expect(token).toMatchObject({ lastSyncDateTime: gateway.clock.now().toISOString(), syncedDeviceCount: Number(n) });
+      const [{ n }] = (await gateway.sql<{ n: string }>(
+        `select count(*) as n from apple_device where source = 'DEP'`,
+      )) as [{ n: string }];
+      const token = (await gateway.query(DepOnboardingSettingsDocument, {})).depOnboardingSettings.find(
+        (t) => t.id === id,
+      );
+      expect(token).toMatchObject({
+        lastSyncDateTime: gateway.clock.now().toISOString(),
+        syncedDeviceCount: Number(n),
+      });
       gateway.clock.advance(86_400_000);
-      const { importAbmDevices: expired } = await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'sync.json', content: abmPage([uniqueSerial()]) }, depOnboardingSettingId: id });
+      const { importAbmDevices: expired } = await gateway.query(ImportAbmDevicesDocument, {
+        file: { fileName: 'sync.json', content: abmPage([uniqueSerial()]) },
+        depOnboardingSettingId: id,
+      });
       expect(expired).toMatchObject({ __typename: 'OperationRefusedError', code: 'PREREQUISITE_MISSING' });
     });
 
     it('a DEP enrollment of a serial that is not in the list is refused', async () => {
-      const result = await setup.enroll(byodInput({ method: 'DEP', userPrincipalName: null, serialNumber: uniqueSerial() }));
+      const result = await setup.enroll(
+        byodInput({ method: 'DEP', userPrincipalName: null, serialNumber: uniqueSerial() }),
+      );
       expect(result).toMatchObject({ code: 'PREREQUISITE_MISSING' });
     });
 
     it('a deleted DEP serial refuses new enrollments but the enrolled device keeps its record', async () => {
       const serial = await setup.depSerial({});
-      const device = await setup.enrolled(byodInput({ method: 'DEP', userPrincipalName: null, serialNumber: serial }));
-      await gateway.query(ImportAbmDevicesDocument, { file: { fileName: 'gone.json', content: abmPage([serial], '2027-01-01T00:00:00Z', 'deleted') } });
-      expect(await gateway.sql(`select id, management_state from managed_device where id = ?`, [device.id])).toEqual([{ id: device.id, management_state: 'managed' }]);
-      expect(await setup.enroll(byodInput({ method: 'DEP', userPrincipalName: null, serialNumber: serial }))).toMatchObject({ code: 'PREREQUISITE_MISSING' });
+      const device = await setup.enrolled(
+        byodInput({ method: 'DEP', userPrincipalName: null, serialNumber: serial }),
+      );
+      await gateway.query(ImportAbmDevicesDocument, {
+        file: { fileName: 'gone.json', content: abmPage([serial], '2027-01-01T00:00:00Z', 'deleted') },
+      });
+      expect(
+        await gateway.sql(`select id, management_state from managed_device where id = ?`, [device.id]),
+      ).toEqual([{ id: device.id, management_state: 'managed' }]);
+      expect(
+        await setup.enroll(byodInput({ method: 'DEP', userPrincipalName: null, serialNumber: serial })),
+      ).toMatchObject({ code: 'PREREQUISITE_MISSING' });
     });
 
     it('a Configurator serial list imports with a USB-SA profile; a USB-Direct export expires after two weeks', async () => {
       const serial = await setup.usbSaSerial({});
-      expect((await setup.enrolled(byodInput({ method: 'USB_SA', userPrincipalName: null, serialNumber: serial }))).isSupervised).toBe(true);
+      expect(
+        (await setup.enrolled(byodInput({ method: 'USB_SA', userPrincipalName: null, serialNumber: serial })))
+          .isSupervised,
+      ).toBe(true);
       const { token } = await setup.usbDirectToken();
       gateway.clock.advance(15 * 86_400_000);
-      expect(await setup.enroll(byodInput({ method: 'USB_DIRECT', userPrincipalName: null, profileExportToken: token }))).toMatchObject({ code: 'PREREQUISITE_MISSING' });
+      expect(
+        await setup.enroll(
+          byodInput({ method: 'USB_DIRECT', userPrincipalName: null, profileExportToken: token }),
+        ),
+      ).toMatchObject({ code: 'PREREQUISITE_MISSING' });
     });
 
     it('a Configurator list refuses a profile that is not USB-SA', async () => {
       const dep = await setup.createProfile({ kind: 'DEP' });
-      const { importConfiguratorSerials: r } = await gateway.query(ImportConfiguratorSerialsDocument, { file: { fileName: 'c.csv', content: `${uniqueSerial()},x\n` }, profileId: dep.id });
-      expect(r).toMatchObject({ __typename: 'InvalidInputError', violations: [{ field: 'profileId', rule: 'usbSaProfile' }] });
+      const { importConfiguratorSerials: r } = await gateway.query(ImportConfiguratorSerialsDocument, {
+        file: { fileName: 'c.csv', content: `${uniqueSerial()},x\n` },
+        profileId: dep.id,
+      });
+      expect(r).toMatchObject({
+        __typename: 'InvalidInputError',
+        violations: [{ field: 'profileId', rule: 'usbSaProfile' }],
+      });
     });
   });
 
   it('an Autopilot-registered Windows device enrolls as corporate (serial matched exactly, spaces kept)', async () => {
     const serial = `${uniqueSerial()} 01`;
-    await gateway.query(ImportAutopilotDevicesDocument, { file: { fileName: 'ap.csv', content: `Device Serial Number,Windows Product ID,Hardware Hash\r\n${serial},,QUJDRA==\r\n` } });
-    const device = await setup.enrolled(byodInput({ platform: 'WINDOWS', serialNumber: serial, osVersion: '10.0.22631' }));
+    await gateway.query(ImportAutopilotDevicesDocument, {
+      file: {
+        fileName: 'ap.csv',
+        content: `Device Serial Number,Windows Product ID,Hardware Hash\r\n${serial},,QUJDRA==\r\n`,
+      },
+    });
+    const device = await setup.enrolled(
+      byodInput({ platform: 'WINDOWS', serialNumber: serial, osVersion: '10.0.22631' }),
+    );
     expect(device.managedDeviceOwnerType).toBe('company');
-    expect((await setup.enrolled(byodInput({ platform: 'WINDOWS', serialNumber: `${serial}X`, osVersion: '10.0.22631' }))).managedDeviceOwnerType).toBe('personal');
+    expect(
+      (
+        await setup.enrolled(
+          byodInput({ platform: 'WINDOWS', serialNumber: `${serial}X`, osVersion: '10.0.22631' }),
+        )
+      ).managedDeviceOwnerType,
+    ).toBe('personal');
   });
 
   it('an EAS device that enrolls later is linked, not duplicated; admins set its access state', async () => {
-    const { createExchangeConnector: c } = await gateway.query(CreateExchangeConnectorDocument, { serverName: 'mail.contoso.example', exchangeConnectorType: 'onPremises' });
+    const { createExchangeConnector: c } = await gateway.query(CreateExchangeConnectorDocument, {
+      serverName: 'mail.contoso.example',
+      exchangeConnectorType: 'onPremises',
+    });
     if (c.__typename !== 'ExchangeConnectorSuccess') throw new Error(c.__typename);
     const easDeviceId = `EAS${uniqueSerial()}`;
     const upn = uniqueUpn();
-    const content = JSON.stringify([{ easDeviceId, userPrincipalName: upn, deviceType: 'iPhone', operatingSystem: 'iOS 17.4', lastSyncDateTime: '2026-03-01T08:00:00Z' }]);
-    const { importEasDevices: r } = await gateway.query(ImportEasDevicesDocument, { connectorId: c.connector.id, file: { fileName: 'eas.json', content } });
+    const content = JSON.stringify([
+      {
+        easDeviceId,
+        userPrincipalName: upn,
+        deviceType: 'iPhone',
+        operatingSystem: 'iOS 17.4',
+        lastSyncDateTime: '2026-03-01T08:00:00Z',
+      },
+    ]);
+    const { importEasDevices: r } = await gateway.query(ImportEasDevicesDocument, {
+      connectorId: c.connector.id,
+      file: { fileName: 'eas.json', content },
+    });
     expect(r).toMatchObject({ __typename: 'ImportSuccess', rows: [{ key: easDeviceId, outcome: 'NEW' }] });
-    const connector = (await gateway.query(ExchangeConnectorsDocument, {})).exchangeConnectors.find((x) => x.id === c.connector.id);
-    expect(connector).toMatchObject({ status: 'connected', exchangeConnectorType: 'onPremises', lastSyncDateTime: gateway.clock.now().toISOString() });
-    const { setExchangeConnectorStatus } = await gateway.query(SetExchangeConnectorStatusDocument, { connectorId: c.connector.id, status: 'disconnected' });
+    const connector = (await gateway.query(ExchangeConnectorsDocument, {})).exchangeConnectors.find(
+      (x) => x.id === c.connector.id,
+    );
+    expect(connector).toMatchObject({
+      status: 'connected',
+      exchangeConnectorType: 'onPremises',
+      lastSyncDateTime: gateway.clock.now().toISOString(),
+    });
+    const { setExchangeConnectorStatus } = await gateway.query(SetExchangeConnectorStatusDocument, {
+      connectorId: c.connector.id,
+      status: 'disconnected',
+    });
     expect(setExchangeConnectorStatus).toMatchObject({ connector: { status: 'disconnected' } });
     const [eas] = (await gateway.query(EasDevicesDocument, { connectorId: c.connector.id })).easDevices;
-    expect(eas).toMatchObject({ managementAgent: 'eas', accessState: 'allowed', linkedDeviceId: null, userPrincipalName: upn });
-    const { setEasDeviceAccessState } = await gateway.query(SetEasDeviceAccessStateDocument, { id: eas!.id, accessState: 'quarantined' });
+    expect(eas).toMatchObject({
+      managementAgent: 'eas',
+      accessState: 'allowed',
+      linkedDeviceId: null,
+      userPrincipalName: upn,
+    });
+    const { setEasDeviceAccessState } = await gateway.query(SetEasDeviceAccessStateDocument, {
+      id: eas!.id,
+      accessState: 'quarantined',
+    });
     expect(setEasDeviceAccessState).toMatchObject({ easDevice: { accessState: 'quarantined' } });
     const device = await setup.enrolled(byodInput({ userPrincipalName: upn, easDeviceId }));
     expect(device).toMatchObject({ easActivated: true, easDeviceId, managementAgent: 'easMdm' });
     const [linked] = (await gateway.query(EasDevicesDocument, { connectorId: c.connector.id })).easDevices;
     expect(linked).toMatchObject({ linkedDeviceId: device.id, managementAgent: 'eas' });
-    expect(await gateway.sql('select id from managed_device where eas_device_id = ?', [easDeviceId])).toHaveLength(1);
+    expect(
+      await gateway.sql('select id from managed_device where eas_device_id = ?', [easDeviceId]),
+    ).toHaveLength(1);
   });
 
   it('each import is recorded and publishes one import.completed event after commit', async () => {
     const client = gateway.wsClient();
     const events = new EventCollector(client.iterate({ query: print(ImportCompletedEventsDocument) }));
     const importOne = () =>
-      gateway.query(ImportCorporateIdentifiersDocument, { identifierType: 'SERIAL', file: { fileName: 'event.csv', content: `${uniqueSerial()},x\n` } });
+      gateway.query(ImportCorporateIdentifiersDocument, {
+        identifierType: 'SERIAL',
+        file: { fileName: 'event.csv', content: `${uniqueSerial()},x\n` },
+      });
     const primed = await events.prime(importOne);
     const { importCorporateIdentifiers: r } = await importOne();
     const received = await events.waitFor(primed + 1);
@@ -667,7 +887,9 @@ describe('imports from real formats', () => {
         },
       },
     });
-    const [stored] = await gateway.sql('select kind, file_name, new_count from import_record where id = ?', [r.importRecord.id]);
+    const [stored] = await gateway.sql('select kind, file_name, new_count from import_record where id = ?', [
+      r.importRecord.id,
+    ]);
     expect(stored).toEqual({ kind: 'CORPORATE_IDENTIFIERS', file_name: 'event.csv', new_count: 1 });
   });
 });

@@ -30,8 +30,14 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
       return certificateOf(device.id);
     };
     expect(await at(notAfter - 30 * DAY)).toMatchObject({ status: 'valid', expiringThresholdDays: null });
-    expect(await at(notAfter - 30 * DAY + SECOND)).toMatchObject({ status: 'expiring', expiringThresholdDays: 30 });
-    expect(await at(notAfter - 7 * DAY + SECOND)).toMatchObject({ status: 'expiring', expiringThresholdDays: 7 });
+    expect(await at(notAfter - 30 * DAY + SECOND)).toMatchObject({
+      status: 'expiring',
+      expiringThresholdDays: 30,
+    });
+    expect(await at(notAfter - 7 * DAY + SECOND)).toMatchObject({
+      status: 'expiring',
+      expiringThresholdDays: 7,
+    });
     expect(await at(notAfter)).toMatchObject({ status: 'expiring', expiringThresholdDays: 1 });
     expect(await at(notAfter + SECOND)).toMatchObject({ status: 'expired', expiringThresholdDays: null });
     // Time moved back: the derived status follows the clock.
@@ -72,7 +78,9 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
     await sweepAt(notAfter - DAY);
     await sweepAt(notAfter + 2 * SECOND);
     expect(of(expired, device.id)).toHaveLength(1);
-    const [state] = await gateway.sql<{ marks: { sweptAt: string }[] }>('select marks from lifecycle_sweep_state');
+    const [state] = await gateway.sql<{ marks: { sweptAt: string }[] }>(
+      'select marks from lifecycle_sweep_state',
+    );
     const instants = state!.marks.map((m) => new Date(m.sweptAt).getTime());
     expect(instants).toContain(notAfter + 2 * SECOND);
     expect(instants.filter((t) => t < notAfter + 2 * SECOND)).toEqual([]);
@@ -81,12 +89,19 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
   it('writes no certificate row when it reports transitions (the status is derived, revocation alone is stored)', async () => {
     gateway.clock.set(new Date('2034-04-01T00:00:00.000Z'));
     const { device, certificate } = await enrollDevice(gateway);
-    const before = await gateway.sql<{ xmin: string; status: string }>('select xmin::text as xmin, status from mdm_certificate where id = ?', [certificate.id]);
+    const before = await gateway.sql<{ xmin: string; status: string }>(
+      'select xmin::text as xmin, status from mdm_certificate where id = ?',
+      [certificate.id],
+    );
     await sweepAt(new Date(certificate.notAfter).getTime() - 2 * DAY);
     await sweepAt(new Date(certificate.notAfter).getTime() + SECOND);
     expect(of(expiring, device.id)).toHaveLength(1);
     expect(of(expired, device.id)).toHaveLength(1);
-    expect(await gateway.sql('select xmin::text as xmin, status from mdm_certificate where id = ?', [certificate.id])).toEqual(before);
+    expect(
+      await gateway.sql('select xmin::text as xmin, status from mdm_certificate where id = ?', [
+        certificate.id,
+      ]),
+    ).toEqual(before);
     expect(await certificateOf(device.id)).toMatchObject({ status: 'expired' });
   });
 
@@ -106,7 +121,10 @@ describe('the lifecycle sweeper without stored statuses (issue 8: status derived
          from managed_device d, mdm_certificate c where d.device_name like 'slice %' and c.device_id = ? and d.management_certificate_expiration_date = c.not_after`,
       [device.id],
     );
-    const [row] = await gateway.sql<{ notAfter: Date }>('select not_after as "notAfter" from mdm_certificate where device_id = ?', [device.id]);
+    const [row] = await gateway.sql<{ notAfter: Date }>(
+      'select not_after as "notAfter" from mdm_certificate where device_id = ?',
+      [device.id],
+    );
     const before = expired.received.length;
     const report = await sweepAt(new Date(row!.notAfter).getTime() + SECOND);
     expect(report.expired).toBeGreaterThanOrEqual(20101);

@@ -24,19 +24,30 @@ describe('metric label cardinality', () => {
     const { enrollDevices } = await gateway.query(EnrollDevicesDocument, {
       input: {
         bulkEnrollmentToken: await enrollmentSetup(gateway).bulkToken(),
-        devices: Array.from({ length: DEVICES }, (_, i) => ({ deviceName: `Cardinality ${i}`, serialNumber: uniqueSerial(), osVersion: '10.0.22631' })),
+        devices: Array.from({ length: DEVICES }, (_, i) => ({
+          deviceName: `Cardinality ${i}`,
+          serialNumber: uniqueSerial(),
+          osVersion: '10.0.22631',
+        })),
       },
     });
     if (enrollDevices.__typename !== 'EnrollDevicesSuccess') throw new Error(enrollDevices.__typename);
     const rows = enrollDevices.enrollments.map((e, i) => ({
       id: e.device.id,
       serial_number: enrollDevices.devices[i]!.serialNumber!,
-      credential: { deviceId: e.device.id, certificateSerialNumber: e.certificate.serialNumber, privateKeyPem: e.privateKeyPem ?? '', deviceToken: e.deviceToken } as DeviceCredential,
+      credential: {
+        deviceId: e.device.id,
+        certificateSerialNumber: e.certificate.serialNumber,
+        privateKeyPem: e.privateKeyPem ?? '',
+        deviceToken: e.deviceToken,
+      } as DeviceCredential,
     }));
     expect(rows).toHaveLength(DEVICES);
 
     const checkIn = async (row: (typeof rows)[number]) => {
-      const { checkIn: result } = await gateway.query(CheckInDocument, { input: signedCheckIn(row.credential, gateway.clock.now(), { proofType: 'HMAC' }) });
+      const { checkIn: result } = await gateway.query(CheckInDocument, {
+        input: signedCheckIn(row.credential, gateway.clock.now(), { proofType: 'HMAC' }),
+      });
       expect(result.__typename).toBe('CheckInSuccess');
     };
     // Warm-up: the first check-ins create every series a check-in can create.
@@ -57,9 +68,13 @@ describe('metric label cardinality', () => {
       expect(values.has(row.id)).toBe(false);
       expect(values.has(row.serial_number)).toBe(false);
     }
-    expect(after.samples.find((s) => s.name === 'mdm_check_ins_total' && s.labels['outcome'] === 'SUCCESS')?.value).toBe(DEVICES);
+    expect(
+      after.samples.find((s) => s.name === 'mdm_check_ins_total' && s.labels['outcome'] === 'SUCCESS')?.value,
+    ).toBe(DEVICES);
     const series = after.samples.filter((s) => s.name.startsWith('mdm_')).length;
-    console.log(`metrics after ${DEVICES} devices checked in: ${series} mdm_ series (${warm.samples.filter((s) => s.name.startsWith('mdm_')).length} after 10), exposition ${after.text.length} bytes (${warm.text.length} after 10)`);
+    console.log(
+      `metrics after ${DEVICES} devices checked in: ${series} mdm_ series (${warm.samples.filter((s) => s.name.startsWith('mdm_')).length} after 10), exposition ${after.text.length} bytes (${warm.text.length} after 10)`,
+    );
   });
 
   it('caps operation names invented by clients at 100 distinct values, the rest counted as __other__', async () => {
@@ -73,7 +88,11 @@ describe('metric label cardinality', () => {
       expect(response.status).toBe(200);
     }
     const after = await scrape(gateway.metricsUrl!);
-    const operationNames = new Set(after.samples.filter((s) => s.name === 'mdm_graphql_operations_total').map((s) => s.labels['operation_name']));
+    const operationNames = new Set(
+      after.samples
+        .filter((s) => s.name === 'mdm_graphql_operations_total')
+        .map((s) => s.labels['operation_name']),
+    );
     expect(operationNames.size).toBeLessThanOrEqual(101);
     expect(operationNames).toContain('__other__');
   });

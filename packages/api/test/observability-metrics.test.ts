@@ -23,23 +23,46 @@ describe('Prometheus metrics at /metrics', () => {
 
   it('counts exactly what a known sequence of operations did, and nothing else', async () => {
     // A subscriber to device A only, primed before the first scrape so its own traffic is not counted.
-    const [deviceA, deviceB] = [await enroll(), await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' })];
+    const [deviceA, deviceB] = [
+      await enroll(),
+      await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' }),
+    ];
     const client = gateway.wsClient();
-    const events = new EventCollector(client.iterate({ query: print(DeviceCheckedInDocument), variables: { filter: { deviceId: deviceA.deviceId } } }));
-    const primed = await events.prime(() => gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) }));
+    const events = new EventCollector(
+      client.iterate({
+        query: print(DeviceCheckedInDocument),
+        variables: { filter: { deviceId: deviceA.deviceId } },
+      }),
+    );
+    const primed = await events.prime(() =>
+      gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) }),
+    );
     const before = await scrape(gateway.metricsUrl!);
 
     await enroll();
     await enroll();
     await enroll({ platform: 'WINDOWS', method: 'AUTO_ENROLL', joinType: 'azureADRegistered' });
-    const refused = await gateway.query(EnrollDeviceDocument, { input: byodInput({ method: 'AUTO_ENROLL', joinType: 'azureADRegistered' }) });
-    const invalid = await gateway.query(EnrollDeviceDocument, { input: byodInput({ imei: '35693803564380A' }) });
-    expect([refused.enrollDevice.__typename, invalid.enrollDevice.__typename]).toEqual(['OperationRefusedError', 'InvalidInputError']);
+    const refused = await gateway.query(EnrollDeviceDocument, {
+      input: byodInput({ method: 'AUTO_ENROLL', joinType: 'azureADRegistered' }),
+    });
+    const invalid = await gateway.query(EnrollDeviceDocument, {
+      input: byodInput({ imei: '35693803564380A' }),
+    });
+    expect([refused.enrollDevice.__typename, invalid.enrollDevice.__typename]).toEqual([
+      'OperationRefusedError',
+      'InvalidInputError',
+    ]);
     await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now()) });
     await gateway.query(CheckInDocument, { input: signedCheckIn(deviceB, gateway.clock.now()) });
-    await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now(), { deviceId: randomUUID() }) });
-    await gateway.query(CheckInDocument, { input: signedCheckIn(deviceA, gateway.clock.now(), { deviceId: 'not-a-uuid' }) });
-    const broken = await gateway.request(parse('query Broken { noSuchField }') as TypedDocumentNode<unknown, Record<string, never>>);
+    await gateway.query(CheckInDocument, {
+      input: signedCheckIn(deviceA, gateway.clock.now(), { deviceId: randomUUID() }),
+    });
+    await gateway.query(CheckInDocument, {
+      input: signedCheckIn(deviceA, gateway.clock.now(), { deviceId: 'not-a-uuid' }),
+    });
+    const broken = await gateway.request(
+      parse('query Broken { noSuchField }') as TypedDocumentNode<unknown, Record<string, never>>,
+    );
     expect(broken.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
     gateway.metrics.recordSweep({ durationMs: 1500, transitions: { 'managed->retirePending': 3 } });
     await events.waitFor(primed + 1);
@@ -82,14 +105,22 @@ describe('Prometheus metrics at /metrics', () => {
     await client.dispose();
     await vi.waitFor(async () => {
       const closed = await scrape(gateway.metricsUrl!);
-      expect([sampleValue(closed, 'mdm_websocket_connections_active'), sampleValue(closed, 'mdm_graphql_subscriptions_active', { field: 'deviceCheckedIn' })]).toEqual([0, 0]);
+      expect([
+        sampleValue(closed, 'mdm_websocket_connections_active'),
+        sampleValue(closed, 'mdm_graphql_subscriptions_active', { field: 'deviceCheckedIn' }),
+      ]).toEqual([0, 0]);
     });
   });
 
   it('exposes database pool, event-loop, heap and RSS figures', async () => {
     const s = await scrape(gateway.metricsUrl!);
     const names = new Set(s.families.map((f) => f.name));
-    for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'process_resident_memory_bytes', 'mdm_db_pool_pending_acquires']) {
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+      'process_resident_memory_bytes',
+      'mdm_db_pool_pending_acquires',
+    ]) {
       expect(names).toContain(name);
     }
     // DB_POOL_SIZE (5 in tests) on a PostgreSQL server; the embedded database takes one connection.
@@ -105,7 +136,10 @@ describe('Prometheus metrics at /metrics', () => {
   });
 
   it('has every gateway metric that the committed Grafana dashboard queries', async () => {
-    const dashboard = await readFile(new URL('../../../observability/grafana/dashboards/mdm-gateway.json', import.meta.url), 'utf8');
+    const dashboard = await readFile(
+      new URL('../../../observability/grafana/dashboards/mdm-gateway.json', import.meta.url),
+      'utf8',
+    );
     const queried = new Set(dashboard.match(/\b(mdm|nodejs|process)_[a-z0-9_]+/g));
     const exposed = new Set((await scrape(gateway.metricsUrl!)).samples.map((s) => s.name));
     expect([...queried].filter((name) => !exposed.has(name))).toEqual([]);

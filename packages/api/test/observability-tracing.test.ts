@@ -16,10 +16,15 @@ describe('OpenTelemetry tracing', () => {
   beforeAll(async () => {
     collector = await startOtlpCollector();
     const { startTracing } = await import('../src/observability/tracing.js');
-    tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
+    tracing = startTracing(
+      { otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' },
+      { untracedPaths: ['/v1/traces'] },
+    );
     const { startTestGateway } = await import('./support/test-gateway.js');
     const { pino } = await import('pino');
-    gateway = await startTestGateway({ logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) }) });
+    gateway = await startTestGateway({
+      logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) }),
+    });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -37,7 +42,10 @@ describe('OpenTelemetry tracing', () => {
     const operationOf = (spans: CollectedSpan[]) => spans.find((s) => s.name === 'mutation EnrollDevice');
     const spans = await collector.waitFor((all) => {
       const operation = operationOf(all);
-      return operation !== undefined && all.some((s) => s.traceId === operation.traceId && s.attributes['db.system.name'] === 'postgresql');
+      return (
+        operation !== undefined &&
+        all.some((s) => s.traceId === operation.traceId && s.attributes['db.system.name'] === 'postgresql')
+      );
     });
     const operation = operationOf(spans)!;
     const trace = spans.filter((s) => s.traceId === operation.traceId);
@@ -47,19 +55,28 @@ describe('OpenTelemetry tracing', () => {
       return parent ? [parent, ...ancestors(parent)] : [];
     };
 
-    expect(operation).toMatchObject({ serviceName: 'mdm-gateway-test', attributes: { 'graphql.operation.name': 'EnrollDevice', 'graphql.operation.type': 'mutation' } });
+    expect(operation).toMatchObject({
+      serviceName: 'mdm-gateway-test',
+      attributes: { 'graphql.operation.name': 'EnrollDevice', 'graphql.operation.type': 'mutation' },
+    });
     const resolver = trace.find((s) => s.attributes['graphql.field.path'] === 'enrollDevice');
     expect(resolver && ancestors(resolver)).toContain(operation);
     // Resolver spans stop at depth 2 (enrollDevice.device), not one per scalar field.
-    const resolverSpans = trace.filter((s) => s.name.startsWith('graphql.resolve')).map((s) => s.name.replace('graphql.resolve ', ''));
+    const resolverSpans = trace
+      .filter((s) => s.name.startsWith('graphql.resolve'))
+      .map((s) => s.name.replace('graphql.resolve ', ''));
     expect(resolverSpans).toEqual(expect.arrayContaining(['enrollDevice', 'enrollDevice.device']));
     expect(resolverSpans.filter((path) => path.split('.').length > 2)).toEqual([]);
     const sql = trace.filter((s) => s.attributes['db.system.name'] === 'postgresql');
-    expect(sql.some((s) => String(s.attributes['db.query.text']).startsWith('insert into "managed_device"'))).toBe(true);
+    expect(
+      sql.some((s) => String(s.attributes['db.query.text']).startsWith('insert into "managed_device"')),
+    ).toBe(true);
     expect(sql.every((s) => ancestors(s).some((a) => a.name.startsWith('POST')))).toBe(true);
     // The whole request is one trace rooted at the HTTP server span.
     const root = trace.find((s) => !s.parentSpanId)!;
-    expect(root.attributes['http.route'] ?? root.attributes['url.path'] ?? root.attributes['http.target']).toBe('/graphql');
+    expect(
+      root.attributes['http.route'] ?? root.attributes['url.path'] ?? root.attributes['http.target'],
+    ).toBe('/graphql');
     expect(ancestors(operation).at(-1)).toBe(root);
     // The request's log line names the trace.
     const logged = logLines.find((l) => l['msg'] === 'request' && l['operationName'] === 'EnrollDevice');

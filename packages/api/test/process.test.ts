@@ -13,7 +13,10 @@ const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /** Runs the built gateway as a real process; collects its output and exit code. */
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainJs], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -36,16 +39,30 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
   it('reports every invalid variable at once and exits non-zero', async () => {
     const proc = run({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', LOG_LEVEL: 'loud' });
     expect(await proc.exited).toBe(2);
-    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL']) expect(proc.output()).toContain(name);
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL'])
+      expect(proc.output()).toContain(name);
   });
 
   it('says in one JSON line why it could not start when the database is unreachable, and exits 1', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
     try {
-      const proc = run({ PORT: '0', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, DATABASE_URL: 'postgresql://postgres@localhost/none?host=/nonexistent/socket/dir' });
+      const proc = run({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        CA_KEY_SECRET: TEST_CA_KEY_SECRET,
+        DATABASE_URL: 'postgresql://postgres@localhost/none?host=/nonexistent/socket/dir',
+      });
       expect(await proc.exited).toBe(1);
-      const lines = proc.output().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } });
-      expect(lines.at(-1)).toMatchObject({ level: 60, msg: 'the gateway could not start', err: { message: expect.stringContaining('/nonexistent/socket/dir') } });
+      const lines = proc
+        .output()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string } });
+      expect(lines.at(-1)).toMatchObject({
+        level: 60,
+        msg: 'the gateway could not start',
+        err: { message: expect.stringContaining('/nonexistent/socket/dir') },
+      });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -58,10 +75,23 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       await demo.listening;
       demo.child.kill('SIGTERM');
       expect(await demo.exited).toBe(0);
-      const production = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, NODE_ENV: 'production', CA_KEY_SECRET: TEST_CA_KEY_SECRET, ADMIN_TOKEN: `mdm_${'a'.repeat(43)}` });
+      const production = run({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        CA_KEY_SECRET: TEST_CA_KEY_SECRET,
+        ADMIN_TOKEN: `mdm_${'a'.repeat(43)}`,
+      });
       expect(await production.exited).toBe(1);
-      const last = JSON.parse(production.output().trim().split('\n').at(-1)!) as { msg: string; err: { message: string } };
-      expect(last).toMatchObject({ msg: 'the gateway could not start', err: { message: expect.stringContaining('created without it') } });
+      const last = JSON.parse(production.output().trim().split('\n').at(-1)!) as {
+        msg: string;
+        err: { message: string };
+      };
+      expect(last).toMatchObject({
+        msg: 'the gateway could not start',
+        err: { message: expect.stringContaining('created without it') },
+      });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -75,7 +105,13 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
     // this process started first.
     const runDatabaseUrl = inject('databaseUrl');
     const database = runDatabaseUrl ? await createScratchDatabase(runDatabaseUrl) : null;
-    const proc = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, CA_KEY_SECRET: TEST_CA_KEY_SECRET, ...(database ? { DATABASE_URL: database.url } : {}) });
+    const proc = run({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CA_KEY_SECRET: TEST_CA_KEY_SECRET,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
     try {
       const graphqlUrl = await proc.listening;
       const response = await fetch(graphqlUrl, {
@@ -86,8 +122,19 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       expect(response.status).toBe(200);
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
-      const lines = proc.output().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', requestId: 'proc-test-1', operationName: 'Probe', status: 200 }));
+      const lines = proc
+        .output()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toContainEqual(
+        expect.objectContaining({
+          msg: 'request',
+          requestId: 'proc-test-1',
+          operationName: 'Probe',
+          status: 200,
+        }),
+      );
       // The last line by time (the output is read as stdout, then stderr: an order of its own).
       const latest = [...lines].sort((a, b) => String(a['time']).localeCompare(String(b['time']))).at(-1);
       expect(latest, JSON.stringify(lines.slice(-4))).toMatchObject({ msg: 'stopped' });

@@ -21,7 +21,11 @@ describe('the committed contract matches the code', () => {
       for (const entry of ['schema.graphql', 'operations', 'codegen.ts', 'package.json', 'node_modules']) {
         await cp(join(schemaPackage, entry), join(work, entry), { recursive: true, verbatimSymlinks: true });
       }
-      execFileSync(join(schemaPackage, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.ts', '--silent'], { cwd: work, stdio: 'pipe' });
+      execFileSync(
+        join(schemaPackage, 'node_modules/.bin/graphql-codegen'),
+        ['--config', 'codegen.ts', '--silent'],
+        { cwd: work, stdio: 'pipe' },
+      );
       for (const file of ['graphql.ts', 'gql.ts', 'index.ts']) {
         const fresh = await readFile(join(work, 'src/generated', file), 'utf8');
         const committed = await readFile(join(schemaPackage, 'src/generated', file), 'utf8');
@@ -40,8 +44,12 @@ describe('the committed contract matches the code', () => {
     afterAll(() => gateway.stop());
 
     it('produce exactly the schema the entities describe (no pending difference)', async () => {
-      const diff = await gateway.database.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: false });
-      expect(diff.trim()).toBe("");
+      const diff = await gateway.database.orm.schema.getUpdateSchemaSQL({
+        wrap: false,
+        safe: false,
+        dropTables: false,
+      });
+      expect(diff.trim()).toBe('');
     });
 
     it('store every timestamp as timestamptz', async () => {

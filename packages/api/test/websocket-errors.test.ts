@@ -14,7 +14,12 @@ interface WsAnswer {
 }
 
 /** Runs one operation over graphql-ws to its end (`complete` or `error`). */
-function overWebSocket(client: Client, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<WsAnswer> {
+function overWebSocket(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+): Promise<WsAnswer> {
   return new Promise((resolve) => {
     const results: FormattedExecutionResult[] = [];
     client.subscribe(
@@ -29,13 +34,21 @@ function overWebSocket(client: Client, query: string, variables?: Record<string,
 }
 
 /** POSTs one document and returns its status and decoded body. */
-async function overHttp(gateway: TestGateway, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<{ status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }> {
+async function overHttp(
+  gateway: TestGateway,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+): Promise<{ status: number; body: { data?: unknown; errors?: GraphQLFormattedError[] } }> {
   const response = await fetch(`${gateway.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
     body: JSON.stringify({ query, variables, operationName }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] },
+  };
 }
 
 /** An error with its request id replaced by a marker (ids differ per request), for comparing HTTP and WebSocket. */
@@ -54,7 +67,9 @@ const FAILING_QUERY = '{ enrollmentRestrictions { id } }';
  * A gateway on a database of its own (on the run's PostgreSQL server; without one, each test
  * gateway already has its own embedded database) whose `enrollment_restriction` table is gone.
  */
-async function startBrokenGateway(env: Record<string, string> = {}): Promise<TestGateway & { dropDatabase(): Promise<void> }> {
+async function startBrokenGateway(
+  env: Record<string, string> = {},
+): Promise<TestGateway & { dropDatabase(): Promise<void> }> {
   const runDatabaseUrl = inject('databaseUrl');
   const database = runDatabaseUrl ? await createScratchDatabase(runDatabaseUrl, 'mdm_ws_errors') : undefined;
   if (database) env = { ...env, DATABASE_URL: database.url };
@@ -90,7 +105,10 @@ describe('in production, graphql-ws answers errors exactly as HTTP does', () => 
     const ws = await overWebSocket(gateway.wsClient(), query);
     const http = await overHttp(gateway, query);
     expect(ws.results).toEqual([]);
-    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', validationErrorCode: 'INTROSPECTION_DISABLED' });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      validationErrorCode: 'INTROSPECTION_DISABLED',
+    });
     expect(ws.errors?.map(withAnyRequestId)).toEqual(http.body.errors?.map(withAnyRequestId));
   });
 
@@ -104,7 +122,8 @@ describe('in production, graphql-ws answers errors exactly as HTTP does', () => 
   });
 
   it('answers variables that do not coerce with BAD_USER_INPUT, as over HTTP', async () => {
-    const query = 'query Methods($platform: DevicePlatform!) { enrollmentMethods(platform: $platform) { method } }';
+    const query =
+      'query Methods($platform: DevicePlatform!) { enrollmentMethods(platform: $platform) { method } }';
     const ws = await overWebSocket(gateway.wsClient(), query, { platform: 'NOKIA' });
     const http = await overHttp(gateway, query, { platform: 'NOKIA' });
     expect(ws.results[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
@@ -125,15 +144,29 @@ describe('in production, graphql-ws answers errors exactly as HTTP does', () => 
     // An event whose date cannot be serialised makes the execution of deviceRemoved fail.
     const query = `subscription { deviceRemoved(filter: { deviceId: "${randomUUID()}" }) { deviceId occurredAt } }`;
     const deviceId = /deviceId: "([^"]+)"/.exec(query)![1]!;
-    const collectors = [0, 1].map(() => new EventCollector(gateway.wsClient().iterate({ query }) as AsyncIterable<FormattedExecutionResult>));
+    const collectors = [0, 1].map(
+      () =>
+        new EventCollector(gateway.wsClient().iterate({ query }) as AsyncIterable<FormattedExecutionResult>),
+    );
     const badEvent = {
       topic: Topic.DeviceRemoved,
-      payload: { deviceId, platform: 'ANDROID', managedDeviceOwnerType: 'COMPANY', enrollmentMethod: 'X', userPrincipalName: null, occurredAt: 'not a date' },
+      payload: {
+        deviceId,
+        platform: 'ANDROID',
+        managedDeviceOwnerType: 'COMPANY',
+        enrollmentMethod: 'X',
+        userPrincipalName: null,
+        occurredAt: 'not a date',
+      },
     };
-    for (const collector of collectors) await collector.prime(() => gateway.events.publishCommitted([badEvent as never]));
+    for (const collector of collectors)
+      await collector.prime(() => gateway.events.publishCommitted([badEvent as never]));
     const firsts = collectors.map((c) => c.received.at(-1)!);
     for (const result of firsts) {
-      expect(result.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
+      expect(result.errors?.[0]?.extensions).toEqual({
+        code: 'INTERNAL_SERVER_ERROR',
+        requestId: expect.any(String),
+      });
       expect(JSON.stringify(result)).not.toMatch(/invalid date|DateTime|stacktrace/i);
     }
   });
@@ -151,7 +184,10 @@ describe('graphql-ws refusals carry an error code in every mode', () => {
 
   it('gives validation errors GRAPHQL_VALIDATION_FAILED and a request id, suggestions kept outside production', async () => {
     const ws = await overWebSocket(gateway.wsClient(), '{ managedDevic { id } }');
-    expect(ws.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', requestId: expect.any(String) });
+    expect(ws.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      requestId: expect.any(String),
+    });
     expect(ws.errors?.[0]?.message).toMatch(/did you mean/i);
   });
 
@@ -165,7 +201,10 @@ describe('graphql-ws refusals carry an error code in every mode', () => {
 
   it('masks unexpected execution errors outside production too, as over HTTP', async () => {
     const ws = await overWebSocket(gateway.wsClient(), FAILING_QUERY);
-    expect(ws.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
+    expect(ws.results[0]?.errors?.[0]?.extensions).toMatchObject({
+      code: 'INTERNAL_SERVER_ERROR',
+      requestId: expect.any(String),
+    });
     expect(ws.results[0]?.errors?.[0]?.message).not.toMatch(/enrollment_restriction|relation/i);
   });
 
@@ -184,13 +223,19 @@ describe('a subscription sent over HTTP is refused before it runs', () => {
       });
       afterAll(() => gateway.stop());
 
-      for (const query of ['subscription { fleetStats { byPlatform { key } } }', 'subscription { deviceCheckedIn { deviceId } }']) {
+      for (const query of [
+        'subscription { fleetStats { byPlatform { key } } }',
+        'subscription { deviceCheckedIn { deviceId } }',
+      ]) {
         it(`answers ${query} with HTTP 400 BAD_REQUEST pointing to graphql-ws, and no data`, async () => {
           const { status, body } = await overHttp(gateway, query);
           expect(status).toBe(400);
           expect(body.data).toBeUndefined();
           expect(body.errors).toHaveLength(1);
-          expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', requestId: expect.any(String) });
+          expect(body.errors?.[0]?.extensions).toMatchObject({
+            code: 'BAD_REQUEST',
+            requestId: expect.any(String),
+          });
           expect(body.errors?.[0]?.message).toMatch(/graphql-ws.*\/graphql/);
         });
       }

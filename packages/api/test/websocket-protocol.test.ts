@@ -16,9 +16,13 @@ describe('graphql-ws protocol close codes', () => {
   afterAll(() => gateway.stop());
 
   /** Opens a raw socket, runs `script` once it is open, and resolves with the close code and reason. */
-  function closeOf(script: (socket: WebSocket, acked: Promise<void>) => void | Promise<void>): Promise<{ code: number; reason: string }> {
+  function closeOf(
+    script: (socket: WebSocket, acked: Promise<void>) => void | Promise<void>,
+  ): Promise<{ code: number; reason: string }> {
     const socket = new WebSocket(`${gateway.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     const acked = new Promise<void>((resolve) =>
       socket.on('message', (data) => {
         if ((JSON.parse(data.toString()) as { type: string }).type === 'connection_ack') resolve();
@@ -27,8 +31,13 @@ describe('graphql-ws protocol close codes', () => {
     socket.on('open', () => void script(socket, acked));
     return closed;
   }
-  const send = (socket: WebSocket, message: unknown) => socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-  const subscribeMessage = (id: string) => ({ id, type: 'subscribe', payload: { query: 'subscription { fleetStats { total } }' } });
+  const send = (socket: WebSocket, message: unknown) =>
+    socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  const subscribeMessage = (id: string) => ({
+    id,
+    type: 'subscribe',
+    payload: { query: 'subscription { fleetStats { total } }' },
+  });
 
   it('closes with 4400 Bad Request on a message that is not a protocol message', async () => {
     const { code } = await closeOf((socket) => send(socket, { type: 'not-a-message-type' }));

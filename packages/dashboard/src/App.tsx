@@ -58,7 +58,8 @@ function Console({ onSignOut }: { onSignOut: () => void }) {
   const refused = useSyncExternalStore(forbidden.subscribe, forbidden.get);
   const route = useRoute();
   const [section = 'overview', id] = route;
-  const unauthenticated = refused || viewer.error?.graphQLErrors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED');
+  const unauthenticated =
+    refused || viewer.error?.graphQLErrors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED');
   if (unauthenticated) {
     return (
       <main className="signin">

@@ -18,7 +18,10 @@ describe('the dashboard in a real browser against a real gateway', () => {
 
   beforeAll(async () => {
     // Certificates valid 45 days: outside the 30-day renewal window, inside the 90-day watchlist.
-    gateway = await startGatewayProcess({ serverUrl: process.env['DATABASE_URL'], env: { CERT_VALIDITY_DAYS: '45' } });
+    gateway = await startGatewayProcess({
+      serverUrl: process.env['DATABASE_URL'],
+      env: { CERT_VALIDITY_DAYS: '45' },
+    });
     browser = await launchBrowser();
     page = await browser.browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -27,11 +30,23 @@ describe('the dashboard in a real browser against a real gateway', () => {
     await gateway?.stop();
   });
 
-  type Enrolled = { __typename: string; device?: { id: string }; certificate?: { serialNumber: string }; deviceToken?: string };
+  type Enrolled = {
+    __typename: string;
+    device?: { id: string };
+    certificate?: { serialNumber: string };
+    deviceToken?: string;
+  };
   // Each user may enroll a limited number of personal devices: pass another user past the first few.
   const enrollWithCredential = async (deviceName: string, userPrincipalName = 'e2e.user@contoso.example') => {
     const data = await gateway.graphql<{ enrollDevice: Enrolled }>(print(EnrollDeviceDocument), {
-      input: { platform: 'IOS', method: 'BYOD', userPrincipalName, deviceName, serialNumber: uniqueSerial(), osVersion: '17.4' },
+      input: {
+        platform: 'IOS',
+        method: 'BYOD',
+        userPrincipalName,
+        deviceName,
+        serialNumber: uniqueSerial(),
+        osVersion: '17.4',
+      },
     });
     if (!data.enrollDevice.device) throw new Error(data.enrollDevice.__typename);
     return data.enrollDevice as Required<Enrolled>;
@@ -41,9 +56,20 @@ describe('the dashboard in a real browser against a real gateway', () => {
   const checkIn = async (enrolled: Required<Enrolled>) => {
     const timestamp = new Date().toISOString();
     const nonce = randomBytes(16).toString('base64url');
-    const signature = createHmac('sha256', enrolled.deviceToken).update(`${enrolled.device.id}\n${timestamp}\n${nonce}`).digest('base64');
-    const data = await gateway.graphql<{ checkIn: { __typename: string; device?: { lastSyncDateTime: string } } }>(print(CheckInDocument), {
-      input: { deviceId: enrolled.device.id, certificateSerialNumber: enrolled.certificate.serialNumber, timestamp, nonce, signature, proofType: 'HMAC' },
+    const signature = createHmac('sha256', enrolled.deviceToken)
+      .update(`${enrolled.device.id}\n${timestamp}\n${nonce}`)
+      .digest('base64');
+    const data = await gateway.graphql<{
+      checkIn: { __typename: string; device?: { lastSyncDateTime: string } };
+    }>(print(CheckInDocument), {
+      input: {
+        deviceId: enrolled.device.id,
+        certificateSerialNumber: enrolled.certificate.serialNumber,
+        timestamp,
+        nonce,
+        signature,
+        proofType: 'HMAC',
+      },
     });
     if (data.checkIn.__typename !== 'CheckInSuccess') throw new Error(data.checkIn.__typename);
     return data.checkIn.device!.lastSyncDateTime;
@@ -61,7 +87,10 @@ describe('the dashboard in a real browser against a real gateway', () => {
     await page.goto(`${gateway.url}/#/activity`);
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
     const id = await enroll('E2E Streamed iPhone');
-    await page.getByTestId('activity-stream').locator(`li[data-device-id="${id}"][data-kind="enrollment"]`).waitFor();
+    await page
+      .getByTestId('activity-stream')
+      .locator(`li[data-device-id="${id}"][data-kind="enrollment"]`)
+      .waitFor();
     await page.goto(`${gateway.url}/#/devices`);
     await page.getByTestId('devices-table').locator(`tr[data-device-id="${id}"]`).waitFor();
     const secondId = await enroll('E2E Second iPhone');
@@ -77,7 +106,9 @@ describe('the dashboard in a real browser against a real gateway', () => {
     const synced = await checkIn(enrolled);
     expect(synced).not.toBe(before);
     await row.locator(`[data-testid="last-sync"][data-instant="${synced}"]`).waitFor();
-    expect(await row.getByTestId('last-sync').textContent()).toBe(`${synced.slice(0, 19).replace('T', ' ')} UTC`);
+    expect(await row.getByTestId('last-sync').textContent()).toBe(
+      `${synced.slice(0, 19).replace('T', ' ')} UTC`,
+    );
   });
 
   it('shows live tiles that follow an enrollment, and takes the overview screenshot for the README', async () => {
@@ -120,7 +151,10 @@ describe('the dashboard in a real browser against a real gateway', () => {
     const removal = new Date(notAfter.getTime() + 180 * 86_400_000).toISOString();
     expect(await row.textContent()).toContain(`${removal.slice(0, 19).replace('T', ' ')} UTC`);
     await page.getByLabel('Expiring within').selectOption('30');
-    await page.getByTestId('certificates-table').locator('tr', { hasText: 'E2E Watched iPhone' }).waitFor({ state: 'detached' });
+    await page
+      .getByTestId('certificates-table')
+      .locator('tr', { hasText: 'E2E Watched iPhone' })
+      .waitFor({ state: 'detached' });
   });
 
   it('uploads a corporate-identifier file and shows the row-level report', async () => {
@@ -141,7 +175,9 @@ describe('the dashboard in a real browser against a real gateway', () => {
     await narrow.keyboard.press('Enter');
     await narrow.getByRole('link', { name: 'Devices' }).click();
     await narrow.getByTestId('devices-table').waitFor();
-    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await narrow.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(1);
     await narrow.close();
   });

@@ -12,7 +12,12 @@ describe('the shared operations', () => {
     const source = `${readFileSync(new URL(file, dir), 'utf8')}\n${fragments}`;
     const document = parse(source);
     const usedFragments = new Set([...source.matchAll(/\.\.\.(\w+Fields)/g)].map((m) => m[1]));
-    const trimmed = { ...document, definitions: document.definitions.filter((d) => d.kind !== 'FragmentDefinition' || usedFragments.has(d.name.value)) };
+    const trimmed = {
+      ...document,
+      definitions: document.definitions.filter(
+        (d) => d.kind !== 'FragmentDefinition' || usedFragments.has(d.name.value),
+      ),
+    };
     expect(validate(schema, trimmed).map((e) => e.message)).toEqual([]);
   });
 });

@@ -24,30 +24,54 @@ describe('certificate and lifecycle configuration', () => {
   });
 
   it('sorts thresholds largest first and drops duplicates', () => {
-    expect(loadConfig({ CERT_EXPIRING_THRESHOLDS_DAYS: '1, 14,7,14' }, []).certificates.expiringThresholdsDays).toEqual([14, 7, 1]);
+    expect(
+      loadConfig({ CERT_EXPIRING_THRESHOLDS_DAYS: '1, 14,7,14' }, []).certificates.expiringThresholdsDays,
+    ).toEqual([14, 7, 1]);
   });
 
   it('refuses production without CA_KEY_SECRET or a supplied CA, a short secret, half a CA, a zero threshold and a fast clock, all at once', () => {
-    const problems = problemsOf({ NODE_ENV: 'production', CLOCK_SPEED: '60', CERT_EXPIRING_THRESHOLDS_DAYS: '30,0' });
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['CA_KEY_SECRET', 'CLOCK_SPEED', 'CERT_EXPIRING_THRESHOLDS_DAYS']);
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      CLOCK_SPEED: '60',
+      CERT_EXPIRING_THRESHOLDS_DAYS: '30,0',
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'CA_KEY_SECRET',
+      'CLOCK_SPEED',
+      'CERT_EXPIRING_THRESHOLDS_DAYS',
+    ]);
     expect(problemsOf({ CA_KEY_SECRET: 'short' })[0]).toContain('CA_KEY_SECRET');
     expect(problemsOf({ CA_CERT_PEM: '-----BEGIN CERTIFICATE-----' })[0]).toContain('CA_CERT_PEM/CA_KEY_PEM');
-    expect(problemsOf({ CA_CERT_FILE: '/nonexistent/ca.pem', CA_KEY_FILE: '/nonexistent/ca.key' }).join('\n')).toContain('CA_CERT_FILE: cannot read');
+    expect(
+      problemsOf({ CA_CERT_FILE: '/nonexistent/ca.pem', CA_KEY_FILE: '/nonexistent/ca.key' }).join('\n'),
+    ).toContain('CA_CERT_FILE: cannot read');
   });
 
   it('accepts production with a sealing secret', () => {
-    expect(loadConfig({ NODE_ENV: 'production', CA_KEY_SECRET: 'a-long-enough-secret' }, []).certificates.keySecret).toBe('a-long-enough-secret');
+    expect(
+      loadConfig({ NODE_ENV: 'production', CA_KEY_SECRET: 'a-long-enough-secret' }, []).certificates
+        .keySecret,
+    ).toBe('a-long-enough-secret');
   });
 });
 
 describe('execution configuration', () => {
   it('compiles operations by default, keeping 1,000 compiled queries, and can be switched off', () => {
     expect(loadConfig({}, []).graphql).toEqual({ compiledExecution: true, compiledQueryCacheSize: 1000 });
-    expect(loadConfig({ GRAPHQL_COMPILED_EXECUTION: 'false', GRAPHQL_COMPILED_QUERY_CACHE_SIZE: '50' }, []).graphql).toEqual({ compiledExecution: false, compiledQueryCacheSize: 50 });
+    expect(
+      loadConfig({ GRAPHQL_COMPILED_EXECUTION: 'false', GRAPHQL_COMPILED_QUERY_CACHE_SIZE: '50' }, [])
+        .graphql,
+    ).toEqual({ compiledExecution: false, compiledQueryCacheSize: 50 });
   });
 
   it('refuses a flag that is not a boolean and an empty cache, both at once', () => {
-    const problems = problemsOf({ GRAPHQL_COMPILED_EXECUTION: 'sometimes', GRAPHQL_COMPILED_QUERY_CACHE_SIZE: '0' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['GRAPHQL_COMPILED_EXECUTION', 'GRAPHQL_COMPILED_QUERY_CACHE_SIZE']);
+    const problems = problemsOf({
+      GRAPHQL_COMPILED_EXECUTION: 'sometimes',
+      GRAPHQL_COMPILED_QUERY_CACHE_SIZE: '0',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'GRAPHQL_COMPILED_EXECUTION',
+      'GRAPHQL_COMPILED_QUERY_CACHE_SIZE',
+    ]);
   });
 });

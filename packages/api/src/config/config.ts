@@ -9,8 +9,10 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'TRUE', 'FALSE', 'YES', 'NO'])
   .transform((v) => ['true', '1', 'yes'].includes(v.toLowerCase()));
 
-const postgresUrl = z
-  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' });
+const postgresUrl = z.url({
+  protocol: /^postgres(ql)?$/,
+  error: 'must be a postgres:// or postgresql:// URL',
+});
 
 /**
  * Every environment variable the gateway reads, with its default. This schema is the only
@@ -43,7 +45,11 @@ const EnvSchema = z.object({
    */
   DEMO_DATA: flag.optional(),
   /** Largest accepted HTTP request body, in bytes; default 6 MiB (a 5 MB import file plus JSON framing). */
-  REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(6 * 1024 * 1024),
+  REQUEST_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(6 * 1024 * 1024),
   /** How long a graceful shutdown waits for in-flight requests, in milliseconds; default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Serve introspection even in production; default: on outside production, off in production. */
@@ -60,7 +66,10 @@ const EnvSchema = z.object({
   /** Largest page a client may ask for with `first`; default 500. */
   PAGE_SIZE_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
   /** A bootstrap ADMIN token secret (`mdm_` + at least 32 characters). Unset: one is generated and printed once on the first start. */
-  ADMIN_TOKEN: z.string().regex(/^mdm_[A-Za-z0-9_-]{32,200}$/, { error: 'must be "mdm_" followed by 32-200 base64url characters' }).optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .regex(/^mdm_[A-Za-z0-9_-]{32,200}$/, { error: 'must be "mdm_" followed by 32-200 base64url characters' })
+    .optional(),
   /** How long a verified token stays cached, in milliseconds (a revocation on another instance takes effect within this); default 5000. */
   TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   /** Requests per minute per API token; 0 turns the limit off; default 6000. */
@@ -82,7 +91,9 @@ const EnvSchema = z.object({
   /** Serve `/metrics` on this port (same `HOST`) instead of the main port; unset: main port. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`); unset: tracing off. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
   /** `service.name` of the gateway's spans; default `mdm-gateway`. */
   OTEL_SERVICE_NAME: z.string().min(1).default('mdm-gateway'),
   /**
@@ -110,7 +121,9 @@ const EnvSchema = z.object({
   /** Days-left thresholds at which the sweeper reports a certificate expiring, comma-separated; default `30,7,1`. */
   CERT_EXPIRING_THRESHOLDS_DAYS: z
     .string()
-    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, { error: 'must be comma-separated whole numbers of days, e.g. 30,7,1' })
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, {
+      error: 'must be comma-separated whole numbers of days, e.g. 30,7,1',
+    })
     .default('30,7,1'),
   /** Days after certificate expiry at which the sweeper removes the device (seed: 180); default 180. */
   DEVICE_REMOVAL_AFTER_EXPIRY_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
@@ -152,7 +165,13 @@ export interface Config {
   pagination: { defaultSize: number; maxSize: number };
   auth: { adminToken?: string; tokenCacheTtlMs: number };
   rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
-  queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxDirectives: number; maxTokens: number };
+  queryLimits: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+  };
   /** How HTTP operations are executed (see server/compiled-executor.ts). */
   graphql: { compiledExecution: boolean; compiledQueryCacheSize: number };
   /** Prometheus metrics: off entirely when `enabled` is false; `port` set: a separate listener. */
@@ -208,22 +227,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`);
+  if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX)
+    problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`);
   const certificatePem = e.CA_CERT_PEM ?? readPem('CA_CERT_FILE', e.CA_CERT_FILE, problems);
   const keyPem = e.CA_KEY_PEM ?? readPem('CA_KEY_FILE', e.CA_KEY_FILE, problems);
   if ((certificatePem === undefined) !== (keyPem === undefined)) {
-    problems.push('CA_CERT_PEM/CA_KEY_PEM: give both the CA certificate and its key (or both *_FILE variables), or neither');
+    problems.push(
+      'CA_CERT_PEM/CA_KEY_PEM: give both the CA certificate and its key (or both *_FILE variables), or neither',
+    );
   }
   if (e.NODE_ENV === 'production' && !e.CA_KEY_SECRET && certificatePem === undefined) {
-    problems.push('CA_KEY_SECRET: required in production to seal the generated CA key (or supply the CA with CA_CERT_PEM/CA_KEY_PEM)');
+    problems.push(
+      'CA_KEY_SECRET: required in production to seal the generated CA key (or supply the CA with CA_CERT_PEM/CA_KEY_PEM)',
+    );
   }
-  if (e.NODE_ENV === 'production' && e.CLOCK_SPEED !== 1) problems.push('CLOCK_SPEED: the simulated clock is for demos; it must be 1 in production');
-  const thresholds = [...new Set(e.CERT_EXPIRING_THRESHOLDS_DAYS.split(',').map((t) => Number(t.trim())))].sort((a, b) => b - a);
-  if (thresholds.some((t) => t < 1)) problems.push('CERT_EXPIRING_THRESHOLDS_DAYS: every threshold must be at least 1 day');
+  if (e.NODE_ENV === 'production' && e.CLOCK_SPEED !== 1)
+    problems.push('CLOCK_SPEED: the simulated clock is for demos; it must be 1 in production');
+  const thresholds = [
+    ...new Set(e.CERT_EXPIRING_THRESHOLDS_DAYS.split(',').map((t) => Number(t.trim()))),
+  ].sort((a, b) => b - a);
+  if (thresholds.some((t) => t < 1))
+    problems.push('CERT_EXPIRING_THRESHOLDS_DAYS: every threshold must be at least 1 day');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
-    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
@@ -231,7 +264,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     introspection: e.INTROSPECTION ?? e.NODE_ENV !== 'production',
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     auth: { adminToken: e.ADMIN_TOKEN, tokenCacheTtlMs: e.TOKEN_CACHE_TTL_MS },
-    rateLimit: { perTokenPerMinute: e.RATE_LIMIT_PER_MINUTE, anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE },
+    rateLimit: {
+      perTokenPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    },
     queryLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
@@ -239,12 +275,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
     },
-    graphql: { compiledExecution: e.GRAPHQL_COMPILED_EXECUTION, compiledQueryCacheSize: e.GRAPHQL_COMPILED_QUERY_CACHE_SIZE },
+    graphql: {
+      compiledExecution: e.GRAPHQL_COMPILED_EXECUTION,
+      compiledQueryCacheSize: e.GRAPHQL_COMPILED_QUERY_CACHE_SIZE,
+    },
     metrics: { enabled: e.METRICS_ENABLED, port: e.METRICS_PORT },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     certificates: {
       keySecret: e.CA_KEY_SECRET,
-      suppliedCa: certificatePem !== undefined && keyPem !== undefined ? { certificatePem, keyPem } : undefined,
+      suppliedCa:
+        certificatePem !== undefined && keyPem !== undefined ? { certificatePem, keyPem } : undefined,
       organization: e.CA_ORGANIZATION,
       validityDays: e.CERT_VALIDITY_DAYS,
       backdateSeconds: e.CERT_BACKDATE_SECONDS,
@@ -256,9 +296,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       sweepIntervalMs: e.LIFECYCLE_SWEEP_INTERVAL_MS,
     },
     clockSpeed: e.CLOCK_SPEED,
-    events: { channelPrefix: e.EVENTS_CHANNEL_PREFIX, fleetStatsMinIntervalMs: e.FLEET_STATS_MIN_INTERVAL_MS },
+    events: {
+      channelPrefix: e.EVENTS_CHANNEL_PREFIX,
+      fleetStatsMinIntervalMs: e.FLEET_STATS_MIN_INTERVAL_MS,
+    },
     webSocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS },
-    enrollment: { demDeviceLimit: e.DEM_DEVICE_LIMIT, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}` },
+    enrollment: {
+      demDeviceLimit: e.DEM_DEVICE_LIMIT,
+      publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    },
   };
 }
 

@@ -88,5 +88,12 @@ export async function openDatabase(config: Config['database'], logger: Logger): 
  */
 function connectionOptionsOf(url: string): Record<string, unknown> {
   const { host, port, user, password, database, ...rest } = parseIntoClientConfig(url);
-  return { ...rest, ...(host ? { host } : {}), ...(port ? { port } : {}), ...(user ? { user } : {}), ...(password ? { password } : {}), ...(database ? { database } : {}) };
+  return {
+    ...rest,
+    ...(host ? { host } : {}),
+    ...(port ? { port } : {}),
+    ...(user ? { user } : {}),
+    ...(password ? { password } : {}),
+    ...(database ? { database } : {}),
+  };
 }

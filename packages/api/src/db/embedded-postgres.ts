@@ -16,7 +16,10 @@ export interface EmbeddedPostgres {
  * socket server on a free loopback port, so the ORM talks to it exactly as to a real server.
  * @param maxConnections socket connections to accept; set to the ORM pool size (the library defaults to 1)
  */
-export async function startEmbeddedPostgres(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  maxConnections: number,
+): Promise<EmbeddedPostgres> {
   const dir = resolve(dataDir);
   await mkdir(dir, { recursive: true });
   const db = await PGlite.create(dir);

@@ -65,7 +65,8 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
     // One listener per live subscription is expected, not a leak: thousands of dashboards are fine.
     setMaxListeners(0, eventTarget);
   }
-  const publish = (topic: string, payload: unknown) => eventTarget.dispatchEvent(new CustomEvent(`${prefix}${topic}`, { detail: payload }));
+  const publish = (topic: string, payload: unknown) =>
+    eventTarget.dispatchEvent(new CustomEvent(`${prefix}${topic}`, { detail: payload }));
   /** Live subscription streams by topic (whatever their id). */
   const streams = new Map<string, number>();
   const pubSub = {

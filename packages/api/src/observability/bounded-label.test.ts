@@ -9,13 +9,22 @@ describe('BoundedLabel', () => {
 
   it('rejects values outside the pattern without using up the limit', () => {
     const label = new BoundedLabel(1);
-    expect([label.of('has space'), label.of('x'.repeat(65)), label.of('Ok')]).toEqual(['__other__', '__other__', 'Ok']);
+    expect([label.of('has space'), label.of('x'.repeat(65)), label.of('Ok')]).toEqual([
+      '__other__',
+      '__other__',
+      'Ok',
+    ]);
   });
 });
 
 describe('ClosedLabel', () => {
   it('passes known values and maps anything else, including non-strings, to OTHER', () => {
     const label = new ClosedLabel(['IOS', 'MACOS']);
-    expect([label.of('IOS'), label.of('ios'), label.of(undefined), label.of(42)]).toEqual(['IOS', 'OTHER', 'OTHER', 'OTHER']);
+    expect([label.of('IOS'), label.of('ios'), label.of(undefined), label.of(42)]).toEqual([
+      'IOS',
+      'OTHER',
+      'OTHER',
+      'OTHER',
+    ]);
   });
 });

@@ -35,7 +35,10 @@ export class ClosedLabel {
    * @param values the vocabulary
    * @param other  value reported for anything outside it; default `OTHER`
    */
-  constructor(values: Iterable<string>, private readonly other = 'OTHER') {
+  constructor(
+    values: Iterable<string>,
+    private readonly other = 'OTHER',
+  ) {
     this.allowed = new Set(values);
   }
 

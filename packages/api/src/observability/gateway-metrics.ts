@@ -38,7 +38,13 @@ const OPERATION_BUCKETS = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 
 const SWEEP_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300];
 
 /** Every code an error can carry in `extensions.code` or a typed result's `code`. */
-const ERROR_CODES = [...Object.values(ErrorCode), ...Object.values(ApolloServerErrorCode), 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE'];
+const ERROR_CODES = [
+  ...Object.values(ErrorCode),
+  ...Object.values(ApolloServerErrorCode),
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'PAYLOAD_TOO_LARGE',
+];
 
 /**
  * Every Prometheus metric of one gateway, in its own registry (several gateways in one process,

@@ -34,7 +34,10 @@ export function createGraphQLMetricsPlugin(metrics: GatewayMetrics): ApolloServe
           metrics.operationDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           for (const error of errors ?? []) {
-            metrics.operationErrors.inc({ ...labels, code: metrics.labels.code.of(error.extensions?.['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR) });
+            metrics.operationErrors.inc({
+              ...labels,
+              code: metrics.labels.code.of(error.extensions?.['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR),
+            });
           }
         },
       };
@@ -72,18 +75,31 @@ export function recordMutationResults(schema: GraphQLSchema, metrics: GatewayMet
  */
 function outcomeOf(metrics: GatewayMetrics, error: Error | null, result: unknown): string {
   if (error) {
-    const code = error instanceof DomainError ? error.code : (error as { extensions?: Record<string, unknown> }).extensions?.['code'];
+    const code =
+      error instanceof DomainError
+        ? error.code
+        : (error as { extensions?: Record<string, unknown> }).extensions?.['code'];
     return metrics.labels.outcome.of(code ?? ErrorCode.INTERNAL_SERVER_ERROR);
   }
-  if (result && typeof result === 'object' && 'code' in result) return metrics.labels.outcome.of((result as { code: unknown }).code);
+  if (result && typeof result === 'object' && 'code' in result)
+    return metrics.labels.outcome.of((result as { code: unknown }).code);
   return SUCCESS;
 }
 
-function recordMutationResult(metrics: GatewayMetrics, field: string, args: Record<string, unknown>, outcome: string): void {
+function recordMutationResult(
+  metrics: GatewayMetrics,
+  field: string,
+  args: Record<string, unknown>,
+  outcome: string,
+): void {
   metrics.mutationResults.inc({ field: metrics.labels.field.of(field), result: outcome });
   if (field === 'enrollDevice') {
     const input = (args['input'] ?? {}) as { platform?: unknown; method?: unknown };
-    metrics.enrollments.inc({ platform: metrics.labels.platform.of(input.platform), method: metrics.labels.method.of(input.method), outcome });
+    metrics.enrollments.inc({
+      platform: metrics.labels.platform.of(input.platform),
+      method: metrics.labels.method.of(input.method),
+      outcome,
+    });
   } else if (field === 'checkIn') {
     metrics.checkIns.inc({ outcome });
   }

@@ -30,7 +30,11 @@ export interface MetricsServer {
 }
 
 /** Starts the separate metrics listener; resolves once it listens. */
-export async function startMetricsServer(metrics: GatewayMetrics, host: string, port: number): Promise<MetricsServer> {
+export async function startMetricsServer(
+  metrics: GatewayMetrics,
+  host: string,
+  port: number,
+): Promise<MetricsServer> {
   const handle = createMetricsHandler(metrics);
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://metrics.invalid').pathname;

@@ -9,7 +9,12 @@ import { instrumentEventBus } from './event-bus.metrics.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { createGraphQLMetricsPlugin, recordMutationResults } from './graphql-metrics.plugin.js';
 import type { GraphQLSchema } from 'graphql';
-import { createMetricsHandler, METRICS_PATH, startMetricsServer, type MetricsServer } from './metrics.endpoint.js';
+import {
+  createMetricsHandler,
+  METRICS_PATH,
+  startMetricsServer,
+  type MetricsServer,
+} from './metrics.endpoint.js';
 import { createWebSocketMetricsObserver, type GraphQLWebSocketObserver } from './websocket.metrics.js';
 
 /** Everything the server edge wires in for metrics (and the trace flush on stop). */
@@ -50,7 +55,15 @@ export function createObservability(config: Config, database: Database, events: 
     await delegate.forceFlush?.();
   };
   if (!enabled) {
-    return { metrics, events, apolloPlugins: [], instrumentSchema: () => {}, listen: async () => {}, metricsUrl: () => undefined, stop: flushSpans };
+    return {
+      metrics,
+      events,
+      apolloPlugins: [],
+      instrumentSchema: () => {},
+      listen: async () => {},
+      metricsUrl: () => undefined,
+      stop: flushSpans,
+    };
   }
   registerDatabasePoolMetrics(metrics, database.orm);
   return {
@@ -70,4 +83,3 @@ export function createObservability(config: Config, database: Database, events: 
     },
   };
 }
-

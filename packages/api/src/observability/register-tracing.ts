@@ -9,7 +9,9 @@ import { startTracing, type Tracing } from './tracing.js';
 function registerTracing(): Tracing | undefined {
   try {
     const { tracing } = loadConfig(process.env, []);
-    return tracing.otlpEndpoint ? startTracing({ otlpEndpoint: tracing.otlpEndpoint, serviceName: tracing.serviceName }) : undefined;
+    return tracing.otlpEndpoint
+      ? startTracing({ otlpEndpoint: tracing.otlpEndpoint, serviceName: tracing.serviceName })
+      : undefined;
   } catch (error) {
     if (error instanceof ConfigError) return undefined;
     throw error;

@@ -38,14 +38,19 @@ export function startTracing(config: Required<Config['tracing']>, options: Traci
   const untraced = new Set([...UNTRACED_PATHS, ...(options.untracedPaths ?? [])]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }))],
+    spanProcessors: [
+      new BatchSpanProcessor(
+        new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }),
+      ),
+    ],
   });
   provider.register();
   const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req: IncomingMessage) => untraced.has(new URL(req.url ?? '/', 'http://x.invalid').pathname),
+        ignoreIncomingRequestHook: (req: IncomingMessage) =>
+          untraced.has(new URL(req.url ?? '/', 'http://x.invalid').pathname),
         // The gateway makes no outgoing HTTP calls of its own; the exporter's are not traced.
         ignoreOutgoingRequestHook: () => true,
       }),

@@ -72,13 +72,19 @@ export interface Services {
   forkEntityManager: () => EntityManager;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql keys resolvers by class
+type ResolverClass = Function;
+
 /** Every resolver class with how to construct it from the services. */
-const resolverFactories = new Map<Function, (s: Services) => object>([
+const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [CatalogResolver, () => new CatalogResolver()],
   [DeviceResolver, (s) => new DeviceResolver(s.devices)],
   [DeviceEventResolver, (s) => new DeviceEventResolver(s.eventDevices)],
   [CertificateResolver, (s) => new CertificateResolver(s.certificates)],
-  [MdmCertificateRemovalResolver, (s) => new MdmCertificateRemovalResolver((notAfter) => s.insights.removalDate(notAfter))],
+  [
+    MdmCertificateRemovalResolver,
+    (s) => new MdmCertificateRemovalResolver((notAfter) => s.insights.removalDate(notAfter)),
+  ],
   [CertificateEventResolver, (s) => new CertificateEventResolver(s.perEvent, s.eventDevices)],
   [LifecycleResolver, (s) => new LifecycleResolver(s.sweeper)],
   [MdmCertificateStatusResolver, (s) => new MdmCertificateStatusResolver(s.sweeper)],
@@ -103,11 +109,11 @@ const resolverFactories = new Map<Function, (s: Services) => object>([
  * not executed (that is how `emit-schema` writes schema.graphql).
  */
 export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): Promise<GraphQLSchema> {
-  const instances = new Map<Function, object>();
+  const instances = new Map<ResolverClass, object>();
   const schema = await buildSchema({
-    resolvers: [...resolverFactories.keys()] as NonEmptyArray<Function>,
+    resolvers: [...resolverFactories.keys()] as NonEmptyArray<ResolverClass>,
     container: {
-      get(resolverClass: Function) {
+      get(resolverClass: ResolverClass) {
         if (!services) throw new Error('schema built without services cannot execute');
         let instance = instances.get(resolverClass);
         if (!instance) {
@@ -118,7 +124,12 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
       },
     },
     // Printing needs a pub/sub too; one that is never used stands in for it.
-    pubSub: pubSub ?? { publish() {}, subscribe: () => { throw new Error('schema built without services cannot execute'); } },
+    pubSub: pubSub ?? {
+      publish() {},
+      subscribe: () => {
+        throw new Error('schema built without services cannot execute');
+      },
+    },
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     // Without services (schema printing) nothing executes, so any checker will do.

@@ -74,21 +74,35 @@ function canHoldText(type: GraphQLInputType, seen = new Set<string>()): boolean 
   if (isInputObjectType(named)) {
     if (seen.has(named.name)) return false;
     seen.add(named.name);
-    return Object.values(named.getFields()).some((field) => !field.extensions[RAW_TEXT] && canHoldText(field.type, seen));
+    return Object.values(named.getFields()).some(
+      (field) => !field.extensions[RAW_TEXT] && canHoldText(field.type, seen),
+    );
   }
   return false;
 }
 
 /** Adds a violation for each bad string of `value`, an already coerced value of `type`, at `path`. */
-function checkValue(value: unknown, type: GraphQLInputType, path: string, violations: FieldViolation[]): void {
+function checkValue(
+  value: unknown,
+  type: GraphQLInputType,
+  path: string,
+  violations: FieldViolation[],
+): void {
   if (value == null) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    if (Array.isArray(value)) value.forEach((item, index) => checkValue(item, nullable.ofType, `${path}.${index}`, violations));
+    if (Array.isArray(value))
+      value.forEach((item, index) => checkValue(item, nullable.ofType, `${path}.${index}`, violations));
     else checkValue(value, nullable.ofType, path, violations);
   } else if (isInputObjectType(nullable)) {
     for (const field of Object.values(nullable.getFields())) {
-      if (!field.extensions[RAW_TEXT]) checkValue((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`, violations);
+      if (!field.extensions[RAW_TEXT])
+        checkValue(
+          (value as Record<string, unknown>)[field.name],
+          field.type,
+          `${path}.${field.name}`,
+          violations,
+        );
     }
   } else if (isScalarType(nullable)) {
     textViolations(value, path, violations);

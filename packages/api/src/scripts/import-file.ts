@@ -15,14 +15,25 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The mutation field and its extra arguments for each `--kind`. */
-const KINDS: Record<string, { field: string; args: string; variables: (o: Options) => Record<string, unknown> }> = {
+const KINDS: Record<
+  string,
+  { field: string; args: string; variables: (o: Options) => Record<string, unknown> }
+> = {
   imei: { field: 'importCorporateIdentifiers', args: 'identifierType: IMEI', variables: () => ({}) },
   serial: { field: 'importCorporateIdentifiers', args: 'identifierType: SERIAL', variables: () => ({}) },
   windows: { field: 'importCorporateIdentifiers', args: 'identifierType: WINDOWS', variables: () => ({}) },
   abm: { field: 'importAbmDevices', args: '', variables: () => ({}) },
-  configurator: { field: 'importConfiguratorSerials', args: 'profileId: $profileId', variables: (o) => ({ profileId: o.profile ?? null }) },
+  configurator: {
+    field: 'importConfiguratorSerials',
+    args: 'profileId: $profileId',
+    variables: (o) => ({ profileId: o.profile ?? null }),
+  },
   autopilot: { field: 'importAutopilotDevices', args: '', variables: () => ({}) },
-  eas: { field: 'importEasDevices', args: 'connectorId: $connectorId', variables: (o) => ({ connectorId: o.connector }) },
+  eas: {
+    field: 'importEasDevices',
+    args: 'connectorId: $connectorId',
+    variables: (o) => ({ connectorId: o.connector }),
+  },
   graph: { field: 'importGraphManagedDevices', args: '', variables: () => ({}) },
 };
 
@@ -70,17 +81,37 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   const options = values as Options;
-  if (!options.kind || !KINDS[options.kind] || !options.file || (options.kind === 'eas' && !options.connector)) {
-    console.error(`usage: import --kind ${Object.keys(KINDS).join('|')} --file <path> [--url <graphql url>] [--token <api token>] [--partial] [--overwrite] [--profile <id>] [--connector <id>]`);
+  if (
+    !options.kind ||
+    !KINDS[options.kind] ||
+    !options.file ||
+    (options.kind === 'eas' && !options.connector)
+  ) {
+    console.error(
+      `usage: import --kind ${Object.keys(KINDS).join('|')} --file <path> [--url <graphql url>] [--token <api token>] [--partial] [--overwrite] [--profile <id>] [--connector <id>]`,
+    );
     return 2;
   }
-  const content = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(await readFile(options.file));
+  const content = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(
+    await readFile(options.file),
+  );
   const response = await fetch(options.url!, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
     body: JSON.stringify({
       query: document(options.kind),
-      variables: { file: { fileName: basename(options.file), content, partial: options.partial, overwrite: options.overwrite }, ...KINDS[options.kind]!.variables(options) },
+      variables: {
+        file: {
+          fileName: basename(options.file),
+          content,
+          partial: options.partial,
+          overwrite: options.overwrite,
+        },
+        ...KINDS[options.kind]!.variables(options),
+      },
     }),
   });
   const body = (await response.json()) as { data?: { result?: { __typename: string } }; errors?: unknown[] };

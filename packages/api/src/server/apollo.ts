@@ -36,7 +36,11 @@ const requestFactsPlugin: ApolloServerPlugin<HttpGraphQLContext> = {
       },
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          if (isUnexpectedError(error)) contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected error');
+          if (isUnexpectedError(error))
+            contextValue.logger.error(
+              { err: error.originalError ?? error, path: error.path },
+              'unexpected error',
+            );
         }
       },
       async willSendResponse({ contextValue, response }) {
@@ -63,9 +67,12 @@ const subscriptionsOverWebSocketPlugin: ApolloServerPlugin<HttpGraphQLContext> =
     return {
       async didResolveOperation({ operation }) {
         if (operation?.operation !== 'subscription') return;
-        throw new GraphQLError('subscriptions are served over graphql-ws (WebSocket, protocol graphql-transport-ws) at /graphql, not over HTTP', {
-          extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
-        });
+        throw new GraphQLError(
+          'subscriptions are served over graphql-ws (WebSocket, protocol graphql-transport-ws) at /graphql, not over HTTP',
+          {
+            extensions: { code: ApolloServerErrorCode.BAD_REQUEST, http: { status: 400 } },
+          },
+        );
       },
     };
   },
@@ -86,9 +93,10 @@ export async function startApollo(
 ): Promise<ApolloServer<HttpGraphQLContext>> {
   // Compiled execution (graphql-jit) goes through Apollo's `gateway` option, which replaces `schema`.
   // Not while OpenTelemetry traces graphql-js's execute: its operation and resolver spans would be lost.
-  const source = config.graphql.compiledExecution && !tracesGraphQLExecution()
-    ? { gateway: compiledExecutorGateway(schema, config.graphql.compiledQueryCacheSize).gateway }
-    : { schema };
+  const source =
+    config.graphql.compiledExecution && !tracesGraphQLExecution()
+      ? { gateway: compiledExecutorGateway(schema, config.graphql.compiledQueryCacheSize).gateway }
+      : { schema };
   const apollo = new ApolloServer<HttpGraphQLContext>({
     ...source,
     csrfPrevention: true,
@@ -106,7 +114,11 @@ export async function startApollo(
       // result (100 devices × 12 fields per page). Keep plugins free of `willResolveField`.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
-      { async serverWillStart() { return { drainServer: drain }; } },
+      {
+        async serverWillStart() {
+          return { drainServer: drain };
+        },
+      },
       requestFactsPlugin,
       subscriptionsOverWebSocketPlugin,
       ...plugins,

@@ -1,4 +1,12 @@
-import { buildSchema, execute, GraphQLError, parse, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  buildSchema,
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { compiledExecutorGateway } from './compiled-executor.js';
 
@@ -17,8 +25,13 @@ function schemaWithResolvers(): GraphQLSchema {
     return { id: args.id, name: `device ${args.id}`, owner: null };
   };
   fields['devices']!.resolve = (_root, args: { first: number }) =>
-    Array.from({ length: args.first }, (_, i) => ({ id: String(i), name: i === 1 ? null : `d${i}`, owner: { upn: `u${i}@x` } }));
-  fields['strict']!.resolve = () => Promise.reject(new GraphQLError('denied', { extensions: { code: 'FORBIDDEN' } }));
+    Array.from({ length: args.first }, (_, i) => ({
+      id: String(i),
+      name: i === 1 ? null : `d${i}`,
+      owner: { upn: `u${i}@x` },
+    }));
+  fields['strict']!.resolve = () =>
+    Promise.reject(new GraphQLError('denied', { extensions: { code: 'FORBIDDEN' } }));
   const device = schema.getType('Device') as import('graphql').GraphQLObjectType;
   device.getFields()['secret']!.resolve = () => {
     throw new GraphQLError('not yours', { extensions: { code: 'FORBIDDEN' } });
@@ -27,31 +40,60 @@ function schemaWithResolvers(): GraphQLSchema {
 }
 
 /** Runs one request through the compiled executor as Apollo would call it. */
-async function run(schema: GraphQLSchema, query: string, variables?: Record<string, unknown>, operationName?: string) {
+async function run(
+  schema: GraphQLSchema,
+  query: string,
+  variables?: Record<string, unknown>,
+  operationName?: string,
+) {
   const { gateway, stats } = compiledExecutorGateway(schema, 10);
   gateway.onSchemaLoadOrUpdate(() => {});
-  const { executor } = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } as never });
+  const { executor } = await gateway.load({
+    apollo: { key: undefined, keyHash: undefined, graphRef: undefined } as never,
+  });
   const document = parse(query);
   expect(validate(schema, document)).toEqual([]);
-  const operation = document.definitions.find((d) => d.kind === 'OperationDefinition') as import('graphql').OperationDefinitionNode;
-  const request = { request: { query, variables, operationName }, document, operation, operationName: operation.name?.value ?? null, queryHash: query, context: {} };
+  const operation = document.definitions.find(
+    (d) => d.kind === 'OperationDefinition',
+  ) as import('graphql').OperationDefinitionNode;
+  const request = {
+    request: { query, variables, operationName },
+    document,
+    operation,
+    operationName: operation.name?.value ?? null,
+    queryHash: query,
+    context: {},
+  };
   const result = (await executor!(request as never)) as ExecutionResult;
-  const expected = await execute({ schema, document, variableValues: variables, operationName, contextValue: {} });
+  const expected = await execute({
+    schema,
+    document,
+    variableValues: variables,
+    operationName,
+    contextValue: {},
+  });
   return { result, expected, stats };
 }
 
 /** What a client receives: the JSON of data and of each error (message, locations, path, extensions). */
-const wire = (result: ExecutionResult) => JSON.parse(JSON.stringify({ data: result.data, errors: result.errors?.map((e) => e.toJSON()) })) as unknown;
+const wire = (result: ExecutionResult) =>
+  JSON.parse(JSON.stringify({ data: result.data, errors: result.errors?.map((e) => e.toJSON()) })) as unknown;
 
 describe('the compiled executor', () => {
   it('answers a query with the same data as graphql-js, through the compiled query', async () => {
-    const { result, expected, stats } = await run(schemaWithResolvers(), '{ devices(first: 3) { id owner { upn } } }');
+    const { result, expected, stats } = await run(
+      schemaWithResolvers(),
+      '{ devices(first: 3) { id owner { upn } } }',
+    );
     expect(wire(result)).toEqual(wire(expected));
     expect(stats).toEqual({ compiled: 1, interpreted: 0 });
   });
 
   it('keeps partial data, paths, locations and the original error of a failing field', async () => {
-    const { result, expected } = await run(schemaWithResolvers(), '{ a: device(id: "1") { id } b: device(id: "missing") { id } }');
+    const { result, expected } = await run(
+      schemaWithResolvers(),
+      '{ a: device(id: "1") { id } b: device(id: "missing") { id } }',
+    );
     expect(wire(result)).toEqual(wire(expected));
     expect(result.errors![0]!.originalError).toBeInstanceOf(NotFound);
     expect(result.errors![0]).toBeInstanceOf(GraphQLError);

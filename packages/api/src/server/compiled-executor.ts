@@ -1,5 +1,11 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { execute, GraphQLError, type ExecutionResult, type GraphQLSchema, type SourceLocation } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type SourceLocation,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 
@@ -36,7 +42,10 @@ export interface ExecutorStats {
  * - resolver errors keep their original error, path and locations: `formatError` sees the same
  *   typed domain errors. Subscriptions over graphql-ws do not pass through here.
  */
-export function compiledExecutorGateway(schema: GraphQLSchema, cacheSize: number): { gateway: ExecutorGateway; stats: ExecutorStats } {
+export function compiledExecutorGateway(
+  schema: GraphQLSchema,
+  cacheSize: number,
+): { gateway: ExecutorGateway; stats: ExecutorStats } {
   const stats: ExecutorStats = { compiled: 0, interpreted: 0 };
   const compiled = new LRUCache<string, CompiledQuery | typeof NOT_COMPILABLE>({ max: cacheSize });
 
@@ -44,7 +53,10 @@ export function compiledExecutorGateway(schema: GraphQLSchema, cacheSize: number
     const key = `${request.operationName ?? ''}\n${request.queryHash}`;
     let entry = compiled.get(key);
     if (entry === undefined) {
-      const result = request.operation?.operation === 'subscription' ? undefined : compileQuery(schema, request.document, request.request.operationName ?? undefined);
+      const result =
+        request.operation?.operation === 'subscription'
+          ? undefined
+          : compileQuery(schema, request.document, request.request.operationName ?? undefined);
       entry = result && isCompiledQuery(result) ? result : NOT_COMPILABLE;
       compiled.set(key, entry);
     }
@@ -95,7 +107,11 @@ export function compiledExecutorGateway(schema: GraphQLSchema, cacheSize: number
  * the locations graphql-jit computed from the same field nodes.
  */
 function asGraphQLJsError(error: GraphQLError): GraphQLError {
-  const rebuilt = new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: error.extensions });
+  const rebuilt = new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
   (rebuilt as { locations?: readonly SourceLocation[] }).locations = error.locations;
   return rebuilt;
 }

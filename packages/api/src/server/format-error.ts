@@ -1,5 +1,15 @@
-import { ApolloServerErrorCode, ApolloServerValidationErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, Kind, type ASTVisitor, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import {
+  ApolloServerErrorCode,
+  ApolloServerValidationErrorCode,
+  unwrapResolverError,
+} from '@apollo/server/errors';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type GraphQLFormattedError,
+  type ValidationContext,
+} from 'graphql';
 import type { Logger } from 'pino';
 import { DomainError, InputValidationError } from '../shared/domain-error.js';
 import { ErrorCode } from '../shared/error-code.js';
@@ -23,10 +33,15 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       },
     };
   }
-  if (formatted.extensions?.['validationErrorCode'] === ApolloServerValidationErrorCode.INTROSPECTION_DISABLED) {
+  if (
+    formatted.extensions?.['validationErrorCode'] === ApolloServerValidationErrorCode.INTROSPECTION_DISABLED
+  ) {
     // Apollo's wording tells a developer to pass an option to ApolloServer; an operator of this
     // gateway has a setting for it.
-    return { ...formatted, message: 'GraphQL introspection is disabled (production mode); set INTROSPECTION=true to allow it' };
+    return {
+      ...formatted,
+      message: 'GraphQL introspection is disabled (production mode); set INTROSPECTION=true to allow it',
+    };
   }
   const code = formatted.extensions?.['code'];
   if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
@@ -72,7 +87,8 @@ export function formatClientErrors(
   logger: Logger,
 ): GraphQLFormattedError[] {
   return errors.map((error) => {
-    if (isUnexpectedError(error) && !isBadVariableError(error)) logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected error');
+    if (isUnexpectedError(error) && !isBadVariableError(error))
+      logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected error');
     let formatted: GraphQLFormattedError;
     try {
       const { http: _http, ...extensions } = error.extensions ?? {};
@@ -81,7 +97,9 @@ export function formatClientErrors(
           ...error.toJSON(),
           extensions: {
             ...extensions,
-            code: extensions['code'] ?? (isBadVariableError(error) ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR),
+            code:
+              extensions['code'] ??
+              (isBadVariableError(error) ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR),
             ...(policy.includeStacktrace ? { stacktrace: error.stack?.split('\n') } : {}),
           },
         },
@@ -99,7 +117,9 @@ function isBadVariableError(error: GraphQLError): boolean {
   const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
   if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
   const name = node.variable.name.value;
-  return ['has invalid value', 'got invalid value ', 'of required type ', 'of non-null type '].some((w) => error.message.startsWith(`Variable "$${name}" ${w}`));
+  return ['has invalid value', 'got invalid value ', 'of required type ', 'of non-null type '].some((w) =>
+    error.message.startsWith(`Variable "$${name}" ${w}`),
+  );
 }
 
 /**
@@ -107,16 +127,22 @@ function isBadVariableError(error: GraphQLError): boolean {
  * extensions kept, e.g. `validationErrorCode`), and without "Did you mean ...?" when the policy
  * hides schema details (the same expression as Apollo's ApolloServerPluginDisableSuggestions).
  */
-export function validationFailures(errors: readonly GraphQLError[], policy: ClientErrorPolicy): GraphQLError[] {
+export function validationFailures(
+  errors: readonly GraphQLError[],
+  policy: ClientErrorPolicy,
+): GraphQLError[] {
   return errors.map(
     (error) =>
-      new GraphQLError(policy.hideSchemaDetails ? error.message.replace(/ ?Did you mean(.+?)\?$/, '') : error.message, {
-        nodes: error.nodes,
-        source: error.source,
-        positions: error.positions,
-        originalError: error.originalError ?? error,
-        extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
-      }),
+      new GraphQLError(
+        policy.hideSchemaDetails ? error.message.replace(/ ?Did you mean(.+?)\?$/, '') : error.message,
+        {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          originalError: error.originalError ?? error,
+          extensions: { ...error.extensions, code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED },
+        },
+      ),
   );
 }
 
@@ -126,7 +152,10 @@ export function parseFailure(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     originalError: error,
-    extensions: { ...error.extensions, code: error.extensions['code'] ?? ApolloServerErrorCode.GRAPHQL_PARSE_FAILED },
+    extensions: {
+      ...error.extensions,
+      code: error.extensions['code'] ?? ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
+    },
   });
 }
 
@@ -142,7 +171,10 @@ export function noIntrospectionRule(context: ValidationContext): ASTVisitor {
       context.reportError(
         new GraphQLError(
           'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production',
-          { nodes: [node], extensions: { validationErrorCode: ApolloServerValidationErrorCode.INTROSPECTION_DISABLED } },
+          {
+            nodes: [node],
+            extensions: { validationErrorCode: ApolloServerValidationErrorCode.INTROSPECTION_DISABLED },
+          },
         ),
       );
     },

@@ -61,7 +61,8 @@ export interface Gateway {
 /** Starts database, events, schema, HTTP and WebSocket servers; resolves once listening. */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
-  const clock = options.clock ?? (config.clockSpeed > 1 ? new SimulatedClock(config.clockSpeed) : systemClock);
+  const clock =
+    options.clock ?? (config.clockSpeed > 1 ? new SimulatedClock(config.clockSpeed) : systemClock);
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database, logger);
   let events: EventBus | undefined;
@@ -85,18 +86,43 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     services.fleetStats.start();
     const stopPrefetching = services.eventDevices.prefetch(events);
     services.sweeper.start(config.certificates.sweepIntervalMs);
-    if (config.clockSpeed > 1) logger.warn({ clockSpeed: config.clockSpeed }, 'simulated clock: time runs faster than real time (demo only)');
-    const bootstrapSecret = await services.tokens.ensureBootstrap(database.orm.em.fork(), config.auth.adminToken);
+    if (config.clockSpeed > 1)
+      logger.warn(
+        { clockSpeed: config.clockSpeed },
+        'simulated clock: time runs faster than real time (demo only)',
+      );
+    const bootstrapSecret = await services.tokens.ensureBootstrap(
+      database.orm.em.fork(),
+      config.auth.adminToken,
+    );
     if (bootstrapSecret) {
-      logger.warn({ bootstrapAdminToken: bootstrapSecret }, 'first start: an ADMIN token was generated; it is shown only this once');
+      logger.warn(
+        { bootstrapAdminToken: bootstrapSecret },
+        'first start: an ADMIN token was generated; it is shown only this once',
+      );
     }
     if (config.demoData) {
       await seedDemoFleet(database.orm.em.fork(), services.enrollment, logger);
-      logger.info({ demoAdminToken: await services.tokens.createDemoToken(database.orm.em.fork()) }, 'demo mode: use this ADMIN token (Authorization: Bearer <token>)');
+      logger.info(
+        { demoAdminToken: await services.tokens.createDemoToken(database.orm.em.fork()) },
+        'demo mode: use this ADMIN token (Authorization: Bearer <token>)',
+      );
     }
 
-    const createContext = (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null): HttpGraphQLContext =>
-      new RequestContext(requestId, facts, principal, clientAddress, database.orm.em as EntityManager, logger);
+    const createContext = (
+      requestId: string,
+      facts: RequestFacts,
+      principal: Principal | null,
+      clientAddress: string | null,
+    ): HttpGraphQLContext =>
+      new RequestContext(
+        requestId,
+        facts,
+        principal,
+        clientAddress,
+        database.orm.em as EntityManager,
+        logger,
+      );
     const authenticate = (secret: string) => services.tokens.authenticate(secret);
     const validationRules = queryLimitRules(config.queryLimits);
     const server = createServer();
@@ -106,11 +132,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       createContext: (id, principal, clientAddress) => createContext(id, {}, principal, clientAddress),
       authenticate,
       onDenied: (action, principal, clientAddress, reason) =>
-        void services.audit.record({ action, outcome: AuditOutcome.denied, code: 'FORBIDDEN', principal, clientAddress, requestId: null, args: { reason } }),
+        void services.audit.record({
+          action,
+          outcome: AuditOutcome.denied,
+          code: 'FORBIDDEN',
+          principal,
+          clientAddress,
+          requestId: null,
+          args: { reason },
+        }),
       validationRules,
       // The same settings as Apollo's over HTTP (apollo.ts).
       introspection: config.introspection,
-      errorPolicy: { includeStacktrace: config.env !== 'production', hideSchemaDetails: config.env === 'production' },
+      errorPolicy: {
+        includeStacktrace: config.env !== 'production',
+        hideSchemaDetails: config.env === 'production',
+      },
       maxTokens: config.queryLimits.maxTokens,
       logger,
       observer: observability.webSocketObserver,
@@ -118,7 +155,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       shareResults: options.shareEventLoads,
     });
     const apollo = await startApollo(schema, server, config, closeWebSockets, observability.apolloPlugins);
-    const serveStatic = options.dashboardDir ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true }) : undefined;
+    const serveStatic = options.dashboardDir
+      ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true })
+      : undefined;
     server.on(
       'request',
       createHttpHandler({

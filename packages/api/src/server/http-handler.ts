@@ -12,7 +12,12 @@ import type { RateLimit } from './rate-limit.js';
 /** What the HTTP edge needs from the rest of the gateway. */
 export interface HttpEdge {
   apollo: () => ApolloServer<HttpGraphQLContext> | undefined;
-  createContext: (requestId: string, facts: RequestFacts, principal: Principal | null, clientAddress: string | null) => HttpGraphQLContext;
+  createContext: (
+    requestId: string,
+    facts: RequestFacts,
+    principal: Principal | null,
+    clientAddress: string | null,
+  ) => HttpGraphQLContext;
   /** The principal of a token secret, or null when it is unknown, expired or revoked. */
   authenticate: (secret: string) => Promise<Principal | null>;
   rateLimit: RateLimit;
@@ -74,14 +79,27 @@ export function createHttpHandler(edge: HttpEdge) {
       }
       if (url.pathname === '/metrics' && edge.metrics) return await edge.metrics(req, res);
       if (url.pathname === '/graphql') return await handleGraphQL(edge, req, res, url, requestId, facts);
-      if (edge.serveStatic) return edge.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
+      if (edge.serveStatic)
+        return edge.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
       return sendJson(res, 404, { error: 'not found' });
     } catch (error) {
       if (error instanceof PayloadTooLargeError) {
-        return sendJson(res, 413, { errors: [{ message: `request body exceeds ${edge.bodyLimitBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', requestId } }] });
+        return sendJson(res, 413, {
+          errors: [
+            {
+              message: `request body exceeds ${edge.bodyLimitBytes} bytes`,
+              extensions: { code: 'PAYLOAD_TOO_LARGE', requestId },
+            },
+          ],
+        });
       }
       edge.logger.error({ err: error, requestId }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [
+            { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } },
+          ],
+        });
       else res.end();
     }
   };
@@ -101,11 +119,18 @@ async function handleGraphQL(
   const principal = secret ? await edge.authenticate(secret) : null;
   const clientAddress = req.socket.remoteAddress ?? null;
   facts.role = principal?.role;
-  const retryAfter = await edge.rateLimit.consume(principal ? { tokenId: principal.tokenId } : { address: clientAddress ?? 'unknown' });
+  const retryAfter = await edge.rateLimit.consume(
+    principal ? { tokenId: principal.tokenId } : { address: clientAddress ?? 'unknown' },
+  );
   if (retryAfter !== null) {
     res.setHeader('retry-after', String(retryAfter));
     return sendJson(res, 429, {
-      errors: [{ message: `rate limit exceeded; retry after ${retryAfter} s`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, requestId } }],
+      errors: [
+        {
+          message: `rate limit exceeded; retry after ${retryAfter} s`,
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, requestId },
+        },
+      ],
     });
   }
   const text = (await readBody(req, edge.bodyLimitBytes)).toString('utf8');
@@ -114,19 +139,31 @@ async function handleGraphQL(
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   let body: unknown = text;
-  if (req.method === 'POST' && /^application\/(graphql-response\+)?json\b/i.test(headers.get('content-type') ?? '')) {
+  if (
+    req.method === 'POST' &&
+    /^application\/(graphql-response\+)?json\b/i.test(headers.get('content-type') ?? '')
+  ) {
     try {
       body = text.length > 0 ? JSON.parse(text) : {};
     } catch {
-      return sendJson(res, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST', requestId } }] });
+      return sendJson(res, 400, {
+        errors: [
+          { message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST', requestId } },
+        ],
+      });
     }
   }
-  const source = typeof (body as { query?: unknown } | null)?.query === 'string' ? (body as { query: string }).query : url.searchParams.get('query');
+  const source =
+    typeof (body as { query?: unknown } | null)?.query === 'string'
+      ? (body as { query: string }).query
+      : url.searchParams.get('query');
   if (source) {
     try {
       checkTokenLimit(source, edge.maxTokens);
     } catch (error) {
-      return sendJson(res, 400, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_USER_INPUT', requestId } }] });
+      return sendJson(res, 400, {
+        errors: [{ message: (error as Error).message, extensions: { code: 'BAD_USER_INPUT', requestId } }],
+      });
     }
   }
   const response = await apollo.executeHTTPGraphQLRequest({

@@ -11,7 +11,14 @@ export function createLogger(level: Config['logLevel']): Logger {
     base: { service: 'mdm-gateway' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'connectionParams.*', '*.privateKeyPem', '*.token'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'connectionParams.*',
+        '*.privateKeyPem',
+        '*.token',
+      ],
       censor: '[redacted]',
     },
   });

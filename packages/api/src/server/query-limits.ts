@@ -24,10 +24,25 @@ export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[]
     onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
   };
   return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, errorMessage: 'Query exceeds the depth limit.', ...report }),
-    costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true, errorMessage: 'Query exceeds the cost limit.', ...report }),
+    maxDepthRule({
+      n: limits.maxDepth,
+      ignoreIntrospection: true,
+      flattenFragments: true,
+      errorMessage: 'Query exceeds the depth limit.',
+      ...report,
+    }),
+    costLimitRule({
+      maxCost: limits.maxCost,
+      ignoreIntrospection: true,
+      errorMessage: 'Query exceeds the cost limit.',
+      ...report,
+    }),
     maxAliasesRule({ n: limits.maxAliases, errorMessage: 'Query uses too many aliases.', ...report }),
-    maxDirectivesRule({ n: limits.maxDirectives, errorMessage: 'Query uses too many directives.', ...report }),
+    maxDirectivesRule({
+      n: limits.maxDirectives,
+      errorMessage: 'Query uses too many directives.',
+      ...report,
+    }),
   ] as unknown as ValidationRule[];
 }
 
@@ -40,7 +55,11 @@ export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[]
 export function checkTokenLimit(source: string, maxTokens: number): void {
   if (withinLimit.get(source) === maxTokens) return;
   try {
-    new MaxTokensParserWLexer(source, { n: maxTokens, exposeLimits: false, errorMessage: TOKEN_LIMIT_MESSAGE }).parseDocument();
+    new MaxTokensParserWLexer(source, {
+      n: maxTokens,
+      exposeLimits: false,
+      errorMessage: TOKEN_LIMIT_MESSAGE,
+    }).parseDocument();
   } catch (error) {
     if (error instanceof Error && error.message.includes(TOKEN_LIMIT_MESSAGE)) {
       throw new GraphQLError(TOKEN_LIMIT_MESSAGE, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -55,4 +74,7 @@ export function checkTokenLimit(source: string, maxTokens: number): void {
  * the same few documents over and over; without this every request would be lexed here once
  * more before Apollo's document cache spares it the parse. Bounded by total characters.
  */
-const withinLimit = new LRUCache<string, number>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_value, source) => Math.max(1, source.length) });
+const withinLimit = new LRUCache<string, number>({
+  maxSize: 4 * 1024 * 1024,
+  sizeCalculation: (_value, source) => Math.max(1, source.length),
+});

@@ -12,8 +12,14 @@ export interface RateLimit {
  * each instance counts its own traffic, so N instances allow up to N times the budget).
  */
 export function createRateLimit(limits: Config['rateLimit']): RateLimit {
-  const perToken = limits.perTokenPerMinute > 0 ? new RateLimiterMemory({ points: limits.perTokenPerMinute, duration: 60 }) : null;
-  const perAddress = limits.anonymousPerMinute > 0 ? new RateLimiterMemory({ points: limits.anonymousPerMinute, duration: 60 }) : null;
+  const perToken =
+    limits.perTokenPerMinute > 0
+      ? new RateLimiterMemory({ points: limits.perTokenPerMinute, duration: 60 })
+      : null;
+  const perAddress =
+    limits.anonymousPerMinute > 0
+      ? new RateLimiterMemory({ points: limits.anonymousPerMinute, duration: 60 })
+      : null;
   return {
     async consume(key) {
       const limiter = 'tokenId' in key ? perToken : perAddress;

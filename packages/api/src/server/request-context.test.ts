@@ -4,14 +4,24 @@ import { describe, expect, it, vi } from 'vitest';
 import { RequestContext } from './request-context.js';
 
 /** How Apollo Server copies the context of each HTTP request before running the operation. */
-const apolloCopy = <T extends object>(context: T): T => Object.assign(Object.create(Object.getPrototypeOf(context) as object) as T, context);
+const apolloCopy = <T extends object>(context: T): T =>
+  Object.assign(Object.create(Object.getPrototypeOf(context) as object) as T, context);
 
 describe('the request context', () => {
   it('forks the EntityManager and builds the child logger only when an operation first uses them, even after Apollo copies it', () => {
     const fork = vi.fn(() => ({ forked: true }) as unknown as EntityManager);
     const child = vi.fn(() => ({ child: true }) as unknown as Logger);
     const facts = {};
-    const copy = apolloCopy(new RequestContext('req-1', facts, null, '127.0.0.1', { fork } as unknown as EntityManager, { child } as unknown as Logger));
+    const copy = apolloCopy(
+      new RequestContext(
+        'req-1',
+        facts,
+        null,
+        '127.0.0.1',
+        { fork } as unknown as EntityManager,
+        { child } as unknown as Logger,
+      ),
+    );
     expect(fork).not.toHaveBeenCalled();
     expect(child).not.toHaveBeenCalled();
     expect(copy.em).toBe(copy.em);

@@ -1,4 +1,11 @@
-import { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionResult } from 'graphql';
+import {
+  GraphQLInt,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type ExecutionResult,
+} from 'graphql';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { describe, expect, it } from 'vitest';
 import { SubscriptionMultiplexer } from './subscription-multiplexer.js';
@@ -29,10 +36,19 @@ describe('SubscriptionMultiplexer', () => {
 /** A one-field subscription schema over a pub/sub, for testing the multiplexer without the gateway. */
 export function makeExecutableSchemaLike(pubSub: PubSub<{ tick: [number] }>): GraphQLSchema {
   return new GraphQLSchema({
-    query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString, resolve: () => 'ok' } } }),
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: { ok: { type: GraphQLString, resolve: () => 'ok' } },
+    }),
     subscription: new GraphQLObjectType({
       name: 'Subscription',
-      fields: { tick: { type: GraphQLInt, subscribe: () => pubSub.subscribe('tick'), resolve: (value: number) => value } },
+      fields: {
+        tick: {
+          type: GraphQLInt,
+          subscribe: () => pubSub.subscribe('tick'),
+          resolve: (value: number) => value,
+        },
+      },
     }),
   });
 }

@@ -1,5 +1,13 @@
 import { DroppingBuffer, Repeater } from '@graphql-yoga/subscription';
-import { Kind, print, subscribe as graphqlSubscribe, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
+import {
+  Kind,
+  print,
+  subscribe as graphqlSubscribe,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+} from 'graphql';
 import { SUBSCRIBER_BUFFER } from '../events/event-bus.js';
 
 type Stream = AsyncIterableIterator<ExecutionResult>;
@@ -56,7 +64,10 @@ export class SubscriptionMultiplexer {
   constructor(
     private readonly shareable: ReadonlySet<string>,
     private readonly sinkOf: (args: ExecutionArgs) => SubscriberSink | undefined = () => undefined,
-    private readonly formatResult: (result: ExecutionResult, args: ExecutionArgs) => FormattedExecutionResult | undefined = () => undefined,
+    private readonly formatResult: (
+      result: ExecutionResult,
+      args: ExecutionArgs,
+    ) => FormattedExecutionResult | undefined = () => undefined,
   ) {}
 
   /** Distinct shared streams now live (for tests and benchmarks). */
@@ -68,11 +79,21 @@ export class SubscriptionMultiplexer {
   subscribe = (args: ExecutionArgs): SubscribeResult => {
     if (!this.isShareable(args)) return Promise.resolve(graphqlSubscribe(args) as SubscribeResult);
     // The caller's role is part of the key: callers of different roles never share a result.
-    const role = (args.contextValue as { principal?: { role?: string } | null } | undefined)?.principal?.role ?? null;
-    const key = JSON.stringify([role, printed(args.document), args.operationName ?? null, args.variableValues ?? {}]);
+    const role =
+      (args.contextValue as { principal?: { role?: string } | null } | undefined)?.principal?.role ?? null;
+    const key = JSON.stringify([
+      role,
+      printed(args.document),
+      args.operationName ?? null,
+      args.variableValues ?? {},
+    ]);
     let shared = this.streams.get(key);
     if (!shared) {
-      const created: SharedStream = { source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult), listeners: new Map(), claims: 0 };
+      const created: SharedStream = {
+        source: Promise.resolve(graphqlSubscribe(args) as SubscribeResult),
+        listeners: new Map(),
+        claims: 0,
+      };
       shared = created;
       this.streams.set(key, created);
       void created.source.then((source) => {
@@ -83,7 +104,8 @@ export class SubscriptionMultiplexer {
         void (async () => {
           for await (const result of source) {
             let json: Buffer | undefined;
-            const serialised = () => (json ??= Buffer.from(serialisePayload(result, this.formatResult(result, args))));
+            const serialised = () =>
+              (json ??= Buffer.from(serialisePayload(result, this.formatResult(result, args))));
             for (const listener of created.listeners.keys()) listener(result, serialised);
           }
         })()
@@ -115,16 +137,26 @@ export class SubscriptionMultiplexer {
           await source.return?.();
         }
       };
-      if (sink) return new Repeater<ExecutionResult>((_push, stop) => join((_result, json) => sink.send(json()), stop));
-      return new Repeater<ExecutionResult>((push, stop) => join((result) => void push(result), stop), new DroppingBuffer(SUBSCRIBER_BUFFER));
+      if (sink)
+        return new Repeater<ExecutionResult>((_push, stop) =>
+          join((_result, json) => sink.send(json()), stop),
+        );
+      return new Repeater<ExecutionResult>(
+        (push, stop) => join((result) => void push(result), stop),
+        new DroppingBuffer(SUBSCRIBER_BUFFER),
+      );
     });
   };
 
   private isShareable(args: ExecutionArgs): boolean {
     const operations = args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-    const operation = args.operationName ? operations.find((o) => o.name?.value === args.operationName) : operations[0];
+    const operation = args.operationName
+      ? operations.find((o) => o.name?.value === args.operationName)
+      : operations[0];
     if (!operation || operation.operation !== 'subscription') return false;
-    return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && this.shareable.has(s.name.value));
+    return operation.selectionSet.selections.every(
+      (s) => s.kind === Kind.FIELD && this.shareable.has(s.name.value),
+    );
   }
 }
 

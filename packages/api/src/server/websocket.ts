@@ -38,16 +38,31 @@ const SHARED_SUBSCRIPTIONS = new Set([
 ]);
 
 import { bearerSecret } from './authentication.js';
-import { formatClientErrors, noIntrospectionRule, parseFailure, validationFailures, type ClientErrorPolicy } from './format-error.js';
+import {
+  formatClientErrors,
+  noIntrospectionRule,
+  parseFailure,
+  validationFailures,
+  type ClientErrorPolicy,
+} from './format-error.js';
 import { checkTokenLimit } from './query-limits.js';
 
 /** What the WebSocket edge needs from the gateway. */
 export interface WebSocketEdge {
   schema: GraphQLSchema;
-  createContext: (requestId: string, principal: Principal | null, clientAddress: string | null) => GraphQLContext;
+  createContext: (
+    requestId: string,
+    principal: Principal | null,
+    clientAddress: string | null,
+  ) => GraphQLContext;
   authenticate: (secret: string) => Promise<Principal | null>;
   /** Called when a connection or subscription is refused, for the audit trail. */
-  onDenied: (action: string, principal: Principal | null, clientAddress: string | null, reason: string) => void;
+  onDenied: (
+    action: string,
+    principal: Principal | null,
+    clientAddress: string | null,
+    reason: string,
+  ) => void;
   validationRules: ValidationRule[];
   /** Serve `__schema`/`__type` (config `introspection`, as Apollo's option over HTTP). */
   introspection: boolean;
@@ -93,8 +108,16 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
   /** The direct sink of each shared subscription, by its execution context (see SubscriptionMultiplexer). */
   const sinks = new WeakMap<object, SubscriberSink & { stream?: unknown }>();
   /** A result whose errors are formatted as over HTTP (see formatClientErrors); undefined when it has none. */
-  const formatResult = (result: ExecutionResult, context: GraphQLContext): FormattedExecutionResult | undefined =>
-    result.errors ? { ...result, errors: formatClientErrors(result.errors, context.requestId, edge.errorPolicy, context.logger) } : undefined;
+  const formatResult = (
+    result: ExecutionResult,
+    context: GraphQLContext,
+  ): FormattedExecutionResult | undefined =>
+    result.errors
+      ? {
+          ...result,
+          errors: formatClientErrors(result.errors, context.requestId, edge.errorPolicy, context.logger),
+        }
+      : undefined;
   const multiplexer = new SubscriptionMultiplexer(
     edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS,
     (args) => (args.contextValue ? sinks.get(args.contextValue) : undefined),
@@ -104,12 +127,24 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
   );
   // Compression off (ws's server default, stated): deflating every frame for every subscriber
   // costs more CPU than the small JSON events save on a LAN.
-  const wss = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: 1024 * 1024, perMessageDeflate: false });
-  const rules = [...specifiedRules, ...edge.validationRules, ...(edge.introspection ? [] : [noIntrospectionRule])];
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: 1024 * 1024,
+    perMessageDeflate: false,
+  });
+  const rules = [
+    ...specifiedRules,
+    ...edge.validationRules,
+    ...(edge.introspection ? [] : [noIntrospectionRule]),
+  ];
   const requestIdsOf = (extra: SocketExtra) => (extra.requestIds ??= new Map());
   // Documents that passed the limits and validation, by their text (like Apollo's document
   // cache over HTTP): thousands of dashboards subscribe with the same few documents.
-  const validDocuments = new LRUCache<string, DocumentNode>({ maxSize: 4 * 1024 * 1024, sizeCalculation: (_document, source) => Math.max(1, source.length) });
+  const validDocuments = new LRUCache<string, DocumentNode>({
+    maxSize: 4 * 1024 * 1024,
+    sizeCalculation: (_document, source) => Math.max(1, source.length),
+  });
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: edge.schema,
@@ -121,7 +156,12 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         const secret = bearerSecret(ctx.connectionParams?.['authorization']);
         const principal = secret ? await edge.authenticate(secret) : null;
         if (!principal) {
-          edge.onDenied('subscribe:connect', null, ctx.extra.request.socket.remoteAddress ?? null, secret ? 'invalid token' : 'no token');
+          edge.onDenied(
+            'subscribe:connect',
+            null,
+            ctx.extra.request.socket.remoteAddress ?? null,
+            secret ? 'invalid token' : 'no token',
+          );
           return false;
         }
         ctx.extra.principal = principal;
@@ -153,20 +193,38 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
             checkTokenLimit(payload.query, edge.maxTokens);
             document = parse(payload.query);
           } catch (error) {
-            return [error instanceof GraphQLError ? parseFailure(error) : new GraphQLError('document could not be parsed')];
+            return [
+              error instanceof GraphQLError
+                ? parseFailure(error)
+                : new GraphQLError('document could not be parsed'),
+            ];
           }
           const errors = validate(edge.schema, document, rules);
           if (errors.length > 0) return validationFailures(errors, edge.errorPolicy);
           validDocuments.set(payload.query, document);
         }
-        if (!getOperationAST(document, payload.operationName)) return [operationResolutionFailure(document, payload.operationName ?? undefined)];
+        if (!getOperationAST(document, payload.operationName))
+          return [operationResolutionFailure(document, payload.operationName ?? undefined)];
         const principal = ctx.extra.principal ?? null;
         const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
         if (denied) {
-          edge.onDenied(`subscribe:${denied}`, principal, ctx.extra.request.socket.remoteAddress ?? null, 'role not allowed');
-          return [new GraphQLError(`role ${principal?.role ?? 'anonymous'} may not use ${denied}`, { extensions: { code: ErrorCode.FORBIDDEN } })];
+          edge.onDenied(
+            `subscribe:${denied}`,
+            principal,
+            ctx.extra.request.socket.remoteAddress ?? null,
+            'role not allowed',
+          );
+          return [
+            new GraphQLError(`role ${principal?.role ?? 'anonymous'} may not use ${denied}`, {
+              extensions: { code: ErrorCode.FORBIDDEN },
+            }),
+          ];
         }
-        const contextValue = edge.createContext(requestId, ctx.extra.principal ?? null, ctx.extra.request.socket.remoteAddress ?? null);
+        const contextValue = edge.createContext(
+          requestId,
+          ctx.extra.principal ?? null,
+          ctx.extra.request.socket.remoteAddress ?? null,
+        );
         // Results of a shared stream are written straight to the socket: the payload's JSON is
         // made once per event, only this frame's id around it is per subscriber. graphql-ws still
         // runs the subscription (its stream yields nothing) and sends its `complete`.
@@ -176,21 +234,38 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         const sink: SubscriberSink & { stream?: unknown } = {
           send(payload) {
             // Only while this very operation runs (not after the client completed it, or an id reused since).
-            if (sink.stream === undefined || ctx.subscriptions[id] !== sink.stream || socket.readyState !== WebSocket.OPEN) return;
+            if (
+              sink.stream === undefined ||
+              ctx.subscriptions[id] !== sink.stream ||
+              socket.readyState !== WebSocket.OPEN
+            )
+              return;
             if (socket.bufferedAmount > SOCKET_BUFFER_BYTES) return;
             // A text frame from bytes: the payload was UTF-8 encoded once for every subscriber.
-            socket.send(Buffer.concat([frameStart, payload, FRAME_END], frameStart.length + payload.length + 1), { binary: false });
+            socket.send(
+              Buffer.concat([frameStart, payload, FRAME_END], frameStart.length + payload.length + 1),
+              { binary: false },
+            );
             (delivered ??= edge.observer?.resultCounter(ctx, id) ?? (() => {}))();
           },
         };
         sinks.set(contextValue, sink);
-        return { schema: edge.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return {
+          schema: edge.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
       },
       // Refusals (parse, validation, role) and a stream that failed: formatted as over HTTP.
       onError: (ctx, id, _payload, errors) => {
         const requestId = ctx.extra.requestIds?.get(id) ?? randomUUID();
         ctx.extra.requestIds?.delete(id);
-        edge.logger.warn({ operationId: id, requestId, errors: errors.map((e) => e.message) }, 'graphql-ws operation failed');
+        edge.logger.warn(
+          { operationId: id, requestId, errors: errors.map((e) => e.message) },
+          'graphql-ws operation failed',
+        );
         return formatClientErrors(errors, requestId, edge.errorPolicy, edge.logger);
       },
     },
@@ -212,7 +287,9 @@ function operationResolutionFailure(document: DocumentNode, operationName: strin
     : count === 0
       ? 'Must provide an operation.'
       : 'Must provide operation name if query contains multiple operations.';
-  return new GraphQLError(message, { extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE } });
+  return new GraphQLError(message, {
+    extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE },
+  });
 }
 
 /**
@@ -220,12 +297,21 @@ function operationResolutionFailure(document: DocumentNode, operationName: strin
  * checks `@Authorized` when it resolves each event; checking here as well refuses the
  * subscription at once instead of sending an error per event.
  */
-function deniedRootField(document: DocumentNode, operationName: string | undefined, principal: Principal | null): string | undefined {
+function deniedRootField(
+  document: DocumentNode,
+  operationName: string | undefined,
+  principal: Principal | null,
+): string | undefined {
   const operation = document.definitions.find(
     (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
   if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return undefined;
-  const kind = operation.operation === 'subscription' ? 'Subscription' : operation.operation === 'mutation' ? 'Mutation' : 'Query';
+  const kind =
+    operation.operation === 'subscription'
+      ? 'Subscription'
+      : operation.operation === 'mutation'
+        ? 'Mutation'
+        : 'Query';
   for (const selection of operation.selectionSet.selections) {
     if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
     const roles = operationRoles(kind, selection.name.value) ?? [];

@@ -5,7 +5,9 @@ import { GroupCommit } from './group-commit.js';
 function controlledRunner<I>() {
   const batches: { items: I[]; settle: (results: unknown[] | Error) => void }[] = [];
   const run = (items: I[]) =>
-    new Promise<unknown[]>((resolve, reject) => batches.push({ items, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) }));
+    new Promise<unknown[]>((resolve, reject) =>
+      batches.push({ items, settle: (r) => (r instanceof Error ? reject(r) : resolve(r)) }),
+    );
   return { batches, run };
 }
 

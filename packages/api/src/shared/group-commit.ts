@@ -57,7 +57,8 @@ export class GroupCommit<I, R> {
             batch.forEach((b, i) => {
               const result = results[i];
               if (result instanceof Error) b.reject(result);
-              else if (i >= results.length) b.reject(new Error(`group commit: no result for item ${i} of ${batch.length}`));
+              else if (i >= results.length)
+                b.reject(new Error(`group commit: no result for item ${i} of ${batch.length}`));
               else b.resolve(result as R);
             });
           },
@@ -72,4 +73,3 @@ export class GroupCommit<I, R> {
     }
   }
 }
-

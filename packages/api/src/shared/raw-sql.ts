@@ -13,7 +13,11 @@ import type { Knex } from '@mikro-orm/postgresql';
  * literal back, cost more than the write. Placeholders are `?` (knex), `??` is not used.
  * @throws when `tx` is not inside a transaction
  */
-export async function queryRows<R extends object>(tx: EntityManager, sql: string, params: readonly unknown[]): Promise<R[]> {
+export async function queryRows<R extends object>(
+  tx: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<R[]> {
   const trx = tx.getTransactionContext<Knex.Transaction>();
   if (!trx) throw new Error('queryRows needs a transaction (em.transactional)');
   try {
@@ -41,8 +45,9 @@ export function rowOf(em: EntityManager, entity: object): Record<string, unknown
     // A column the database fills (e.g. created_xid's pg_current_xact_id()) is left out, so its
     // default applies instead of a NULL from the JSON row.
     if (value === undefined && prop.defaultRaw !== undefined) continue;
-    if (prop.kind === ReferenceKind.MANY_TO_ONE && value != null) value = helper(Reference.unwrapReference(value as object)).getPrimaryKey();
-    row[prop.fieldNames[0]!] = value instanceof Date ? value.toISOString() : value ?? null;
+    if (prop.kind === ReferenceKind.MANY_TO_ONE && value != null)
+      value = helper(Reference.unwrapReference(value as object)).getPrimaryKey();
+    row[prop.fieldNames[0]!] = value instanceof Date ? value.toISOString() : (value ?? null);
   }
   return row;
 }
@@ -54,6 +59,8 @@ export function rowOf(em: EntityManager, entity: object): Record<string, unknown
  */
 export function insertRowSql(em: EntityManager, entityName: string, row: Record<string, unknown>): string {
   const table = em.getMetadata().get(entityName).tableName;
-  const columns = Object.keys(row).map((c) => `"${c}"`).join(', ');
+  const columns = Object.keys(row)
+    .map((c) => `"${c}"`)
+    .join(', ');
   return `insert into "${table}" (${columns}) select ${columns} from jsonb_populate_record(null::"${table}", ?::jsonb)`;
 }

@@ -25,20 +25,30 @@ export class ReadModel<T extends object> {
    * @param prefix prefix of the result column names (to tell a joined table's columns apart)
    */
   constructor(meta: EntityMetadata<T>, alias: string, prefix = '') {
-    const scalars = (Object.values(meta.properties) as EntityProperty<T>[]).filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1);
+    const scalars = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
+      (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
+    );
     this.columns = scalars.map((p) => ({
       alias: `${prefix}${p.name}`,
       name: p.name,
       date: p.runtimeType === 'Date' || /timestamp|date/i.test(String(p.type)),
     }));
-    this.selectList = scalars.map((p, i) => `"${alias}"."${p.fieldNames[0]}" as "${this.columns[i]!.alias}"`).join(', ');
+    this.selectList = scalars
+      .map((p, i) => `"${alias}"."${p.fieldNames[0]}" as "${this.columns[i]!.alias}"`)
+      .join(', ');
     const shadow: PropertyDescriptorMap = {};
-    for (const name of Object.keys(meta.properties)) shadow[name] = { value: undefined, writable: true, enumerable: false, configurable: true };
+    for (const name of Object.keys(meta.properties))
+      shadow[name] = { value: undefined, writable: true, enumerable: false, configurable: true };
     this.prototype = Object.create(meta.prototype as object, shadow) as T;
   }
 
   /** The read model of `entity` in `em`'s metadata. */
-  static of<T extends object>(em: EntityManager, entity: new () => T, alias: string, prefix = ''): ReadModel<T> {
+  static of<T extends object>(
+    em: EntityManager,
+    entity: new () => T,
+    alias: string,
+    prefix = '',
+  ): ReadModel<T> {
     return new ReadModel(em.getMetadata().get<T>(entity.name), alias, prefix);
   }
 

@@ -52,12 +52,19 @@ export const RAW_TEXT = 'rawText';
  */
 export function textViolations(value: unknown, path: string, found: FieldViolation[] = []): FieldViolation[] {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push({ field: path, rule: 'noNul', message: 'must not contain the NUL character (U+0000)' });
-    else if (LONE_SURROGATE.test(value)) found.push({ field: path, rule: 'wellFormedUnicode', message: 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)' });
+    if (value.includes('\u0000'))
+      found.push({ field: path, rule: 'noNul', message: 'must not contain the NUL character (U+0000)' });
+    else if (LONE_SURROGATE.test(value))
+      found.push({
+        field: path,
+        rule: 'wellFormedUnicode',
+        message: 'must be well-formed Unicode (it holds a lone UTF-16 surrogate)',
+      });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => textViolations(item, `${path}.${index}`, found));
   } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    for (const [key, item] of Object.entries(value)) textViolations(item, path ? `${path}.${key}` : key, found);
+    for (const [key, item] of Object.entries(value))
+      textViolations(item, path ? `${path}.${key}` : key, found);
   }
   return found;
 }

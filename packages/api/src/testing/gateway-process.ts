@@ -67,7 +67,10 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start: ${output}`)), options.startTimeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`gateway did not start: ${output}`)),
+        options.startTimeoutMs ?? 60_000,
+      );
       child.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const match = /"graphql":"(http:\/\/[^"]+)\/graphql"/.exec(output);
@@ -125,12 +128,18 @@ export interface ScratchDatabase {
  * real clock (its CA would start now) or one whose tables a test breaks on purpose.
  * @param prefix start of the database's name (a timestamp, the pid and random hex follow)
  */
-export async function createScratchDatabase(serverUrl: string, prefix = 'mdm_proc'): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix = 'mdm_proc',
+): Promise<ScratchDatabase> {
   const name = `${prefix}_${Date.now()}_${process.pid}_${randomBytes(3).toString('hex')}`;
   await adminQuery(serverUrl, `create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists "${name}" with (force)`) };
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(serverUrl, `drop database if exists "${name}" with (force)`),
+  };
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { AuditRecordsDocument, CreateApiTokenDocument, EnrollDeviceDocument, ManagedDevicesDocument, RevokeApiTokenDocument } from '@mdm/schema';
+import {
+  AuditRecordsDocument,
+  CreateApiTokenDocument,
+  EnrollDeviceDocument,
+  ManagedDevicesDocument,
+  RevokeApiTokenDocument,
+} from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byodInput } from '../support/builders.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
@@ -30,31 +36,63 @@ describe('the audit trail', () => {
   });
 
   it('records a refused enrollment with its code', async () => {
-    const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'refused enroller', role: 'ENROLLER' } });
+    const { createApiToken } = await gateway.query(CreateApiTokenDocument, {
+      input: { name: 'refused enroller', role: 'ENROLLER' },
+    });
     if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
     const input = byodInput({ userPrincipalName: null });
     await gateway.as(createApiToken.secret).query(EnrollDeviceDocument, { input });
-    const { auditRecords } = await gateway.query(AuditRecordsDocument, { actorTokenId: createApiToken.token.id, first: 5 });
+    const { auditRecords } = await gateway.query(AuditRecordsDocument, {
+      actorTokenId: createApiToken.token.id,
+      first: 5,
+    });
     expect(auditRecords.nodes).toEqual([
-      expect.objectContaining({ action: 'enrollDevice', outcome: 'refused', code: 'USER_AFFINITY_VIOLATION', actorName: 'refused enroller', actorRole: 'ENROLLER' }),
+      expect.objectContaining({
+        action: 'enrollDevice',
+        outcome: 'refused',
+        code: 'USER_AFFINITY_VIOLATION',
+        actorName: 'refused enroller',
+        actorRole: 'ENROLLER',
+      }),
     ]);
-    expect((auditRecords.nodes[0]!.details as { input: { serialNumber: string } }).input.serialNumber).toBe(input.serialNumber);
+    expect((auditRecords.nodes[0]!.details as { input: { serialNumber: string } }).input.serialNumber).toBe(
+      input.serialNumber,
+    );
   });
 
   it('records an attempt denied to a role, and one without a token', async () => {
-    const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'curious reader', role: 'READER' } });
+    const { createApiToken } = await gateway.query(CreateApiTokenDocument, {
+      input: { name: 'curious reader', role: 'READER' },
+    });
     if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
     await gateway.as(createApiToken.secret).request(EnrollDeviceDocument, { input: byodInput() });
-    const { auditRecords } = await gateway.query(AuditRecordsDocument, { actorTokenId: createApiToken.token.id, first: 5 });
-    expect(auditRecords.nodes).toEqual([expect.objectContaining({ action: 'enrollDevice', outcome: 'denied', actorRole: 'READER', code: 'FORBIDDEN' })]);
+    const { auditRecords } = await gateway.query(AuditRecordsDocument, {
+      actorTokenId: createApiToken.token.id,
+      first: 5,
+    });
+    expect(auditRecords.nodes).toEqual([
+      expect.objectContaining({
+        action: 'enrollDevice',
+        outcome: 'denied',
+        actorRole: 'READER',
+        code: 'FORBIDDEN',
+      }),
+    ]);
     const requestId = `anonymous-${randomUUID()}`;
     await gateway.as(null).request(ManagedDevicesDocument, { first: 1 }, { 'x-request-id': requestId });
-    const anonymous = await gateway.sql('select action, outcome, code, actor_name from audit_record where request_id = ?', [requestId]);
-    expect(anonymous).toEqual([{ action: 'managedDevices', outcome: 'denied', code: 'UNAUTHENTICATED', actor_name: null }]);
+    const anonymous = await gateway.sql(
+      'select action, outcome, code, actor_name from audit_record where request_id = ?',
+      [requestId],
+    );
+    expect(anonymous).toEqual([
+      { action: 'managedDevices', outcome: 'denied', code: 'UNAUTHENTICATED', actor_name: null },
+    ]);
   });
 
   it('records token creation and revocation without the secret', async () => {
-    const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'audited', role: 'READER' } });
+    const { createApiToken } = await gateway.query(CreateApiTokenDocument, {
+      input: { name: 'audited', role: 'READER' },
+    });
     if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
     await gateway.query(RevokeApiTokenDocument, { id: createApiToken.token.id });
     const created = await recordsFor('createApiToken', createApiToken.token.id);

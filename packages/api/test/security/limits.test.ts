@@ -17,7 +17,13 @@ describe('query limits (graphql-armor), each just under and just over', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
     gateway = await startTestGateway({
-      env: { GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_ALIASES: '3', GRAPHQL_MAX_DIRECTIVES: '3', GRAPHQL_MAX_TOKENS: '40', GRAPHQL_MAX_COST: '60' },
+      env: {
+        GRAPHQL_MAX_DEPTH: '4',
+        GRAPHQL_MAX_ALIASES: '3',
+        GRAPHQL_MAX_DIRECTIVES: '3',
+        GRAPHQL_MAX_TOKENS: '40',
+        GRAPHQL_MAX_COST: '60',
+      },
     });
   });
   afterAll(() => gateway.stop());
@@ -25,20 +31,38 @@ describe('query limits (graphql-armor), each just under and just over', () => {
   // Depth counts field levels down to the leaves: managedDevices > edges > node > id is 4.
   it('depth: 4 levels pass, 5 are refused', async () => {
     expect(await codesOf(gateway, '{ managedDevices(first: 1) { edges { node { id } } } }')).toEqual([]);
-    expect(await codesOf(gateway, '{ managedDevices(first: 1) { edges { node { user { id } } } } }')).toContain('GRAPHQL_VALIDATION_FAILED');
+    expect(
+      await codesOf(gateway, '{ managedDevices(first: 1) { edges { node { user { id } } } } }'),
+    ).toContain('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('aliases: 3 pass, 4 are refused', async () => {
-    expect(await codesOf(gateway, '{ a: enrollmentMethods { method } b: enrollmentMethods { method } c: enrollmentMethods { method } }')).toEqual([]);
     expect(
-      await codesOf(gateway, '{ a: enrollmentMethods { method } b: enrollmentMethods { method } c: enrollmentMethods { method } d: enrollmentMethods { method } }'),
+      await codesOf(
+        gateway,
+        '{ a: enrollmentMethods { method } b: enrollmentMethods { method } c: enrollmentMethods { method } }',
+      ),
+    ).toEqual([]);
+    expect(
+      await codesOf(
+        gateway,
+        '{ a: enrollmentMethods { method } b: enrollmentMethods { method } c: enrollmentMethods { method } d: enrollmentMethods { method } }',
+      ),
     ).toContain('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('directives: 3 pass, 4 are refused', async () => {
-    expect(await codesOf(gateway, '{ enrollmentMethods @skip(if: false) { method @include(if: true) displayName @skip(if: false) } }')).toEqual([]);
     expect(
-      await codesOf(gateway, '{ enrollmentMethods @skip(if: false) { method @include(if: true) displayName @skip(if: false) locked @include(if: true) } }'),
+      await codesOf(
+        gateway,
+        '{ enrollmentMethods @skip(if: false) { method @include(if: true) displayName @skip(if: false) } }',
+      ),
+    ).toEqual([]);
+    expect(
+      await codesOf(
+        gateway,
+        '{ enrollmentMethods @skip(if: false) { method @include(if: true) displayName @skip(if: false) locked @include(if: true) } }',
+      ),
     ).toContain('GRAPHQL_VALIDATION_FAILED');
   });
 
@@ -51,7 +75,8 @@ describe('query limits (graphql-armor), each just under and just over', () => {
 
   it('cost: a cheap list passes, a wide nested selection is refused', async () => {
     expect(await codesOf(gateway, '{ managedDevices(first: 1) { totalCount } }')).toEqual([]);
-    const wide = '{ managedDevices(first: 1) { edges { node { id deviceName platform osVersion serialNumber imei model manufacturer user { id userPrincipalName displayName createdDateTime } } } } }';
+    const wide =
+      '{ managedDevices(first: 1) { edges { node { id deviceName platform osVersion serialNumber imei model manufacturer user { id userPrincipalName displayName createdDateTime } } } } }';
     expect(await codesOf(gateway, wide)).toContain('GRAPHQL_VALIDATION_FAILED');
   });
 });

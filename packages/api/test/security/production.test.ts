@@ -35,7 +35,7 @@ describe('production mode hides what an attacker could learn', () => {
 });
 
 describe('secrets never reach the logs', () => {
-  it('a created token\'s secret and the presented bearer token are absent from every log line', async () => {
+  it("a created token's secret and the presented bearer token are absent from every log line", async () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk, _enc, done) {
@@ -43,9 +43,14 @@ describe('secrets never reach the logs', () => {
         done();
       },
     });
-    const gateway = await startTestGateway({ env: { LOG_LEVEL: 'trace' }, logger: pino({ level: 'trace' }, sink) });
+    const gateway = await startTestGateway({
+      env: { LOG_LEVEL: 'trace' },
+      logger: pino({ level: 'trace' }, sink),
+    });
     try {
-      const { createApiToken } = await gateway.query(CreateApiTokenDocument, { input: { name: 'secret-check', role: 'READER' } });
+      const { createApiToken } = await gateway.query(CreateApiTokenDocument, {
+        input: { name: 'secret-check', role: 'READER' },
+      });
       if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
       const log = lines.join('');
       expect(log).toContain('"msg":"request"');

@@ -24,7 +24,9 @@ function placeholder(type: GraphQLInputType): string {
   if (isListType(type)) return `[${placeholder(type.ofType)}]`;
   if (isEnumType(type)) return type.getValues()[0]!.name;
   if (isInputObjectType(type)) {
-    const fields = Object.values(type.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined);
+    const fields = Object.values(type.getFields()).filter(
+      (f) => isNonNullType(f.type) && f.defaultValue === undefined,
+    );
     return `{ ${fields.map((f) => `${f.name}: ${placeholder(f.type)}`).join(', ')} }`;
   }
   if (isScalarType(type)) {
@@ -52,7 +54,8 @@ function documentFor(kind: RootKind, field: GraphQLField<unknown, unknown>): str
   const args = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const argText = args.length ? `(${args.map((a) => `${a.name}: ${placeholder(a.type)}`).join(', ')})` : '';
   const named = getNamedType(field.type);
-  const selection = isObjectType(named) || !isScalarType(named) && !isEnumType(named) ? ' { __typename }' : '';
+  const selection =
+    isObjectType(named) || (!isScalarType(named) && !isEnumType(named)) ? ' { __typename }' : '';
   return `${kind.toLowerCase()} { ${field.name}${argText}${selection} }`;
 }
 
@@ -62,11 +65,15 @@ const roots: [RootKind, GraphQLObjectType | null | undefined][] = [
   ['Mutation', schema.getMutationType()],
   ['Subscription', schema.getSubscriptionType()],
 ];
-const operations = roots.flatMap(([kind, type]) => Object.values(type?.getFields() ?? {}).map((field) => ({ kind, field })));
+const operations = roots.flatMap(([kind, type]) =>
+  Object.values(type?.getFields() ?? {}).map((field) => ({ kind, field })),
+);
 
 describe('who may use each operation (role × operation, generated from the schema)', () => {
   it('every query, mutation and subscription names its roles with @Authorized', () => {
-    const withoutRule = operations.filter(({ kind, field }) => !operationRoles(kind, field.name)?.length).map(({ field }) => field.name);
+    const withoutRule = operations
+      .filter(({ kind, field }) => !operationRoles(kind, field.name)?.length)
+      .map(({ field }) => field.name);
     expect(withoutRule).toEqual([]);
   });
 
@@ -75,19 +82,31 @@ describe('who may use each operation (role × operation, generated from the sche
   beforeAll(async () => {
     gateway = await startTestGateway();
     tokens.set('ADMIN', gateway.adminToken);
-    for (const role of ['OPERATOR', 'READER', 'ENROLLER'] as const) tokens.set(role, await gateway.createToken(role));
+    for (const role of ['OPERATOR', 'READER', 'ENROLLER'] as const)
+      tokens.set(role, await gateway.createToken(role));
     tokens.set('anonymous', null);
   });
   afterAll(() => gateway.stop());
 
   const cases = operations
     .filter(({ kind }) => kind !== 'Subscription')
-    .flatMap(({ kind, field }) => callers.map((caller) => ({ kind, field, caller, name: `${kind}.${field.name}`, allowed: isAllowed(kind, field.name, caller) })));
+    .flatMap(({ kind, field }) =>
+      callers.map((caller) => ({
+        kind,
+        field,
+        caller,
+        name: `${kind}.${field.name}`,
+        allowed: isAllowed(kind, field.name, caller),
+      })),
+    );
 
   it.each(cases)('$name for $caller: allowed = $allowed', async ({ kind, field, caller, allowed }) => {
     const response = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(tokens.get(caller) ? { authorization: `Bearer ${tokens.get(caller)}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(tokens.get(caller) ? { authorization: `Bearer ${tokens.get(caller)}` } : {}),
+      },
       body: JSON.stringify({ query: documentFor(kind, field) }),
     });
     const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
@@ -102,25 +121,41 @@ describe('who may use each operation (role × operation, generated from the sche
 
   const subscriptionCases = operations
     .filter(({ kind }) => kind === 'Subscription')
-    .flatMap(({ field }) => callers.filter((c) => c !== 'anonymous').map((caller) => ({ field, caller, name: field.name, allowed: isAllowed('Subscription', field.name, caller) })));
-
-  it.each(subscriptionCases)('subscription $name for $caller: allowed = $allowed', async ({ field, caller, allowed }) => {
-    const client = gateway.as(tokens.get(caller)!).wsClient();
-    let refused = false;
-    const dispose = client.subscribe(
-      { query: documentFor('Subscription', field) },
-      { next: () => {}, error: (errors) => (refused = JSON.stringify(errors).includes('FORBIDDEN')), complete: () => {} },
+    .flatMap(({ field }) =>
+      callers
+        .filter((c) => c !== 'anonymous')
+        .map((caller) => ({
+          field,
+          caller,
+          name: field.name,
+          allowed: isAllowed('Subscription', field.name, caller),
+        })),
     );
-    // The server answers messages of one connection in order: once a query sent after the
-    // subscribe has its result, a refusal of the subscription has already arrived.
-    for await (const result of client.iterate({ query: '{ __typename }' })) {
-      expect(result.data).toEqual({ __typename: 'Query' });
-      break;
-    }
-    dispose();
-    const outcome = refused ? 'error' : 'open';
-    expect(outcome).toBe(allowed ? 'open' : 'error');
-  });
+
+  it.each(subscriptionCases)(
+    'subscription $name for $caller: allowed = $allowed',
+    async ({ field, caller, allowed }) => {
+      const client = gateway.as(tokens.get(caller)!).wsClient();
+      let refused = false;
+      const dispose = client.subscribe(
+        { query: documentFor('Subscription', field) },
+        {
+          next: () => {},
+          error: (errors) => (refused = JSON.stringify(errors).includes('FORBIDDEN')),
+          complete: () => {},
+        },
+      );
+      // The server answers messages of one connection in order: once a query sent after the
+      // subscribe has its result, a refusal of the subscription has already arrived.
+      for await (const result of client.iterate({ query: '{ __typename }' })) {
+        expect(result.data).toEqual({ __typename: 'Query' });
+        break;
+      }
+      dispose();
+      const outcome = refused ? 'error' : 'open';
+      expect(outcome).toBe(allowed ? 'open' : 'error');
+    },
+  );
 });
 
 /** Whether the declared roles admit the caller (DEVICE operations admit everyone). */

@@ -11,11 +11,16 @@ describe('user tokens: a BYOD enrollment acts for the signed-in user', () => {
   });
   afterAll(() => gateway.stop());
 
-  it('enrolls for the token\'s user when the input names none', async () => {
+  it("enrolls for the token's user when the input names none", async () => {
     const upn = uniqueUpn();
     const client = gateway.as(await gateway.createToken('ENROLLER', upn));
-    const { enrollDevice } = await client.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: null }) });
-    expect(enrollDevice).toMatchObject({ __typename: 'EnrollDeviceSuccess', device: { userPrincipalName: upn } });
+    const { enrollDevice } = await client.query(EnrollDeviceDocument, {
+      input: byodInput({ userPrincipalName: null }),
+    });
+    expect(enrollDevice).toMatchObject({
+      __typename: 'EnrollDeviceSuccess',
+      device: { userPrincipalName: upn },
+    });
   });
 
   it('refuses to enroll for another user, and writes nothing', async () => {
@@ -23,7 +28,9 @@ describe('user tokens: a BYOD enrollment acts for the signed-in user', () => {
     const input = byodInput();
     const { enrollDevice } = await client.query(EnrollDeviceDocument, { input });
     expect(enrollDevice).toMatchObject({ __typename: 'OperationRefusedError', code: 'FORBIDDEN' });
-    expect(await gateway.sql('select id from managed_device where serial_number = ?', [input.serialNumber])).toEqual([]);
+    expect(
+      await gateway.sql('select id from managed_device where serial_number = ?', [input.serialNumber]),
+    ).toEqual([]);
   });
 
   it('refuses a userless method such as DEM', async () => {
@@ -38,7 +45,12 @@ describe('user tokens: a BYOD enrollment acts for the signed-in user', () => {
   it('leaves an integrator token free to name the user it enrolls for', async () => {
     const upn = uniqueUpn();
     const client = gateway.as(await gateway.createToken('ENROLLER'));
-    const { enrollDevice } = await client.query(EnrollDeviceDocument, { input: byodInput({ userPrincipalName: upn }) });
-    expect(enrollDevice).toMatchObject({ __typename: 'EnrollDeviceSuccess', device: { userPrincipalName: upn } });
+    const { enrollDevice } = await client.query(EnrollDeviceDocument, {
+      input: byodInput({ userPrincipalName: upn }),
+    });
+    expect(enrollDevice).toMatchObject({
+      __typename: 'EnrollDeviceSuccess',
+      device: { userPrincipalName: upn },
+    });
   });
 });

@@ -6,12 +6,16 @@ let sequence = 0;
 
 /** A serial number no other test uses (uppercase alphanumerics, Apple-like 12 characters). */
 export function uniqueSerial(): string {
-  return `T${randomBytes(6).toString('hex').toUpperCase()}${(sequence++ % 1000).toString().padStart(3, '0')}`.slice(0, 12);
+  return `T${randomBytes(6).toString('hex').toUpperCase()}${(sequence++ % 1000).toString().padStart(3, '0')}`.slice(
+    0,
+    12,
+  );
 }
 
 /** A 15-digit, Luhn-valid IMEI no other test uses. */
 export function uniqueImei(): string {
-  const body = `35${Date.now().toString().slice(-8)}${(sequence++ % 10_000).toString().padStart(4, '0')}`.slice(0, 14);
+  const body =
+    `35${Date.now().toString().slice(-8)}${(sequence++ % 10_000).toString().padStart(4, '0')}`.slice(0, 14);
   return `${body}${luhnCheckDigit(body)}`;
 }
 

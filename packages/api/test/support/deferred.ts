@@ -11,7 +11,9 @@ export class EventCollector<T> {
     this.done = (async () => {
       for await (const value of iterator) {
         this.received.push(value);
-        this.waiters = this.waiters.filter((w) => (this.received.length >= w.count ? (w.resolve(), false) : true));
+        this.waiters = this.waiters.filter((w) =>
+          this.received.length >= w.count ? (w.resolve(), false) : true,
+        );
       }
     })().catch(() => {});
   }
@@ -20,7 +22,10 @@ export class EventCollector<T> {
   waitFor(count: number, timeoutMs = 5_000): Promise<T[]> {
     if (this.received.length >= count) return Promise.resolve(this.received.slice());
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`expected ${count} events, got ${this.received.length}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`expected ${count} events, got ${this.received.length}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         count,
         resolve: () => {

@@ -1,5 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { EnrollDeviceDocument, type CheckInInput, type EnrollDeviceInput, type EnrollDeviceMutation } from '@mdm/schema';
+import {
+  EnrollDeviceDocument,
+  type CheckInInput,
+  type EnrollDeviceInput,
+  type EnrollDeviceMutation,
+} from '@mdm/schema';
 import { checkInSigningInput, signCheckIn } from '../../src/modules/certificate/index.js';
 import { byodInput } from './builders.js';
 import type { TestGateway } from './test-gateway.js';
@@ -22,7 +27,8 @@ export async function enrollDevice(
   ownPrivateKeyPem?: string,
 ): Promise<EnrollSuccess & { credential: DeviceCredential }> {
   const { enrollDevice: result } = await gateway.query(EnrollDeviceDocument, { input: byodInput(overrides) });
-  if (result.__typename !== 'EnrollDeviceSuccess') throw new Error(`enrollment refused: ${JSON.stringify(result)}`);
+  if (result.__typename !== 'EnrollDeviceSuccess')
+    throw new Error(`enrollment refused: ${JSON.stringify(result)}`);
   const privateKeyPem = ownPrivateKeyPem ?? result.privateKeyPem;
   if (!privateKeyPem) throw new Error('no private key: pass the CSR key as ownPrivateKeyPem');
   return {
@@ -56,7 +62,9 @@ export function signedCheckIn(
   const proofType = options.proofType ?? 'SIGNATURE';
   const signature =
     proofType === 'HMAC'
-      ? createHmac('sha256', credential.deviceToken).update(checkInSigningInput(deviceId, timestamp, nonce)).digest('base64')
+      ? createHmac('sha256', credential.deviceToken)
+          .update(checkInSigningInput(deviceId, timestamp, nonce))
+          .digest('base64')
       : signCheckIn({ privateKeyPem: credential.privateKeyPem, deviceId, timestamp, nonce });
   return {
     deviceId,

@@ -6,7 +6,9 @@ import type { TestGateway } from './test-gateway.js';
 
 /** Every event of `topic` published on a gateway's bus (subscribed synchronously, before any trigger). */
 export function busEvents<T extends DeviceEventPayload>(gateway: Gateway, topic: string): EventCollector<T> {
-  return new EventCollector(gateway.events.pubSub.subscribe(topic as typeof Topic.CertificateExpiring) as AsyncIterable<T>);
+  return new EventCollector(
+    gateway.events.pubSub.subscribe(topic as typeof Topic.CertificateExpiring) as AsyncIterable<T>,
+  );
 }
 
 /**

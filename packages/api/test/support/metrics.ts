@@ -29,7 +29,9 @@ export function parseExposition(text: string): Scrape {
     .filter((line) => !/^# TYPE \S+ histogram$/.test(line))
     .join('\n');
   const samples = parsePrometheusTextFormat(untypedHistograms).flatMap((f) =>
-    f.metrics.filter((m) => m.value !== undefined).map((m) => ({ name: f.name, labels: m.labels ?? {}, value: Number(m.value) })),
+    f.metrics
+      .filter((m) => m.value !== undefined)
+      .map((m) => ({ name: f.name, labels: m.labels ?? {}, value: Number(m.value) })),
   );
   return { text, families, samples };
 }
@@ -38,7 +40,8 @@ export function parseExposition(text: string): Scrape {
 export async function scrape(url: string): Promise<Scrape> {
   const response = await fetch(url);
   if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
-  if (!response.headers.get('content-type')?.startsWith('text/plain')) throw new Error('not the Prometheus text format');
+  if (!response.headers.get('content-type')?.startsWith('text/plain'))
+    throw new Error('not the Prometheus text format');
   return parseExposition(await response.text());
 }
 
@@ -60,7 +63,11 @@ export function counterSeries(s: Scrape, prefix: string): Map<string, number> {
       .filter((f) => f.name.startsWith(prefix))
       .flatMap((f) => (f.type === 'COUNTER' ? [f.name] : f.type === 'HISTOGRAM' ? [`${f.name}_count`] : [])),
   );
-  return new Map(s.samples.filter((sample) => names.has(sample.name)).map((sample) => [seriesKey(sample.name, sample.labels), sample.value]));
+  return new Map(
+    s.samples
+      .filter((sample) => names.has(sample.name))
+      .map((sample) => [seriesKey(sample.name, sample.labels), sample.value]),
+  );
 }
 
 /** Series whose value changed between two scrapes, with the increment (after − before). */
@@ -75,7 +82,11 @@ export function increments(before: Scrape, after: Scrape, prefix: string): Recor
 }
 
 /** The value of one gauge or counter series (labels must match exactly); undefined when absent. */
-export function sampleValue(s: Scrape, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(
+  s: Scrape,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const key = seriesKey(name, labels);
   return s.samples.find((sample) => seriesKey(sample.name, sample.labels) === key)?.value;
 }
@@ -83,7 +94,8 @@ export function sampleValue(s: Scrape, name: string, labels: Record<string, stri
 /** Number of sample lines per sample name starting with `prefix` (one per series). */
 export function seriesCounts(s: Scrape, prefix: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const sample of s.samples) if (sample.name.startsWith(prefix)) counts[sample.name] = (counts[sample.name] ?? 0) + 1;
+  for (const sample of s.samples)
+    if (sample.name.startsWith(prefix)) counts[sample.name] = (counts[sample.name] ?? 0) + 1;
   return counts;
 }
 

@@ -11,17 +11,31 @@ export interface CollectedSpan {
   serviceName?: string;
 }
 
-type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number };
+type OtlpValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+};
 type OtlpAttribute = { key: string; value: OtlpValue };
 interface OtlpTraces {
   resourceSpans?: {
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }[] }[];
+    scopeSpans?: {
+      spans?: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        attributes?: OtlpAttribute[];
+      }[];
+    }[];
   }[];
 }
 
 const valueOf = (v: OtlpValue): unknown => v.stringValue ?? v.intValue ?? v.boolValue ?? v.doubleValue;
-const flatten = (attributes: OtlpAttribute[] = []) => Object.fromEntries(attributes.map((a) => [a.key, valueOf(a.value)]));
+const flatten = (attributes: OtlpAttribute[] = []) =>
+  Object.fromEntries(attributes.map((a) => [a.key, valueOf(a.value)]));
 
 /**
  * A minimal OpenTelemetry collector in the test process: accepts OTLP/HTTP JSON on
@@ -34,7 +48,11 @@ export async function startOtlpCollector() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/traces' || !req.headers['content-type']?.startsWith('application/json')) {
+      if (
+        req.method !== 'POST' ||
+        req.url !== '/v1/traces' ||
+        !req.headers['content-type']?.startsWith('application/json')
+      ) {
         res.statusCode = 415;
         res.end();
         return;
@@ -44,7 +62,14 @@ export async function startOtlpCollector() {
         const serviceName = flatten(rs.resource?.attributes)['service.name'] as string | undefined;
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
-            spans.push({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name, attributes: flatten(s.attributes), serviceName });
+            spans.push({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              parentSpanId: s.parentSpanId || undefined,
+              name: s.name,
+              attributes: flatten(s.attributes),
+              serviceName,
+            });
           }
         }
       }
@@ -63,7 +88,10 @@ export async function startOtlpCollector() {
     waitFor(match: (all: CollectedSpan[]) => boolean, timeoutMs = 10_000): Promise<CollectedSpan[]> {
       if (match(spans)) return Promise.resolve(spans);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`spans never matched; received: ${spans.map((s) => s.name).join(', ')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`spans never matched; received: ${spans.map((s) => s.name).join(', ')}`)),
+          timeoutMs,
+        );
         waiters.push({ match, resolve: () => (clearTimeout(timer), resolve(spans)) });
       });
     },

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The seed document, beside the repository as `../shared/seed/device-enrollment.md`. */
-export const seedPath = process.env['SEED_PATH'] ?? fileURLToPath(new URL('../../../../../shared/seed/device-enrollment.md', import.meta.url));
+export const seedPath =
+  process.env['SEED_PATH'] ??
+  fileURLToPath(new URL('../../../../../shared/seed/device-enrollment.md', import.meta.url));
 
 /** One data row of the seed's tables, cells as the seed writes them. */
 export interface SeedRow {
@@ -28,9 +30,18 @@ export function readSeedTables(): SeedRow[] {
     }
     if (line.startsWith('## ')) platform = undefined;
     if (!platform || !line.startsWith('|')) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.replace(/\*\*|\[|\]\([^)]*\)/g, '').trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.replace(/\*\*|\[|\]\([^)]*\)/g, '').trim());
     const [method, reset, affinity, locked] = cells;
-    if (!method || method === 'Method' || /^:?-+/.test(method) || !['Yes', 'No', 'Optional'].includes(reset ?? '')) continue;
+    if (
+      !method ||
+      method === 'Method' ||
+      /^:?-+/.test(method) ||
+      !['Yes', 'No', 'Optional'].includes(reset ?? '')
+    )
+      continue;
     rows.push({ platform, method, resetRequired: reset!, userAffinity: affinity!, locked: locked! });
   }
   return rows;

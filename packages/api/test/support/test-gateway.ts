@@ -30,7 +30,11 @@ export interface GraphQLResponse<T> {
 /** Clients that speak to a gateway over the wire with one API token (or none). */
 export interface GatewayClient {
   /** POSTs a typed operation to `/graphql` and returns the decoded response. */
-  request<T, V>(document: TypedDocumentNode<T, V>, variables?: V, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  request<T, V>(
+    document: TypedDocumentNode<T, V>,
+    variables?: V,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Like {@link request} but fails the test unless the response has data and no errors. */
   query<T, V>(document: TypedDocumentNode<T, V>, variables?: V): Promise<T>;
   /** A graphql-ws client connected with this token; closed by `stop()`. */
@@ -45,7 +49,10 @@ export interface TestGateway extends Gateway, GatewayClient {
   /** Clients using another token secret, or none at all (`null`: anonymous, like a device). */
   as(secret: string | null): GatewayClient;
   /** Creates a token with `role` through the API and returns its secret. */
-  createToken(role: 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER', userPrincipalName?: string): Promise<string>;
+  createToken(
+    role: 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER',
+    userPrincipalName?: string,
+  ): Promise<string>;
   /** Runs SQL against the gateway's own database (for asserting what was, or was not, written). */
   sql<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
@@ -67,7 +74,8 @@ export interface TestGatewayOptions {
  */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const databaseUrl = options.embeddedDataDir ? '' : inject('databaseUrl');
-  const tempDir = databaseUrl || options.embeddedDataDir ? undefined : await mkdtemp(join(tmpdir(), 'mdm-test-'));
+  const tempDir =
+    databaseUrl || options.embeddedDataDir ? undefined : await mkdtemp(join(tmpdir(), 'mdm-test-'));
   const adminToken = `mdm_${randomBytes(32).toString('base64url')}`;
   const config = loadConfig(
     {
@@ -98,7 +106,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     const request: GatewayClient['request'] = async (document, variables, headers = {}) => {
       const response = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...auth, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...auth,
+          ...headers,
+        },
         body: JSON.stringify({ query: print(document), variables }),
       });
       const body = (await response.json()) as Omit<GraphQLResponse<never>, 'status' | 'headers'>;
@@ -137,7 +150,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     adminToken,
     as: clientFor,
     async createToken(role, userPrincipalName) {
-      const { createApiToken } = await admin.query(CreateApiTokenDocument, { input: { name: `test ${role}`, role, userPrincipalName } });
+      const { createApiToken } = await admin.query(CreateApiTokenDocument, {
+        input: { name: `test ${role}`, role, userPrincipalName },
+      });
       if (createApiToken.__typename !== 'CreateApiTokenSuccess') throw new Error(createApiToken.__typename);
       return createApiToken.secret;
     },

@@ -25,7 +25,10 @@ const isSql = (s: CollectedSpan) => s.attributes['db.system.name'] === 'postgres
 export async function startTracedGateway(options: TestGatewayOptions = {}): Promise<TracedGateway> {
   const collector = await startOtlpCollector();
   const { startTracing } = await import('../../src/observability/tracing.js');
-  const tracing: Tracing = startTracing({ otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' }, { untracedPaths: ['/v1/traces'] });
+  const tracing: Tracing = startTracing(
+    { otlpEndpoint: collector.url, serviceName: 'mdm-gateway-test' },
+    { untracedPaths: ['/v1/traces'] },
+  );
   const { startTestGateway } = await import('./test-gateway.js');
   const gateway = await startTestGateway(options);
   return {
@@ -36,7 +39,9 @@ export async function startTracedGateway(options: TestGatewayOptions = {}): Prom
       const result = await run();
       await tracing.forceFlush();
       const isNew = (s: CollectedSpan) => s.name === operation && !seen.has(s.traceId);
-      const spans = await collector.waitFor((all) => all.some((s) => isNew(s) && all.some((p) => p.traceId === s.traceId && isSql(p))));
+      const spans = await collector.waitFor((all) =>
+        all.some((s) => isNew(s) && all.some((p) => p.traceId === s.traceId && isSql(p))),
+      );
       const span = spans.filter(isNew).at(-1)!;
       const trace = spans.filter((s) => s.traceId === span.traceId);
       const byId = new Map(trace.map((s) => [s.spanId, s]));
@@ -44,11 +49,17 @@ export async function startTracedGateway(options: TestGatewayOptions = {}): Prom
         const parent = s.parentSpanId ? byId.get(s.parentSpanId) : undefined;
         return parent === span || (parent !== undefined && under(parent));
       };
-      return { result, statements: trace.filter((s) => isSql(s) && under(s)).map((s) => String(s.attributes['db.query.text'])) };
+      return {
+        result,
+        statements: trace
+          .filter((s) => isSql(s) && under(s))
+          .map((s) => String(s.attributes['db.query.text'])),
+      };
     },
     async countStatements(pattern) {
       await tracing.forceFlush();
-      return collector.spans.filter((s) => isSql(s) && pattern.test(String(s.attributes['db.query.text']))).length;
+      return collector.spans.filter((s) => isSql(s) && pattern.test(String(s.attributes['db.query.text'])))
+        .length;
     },
     async stop() {
       await gateway.stop();

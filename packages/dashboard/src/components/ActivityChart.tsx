@@ -33,7 +33,11 @@ export function ActivityChart({ points }: { points: readonly ActivityPoint[] }) 
           ],
           axes: [{}, { label: 'per minute' }],
         },
-        [points.map((p) => new Date(p.minute).getTime() / 1000), points.map((p) => p.enrollments), points.map((p) => p.checkIns)],
+        [
+          points.map((p) => new Date(p.minute).getTime() / 1000),
+          points.map((p) => p.enrollments),
+          points.map((p) => p.checkIns),
+        ],
         host.current,
       );
     });
@@ -42,5 +46,13 @@ export function ActivityChart({ points }: { points: readonly ActivityPoint[] }) 
       chart?.destroy();
     };
   }, [points]);
-  return <div ref={host} className="chart" role="img" aria-label="Enrollments and check-ins per minute over the last hour" data-testid="activity-chart" />;
+  return (
+    <div
+      ref={host}
+      className="chart"
+      role="img"
+      aria-label="Enrollments and check-ins per minute over the last hour"
+      data-testid="activity-chart"
+    />
+  );
 }

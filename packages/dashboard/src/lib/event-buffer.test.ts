@@ -4,7 +4,11 @@ import { EventBuffer } from './event-buffer';
 /** A frame scheduler the test runs by hand, standing in for requestAnimationFrame. */
 function manualFrames() {
   const queue: (() => void)[] = [];
-  return { schedule: (cb: () => void) => queue.push(cb), runFrame: () => queue.splice(0).forEach((cb) => cb()), queued: () => queue.length };
+  return {
+    schedule: (cb: () => void) => queue.push(cb),
+    runFrame: () => queue.splice(0).forEach((cb) => cb()),
+    queued: () => queue.length,
+  };
 }
 
 describe('EventBuffer', () => {

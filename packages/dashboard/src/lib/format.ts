@@ -14,7 +14,15 @@ export function formatRelative(iso: string | null | undefined, now: Date): strin
   const deltaMs = new Date(iso).getTime() - now.getTime();
   const abs = Math.abs(deltaMs);
   const text =
-    abs < 1_000 ? null : abs < 60_000 ? `${Math.floor(abs / 1_000)} s` : abs < 3_600_000 ? `${Math.floor(abs / 60_000)} min` : abs < DAY_MS ? `${Math.floor(abs / 3_600_000)} h` : `${Math.floor(abs / DAY_MS)} d`;
+    abs < 1_000
+      ? null
+      : abs < 60_000
+        ? `${Math.floor(abs / 1_000)} s`
+        : abs < 3_600_000
+          ? `${Math.floor(abs / 60_000)} min`
+          : abs < DAY_MS
+            ? `${Math.floor(abs / 3_600_000)} h`
+            : `${Math.floor(abs / DAY_MS)} d`;
   if (!text) return 'just now';
   return deltaMs < 0 ? `${text} ago` : `in ${text}`;
 }

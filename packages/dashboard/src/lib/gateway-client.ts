@@ -48,7 +48,8 @@ export function connectGateway(token: string, origin = location.origin): Gateway
     keepAlive: 10_000,
     retryAttempts: Infinity,
     shouldRetry: (event) => (event as CloseEvent).code !== 4403,
-    retryWait: async (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** retries, 15_000))),
+    retryWait: async (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** retries, 15_000))),
     on: {
       connecting: () => status.set(wasConnected ? 'reconnecting' : 'connecting'),
       connected: () => {
@@ -75,7 +76,9 @@ export function connectGateway(token: string, origin = location.origin): Gateway
       fetchExchange,
       subscriptionExchange({
         forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+          subscribe: (sink) => ({
+            unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink),
+          }),
         }),
       }),
     ],

@@ -16,8 +16,7 @@ export function useRefetchOnReconnect(refetch: () => void): void {
   const count = useSyncExternalStore(reconnects.subscribe, reconnects.get);
   useEffect(() => {
     if (count > 0) refetch();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [count]);
+  }, [count, refetch]);
 }
 
 /** The current time, updated every `intervalMs` (for "3 min ago" and days left). */

@@ -75,14 +75,29 @@ export function ActivityView() {
     buffer.push(toActivity(kind, e));
     return undefined;
   };
-  useSubscription({ query: DeviceCheckedInDocument, variables: {} }, (_p: undefined, d) => push('checkIn', d.deviceCheckedIn));
-  useSubscription({ query: DeviceEnrolledDocument, variables: {} }, (_p: undefined, d) => push('enrollment', d.deviceEnrolled));
-  useSubscription({ query: CertificateRenewedDocument, variables: {} }, (_p: undefined, d) => push('renewal', d.certificateRenewed));
-  useSubscription({ query: CertificateExpiringDocument, variables: {} }, (_p: undefined, d) => push('expiring', d.certificateExpiring));
-  useSubscription({ query: CertificateExpiredDocument, variables: {} }, (_p: undefined, d) => push('expired', d.certificateExpired));
-  useSubscription({ query: DeviceRemovedDocument, variables: {} }, (_p: undefined, d) => push('removal', d.deviceRemoved));
+  useSubscription({ query: DeviceCheckedInDocument, variables: {} }, (_p: undefined, d) =>
+    push('checkIn', d.deviceCheckedIn),
+  );
+  useSubscription({ query: DeviceEnrolledDocument, variables: {} }, (_p: undefined, d) =>
+    push('enrollment', d.deviceEnrolled),
+  );
+  useSubscription({ query: CertificateRenewedDocument, variables: {} }, (_p: undefined, d) =>
+    push('renewal', d.certificateRenewed),
+  );
+  useSubscription({ query: CertificateExpiringDocument, variables: {} }, (_p: undefined, d) =>
+    push('expiring', d.certificateExpiring),
+  );
+  useSubscription({ query: CertificateExpiredDocument, variables: {} }, (_p: undefined, d) =>
+    push('expired', d.certificateExpired),
+  );
+  useSubscription({ query: DeviceRemovedDocument, variables: {} }, (_p: undefined, d) =>
+    push('removal', d.deviceRemoved),
+  );
 
-  const shown = events.filter((e) => (!kind || e.kind === kind) && (!platform || e.platform === platform) && (!owner || e.owner === owner));
+  const shown = events.filter(
+    (e) =>
+      (!kind || e.kind === kind) && (!platform || e.platform === platform) && (!owner || e.owner === owner),
+  );
   return (
     <section aria-labelledby="activity-title">
       <h1 id="activity-title">Live activity</h1>
@@ -98,26 +113,46 @@ export function ActivityView() {
         </button>
         <select aria-label="Event kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
           <option value="">All events</option>
-          {Object.entries(KIND_LABELS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          {Object.entries(KIND_LABELS).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
         </select>
-        <select aria-label="Platform" value={platform} onChange={(e) => setPlatform(e.target.value as typeof platform)}>
+        <select
+          aria-label="Platform"
+          value={platform}
+          onChange={(e) => setPlatform(e.target.value as typeof platform)}
+        >
           <option value="">All platforms</option>
-          {['IOS', 'MACOS', 'WINDOWS', 'ANDROID'].map((p) => <option key={p}>{p}</option>)}
+          {['IOS', 'MACOS', 'WINDOWS', 'ANDROID'].map((p) => (
+            <option key={p}>{p}</option>
+          ))}
         </select>
         <select aria-label="Owner" value={owner} onChange={(e) => setOwner(e.target.value as typeof owner)}>
           <option value="">All owners</option>
           <option value="company">company</option>
           <option value="personal">personal</option>
         </select>
-        <span className="muted">{events.length} of the last {buffer.capacity} kept{paused ? ' · paused' : ''}</span>
+        <span className="muted">
+          {events.length} of the last {buffer.capacity} kept{paused ? ' · paused' : ''}
+        </span>
       </div>
-      {shown.length === 0 && <p className="muted">Waiting for events: enrollments, check-ins, renewals, expiries and removals appear here as they happen.</p>}
+      {shown.length === 0 && (
+        <p className="muted">
+          Waiting for events: enrollments, check-ins, renewals, expiries and removals appear here as they
+          happen.
+        </p>
+      )}
       <ol className="stream" data-testid="activity-stream">
         {shown.map((e) => (
           <li key={e.key} data-kind={e.kind} data-device-id={e.deviceId}>
             <span className={`badge badge-${e.kind}`}>{KIND_LABELS[e.kind]}</span>
             <a href={`#/devices/${e.deviceId}`}>{e.deviceName}</a>
-            <span className="muted">{e.platform} · {e.owner}{e.user ? ` · ${e.user}` : ''}</span>
+            <span className="muted">
+              {e.platform} · {e.owner}
+              {e.user ? ` · ${e.user}` : ''}
+            </span>
             <time dateTime={e.at}>{formatUtc(e.at)}</time>
           </li>
         ))}

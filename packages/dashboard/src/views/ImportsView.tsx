@@ -62,15 +62,38 @@ export function ImportsView() {
       >
         <label htmlFor="import-kind">Format</label>
         <select id="import-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-          {Object.entries(KINDS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          {Object.entries(KINDS).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
         </select>
         <label htmlFor="import-file">File</label>
-        <input id="import-file" type="file" accept=".csv,.json,.txt" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        <label><input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} /> Import the valid rows even if some are bad</label>
-        <label><input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Overwrite records whose details differ</label>
-        <button type="submit" disabled={!file || stage === 'reading' || stage === 'importing'}>Import</button>
+        <input
+          id="import-file"
+          type="file"
+          accept=".csv,.json,.txt"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
+        <label>
+          <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} /> Import
+          the valid rows even if some are bad
+        </label>
+        <label>
+          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} />{' '}
+          Overwrite records whose details differ
+        </label>
+        <button type="submit" disabled={!file || stage === 'reading' || stage === 'importing'}>
+          Import
+        </button>
         <p role="status" className="muted" data-testid="import-stage">
-          {stage === 'reading' ? 'Reading the file…' : stage === 'importing' ? 'Validating and importing…' : stage === 'done' ? 'Done.' : ''}
+          {stage === 'reading'
+            ? 'Reading the file…'
+            : stage === 'importing'
+              ? 'Validating and importing…'
+              : stage === 'done'
+                ? 'Done.'
+                : ''}
         </p>
       </form>
       {error && <p role="alert">{error}</p>}
@@ -86,16 +109,28 @@ function ImportReport({ result }: { result: ImportResult }) {
       <div className="card" data-testid="import-report">
         <h2>Imported {r.fileName}</h2>
         <p>
-          {r.rowCount} rows: {r.newCount} new, {r.unchangedCount} unchanged, {r.overwrittenCount} overwritten, {r.conflictingCount} conflicting,{' '}
-          {r.rejectedRowCount} rejected
+          {r.rowCount} rows: {r.newCount} new, {r.unchangedCount} unchanged, {r.overwrittenCount} overwritten,{' '}
+          {r.conflictingCount} conflicting, {r.rejectedRowCount} rejected
         </p>
         <RowIssues title="Rejected rows" issues={result.rowErrors} />
         <RowIssues title="Notices" issues={result.notices} />
         <div className="table-wrap">
           <table>
-            <thead><tr><th>Row</th><th>Key</th><th>Outcome</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Row</th>
+                <th>Key</th>
+                <th>Outcome</th>
+              </tr>
+            </thead>
             <tbody>
-              {result.rows.map((row) => <tr key={`${row.rowNumber}-${row.key}`}><td>{row.rowNumber}</td><td>{row.key}</td><td>{row.outcome}</td></tr>)}
+              {result.rows.map((row) => (
+                <tr key={`${row.rowNumber}-${row.key}`}>
+                  <td>{row.rowNumber}</td>
+                  <td>{row.key}</td>
+                  <td>{row.outcome}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>
@@ -111,13 +146,26 @@ function ImportReport({ result }: { result: ImportResult }) {
   );
 }
 
-function RowIssues({ title, issues }: { title: string; issues: readonly { rowNumber: number; column?: string | null; rule: string; message: string }[] }) {
+function RowIssues({
+  title,
+  issues,
+}: {
+  title: string;
+  issues: readonly { rowNumber: number; column?: string | null; rule: string; message: string }[];
+}) {
   if (issues.length === 0) return null;
   return (
     <details open>
-      <summary>{title} ({issues.length})</summary>
+      <summary>
+        {title} ({issues.length})
+      </summary>
       <ul>
-        {issues.map((i) => <li key={`${i.rowNumber}-${i.rule}-${i.column ?? ''}`}>Row {i.rowNumber}{i.column ? `, ${i.column}` : ''}: {i.message} ({i.rule})</li>)}
+        {issues.map((i) => (
+          <li key={`${i.rowNumber}-${i.rule}-${i.column ?? ''}`}>
+            Row {i.rowNumber}
+            {i.column ? `, ${i.column}` : ''}: {i.message} ({i.rule})
+          </li>
+        ))}
       </ul>
     </details>
   );

@@ -1,4 +1,9 @@
-import { EnrollmentCatalogDocument, ManagedDevicesDocument, type DevicePlatform, type EnrollmentMethodKind } from '@mdm/schema';
+import {
+  EnrollmentCatalogDocument,
+  ManagedDevicesDocument,
+  type DevicePlatform,
+  type EnrollmentMethodKind,
+} from '@mdm/schema';
 import { useQuery } from 'urql';
 import { requirementLabel } from '../lib/format';
 import { useRefetchOnReconnect } from '../lib/hooks';
@@ -33,7 +38,9 @@ export function MethodsView() {
                     <td>{requirementLabel(m.userAffinity)}</td>
                     <td>{requirementLabel(m.locked)}</td>
                     <td>{m.deviceEnrollmentTypes.join(', ')}</td>
-                    <td><DeviceCount platform={table.platform} method={m.method} /></td>
+                    <td>
+                      <DeviceCount platform={table.platform} method={m.method} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -46,7 +53,10 @@ export function MethodsView() {
 }
 
 function DeviceCount({ platform, method }: { platform: DevicePlatform; method: EnrollmentMethodKind }) {
-  const [result, refetch] = useQuery({ query: ManagedDevicesDocument, variables: { first: 1, filter: { platform, enrollmentMethod: method } } });
+  const [result, refetch] = useQuery({
+    query: ManagedDevicesDocument,
+    variables: { first: 1, filter: { platform, enrollmentMethod: method } },
+  });
   useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
   return <>{result.data?.managedDevices.totalCount ?? '…'}</>;
 }

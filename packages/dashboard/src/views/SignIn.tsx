@@ -13,7 +13,15 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
         }}
       >
         <label htmlFor="token">API token</label>
-        <input id="token" name="token" type="password" autoComplete="off" placeholder="mdm_…" value={value} onChange={(e) => setValue(e.target.value)} />
+        <input
+          id="token"
+          name="token"
+          type="password"
+          autoComplete="off"
+          placeholder="mdm_…"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
         <button type="submit">Sign in</button>
         <p className="hint">A READER token is enough to watch; actions need OPERATOR or ADMIN.</p>
       </form>

@@ -31,7 +31,9 @@ export class Migration20261129000000_initial extends Migration {
         "user_id" uuid null,
         constraint "managed_device_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete set null
       );`);
-    this.addSql(`create index "managed_device_enrolled_date_time_id_index" on "managed_device" ("enrolled_date_time", "id");`);
+    this.addSql(
+      `create index "managed_device_enrolled_date_time_id_index" on "managed_device" ("enrolled_date_time", "id");`,
+    );
     this.addSql(`create index "managed_device_user_id_index" on "managed_device" ("user_id");`);
     // One active record per piece of hardware, enforced by the database so that concurrent
     // enrollments of the same serial or IMEI cannot both insert (issue: re-enrollment rules).

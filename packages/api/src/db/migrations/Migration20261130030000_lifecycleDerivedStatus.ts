@@ -15,11 +15,17 @@ export class Migration20261130030000_lifecycleDerivedStatus extends Migration {
     // the events the old sweeper already published. A constant default adds the column without a rewrite.
     this.addSql(`alter table "mdm_certificate" add column "created_xid" xid8 not null default '3';`);
     this.addSql(`alter table "mdm_certificate" alter column "created_xid" set default pg_current_xact_id();`);
-    this.addSql(`create index "mdm_certificate_live_created_xid_index" on "mdm_certificate" ("created_xid") where "status" in ('valid', 'expiring');`);
+    this.addSql(
+      `create index "mdm_certificate_live_created_xid_index" on "mdm_certificate" ("created_xid") where "status" in ('valid', 'expiring');`,
+    );
     // One row holding the marks (a short list): a sweep rewrites it, so the row counts of the
     // database do not move when a sweep finds nothing.
-    this.addSql(`create table "lifecycle_sweep_state" ("id" smallint not null check ("id" = 1), "marks" jsonb not null, constraint "lifecycle_sweep_state_pkey" primary key ("id"));`);
-    this.addSql(`insert into "lifecycle_sweep_state" ("id", "marks") values (1, jsonb_build_array(jsonb_build_object('sweptAt', to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'snapshot', pg_current_snapshot()::text)));`);
+    this.addSql(
+      `create table "lifecycle_sweep_state" ("id" smallint not null check ("id" = 1), "marks" jsonb not null, constraint "lifecycle_sweep_state_pkey" primary key ("id"));`,
+    );
+    this.addSql(
+      `insert into "lifecycle_sweep_state" ("id", "marks") values (1, jsonb_build_array(jsonb_build_object('sweptAt', to_char(date_trunc('second', now()) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'snapshot', pg_current_snapshot()::text)));`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -9,7 +9,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261130040000_devicePlatformPageIndex extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create index "managed_device_platform_enrolled_date_time_id_index" on "managed_device" ("platform", "enrolled_date_time", "id");`);
+    this.addSql(
+      `create index "managed_device_platform_enrolled_date_time_id_index" on "managed_device" ("platform", "enrolled_date_time", "id");`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -19,12 +19,20 @@ export class Migration20261130050000_deviceChildrenSetBasedDelete extends Migrat
   override async up(): Promise<void> {
     // Rows a concurrent writer may have left without a device cannot exist while the keys are in
     // place; none to clean up.
-    this.addSql('alter table "mdm_certificate" drop constraint if exists "mdm_certificate_device_id_foreign";');
-    this.addSql('alter table "device_check_in" drop constraint if exists "device_check_in_device_id_foreign";');
+    this.addSql(
+      'alter table "mdm_certificate" drop constraint if exists "mdm_certificate_device_id_foreign";',
+    );
+    this.addSql(
+      'alter table "device_check_in" drop constraint if exists "device_check_in_device_id_foreign";',
+    );
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table "mdm_certificate" add constraint "mdm_certificate_device_id_foreign" foreign key ("device_id") references "managed_device" ("id") on update cascade on delete cascade;`);
-    this.addSql(`alter table "device_check_in" add constraint "device_check_in_device_id_foreign" foreign key ("device_id") references "managed_device" ("id") on update cascade on delete cascade;`);
+    this.addSql(
+      `alter table "mdm_certificate" add constraint "mdm_certificate_device_id_foreign" foreign key ("device_id") references "managed_device" ("id") on update cascade on delete cascade;`,
+    );
+    this.addSql(
+      `alter table "device_check_in" add constraint "device_check_in_device_id_foreign" foreign key ("device_id") references "managed_device" ("id") on update cascade on delete cascade;`,
+    );
   }
 }

@@ -18,7 +18,16 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130010100_certificates', class: Migration20261130010100_certificates },
   { name: 'Migration20261130020000_enrollmentRules', class: Migration20261130020000_enrollmentRules },
   { name: 'Migration20261130020100_imports', class: Migration20261130020100_imports },
-  { name: 'Migration20261130030000_lifecycleDerivedStatus', class: Migration20261130030000_lifecycleDerivedStatus },
-  { name: 'Migration20261130040000_devicePlatformPageIndex', class: Migration20261130040000_devicePlatformPageIndex },
-  { name: 'Migration20261130050000_deviceChildrenSetBasedDelete', class: Migration20261130050000_deviceChildrenSetBasedDelete },
+  {
+    name: 'Migration20261130030000_lifecycleDerivedStatus',
+    class: Migration20261130030000_lifecycleDerivedStatus,
+  },
+  {
+    name: 'Migration20261130040000_devicePlatformPageIndex',
+    class: Migration20261130040000_devicePlatformPageIndex,
+  },
+  {
+    name: 'Migration20261130050000_deviceChildrenSetBasedDelete',
+    class: Migration20261130050000_deviceChildrenSetBasedDelete,
+  },
 ];

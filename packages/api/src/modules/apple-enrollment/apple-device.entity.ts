@@ -8,14 +8,19 @@ export enum AppleDeviceSource {
   DEP = 'DEP',
   CONFIGURATOR = 'CONFIGURATOR',
 }
-registerEnumType(AppleDeviceSource, { name: 'AppleDeviceSource', description: 'DEP (Apple Business Manager list) or CONFIGURATOR (serial list for USB-SA).' });
+registerEnumType(AppleDeviceSource, {
+  name: 'AppleDeviceSource',
+  description: 'DEP (Apple Business Manager list) or CONFIGURATOR (serial list for USB-SA).',
+});
 
 /**
  * A serial number the organisation holds from Apple (DEP list) or prepared with Apple
  * Configurator, with its assigned enrollment profile. DEP and USB-SA enrollments are only
  * accepted for serials listed here with a profile (seed: Apple Device Enrollment Program, USB-SA).
  */
-@ObjectType({ description: 'A pre-registered Apple serial (DEP list or Configurator list) and its enrollment profile.' })
+@ObjectType({
+  description: 'A pre-registered Apple serial (DEP list or Configurator list) and its enrollment profile.',
+})
 @Entity({ tableName: 'apple_device' })
 @Unique({ properties: ['source', 'serialNumber'] })
 export class AppleDevice {
@@ -27,7 +32,10 @@ export class AppleDevice {
   @Enum({ items: () => AppleDeviceSource })
   source!: AppleDeviceSource;
 
-  @Field({ description: 'Serial number exactly as Apple or the Configurator list gives it (periods removed for Configurator).' })
+  @Field({
+    description:
+      'Serial number exactly as Apple or the Configurator list gives it (periods removed for Configurator).',
+  })
   @Property({ type: 'string', length: 128 })
   serialNumber!: string;
 
@@ -35,19 +43,32 @@ export class AppleDevice {
   @Property({ type: 'string', length: 128, nullable: true })
   model: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'ABM description or Configurator details (at most 128 characters).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ABM description or Configurator details (at most 128 characters).',
+  })
   @Property({ type: 'string', length: 256, nullable: true })
   description: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'ABM `profile_status` as Apple sent it (kept verbatim, may be "").' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ABM `profile_status` as Apple sent it (kept verbatim, may be "").',
+  })
   @Property({ type: 'string', length: 32, nullable: true })
   profileStatus: string | null = null;
 
-  @Field(() => Date, { nullable: true, description: 'ABM `op_date` of the record that last changed this serial.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'ABM `op_date` of the record that last changed this serial.',
+  })
   @Property({ type: 'timestamptz', nullable: true })
   opDateTime: Date | null = null;
 
-  @Field(() => String, { nullable: true, description: 'ABM `profile_uuid`: Apple\'s id of the profile assigned in Apple Business Manager, verbatim.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "ABM `profile_uuid`: Apple's id of the profile assigned in Apple Business Manager, verbatim.",
+  })
   @Property({ type: 'string', length: 64, nullable: true })
   appleProfileUuid: string | null = null;
 

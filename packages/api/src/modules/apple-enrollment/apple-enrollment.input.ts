@@ -2,7 +2,9 @@ import { Field, ID, InputType } from 'type-graphql';
 import { z } from 'zod';
 import { AppleProfileKind } from './enrollment-profile.entity.js';
 
-@InputType({ description: 'A new Apple enrollment profile (Graph depEnrollmentProfile fields; kiosk mode for USB-SA).' })
+@InputType({
+  description: 'A new Apple enrollment profile (Graph depEnrollmentProfile fields; kiosk mode for USB-SA).',
+})
 export class CreateAppleEnrollmentProfileInput {
   @Field({ description: 'Name, 1-128 characters.' })
   displayName!: string;
@@ -10,26 +12,41 @@ export class CreateAppleEnrollmentProfileInput {
   @Field(() => AppleProfileKind, { description: 'DEP, USB_SA or USB_DIRECT.' })
   kind!: AppleProfileKind;
 
-  @Field(() => Boolean, { nullable: true, description: 'User affinity (DEP, USB_SA). Must be false for USB_DIRECT (userless). Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'User affinity (DEP, USB_SA). Must be false for USB_DIRECT (userless). Default false.',
+  })
   requiresUserAuthentication?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Graph `isMandatory` (DEP). Default false.' })
   isMandatory?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Graph `profileRemovalDisabled` (DEP). Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Graph `profileRemovalDisabled` (DEP). Default false.',
+  })
   profileRemovalDisabled?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Graph `awaitDeviceConfiguredConfirmation` (DEP). Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Graph `awaitDeviceConfiguredConfirmation` (DEP). Default false.',
+  })
   awaitDeviceConfiguredConfirmation?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Graph `isDefault` (DEP): new DEP serials without a profile get this one. Default false.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Graph `isDefault` (DEP): new DEP serials without a profile get this one. Default false.',
+  })
   isDefault?: boolean | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Kiosk mode (USB_SA only). Default false.' })
   kioskModeEnabled?: boolean | null;
 }
 
-@InputType({ description: 'Assigns a profile to serials already in the matching Apple list (DEP list for DEP profiles, Configurator list for USB_SA).' })
+@InputType({
+  description:
+    'Assigns a profile to serials already in the matching Apple list (DEP list for DEP profiles, Configurator list for USB_SA).',
+})
 export class AssignAppleEnrollmentProfileInput {
   @Field(() => ID)
   profileId!: string;
@@ -38,7 +55,10 @@ export class AssignAppleEnrollmentProfileInput {
   serialNumbers!: string[];
 }
 
-const flag = z.boolean().nullish().transform((v) => v ?? false);
+const flag = z
+  .boolean()
+  .nullish()
+  .transform((v) => v ?? false);
 
 /** Validation of {@link CreateAppleEnrollmentProfileInput}. */
 export const createProfileSchema = z

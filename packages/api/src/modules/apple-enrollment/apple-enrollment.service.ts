@@ -51,7 +51,12 @@ export class AppleEnrollmentService {
     const data = validateInput(createProfileSchema, input, 'input');
     return em.transactional(async (tx) => {
       // Graph: one default DEP profile; making a new one default demotes the old.
-      if (data.isDefault) await tx.nativeUpdate(AppleEnrollmentProfile, { kind: AppleProfileKind.DEP, isDefault: true }, { isDefault: false });
+      if (data.isDefault)
+        await tx.nativeUpdate(
+          AppleEnrollmentProfile,
+          { kind: AppleProfileKind.DEP, isDefault: true },
+          { isDefault: false },
+        );
       const profile = tx.create(AppleEnrollmentProfile, {
         ...data,
         supervisedModeEnabled: data.kind !== AppleProfileKind.USB_DIRECT,
@@ -65,13 +70,23 @@ export class AppleEnrollmentService {
    * Registers the organisation's DEP token (Graph depOnboardingSetting).
    * @throws InputValidationError for a bad Apple ID or an expiry that is not in the future
    */
-  async createDepToken(em: EntityManager, appleIdentifier: string, tokenExpirationDateTime: Date): Promise<DepOnboardingSetting> {
+  async createDepToken(
+    em: EntityManager,
+    appleIdentifier: string,
+    tokenExpirationDateTime: Date,
+  ): Promise<DepOnboardingSetting> {
     const now = this.clock.now();
     const appleId = validateInput(z.string().trim().min(1).max(320), appleIdentifier, 'appleIdentifier');
     if (!(tokenExpirationDateTime.getTime() > now.getTime())) {
-      throw new InputValidationError([{ field: 'tokenExpirationDateTime', rule: 'future', message: 'the token must expire in the future' }]);
+      throw new InputValidationError([
+        { field: 'tokenExpirationDateTime', rule: 'future', message: 'the token must expire in the future' },
+      ]);
     }
-    const setting = em.create(DepOnboardingSetting, { appleIdentifier: appleId, tokenExpirationDateTime, createdDateTime: now });
+    const setting = em.create(DepOnboardingSetting, {
+      appleIdentifier: appleId,
+      tokenExpirationDateTime,
+      createdDateTime: now,
+    });
     await em.flush();
     return setting;
   }
@@ -97,18 +112,36 @@ export class AppleEnrollmentService {
       if (!profile) throw new NotFoundError('AppleEnrollmentProfile', data.profileId);
       const source = sourceOf[profile.kind];
       if (!source) {
-        throw new InputValidationError([{ field: 'input.profileId', rule: 'assignable', message: 'USB-Direct profiles are exported (exportAppleEnrollmentProfile), not assigned' }]);
+        throw new InputValidationError([
+          {
+            field: 'input.profileId',
+            rule: 'assignable',
+            message: 'USB-Direct profiles are exported (exportAppleEnrollmentProfile), not assigned',
+          },
+        ]);
       }
       const serials = [...new Set(data.serialNumbers)];
-      const known = await tx.find(AppleDevice, { source, serialNumber: { $in: serials } }, { fields: ['serialNumber'] });
+      const known = await tx.find(
+        AppleDevice,
+        { source, serialNumber: { $in: serials } },
+        { fields: ['serialNumber'] },
+      );
       const found = new Set(known.map((d) => d.serialNumber));
       const missing = data.serialNumbers.map((s, i) => ({ s, i })).filter(({ s }) => !found.has(s));
       if (missing.length > 0) {
         throw new InputValidationError(
-          missing.map(({ s, i }) => ({ field: `input.serialNumbers.${i}`, rule: 'registered', message: `${s} is not in the ${source} device list` })),
+          missing.map(({ s, i }) => ({
+            field: `input.serialNumbers.${i}`,
+            rule: 'registered',
+            message: `${s} is not in the ${source} device list`,
+          })),
         );
       }
-      return tx.nativeUpdate(AppleDevice, { source, serialNumber: { $in: serials } }, { profile: profile.id, updatedDateTime: this.clock.now() });
+      return tx.nativeUpdate(
+        AppleDevice,
+        { source, serialNumber: { $in: serials } },
+        { profile: profile.id, updatedDateTime: this.clock.now() },
+      );
     });
   }
 
@@ -124,11 +157,27 @@ export class AppleEnrollmentService {
       const profile = await tx.findOne(AppleEnrollmentProfile, id);
       if (!profile) throw new NotFoundError('AppleEnrollmentProfile', id);
       if (profile.kind === AppleProfileKind.DEP) {
-        throw new InputValidationError([{ field: 'profileId', rule: 'exportable', message: 'DEP profiles reach devices through Apple, not through an export' }]);
+        throw new InputValidationError([
+          {
+            field: 'profileId',
+            rule: 'exportable',
+            message: 'DEP profiles reach devices through Apple, not through an export',
+          },
+        ]);
       }
       const token = randomBytes(24).toString('base64url');
-      const expiresDateTime = profile.kind === AppleProfileKind.USB_DIRECT ? new Date(now.getTime() + MOBILECONFIG_VALIDITY_MS) : null;
-      tx.persist(Object.assign(new AppleProfileExport(), { profile: tx.getReference(AppleEnrollmentProfile, profile.id), tokenHash: hashToken(token), exportedDateTime: now, expiresDateTime }));
+      const expiresDateTime =
+        profile.kind === AppleProfileKind.USB_DIRECT
+          ? new Date(now.getTime() + MOBILECONFIG_VALIDITY_MS)
+          : null;
+      tx.persist(
+        Object.assign(new AppleProfileExport(), {
+          profile: tx.getReference(AppleEnrollmentProfile, profile.id),
+          tokenHash: hashToken(token),
+          exportedDateTime: now,
+          expiresDateTime,
+        }),
+      );
       const enrollmentUrl = `${this.publicUrl.replace(/\/$/, '')}/enrollment/apple/${token}`;
       return {
         profile,
@@ -136,7 +185,10 @@ export class AppleEnrollmentService {
         exportedDateTime: now,
         expiresDateTime,
         enrollmentUrl: profile.kind === AppleProfileKind.USB_SA ? enrollmentUrl : null,
-        mobileconfig: profile.kind === AppleProfileKind.USB_DIRECT ? mobileconfig(profile, enrollmentUrl, token, expiresDateTime!) : null,
+        mobileconfig:
+          profile.kind === AppleProfileKind.USB_DIRECT
+            ? mobileconfig(profile, enrollmentUrl, token, expiresDateTime!)
+            : null,
       };
     });
   }
@@ -146,14 +198,25 @@ export class AppleEnrollmentService {
    * devices the organisation bought through Apple; USB-SA for devices prepared with Configurator).
    * @throws PrerequisiteMissingError when the serial is not listed or has no profile
    */
-  async grantForSerial(tx: EntityManager, kind: AppleProfileKind.DEP | AppleProfileKind.USB_SA, serialNumber: string | null): Promise<AppleEnrollmentGrant> {
+  async grantForSerial(
+    tx: EntityManager,
+    kind: AppleProfileKind.DEP | AppleProfileKind.USB_SA,
+    serialNumber: string | null,
+  ): Promise<AppleEnrollmentGrant> {
     const source = sourceOf[kind]!;
-    const listName = source === AppleDeviceSource.DEP ? "the organisation's Apple (DEP) device list" : 'the Apple Configurator serial list';
-    if (!serialNumber) throw new PrerequisiteMissingError(`${kind} enrollment needs a serial number in ${listName}`);
+    const listName =
+      source === AppleDeviceSource.DEP
+        ? "the organisation's Apple (DEP) device list"
+        : 'the Apple Configurator serial list';
+    if (!serialNumber)
+      throw new PrerequisiteMissingError(`${kind} enrollment needs a serial number in ${listName}`);
     const device = await tx.findOne(AppleDevice, { source, serialNumber }, { populate: ['profile'] });
     if (!device) throw new PrerequisiteMissingError(`serial number ${serialNumber} is not in ${listName}`);
     const profile = device.profile?.getEntity();
-    if (!profile) throw new PrerequisiteMissingError(`serial number ${serialNumber} has no ${kind} enrollment profile assigned`);
+    if (!profile)
+      throw new PrerequisiteMissingError(
+        `serial number ${serialNumber} has no ${kind} enrollment profile assigned`,
+      );
     return { profile };
   }
 
@@ -162,12 +225,22 @@ export class AppleEnrollmentService {
    * @throws PrerequisiteMissingError when the token is unknown, not a USB-Direct export, or expired
    */
   async grantForExport(tx: EntityManager, token: string | null, now: Date): Promise<AppleEnrollmentGrant> {
-    if (!token) throw new PrerequisiteMissingError('USB-Direct enrollment needs the profileExportToken of an exported .mobileconfig');
-    const found = await tx.findOne(AppleProfileExport, { tokenHash: hashToken(token) }, { populate: ['profile'] });
+    if (!token)
+      throw new PrerequisiteMissingError(
+        'USB-Direct enrollment needs the profileExportToken of an exported .mobileconfig',
+      );
+    const found = await tx.findOne(
+      AppleProfileExport,
+      { tokenHash: hashToken(token) },
+      { populate: ['profile'] },
+    );
     const profile = found?.profile.getEntity();
-    if (!found || !profile || profile.kind !== AppleProfileKind.USB_DIRECT) throw new PrerequisiteMissingError('unknown USB-Direct profile export');
+    if (!found || !profile || profile.kind !== AppleProfileKind.USB_DIRECT)
+      throw new PrerequisiteMissingError('unknown USB-Direct profile export');
     if (found.expiresDateTime && found.expiresDateTime.getTime() <= now.getTime()) {
-      throw new PrerequisiteMissingError(`the .mobileconfig export expired at ${found.expiresDateTime.toISOString()}; export the profile again`);
+      throw new PrerequisiteMissingError(
+        `the .mobileconfig export expired at ${found.expiresDateTime.toISOString()}; export the profile again`,
+      );
     }
     return { profile };
   }

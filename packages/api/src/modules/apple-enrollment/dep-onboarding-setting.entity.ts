@@ -13,19 +13,28 @@ export class DepOnboardingSetting {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Field({ description: 'Graph `appleIdentifier`: the Managed Apple ID that created the token (1-320 characters).' })
+  @Field({
+    description: 'Graph `appleIdentifier`: the Managed Apple ID that created the token (1-320 characters).',
+  })
   @Property({ type: 'string', length: 320 })
   appleIdentifier!: string;
 
-  @Field(() => Date, { description: 'Graph `tokenExpirationDateTime`: after it, syncs with this token are refused.' })
+  @Field(() => Date, {
+    description: 'Graph `tokenExpirationDateTime`: after it, syncs with this token are refused.',
+  })
   @Property({ type: 'timestamptz' })
   tokenExpirationDateTime!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Graph `lastSuccessfulSyncDateTime`: the last ABM page applied with this token.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Graph `lastSuccessfulSyncDateTime`: the last ABM page applied with this token.',
+  })
   @Property({ type: 'timestamptz', nullable: true })
   lastSyncDateTime: Date | null = null;
 
-  @Field(() => Int, { description: 'Graph `syncedDeviceCount`: serials in the DEP list after the last sync.' })
+  @Field(() => Int, {
+    description: 'Graph `syncedDeviceCount`: serials in the DEP list after the last sync.',
+  })
   @Property({ type: 'integer', default: 0 })
   syncedDeviceCount: number & Opt = 0;
 

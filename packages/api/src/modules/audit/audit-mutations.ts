@@ -7,8 +7,14 @@ import { AuditOutcome } from './audit-record.entity.js';
 import type { AuditService } from './audit.service.js';
 
 /** The object a mutation acted on: the success payload's device or token, else the id argument. */
-function targetOf(result: unknown, args: Record<string, unknown>): { targetType: string | null; targetId: string | null } {
-  const payload = result as Record<string, { id?: string; constructor?: { name: string } } | undefined> | null;
+function targetOf(
+  result: unknown,
+  args: Record<string, unknown>,
+): { targetType: string | null; targetId: string | null } {
+  const payload = result as Record<
+    string,
+    { id?: string; constructor?: { name: string } } | undefined
+  > | null;
   for (const key of ['device', 'token', 'certificate', 'profile', 'import']) {
     const target = payload?.[key];
     if (target?.id) return { targetType: target.constructor?.name ?? key, targetId: target.id };

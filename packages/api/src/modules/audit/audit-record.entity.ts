@@ -46,7 +46,10 @@ export class AuditRecord {
   @Property({ type: 'string', length: 64, nullable: true })
   code: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Name of the API token used; null for anonymous callers (devices).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name of the API token used; null for anonymous callers (devices).',
+  })
   @Property({ type: 'string', length: 128, nullable: true })
   actorName: string | null = null;
 
@@ -75,7 +78,9 @@ export class AuditRecord {
   @Property({ type: 'string', length: 128, nullable: true })
   requestId: string | null = null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Arguments of the attempt with secrets and file contents removed.' })
+  @Field(() => GraphQLJSONObject, {
+    description: 'Arguments of the attempt with secrets and file contents removed.',
+  })
   @Property({ type: 'jsonb' })
   details: Record<string, unknown> = {};
 }

@@ -24,15 +24,20 @@ export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
   @Authorized(Role.ADMIN)
-  @Query(() => AuditRecordPage, { description: 'The audit trail (admins only), newest first; read-only by design.' })
+  @Query(() => AuditRecordPage, {
+    description: 'The audit trail (admins only), newest first; read-only by design.',
+  })
   auditRecords(
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { nullable: true, description: 'Page size 1-500; default 50.' }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
-    @Arg('action', () => String, { nullable: true, description: 'Only this operation, e.g. `enrollDevice`.' }) action?: string,
-    @Arg('targetId', () => ID, { nullable: true, description: 'Only records about this object.' }) targetId?: string,
+    @Arg('action', () => String, { nullable: true, description: 'Only this operation, e.g. `enrollDevice`.' })
+    action?: string,
+    @Arg('targetId', () => ID, { nullable: true, description: 'Only records about this object.' })
+    targetId?: string,
     @Arg('outcome', () => AuditOutcome, { nullable: true }) outcome?: AuditOutcome,
-    @Arg('actorTokenId', () => ID, { nullable: true, description: 'Only what this API token did.' }) actorTokenId?: string,
+    @Arg('actorTokenId', () => ID, { nullable: true, description: 'Only what this API token did.' })
+    actorTokenId?: string,
   ): Promise<AuditRecordPage> {
     return this.audit.list(ctx.em, { first, after, action, targetId, outcome, actorTokenId });
   }

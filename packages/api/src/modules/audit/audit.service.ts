@@ -35,10 +35,16 @@ const SECRET_KEYS = /secret|token|password|signature|privatekey|csr|pem|content|
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 4) return '[nested]';
   if (typeof value === 'string') return storableText(value.length > 256 ? `${value.slice(0, 256)}…` : value);
-  if (Array.isArray(value)) return value.length > 20 ? `[${value.length} items]` : value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value))
+    return value.length > 20 ? `[${value.length} items]` : value.map((v) => redact(v, depth + 1));
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        storableText(k),
+        SECRET_KEYS.test(k) ? '[redacted]' : redact(v, depth + 1),
+      ]),
+    );
   }
   return value;
 }
@@ -49,7 +55,21 @@ function nullableText(value: string | null | undefined): string | null {
 }
 
 /** The columns of one audit row, in {@link INSERT_SQL}'s order. */
-type AuditRow = [string, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string];
+type AuditRow = [
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+];
 
 // A batch of audit rows in one statement (one array parameter per column).
 const INSERT_SQL = `insert into audit_record (id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
@@ -103,7 +123,11 @@ export class AuditService {
   /** Writes a batch; if the statement fails, each row is tried alone so one bad row loses only itself. */
   private async insert(rows: AuditRow[]): Promise<(true | Error)[]> {
     const write = (batch: AuditRow[]) =>
-      poolQuery(this.forkEntityManager(), INSERT_SQL, batch[0]!.map((_, column) => batch.map((row) => row[column])));
+      poolQuery(
+        this.forkEntityManager(),
+        INSERT_SQL,
+        batch[0]!.map((_, column) => batch.map((row) => row[column])),
+      );
     try {
       await write(rows);
       return rows.map(() => true as const);
@@ -149,10 +173,21 @@ export class AuditService {
         Cursor.decode(args.after);
         after = args.after;
       } catch {
-        throw new InputValidationError([{ field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' }]);
+        throw new InputValidationError([
+          { field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' },
+        ]);
       }
     }
-    const cursor = await em.findByCursor(AuditRecord, where, { first, after, orderBy: { occurredDateTime: 'desc', id: 'desc' } });
-    return { nodes: cursor.items, endCursor: cursor.endCursor, hasNextPage: cursor.hasNextPage, totalCount: cursor.totalCount };
+    const cursor = await em.findByCursor(AuditRecord, where, {
+      first,
+      after,
+      orderBy: { occurredDateTime: 'desc', id: 'desc' },
+    });
+    return {
+      nodes: cursor.items,
+      endCursor: cursor.endCursor,
+      hasNextPage: cursor.hasNextPage,
+      totalCount: cursor.totalCount,
+    };
   }
 }

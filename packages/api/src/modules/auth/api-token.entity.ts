@@ -46,7 +46,10 @@ export class ApiToken {
   @Property({ type: 'timestamptz', nullable: true })
   lastUsedDateTime: (Date & Opt) | null = null;
 
-  @Field(() => Date, { nullable: true, description: 'After this instant the token is refused; null: no expiry.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'After this instant the token is refused; null: no expiry.',
+  })
   @Property({ type: 'timestamptz', nullable: true })
   expiresDateTime: Date | null = null;
 

@@ -1,6 +1,23 @@
-import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  createUnionType,
+} from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { ApiToken } from './api-token.entity.js';
 import type { ApiTokenService } from './api-token.service.js';
 import { READ_ROLES, Role } from './role.enum.js';
@@ -16,7 +33,10 @@ export class CreateApiTokenInput {
   @Field(() => Date, { nullable: true, description: 'Expiry (UTC, in the future); none when omitted.' })
   expiresDateTime?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Make it a user token: BYOD enrollments with it act for this user.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Make it a user token: BYOD enrollments with it act for this user.',
+  })
   userPrincipalName?: string | null;
 }
 
@@ -25,7 +45,10 @@ export class CreateApiTokenSuccess {
   @Field(() => ApiToken)
   token!: ApiToken;
 
-  @Field({ description: 'Send as `Authorization: Bearer <secret>` (HTTP) or `{ "authorization": "Bearer <secret>" }` in graphql-ws connection_init.' })
+  @Field({
+    description:
+      'Send as `Authorization: Bearer <secret>` (HTTP) or `{ "authorization": "Bearer <secret>" }` in graphql-ws connection_init.',
+  })
   secret!: string;
 }
 
@@ -62,7 +85,9 @@ export class ApiTokenResolver {
   constructor(private readonly tokens: ApiTokenService) {}
 
   @Authorized(...READ_ROLES, Role.ENROLLER)
-  @Query(() => Viewer, { description: 'Who the presented token belongs to and its role (the dashboard shows actions by role).' })
+  @Query(() => Viewer, {
+    description: 'Who the presented token belongs to and its role (the dashboard shows actions by role).',
+  })
   viewer(@Ctx() ctx: GraphQLContext): Viewer {
     const principal = ctx.principal!;
     return { name: principal.name, role: principal.role, userPrincipalName: principal.userPrincipalName };
@@ -76,7 +101,10 @@ export class ApiTokenResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => CreateApiTokenResult, { description: 'Creates an API token; its secret is returned once.' })
-  async createApiToken(@Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput, @Ctx() ctx: GraphQLContext): Promise<typeof CreateApiTokenResult> {
+  async createApiToken(
+    @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof CreateApiTokenResult> {
     try {
       return Object.assign(new CreateApiTokenSuccess(), await this.tokens.create(ctx.em, input));
     } catch (error) {
@@ -85,8 +113,13 @@ export class ApiTokenResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => RevokeApiTokenResult, { description: 'Revokes an API token; requests with it are refused from then on.' })
-  async revokeApiToken(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<typeof RevokeApiTokenResult> {
+  @Mutation(() => RevokeApiTokenResult, {
+    description: 'Revokes an API token; requests with it are refused from then on.',
+  })
+  async revokeApiToken(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof RevokeApiTokenResult> {
     try {
       return Object.assign(new RevokeApiTokenSuccess(), { token: await this.tokens.revoke(ctx.em, id) });
     } catch (error) {

@@ -18,7 +18,9 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 const createTokenSchema = z.object({
   name: z.string().trim().min(1).max(128),
-  role: z.enum([Role.ADMIN, Role.OPERATOR, Role.READER, Role.ENROLLER], { error: 'must be ADMIN, OPERATOR, READER or ENROLLER' }),
+  role: z.enum([Role.ADMIN, Role.OPERATOR, Role.READER, Role.ENROLLER], {
+    error: 'must be ADMIN, OPERATOR, READER or ENROLLER',
+  }),
   expiresDateTime: z.date().nullish(),
   userPrincipalName: userPrincipalNameSchema.nullish(),
 });
@@ -101,10 +103,18 @@ export class ApiTokenService {
     const now = this.clock.now();
     let entry = this.cache.get(hash);
     if (!entry) {
-      const token = await this.forkEntityManager().findOne(ApiToken, { secretHash: hash, revokedDateTime: null });
+      const token = await this.forkEntityManager().findOne(ApiToken, {
+        secretHash: hash,
+        revokedDateTime: null,
+      });
       if (!token) return null;
       entry = {
-        principal: { tokenId: token.id, name: token.name, role: token.role, userPrincipalName: token.userPrincipalName },
+        principal: {
+          tokenId: token.id,
+          name: token.name,
+          role: token.role,
+          userPrincipalName: token.userPrincipalName,
+        },
         expires: token.expiresDateTime,
         lastUsed: token.lastUsedDateTime?.getTime() ?? 0,
       };
@@ -113,7 +123,11 @@ export class ApiTokenService {
     if (entry.expires && entry.expires < now) return null;
     if (now.getTime() - entry.lastUsed >= LAST_USED_RESOLUTION_MS) {
       entry.lastUsed = now.getTime();
-      await this.forkEntityManager().nativeUpdate(ApiToken, { id: entry.principal.tokenId }, { lastUsedDateTime: now });
+      await this.forkEntityManager().nativeUpdate(
+        ApiToken,
+        { id: entry.principal.tokenId },
+        { lastUsedDateTime: now },
+      );
     }
     return entry.principal;
   }
@@ -131,7 +145,14 @@ export class ApiTokenService {
       // Instances starting together with the same ADMIN_TOKEN may race to register it: the
       // unique hash lets one insert win; for the others it is already there.
       await em
-        .insert(ApiToken, { id: randomUUID(), name: 'bootstrap', role: Role.ADMIN, secretHash: hash, secretPrefix: configuredSecret.slice(0, 12), createdDateTime: now } as ApiToken)
+        .insert(ApiToken, {
+          id: randomUUID(),
+          name: 'bootstrap',
+          role: Role.ADMIN,
+          secretHash: hash,
+          secretPrefix: configuredSecret.slice(0, 12),
+          createdDateTime: now,
+        } as ApiToken)
         .catch((error: unknown) => {
           if (!(error instanceof UniqueConstraintViolationException)) throw error;
         });
@@ -144,7 +165,11 @@ export class ApiTokenService {
 
   /** Demo mode: revokes earlier demo tokens and creates a fresh ADMIN token "demo" to print. */
   async createDemoToken(em: EntityManager): Promise<string> {
-    await em.nativeUpdate(ApiToken, { name: 'demo', revokedDateTime: null }, { revokedDateTime: this.clock.now() });
+    await em.nativeUpdate(
+      ApiToken,
+      { name: 'demo', revokedDateTime: null },
+      { revokedDateTime: this.clock.now() },
+    );
     const { secret } = await this.create(em, { name: 'demo', role: Role.ADMIN });
     return secret;
   }

@@ -16,7 +16,9 @@ export function createAuthChecker(audit: AuditService): AuthChecker<GraphQLConte
     if (roles.includes(Role.DEVICE)) return true;
     const principal = context.principal;
     if (principal && roles.includes(principal.role)) return true;
-    const error = principal ? new ForbiddenError(`${info.parentType.name}.${info.fieldName}`, principal.role) : new UnauthenticatedError();
+    const error = principal
+      ? new ForbiddenError(`${info.parentType.name}.${info.fieldName}`, principal.role)
+      : new UnauthenticatedError();
     await audit.record({
       action: info.parentType.name === 'Subscription' ? `subscribe:${info.fieldName}` : info.fieldName,
       outcome: AuditOutcome.denied,

@@ -12,9 +12,12 @@ export type RootKind = 'Query' | 'Mutation' | 'Subscription';
  */
 export function operationRoles(kind: RootKind, fieldName: string): Role[] | undefined {
   const storage = getMetadataStorage();
-  const resolvers = kind === 'Query' ? storage.queries : kind === 'Mutation' ? storage.mutations : storage.subscriptions;
+  const resolvers =
+    kind === 'Query' ? storage.queries : kind === 'Mutation' ? storage.mutations : storage.subscriptions;
   const resolver = resolvers.find((r) => r.schemaName === fieldName);
   if (!resolver) return undefined;
-  const rule = storage.authorizedFields.find((a) => a.target === resolver.target && a.fieldName === resolver.methodName);
+  const rule = storage.authorizedFields.find(
+    (a) => a.target === resolver.target && a.fieldName === resolver.methodName,
+  );
   return rule?.roles as Role[] | undefined;
 }

@@ -20,7 +20,10 @@ export enum Role {
   DEVICE = 'DEVICE',
 }
 
-registerEnumType(Role, { name: 'Role', description: 'Roles of API tokens (and DEVICE, for operations a device performs as itself).' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'Roles of API tokens (and DEVICE, for operations a device performs as itself).',
+});
 
 /** Roles that may read fleet data (queries and subscriptions). */
 export const READ_ROLES = [Role.ADMIN, Role.OPERATOR, Role.READER] as const;

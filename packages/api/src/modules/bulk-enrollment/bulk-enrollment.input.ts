@@ -5,7 +5,9 @@ import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identif
 /** Most devices one `enrollDevices` call accepts (issue 3: up to 1,000 per call). */
 export const BULK_ENROLL_MAX_DEVICES = 1000;
 
-@InputType({ description: 'One Windows device of a bulk enrollment (provisioning package); userless and corporate.' })
+@InputType({
+  description: 'One Windows device of a bulk enrollment (provisioning package); userless and corporate.',
+})
 export class BulkEnrollDeviceInput {
   @Field({ description: 'Device name, 1-256 characters.' })
   deviceName!: string;
@@ -13,7 +15,10 @@ export class BulkEnrollDeviceInput {
   @Field({ description: 'Serial number, 1-128 characters; periods removed. Unique within the call.' })
   serialNumber!: string;
 
-  @Field(() => String, { nullable: true, description: 'IMEI (15 digits with Luhn check digit, or 14 completed).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'IMEI (15 digits with Luhn check digit, or 14 completed).',
+  })
   imei?: string | null;
 
   @Field({ description: 'Windows version, 1-64 characters.' })
@@ -26,9 +31,12 @@ export class BulkEnrollDeviceInput {
   manufacturer?: string | null;
 }
 
-@InputType({ description: 'A Windows bulk enrollment of up to 1,000 devices with one bulk enrollment token; all or nothing.' })
+@InputType({
+  description:
+    'A Windows bulk enrollment of up to 1,000 devices with one bulk enrollment token; all or nothing.',
+})
 export class EnrollDevicesInput {
-  @Field({ description: 'The provisioning package\'s bulk enrollment token (createBulkEnrollmentToken).' })
+  @Field({ description: "The provisioning package's bulk enrollment token (createBulkEnrollmentToken)." })
   bulkEnrollmentToken!: string;
 
   @Field(() => [BulkEnrollDeviceInput], { description: '1 to 1,000 devices.' })
@@ -51,12 +59,20 @@ const identifier = (normalize: typeof normalizeImei) =>
     ctx.addIssue({ code: 'custom', message: result.message, params: { rule: result.rule } });
     return z.NEVER;
   });
-const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((v) => (v ? v : null));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
 
 const deviceSchema = z.object({
   deviceName: z.string().trim().min(1).max(256),
   serialNumber: identifier(normalizeSerialNumber),
-  imei: identifier(normalizeImei).nullish().transform((v) => v ?? null),
+  imei: identifier(normalizeImei)
+    .nullish()
+    .transform((v) => v ?? null),
   osVersion: z.string().trim().min(1).max(64),
   model: optionalText(128),
   manufacturer: optionalText(128),
@@ -73,7 +89,12 @@ export const enrollDevicesSchema = z
     d.devices.forEach((device, i) => {
       const first = seen.get(device.serialNumber);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['devices', i, 'serialNumber'], message: `same serial number as devices.${first}`, params: { rule: 'unique' } });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['devices', i, 'serialNumber'],
+          message: `same serial number as devices.${first}`,
+          params: { rule: 'unique' },
+        });
       } else seen.set(device.serialNumber, i);
     });
   });

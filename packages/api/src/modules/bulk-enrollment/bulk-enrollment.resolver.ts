@@ -1,7 +1,12 @@
 import { EnrollDeviceSuccess, toEnrollDeviceSuccess } from '../enrollment/enrollment.resolver.js';
 import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { ENROLL_ROLES, Role } from '../auth/role.enum.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { CreateBulkEnrollmentTokenInput, EnrollDevicesInput } from './bulk-enrollment.input.js';
@@ -19,7 +24,8 @@ export class CreateBulkEnrollmentTokenSuccess {
 
 export const CreateBulkEnrollmentTokenResult = createUnionType({
   name: 'CreateBulkEnrollmentTokenResult',
-  types: () => [CreateBulkEnrollmentTokenSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+  types: () =>
+    [CreateBulkEnrollmentTokenSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
 });
 
 @ObjectType({ description: 'Every device of the call was enrolled (all or nothing).' })
@@ -28,7 +34,8 @@ export class EnrollDevicesSuccess {
   devices!: ManagedDevice[];
 
   @Field(() => [EnrollDeviceSuccess], {
-    description: 'Per device, in input order: the device with the MDM certificate issued to it, its private key and device token (returned this once).',
+    description:
+      'Per device, in input order: the device with the MDM certificate issued to it, its private key and device token (returned this once).',
   })
   enrollments!: EnrollDeviceSuccess[];
 }
@@ -44,13 +51,18 @@ export class BulkEnrollmentResolver {
   constructor(private readonly bulk: BulkEnrollmentService) {}
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => CreateBulkEnrollmentTokenResult, { description: 'Creates a Windows bulk enrollment token (provisioning package) valid `validityDays` days.' })
+  @Mutation(() => CreateBulkEnrollmentTokenResult, {
+    description: 'Creates a Windows bulk enrollment token (provisioning package) valid `validityDays` days.',
+  })
   async createBulkEnrollmentToken(
     @Arg('input', () => CreateBulkEnrollmentTokenInput) input: CreateBulkEnrollmentTokenInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof CreateBulkEnrollmentTokenResult> {
     try {
-      return Object.assign(new CreateBulkEnrollmentTokenSuccess(), await this.bulk.createToken(ctx.em, input));
+      return Object.assign(
+        new CreateBulkEnrollmentTokenSuccess(),
+        await this.bulk.createToken(ctx.em, input),
+      );
     } catch (error) {
       return toUserError(error);
     }
@@ -58,12 +70,19 @@ export class BulkEnrollmentResolver {
 
   @Authorized(...ENROLL_ROLES)
   @Mutation(() => EnrollDevicesResult, {
-    description: 'Windows bulk enrollment of 1 to 1,000 userless corporate devices with one token. All or nothing: any invalid device or refusal enrolls none.',
+    description:
+      'Windows bulk enrollment of 1 to 1,000 userless corporate devices with one token. All or nothing: any invalid device or refusal enrolls none.',
   })
-  async enrollDevices(@Arg('input', () => EnrollDevicesInput) input: EnrollDevicesInput, @Ctx() ctx: GraphQLContext): Promise<typeof EnrollDevicesResult> {
+  async enrollDevices(
+    @Arg('input', () => EnrollDevicesInput) input: EnrollDevicesInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof EnrollDevicesResult> {
     try {
       const outcomes = await this.bulk.enrollDevices(ctx.em, input);
-      return Object.assign(new EnrollDevicesSuccess(), { devices: outcomes.map((o) => o.device), enrollments: outcomes.map(toEnrollDeviceSuccess) });
+      return Object.assign(new EnrollDevicesSuccess(), {
+        devices: outcomes.map((o) => o.device),
+        enrollments: outcomes.map(toEnrollDeviceSuccess),
+      });
     } catch (error) {
       return toUserError(error);
     }

@@ -61,14 +61,18 @@ export class BulkEnrollmentService {
         // Platform restrictions depend only on the OS version here (userless, corporate): one check per version.
         const restrictions = await this.restrictions.load(tx);
         for (const osVersion of new Set(command.devices.map((d) => d.osVersion))) {
-          await this.restrictions.check(tx, {
-            platform: DevicePlatform.WINDOWS,
-            method: EnrollmentMethodKind.BULK_ENROLL,
-            osVersion,
-            ownerType: ManagedDeviceOwnerType.company,
-            user: null,
-            reusedDeviceId: null,
-          }, restrictions);
+          await this.restrictions.check(
+            tx,
+            {
+              platform: DevicePlatform.WINDOWS,
+              method: EnrollmentMethodKind.BULK_ENROLL,
+              osVersion,
+              ownerType: ManagedDeviceOwnerType.company,
+              user: null,
+              reusedDeviceId: null,
+            },
+            restrictions,
+          );
         }
         const rows = command.devices.map((d) => ({
           id: randomUUID(),
@@ -112,10 +116,11 @@ export class BulkEnrollmentService {
         // RETURNING gives one row per input device, in input order (the previous version relied on this too).
         const devices = managedDevicesFromRows(tx, inserted);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
-        await queryRows(tx, `update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`, [
-          now,
-          `{${devices.map((d) => d.id).join(',')}}`,
-        ]);
+        await queryRows(
+          tx,
+          `update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`,
+          [now, `{${devices.map((d) => d.id).join(',')}}`],
+        );
         // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
         const credentials = await this.certificates.issueMany(tx, devices, now);
         return devices.map((device, i) => ({ device, credential: credentials[i]! }));
@@ -124,7 +129,12 @@ export class BulkEnrollmentService {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }
-    void this.events.publishCommitted(outcomes.map(({ device }) => ({ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) })));
+    void this.events.publishCommitted(
+      outcomes.map(({ device }) => ({
+        topic: Topic.DeviceEnrolled,
+        payload: toDeviceEventPayload(device, now),
+      })),
+    );
     return outcomes;
   }
 
@@ -132,7 +142,10 @@ export class BulkEnrollmentService {
    * Creates a token valid `validityDays` days (1-180). The secret is returned once and stored only as a hash.
    * @throws InputValidationError
    */
-  async createToken(em: EntityManager, input: { displayName: string; validityDays: number }): Promise<{ token: BulkEnrollmentToken; secret: string }> {
+  async createToken(
+    em: EntityManager,
+    input: { displayName: string; validityDays: number },
+  ): Promise<{ token: BulkEnrollmentToken; secret: string }> {
     const data = validateInput(createSchema, input, 'input');
     const now = this.clock.now();
     const secret = randomBytes(32).toString('base64url');
@@ -151,11 +164,16 @@ export class BulkEnrollmentService {
    * @throws PrerequisiteMissingError
    */
   async requireValid(tx: EntityManager, secret: string | null, now: Date): Promise<BulkEnrollmentToken> {
-    if (!secret) throw new PrerequisiteMissingError('Windows bulk enrollment needs the bulkEnrollmentToken of a provisioning package');
+    if (!secret)
+      throw new PrerequisiteMissingError(
+        'Windows bulk enrollment needs the bulkEnrollmentToken of a provisioning package',
+      );
     const token = await tx.findOne(BulkEnrollmentToken, { tokenHash: hashToken(secret) });
     if (!token) throw new PrerequisiteMissingError('unknown bulk enrollment token');
     if (token.expiresDateTime.getTime() <= now.getTime()) {
-      throw new PrerequisiteMissingError(`the bulk enrollment token "${token.displayName}" expired at ${token.expiresDateTime.toISOString()}`);
+      throw new PrerequisiteMissingError(
+        `the bulk enrollment token "${token.displayName}" expired at ${token.expiresDateTime.toISOString()}`,
+      );
     }
     return token;
   }

@@ -6,7 +6,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * A Windows bulk enrollment token (the credential inside a provisioning package; seed: Windows
  * "Bulk enroll"). Only its SHA-256 is stored; the secret is shown once, when it is created.
  */
-@ObjectType({ description: 'A Windows bulk enrollment token (provisioning package credential); the secret itself is never readable again.' })
+@ObjectType({
+  description:
+    'A Windows bulk enrollment token (provisioning package credential); the secret itself is never readable again.',
+})
 @Entity({ tableName: 'bulk_enrollment_token' })
 export class BulkEnrollmentToken {
   @Field(() => ID)
@@ -24,7 +27,9 @@ export class BulkEnrollmentToken {
   @Property({ type: 'timestamptz' })
   createdDateTime!: Date;
 
-  @Field(() => Date, { description: 'After this instant the token enrolls nothing (Windows: the package bulk token expires).' })
+  @Field(() => Date, {
+    description: 'After this instant the token enrolls nothing (Windows: the package bulk token expires).',
+  })
   @Property({ type: 'timestamptz' })
   expiresDateTime!: Date;
 }

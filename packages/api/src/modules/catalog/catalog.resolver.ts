@@ -8,7 +8,8 @@ import { DevicePlatform } from './platform.enum.js';
 export class CatalogResolver {
   @Authorized(...READ_ROLES, Role.ENROLLER)
   @Query(() => [PlatformEnrollmentMethods], {
-    description: 'The seed\'s four tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.',
+    description:
+      "The seed's four tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.",
   })
   enrollmentCatalog(): PlatformEnrollmentMethods[] {
     return Object.values(DevicePlatform).map((platform) => ({
@@ -22,7 +23,10 @@ export class CatalogResolver {
     description: 'Enrollment methods as a flat list of the 14 seed rows, optionally for one platform only.',
   })
   enrollmentMethods(
-    @Arg('platform', () => DevicePlatform, { nullable: true, description: 'Only this platform\'s rows; all platforms when omitted.' })
+    @Arg('platform', () => DevicePlatform, {
+      nullable: true,
+      description: "Only this platform's rows; all platforms when omitted.",
+    })
     platform?: DevicePlatform | null,
   ): EnrollmentMethod[] {
     return enrollmentMethodCatalog.filter((row) => !platform || row.platform === platform);

@@ -22,7 +22,8 @@ export enum EnrollmentMethodKind {
 
 registerEnumType(EnrollmentMethodKind, {
   name: 'EnrollmentMethodKind',
-  description: 'An enrollment method of the seed document ("What is device enrollment?"), one row of its tables.',
+  description:
+    'An enrollment method of the seed document ("What is device enrollment?"), one row of its tables.',
 });
 
 /** Whether a seed table column applies: the seed writes Yes, No or Optional. */

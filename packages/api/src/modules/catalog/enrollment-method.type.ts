@@ -3,7 +3,9 @@ import { DeviceEnrollmentType } from '../device/device.enums.js';
 import { EnrollmentMethodKind, Requirement } from './enrollment-method-kind.enum.js';
 import { DevicePlatform } from './platform.enum.js';
 
-@ObjectType({ description: 'One row of the seed tables: an enrollment method as offered on one platform, with its rules.' })
+@ObjectType({
+  description: 'One row of the seed tables: an enrollment method as offered on one platform, with its rules.',
+})
 export class EnrollmentMethod {
   @Field(() => DevicePlatform, { description: 'The platform whose table holds this row.' })
   platform!: DevicePlatform;
@@ -14,10 +16,14 @@ export class EnrollmentMethod {
   @Field({ description: 'The method as the seed names it, e.g. "BYOD", "USB-SA", "Auto-enroll".' })
   displayName!: string;
 
-  @Field(() => Requirement, { description: 'Seed column "Reset Required": devices are factory reset during enrollment.' })
+  @Field(() => Requirement, {
+    description: 'Seed column "Reset Required": devices are factory reset during enrollment.',
+  })
   resetRequired!: Requirement;
 
-  @Field(() => Requirement, { description: 'Seed column "User Affinity": the enrollment associates the device with a user.' })
+  @Field(() => Requirement, {
+    description: 'Seed column "User Affinity": the enrollment associates the device with a user.',
+  })
   userAffinity!: Requirement;
 
   @Field(() => Requirement, { description: 'Seed column "Locked": users cannot unenroll the device.' })
@@ -26,10 +32,14 @@ export class EnrollmentMethod {
   @Field({ description: 'What the method is for and how it works, summarised from the seed.' })
   description!: string;
 
-  @Field(() => [DeviceEnrollmentType], { description: 'Graph `deviceEnrollmentType` values an enrollment with this method records.' })
+  @Field(() => [DeviceEnrollmentType], {
+    description: 'Graph `deviceEnrollmentType` values an enrollment with this method records.',
+  })
   deviceEnrollmentTypes!: DeviceEnrollmentType[];
 
-  @Field({ description: 'Section of the seed document ("What is device enrollment?") that defines this row.' })
+  @Field({
+    description: 'Section of the seed document ("What is device enrollment?") that defines this row.',
+  })
   source!: string;
 }
 

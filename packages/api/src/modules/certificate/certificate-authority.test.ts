@@ -20,7 +20,10 @@ beforeAll(async () => {
 });
 
 async function caErrorCode(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CertificateAuthorityError);
   return (error as CertificateAuthorityError).code;
 }
@@ -29,7 +32,9 @@ describe('createCertificateAuthority', () => {
   it('creates a self-signed certificate naming the gateway CA and the organization', async () => {
     expect(ca.certificate.subject).toBe('CN=MDM Enrollment Gateway Issuing CA, O=Acme Corp');
     expect(ca.certificate.issuer).toBe(ca.certificate.subject);
-    expect(await ca.certificate.verify({ publicKey: ca.certificate.publicKey, signatureOnly: true })).toBe(true);
+    expect(await ca.certificate.verify({ publicKey: ca.certificate.publicKey, signatureOnly: true })).toBe(
+      true,
+    );
   });
 
   it('marks the certificate as a CA allowed to sign certificates and CRLs', () => {
@@ -61,14 +66,21 @@ describe('exportCertificateAuthority / importCertificateAuthority', () => {
     const stored = await exportCertificateAuthority(ca, secret);
     expect(stored.sealedPrivateKey).not.toContain('PRIVATE KEY');
     const restored = await importCertificateAuthority(stored, secret);
-    const issued = await issueDeviceCertificate({ ca: restored, deviceId: 'dev-restored', deviceName: 'R', now });
+    const issued = await issueDeviceCertificate({
+      ca: restored,
+      deviceId: 'dev-restored',
+      deviceName: 'R',
+      now,
+    });
     const cert = new x509.X509Certificate(issued.certificatePem);
     expect(await cert.verify({ publicKey: ca.certificate.publicKey, date: now })).toBe(true);
   });
 
   it('refuses to import with the wrong key material', async () => {
     const stored = await exportCertificateAuthority(ca, secret);
-    const error = await importCertificateAuthority(stored, 'some other long secret value').catch((e: unknown) => e);
+    const error = await importCertificateAuthority(stored, 'some other long secret value').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SealedKeyError);
     expect((error as SealedKeyError).code).toBe('WRONG_KEY_MATERIAL');
   });
@@ -80,7 +92,12 @@ describe('loadCaFromPem', () => {
     const keyPem = x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
     const loaded = await loadCaFromPem(ca.certificatePem, keyPem);
     const issued = await issueDeviceCertificate({ ca: loaded, deviceId: 'dev-loaded', deviceName: 'L', now });
-    expect(await new x509.X509Certificate(issued.certificatePem).verify({ publicKey: ca.certificate.publicKey, date: now })).toBe(true);
+    expect(
+      await new x509.X509Certificate(issued.certificatePem).verify({
+        publicKey: ca.certificate.publicKey,
+        date: now,
+      }),
+    ).toBe(true);
   });
 
   it('accepts an RSA CA key in PKCS#1 PEM and signs with RSA', async () => {
@@ -88,18 +105,38 @@ describe('loadCaFromPem', () => {
     const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     const subtle = globalThis.crypto.subtle;
     const keys = {
-      privateKey: await subtle.importKey('pkcs8', privateKey.export({ type: 'pkcs8', format: 'der' }), rsa, true, ['sign']),
-      publicKey: await subtle.importKey('spki', createPublicKey(privateKey).export({ type: 'spki', format: 'der' }), rsa, true, ['verify']),
+      privateKey: await subtle.importKey(
+        'pkcs8',
+        privateKey.export({ type: 'pkcs8', format: 'der' }),
+        rsa,
+        true,
+        ['sign'],
+      ),
+      publicKey: await subtle.importKey(
+        'spki',
+        createPublicKey(privateKey).export({ type: 'spki', format: 'der' }),
+        rsa,
+        true,
+        ['verify'],
+      ),
     };
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
-      name: 'CN=Operator RSA CA', keys, notBefore: now, notAfter: new Date('2030-01-01T00:00:00Z'),
+      name: 'CN=Operator RSA CA',
+      keys,
+      notBefore: now,
+      notAfter: new Date('2030-01-01T00:00:00Z'),
       signingAlgorithm: rsa,
       extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
     });
-    const loaded = await loadCaFromPem(cert.toString('pem'), privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
+    const loaded = await loadCaFromPem(
+      cert.toString('pem'),
+      privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
+    );
     expect(loaded.keyType).toBe('RSA');
     const issued = await issueDeviceCertificate({ ca: loaded, deviceId: 'dev-rsa-ca', deviceName: 'R', now });
-    expect(await new x509.X509Certificate(issued.certificatePem).verify({ publicKey: cert.publicKey, date: now })).toBe(true);
+    expect(
+      await new x509.X509Certificate(issued.certificatePem).verify({ publicKey: cert.publicKey, date: now }),
+    ).toBe(true);
   });
 
   it('refuses a key that does not belong to the certificate', async () => {
@@ -110,12 +147,18 @@ describe('loadCaFromPem', () => {
 
   it('refuses a key of an unsupported type', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-    expect(await caErrorCode(loadCaFromPem(ca.certificatePem, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string))).toBe('INVALID_CA_KEY');
+    expect(
+      await caErrorCode(
+        loadCaFromPem(ca.certificatePem, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
+      ),
+    ).toBe('INVALID_CA_KEY');
   });
 
   it('refuses a certificate that is not a CA', async () => {
     const issued = await issueDeviceCertificate({ ca, deviceId: 'dev-not-ca', deviceName: 'N', now });
-    expect(await caErrorCode(loadCaFromPem(issued.certificatePem, issued.privateKeyPem!))).toBe('INVALID_CA_CERTIFICATE');
+    expect(await caErrorCode(loadCaFromPem(issued.certificatePem, issued.privateKeyPem!))).toBe(
+      'INVALID_CA_CERTIFICATE',
+    );
   });
 
   it('refuses unreadable PEM', async () => {

@@ -8,7 +8,13 @@ import { createPrivateKey, createPublicKey, sign, verify, webcrypto, type KeyObj
 import { CertificateAuthorityError } from './errors.js';
 import { sealPrivateKey, unsealPrivateKey } from './private-key-seal.js';
 import { addValidity } from './validity.js';
-import { ECDSA_P256_SHA256, RSA_PKCS1_SHA256, truncateToSeconds, x509, type CryptoKey } from './x509-runtime.js';
+import {
+  ECDSA_P256_SHA256,
+  RSA_PKCS1_SHA256,
+  truncateToSeconds,
+  x509,
+  type CryptoKey,
+} from './x509-runtime.js';
 
 /**
  * Default CA lifetime in days: 3652 (about ten years; within one day of ten calendar years
@@ -51,11 +57,16 @@ export interface CreateCertificateAuthorityOptions {
  * CA:true pathLen 0 (it signs only end-entity device certificates) and critical keyUsage
  * keyCertSign+cRLSign, plus SKI/AKI. Throws RangeError for an empty organization.
  */
-export async function createCertificateAuthority(options: CreateCertificateAuthorityOptions): Promise<CertificateAuthority> {
+export async function createCertificateAuthority(
+  options: CreateCertificateAuthorityOptions,
+): Promise<CertificateAuthority> {
   const organization = options.organization.trim();
   if (!organization) throw new RangeError('organization must be a non-empty string');
   const commonName = options.commonName ?? 'MDM Enrollment Gateway Issuing CA';
-  const keys = (await webcrypto.subtle.generateKey(ECDSA_P256_SHA256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ECDSA_P256_SHA256, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const notBefore = truncateToSeconds(options.now);
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey);
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
@@ -114,9 +125,14 @@ export async function loadCaFromPem(certPem: string, keyPem: string): Promise<Ce
 
 function createKeyObject(key: string | Buffer, format: 'pem' | 'der'): KeyObject {
   try {
-    return typeof key === 'string' ? createPrivateKey({ key, format: 'pem' }) : createPrivateKey({ key, format, type: 'pkcs8' });
+    return typeof key === 'string'
+      ? createPrivateKey({ key, format: 'pem' })
+      : createPrivateKey({ key, format, type: 'pkcs8' });
   } catch (cause) {
-    throw new CertificateAuthorityError('INVALID_CA_KEY', `CA private key is unreadable: ${(cause as Error).message}`);
+    throw new CertificateAuthorityError(
+      'INVALID_CA_KEY',
+      `CA private key is unreadable: ${(cause as Error).message}`,
+    );
   }
 }
 
@@ -125,7 +141,10 @@ async function assemble(certPem: string, key: KeyObject): Promise<CertificateAut
   try {
     certificate = new x509.X509Certificate(certPem);
   } catch (cause) {
-    throw new CertificateAuthorityError('INVALID_CA_CERTIFICATE', `CA certificate is unreadable: ${(cause as Error).message}`);
+    throw new CertificateAuthorityError(
+      'INVALID_CA_CERTIFICATE',
+      `CA certificate is unreadable: ${(cause as Error).message}`,
+    );
   }
   const basic = certificate.getExtension(x509.BasicConstraintsExtension);
   const usage = certificate.getExtension(x509.KeyUsagesExtension);
@@ -134,21 +153,40 @@ async function assemble(certPem: string, key: KeyObject): Promise<CertificateAut
     throw new CertificateAuthorityError('INVALID_CA_CERTIFICATE', message);
   }
   const details = key.asymmetricKeyDetails ?? {};
-  const keyType = key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1' ? 'EC'
-    : key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048 ? 'RSA' : undefined;
-  if (!keyType) throw new CertificateAuthorityError('INVALID_CA_KEY', 'CA key must be EC P-256 or RSA >= 2048 bits');
+  const keyType =
+    key.asymmetricKeyType === 'ec' && details.namedCurve === 'prime256v1'
+      ? 'EC'
+      : key.asymmetricKeyType === 'rsa' && (details.modulusLength ?? 0) >= 2048
+        ? 'RSA'
+        : undefined;
+  if (!keyType)
+    throw new CertificateAuthorityError('INVALID_CA_KEY', 'CA key must be EC P-256 or RSA >= 2048 bits');
   // Proof of key/certificate match: sign a probe with the key, verify with the certificate's public key.
   const probe = Buffer.from('mdm-ca-key-match-probe');
-  let matches = false;
+  let matches: boolean;
   try {
-    const certKey = createPublicKey({ key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki' });
+    const certKey = createPublicKey({
+      key: Buffer.from(certificate.publicKey.rawData),
+      format: 'der',
+      type: 'spki',
+    });
     matches = verify('sha256', probe, certKey, sign('sha256', probe, key));
   } catch {
     matches = false; // e.g. an RSA key against an EC certificate
   }
-  if (!matches) throw new CertificateAuthorityError('CA_KEY_MISMATCH', 'CA private key does not belong to the CA certificate');
+  if (!matches)
+    throw new CertificateAuthorityError(
+      'CA_KEY_MISMATCH',
+      'CA private key does not belong to the CA certificate',
+    );
   const pkcs8 = key.export({ type: 'pkcs8', format: 'der' });
   const algorithm = keyType === 'EC' ? ECDSA_P256_SHA256 : RSA_PKCS1_SHA256;
   const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, algorithm, true, ['sign']);
-  return { certificate, certificatePem: certificate.toString('pem'), privateKey, signingAlgorithm: algorithm, keyType };
+  return {
+    certificate,
+    certificatePem: certificate.toString('pem'),
+    privateKey,
+    signingAlgorithm: algorithm,
+    keyType,
+  };
 }

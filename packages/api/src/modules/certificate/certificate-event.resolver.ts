@@ -25,7 +25,8 @@ export class CertificateEventResolver {
   @Subscription(() => CertificateEvent, {
     topics: Topic.CertificateRenewed,
     filter: byFilter,
-    description: 'Each certificate renewed by a check-in inside the renewal window (seed: renewed while the device communicates).',
+    description:
+      'Each certificate renewed by a check-in inside the renewal window (seed: renewed while the device communicates).',
   })
   certificateRenewed(
     @Root() payload: CertificateEventPayload,
@@ -38,7 +39,8 @@ export class CertificateEventResolver {
   @Subscription(() => CertificateEvent, {
     topics: Topic.CertificateExpiring,
     filter: byFilter,
-    description: 'Each certificate crossing an expiring threshold (CERT_EXPIRING_THRESHOLDS_DAYS, default 30/7/1 days left), once per threshold.',
+    description:
+      'Each certificate crossing an expiring threshold (CERT_EXPIRING_THRESHOLDS_DAYS, default 30/7/1 days left), once per threshold.',
   })
   certificateExpiring(
     @Root() payload: CertificateEventPayload,
@@ -51,7 +53,8 @@ export class CertificateEventResolver {
   @Subscription(() => CertificateEvent, {
     topics: Topic.CertificateExpired,
     filter: byFilter,
-    description: 'Each certificate that passed its notAfter without renewal (seed: a silent or wiped device is not renewed).',
+    description:
+      'Each certificate that passed its notAfter without renewal (seed: a silent or wiped device is not renewed).',
   })
   certificateExpired(
     @Root() payload: CertificateEventPayload,

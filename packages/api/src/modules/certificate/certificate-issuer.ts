@@ -62,16 +62,23 @@ const DEVICE_OU = 'MDM Device';
  * Errors: InvalidCsrError (bad CSR), CertificateAuthorityError('CA_NOT_VALID') when `now`
  * is outside the CA validity, RangeError for bad deviceId/validityDays/backdateSeconds.
  */
-export async function issueDeviceCertificate(input: IssueDeviceCertificateInput): Promise<IssuedDeviceCertificate> {
+export async function issueDeviceCertificate(
+  input: IssueDeviceCertificateInput,
+): Promise<IssuedDeviceCertificate> {
   const { ca, deviceId, now } = input;
   const backdateSeconds = input.backdateSeconds ?? 300;
-  if (!deviceId || /[\u0000-\u001f\u007f]/.test(deviceId)) {
+  if (!deviceId || /\p{Cc}/u.test(deviceId)) {
     throw new RangeError('deviceId must be non-empty without control characters');
   }
   if (!Number.isInteger(backdateSeconds) || backdateSeconds < 0) {
     throw new RangeError('backdateSeconds must be a non-negative integer');
   }
-  const { notBefore, notAfter } = deviceCertificateValidity(ca, now, input.validityDays ?? 365, backdateSeconds);
+  const { notBefore, notAfter } = deviceCertificateValidity(
+    ca,
+    now,
+    input.validityDays ?? 365,
+    backdateSeconds,
+  );
 
   let spki: Uint8Array | SubjectPublicKeyInfo;
   let isRsa = false;
@@ -87,7 +94,10 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   }
 
   const { organization } = issuerOf(ca);
-  const subjectParts: [DeviceNameAttribute, string][] = [['CN', deviceId], ['OU', DEVICE_OU]];
+  const subjectParts: [DeviceNameAttribute, string][] = [
+    ['CN', deviceId],
+    ['OU', DEVICE_OU],
+  ];
   if (organization) subjectParts.push(['O', organization]);
   if (input.serialNumber) subjectParts.push(['serialNumber', input.serialNumber]);
   if (input.deviceName) subjectParts.push(['description', input.deviceName]);
@@ -97,7 +107,14 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
   if (deviceId.includes('\\')) throw new RangeError('deviceId must not contain a backslash');
 
   const serial = randomSerial();
-  const { der, subject } = await signDeviceCertificate(ca, { serial, notBefore, notAfter, subject: subjectParts, spki, isRsa });
+  const { der, subject } = await signDeviceCertificate(ca, {
+    serial,
+    notBefore,
+    notAfter,
+    subject: subjectParts,
+    spki,
+    isRsa,
+  });
   return {
     certificatePem: x509.PemConverter.encode(der, 'CERTIFICATE'),
     serialNumber: Buffer.from(serial).toString('hex').toUpperCase(),
@@ -116,7 +133,12 @@ export async function issueDeviceCertificate(input: IssueDeviceCertificateInput)
  * Exported so a batch (bulk enrollment) can record the expiration date with its device rows.
  * @throws CertificateAuthorityError('CA_NOT_VALID') when `now` is outside the CA validity
  */
-export function deviceCertificateValidity(ca: CertificateAuthority, now: Date, validityDays: number, backdateSeconds: number): { notBefore: Date; notAfter: Date } {
+export function deviceCertificateValidity(
+  ca: CertificateAuthority,
+  now: Date,
+  validityDays: number,
+  backdateSeconds: number,
+): { notBefore: Date; notAfter: Date } {
   if (now < ca.certificate.notBefore || now > ca.certificate.notAfter) {
     throw new CertificateAuthorityError('CA_NOT_VALID', 'The issuing CA is not within its validity period');
   }
@@ -129,7 +151,7 @@ export function deviceCertificateValidity(ca: CertificateAuthority, now: Date, v
 /** 16 random bytes, first byte in 0x01..0x7f: positive and fixed-width (~126 bits of entropy). */
 function randomSerial(): Buffer {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) || 0x01;
+  bytes[0] = bytes[0]! & 0x7f || 0x01;
   return bytes;
 }
 
@@ -150,7 +172,8 @@ async function checkCsr(csrPem: string): Promise<{ publicKey: x509.PublicKey; is
   })();
   const isEcP256 = details?.type === 'ec' && details.namedCurve === 'prime256v1';
   const isRsa = details?.type === 'rsa' && (details.modulusLength ?? 0) >= 2048;
-  if (!isEcP256 && !isRsa) throw new InvalidCsrError('UNSUPPORTED_KEY', 'CSR key must be EC P-256 or RSA >= 2048 bits');
+  if (!isEcP256 && !isRsa)
+    throw new InvalidCsrError('UNSUPPORTED_KEY', 'CSR key must be EC P-256 or RSA >= 2048 bits');
   // Proof of possession: the request must be signed by the key it asks us to certify.
   const signatureOk = await csr.verify().catch(() => false);
   if (!signatureOk) throw new InvalidCsrError('BAD_SIGNATURE', 'CSR signature does not verify');

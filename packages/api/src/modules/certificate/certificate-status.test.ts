@@ -30,8 +30,12 @@ describe('certificateStatus', () => {
   });
 
   it('uses a custom expiring threshold when one is given', () => {
-    expect(certificateStatus({ notAfter, now: plus(notAfter, -10 * DAY), expiringWithinDays: 7 })).toBe('valid');
-    expect(certificateStatus({ notAfter, now: plus(notAfter, -6 * DAY), expiringWithinDays: 7 })).toBe('expiring');
+    expect(certificateStatus({ notAfter, now: plus(notAfter, -10 * DAY), expiringWithinDays: 7 })).toBe(
+      'valid',
+    );
+    expect(certificateStatus({ notAfter, now: plus(notAfter, -6 * DAY), expiringWithinDays: 7 })).toBe(
+      'expiring',
+    );
   });
 
   it('reports revoked over every other state, including expired', () => {
@@ -89,7 +93,9 @@ describe('daysUntil', () => {
 
 describe('addValidity', () => {
   it('adds 365 days of 86 400 s to 29 Feb 2028, landing on 28 Feb 2029 at the same time of day', () => {
-    expect(addValidity(new Date('2028-02-29T10:30:45.678Z'), 365).toISOString()).toBe('2029-02-28T10:30:45.000Z');
+    expect(addValidity(new Date('2028-02-29T10:30:45.678Z'), 365).toISOString()).toBe(
+      '2029-02-28T10:30:45.000Z',
+    );
   });
 
   it('counts a leap day as a day when the span crosses it', () => {
@@ -97,6 +103,7 @@ describe('addValidity', () => {
   });
 
   it('rejects zero, negative and fractional validity', () => {
-    for (const days of [0, -1, 1.5, Number.NaN]) expect(() => addValidity(notAfter, days)).toThrow(RangeError);
+    for (const days of [0, -1, 1.5, Number.NaN])
+      expect(() => addValidity(notAfter, days)).toThrow(RangeError);
   });
 });

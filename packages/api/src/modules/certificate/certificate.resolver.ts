@@ -11,10 +11,13 @@ export enum CertificateAuthoritySource {
 }
 registerEnumType(CertificateAuthoritySource, {
   name: 'CertificateAuthoritySource',
-  description: 'CONFIGURED (CA_CERT_PEM/CA_KEY_PEM or files) or GENERATED (created on first start, stored sealed in the database).',
+  description:
+    'CONFIGURED (CA_CERT_PEM/CA_KEY_PEM or files) or GENERATED (created on first start, stored sealed in the database).',
 });
 
-@ObjectType({ description: 'The issuing CA of MDM device certificates: what a client or relying party trusts.' })
+@ObjectType({
+  description: 'The issuing CA of MDM device certificates: what a client or relying party trusts.',
+})
 export class CertificateAuthorityInfo {
   @Field({ description: 'The CA certificate, PEM.' })
   certificatePem!: string;
@@ -47,9 +50,13 @@ export class CertificateResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => [MdmCertificate], {
-    description: 'Every MDM certificate issued to a device, newest first (the first is current unless the device was removed). A malformed id is BAD_USER_INPUT.',
+    description:
+      'Every MDM certificate issued to a device, newest first (the first is current unless the device was removed). A malformed id is BAD_USER_INPUT.',
   })
-  mdmCertificates(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<MdmCertificate[]> {
+  mdmCertificates(
+    @Arg('deviceId', () => ID) deviceId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MdmCertificate[]> {
     return this.certificates.listForDevice(ctx.em, deviceId);
   }
 }

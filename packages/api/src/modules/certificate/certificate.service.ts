@@ -7,7 +7,13 @@ import { insertRowSql, queryRows, rowOf } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
-import { certificateStatus, deviceCertificateValidity, InvalidCsrError, issueDeviceCertificate, type IssuedDeviceCertificate } from './index.js';
+import {
+  certificateStatus,
+  deviceCertificateValidity,
+  InvalidCsrError,
+  issueDeviceCertificate,
+  type IssuedDeviceCertificate,
+} from './index.js';
 import type { IssuingCa } from './issuing-ca.js';
 import { MdmCertificate } from './mdm-certificate.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
@@ -45,12 +51,25 @@ export class CertificateService {
    * @param csrPem PKCS#10 request; without one the key pair is generated and returned once
    * @throws InputValidationError (field `fieldPath`, rule `csr`) for a refused CSR
    */
-  async issue(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
+  async issue(
+    tx: EntityManager,
+    device: ManagedDevice,
+    now: Date,
+    csrPem?: string | null,
+    fieldPath = 'input.csr',
+  ): Promise<IssuedCredential> {
     const issued = await this.build(device, now, csrPem, fieldPath);
-    const certificate = tx.create(MdmCertificate, { device: device.id, ...recordFields(issued, this.statusAt(issued.notAfter, now), now) });
+    const certificate = tx.create(MdmCertificate, {
+      device: device.id,
+      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
+    });
     await this.supersede(tx, device.id, certificate.id, now);
     device.managementCertificateExpirationDate = issued.notAfter;
-    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+    return {
+      certificate,
+      privateKeyPem: issued.privateKeyPem,
+      deviceToken: this.deviceToken(issued.sha256Thumbprint),
+    };
   }
 
   /**
@@ -63,7 +82,13 @@ export class CertificateService {
    * @throws InputValidationError (field `fieldPath`) for a refused CSR;
    *   UniqueConstraintViolationException when an active record of the same hardware was committed first
    */
-  async issueToNewDevice(tx: EntityManager, device: ManagedDevice, now: Date, csrPem?: string | null, fieldPath = 'input.csr'): Promise<IssuedCredential> {
+  async issueToNewDevice(
+    tx: EntityManager,
+    device: ManagedDevice,
+    now: Date,
+    csrPem?: string | null,
+    fieldPath = 'input.csr',
+  ): Promise<IssuedCredential> {
     const issued = await this.build(device, now, csrPem, fieldPath);
     device.managementCertificateExpirationDate = issued.notAfter;
     const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
@@ -76,11 +101,20 @@ export class CertificateService {
       [JSON.stringify(deviceRow), JSON.stringify(certificateRow)],
       'run',
     );
-    return { certificate, privateKeyPem: issued.privateKeyPem, deviceToken: this.deviceToken(issued.sha256Thumbprint) };
+    return {
+      certificate,
+      privateKeyPem: issued.privateKeyPem,
+      deviceToken: this.deviceToken(issued.sha256Thumbprint),
+    };
   }
 
   /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
-  private async build(device: ManagedDevice, now: Date, csrPem: string | null | undefined, fieldPath: string): Promise<IssuedDeviceCertificate> {
+  private async build(
+    device: ManagedDevice,
+    now: Date,
+    csrPem: string | null | undefined,
+    fieldPath: string,
+  ): Promise<IssuedDeviceCertificate> {
     try {
       return await issueDeviceCertificate({
         ca: this.issuing.ca,
@@ -94,7 +128,9 @@ export class CertificateService {
       });
     } catch (error) {
       if (error instanceof InvalidCsrError) {
-        throw new InputValidationError([{ field: fieldPath, rule: `csr.${error.reason}`, message: error.message }]);
+        throw new InputValidationError([
+          { field: fieldPath, rule: `csr.${error.reason}`, message: error.message },
+        ]);
       }
       throw error;
     }
@@ -102,7 +138,11 @@ export class CertificateService {
 
   /** The status a certificate with this notAfter is recorded with at issuance. */
   private statusAt(notAfter: Date, now: Date): MdmCertificateStatus {
-    return certificateStatus({ notAfter, now, expiringWithinDays: this.largestThreshold() }) as MdmCertificateStatus;
+    return certificateStatus({
+      notAfter,
+      now,
+      expiringWithinDays: this.largestThreshold(),
+    }) as MdmCertificateStatus;
   }
 
   /**
@@ -111,7 +151,12 @@ export class CertificateService {
    * @throws CertificateAuthorityError('CA_NOT_VALID') when the CA is not valid at `now`
    */
   validityAt(now: Date): { notBefore: Date; notAfter: Date } {
-    return deviceCertificateValidity(this.issuing.ca, now, this.config.validityDays, this.config.backdateSeconds);
+    return deviceCertificateValidity(
+      this.issuing.ca,
+      now,
+      this.config.validityDays,
+      this.config.backdateSeconds,
+    );
   }
 
   /**
@@ -124,7 +169,11 @@ export class CertificateService {
    * own set-based device write; the returned certificates are not managed by `tx`.
    * @returns one credential per device, in the order of `devices`
    */
-  async issueMany(tx: EntityManager, devices: readonly ManagedDevice[], now: Date): Promise<IssuedCredential[]> {
+  async issueMany(
+    tx: EntityManager,
+    devices: readonly ManagedDevice[],
+    now: Date,
+  ): Promise<IssuedCredential[]> {
     if (devices.length === 0) return [];
     const issued = await Promise.all(
       devices.map((device) =>
@@ -177,12 +226,25 @@ export class CertificateService {
         ),
       ],
     );
-    return certificates.map((certificate, i) => ({ certificate, privateKeyPem: issued[i]!.privateKeyPem, deviceToken: this.deviceToken(certificate.sha256Thumbprint) }));
+    return certificates.map((certificate, i) => ({
+      certificate,
+      privateKeyPem: issued[i]!.privateKeyPem,
+      deviceToken: this.deviceToken(certificate.sha256Thumbprint),
+    }));
   }
 
   /** An unmanaged MdmCertificate for a certificate written by `issueMany`'s INSERT. */
-  private certificateOf(device: ManagedDevice, issued: IssuedDeviceCertificate, status: MdmCertificateStatus, now: Date): MdmCertificate {
-    return Object.assign(new MdmCertificate(), { id: randomUUID(), device: Reference.create(device), ...recordFields(issued, status, now) });
+  private certificateOf(
+    device: ManagedDevice,
+    issued: IssuedDeviceCertificate,
+    status: MdmCertificateStatus,
+    now: Date,
+  ): MdmCertificate {
+    return Object.assign(new MdmCertificate(), {
+      id: randomUUID(),
+      device: Reference.create(device),
+      ...recordFields(issued, status, now),
+    });
   }
 
   /**
@@ -191,21 +253,40 @@ export class CertificateService {
    * after its notAfter by the lifecycle sweeper.
    * @returns how many certificates were revoked (0 or 1)
    */
-  async revokeCurrent(tx: EntityManager, deviceId: string, now: Date, reason = RevocationReason.cessationOfOperation): Promise<number> {
+  async revokeCurrent(
+    tx: EntityManager,
+    deviceId: string,
+    now: Date,
+    reason = RevocationReason.cessationOfOperation,
+  ): Promise<number> {
     return tx.nativeUpdate(
       MdmCertificate,
-      { device: deviceId, supersededById: null, status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] } },
+      {
+        device: deviceId,
+        supersededById: null,
+        status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] },
+      },
       { status: MdmCertificateStatus.revoked, revokedDateTime: now, revocationReason: reason },
     );
   }
 
   /** The issuing CA as the API shows it. */
-  async authorityInfo(): Promise<{ certificatePem: string; subject: string; sha256Thumbprint: string; notBefore: Date; notAfter: Date; source: 'CONFIGURED' | 'GENERATED' }> {
+  async authorityInfo(): Promise<{
+    certificatePem: string;
+    subject: string;
+    sha256Thumbprint: string;
+    notBefore: Date;
+    notAfter: Date;
+    source: 'CONFIGURED' | 'GENERATED';
+  }> {
     const { certificate, certificatePem } = this.issuing.ca;
     return {
       certificatePem,
       subject: certificate.subject,
-      sha256Thumbprint: createHash('sha256').update(Buffer.from(certificate.rawData)).digest('hex').toUpperCase(),
+      sha256Thumbprint: createHash('sha256')
+        .update(Buffer.from(certificate.rawData))
+        .digest('hex')
+        .toUpperCase(),
       notBefore: certificate.notBefore,
       notAfter: certificate.notAfter,
       source: this.issuing.source,
@@ -237,7 +318,9 @@ export class CertificateService {
    * superseding the certificate also ends the token.
    */
   deviceToken(sha256Thumbprint: string): string {
-    return createHmac('sha256', this.issuing.deviceTokenKey).update(`mdm-device-token:v1:${sha256Thumbprint}`).digest('base64url');
+    return createHmac('sha256', this.issuing.deviceTokenKey)
+      .update(`mdm-device-token:v1:${sha256Thumbprint}`)
+      .digest('base64url');
   }
 
   /**

@@ -85,7 +85,8 @@ export function signCheckIn(input: {
   timestamp: string | Date;
   nonce: string;
 }): string {
-  const key = typeof input.privateKeyPem === 'string' ? createPrivateKey(input.privateKeyPem) : input.privateKeyPem;
+  const key =
+    typeof input.privateKeyPem === 'string' ? createPrivateKey(input.privateKeyPem) : input.privateKeyPem;
   const timestamp = typeof input.timestamp === 'string' ? input.timestamp : input.timestamp.toISOString();
   return sign('sha256', checkInSigningInput(input.deviceId, timestamp, input.nonce), key).toString('base64');
 }
@@ -106,7 +107,12 @@ export function verifyCheckInProof(input: VerifyCheckInProofInput): CheckInProof
   if (!certificatePem || !timestamp || !nonce || !signatureB64) {
     return fail('MISSING_PROOF', 'Certificate, timestamp, nonce and signature are all required');
   }
-  if (!ISO_TIMESTAMP.test(timestamp) || !NONCE.test(nonce) || !BASE64.test(signatureB64) || deviceId.includes('\n')) {
+  if (
+    !ISO_TIMESTAMP.test(timestamp) ||
+    !NONCE.test(nonce) ||
+    !BASE64.test(signatureB64) ||
+    deviceId.includes('\n')
+  ) {
     return fail('MALFORMED_PROOF', 'Timestamp, nonce or signature is not in the expected format');
   }
   const signedAt = Date.parse(timestamp);
@@ -116,12 +122,21 @@ export function verifyCheckInProof(input: VerifyCheckInProofInput): CheckInProof
   }
   const cert = lookupDeviceCertificate(certificatePem, input.caCertificatePem);
   if (cert === 'MALFORMED') return fail('MALFORMED_PROOF', 'Certificate or CA certificate is unreadable');
-  if (cert === 'NOT_ISSUED_BY_CA') return fail('NOT_ISSUED_BY_CA', 'Certificate is not a device certificate issued by this CA');
+  if (cert === 'NOT_ISSUED_BY_CA')
+    return fail('NOT_ISSUED_BY_CA', 'Certificate is not a device certificate issued by this CA');
   const notAfter = new Date(cert.notAfterMs);
   if (isExpired(notAfter, now)) return fail('CERTIFICATE_EXPIRED', 'Certificate has expired');
-  if (epochSeconds(now) < cert.notBeforeMs / 1000) return fail('CERTIFICATE_NOT_YET_VALID', 'Certificate is not yet valid');
-  if (cert.commonName !== deviceId) return fail('WRONG_DEVICE', 'Certificate was issued to a different device');
-  if (!signatureMatches(cert.publicKey, checkInSigningInput(deviceId, timestamp, nonce), Buffer.from(signatureB64, 'base64'))) {
+  if (epochSeconds(now) < cert.notBeforeMs / 1000)
+    return fail('CERTIFICATE_NOT_YET_VALID', 'Certificate is not yet valid');
+  if (cert.commonName !== deviceId)
+    return fail('WRONG_DEVICE', 'Certificate was issued to a different device');
+  if (
+    !signatureMatches(
+      cert.publicKey,
+      checkInSigningInput(deviceId, timestamp, nonce),
+      Buffer.from(signatureB64, 'base64'),
+    )
+  ) {
     return fail('BAD_SIGNATURE', 'Signature does not match the certificate key');
   }
   return { ok: true, serialNumber: cert.serialNumber, sha256Thumbprint: cert.sha256Thumbprint, notAfter };

@@ -50,7 +50,13 @@ import type { CertificateAuthority } from './certificate-authority.js';
 import { x509 } from './x509-runtime.js';
 
 /** OIDs of the subject attributes of a device certificate. */
-const NAME_OIDS = { CN: '2.5.4.3', OU: '2.5.4.11', O: '2.5.4.10', serialNumber: '2.5.4.5', description: '2.5.4.13' } as const;
+const NAME_OIDS = {
+  CN: '2.5.4.3',
+  OU: '2.5.4.11',
+  O: '2.5.4.10',
+  serialNumber: '2.5.4.5',
+  description: '2.5.4.13',
+} as const;
 export type DeviceNameAttribute = keyof typeof NAME_OIDS;
 /** Labels @peculiar/x509's `Name.toString()` lacks by default (it knows CN, OU, O). */
 const EXTRA_NAME_LABELS = { serialNumber: NAME_OIDS.serialNumber, description: NAME_OIDS.description };
@@ -86,8 +92,12 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer {
  * else UTF8String (the choice @peculiar/x509 makes, `Name.isPrintableString`).
  */
 function attribute(type: DeviceNameAttribute, value: string): RelativeDistinguishedName {
-  const encoded = x509.Name.isPrintableString(value) ? new AttributeValue({ printableString: value }) : new AttributeValue({ utf8String: value });
-  return new RelativeDistinguishedName([new AttributeTypeAndValue({ type: NAME_OIDS[type], value: encoded })]);
+  const encoded = x509.Name.isPrintableString(value)
+    ? new AttributeValue({ printableString: value })
+    : new AttributeValue({ utf8String: value });
+  return new RelativeDistinguishedName([
+    new AttributeTypeAndValue({ type: NAME_OIDS[type], value: encoded }),
+  ]);
 }
 
 /** The DER of an extension value, wrapped as an Extension. */
@@ -118,10 +128,22 @@ const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 /** sha256WithRSAEncryption: parameters NULL (RFC 4055 5). */
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
 
-const BASIC_CONSTRAINTS_END_ENTITY = extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false }));
+const BASIC_CONSTRAINTS_END_ENTITY = extension(
+  id_ce_basicConstraints,
+  true,
+  new BasicConstraints({ cA: false }),
+);
 const KEY_USAGE_EC = extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature));
-const KEY_USAGE_RSA = extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment));
-const EXTENDED_KEY_USAGE_CLIENT_AUTH = extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_clientAuth]));
+const KEY_USAGE_RSA = extension(
+  id_ce_keyUsage,
+  true,
+  new KeyUsage(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment),
+);
+const EXTENDED_KEY_USAGE_CLIENT_AUTH = extension(
+  id_ce_extKeyUsage,
+  false,
+  new ExtendedKeyUsage([id_kp_clientAuth]),
+);
 
 const cache = new WeakMap<CertificateAuthority, CaParts>();
 
@@ -131,16 +153,24 @@ function partsOf(ca: CertificateAuthority): CaParts {
   if (parts) return parts;
   const caCertificate = AsnConvert.parse(ca.certificate.rawData, Certificate);
   const caSki = ca.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  const akiKeyId = caSki ? Buffer.from(caSki, 'hex') : keyIdentifier(caCertificate.tbsCertificate.subjectPublicKeyInfo);
+  const akiKeyId = caSki
+    ? Buffer.from(caSki, 'hex')
+    : keyIdentifier(caCertificate.tbsCertificate.subjectPublicKeyInfo);
   parts = {
     signatureAlgorithm:
-      ca.keyType === 'RSA' ? new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null }) : new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
+      ca.keyType === 'RSA'
+        ? new AlgorithmIdentifier({ algorithm: SHA256_WITH_RSA, parameters: null })
+        : new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }),
     issuer: caCertificate.tbsCertificate.subject,
     issuerString: ca.certificate.subject,
     organization: ca.certificate.subjectName.getField('O')[0],
     fixedExtensionsEc: [BASIC_CONSTRAINTS_END_ENTITY, KEY_USAGE_EC, EXTENDED_KEY_USAGE_CLIENT_AUTH],
     fixedExtensionsRsa: [BASIC_CONSTRAINTS_END_ENTITY, KEY_USAGE_RSA, EXTENDED_KEY_USAGE_CLIENT_AUTH],
-    authorityKeyIdentifier: extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(akiKeyId) })),
+    authorityKeyIdentifier: extension(
+      id_ce_authorityKeyIdentifier,
+      false,
+      new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(akiKeyId) }),
+    ),
     signingKey: KeyObject.from(ca.privateKey),
   };
   cache.set(ca, parts);
@@ -159,12 +189,23 @@ export function issuerOf(ca: CertificateAuthority): { issuer: string; organizati
  * (critical), extendedKeyUsage clientAuth, subjectKeyIdentifier, authorityKeyIdentifier.
  * `subject` is what @peculiar/x509 prints for the encoded name (its escaping, e.g. `\"`).
  */
-export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCertificateFields): { tbs: TBSCertificate; subject: string } {
+export function deviceTbsCertificate(
+  ca: CertificateAuthority,
+  fields: DeviceCertificateFields,
+): { tbs: TBSCertificate; subject: string } {
   const parts = partsOf(ca);
-  if (fields.serial.length !== 16 || fields.serial[0]! < 0x01 || fields.serial[0]! > 0x7f) throw new RangeError('serial must be 16 bytes, first in 0x01..0x7f');
+  if (fields.serial.length !== 16 || fields.serial[0]! < 0x01 || fields.serial[0]! > 0x7f)
+    throw new RangeError('serial must be 16 bytes, first in 0x01..0x7f');
   const subject = new Name(fields.subject.map(([type, value]) => attribute(type, value)));
-  const subjectPublicKeyInfo = fields.spki instanceof SubjectPublicKeyInfo ? fields.spki : AsnConvert.parse(fields.spki, SubjectPublicKeyInfo);
-  const ski = extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(subjectPublicKeyInfo)));
+  const subjectPublicKeyInfo =
+    fields.spki instanceof SubjectPublicKeyInfo
+      ? fields.spki
+      : AsnConvert.parse(fields.spki, SubjectPublicKeyInfo);
+  const ski = extension(
+    id_ce_subjectKeyIdentifier,
+    false,
+    new SubjectKeyIdentifier(keyIdentifier(subjectPublicKeyInfo)),
+  );
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: ownBuffer(fields.serial),
@@ -173,7 +214,11 @@ export function deviceTbsCertificate(ca: CertificateAuthority, fields: DeviceCer
     validity: new Validity({ notBefore: fields.notBefore, notAfter: fields.notAfter }),
     subject,
     subjectPublicKeyInfo,
-    extensions: new Extensions([...(fields.isRsa ? parts.fixedExtensionsRsa : parts.fixedExtensionsEc), ski, parts.authorityKeyIdentifier]),
+    extensions: new Extensions([
+      ...(fields.isRsa ? parts.fixedExtensionsRsa : parts.fixedExtensionsEc),
+      ski,
+      parts.authorityKeyIdentifier,
+    ]),
   });
   return { tbs, subject: new x509.Name(subject, EXTRA_NAME_LABELS).toString() };
 }
@@ -197,7 +242,10 @@ function encodedOnce(tbs: TBSCertificate): asn1js.Primitive {
  * bulk enrollment's 1,000 signatures run in parallel (1,000 ECDSA signatures: ~100 ms on the
  * event loop, ~40 ms of wall time on the pool, same machine).
  */
-export async function signDeviceCertificate(ca: CertificateAuthority, fields: DeviceCertificateFields): Promise<TemplateCertificate> {
+export async function signDeviceCertificate(
+  ca: CertificateAuthority,
+  fields: DeviceCertificateFields,
+): Promise<TemplateCertificate> {
   const parts = partsOf(ca);
   const { tbs, subject } = deviceTbsCertificate(ca, fields);
   const tbsElement = encodedOnce(tbs);
@@ -208,7 +256,11 @@ export async function signDeviceCertificate(ca: CertificateAuthority, fields: De
   });
   // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } (RFC 5280 4.1).
   const certificate = new asn1js.Sequence({
-    value: [tbsElement, AsnSerializer.toASN(parts.signatureAlgorithm), new asn1js.BitString({ valueHex: signature })],
+    value: [
+      tbsElement,
+      AsnSerializer.toASN(parts.signatureAlgorithm),
+      new asn1js.BitString({ valueHex: signature }),
+    ],
   });
   return { der: Buffer.from(certificate.toBER(false)), subject };
 }

@@ -4,7 +4,11 @@ import { generateEcP256KeyPair } from './ec-key.js';
 
 describe('generateEcP256KeyPair', () => {
   it('writes the same DER layout as OpenSSL and round-trips through node:crypto', () => {
-    const reference = generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: { type: 'pkcs8', format: 'der' } });
+    const reference = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      publicKeyEncoding: { type: 'spki', format: 'der' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+    });
     for (let i = 0; i < 200; i++) {
       const { spki, pkcs8 } = generateEcP256KeyPair();
       expect([spki.length, pkcs8.length]).toEqual([reference.publicKey.length, reference.privateKey.length]);
@@ -13,7 +17,14 @@ describe('generateEcP256KeyPair', () => {
       expect(privateKey.export({ type: 'pkcs8', format: 'der' })).toEqual(pkcs8);
       expect(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })).toEqual(spki);
       const message = Buffer.from(`probe ${i}`);
-      expect(verify('sha256', message, createPublicKey({ key: spki, format: 'der', type: 'spki' }), sign('sha256', message, privateKey))).toBe(true);
+      expect(
+        verify(
+          'sha256',
+          message,
+          createPublicKey({ key: spki, format: 'der', type: 'spki' }),
+          sign('sha256', message, privateKey),
+        ),
+      ).toBe(true);
     }
   });
 

@@ -45,7 +45,8 @@ export class SealedKeyError extends Error {
 }
 
 /** Why a CA could not be loaded or used. */
-export type CertificateAuthorityErrorCode = 'INVALID_CA_CERTIFICATE' | 'INVALID_CA_KEY' | 'CA_KEY_MISMATCH' | 'CA_NOT_VALID';
+export type CertificateAuthorityErrorCode =
+  'INVALID_CA_CERTIFICATE' | 'INVALID_CA_KEY' | 'CA_KEY_MISMATCH' | 'CA_NOT_VALID';
 
 /**
  * The configured CA is unusable: the certificate is not a CA certificate

@@ -15,7 +15,12 @@ export {
   loadCaFromPem,
 } from './certificate-authority.js';
 export { sealPrivateKey, unsealPrivateKey } from './private-key-seal.js';
-export { deviceCertificateValidity, type IssueDeviceCertificateInput, type IssuedDeviceCertificate, issueDeviceCertificate } from './certificate-issuer.js';
+export {
+  deviceCertificateValidity,
+  type IssueDeviceCertificateInput,
+  type IssuedDeviceCertificate,
+  issueDeviceCertificate,
+} from './certificate-issuer.js';
 export { addValidity } from './validity.js';
 export {
   type CertificateStatus,

@@ -37,7 +37,12 @@ const RECORD_ID = 'issuing';
  * @throws CertificateAuthorityError for a bad supplied CA; SealedKeyError when CA_KEY_SECRET does
  *   not open the stored key (startup must fail loudly rather than issue from a different CA)
  */
-export async function loadIssuingCa(em: EntityManager, config: CertificateConfig, clock: Clock, logger: Logger): Promise<IssuingCa> {
+export async function loadIssuingCa(
+  em: EntityManager,
+  config: CertificateConfig,
+  clock: Clock,
+  logger: Logger,
+): Promise<IssuingCa> {
   if (config.suppliedCa) {
     const ca = await loadCaFromPem(config.suppliedCa.certificatePem, config.suppliedCa.keyPem);
     logger.info({ subject: ca.certificate.subject }, 'issuing CA supplied by configuration');
@@ -51,19 +56,33 @@ export async function loadIssuingCa(em: EntityManager, config: CertificateConfig
     await em.getConnection().execute(
       `insert into "certificate_authority" ("id", "certificate_pem", "sealed_private_key", "generated_key_secret", "created_date_time")
        values (?, ?, ?, ?, ?) on conflict ("id") do nothing`,
-      [RECORD_ID, exported.certificatePem, exported.sealedPrivateKey, config.keySecret ? null : secret, clock.now()],
+      [
+        RECORD_ID,
+        exported.certificatePem,
+        exported.sealedPrivateKey,
+        config.keySecret ? null : secret,
+        clock.now(),
+      ],
     );
     record = await em.fork().findOneOrFail(CertificateAuthorityRecord, RECORD_ID);
     logger.info({ subject: created.certificate.subject }, 'issuing CA created and stored');
   }
   const secret = config.keySecret ?? record.generatedKeySecret;
-  if (!secret) throw new Error('CA_KEY_SECRET is not set, and the stored CA was sealed with a configured secret: set CA_KEY_SECRET');
+  if (!secret)
+    throw new Error(
+      'CA_KEY_SECRET is not set, and the stored CA was sealed with a configured secret: set CA_KEY_SECRET',
+    );
   if (!config.keySecret) {
-    logger.warn('CA_KEY_SECRET is not set: the CA key is sealed with a generated secret stored in the database beside it (development only; set CA_KEY_SECRET in production)');
+    logger.warn(
+      'CA_KEY_SECRET is not set: the CA key is sealed with a generated secret stored in the database beside it (development only; set CA_KEY_SECRET in production)',
+    );
   }
   let ca: CertificateAuthority;
   try {
-    ca = await importCertificateAuthority({ certificatePem: record.certificatePem, sealedPrivateKey: record.sealedPrivateKey }, secret);
+    ca = await importCertificateAuthority(
+      { certificatePem: record.certificatePem, sealedPrivateKey: record.sealedPrivateKey },
+      secret,
+    );
   } catch (error) {
     // The demo-to-production trap: this database's CA was created without CA_KEY_SECRET (sealed
     // with a generated secret stored beside it), and the CA_KEY_SECRET now set cannot unseal it.

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Opt, type Ref } from '@mikro-orm/core';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Opt,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ManagedDevice } from '../device/device.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
@@ -59,11 +69,15 @@ export class MdmCertificate {
   @Property({ type: 'text' })
   issuer!: string;
 
-  @Field(() => Date, { description: 'Start of validity (UTC), backdated by CERT_BACKDATE_SECONDS for clock skew.' })
+  @Field(() => Date, {
+    description: 'Start of validity (UTC), backdated by CERT_BACKDATE_SECONDS for clock skew.',
+  })
   @Property({ type: 'timestamptz' })
   notBefore!: Date;
 
-  @Field(() => Date, { description: 'End of validity (UTC), inclusive: valid at notAfter, expired one second later.' })
+  @Field(() => Date, {
+    description: 'End of validity (UTC), inclusive: valid at notAfter, expired one second later.',
+  })
   @Property({ type: 'timestamptz' })
   notAfter!: Date;
 
@@ -91,7 +105,11 @@ export class MdmCertificate {
   @Enum({ items: () => RevocationReason, nullable: true })
   revocationReason: RevocationReason | null = null;
 
-  @Field(() => ID, { nullable: true, description: 'Id of the certificate that replaced this one (renewal or re-enrollment); null while current.' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Id of the certificate that replaced this one (renewal or re-enrollment); null while current.',
+  })
   @Property({ type: 'uuid', nullable: true })
   supersededById: string | null = null;
 

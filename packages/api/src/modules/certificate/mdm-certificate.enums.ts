@@ -28,5 +28,6 @@ export enum RevocationReason {
 }
 registerEnumType(RevocationReason, {
   name: 'RevocationReason',
-  description: 'RFC 5280 CRLReason of a revoked certificate: superseded (renewed, re-enrolled) or cessationOfOperation (retired, wiped).',
+  description:
+    'RFC 5280 CRLReason of a revoked certificate: superseded (renewed, re-enrolled) or cessationOfOperation (retired, wiped).',
 });

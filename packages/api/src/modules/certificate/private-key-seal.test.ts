@@ -6,7 +6,9 @@ import { sealPrivateKey, unsealPrivateKey } from './private-key-seal.js';
 const secret = 'correct horse battery staple';
 
 async function pkcs8(): Promise<ArrayBuffer> {
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+  ])) as webcrypto.CryptoKeyPair;
   return webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
 }
 
@@ -44,7 +46,9 @@ describe('sealPrivateKey / unsealPrivateKey', () => {
 
   it('refuses a wrong key with WRONG_KEY_MATERIAL', async () => {
     const sealed = await sealPrivateKey(await pkcs8(), secret);
-    expect(await codeOf(unsealPrivateKey(sealed, 'another secret of enough length'))).toBe('WRONG_KEY_MATERIAL');
+    expect(await codeOf(unsealPrivateKey(sealed, 'another secret of enough length'))).toBe(
+      'WRONG_KEY_MATERIAL',
+    );
   });
 
   it('refuses an altered ciphertext, since GCM authenticates it', async () => {
@@ -58,7 +62,9 @@ describe('sealPrivateKey / unsealPrivateKey', () => {
   it('refuses a string that is not in the sealed format or has another version', async () => {
     expect(await codeOf(unsealPrivateKey('not sealed at all', secret))).toBe('MALFORMED_SEALED_KEY');
     const sealed = await sealPrivateKey(await pkcs8(), secret);
-    expect(await codeOf(unsealPrivateKey(sealed.replace(':v1:', ':v2:'), secret))).toBe('MALFORMED_SEALED_KEY');
+    expect(await codeOf(unsealPrivateKey(sealed.replace(':v1:', ':v2:'), secret))).toBe(
+      'MALFORMED_SEALED_KEY',
+    );
   });
 
   it('refuses key material shorter than 16 characters', async () => {

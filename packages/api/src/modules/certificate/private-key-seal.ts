@@ -24,7 +24,10 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 function deriveKey(keyMaterial: string, salt: Buffer): Promise<Buffer> {
   if (keyMaterial.length < MIN_KEY_MATERIAL_LENGTH) {
     return Promise.reject(
-      new SealedKeyError('WEAK_KEY_MATERIAL', `Key material must be at least ${MIN_KEY_MATERIAL_LENGTH} characters`),
+      new SealedKeyError(
+        'WEAK_KEY_MATERIAL',
+        `Key material must be at least ${MIN_KEY_MATERIAL_LENGTH} characters`,
+      ),
     );
   }
   return new Promise((resolve, reject) => {
@@ -46,7 +49,9 @@ export async function sealPrivateKey(pkcs8: ArrayBuffer, keyMaterial: string): P
   cipher.setAAD(Buffer.from(HEADER, 'utf8'));
   const ciphertext = Buffer.concat([cipher.update(Buffer.from(pkcs8)), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [HEADER, salt, iv, tag, ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64'))).join(':');
+  return [HEADER, salt, iv, tag, ciphertext]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64')))
+    .join(':');
 }
 
 /**
@@ -76,6 +81,9 @@ export async function unsealPrivateKey(sealed: string, keyMaterial: string): Pro
     const plain = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
     return plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength);
   } catch {
-    throw new SealedKeyError('WRONG_KEY_MATERIAL', 'Could not unseal private key: wrong key material or altered data');
+    throw new SealedKeyError(
+      'WRONG_KEY_MATERIAL',
+      'Could not unseal private key: wrong key material or altered data',
+    );
   }
 }

@@ -12,5 +12,6 @@ export enum CheckInProofType {
 }
 registerEnumType(CheckInProofType, {
   name: 'CheckInProofType',
-  description: 'How a check-in proves possession of the device credential: certificate-key SIGNATURE, or HMAC with the device token.',
+  description:
+    'How a check-in proves possession of the device credential: certificate-key SIGNATURE, or HMAC with the device token.',
 });

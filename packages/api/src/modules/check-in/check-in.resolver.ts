@@ -1,7 +1,26 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root, createUnionType } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  createUnionType,
+} from 'type-graphql';
 import { READ_ROLES, Role } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { CheckInInput } from './check-in.input.js';
@@ -10,19 +29,29 @@ import { DeviceCheckIn } from './device-check-in.entity.js';
 
 @ObjectType({ description: 'The check-in was recorded.' })
 export class CheckInSuccess {
-  @Field(() => ManagedDevice, { description: 'The device with its new `lastSyncDateTime` (and completed pending action, if any).' })
+  @Field(() => ManagedDevice, {
+    description: 'The device with its new `lastSyncDateTime` (and completed pending action, if any).',
+  })
   device!: ManagedDevice;
 
   @Field(() => MdmCertificate, {
     nullable: true,
-    description: 'The new certificate when this check-in renewed it (inside CERT_RENEWAL_WINDOW_DAYS); the old one is superseded. Null otherwise.',
+    description:
+      'The new certificate when this check-in renewed it (inside CERT_RENEWAL_WINDOW_DAYS); the old one is superseded. Null otherwise.',
   })
   renewedCertificate!: MdmCertificate | null;
 
-  @Field(() => String, { nullable: true, description: 'Private key (PKCS#8 PEM) of the renewed certificate, once, when no CSR was sent; never stored.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Private key (PKCS#8 PEM) of the renewed certificate, once, when no CSR was sent; never stored.',
+  })
   privateKeyPem!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Device token (HMAC check-ins) bound to the renewed certificate; null without renewal.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Device token (HMAC check-ins) bound to the renewed certificate; null without renewal.',
+  })
   deviceToken!: string | null;
 }
 
@@ -42,7 +71,10 @@ export class CheckInResolver {
     description:
       'A device checks in as itself, proving possession of its MDM certificate credential: updates `lastSyncDateTime`, completes a pending retire/wipe, renews the certificate inside the renewal window, and publishes `deviceCheckedIn` after commit.',
   })
-  async checkIn(@Arg('input', () => CheckInInput) input: CheckInInput, @Ctx() ctx: GraphQLContext): Promise<typeof CheckInResult> {
+  async checkIn(
+    @Arg('input', () => CheckInInput) input: CheckInInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof CheckInResult> {
     try {
       const { device, renewal } = await this.checkIns.checkIn(ctx.em, input);
       return Object.assign(new CheckInSuccess(), {
@@ -63,11 +95,13 @@ export class DeviceCheckInResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => [DeviceCheckIn], {
-    description: 'Recent accepted check-ins, newest first: of one device, or of the fleet. Kept CHECK_IN_HISTORY_DAYS (30) days.',
+    description:
+      'Recent accepted check-ins, newest first: of one device, or of the fleet. Kept CHECK_IN_HISTORY_DAYS (30) days.',
   })
   recentCheckIns(
     @Arg('deviceId', () => ID, { nullable: true, description: 'Only this device.' }) deviceId: string | null,
-    @Arg('first', () => Int, { nullable: true, description: 'How many, 1-100; default 20.' }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'How many, 1-100; default 20.' })
+    first: number | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<DeviceCheckIn[]> {
     return this.checkIns.recent(ctx.em, { deviceId, first });

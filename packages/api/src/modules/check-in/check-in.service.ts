@@ -12,7 +12,12 @@ import { validateInput } from '../../shared/validation.js';
 import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
-import { checkInSigningInput, isExpired, isInRenewalWindow, verifyCheckInProof } from '../certificate/index.js';
+import {
+  checkInSigningInput,
+  isExpired,
+  isInRenewalWindow,
+  verifyCheckInProof,
+} from '../certificate/index.js';
 import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
@@ -82,8 +87,15 @@ export class CheckInService {
     // A certificate seen before: authenticate with what never changes about it and let the write
     // check the rest (device state, revocation). Any doubt takes the full path below, which
     // reports refusals in their documented order.
-    const known = command.certificateSerialNumber ? this.store.knownCertificate(command.certificateSerialNumber, withPem) : undefined;
-    if (known && known.deviceId === command.deviceId && this.authenticates(command, known, now) && !this.renews(known, now)) {
+    const known = command.certificateSerialNumber
+      ? this.store.knownCertificate(command.certificateSerialNumber, withPem)
+      : undefined;
+    if (
+      known &&
+      known.deviceId === command.deviceId &&
+      this.authenticates(command, known, now) &&
+      !this.renews(known, now)
+    ) {
       const written = await this.record(command, known, now);
       if (written.outcome !== 'ineligible') return this.recorded(em, written, now);
     }
@@ -130,11 +142,17 @@ export class CheckInService {
   }
 
   /** The outcome of a committed (or replayed) common-path check-in; publishes `deviceCheckedIn`. */
-  private recorded(em: EntityManager, written: Exclude<CheckInWrite, { outcome: 'ineligible' }>, now: Date): CheckInOutcome {
+  private recorded(
+    em: EntityManager,
+    written: Exclude<CheckInWrite, { outcome: 'ineligible' }>,
+    now: Date,
+  ): CheckInOutcome {
     if (written.outcome === 'replayed') throw replayed();
     // The committed row; lastSyncDateTime is this check-in's (a later one of the same batch may have set the row's).
     const device = em.map(ManagedDevice, { ...written.deviceRow, last_sync_date_time: now });
-    void this.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now, written.userPrincipalName) }]);
+    void this.events.publishCommitted([
+      { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now, written.userPrincipalName) },
+    ]);
     return { device };
   }
 
@@ -143,7 +161,11 @@ export class CheckInService {
    * or renew the certificate): reads the device and certificate again inside it, so the
    * decision holds for what it writes.
    */
-  private async checkInInTransaction(em: EntityManager, command: CheckInCommand, now: Date): Promise<CheckInOutcome> {
+  private async checkInInTransaction(
+    em: EntityManager,
+    command: CheckInCommand,
+    now: Date,
+  ): Promise<CheckInOutcome> {
     const events: PendingEvent[] = [];
     let outcome: CheckInOutcome & { previousCertificateId: string };
     try {
@@ -151,11 +173,16 @@ export class CheckInService {
         // The device row locked first (the lock its update below takes anyway): this transaction writes
         // the device's children (a check-in, maybe a certificate), which have no foreign key to it
         // (device-children.sql.ts), so a concurrent delete either waits for it or has removed the row.
-        await queryRows(tx, 'select 1 from managed_device where id = ? for no key update', [command.deviceId]);
+        await queryRows(tx, 'select 1 from managed_device where id = ? for no key update', [
+          command.deviceId,
+        ]);
         const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
         if (!device) throw new NotFoundError('ManagedDevice', command.deviceId);
-        if (ENDED_STATES.has(device.managementState)) throw new DeviceNotManagedError(device.id, device.managementState);
-        const entity = command.certificateSerialNumber ? await this.certificates.bySerialNumber(tx, command.certificateSerialNumber) : null;
+        if (ENDED_STATES.has(device.managementState))
+          throw new DeviceNotManagedError(device.id, device.managementState);
+        const entity = command.certificateSerialNumber
+          ? await this.certificates.bySerialNumber(tx, command.certificateSerialNumber)
+          : null;
         const certificate = this.authenticate(command, entity && toCredential(entity), now);
 
         device.lastSyncDateTime = now;
@@ -187,7 +214,9 @@ export class CheckInService {
     if (outcome.renewal) {
       events.push({
         topic: Topic.CertificateRenewed,
-        payload: toCertificateEventPayload(outcome.device, outcome.renewal.certificate, now, { previousCertificateId: outcome.previousCertificateId }),
+        payload: toCertificateEventPayload(outcome.device, outcome.renewal.certificate, now, {
+          previousCertificateId: outcome.previousCertificateId,
+        }),
       });
     }
     void this.events.publishCommitted(events);
@@ -200,7 +229,10 @@ export class CheckInService {
    * @param first how many, 1-100 (default 20)
    * @throws InputValidationError for a malformed device id or `first` out of range
    */
-  async recent(em: EntityManager, args: { deviceId?: string | null; first?: number | null }): Promise<DeviceCheckIn[]> {
+  async recent(
+    em: EntityManager,
+    args: { deviceId?: string | null; first?: number | null },
+  ): Promise<DeviceCheckIn[]> {
     const { deviceId, first } = validateInput(recentSchema, args);
     return em.find(DeviceCheckIn, deviceId ? { device: deviceId } : {}, {
       orderBy: { checkedInDateTime: 'desc', id: 'desc' },
@@ -215,19 +247,39 @@ export class CheckInService {
    * not revoked; then the proof (time skew, chain to the CA, validity, signature), so an expired
    * certificate is reported as expired. Synchronous: no I/O.
    */
-  private authenticate(command: CheckInCommand, certificate: CheckInCertificate | null, now: Date): CheckInCertificate {
+  private authenticate(
+    command: CheckInCommand,
+    certificate: CheckInCertificate | null,
+    now: Date,
+  ): CheckInCertificate {
     const { certificateSerialNumber: serial, timestamp, nonce, signature } = command;
     if (!serial || !timestamp || !nonce || !signature) {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'MISSING_PROOF', 'a check-in needs certificateSerialNumber, timestamp, nonce and signature');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_INVALID,
+        'MISSING_PROOF',
+        'a check-in needs certificateSerialNumber, timestamp, nonce and signature',
+      );
     }
     if (!certificate) {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'UNKNOWN_CERTIFICATE', 'no certificate with this serial number was issued by this gateway');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_INVALID,
+        'UNKNOWN_CERTIFICATE',
+        'no certificate with this serial number was issued by this gateway',
+      );
     }
     if (certificate.deviceId !== command.deviceId) {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE, 'WRONG_DEVICE', 'the certificate was issued to another device');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE,
+        'WRONG_DEVICE',
+        'the certificate was issued to another device',
+      );
     }
     if (certificate.status === MdmCertificateStatus.revoked) {
-      throw new DeviceCredentialError(ErrorCode.CERTIFICATE_REVOKED, 'REVOKED', `the certificate was revoked (${certificate.revocationReason ?? 'unspecified'})`);
+      throw new DeviceCredentialError(
+        ErrorCode.CERTIFICATE_REVOKED,
+        'REVOKED',
+        `the certificate was revoked (${certificate.revocationReason ?? 'unspecified'})`,
+      );
     }
     if (command.proofType === CheckInProofType.SIGNATURE) {
       const result = verifyCheckInProof({
@@ -243,27 +295,48 @@ export class CheckInService {
       if (result.ok) return certificate;
       if (result.failure === 'CERTIFICATE_EXPIRED') throw expired();
       if (result.failure === 'WRONG_DEVICE') {
-        throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE, result.failure, result.message);
+        throw new DeviceCredentialError(
+          ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE,
+          result.failure,
+          result.message,
+        );
       }
       throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, result.failure, result.message);
     }
     // HMAC with the device token: the same signing input, skew and validity rules as SIGNATURE.
     let signingInput: Buffer;
     try {
-      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp))) throw new RangeError('timestamp');
+      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp)))
+        throw new RangeError('timestamp');
       signingInput = checkInSigningInput(command.deviceId, timestamp, nonce);
     } catch {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'MALFORMED_PROOF', 'timestamp or nonce is not in the expected format');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_INVALID,
+        'MALFORMED_PROOF',
+        'timestamp or nonce is not in the expected format',
+      );
     }
     if (Math.abs(now.getTime() - Date.parse(timestamp)) > this.config.maxSkewSeconds * 1000) {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'STALE_TIMESTAMP', 'timestamp is outside the allowed clock skew');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_INVALID,
+        'STALE_TIMESTAMP',
+        'timestamp is outside the allowed clock skew',
+      );
     }
     if (isExpired(certificate.notAfter, now)) throw expired();
     if (now.getTime() < certificate.notBefore.getTime()) {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'CERTIFICATE_NOT_YET_VALID', 'the certificate is not yet valid');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_INVALID,
+        'CERTIFICATE_NOT_YET_VALID',
+        'the certificate is not yet valid',
+      );
     }
     if (!this.certificates.hmacMatches(certificate.sha256Thumbprint, signingInput, signature)) {
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, 'BAD_SIGNATURE', 'the HMAC does not match the device token of this certificate');
+      throw new DeviceCredentialError(
+        ErrorCode.DEVICE_CREDENTIAL_INVALID,
+        'BAD_SIGNATURE',
+        'the HMAC does not match the device token of this certificate',
+      );
     }
     return certificate;
   }
@@ -271,7 +344,13 @@ export class CheckInService {
 
 const recentSchema = z.object({
   deviceId: z.uuid({ error: 'must be a UUID' }).nullish(),
-  first: z.number().int().min(1).max(100).nullish().transform((v) => v ?? 20),
+  first: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .nullish()
+    .transform((v) => v ?? 20),
 });
 
 /** The certificate entity as {@link CheckInService.authenticate} reads it. */
@@ -290,9 +369,17 @@ function toCredential(certificate: MdmCertificate): CheckInCertificate {
 }
 
 function replayed(): DeviceCredentialError {
-  return new DeviceCredentialError(ErrorCode.CHECK_IN_REPLAYED, 'REPLAYED', 'this nonce was already used by this device: the check-in is a replay');
+  return new DeviceCredentialError(
+    ErrorCode.CHECK_IN_REPLAYED,
+    'REPLAYED',
+    'this nonce was already used by this device: the check-in is a replay',
+  );
 }
 
 function expired(): DeviceCredentialError {
-  return new DeviceCredentialError(ErrorCode.CERTIFICATE_EXPIRED, 'CERTIFICATE_EXPIRED', 'the certificate has expired; enroll the device again');
+  return new DeviceCredentialError(
+    ErrorCode.CERTIFICATE_EXPIRED,
+    'CERTIFICATE_EXPIRED',
+    'the certificate has expired; enroll the device again',
+  );
 }

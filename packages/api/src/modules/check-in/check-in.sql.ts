@@ -73,5 +73,9 @@ export function toSubject(row: Record<string, unknown>): CheckInSubject {
           notBefore: new Date(row['__c_not_before'] as number),
           notAfter: new Date(row['__c_not_after'] as number),
         };
-  return { deviceRow: row['id'] != null ? deviceRowOf(row) : null, userPrincipalName: (row['__upn'] as string | null) ?? null, certificate };
+  return {
+    deviceRow: row['id'] != null ? deviceRowOf(row) : null,
+    userPrincipalName: (row['__upn'] as string | null) ?? null,
+    certificate,
+  };
 }

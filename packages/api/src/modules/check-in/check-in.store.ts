@@ -66,7 +66,10 @@ export class CheckInStore {
    * does change, is checked by the write itself. Per instance; entries need no invalidation.
    */
   private readonly known = new LRUCache<string, CheckInCertificate>({ max: KNOWN_CERTIFICATES });
-  private readonly lookups: GroupCommit<{ deviceId: string; serialNumber: string | null; withPem: boolean }, CheckInSubject>;
+  private readonly lookups: GroupCommit<
+    { deviceId: string; serialNumber: string | null; withPem: boolean },
+    CheckInSubject
+  >;
   private readonly writes: GroupCommit<CheckInRecord, CheckInWrite>;
 
   /**
@@ -101,14 +104,21 @@ export class CheckInStore {
     return this.writes.submit(checkIn);
   }
 
-  private async lookupBatch(items: { deviceId: string; serialNumber: string | null; withPem: boolean }[]): Promise<CheckInSubject[]> {
-    const rows = await this.query<Record<string, unknown>>(LOOKUP_SQL, [items.map((i) => i.deviceId), items.map((i) => i.serialNumber), items.map((i) => i.withPem)]);
+  private async lookupBatch(
+    items: { deviceId: string; serialNumber: string | null; withPem: boolean }[],
+  ): Promise<CheckInSubject[]> {
+    const rows = await this.query<Record<string, unknown>>(LOOKUP_SQL, [
+      items.map((i) => i.deviceId),
+      items.map((i) => i.serialNumber),
+      items.map((i) => i.withPem),
+    ]);
     const subjects: CheckInSubject[] = new Array(items.length);
     for (const row of rows) {
       const subject = toSubject(row);
       subjects[(row['__ord'] as number) - 1] = subject;
       const certificate = subject.certificate;
-      if (certificate && (certificate.pem || !this.known.get(certificate.serialNumber)?.pem)) this.known.set(certificate.serialNumber, certificate);
+      if (certificate && (certificate.pem || !this.known.get(certificate.serialNumber)?.pem))
+        this.known.set(certificate.serialNumber, certificate);
     }
     return subjects;
   }
@@ -152,7 +162,11 @@ export class CheckInStore {
         written.set(row['__id'] as string, { outcome: 'replayed' });
         continue;
       }
-      written.set(row['__id'] as string, { outcome: 'recorded', deviceRow: deviceRowOf(row), userPrincipalName: (row['__upn'] as string | null) ?? null });
+      written.set(row['__id'] as string, {
+        outcome: 'recorded',
+        deviceRow: deviceRowOf(row),
+        userPrincipalName: (row['__upn'] as string | null) ?? null,
+      });
     }
     return items.map((i) => written.get(i.id) ?? { outcome: 'ineligible' });
   }

@@ -8,7 +8,10 @@ export enum CorporateIdentifierType {
   SERIAL = 'SERIAL',
   WINDOWS = 'WINDOWS',
 }
-registerEnumType(CorporateIdentifierType, { name: 'CorporateIdentifierType', description: 'IMEI, SERIAL, or WINDOWS (manufacturer, model, serial).' });
+registerEnumType(CorporateIdentifierType, {
+  name: 'CorporateIdentifierType',
+  description: 'IMEI, SERIAL, or WINDOWS (manufacturer, model, serial).',
+});
 
 /** Graph `enrollmentState` of an imported identity. */
 export enum IdentifierEnrollmentState {
@@ -19,7 +22,10 @@ export enum IdentifierEnrollmentState {
   notContacted = 'notContacted',
   blocked = 'blocked',
 }
-registerEnumType(IdentifierEnrollmentState, { name: 'IdentifierEnrollmentState', description: 'Graph `enrollmentState` of an imported device identity.' });
+registerEnumType(IdentifierEnrollmentState, {
+  name: 'IdentifierEnrollmentState',
+  description: 'Graph `enrollmentState` of an imported device identity.',
+});
 
 /**
  * A corporate device identifier (Graph `importedDeviceIdentity`; seed: "Devices with an IMEI
@@ -58,7 +64,9 @@ export class CorporateIdentifier {
   @Property({ type: 'string', length: 512, nullable: true })
   model: string | null = null;
 
-  @Field(() => IdentifierEnrollmentState, { description: 'Kept current as devices enroll: notContacted until a matching device enrolls.' })
+  @Field(() => IdentifierEnrollmentState, {
+    description: 'Kept current as devices enroll: notContacted until a matching device enrolls.',
+  })
   @Enum({ items: () => IdentifierEnrollmentState, default: IdentifierEnrollmentState.notContacted })
   enrollmentState: IdentifierEnrollmentState & Opt = IdentifierEnrollmentState.notContacted;
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { queryRows } from '../../shared/raw-sql.js';
-import { CorporateIdentifier, CorporateIdentifierType, IdentifierEnrollmentState } from './corporate-identifier.entity.js';
+import { CorporateIdentifierType, IdentifierEnrollmentState } from './corporate-identifier.entity.js';
 
 /** The hardware facts an enrollment reports, as far as identifiers can match them. */
 export interface IdentifiedHardware {
@@ -22,7 +22,11 @@ export interface HardwareRecognition {
   hasRecords: boolean;
 }
 
-const UNRECOGNIZED: HardwareRecognition = { identified: false, autopilotRegistered: false, hasRecords: false };
+const UNRECOGNIZED: HardwareRecognition = {
+  identified: false,
+  autopilotRegistered: false,
+  hasRecords: false,
+};
 
 /**
  * One statement, inside the enrollment's transaction, for three facts about the hardware:
@@ -39,7 +43,11 @@ const UNRECOGNIZED: HardwareRecognition = { identified: false, autopilotRegister
  * building and two more round trips cost more than the statement. A NULL parameter makes its
  * branch false, so the statement text is the same whatever the hardware.
  */
-export async function recognizeHardware(tx: EntityManager, hardware: IdentifiedHardware, now: Date): Promise<HardwareRecognition> {
+export async function recognizeHardware(
+  tx: EntityManager,
+  hardware: IdentifiedHardware,
+  now: Date,
+): Promise<HardwareRecognition> {
   if (!hardware.imei && !hardware.serialNumber) return UNRECOGNIZED;
   const isWindows = hardware.platform === DevicePlatform.WINDOWS;
   const windowsIdentity = isWindows && hardware.manufacturer && hardware.model;
@@ -56,12 +64,20 @@ export async function recognizeHardware(tx: EntityManager, hardware: IdentifiedH
             exists (select 1 from "autopilot_device" where "serial_number" = ?) as "autopilot",
             exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`,
     [
-      IdentifierEnrollmentState.enrolled, now,
-      CorporateIdentifierType.IMEI, hardware.imei,
-      CorporateIdentifierType.SERIAL, hardware.serialNumber,
-      CorporateIdentifierType.WINDOWS, windowsIdentity ? hardware.serialNumber : null, windowsIdentity ? hardware.manufacturer : null, windowsIdentity ? hardware.model : null,
+      IdentifierEnrollmentState.enrolled,
+      now,
+      CorporateIdentifierType.IMEI,
+      hardware.imei,
+      CorporateIdentifierType.SERIAL,
+      hardware.serialNumber,
+      CorporateIdentifierType.WINDOWS,
+      windowsIdentity ? hardware.serialNumber : null,
+      windowsIdentity ? hardware.manufacturer : null,
+      windowsIdentity ? hardware.model : null,
       isWindows ? hardware.serialNumber : null,
-      hardware.platform, hardware.serialNumber, hardware.imei,
+      hardware.platform,
+      hardware.serialNumber,
+      hardware.imei,
     ],
   );
   return { identified: row!.identified, autopilotRegistered: row!.autopilot, hasRecords: row!.known };

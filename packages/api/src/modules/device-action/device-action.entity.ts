@@ -19,7 +19,10 @@ export enum DeviceActionKind {
   /** A BYOD re-enrollment without a stable hardware id replaced this record with a new one. */
   replacedByReenrollment = 'replacedByReenrollment',
 }
-registerEnumType(DeviceActionKind, { name: 'DeviceActionKind', description: 'A device action or audited device event.' });
+registerEnumType(DeviceActionKind, {
+  name: 'DeviceActionKind',
+  description: 'A device action or audited device event.',
+});
 
 /** Progress of an action: pending until the device next checks in, then done; cancelled when superseded. */
 export enum DeviceActionState {
@@ -27,13 +30,18 @@ export enum DeviceActionState {
   done = 'done',
   cancelled = 'cancelled',
 }
-registerEnumType(DeviceActionState, { name: 'DeviceActionState', description: 'pending (waits for the next check-in), done, or cancelled.' });
+registerEnumType(DeviceActionState, {
+  name: 'DeviceActionState',
+  description: 'pending (waits for the next check-in), done, or cancelled.',
+});
 
 /**
  * The history of actions on devices, audit-ready: who, what, when, and how it ended. Keeps no
  * foreign key to the device, because `deleteDevice` removes the device and the history must stay.
  */
-@ObjectType({ description: 'One action on a device and its progress (audit history; survives deletion of the device).' })
+@ObjectType({
+  description: 'One action on a device and its progress (audit history; survives deletion of the device).',
+})
 @Entity({ tableName: 'device_action' })
 @Index({ properties: ['deviceId', 'requestedDateTime'] })
 export class DeviceAction {
@@ -53,7 +61,10 @@ export class DeviceAction {
   @Enum({ items: () => DeviceActionState })
   state!: DeviceActionState;
 
-  @Field(() => String, { nullable: true, description: 'Who asked for it (UPN or token name); null when the system did it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who asked for it (UPN or token name); null when the system did it.',
+  })
   @Property({ type: 'string', length: 320, nullable: true })
   requestedBy: string | null = null;
 

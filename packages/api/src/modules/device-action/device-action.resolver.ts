@@ -1,6 +1,23 @@
-import { Arg, Authorized, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root, createUnionType } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+  createUnionType,
+} from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { ENROLL_ROLES, OPERATE_ROLES } from '../auth/role.enum.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
@@ -45,53 +62,84 @@ async function act(run: () => Promise<ManagedDevice>): Promise<typeof DeviceActi
  * for a user token, else the API token's name (Graph's deviceActionResult has the initiating
  * user; tokens stand for integrations here).
  */
-const requestedBy = (ctx: GraphQLContext): string | null => ctx.principal?.userPrincipalName ?? ctx.principal?.name ?? null;
+const requestedBy = (ctx: GraphQLContext): string | null =>
+  ctx.principal?.userPrincipalName ?? ctx.principal?.name ?? null;
 
 @Resolver(() => ManagedDevice)
 export class DeviceActionResolver {
   constructor(private readonly deviceActions: DeviceActionService) {}
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => DeviceActionResult, { description: 'Graph `retire`: managementState → retirePending, then retired at the next check-in (company data removed, record kept). Allowed on locked enrollments.' })
-  retireDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
+  @Mutation(() => DeviceActionResult, {
+    description:
+      'Graph `retire`: managementState → retirePending, then retired at the next check-in (company data removed, record kept). Allowed on locked enrollments.',
+  })
+  retireDevice(
+    @Arg('deviceId', () => ID) deviceId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeviceActionResult> {
     return act(() => this.deviceActions.retire(ctx.em, deviceId, requestedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => DeviceActionResult, { description: 'Graph `wipe`: managementState → wipePending, then wiped at the next check-in (factory reset, user unlinked, certificate not renewed). Allowed on locked enrollments.' })
-  wipeDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
+  @Mutation(() => DeviceActionResult, {
+    description:
+      'Graph `wipe`: managementState → wipePending, then wiped at the next check-in (factory reset, user unlinked, certificate not renewed). Allowed on locked enrollments.',
+  })
+  wipeDevice(
+    @Arg('deviceId', () => ID) deviceId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeviceActionResult> {
     return act(() => this.deviceActions.wipe(ctx.em, deviceId, requestedBy(ctx)));
   }
 
   @Authorized(...ENROLL_ROLES)
-  @Mutation(() => DeviceActionResult, { description: 'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked").' })
-  unenrollDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeviceActionResult> {
+  @Mutation(() => DeviceActionResult, {
+    description:
+      'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked").',
+  })
+  unenrollDevice(
+    @Arg('deviceId', () => ID) deviceId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeviceActionResult> {
     return act(() => this.deviceActions.unenroll(ctx.em, deviceId, requestedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => DeleteDeviceResult, { description: 'Graph `delete`: removes the device record now; its action history is kept.' })
-  async deleteDevice(@Arg('deviceId', () => ID) deviceId: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeleteDeviceResult> {
+  @Mutation(() => DeleteDeviceResult, {
+    description: 'Graph `delete`: removes the device record now; its action history is kept.',
+  })
+  async deleteDevice(
+    @Arg('deviceId', () => ID) deviceId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeleteDeviceResult> {
     try {
-      return Object.assign(new DeleteDeviceSuccess(), { deletedDeviceId: await this.deviceActions.delete(ctx.em, deviceId, requestedBy(ctx)) });
+      return Object.assign(new DeleteDeviceSuccess(), {
+        deletedDeviceId: await this.deviceActions.delete(ctx.em, deviceId, requestedBy(ctx)),
+      });
     } catch (error) {
       return toUserError(error);
     }
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => DeviceActionResult, { description: 'Sets `managedDeviceOwnerType` (company or personal); recorded in the device\'s action history.' })
+  @Mutation(() => DeviceActionResult, {
+    description:
+      "Sets `managedDeviceOwnerType` (company or personal); recorded in the device's action history.",
+  })
   changeDeviceOwnership(
     @Arg('deviceId', () => ID) deviceId: string,
-    @Arg('ownerType', () => ManagedDeviceOwnerType, { description: 'company or personal.' }) ownerType: ManagedDeviceOwnerType,
+    @Arg('ownerType', () => ManagedDeviceOwnerType, { description: 'company or personal.' })
+    ownerType: ManagedDeviceOwnerType,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof DeviceActionResult> {
     return act(() => this.deviceActions.changeOwnership(ctx.em, deviceId, ownerType, requestedBy(ctx)));
   }
 
-  @FieldResolver(() => [DeviceAction], { description: 'Actions on this device and their states, newest first (audit history).' })
+  @FieldResolver(() => [DeviceAction], {
+    description: 'Actions on this device and their states, newest first (audit history).',
+  })
   actions(@Root() device: ManagedDevice, @Ctx() ctx: GraphQLContext): Promise<DeviceAction[]> {
     return this.deviceActions.history(ctx.em, device.id);
   }
 }
-

@@ -37,7 +37,8 @@ export class DeviceActionService {
    */
   retire(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
     return this.request(em, deviceId, DeviceActionKind.retire, requestedBy, (device) => {
-      if (device.managementState !== ManagementState.managed) throw new ActionNotAllowedError(device.id, 'retire', device.managementState);
+      if (device.managementState !== ManagementState.managed)
+        throw new ActionNotAllowedError(device.id, 'retire', device.managementState);
       device.managementState = ManagementState.retirePending;
     });
   }
@@ -50,7 +51,10 @@ export class DeviceActionService {
    */
   wipe(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
     return this.request(em, deviceId, DeviceActionKind.wipe, requestedBy, (device) => {
-      if (device.managementState !== ManagementState.managed && device.managementState !== ManagementState.retirePending) {
+      if (
+        device.managementState !== ManagementState.managed &&
+        device.managementState !== ManagementState.retirePending
+      ) {
         throw new ActionNotAllowedError(device.id, 'wipe', device.managementState);
       }
       device.managementState = ManagementState.wipePending;
@@ -65,7 +69,8 @@ export class DeviceActionService {
   unenroll(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
     return this.request(em, deviceId, DeviceActionKind.unenroll, requestedBy, (device) => {
       if (device.lockedEnrollment) throw new EnrollmentLockedError(device.id);
-      if (device.managementState !== ManagementState.managed) throw new ActionNotAllowedError(device.id, 'unenroll', device.managementState);
+      if (device.managementState !== ManagementState.managed)
+        throw new ActionNotAllowedError(device.id, 'unenroll', device.managementState);
       device.managementState = ManagementState.retirePending;
     });
   }
@@ -95,9 +100,18 @@ export class DeviceActionService {
    * Admin change of ownership (Graph `managedDeviceOwnerType` update), audited with before → after.
    * @throws NotFoundError; InputValidationError for `unknown`
    */
-  changeOwnership(em: EntityManager, deviceId: string, ownerType: ManagedDeviceOwnerType, requestedBy: string | null): Promise<ManagedDevice> {
+  changeOwnership(
+    em: EntityManager,
+    deviceId: string,
+    ownerType: ManagedDeviceOwnerType,
+    requestedBy: string | null,
+  ): Promise<ManagedDevice> {
     if (ownerType === ManagedDeviceOwnerType.unknown) {
-      return Promise.reject(new InputValidationError([{ field: 'ownerType', rule: 'enum', message: 'must be company or personal' }]));
+      return Promise.reject(
+        new InputValidationError([
+          { field: 'ownerType', rule: 'enum', message: 'must be company or personal' },
+        ]),
+      );
     }
     return this.request(em, deviceId, DeviceActionKind.changeOwnership, requestedBy, (device, action) => {
       action.state = DeviceActionState.done;
@@ -117,7 +131,11 @@ export class DeviceActionService {
    * retired, wipePending → wiped (user unlinked: the hardware was reset). Call inside the
    * check-in transaction; a no-op for a managed device.
    */
-  async completePendingActions(em: EntityManager, device: ManagedDevice, now: Date): Promise<ManagementState | undefined> {
+  async completePendingActions(
+    em: EntityManager,
+    device: ManagedDevice,
+    now: Date,
+  ): Promise<ManagementState | undefined> {
     const next = COMPLETION[device.managementState as ManagementState];
     if (!next) return undefined;
     device.managementState = next;
@@ -141,7 +159,10 @@ export class DeviceActionService {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
     return em.transactional(async (tx) => {
-      const device = await tx.findOne(ManagedDevice, id, { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE });
+      const device = await tx.findOne(ManagedDevice, id, {
+        populate: ['user'],
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+      });
       if (!device) throw new NotFoundError('ManagedDevice', id);
       const entry = record(id, action, DeviceActionState.pending, requestedBy, now);
       change(device, entry);
@@ -154,7 +175,13 @@ export class DeviceActionService {
 }
 
 /** A new history row. */
-export function record(deviceId: string, action: DeviceActionKind, state: DeviceActionState, requestedBy: string | null, now: Date): DeviceAction {
+export function record(
+  deviceId: string,
+  action: DeviceActionKind,
+  state: DeviceActionState,
+  requestedBy: string | null,
+  now: Date,
+): DeviceAction {
   return Object.assign(new DeviceAction(), {
     deviceId,
     action,
@@ -167,5 +194,9 @@ export function record(deviceId: string, action: DeviceActionKind, state: Device
 
 /** Marks the device's pending actions as cancelled (superseded, re-enrolled, or deleted). */
 export async function cancelPendingActions(em: EntityManager, deviceId: string, now: Date): Promise<void> {
-  await em.nativeUpdate(DeviceAction, { deviceId, state: DeviceActionState.pending }, { state: DeviceActionState.cancelled, completedDateTime: now });
+  await em.nativeUpdate(
+    DeviceAction,
+    { deviceId, state: DeviceActionState.pending },
+    { state: DeviceActionState.cancelled, completedDateTime: now },
+  );
 }

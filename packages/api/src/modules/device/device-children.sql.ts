@@ -17,9 +17,16 @@ export type DeviceChildTable = (typeof DEVICE_CHILD_TABLES)[number];
  * over the child table or index probes, whichever the numbers favour. `instead`: a caller's own
  * statement for a table whose rows it has already found (the sweeper's certificates).
  */
-export function deleteChildrenOfDevices(deviceIds: string, instead: Partial<Record<DeviceChildTable, string>> = {}): string[] {
-  return DEVICE_CHILD_TABLES.map((table) => instead[table] ?? `delete from ${table} c using ${deviceIds} k where c.device_id = k.id`);
+export function deleteChildrenOfDevices(
+  deviceIds: string,
+  instead: Partial<Record<DeviceChildTable, string>> = {},
+): string[] {
+  return DEVICE_CHILD_TABLES.map(
+    (table) => instead[table] ?? `delete from ${table} c using ${deviceIds} k where c.device_id = k.id`,
+  );
 }
 
 /** Statements deleting the children of one device (one `?` binding, the ORM's: its id). */
-export const DELETE_CHILDREN_OF_DEVICE = DEVICE_CHILD_TABLES.map((table) => `delete from ${table} where device_id = ?`);
+export const DELETE_CHILDREN_OF_DEVICE = DEVICE_CHILD_TABLES.map(
+  (table) => `delete from ${table} where device_id = ?`,
+);

@@ -46,7 +46,10 @@ export class EventDevices {
 
   /** The device of `payload`'s event (null once deleted), shared by the event's subscribers. */
   of(payload: DeviceEventPayload): Promise<ManagedDevice | null> {
-    if (!this.work.shares) return this.work.once(payload, 'device', (em) => em.findOne(ManagedDevice, payload.deviceId, { populate: ['user'] }));
+    if (!this.work.shares)
+      return this.work.once(payload, 'device', (em) =>
+        em.findOne(ManagedDevice, payload.deviceId, { populate: ['user'] }),
+      );
     return this.work.once(payload, 'device', () => this.loader.load(payload.deviceId));
   }
 

@@ -4,7 +4,6 @@ import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { DeviceEvent } from './device-event.type.js';
 import type { EventDevices } from './device-event.loader.js';
-import { ManagedDevice } from './device.entity.js';
 import { ManagedDeviceOwnerType } from './device.enums.js';
 
 @InputType({ description: 'Server-side filter of device events; all given fields must match.' })
@@ -18,7 +17,10 @@ export class DeviceEventFilter {
   @Field(() => ID, { nullable: true, description: 'Only events of this device.' })
   deviceId?: string;
 
-  @Field(() => String, { nullable: true, description: 'Only events of devices affine to this UPN (case-insensitive).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only events of devices affine to this UPN (case-insensitive).',
+  })
   userPrincipalName?: string;
 }
 
@@ -42,7 +44,11 @@ export class DeviceEventResolver {
   constructor(private readonly eventDevices: EventDevices) {}
 
   @Authorized(...READ_ROLES)
-  @Subscription(() => DeviceEvent, { topics: Topic.DeviceCheckedIn, filter: byFilter, description: 'Each committed device check-in, filtered on the server.' })
+  @Subscription(() => DeviceEvent, {
+    topics: Topic.DeviceCheckedIn,
+    filter: byFilter,
+    description: 'Each committed device check-in, filtered on the server.',
+  })
   deviceCheckedIn(
     @Root() payload: DeviceEventPayload,
     @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
@@ -74,7 +80,11 @@ export class DeviceEventResolver {
     @Root() payload: DeviceEventPayload,
     @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
   ): DeviceEvent {
-    return Object.assign(new DeviceEvent(), { ...payload, occurredAt: new Date(payload.occurredAt), device: null });
+    return Object.assign(new DeviceEvent(), {
+      ...payload,
+      occurredAt: new Date(payload.occurredAt),
+      device: null,
+    });
   }
 
   private async toEvent(payload: DeviceEventPayload): Promise<DeviceEvent> {

@@ -4,7 +4,10 @@ import { DevicePlatform } from '../catalog/platform.enum.js';
 import { ManagedDevice } from './device.entity.js';
 import { ManagedDeviceOwnerType } from './device.enums.js';
 
-@ObjectType({ description: 'Something that happened to a device, delivered by a subscription after its transaction committed.' })
+@ObjectType({
+  description:
+    'Something that happened to a device, delivered by a subscription after its transaction committed.',
+})
 export class DeviceEvent {
   @Field(() => ID)
   deviceId!: string;
@@ -21,10 +24,13 @@ export class DeviceEvent {
   @Field(() => String, { nullable: true, description: 'UPN of the affine user; null for userless devices.' })
   userPrincipalName!: string | null;
 
-  @Field(() => Date, { description: 'When it happened (UTC), per the gateway\'s clock.' })
+  @Field(() => Date, { description: "When it happened (UTC), per the gateway's clock." })
   occurredAt!: Date;
 
   /** Resolved per event with its own EntityManager fork; null if the device was deleted since. */
-  @Field(() => ManagedDevice, { nullable: true, description: 'The device as it is now; null if it was deleted since the event.' })
+  @Field(() => ManagedDevice, {
+    nullable: true,
+    description: 'The device as it is now; null if it was deleted since the event.',
+  })
   device?: ManagedDevice | null;
 }

@@ -32,7 +32,10 @@ export enum ManagedDeviceOrderField {
   lastSyncDateTime = 'lastSyncDateTime',
   deviceName = 'deviceName',
 }
-registerEnumType(ManagedDeviceOrderField, { name: 'ManagedDeviceOrderField', description: 'Sort key of the device list (non-null columns only, so keyset pages never skip a device).' });
+registerEnumType(ManagedDeviceOrderField, {
+  name: 'ManagedDeviceOrderField',
+  description: 'Sort key of the device list (non-null columns only, so keyset pages never skip a device).',
+});
 
 export enum OrderDirection {
   ASC = 'ASC',
@@ -51,7 +54,10 @@ export enum DeviceCertificateFilter {
   /** The device never received a certificate (e.g. imported records). */
   NONE = 'NONE',
 }
-registerEnumType(DeviceCertificateFilter, { name: 'DeviceCertificateFilter', description: 'Certificate status filter of the device list.' });
+registerEnumType(DeviceCertificateFilter, {
+  name: 'DeviceCertificateFilter',
+  description: 'Certificate status filter of the device list.',
+});
 
 @InputType({ description: 'Filters of the device list; all given filters must match (AND).' })
 export class ManagedDeviceFilter {
@@ -67,31 +73,47 @@ export class ManagedDeviceFilter {
   @Field(() => ManagementState, { nullable: true })
   managementState?: ManagementState;
 
-  @Field(() => DeviceCertificateFilter, { nullable: true, description: 'By the expiry of the current MDM certificate (`managementCertificateExpirationDate`).' })
+  @Field(() => DeviceCertificateFilter, {
+    nullable: true,
+    description: 'By the expiry of the current MDM certificate (`managementCertificateExpirationDate`).',
+  })
   certificateStatus?: DeviceCertificateFilter;
 
-  @Field(() => String, { nullable: true, description: 'Only devices affine to this user principal name (case-insensitive).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only devices affine to this user principal name (case-insensitive).',
+  })
   userPrincipalName?: string;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Case-insensitive substring of serial number or device name, or a prefix of the IMEI; 1-128 characters.',
+    description:
+      'Case-insensitive substring of serial number or device name, or a prefix of the IMEI; 1-128 characters.',
   })
   search?: string;
 }
 
 @ArgsType()
 export class ManagedDevicesArgs {
-  @Field(() => Int, { nullable: true, description: 'Page size: 1 to PAGE_SIZE_MAX (default 500); PAGE_SIZE_DEFAULT (50) when omitted.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Page size: 1 to PAGE_SIZE_MAX (default 500); PAGE_SIZE_DEFAULT (50) when omitted.',
+  })
   first?: number;
 
-  @Field(() => String, { nullable: true, description: 'Cursor after which the page starts (`pageInfo.endCursor` of the previous page).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor after which the page starts (`pageInfo.endCursor` of the previous page).',
+  })
   after?: string;
 
   @Field(() => ManagedDeviceFilter, { nullable: true })
   filter?: ManagedDeviceFilter;
 
-  @Field(() => ManagedDeviceOrderField, { defaultValue: ManagedDeviceOrderField.enrolledDateTime, description: 'Sort key; ties are broken by id.' })
+  @Field(() => ManagedDeviceOrderField, {
+    defaultValue: ManagedDeviceOrderField.enrolledDateTime,
+    description: 'Sort key; ties are broken by id.',
+  })
   orderBy: ManagedDeviceOrderField = ManagedDeviceOrderField.enrolledDateTime;
 
   @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC })

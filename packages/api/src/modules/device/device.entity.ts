@@ -4,7 +4,13 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { User } from '../user/user.entity.js';
-import { DeviceEnrollmentType, ManagedDeviceOwnerType, ManagementAgent, ManagementState, WindowsJoinType } from './device.enums.js';
+import {
+  DeviceEnrollmentType,
+  ManagedDeviceOwnerType,
+  ManagementAgent,
+  ManagementState,
+  WindowsJoinType,
+} from './device.enums.js';
 
 /**
  * A device enrolled in (or known to) the gateway. Field names follow Microsoft Graph's
@@ -36,11 +42,13 @@ export class ManagedDevice {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  @Field({ description: 'Name of the device, as the device or the enrolling user reported it (1-256 characters).' })
+  @Field({
+    description: 'Name of the device, as the device or the enrolling user reported it (1-256 characters).',
+  })
   @Property({ type: 'string', length: 256 })
   deviceName!: string;
 
-  @Field(() => DevicePlatform, { description: 'Platform, one of the seed\'s four tables.' })
+  @Field(() => DevicePlatform, { description: "Platform, one of the seed's four tables." })
   @Enum({ items: () => DevicePlatform, nativeEnumName: undefined })
   platform!: DevicePlatform;
 
@@ -56,19 +64,30 @@ export class ManagedDevice {
   @Property({ type: 'string', length: 128, nullable: true })
   model: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Manufacturer, e.g. "Apple" (at most 128 characters).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Manufacturer, e.g. "Apple" (at most 128 characters).',
+  })
   @Property({ type: 'string', length: 128, nullable: true })
   manufacturer: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Hardware serial number, periods removed, otherwise exactly as reported.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Hardware serial number, periods removed, otherwise exactly as reported.',
+  })
   @Property({ type: 'string', length: 128, nullable: true })
   serialNumber: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'IMEI: 15 digits with a valid Luhn check digit; null for devices without a cellular modem.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'IMEI: 15 digits with a valid Luhn check digit; null for devices without a cellular modem.',
+  })
   @Property({ type: 'string', length: 15, nullable: true })
   imei: string | null = null;
 
-  @Field(() => ManagedDeviceOwnerType, { description: 'Graph `managedDeviceOwnerType`: company or personal.' })
+  @Field(() => ManagedDeviceOwnerType, {
+    description: 'Graph `managedDeviceOwnerType`: company or personal.',
+  })
   @Enum({ items: () => ManagedDeviceOwnerType })
   managedDeviceOwnerType!: ManagedDeviceOwnerType;
 
@@ -88,13 +107,17 @@ export class ManagedDevice {
   @Property({ type: 'timestamptz' })
   enrolledDateTime!: Date;
 
-  @Field(() => Date, { description: 'When the device last checked in (Graph `lastSyncDateTime`), UTC; the enrollment time until its first check-in.' })
+  @Field(() => Date, {
+    description:
+      'When the device last checked in (Graph `lastSyncDateTime`), UTC; the enrollment time until its first check-in.',
+  })
   @Property({ type: 'timestamptz' })
   lastSyncDateTime!: Date;
 
   @Field(() => Date, {
     nullable: true,
-    description: 'Graph `managementCertificateExpirationDate`: notAfter of the current MDM certificate (UTC); null before one was issued.',
+    description:
+      'Graph `managementCertificateExpirationDate`: notAfter of the current MDM certificate (UTC); null before one was issued.',
   })
   @Property({ type: 'timestamptz', nullable: true })
   @Index({ name: 'managed_device_management_certificate_expiration_date_index' })
@@ -110,7 +133,10 @@ export class ManagedDevice {
   @Index()
   enrollmentManager: Ref<User> | null = null;
 
-  @Field(() => Boolean, { description: 'Supervised (seed: DEP and USB-SA support iOS supervised mode; USB-Direct devices are not supervised).' })
+  @Field(() => Boolean, {
+    description:
+      'Supervised (seed: DEP and USB-SA support iOS supervised mode; USB-Direct devices are not supervised).',
+  })
   @Property({ type: 'boolean', default: false })
   isSupervised: boolean & Opt = false;
 
@@ -121,39 +147,65 @@ export class ManagedDevice {
   @Property({ type: 'boolean', default: false })
   lockedEnrollment: boolean & Opt = false;
 
-  @Field(() => Boolean, { description: 'The last enrollment factory-reset the device (seed column "Reset Required"): earlier state was cleared.' })
+  @Field(() => Boolean, {
+    description:
+      'The last enrollment factory-reset the device (seed column "Reset Required"): earlier state was cleared.',
+  })
   @Property({ type: 'boolean', default: false })
   resetDuringEnrollment: boolean & Opt = false;
 
-  @Field(() => Boolean, { description: 'Kiosk mode enabled by the USB-SA profile (seed: USB-SA supervision enables kiosk mode).' })
+  @Field(() => Boolean, {
+    description: 'Kiosk mode enabled by the USB-SA profile (seed: USB-SA supervision enables kiosk mode).',
+  })
   @Property({ type: 'boolean', default: false })
   kioskMode: boolean & Opt = false;
 
-  @Field(() => Boolean, { description: 'Whether conditional access can be enforced (seed: USB-Direct devices cannot support conditional access).' })
+  @Field(() => Boolean, {
+    description:
+      'Whether conditional access can be enforced (seed: USB-Direct devices cannot support conditional access).',
+  })
   @Property({ type: 'boolean', default: true })
   supportsConditionalAccess: boolean & Opt = true;
 
-  @Field(() => Boolean, { description: 'Whether jailbreak detection works (seed: USB-Direct devices cannot support jailbreak detection).' })
+  @Field(() => Boolean, {
+    description:
+      'Whether jailbreak detection works (seed: USB-Direct devices cannot support jailbreak detection).',
+  })
   @Property({ type: 'boolean', default: true })
   supportsJailbreakDetection: boolean & Opt = true;
 
-  @Field(() => Boolean, { description: 'Whether app protection (MAM) works (seed: USB-Direct devices cannot support mobile application management).' })
+  @Field(() => Boolean, {
+    description:
+      'Whether app protection (MAM) works (seed: USB-Direct devices cannot support mobile application management).',
+  })
   @Property({ type: 'boolean', default: true })
   supportsAppProtection: boolean & Opt = true;
 
-  @Field(() => WindowsJoinType, { nullable: true, description: 'Azure AD join type of a Windows automatic enrollment; decides ownership.' })
+  @Field(() => WindowsJoinType, {
+    nullable: true,
+    description: 'Azure AD join type of a Windows automatic enrollment; decides ownership.',
+  })
   @Enum({ items: () => WindowsJoinType, nullable: true })
   joinType: WindowsJoinType | null = null;
 
-  @Field(() => ManagementAgent, { description: 'Graph `managementAgent`: `mdm` for enrolled devices, `eas` for devices only known through Exchange ActiveSync.' })
+  @Field(() => ManagementAgent, {
+    description:
+      'Graph `managementAgent`: `mdm` for enrolled devices, `eas` for devices only known through Exchange ActiveSync.',
+  })
   @Enum({ items: () => ManagementAgent, default: ManagementAgent.mdm })
   managementAgent: ManagementAgent & Opt = ManagementAgent.mdm;
 
-  @Field(() => Boolean, { description: 'Graph `easActivated`: the device also has an Exchange ActiveSync partnership linked to this record.' })
+  @Field(() => Boolean, {
+    description:
+      'Graph `easActivated`: the device also has an Exchange ActiveSync partnership linked to this record.',
+  })
   @Property({ type: 'boolean', default: false })
   easActivated: boolean & Opt = false;
 
-  @Field(() => String, { nullable: true, description: 'Graph `easDeviceId`: the Exchange ActiveSync device id linked to this record.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `easDeviceId`: the Exchange ActiveSync device id linked to this record.',
+  })
   @Property({ type: 'string', length: 128, nullable: true })
   easDeviceId: string | null = null;
 }

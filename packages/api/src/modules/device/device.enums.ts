@@ -57,7 +57,8 @@ export enum WindowsJoinType {
 }
 registerEnumType(WindowsJoinType, {
   name: 'WindowsJoinType',
-  description: 'Azure AD join type of a Windows automatic enrollment: joined → company, registered → personal.',
+  description:
+    'Azure AD join type of a Windows automatic enrollment: joined → company, registered → personal.',
 });
 
 /** Graph `managementAgent`, reduced to the agents this gateway knows. */
@@ -69,4 +70,7 @@ export enum ManagementAgent {
   /** Enrolled, and also seen through Exchange ActiveSync. */
   easMdm = 'easMdm',
 }
-registerEnumType(ManagementAgent, { name: 'ManagementAgent', description: 'Graph `managementAgent`: mdm, eas, or easMdm.' });
+registerEnumType(ManagementAgent, {
+  name: 'ManagementAgent',
+  description: 'Graph `managementAgent`: mdm, eas, or easMdm.',
+});

@@ -8,13 +8,20 @@ import type { ManagedDevice } from './device.entity.js';
  * @param userPrincipalName the user's UPN when the caller read it without loading the user
  *   entity (check-in's hand-written lookup); by default read from the loaded `device.user`
  */
-export function toDeviceEventPayload(device: ManagedDevice, occurredAt: Date, userPrincipalName?: string | null): DeviceEventPayload {
+export function toDeviceEventPayload(
+  device: ManagedDevice,
+  occurredAt: Date,
+  userPrincipalName?: string | null,
+): DeviceEventPayload {
   return {
     deviceId: device.id,
     platform: device.platform,
     managedDeviceOwnerType: device.managedDeviceOwnerType,
     enrollmentMethod: device.enrollmentMethod,
-    userPrincipalName: userPrincipalName !== undefined ? userPrincipalName : (device.user?.getEntity().userPrincipalName ?? null),
+    userPrincipalName:
+      userPrincipalName !== undefined
+        ? userPrincipalName
+        : (device.user?.getEntity().userPrincipalName ?? null),
     occurredAt: occurredAt.toISOString(),
   };
 }

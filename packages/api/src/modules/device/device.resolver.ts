@@ -12,8 +12,15 @@ export class DeviceResolver {
   constructor(private readonly devices: DeviceService) {}
 
   @Authorized(...READ_ROLES)
-  @Query(() => ManagedDevice, { nullable: true, description: 'The managed device with this id, or null when there is none. A malformed id is a BAD_USER_INPUT error.' })
-  async managedDevice(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ManagedDevice | null> {
+  @Query(() => ManagedDevice, {
+    nullable: true,
+    description:
+      'The managed device with this id, or null when there is none. A malformed id is a BAD_USER_INPUT error.',
+  })
+  async managedDevice(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ManagedDevice | null> {
     try {
       return await this.devices.getById(ctx.em, id);
     } catch (error) {
@@ -23,19 +30,32 @@ export class DeviceResolver {
   }
 
   @Authorized(...READ_ROLES)
-  @Query(() => ManagedDeviceConnection, { description: 'Managed devices, filtered and sorted, one cursor page at a time (Relay connection).' })
-  managedDevices(@Args() args: ManagedDevicesArgs, @Ctx() ctx: GraphQLContext): Promise<ManagedDeviceConnection> {
+  @Query(() => ManagedDeviceConnection, {
+    description: 'Managed devices, filtered and sorted, one cursor page at a time (Relay connection).',
+  })
+  managedDevices(
+    @Args() args: ManagedDevicesArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ManagedDeviceConnection> {
     return this.devices.list(ctx.em, args);
   }
 
-  @FieldResolver(() => User, { nullable: true, description: 'The affine user (seed: User Affinity); null for userless devices.' })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: 'The affine user (seed: User Affinity); null for userless devices.',
+  })
   user(@Root() device: ManagedDevice): User | null | Promise<User | null> {
     return this.devices.userOf(device);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Graph `userPrincipalName` of the affine user.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Graph `userPrincipalName` of the affine user.',
+  })
   userPrincipalName(@Root() device: ManagedDevice): string | null | Promise<string | null> {
     const user = this.devices.userOf(device);
-    return user instanceof Promise ? user.then((u) => u?.userPrincipalName ?? null) : user?.userPrincipalName ?? null;
+    return user instanceof Promise
+      ? user.then((u) => u?.userPrincipalName ?? null)
+      : (user?.userPrincipalName ?? null);
   }
 }

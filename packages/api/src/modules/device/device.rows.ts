@@ -13,10 +13,23 @@ let columns: { column: string; property: string; target: EntityMetadata | null; 
  * enrollment's CPU) and the closing flush then compared all of them for changes.
  * Many-to-one columns become unloaded references (`Reference.createFromPK`), timestamps Dates.
  */
-export function managedDevicesFromRows(em: EntityManager, rows: readonly Record<string, unknown>[]): ManagedDevice[] {
+export function managedDevicesFromRows(
+  em: EntityManager,
+  rows: readonly Record<string, unknown>[],
+): ManagedDevice[] {
   columns ??= Object.values(em.getMetadata().get(ManagedDevice.name).properties)
-    .filter((p) => (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE) && p.persist !== false && p.fieldNames?.length === 1)
-    .map((p) => ({ column: p.fieldNames[0]!, property: p.name, target: p.kind === ReferenceKind.MANY_TO_ONE ? p.targetMeta! : null, date: p.runtimeType === 'Date' }));
+    .filter(
+      (p) =>
+        (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE) &&
+        p.persist !== false &&
+        p.fieldNames?.length === 1,
+    )
+    .map((p) => ({
+      column: p.fieldNames[0]!,
+      property: p.name,
+      target: p.kind === ReferenceKind.MANY_TO_ONE ? p.targetMeta! : null,
+      date: p.runtimeType === 'Date',
+    }));
   const platform = em.getPlatform();
   return rows.map((row) => {
     const device = new ManagedDevice() as unknown as Record<string, unknown>;
@@ -25,7 +38,9 @@ export function managedDevicesFromRows(em: EntityManager, rows: readonly Record<
       const value = row[column];
       // The ORM's driver keeps timestamps as text (it parses them itself): parse them the same way.
       if (date) device[property] = typeof value === 'string' ? platform.parseDate(value) : value;
-      else device[property] = target && value != null ? Reference.createFromPK(target.class, value as string) : value;
+      else
+        device[property] =
+          target && value != null ? Reference.createFromPK(target.class, value as string) : value;
     }
     return device as unknown as ManagedDevice;
   });

@@ -5,7 +5,12 @@ import { InputValidationError, NotFoundError } from '../../shared/domain-error.j
 import { poolQuery } from '../../shared/pool-query.js';
 import { textViolations, validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from './device.entity.js';
-import { DeviceCertificateFilter, ManagedDeviceOrderField, type ManagedDeviceConnection, type ManagedDevicesArgs } from './device.connection.js';
+import {
+  DeviceCertificateFilter,
+  ManagedDeviceOrderField,
+  type ManagedDeviceConnection,
+  type ManagedDevicesArgs,
+} from './device.connection.js';
 import { ReadModel } from '../../shared/read-model.js';
 import { User } from '../user/user.entity.js';
 import type { Clock } from '../../shared/clock.js';
@@ -52,7 +57,8 @@ export class DeviceService {
   async list(em: EntityManager, args: ManagedDevicesArgs): Promise<ManagedDeviceConnection> {
     const first = validateInput(this.pageSizeSchema, args.first ?? this.pagination.defaultSize, 'first');
     const filter = args.filter ?? {};
-    const search = filter.search == null ? undefined : validateInput(searchSchema, filter.search, 'filter.search');
+    const search =
+      filter.search == null ? undefined : validateInput(searchSchema, filter.search, 'filter.search');
     // Read-only page: plain SQL mapped to read models (see ReadModel), the user joined in the
     // same statement. Two statements per page whatever its size: the page and its total count.
     const conditions: string[] = [];
@@ -71,7 +77,11 @@ export class DeviceService {
       conditions.push(`"d"."user_id" in (select "id" from "app_user" where "user_principal_name" = ?)`);
     }
     if (search) {
-      params.push(`%${escapeLike(search)}%`, `%${escapeLike(search)}%`, `${escapeLike(search.replace(/[\s-]/g, ''))}%`);
+      params.push(
+        `%${escapeLike(search)}%`,
+        `%${escapeLike(search)}%`,
+        `${escapeLike(search.replace(/[\s-]/g, ''))}%`,
+      );
       conditions.push(`("d"."serial_number" ilike ? or "d"."device_name" ilike ? or "d"."imei" like ?)`);
     }
     const filtered = conditions.length ? `where ${conditions.join(' and ')}` : '';
@@ -93,7 +103,10 @@ export class DeviceService {
           `${pageConditions.length ? `where ${pageConditions.join(' and ')}` : ''} order by "d"."${orderColumn}" ${dir}, "d"."id" ${dir} limit ?`,
         [...pageParams, first + 1],
       ),
-      connection.execute<{ count: number }[]>(`select count(*)::int as "count" from "managed_device" as "d" ${filtered}`, params),
+      connection.execute<{ count: number }[]>(
+        `select count(*)::int as "count" from "managed_device" as "d" ${filtered}`,
+        params,
+      ),
     ]);
     const hasNextPage = rows.length > first;
     const nodes = rows.slice(0, first).map((row) => {
@@ -104,7 +117,12 @@ export class DeviceService {
     const cursorOf = (node: ManagedDevice) => Cursor.encode([node[orderBy], node.id]);
     return {
       // Cursors are encoded only when the query selects them (integrations mostly read endCursor).
-      edges: nodes.map((node) => ({ node, get cursor() { return cursorOf(node); } })),
+      edges: nodes.map((node) => ({
+        node,
+        get cursor() {
+          return cursorOf(node);
+        },
+      })),
       pageInfo: {
         hasNextPage,
         hasPreviousPage: !!args.after,
@@ -138,7 +156,10 @@ export class DeviceService {
 
   /** Read models of a device row and of its joined user (`u_` columns), built once. */
   private readModels(em: EntityManager): { device: ReadModel<ManagedDevice>; user: ReadModel<User> } {
-    return (this.models ??= { device: ReadModel.of(em, ManagedDevice, 'd'), user: ReadModel.of(em, User, 'u', 'u_') });
+    return (this.models ??= {
+      device: ReadModel.of(em, ManagedDevice, 'd'),
+      user: ReadModel.of(em, User, 'u', 'u_'),
+    });
   }
 
   private models?: { device: ReadModel<ManagedDevice>; user: ReadModel<User> };
@@ -151,7 +172,9 @@ export class DeviceService {
     const preloaded = (device as { [PRELOADED_USER]?: User | null })[PRELOADED_USER];
     if (preloaded !== undefined) return preloaded;
     if (!device.user) return null;
-    return device.user.isInitialized() ? device.user.getEntity() : (device.user.load() as Promise<User | null>);
+    return device.user.isInitialized()
+      ? device.user.getEntity()
+      : (device.user.load() as Promise<User | null>);
   }
 
   /** The SQL condition of a certificate status filter (on the device's current certificate expiry), at the clock's now. */
@@ -207,7 +230,12 @@ function checkedCursor(after: string, orderBy: ManagedDeviceOrderField): [Date |
     parts = undefined;
   }
   let value: Date | string | undefined;
-  if (Array.isArray(parts) && parts.length === 2 && deviceIdSchema.safeParse(parts[1]).success && typeof parts[0] === 'string') {
+  if (
+    Array.isArray(parts) &&
+    parts.length === 2 &&
+    deviceIdSchema.safeParse(parts[1]).success &&
+    typeof parts[0] === 'string'
+  ) {
     if (orderBy === ManagedDeviceOrderField.deviceName) {
       if (textViolations(parts[0], 'after').length === 0) value = parts[0];
     } else if (ISO_TIMESTAMP.test(parts[0])) {
@@ -217,7 +245,9 @@ function checkedCursor(after: string, orderBy: ManagedDeviceOrderField): [Date |
     }
   }
   if (value === undefined) {
-    throw new InputValidationError([{ field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' }]);
+    throw new InputValidationError([
+      { field: 'after', rule: 'cursor', message: 'is not a cursor issued by this list' },
+    ]);
   }
   return [value, (parts as [string, string])[1]];
 }

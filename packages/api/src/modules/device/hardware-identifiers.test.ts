@@ -27,7 +27,11 @@ describe('normalizeImei', () => {
   });
 
   it('completes a 14-digit IMEI, as in Intune’s doc example, with its check digit', () => {
-    expect(normalizeImei('01234567890123')).toEqual({ ok: true, value: '012345678901237', checkDigitAdded: true });
+    expect(normalizeImei('01234567890123')).toEqual({
+      ok: true,
+      value: '012345678901237',
+      checkDigitAdded: true,
+    });
   });
 
   it('rejects a wrong check digit and names the expected one', () => {

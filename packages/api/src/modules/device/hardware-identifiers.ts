@@ -6,11 +6,7 @@
 
 /** Rule names of identifier failures. */
 export type IdentifierRule =
-  | 'IMEI_NOT_DIGITS'
-  | 'IMEI_LENGTH'
-  | 'IMEI_CHECK_DIGIT'
-  | 'SERIAL_EMPTY'
-  | 'SERIAL_TOO_LONG';
+  'IMEI_NOT_DIGITS' | 'IMEI_LENGTH' | 'IMEI_CHECK_DIGIT' | 'SERIAL_EMPTY' | 'SERIAL_TOO_LONG';
 
 /**
  * Result of a normalization: the canonical value, or the rule it broke and a message for an admin.
@@ -64,11 +60,17 @@ export function normalizeImei(raw: string): IdentifierResult {
     return { ok: true, value: compact + String(luhnCheckDigit(compact)), checkDigitAdded: true };
   }
   if (compact.length !== 15) {
-    return fail('IMEI_LENGTH', `IMEI "${raw}" has ${compact.length} digits; expected 15 (or 14 without check digit)`);
+    return fail(
+      'IMEI_LENGTH',
+      `IMEI "${raw}" has ${compact.length} digits; expected 15 (or 14 without check digit)`,
+    );
   }
   const expected = luhnCheckDigit(compact.slice(0, 14));
   if (compact.endsWith(String(expected))) return { ok: true, value: compact };
-  return fail('IMEI_CHECK_DIGIT', `IMEI "${raw}" has check digit ${compact[14]}; the Luhn check digit is ${expected}`);
+  return fail(
+    'IMEI_CHECK_DIGIT',
+    `IMEI "${raw}" has check digit ${compact[14]}; the Luhn check digit is ${expected}`,
+  );
 }
 
 /**
@@ -82,7 +84,10 @@ export function normalizeSerialNumber(raw: string): IdentifierResult {
   const value = raw.replace(/\./g, '').trim();
   if (value.length === 0) return fail('SERIAL_EMPTY', 'Serial number is empty');
   if (value.length > SERIAL_MAX_LENGTH) {
-    return fail('SERIAL_TOO_LONG', `Serial number has ${value.length} characters; at most ${SERIAL_MAX_LENGTH}`);
+    return fail(
+      'SERIAL_TOO_LONG',
+      `Serial number has ${value.length} characters; at most ${SERIAL_MAX_LENGTH}`,
+    );
   }
   return { ok: true, value };
 }

@@ -6,7 +6,10 @@ import type { DevicePlatform } from '../catalog/platform.enum.js';
 /** The platform's seed table has no such row (seed: the four "enrollment methods" tables). */
 export class MethodNotAvailableError extends DomainError {
   constructor(platform: DevicePlatform, method: EnrollmentMethodKind, reason?: string) {
-    super(ErrorCode.METHOD_NOT_AVAILABLE, reason ?? `${method} is not an enrollment method of ${platform} (see enrollmentCatalog)`);
+    super(
+      ErrorCode.METHOD_NOT_AVAILABLE,
+      reason ?? `${method} is not an enrollment method of ${platform} (see enrollmentCatalog)`,
+    );
   }
 }
 
@@ -20,7 +23,10 @@ export class UserAffinityError extends DomainError {
 /** A concurrent enrollment of the same hardware won the race (enforced by a unique index). */
 export class EnrollmentConflictError extends DomainError {
   constructor() {
-    super(ErrorCode.ENROLLMENT_CONFLICT, 'another enrollment of the same hardware is in progress or just completed; retry');
+    super(
+      ErrorCode.ENROLLMENT_CONFLICT,
+      'another enrollment of the same hardware is in progress or just completed; retry',
+    );
   }
 }
 
@@ -34,7 +40,10 @@ export class PrerequisiteMissingError extends DomainError {
 /** The DEM account already has its maximum of enrolled devices (seed: Device enrollment manager). */
 export class DemDeviceLimitError extends DomainError {
   constructor(upn: string, limit: number) {
-    super(ErrorCode.DEM_DEVICE_LIMIT_REACHED, `device enrollment manager ${upn} already has ${limit} enrolled devices, its maximum`);
+    super(
+      ErrorCode.DEM_DEVICE_LIMIT_REACHED,
+      `device enrollment manager ${upn} already has ${limit} enrolled devices, its maximum`,
+    );
   }
 }
 

@@ -13,25 +13,31 @@ export class EnrollDeviceInput {
 
   @Field(() => EnrollmentMethodKind, {
     defaultValue: EnrollmentMethodKind.BYOD,
-    description: 'Enrollment method; must be a row of the platform\'s seed table. Default BYOD.',
+    description: "Enrollment method; must be a row of the platform's seed table. Default BYOD.",
   })
   method: EnrollmentMethodKind = EnrollmentMethodKind.BYOD;
 
   @Field(() => String, {
     nullable: true,
-    description: 'UPN of the user the device is affine to: required when the method has user affinity YES, refused when NO. At most 320 characters.',
+    description:
+      'UPN of the user the device is affine to: required when the method has user affinity YES, refused when NO. At most 320 characters.',
   })
   userPrincipalName?: string | null;
 
   @Field({ description: 'Device name, 1-256 characters.' })
   deviceName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required.',
+  })
   serialNumber?: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'IMEI: spaces and dashes ignored; 15 digits with a valid Luhn check digit, or 14 digits (the check digit is then computed).',
+    description:
+      'IMEI: spaces and dashes ignored; 15 digits with a valid Luhn check digit, or 14 digits (the check digit is then computed).',
   })
   imei?: string | null;
 
@@ -53,25 +59,36 @@ export class EnrollDeviceInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager).',
+    description:
+      'DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager).',
   })
   enrollmentManagerUserPrincipalName?: string | null;
 
-  @Field(() => WindowsJoinType, { nullable: true, description: 'AUTO_ENROLL only, and required then: Azure AD join type; joined → company, registered → personal.' })
+  @Field(() => WindowsJoinType, {
+    nullable: true,
+    description:
+      'AUTO_ENROLL only, and required then: Azure AD join type; joined → company, registered → personal.',
+  })
   joinType?: WindowsJoinType | null;
 
-  @Field(() => String, { nullable: true, description: 'BULK_ENROLL only, and required then: the bulk enrollment token of the provisioning package.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'BULK_ENROLL only, and required then: the bulk enrollment token of the provisioning package.',
+  })
   bulkEnrollmentToken?: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'USB_DIRECT only, and required then: the token of an unexpired `.mobileconfig` export (exportAppleEnrollmentProfile).',
+    description:
+      'USB_DIRECT only, and required then: the token of an unexpired `.mobileconfig` export (exportAppleEnrollmentProfile).',
   })
   profileExportToken?: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'Exchange ActiveSync device id the device reports, 1-128 characters: a device already known through an Exchange connector is linked (easActivated), not duplicated.',
+    description:
+      'Exchange ActiveSync device id the device reports, 1-128 characters: a device already known through an Exchange connector is linked (easActivated), not duplicated.',
   })
   easDeviceId?: string | null;
 
@@ -107,19 +124,49 @@ export const enrollDeviceSchema = z
     method: z.enum(EnrollmentMethodKind),
     userPrincipalName: optionalUserPrincipalNameSchema,
     deviceName: z.string().trim().min(1).max(256),
-    serialNumber: normalized(normalizeSerialNumber).nullish().transform((v) => v ?? null),
-    imei: normalized(normalizeImei).nullish().transform((v) => v ?? null),
+    serialNumber: normalized(normalizeSerialNumber)
+      .nullish()
+      .transform((v) => v ?? null),
+    imei: normalized(normalizeImei)
+      .nullish()
+      .transform((v) => v ?? null),
     osVersion: z.string().trim().min(1).max(64),
     model: optionalText(128),
     manufacturer: optionalText(128),
     // Issue 5: the MDM certificate's key comes from the device's CSR when it sends one.
-    csr: z.string().max(16_384).nullish().transform((v) => v ?? null),
+    csr: z
+      .string()
+      .max(16_384)
+      .nullish()
+      .transform((v) => v ?? null),
     enrollmentManagerUserPrincipalName: optionalUserPrincipalNameSchema,
-    joinType: z.enum(WindowsJoinType).nullish().transform((v) => v ?? null),
-    bulkEnrollmentToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
-    profileExportToken: z.string().min(1).max(256).nullish().transform((v) => v ?? null),
-    easDeviceId: z.string().trim().min(1).max(128).nullish().transform((v) => v ?? null),
-    replacesDeviceId: z.uuid({ error: 'must be a UUID' }).nullish().transform((v) => v ?? null),
+    joinType: z
+      .enum(WindowsJoinType)
+      .nullish()
+      .transform((v) => v ?? null),
+    bulkEnrollmentToken: z
+      .string()
+      .min(1)
+      .max(256)
+      .nullish()
+      .transform((v) => v ?? null),
+    profileExportToken: z
+      .string()
+      .min(1)
+      .max(256)
+      .nullish()
+      .transform((v) => v ?? null),
+    easDeviceId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .nullish()
+      .transform((v) => v ?? null),
+    replacesDeviceId: z
+      .uuid({ error: 'must be a UUID' })
+      .nullish()
+      .transform((v) => v ?? null),
   })
   // BYOD may lack a stable hardware id (e.g. privacy-preserving personal enrollments): such a
   // device is identified by its record only (see replacesDeviceId); every other method needs one.
@@ -128,11 +175,16 @@ export const enrollDeviceSchema = z
     message: 'a serial number or an IMEI is required to identify the hardware',
     params: { rule: 'required' },
   })
-  .refine((d) => d.replacesDeviceId === null || (d.method === EnrollmentMethodKind.BYOD && d.serialNumber === null && d.imei === null), {
-    path: ['replacesDeviceId'],
-    message: 'only for BYOD devices without a serial number or IMEI',
-    params: { rule: 'byodWithoutHardwareId' },
-  });
+  .refine(
+    (d) =>
+      d.replacesDeviceId === null ||
+      (d.method === EnrollmentMethodKind.BYOD && d.serialNumber === null && d.imei === null),
+    {
+      path: ['replacesDeviceId'],
+      message: 'only for BYOD devices without a serial number or IMEI',
+      params: { rule: 'byodWithoutHardwareId' },
+    },
+  );
 
 /** Enrollment request after validation and normalization. */
 export type EnrollDeviceCommand = z.output<typeof enrollDeviceSchema>;

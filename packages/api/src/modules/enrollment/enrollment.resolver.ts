@@ -1,7 +1,12 @@
 import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
 import { ENROLL_ROLES } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { ManagementState } from '../device/device.enums.js';
@@ -13,16 +18,22 @@ export class EnrollDeviceSuccess {
   @Field(() => ManagedDevice)
   device!: ManagedDevice;
 
-  @Field(() => MdmCertificate, { description: 'The MDM certificate issued by this enrollment (seed: "it is issued an MDM certificate").' })
+  @Field(() => MdmCertificate, {
+    description: 'The MDM certificate issued by this enrollment (seed: "it is issued an MDM certificate").',
+  })
   certificate!: MdmCertificate;
 
   @Field(() => String, {
     nullable: true,
-    description: 'PKCS#8 PEM private key of the certificate, returned this once when no CSR was sent; never stored. Null with a CSR.',
+    description:
+      'PKCS#8 PEM private key of the certificate, returned this once when no CSR was sent; never stored. Null with a CSR.',
   })
   privateKeyPem!: string | null;
 
-  @Field({ description: 'Device token for HMAC check-ins, bound to this certificate (returned this once; docs/certificates.md).' })
+  @Field({
+    description:
+      'Device token for HMAC check-ins, bound to this certificate (returned this once; docs/certificates.md).',
+  })
   deviceToken!: string;
 
   @Field({
@@ -31,18 +42,27 @@ export class EnrollDeviceSuccess {
   })
   reenrolled!: boolean;
 
-  @Field(() => ManagementState, { nullable: true, description: "The reused record's management state before this enrollment (managed when an active device enrolled again); null for a new record." })
+  @Field(() => ManagementState, {
+    nullable: true,
+    description:
+      "The reused record's management state before this enrollment (managed when an active device enrolled again); null for a new record.",
+  })
   previousManagementState!: ManagementState | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'The user the reused record belonged to before this enrollment; null for a new record or a userless one. When it differs from device.userPrincipalName, the hardware changed hands.',
+    description:
+      'The user the reused record belonged to before this enrollment; null for a new record or a userless one. When it differs from device.userPrincipalName, the hardware changed hands.',
   })
   previousUserPrincipalName!: string | null;
 }
 
 /** The GraphQL success payload of one enrollment: the device and the credential issued to it. */
-export function toEnrollDeviceSuccess({ device, credential, previous }: EnrollmentOutcome): EnrollDeviceSuccess {
+export function toEnrollDeviceSuccess({
+  device,
+  credential,
+  previous,
+}: EnrollmentOutcome): EnrollDeviceSuccess {
   return Object.assign(new EnrollDeviceSuccess(), {
     device,
     certificate: credential.certificate,
@@ -67,11 +87,16 @@ export class EnrollmentResolver {
   @Authorized(...ENROLL_ROLES)
   @Mutation(() => EnrollDeviceResult, {
     description:
-      'Enrolls a device with a method of its platform\'s seed table. Refusals (unknown method for the platform, user affinity broken, bad identifiers) are typed results.',
+      "Enrolls a device with a method of its platform's seed table. Refusals (unknown method for the platform, user affinity broken, bad identifiers) are typed results.",
   })
-  async enrollDevice(@Arg('input', () => EnrollDeviceInput) input: EnrollDeviceInput, @Ctx() ctx: GraphQLContext): Promise<typeof EnrollDeviceResult> {
+  async enrollDevice(
+    @Arg('input', () => EnrollDeviceInput) input: EnrollDeviceInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof EnrollDeviceResult> {
     try {
-      return toEnrollDeviceSuccess(await this.enrollment.enroll(ctx.em, input, ctx.principal?.userPrincipalName ?? null));
+      return toEnrollDeviceSuccess(
+        await this.enrollment.enroll(ctx.em, input, ctx.principal?.userPrincipalName ?? null),
+      );
     } catch (error) {
       return toUserError(error);
     }

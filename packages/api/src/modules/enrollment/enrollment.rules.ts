@@ -22,7 +22,9 @@ export function ownerTypeFor(method: M, joinType: WindowsJoinType | null): Manag
     case M.BULK_ENROLL:
       return ManagedDeviceOwnerType.company;
     case M.AUTO_ENROLL:
-      return joinType === WindowsJoinType.azureADJoined ? ManagedDeviceOwnerType.company : ManagedDeviceOwnerType.personal;
+      return joinType === WindowsJoinType.azureADJoined
+        ? ManagedDeviceOwnerType.company
+        : ManagedDeviceOwnerType.personal;
     case M.BYOD:
     case M.ANDROID_FOR_WORK:
       return ManagedDeviceOwnerType.personal;
@@ -42,8 +44,12 @@ export function deviceEnrollmentTypeFor(row: EnrollmentMethod, hasUser: boolean)
  * Seed column "User Affinity": YES and NO are the table's; OPTIONAL is decided by the enrollment
  * profile (Graph depEnrollmentProfile `requiresUserAuthentication`).
  */
-export function effectiveAffinity(row: EnrollmentMethod, profile: AppleEnrollmentProfile | null): Requirement.YES | Requirement.NO {
-  if (row.userAffinity === Requirement.OPTIONAL) return profile?.requiresUserAuthentication ? Requirement.YES : Requirement.NO;
+export function effectiveAffinity(
+  row: EnrollmentMethod,
+  profile: AppleEnrollmentProfile | null,
+): Requirement.YES | Requirement.NO {
+  if (row.userAffinity === Requirement.OPTIONAL)
+    return profile?.requiresUserAuthentication ? Requirement.YES : Requirement.NO;
   return row.userAffinity === Requirement.YES ? Requirement.YES : Requirement.NO;
 }
 
@@ -54,7 +60,8 @@ export function effectiveAffinity(row: EnrollmentMethod, profile: AppleEnrollmen
  * enables locked enrollment: the table wins (docs/enrollment.md, "Discrepancies").
  */
 export function isLocked(row: EnrollmentMethod, profile: AppleEnrollmentProfile | null): boolean {
-  if (row.locked === Requirement.OPTIONAL) return Boolean(profile && (profile.isMandatory || profile.profileRemovalDisabled));
+  if (row.locked === Requirement.OPTIONAL)
+    return Boolean(profile && (profile.isMandatory || profile.profileRemovalDisabled));
   return row.locked === Requirement.YES;
 }
 
@@ -77,18 +84,33 @@ export function isSupervised(method: M, profile: AppleEnrollmentProfile | null):
  * Seed, USB-Direct: devices "cannot support conditional access, jailbreak detection, or mobile
  * application management". Every other method supports all three.
  */
-export function managementCapabilities(method: M): { supportsConditionalAccess: boolean; supportsJailbreakDetection: boolean; supportsAppProtection: boolean } {
+export function managementCapabilities(method: M): {
+  supportsConditionalAccess: boolean;
+  supportsJailbreakDetection: boolean;
+  supportsAppProtection: boolean;
+} {
   const supported = method !== M.USB_DIRECT;
-  return { supportsConditionalAccess: supported, supportsJailbreakDetection: supported, supportsAppProtection: supported };
+  return {
+    supportsConditionalAccess: supported,
+    supportsJailbreakDetection: supported,
+    supportsAppProtection: supported,
+  };
 }
 
 /** Affinity YES needs a user, NO forbids one. */
-export function checkUserAffinity(affinity: Requirement.YES | Requirement.NO, command: EnrollDeviceCommand): void {
+export function checkUserAffinity(
+  affinity: Requirement.YES | Requirement.NO,
+  command: EnrollDeviceCommand,
+): void {
   if (affinity === Requirement.YES && !command.userPrincipalName) {
-    throw new UserAffinityError(`${command.method} enrollment has user affinity: userPrincipalName is required`);
+    throw new UserAffinityError(
+      `${command.method} enrollment has user affinity: userPrincipalName is required`,
+    );
   }
   if (affinity === Requirement.NO && command.userPrincipalName) {
-    throw new UserAffinityError(`${command.method} enrollment is userless: userPrincipalName must not be given`);
+    throw new UserAffinityError(
+      `${command.method} enrollment is userless: userPrincipalName must not be given`,
+    );
   }
 }
 
@@ -102,20 +124,38 @@ const NOT_FOR_DEM = new Set([M.DEP, M.USB_SA, M.USB_DIRECT]);
  */
 export function checkMethodInputs(command: EnrollDeviceCommand): void {
   if (command.enrollmentManagerUserPrincipalName && NOT_FOR_DEM.has(command.method)) {
-    throw new DemNotAllowedError(`a device enrollment manager cannot enroll devices with ${command.method} (DEM is not usable with DEP or Apple Configurator)`);
+    throw new DemNotAllowedError(
+      `a device enrollment manager cannot enroll devices with ${command.method} (DEM is not usable with DEP or Apple Configurator)`,
+    );
   }
   const violations = [];
   if (command.method === M.DEM && !command.enrollmentManagerUserPrincipalName) {
-    violations.push({ field: 'input.enrollmentManagerUserPrincipalName', rule: 'required', message: 'DEM enrollment names the device enrollment manager account' });
+    violations.push({
+      field: 'input.enrollmentManagerUserPrincipalName',
+      rule: 'required',
+      message: 'DEM enrollment names the device enrollment manager account',
+    });
   }
   if (command.method !== M.DEM && command.enrollmentManagerUserPrincipalName) {
-    violations.push({ field: 'input.enrollmentManagerUserPrincipalName', rule: 'onlyForDem', message: 'only DEM enrollments name an enrollment manager' });
+    violations.push({
+      field: 'input.enrollmentManagerUserPrincipalName',
+      rule: 'onlyForDem',
+      message: 'only DEM enrollments name an enrollment manager',
+    });
   }
   if (command.method === M.AUTO_ENROLL && !command.joinType) {
-    violations.push({ field: 'input.joinType', rule: 'required', message: 'Windows automatic enrollment needs the Azure AD join type' });
+    violations.push({
+      field: 'input.joinType',
+      rule: 'required',
+      message: 'Windows automatic enrollment needs the Azure AD join type',
+    });
   }
   if (command.method !== M.AUTO_ENROLL && command.joinType) {
-    violations.push({ field: 'input.joinType', rule: 'onlyForAutoEnroll', message: 'only Windows automatic enrollment has a join type' });
+    violations.push({
+      field: 'input.joinType',
+      rule: 'onlyForAutoEnroll',
+      message: 'only Windows automatic enrollment has a join type',
+    });
   }
   if (violations.length > 0) throw new InputValidationError(violations);
 }

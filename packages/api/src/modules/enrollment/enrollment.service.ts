@@ -6,7 +6,10 @@ import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import type { AppleEnrollmentService } from '../apple-enrollment/apple-enrollment.service.js';
-import { AppleProfileKind, type AppleEnrollmentProfile } from '../apple-enrollment/enrollment-profile.entity.js';
+import {
+  AppleProfileKind,
+  type AppleEnrollmentProfile,
+} from '../apple-enrollment/enrollment-profile.entity.js';
 import type { BulkEnrollmentService } from '../bulk-enrollment/bulk-enrollment.service.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
@@ -22,7 +25,13 @@ import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../dev
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
-import { ActingUserMismatchError, DemDeviceLimitError, DemNotAllowedError, EnrollmentConflictError, MethodNotAvailableError } from './enrollment.errors.js';
+import {
+  ActingUserMismatchError,
+  DemDeviceLimitError,
+  DemNotAllowedError,
+  EnrollmentConflictError,
+  MethodNotAvailableError,
+} from './enrollment.errors.js';
 import { enrollDeviceSchema, type EnrollDeviceCommand } from './enrollment.input.js';
 import {
   checkMethodInputs,
@@ -37,7 +46,12 @@ import {
 } from './enrollment.rules.js';
 
 /** States in which a record still stands for live hardware. */
-export const ACTIVE_STATES = [ManagementState.managed, ManagementState.retirePending, ManagementState.wipePending, ManagementState.deletePending];
+export const ACTIVE_STATES = [
+  ManagementState.managed,
+  ManagementState.retirePending,
+  ManagementState.wipePending,
+  ManagementState.deletePending,
+];
 
 /** The other services enrollment consults; all are stateless and share the caller's transaction. */
 export interface EnrollmentDependencies {
@@ -96,14 +110,19 @@ export class EnrollmentService {
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
    *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first
    */
-  async enroll(em: EntityManager, input: unknown, actingFor: string | null = null): Promise<EnrollmentOutcome> {
+  async enroll(
+    em: EntityManager,
+    input: unknown,
+    actingFor: string | null = null,
+  ): Promise<EnrollmentOutcome> {
     const command = validateInput(enrollDeviceSchema, input, 'input');
     const row = findEnrollmentMethod(command.platform, command.method);
     if (!row) throw new MethodNotAvailableError(command.platform, command.method);
     if (actingFor) {
       // A user token enrolls for its own user: the UPN defaults to it and may not differ.
       if (row.userAffinity === Requirement.NO) throw new ActingUserMismatchError(actingFor, null);
-      if (command.userPrincipalName && command.userPrincipalName !== actingFor) throw new ActingUserMismatchError(actingFor, command.userPrincipalName);
+      if (command.userPrincipalName && command.userPrincipalName !== actingFor)
+        throw new ActingUserMismatchError(actingFor, command.userPrincipalName);
       command.userPrincipalName = actingFor;
     }
     checkMethodInputs(command);
@@ -128,25 +147,36 @@ export class EnrollmentService {
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
         // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
-        const user = command.userPrincipalName ? await this.deps.users.ensure(tx, command.userPrincipalName, now) : null;
+        const user = command.userPrincipalName
+          ? await this.deps.users.ensure(tx, command.userPrincipalName, now)
+          : null;
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
         const existing = hardware.hasRecords ? await findHardware(tx, command) : null;
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
         const methodOwner = ownerTypeFor(command.method, command.joinType);
         const ownerType = corporate ? ManagedDeviceOwnerType.company : methodOwner;
-        await this.deps.restrictions.check(tx, {
-          platform: command.platform,
-          method: command.method,
-          osVersion: command.osVersion,
-          ownerType,
-          user,
-          reusedDeviceId: existing?.id ?? null,
-        }, restrictions);
+        await this.deps.restrictions.check(
+          tx,
+          {
+            platform: command.platform,
+            method: command.method,
+            osVersion: command.osVersion,
+            ownerType,
+            user,
+            reusedDeviceId: existing?.id ?? null,
+          },
+          restrictions,
+        );
 
         const reset = resetsDevice(row);
         const record = existing ?? new ManagedDevice();
-        const previous = existing ? { managementState: existing.managementState, userPrincipalName: existing.user?.unwrap().userPrincipalName ?? null } : null;
+        const previous = existing
+          ? {
+              managementState: existing.managementState,
+              userPrincipalName: existing.user?.unwrap().userPrincipalName ?? null,
+            }
+          : null;
         if (existing) await startClean(tx, existing, command, reset, now);
         tx.assign(record, {
           deviceName: command.deviceName,
@@ -174,7 +204,11 @@ export class EnrollmentService {
         });
         if (command.easDeviceId) {
           const linked = await linkEasPartnership(tx, command.easDeviceId, record.id);
-          tx.assign(record, { easDeviceId: command.easDeviceId, easActivated: linked, managementAgent: linked ? ManagementAgent.easMdm : ManagementAgent.mdm });
+          tx.assign(record, {
+            easDeviceId: command.easDeviceId,
+            easActivated: linked,
+            managementAgent: linked ? ManagementAgent.easMdm : ManagementAgent.mdm,
+          });
         } else {
           tx.assign(record, { easDeviceId: null, easActivated: false, managementAgent: ManagementAgent.mdm });
         }
@@ -188,14 +222,25 @@ export class EnrollmentService {
         } else {
           credential = await this.deps.certificates.issueToNewDevice(tx, record, now, command.csr);
         }
-        if (reset) tx.persist(actionRecord(record.id, DeviceActionKind.resetDuringEnrollment, DeviceActionState.done, null, now));
+        if (reset)
+          tx.persist(
+            actionRecord(
+              record.id,
+              DeviceActionKind.resetDuringEnrollment,
+              DeviceActionState.done,
+              null,
+              now,
+            ),
+          );
         return { device: record, credential, previous };
       }));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }
-    void this.events.publishCommitted([{ topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) }]);
+    void this.events.publishCommitted([
+      { topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) },
+    ]);
     return { device, credential, previous };
   }
 
@@ -203,19 +248,35 @@ export class EnrollmentService {
   private async grant(tx: EntityManager, command: EnrollDeviceCommand, now: Date): Promise<Grant> {
     switch (command.method) {
       case M.DEP:
-        return { profile: (await this.deps.apple.grantForSerial(tx, AppleProfileKind.DEP, command.serialNumber)).profile, enrollmentManager: null };
+        return {
+          profile: (await this.deps.apple.grantForSerial(tx, AppleProfileKind.DEP, command.serialNumber))
+            .profile,
+          enrollmentManager: null,
+        };
       case M.USB_SA:
-        return { profile: (await this.deps.apple.grantForSerial(tx, AppleProfileKind.USB_SA, command.serialNumber)).profile, enrollmentManager: null };
+        return {
+          profile: (await this.deps.apple.grantForSerial(tx, AppleProfileKind.USB_SA, command.serialNumber))
+            .profile,
+          enrollmentManager: null,
+        };
       case M.USB_DIRECT:
-        return { profile: (await this.deps.apple.grantForExport(tx, command.profileExportToken, now)).profile, enrollmentManager: null };
+        return {
+          profile: (await this.deps.apple.grantForExport(tx, command.profileExportToken, now)).profile,
+          enrollmentManager: null,
+        };
       case M.BULK_ENROLL:
         await this.deps.bulk.requireValid(tx, command.bulkEnrollmentToken, now);
         return { profile: null, enrollmentManager: null };
       case M.DEM: {
         const upn = command.enrollmentManagerUserPrincipalName!;
         // Locked: one DEM's enrollments are serialized, so its cap holds under concurrency.
-        const manager = await tx.findOne(User, { userPrincipalName: upn }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!manager?.isDeviceEnrollmentManager) throw new DemNotAllowedError(`${upn} is not a device enrollment manager account`);
+        const manager = await tx.findOne(
+          User,
+          { userPrincipalName: upn },
+          { lockMode: LockMode.PESSIMISTIC_WRITE },
+        );
+        if (!manager?.isDeviceEnrollmentManager)
+          throw new DemNotAllowedError(`${upn} is not a device enrollment manager account`);
         return { profile: null, enrollmentManager: manager };
       }
       default:
@@ -230,7 +291,8 @@ export class EnrollmentService {
       managementState: { $in: ACTIVE_STATES },
       ...(existing ? { id: { $ne: existing.id } } : {}),
     });
-    if (count >= this.deps.demDeviceLimit) throw new DemDeviceLimitError(manager.userPrincipalName, this.deps.demDeviceLimit);
+    if (count >= this.deps.demDeviceLimit)
+      throw new DemDeviceLimitError(manager.userPrincipalName, this.deps.demDeviceLimit);
   }
 
   /**
@@ -238,12 +300,20 @@ export class EnrollmentService {
    * (same user) is retired, with the reason in its action history.
    * @throws NotFoundError when the previous record does not exist or belongs to another user
    */
-  private async retireReplaced(tx: EntityManager, deviceId: string, user: User | null, now: Date): Promise<void> {
+  private async retireReplaced(
+    tx: EntityManager,
+    deviceId: string,
+    user: User | null,
+    now: Date,
+  ): Promise<void> {
     const previous = await tx.findOne(ManagedDevice, deviceId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!previous || !user || previous.user?.id !== user.id) throw new NotFoundError('ManagedDevice', deviceId);
+    if (!previous || !user || previous.user?.id !== user.id)
+      throw new NotFoundError('ManagedDevice', deviceId);
     await cancelPendingActions(tx, previous.id, now);
     previous.managementState = ManagementState.retired;
-    tx.persist(actionRecord(previous.id, DeviceActionKind.replacedByReenrollment, DeviceActionState.done, null, now));
+    tx.persist(
+      actionRecord(previous.id, DeviceActionKind.replacedByReenrollment, DeviceActionState.done, null, now),
+    );
   }
 }
 
@@ -258,7 +328,11 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
     ...(command.imei ? [{ imei: command.imei }] : []),
   ];
   if (ids.length === 0) return null;
-  const found = await tx.find(ManagedDevice, { $or: ids }, { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 });
+  const found = await tx.find(
+    ManagedDevice,
+    { $or: ids },
+    { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 },
+  );
   return found.find((d) => ACTIVE_STATES.includes(d.managementState)) ?? found[0] ?? null;
 }
 
@@ -269,12 +343,22 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
  * retired record also starts clean: nothing of its previous enrollment is carried over, because
  * `enroll` assigns every enrollment field afresh.
  */
-async function startClean(tx: EntityManager, record: ManagedDevice, command: EnrollDeviceCommand, reset: boolean, now: Date): Promise<void> {
+async function startClean(
+  tx: EntityManager,
+  record: ManagedDevice,
+  command: EnrollDeviceCommand,
+  reset: boolean,
+  now: Date,
+): Promise<void> {
   await cancelPendingActions(tx, record.id, now);
   if (!reset) return;
   const ids = [
     ...(command.serialNumber ? [{ platform: command.platform, serialNumber: command.serialNumber }] : []),
     ...(command.imei ? [{ imei: command.imei }] : []),
   ];
-  await tx.nativeUpdate(ManagedDevice, { $or: ids, id: { $ne: record.id } }, { user: null, enrollmentManager: null });
+  await tx.nativeUpdate(
+    ManagedDevice,
+    { $or: ids, id: { $ne: record.id } },
+    { user: null, enrollmentManager: null },
+  );
 }

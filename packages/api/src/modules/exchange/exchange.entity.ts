@@ -8,7 +8,10 @@ export enum ExchangeConnectorType {
   onPremises = 'onPremises',
   hosted = 'hosted',
 }
-registerEnumType(ExchangeConnectorType, { name: 'ExchangeConnectorType', description: 'Graph `deviceManagementExchangeConnectorType`: onPremises or hosted.' });
+registerEnumType(ExchangeConnectorType, {
+  name: 'ExchangeConnectorType',
+  description: 'Graph `deviceManagementExchangeConnectorType`: onPremises or hosted.',
+});
 
 /** Graph `deviceManagementExchangeConnectorStatus`, reduced. */
 export enum ExchangeConnectorStatus {
@@ -23,7 +26,10 @@ export enum ExchangeAccessState {
   blocked = 'blocked',
   quarantined = 'quarantined',
 }
-registerEnumType(ExchangeAccessState, { name: 'ExchangeAccessState', description: 'allowed, blocked or quarantined under the EAS MDM policy.' });
+registerEnumType(ExchangeAccessState, {
+  name: 'ExchangeAccessState',
+  description: 'allowed, blocked or quarantined under the EAS MDM policy.',
+});
 
 /** An Exchange connector (seed: "Intune uses an Exchange Connector to communicate with EAS"). */
 @ObjectType({ description: 'An Exchange connector (Graph deviceManagementExchangeConnector).' })
@@ -56,7 +62,9 @@ export class ExchangeConnector {
  * Managed through the connector (`managementAgent` eas), not enrolled. When it enrolls later,
  * the enrolled record is linked to it (`easActivated`, `easDeviceId`), never duplicated.
  */
-@ObjectType({ description: 'A device known through an Exchange ActiveSync partnership (managementAgent eas).' })
+@ObjectType({
+  description: 'A device known through an Exchange ActiveSync partnership (managementAgent eas).',
+})
 @Entity({ tableName: 'eas_device' })
 @Unique({ properties: ['connector', 'easDeviceId'] })
 export class EasDevice {
@@ -83,7 +91,10 @@ export class EasDevice {
   @Property({ type: 'string', length: 128, nullable: true })
   operatingSystem: string | null = null;
 
-  @Field(() => Date, { nullable: true, description: 'Last EAS sync of the device (Graph `exchangeLastSuccessfulSyncDateTime`).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Last EAS sync of the device (Graph `exchangeLastSuccessfulSyncDateTime`).',
+  })
   @Property({ type: 'timestamptz', nullable: true })
   lastSyncDateTime: Date | null = null;
 
@@ -96,7 +107,10 @@ export class EasDevice {
     return ManagementAgent.eas;
   }
 
-  @Field(() => String, { nullable: true, description: 'The enrolled managed device this partnership was linked to, if it enrolled.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The enrolled managed device this partnership was linked to, if it enrolled.',
+  })
   @Property({ type: 'uuid', nullable: true })
   linkedDeviceId: string | null = null;
 }

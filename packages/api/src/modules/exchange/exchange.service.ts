@@ -3,7 +3,13 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
-import { EasDevice, ExchangeAccessState, ExchangeConnector, ExchangeConnectorStatus, ExchangeConnectorType } from './exchange.entity.js';
+import {
+  EasDevice,
+  ExchangeAccessState,
+  ExchangeConnector,
+  ExchangeConnectorStatus,
+  ExchangeConnectorType,
+} from './exchange.entity.js';
 
 const uuid = z.uuid({ error: 'must be a UUID' });
 
@@ -12,15 +18,27 @@ export class ExchangeService {
   constructor(private readonly clock: Clock) {}
 
   /** @throws InputValidationError */
-  async createConnector(em: EntityManager, serverName: string, type: ExchangeConnectorType): Promise<ExchangeConnector> {
+  async createConnector(
+    em: EntityManager,
+    serverName: string,
+    type: ExchangeConnectorType,
+  ): Promise<ExchangeConnector> {
     const name = validateInput(z.string().trim().min(1).max(256), serverName, 'serverName');
-    const connector = em.create(ExchangeConnector, { serverName: name, exchangeConnectorType: type, lastSyncDateTime: null });
+    const connector = em.create(ExchangeConnector, {
+      serverName: name,
+      exchangeConnectorType: type,
+      lastSyncDateTime: null,
+    });
     await em.flush();
     return connector;
   }
 
   /** Records the connector's reachability (`connected`/`disconnected`). @throws NotFoundError */
-  async setConnectorStatus(em: EntityManager, connectorId: string, status: ExchangeConnectorStatus): Promise<ExchangeConnector> {
+  async setConnectorStatus(
+    em: EntityManager,
+    connectorId: string,
+    status: ExchangeConnectorStatus,
+  ): Promise<ExchangeConnector> {
     const id = validateInput(uuid, connectorId, 'connectorId');
     return em.transactional(async (tx) => {
       const connector = await tx.findOne(ExchangeConnector, id);
@@ -32,7 +50,11 @@ export class ExchangeService {
   }
 
   /** Admin decision under the EAS MDM policy: allow, block or quarantine a device. @throws NotFoundError */
-  async setAccessState(em: EntityManager, easDeviceId: string, state: ExchangeAccessState): Promise<EasDevice> {
+  async setAccessState(
+    em: EntityManager,
+    easDeviceId: string,
+    state: ExchangeAccessState,
+  ): Promise<EasDevice> {
     const id = validateInput(uuid, easDeviceId, 'id');
     return em.transactional(async (tx) => {
       const device = await tx.findOne(EasDevice, id);

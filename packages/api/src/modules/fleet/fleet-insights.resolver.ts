@@ -16,7 +16,9 @@ export class ActivityBucketType implements ActivityBucket {
   checkIns!: number;
 }
 
-@ObjectType('CertificateWatchItem', { description: 'A device whose MDM certificate expires soon or has expired.' })
+@ObjectType('CertificateWatchItem', {
+  description: 'A device whose MDM certificate expires soon or has expired.',
+})
 export class CertificateWatchItemType implements CertificateWatchItem {
   @Field(() => ManagedDevice)
   device!: ManagedDevice;
@@ -28,7 +30,8 @@ export class CertificateWatchItemType implements CertificateWatchItem {
   daysLeft!: number;
 
   @Field(() => Date, {
-    description: 'When the device is removed if it never renews: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (seed: 180 days).',
+    description:
+      'When the device is removed if it never renews: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (seed: 180 days).',
   })
   removalDateTime!: Date;
 }
@@ -38,7 +41,10 @@ export class FleetInsightsResolver {
   constructor(private readonly insights: FleetInsightsService) {}
 
   @Authorized(...READ_ROLES)
-  @Query(() => [ActivityBucketType], { description: 'Enrollments and check-ins per minute over the last `minutes` minutes (1-1440, default 60), oldest first.' })
+  @Query(() => [ActivityBucketType], {
+    description:
+      'Enrollments and check-ins per minute over the last `minutes` minutes (1-1440, default 60), oldest first.',
+  })
   fleetActivity(
     @Ctx() ctx: GraphQLContext,
     @Arg('minutes', () => Int, { defaultValue: 60 }) minutes: number,
@@ -55,7 +61,11 @@ export class FleetInsightsResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg('withinDays', () => Int, { defaultValue: 30 }) withinDays: number,
     @Arg('first', () => Int, { defaultValue: 100, description: 'At most this many, 1-500.' }) first: number,
-    @Arg('includeExpired', () => Boolean, { defaultValue: true, description: 'Whether certificates already past notAfter are listed (default true); false lists only those still valid.' })
+    @Arg('includeExpired', () => Boolean, {
+      defaultValue: true,
+      description:
+        'Whether certificates already past notAfter are listed (default true); false lists only those still valid.',
+    })
     includeExpired: boolean,
   ): Promise<CertificateWatchItem[]> {
     return this.insights.certificateWatchlist(ctx.em, withinDays, first, includeExpired);

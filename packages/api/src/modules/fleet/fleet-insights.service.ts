@@ -55,7 +55,11 @@ export class FleetInsightsService {
          from minutes m order by m.minute`,
       [start, new Date(end)],
     );
-    return rows.map((r) => ({ minute: new Date(r.minute), enrollments: Number(r.enrollments), checkIns: Number(r.check_ins) }));
+    return rows.map((r) => ({
+      minute: new Date(r.minute),
+      enrollments: Number(r.enrollments),
+      checkIns: Number(r.check_ins),
+    }));
   }
 
   /**
@@ -64,14 +68,23 @@ export class FleetInsightsService {
    * ones out matters once a fleet holds more overdue devices than one page: they sort first.
    * @throws InputValidationError for withinDays outside 0..3650 or first outside 1..500
    */
-  async certificateWatchlist(em: EntityManager, withinDays: number, first: number, includeExpired = true): Promise<CertificateWatchItem[]> {
+  async certificateWatchlist(
+    em: EntityManager,
+    withinDays: number,
+    first: number,
+    includeExpired = true,
+  ): Promise<CertificateWatchItem[]> {
     const days = validateInput(z.number().int().min(0).max(3650), withinDays, 'withinDays');
     const limit = validateInput(z.number().int().min(1).max(500), first, 'first');
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + days * DAY_MS);
     const devices = await em.find(
       ManagedDevice,
-      { managementCertificateExpirationDate: includeExpired ? { $ne: null, $lte: horizon } : { $gt: now, $lte: horizon } },
+      {
+        managementCertificateExpirationDate: includeExpired
+          ? { $ne: null, $lte: horizon }
+          : { $gt: now, $lte: horizon },
+      },
       { orderBy: { managementCertificateExpirationDate: 'asc', id: 'asc' }, limit, populate: ['user'] },
     );
     return devices.map((device) => {

@@ -48,7 +48,8 @@ export class FleetStatsService {
   /** Starts listening to the bus. */
   start(): void {
     // A listener, not a queue: a sweep publishing 100,000 events only marks the counts dirty.
-    for (const topic of CHANGING_TOPICS) this.unsubscribes.push(this.events.onEvent(topic, () => this.changed()));
+    for (const topic of CHANGING_TOPICS)
+      this.unsubscribes.push(this.events.onEvent(topic, () => this.changed()));
   }
 
   /** Stops listening and ends every subscriber's stream. */
@@ -63,7 +64,18 @@ export class FleetStatsService {
     const now = this.clock.now();
     // Whole seconds, as every certificate boundary (valid at notAfter, expired one second later).
     const wholeSecond = new Date(Math.floor(now.getTime() / 1000) * 1000);
-    const rows = await em.execute<{ platform: string; owner: string; method: string; state: string; cert: string; week: boolean; due: boolean; n: number }[]>(
+    const rows = await em.execute<
+      {
+        platform: string;
+        owner: string;
+        method: string;
+        state: string;
+        cert: string;
+        week: boolean;
+        due: boolean;
+        n: number;
+      }[]
+    >(
       `select d.platform, d.managed_device_owner_type as owner, d.enrollment_method as method, d.management_state as state,
               -- Status derived from notAfter at now, like MdmCertificate.status (lifecycle-status.ts): only revocation is stored.
               case when c.id is null then 'none' when c.status = 'revoked' then 'revoked' when c.not_after < ? then 'expired'
@@ -73,7 +85,13 @@ export class FleetStatsService {
               count(*)::int as n
          from managed_device d left join mdm_certificate c on c.device_id = d.id and c.superseded_by_id is null
         group by 1, 2, 3, 4, 5, 6, 7`,
-      [wholeSecond, new Date(wholeSecond.getTime() + this.expiringWithinDays * 86_400_000), now, new Date(now.getTime() + 7 * 86_400_000), now],
+      [
+        wholeSecond,
+        new Date(wholeSecond.getTime() + this.expiringWithinDays * 86_400_000),
+        now,
+        new Date(now.getTime() + 7 * 86_400_000),
+        now,
+      ],
     );
     const tally = (pick: (r: (typeof rows)[number]) => string): FleetCount[] => {
       const counts = new Map<string, number>();

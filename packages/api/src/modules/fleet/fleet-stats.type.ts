@@ -2,7 +2,10 @@ import { Field, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'How many devices have one value of a dimension.' })
 export class FleetCount {
-  @Field({ description: 'The value: an enum value of the dimension (e.g. `IOS`, `company`), or `none` for devices without a certificate.' })
+  @Field({
+    description:
+      'The value: an enum value of the dimension (e.g. `IOS`, `company`), or `none` for devices without a certificate.',
+  })
   key!: string;
 
   @Field(() => Int)
@@ -26,10 +29,14 @@ export class FleetStats {
   @Field(() => [FleetCount], { description: 'By Graph `managementState`.' })
   byManagementState!: FleetCount[];
 
-  @Field(() => [FleetCount], { description: 'By status of the current MDM certificate (`none`: never issued one).' })
+  @Field(() => [FleetCount], {
+    description: 'By status of the current MDM certificate (`none`: never issued one).',
+  })
   byCertificateStatus!: FleetCount[];
 
-  @Field(() => Int, { description: 'Current, unrevoked certificates whose notAfter falls within the next 7 days.' })
+  @Field(() => Int, {
+    description: 'Current, unrevoked certificates whose notAfter falls within the next 7 days.',
+  })
   certificatesExpiringWithin7Days!: number;
 
   @Field(() => Int, {
@@ -38,6 +45,6 @@ export class FleetStats {
   })
   devicesDueForRemoval!: number;
 
-  @Field(() => Date, { description: 'The gateway clock\'s time of the computation (UTC).' })
+  @Field(() => Date, { description: "The gateway clock's time of the computation (UTC)." })
   computedAt!: Date;
 }

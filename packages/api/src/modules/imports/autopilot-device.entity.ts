@@ -6,7 +6,9 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * A Windows Autopilot registration (Graph `windowsAutopilotDeviceIdentity`). A Windows device
  * whose serial matches one exactly (spaces kept) enrolls as corporate.
  */
-@ObjectType({ description: 'A Windows Autopilot device registration (Graph windowsAutopilotDeviceIdentity).' })
+@ObjectType({
+  description: 'A Windows Autopilot device registration (Graph windowsAutopilotDeviceIdentity).',
+})
 @Entity({ tableName: 'autopilot_device' })
 export class AutopilotDevice {
   @Field(() => ID)

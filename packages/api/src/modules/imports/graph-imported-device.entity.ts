@@ -9,7 +9,9 @@ import { formatInstant } from './parsers/index.js';
  * evolvable enums as a known value plus the original string, byte counts as 64-bit integers.
  * Enrolling the hardware later creates its ManagedDevice as usual.
  */
-@ObjectType({ description: 'A device imported from a Microsoft Graph managedDevice export (fleet migration).' })
+@ObjectType({
+  description: 'A device imported from a Microsoft Graph managedDevice export (fleet migration).',
+})
 @Entity({ tableName: 'graph_imported_device' })
 export class GraphImportedDevice {
   @Field(() => ID)
@@ -44,19 +46,31 @@ export class GraphImportedDevice {
   @Property({ type: 'string', length: 64, nullable: true })
   imei: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Graph `managedDeviceOwnerType` as known here (`unknown` when not recognized).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `managedDeviceOwnerType` as known here (`unknown` when not recognized).',
+  })
   @Property({ type: 'string', length: 32, nullable: true })
   managedDeviceOwnerType: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Graph `managementAgent` as known here (`unknown` when not recognized).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `managementAgent` as known here (`unknown` when not recognized).',
+  })
   @Property({ type: 'string', length: 64, nullable: true })
   managementAgent: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Graph `deviceEnrollmentType` as known here (`unknown` when not recognized).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `deviceEnrollmentType` as known here (`unknown` when not recognized).',
+  })
   @Property({ type: 'string', length: 64, nullable: true })
   deviceEnrollmentType: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Graph `complianceState` as known here (`unknown` when not recognized).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `complianceState` as known here (`unknown` when not recognized).',
+  })
   @Property({ type: 'string', length: 64, nullable: true })
   complianceState: string | null = null;
 
@@ -64,7 +78,10 @@ export class GraphImportedDevice {
   @Property({ type: 'json' })
   enumOriginals!: Record<string, string>;
 
-  @Field(() => String, { description: 'JSON object: each enum property with the exact string Graph sent (kept when not known here).' })
+  @Field(() => String, {
+    description:
+      'JSON object: each enum property with the exact string Graph sent (kept when not known here).',
+  })
   get enumOriginalsJson(): string {
     return JSON.stringify(this.enumOriginals);
   }
@@ -81,14 +98,24 @@ export class GraphImportedDevice {
   @Property({ type: 'integer', nullable: true })
   lastSyncOffsetMinutes: number | null = null;
 
-  @Field(() => String, { nullable: true, description: 'Graph `enrolledDateTime`: the same instant, 7 fractional digits, in its original offset.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `enrolledDateTime`: the same instant, 7 fractional digits, in its original offset.',
+  })
   get enrolledDateTime(): string | null {
-    return this.enrolledTicks === null ? null : formatInstant(BigInt(this.enrolledTicks), this.enrolledOffsetMinutes ?? 0);
+    return this.enrolledTicks === null
+      ? null
+      : formatInstant(BigInt(this.enrolledTicks), this.enrolledOffsetMinutes ?? 0);
   }
 
-  @Field(() => String, { nullable: true, description: 'Graph `lastSyncDateTime`: the same instant, 7 fractional digits, in its original offset.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Graph `lastSyncDateTime`: the same instant, 7 fractional digits, in its original offset.',
+  })
   get lastSyncDateTime(): string | null {
-    return this.lastSyncTicks === null ? null : formatInstant(BigInt(this.lastSyncTicks), this.lastSyncOffsetMinutes ?? 0);
+    return this.lastSyncTicks === null
+      ? null
+      : formatInstant(BigInt(this.lastSyncTicks), this.lastSyncOffsetMinutes ?? 0);
   }
 
   @Field(() => String, { nullable: true, description: 'Bytes, as a decimal string (beyond 32 bits, exact).' })

@@ -30,7 +30,11 @@ export class ImportRecord {
   @Property({ type: 'string', length: 255 })
   fileName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Who imported: the user principal name of a user token, else the API token\'s name; null for an import without a caller.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Who imported: the user principal name of a user token, else the API token's name; null for an import without a caller.",
+  })
   @Property({ type: 'string', length: 320, nullable: true })
   importedBy: string | null = null;
 

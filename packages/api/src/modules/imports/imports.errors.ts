@@ -13,7 +13,9 @@ export class ImportRejectedError extends DomainError {
   ) {
     super(
       ErrorCode.IMPORT_REJECTED,
-      fileError ? `file rejected (${fileError.code}): ${fileError.message}` : `${rowErrors.length} row(s) are invalid; nothing was imported (use partial to import the valid rows)`,
+      fileError
+        ? `file rejected (${fileError.code}): ${fileError.message}`
+        : `${rowErrors.length} row(s) are invalid; nothing was imported (use partial to import the valid rows)`,
     );
   }
 }

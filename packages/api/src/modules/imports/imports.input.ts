@@ -9,13 +9,24 @@ export class ImportFileInput {
 
   // NUL bytes and bad encodings are the parser's to refuse (UNSUPPORTED_ENCODING, a file-level error).
   @Extensions({ [RAW_TEXT]: true })
-  @Field({ description: 'The file\'s text (UTF-8, with or without BOM; CRLF or LF). Size limits are per format (5 MB for CSV files).' })
+  @Field({
+    description:
+      "The file's text (UTF-8, with or without BOM; CRLF or LF). Size limits are per format (5 MB for CSV files).",
+  })
   content!: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'Import the valid rows and report the bad ones. Default false: any bad row rejects the whole file.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Import the valid rows and report the bad ones. Default false: any bad row rejects the whole file.',
+  })
   partial?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Overwrite stored records whose details differ. Default false: such rows are reported as CONFLICTING and left unchanged.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Overwrite stored records whose details differ. Default false: such rows are reported as CONFLICTING and left unchanged.',
+  })
   overwrite?: boolean | null;
 }
 
@@ -23,8 +34,14 @@ export class ImportFileInput {
 export const importFileSchema = z.object({
   fileName: z.string().trim().min(1).max(255),
   content: z.string(),
-  partial: z.boolean().nullish().transform((v) => v ?? false),
-  overwrite: z.boolean().nullish().transform((v) => v ?? false),
+  partial: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  overwrite: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 
 export type ImportFileCommand = z.output<typeof importFileSchema>;

@@ -1,9 +1,31 @@
-import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, createUnionType } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  createUnionType,
+} from 'type-graphql';
 import { Topic, type ImportCompletedPayload } from '../../events/topics.js';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { OPERATE_ROLES, READ_ROLES } from '../auth/role.enum.js';
-import { CorporateIdentifier, CorporateIdentifierType } from '../corporate-identifier/corporate-identifier.entity.js';
+import {
+  CorporateIdentifier,
+  CorporateIdentifierType,
+} from '../corporate-identifier/corporate-identifier.entity.js';
 import { ImportKind, ImportRecord } from './import-record.entity.js';
 import { ImportRejectedError } from './imports.errors.js';
 import { ImportFileInput } from './imports.input.js';
@@ -13,8 +35,15 @@ import { ImportCompletedEvent, ImportRejectedErrorType, ImportSuccess } from './
 
 export const ImportResult = createUnionType({
   name: 'ImportResult',
-  description: 'The import with every row\'s outcome, or why nothing was imported.',
-  types: () => [ImportSuccess, ImportRejectedErrorType, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+  description: "The import with every row's outcome, or why nothing was imported.",
+  types: () =>
+    [
+      ImportSuccess,
+      ImportRejectedErrorType,
+      InvalidInputError,
+      NotFoundErrorType,
+      OperationRefusedError,
+    ] as const,
 });
 
 @ObjectType()
@@ -25,7 +54,8 @@ export class DeleteCorporateIdentifiersSuccess {
 
 export const DeleteCorporateIdentifiersResult = createUnionType({
   name: 'DeleteCorporateIdentifiersResult',
-  types: () => [DeleteCorporateIdentifiersSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+  types: () =>
+    [DeleteCorporateIdentifiersSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
 });
 
 /** Runs an import and maps its outcome, including the import-specific rejection. */
@@ -46,51 +76,83 @@ async function toResult(run: () => Promise<ImportOutcome>): Promise<typeof Impor
 }
 
 /** Who imported, as the import record keeps it: the caller's user principal name (user token), else the token's name. */
-const importedBy = (ctx: GraphQLContext): string | null => ctx.principal?.userPrincipalName ?? ctx.principal?.name ?? null;
+const importedBy = (ctx: GraphQLContext): string | null =>
+  ctx.principal?.userPrincipalName ?? ctx.principal?.name ?? null;
 
 @Resolver()
 export class ImportResolver {
   constructor(private readonly importService: ImportService) {}
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => ImportResult, { description: 'Imports an Intune corporate identifier CSV (no header; at most 5,000 rows or 5 MB).' })
+  @Mutation(() => ImportResult, {
+    description: 'Imports an Intune corporate identifier CSV (no header; at most 5,000 rows or 5 MB).',
+  })
   importCorporateIdentifiers(
     @Arg('identifierType', () => CorporateIdentifierType) identifierType: CorporateIdentifierType,
     @Arg('file', () => ImportFileInput) file: ImportFileInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importCorporateIdentifiers(ctx.em, identifierType, file, importedBy(ctx)));
+    return toResult(() =>
+      this.importService.importCorporateIdentifiers(ctx.em, identifierType, file, importedBy(ctx)),
+    );
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => ImportResult, { description: 'Applies an Apple Business Manager fetch or sync page (JSON) to the DEP device list; idempotent.' })
+  @Mutation(() => ImportResult, {
+    description:
+      'Applies an Apple Business Manager fetch or sync page (JSON) to the DEP device list; idempotent.',
+  })
   importAbmDevices(
     @Arg('file', () => ImportFileInput) file: ImportFileInput,
-    @Arg('depOnboardingSettingId', () => ID, { nullable: true, description: 'The DEP token this page was synced with; refused when expired; its sync time and count are updated.' })
+    @Arg('depOnboardingSettingId', () => ID, {
+      nullable: true,
+      description:
+        'The DEP token this page was synced with; refused when expired; its sync time and count are updated.',
+    })
     depOnboardingSettingId: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importAbmDevices(ctx.em, file, depOnboardingSettingId ?? null, importedBy(ctx)));
+    return toResult(() =>
+      this.importService.importAbmDevices(ctx.em, file, depOnboardingSettingId ?? null, importedBy(ctx)),
+    );
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => ImportResult, { description: 'Imports an Apple Configurator serial list (CSV `serial,details`, at most 5,000 rows), optionally assigning a USB-SA profile.' })
+  @Mutation(() => ImportResult, {
+    description:
+      'Imports an Apple Configurator serial list (CSV `serial,details`, at most 5,000 rows), optionally assigning a USB-SA profile.',
+  })
   importConfiguratorSerials(
     @Arg('file', () => ImportFileInput) file: ImportFileInput,
-    @Arg('profileId', () => ID, { nullable: true, description: 'USB-SA profile to assign to every serial of the file.' }) profileId: string | null,
+    @Arg('profileId', () => ID, {
+      nullable: true,
+      description: 'USB-SA profile to assign to every serial of the file.',
+    })
+    profileId: string | null,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof ImportResult> {
-    return toResult(() => this.importService.importConfiguratorSerials(ctx.em, file, profileId ?? null, importedBy(ctx)));
+    return toResult(() =>
+      this.importService.importConfiguratorSerials(ctx.em, file, profileId ?? null, importedBy(ctx)),
+    );
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => ImportResult, { description: 'Imports a Windows Autopilot CSV (exact header; at most 500 rows). Registered devices enroll as corporate.' })
-  importAutopilotDevices(@Arg('file', () => ImportFileInput) file: ImportFileInput, @Ctx() ctx: GraphQLContext): Promise<typeof ImportResult> {
+  @Mutation(() => ImportResult, {
+    description:
+      'Imports a Windows Autopilot CSV (exact header; at most 500 rows). Registered devices enroll as corporate.',
+  })
+  importAutopilotDevices(
+    @Arg('file', () => ImportFileInput) file: ImportFileInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof ImportResult> {
     return toResult(() => this.importService.importAutopilotDevices(ctx.em, file, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => ImportResult, { description: 'Imports the device partnerships an Exchange connector reports (JSON array), as EAS-managed devices.' })
+  @Mutation(() => ImportResult, {
+    description:
+      'Imports the device partnerships an Exchange connector reports (JSON array), as EAS-managed devices.',
+  })
   importEasDevices(
     @Arg('connectorId', () => ID) connectorId: string,
     @Arg('file', () => ImportFileInput) file: ImportFileInput,
@@ -100,35 +162,58 @@ export class ImportResolver {
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => ImportResult, { description: 'Imports a Microsoft Graph managedDevice export (`{ "value": [...] }`, at most 20 MB) for a fleet migration.' })
-  importGraphManagedDevices(@Arg('file', () => ImportFileInput) file: ImportFileInput, @Ctx() ctx: GraphQLContext): Promise<typeof ImportResult> {
+  @Mutation(() => ImportResult, {
+    description:
+      'Imports a Microsoft Graph managedDevice export (`{ "value": [...] }`, at most 20 MB) for a fleet migration.',
+  })
+  importGraphManagedDevices(
+    @Arg('file', () => ImportFileInput) file: ImportFileInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof ImportResult> {
     return toResult(() => this.importService.importGraphManagedDevices(ctx.em, file, importedBy(ctx)));
   }
 
   @Authorized(...OPERATE_ROLES)
-  @Mutation(() => DeleteCorporateIdentifiersResult, { description: 'Deletes corporate identifiers (1-5,000 ids). Never changes the ownership of an enrolled device.' })
-  async deleteCorporateIdentifiers(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GraphQLContext): Promise<typeof DeleteCorporateIdentifiersResult> {
+  @Mutation(() => DeleteCorporateIdentifiersResult, {
+    description:
+      'Deletes corporate identifiers (1-5,000 ids). Never changes the ownership of an enrolled device.',
+  })
+  async deleteCorporateIdentifiers(
+    @Arg('ids', () => [ID]) ids: string[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeleteCorporateIdentifiersResult> {
     try {
-      return Object.assign(new DeleteCorporateIdentifiersSuccess(), { deletedCount: await this.importService.deleteCorporateIdentifiers(ctx.em, ids) });
+      return Object.assign(new DeleteCorporateIdentifiersSuccess(), {
+        deletedCount: await this.importService.deleteCorporateIdentifiers(ctx.em, ids),
+      });
     } catch (error) {
       return toUserError(error);
     }
   }
 
   @Authorized(...READ_ROLES)
-  @Query(() => [CorporateIdentifier], { description: 'Corporate identifiers, optionally only those equal to `identifier`; at most 5,000.' })
-  corporateIdentifiers(@Arg('identifier', () => String, { nullable: true }) identifier: string | null, @Ctx() ctx: GraphQLContext): Promise<CorporateIdentifier[]> {
+  @Query(() => [CorporateIdentifier], {
+    description: 'Corporate identifiers, optionally only those equal to `identifier`; at most 5,000.',
+  })
+  corporateIdentifiers(
+    @Arg('identifier', () => String, { nullable: true }) identifier: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CorporateIdentifier[]> {
     return this.importService.corporateIdentifiers(ctx.em, identifier);
   }
 
   @Authorized(...READ_ROLES)
-  @Query(() => [ImportRecord], { description: 'The latest imports (who, when, file, counts), newest first; at most 100.' })
+  @Query(() => [ImportRecord], {
+    description: 'The latest imports (who, when, file, counts), newest first; at most 100.',
+  })
   imports(@Ctx() ctx: GraphQLContext): Promise<ImportRecord[]> {
     return this.importService.recent(ctx.em);
   }
 
   @Authorized(...READ_ROLES)
-  @Query(() => [GraphImportedDevice], { description: 'Devices imported from Graph managedDevice exports, by Graph id; at most 5,000.' })
+  @Query(() => [GraphImportedDevice], {
+    description: 'Devices imported from Graph managedDevice exports, by Graph id; at most 5,000.',
+  })
   graphImportedDevices(@Ctx() ctx: GraphQLContext): Promise<GraphImportedDevice[]> {
     return this.importService.graphImportedDevices(ctx.em);
   }
@@ -136,12 +221,14 @@ export class ImportResolver {
   @Authorized(...READ_ROLES)
   @Subscription(() => ImportCompletedEvent, {
     topics: Topic.ImportCompleted,
-    filter: ({ payload, args }: { payload: ImportCompletedPayload; args: { kind?: ImportKind | null } }) => !args.kind || args.kind === payload.kind,
+    filter: ({ payload, args }: { payload: ImportCompletedPayload; args: { kind?: ImportKind | null } }) =>
+      !args.kind || args.kind === payload.kind,
     description: 'One event per committed import, optionally of one kind only (filtered on the server).',
   })
   importCompleted(
     @Root() payload: ImportCompletedPayload,
-    @Arg('kind', () => ImportKind, { nullable: true, description: 'Only imports of this kind.' }) _kind?: ImportKind | null,
+    @Arg('kind', () => ImportKind, { nullable: true, description: 'Only imports of this kind.' })
+    _kind?: ImportKind | null,
   ): ImportCompletedEvent {
     return Object.assign(new ImportCompletedEvent(), payload);
   }

@@ -9,7 +9,10 @@ import { validateInput } from '../../shared/validation.js';
 import { AppleDevice, AppleDeviceSource } from '../apple-enrollment/apple-device.entity.js';
 import { DepOnboardingSetting } from '../apple-enrollment/dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile, AppleProfileKind } from '../apple-enrollment/enrollment-profile.entity.js';
-import { CorporateIdentifier, CorporateIdentifierType } from '../corporate-identifier/corporate-identifier.entity.js';
+import {
+  CorporateIdentifier,
+  CorporateIdentifierType,
+} from '../corporate-identifier/corporate-identifier.entity.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import { ExchangeConnector } from '../exchange/exchange.entity.js';
 import { GraphImportedDevice } from './graph-imported-device.entity.js';
@@ -62,9 +65,20 @@ export class ImportService {
   ) {}
 
   /** Intune corporate identifiers (CSV, no header; IMEI, SERIAL or WINDOWS). */
-  importCorporateIdentifiers(em: EntityManager, identifierType: CorporateIdentifierType, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.CORPORATE_IDENTIFIERS, file, importedBy, (content) => parseCorporateIdentifiers(content, identifierType), (tx, rows, command, now) =>
-      writeCorporateIdentifiers(tx, identifierType, rows, command.overwrite, now, this.stageWithCopy),
+  importCorporateIdentifiers(
+    em: EntityManager,
+    identifierType: CorporateIdentifierType,
+    file: unknown,
+    importedBy: string | null = null,
+  ): Promise<ImportOutcome> {
+    return this.run(
+      em,
+      ImportKind.CORPORATE_IDENTIFIERS,
+      file,
+      importedBy,
+      (content) => parseCorporateIdentifiers(content, identifierType),
+      (tx, rows, command, now) =>
+        writeCorporateIdentifiers(tx, identifierType, rows, command.overwrite, now, this.stageWithCopy),
     );
   }
 
@@ -74,67 +88,137 @@ export class ImportService {
    * expired, and the token's last sync time and synced device count are updated.
    * @throws NotFoundError for the token; PrerequisiteMissingError when it has expired
    */
-  importAbmDevices(em: EntityManager, file: unknown, depOnboardingSettingId: string | null = null, importedBy: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.ABM_DEVICES, file, importedBy, parseAbmDevicesPage, async (tx, rows, _command, now) => {
-      let token: DepOnboardingSetting | null = null;
-      if (depOnboardingSettingId) {
-        const id = validateInput(z.uuid({ error: 'must be a UUID' }), depOnboardingSettingId, 'depOnboardingSettingId');
-        token = await tx.findOne(DepOnboardingSetting, id);
-        if (!token) throw new NotFoundError('DepOnboardingSetting', id);
-        if (token.tokenExpirationDateTime.getTime() <= now.getTime()) {
-          throw new PrerequisiteMissingError(`the DEP token of ${token.appleIdentifier} expired at ${token.tokenExpirationDateTime.toISOString()}; renew it in Apple Business Manager`);
+  importAbmDevices(
+    em: EntityManager,
+    file: unknown,
+    depOnboardingSettingId: string | null = null,
+    importedBy: string | null = null,
+  ): Promise<ImportOutcome> {
+    return this.run(
+      em,
+      ImportKind.ABM_DEVICES,
+      file,
+      importedBy,
+      parseAbmDevicesPage,
+      async (tx, rows, _command, now) => {
+        let token: DepOnboardingSetting | null = null;
+        if (depOnboardingSettingId) {
+          const id = validateInput(
+            z.uuid({ error: 'must be a UUID' }),
+            depOnboardingSettingId,
+            'depOnboardingSettingId',
+          );
+          token = await tx.findOne(DepOnboardingSetting, id);
+          if (!token) throw new NotFoundError('DepOnboardingSetting', id);
+          if (token.tokenExpirationDateTime.getTime() <= now.getTime()) {
+            throw new PrerequisiteMissingError(
+              `the DEP token of ${token.appleIdentifier} expired at ${token.tokenExpirationDateTime.toISOString()}; renew it in Apple Business Manager`,
+            );
+          }
         }
-      }
-      const outcome = await writeAbmDevices(tx, rows, now);
-      if (token) {
-        token.lastSyncDateTime = now;
-        token.syncedDeviceCount = await tx.count(AppleDevice, { source: AppleDeviceSource.DEP });
-      }
-      return outcome;
-    });
+        const outcome = await writeAbmDevices(tx, rows, now);
+        if (token) {
+          token.lastSyncDateTime = now;
+          token.syncedDeviceCount = await tx.count(AppleDevice, { source: AppleDeviceSource.DEP });
+        }
+        return outcome;
+      },
+    );
   }
 
   /**
    * Apple Configurator serial list (CSV `serial,details`), optionally assigning a USB-SA profile to every row.
    * @throws NotFoundError / InputValidationError for the profile
    */
-  importConfiguratorSerials(em: EntityManager, file: unknown, profileId: string | null, importedBy: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.CONFIGURATOR_SERIALS, file, importedBy, parseConfiguratorSerials, async (tx, rows, command, now) => {
-      let profile: AppleEnrollmentProfile | null = null;
-      if (profileId) {
-        const id = validateInput(z.uuid({ error: 'must be a UUID' }), profileId, 'profileId');
-        profile = await tx.findOne(AppleEnrollmentProfile, id);
-        if (!profile) throw new NotFoundError('AppleEnrollmentProfile', id);
-        if (profile.kind !== AppleProfileKind.USB_SA) {
-          throw new InputValidationError([{ field: 'profileId', rule: 'usbSaProfile', message: 'Configurator serial lists take a USB-SA profile' }]);
+  importConfiguratorSerials(
+    em: EntityManager,
+    file: unknown,
+    profileId: string | null,
+    importedBy: string | null = null,
+  ): Promise<ImportOutcome> {
+    return this.run(
+      em,
+      ImportKind.CONFIGURATOR_SERIALS,
+      file,
+      importedBy,
+      parseConfiguratorSerials,
+      async (tx, rows, command, now) => {
+        let profile: AppleEnrollmentProfile | null = null;
+        if (profileId) {
+          const id = validateInput(z.uuid({ error: 'must be a UUID' }), profileId, 'profileId');
+          profile = await tx.findOne(AppleEnrollmentProfile, id);
+          if (!profile) throw new NotFoundError('AppleEnrollmentProfile', id);
+          if (profile.kind !== AppleProfileKind.USB_SA) {
+            throw new InputValidationError([
+              {
+                field: 'profileId',
+                rule: 'usbSaProfile',
+                message: 'Configurator serial lists take a USB-SA profile',
+              },
+            ]);
+          }
         }
-      }
-      return writeConfiguratorSerials(tx, rows, command.overwrite, profile?.id ?? null, now);
-    });
+        return writeConfiguratorSerials(tx, rows, command.overwrite, profile?.id ?? null, now);
+      },
+    );
   }
 
   /** Windows Autopilot CSV (exact header, at most 500 rows). */
-  importAutopilotDevices(em: EntityManager, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.AUTOPILOT_DEVICES, file, importedBy, parseAutopilotDevices, (tx, rows, command, now) => writeAutopilotDevices(tx, rows, command.overwrite, now));
+  importAutopilotDevices(
+    em: EntityManager,
+    file: unknown,
+    importedBy: string | null = null,
+  ): Promise<ImportOutcome> {
+    return this.run(
+      em,
+      ImportKind.AUTOPILOT_DEVICES,
+      file,
+      importedBy,
+      parseAutopilotDevices,
+      (tx, rows, command, now) => writeAutopilotDevices(tx, rows, command.overwrite, now),
+    );
   }
 
   /**
    * Device partnerships an Exchange connector reports (JSON array), stored as EAS-managed devices.
    * @throws NotFoundError for the connector
    */
-  importEasDevices(em: EntityManager, connectorId: string, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.EAS_DEVICES, file, importedBy, parseEasPartnerships, async (tx, rows, _command, now) => {
-      const id = validateInput(z.uuid({ error: 'must be a UUID' }), connectorId, 'connectorId');
-      const connector = await tx.findOne(ExchangeConnector, id);
-      if (!connector) throw new NotFoundError('ExchangeConnector', id);
-      connector.lastSyncDateTime = now;
-      return writeEasDevices(tx, connector.id, rows);
-    });
+  importEasDevices(
+    em: EntityManager,
+    connectorId: string,
+    file: unknown,
+    importedBy: string | null = null,
+  ): Promise<ImportOutcome> {
+    return this.run(
+      em,
+      ImportKind.EAS_DEVICES,
+      file,
+      importedBy,
+      parseEasPartnerships,
+      async (tx, rows, _command, now) => {
+        const id = validateInput(z.uuid({ error: 'must be a UUID' }), connectorId, 'connectorId');
+        const connector = await tx.findOne(ExchangeConnector, id);
+        if (!connector) throw new NotFoundError('ExchangeConnector', id);
+        connector.lastSyncDateTime = now;
+        return writeEasDevices(tx, connector.id, rows);
+      },
+    );
   }
 
   /** A Microsoft Graph `managedDevice` list export (JSON `{ value: [...] }`). */
-  importGraphManagedDevices(em: EntityManager, file: unknown, importedBy: string | null = null): Promise<ImportOutcome> {
-    return this.run(em, ImportKind.GRAPH_MANAGED_DEVICES, file, importedBy, parseGraphManagedDevices, (tx, rows, _command, now) => writeGraphManagedDevices(tx, rows, now));
+  importGraphManagedDevices(
+    em: EntityManager,
+    file: unknown,
+    importedBy: string | null = null,
+  ): Promise<ImportOutcome> {
+    return this.run(
+      em,
+      ImportKind.GRAPH_MANAGED_DEVICES,
+      file,
+      importedBy,
+      parseGraphManagedDevices,
+      (tx, rows, _command, now) => writeGraphManagedDevices(tx, rows, now),
+    );
   }
 
   /**
@@ -143,13 +227,23 @@ export class ImportService {
    * @returns how many were deleted
    */
   async deleteCorporateIdentifiers(em: EntityManager, ids: string[]): Promise<number> {
-    const valid = validateInput(z.array(z.uuid({ error: 'must be a UUID' })).min(1).max(5000), ids, 'ids');
+    const valid = validateInput(
+      z
+        .array(z.uuid({ error: 'must be a UUID' }))
+        .min(1)
+        .max(5000),
+      ids,
+      'ids',
+    );
     return em.nativeDelete(CorporateIdentifier, { id: { $in: valid } });
   }
 
   /** Corporate identifiers, optionally only those equal to `identifier` (newest first, at most 5,000). */
   corporateIdentifiers(em: EntityManager, identifier: string | null): Promise<CorporateIdentifier[]> {
-    return em.find(CorporateIdentifier, identifier ? { identifier } : {}, { orderBy: { createdDateTime: 'desc', id: 'asc' }, limit: 5000 });
+    return em.find(CorporateIdentifier, identifier ? { identifier } : {}, {
+      orderBy: { createdDateTime: 'desc', id: 'asc' },
+      limit: 5000,
+    });
   }
 
   /** Graph-imported devices by Graph id, at most 5,000. */
@@ -198,7 +292,12 @@ export class ImportService {
         rejectedRowCount: new Set(parsed.errors.map((e) => e.rowNumber)).size,
       });
       tx.persist(importRecord);
-      return { importRecord, rows: written.rows.sort((a, b) => a.rowNumber - b.rowNumber), rowErrors: parsed.errors, notices: parsed.notices };
+      return {
+        importRecord,
+        rows: written.rows.sort((a, b) => a.rowNumber - b.rowNumber),
+        rowErrors: parsed.errors,
+        notices: parsed.notices,
+      };
     });
     const r = outcome.importRecord;
     this.events.publishCommitted([

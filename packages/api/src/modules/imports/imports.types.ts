@@ -12,15 +12,18 @@ export enum ImportRowOutcome {
 }
 registerEnumType(ImportRowOutcome, {
   name: 'ImportRowOutcome',
-  description: 'NEW (created), UNCHANGED (already stored as is), OVERWRITTEN (stored record updated), CONFLICTING (differs; not overwritten), DELETED.',
+  description:
+    'NEW (created), UNCHANGED (already stored as is), OVERWRITTEN (stored record updated), CONFLICTING (differs; not overwritten), DELETED.',
 });
 
 @ObjectType({ description: 'The outcome of one valid row.' })
 export class ImportRowResult {
-  @Field(() => Int, { description: 'CSV line (1-based; Autopilot\'s header is line 1) or 1-based position in the JSON array.' })
+  @Field(() => Int, {
+    description: "CSV line (1-based; Autopilot's header is line 1) or 1-based position in the JSON array.",
+  })
   rowNumber!: number;
 
-  @Field({ description: 'The row\'s key: identifier, serial number, EAS device id or Graph id.' })
+  @Field({ description: "The row's key: identifier, serial number, EAS device id or Graph id." })
   key!: string;
 
   @Field(() => ImportRowOutcome)
@@ -32,7 +35,10 @@ export class ImportRowIssueType {
   @Field(() => Int)
   rowNumber!: number;
 
-  @Field(() => String, { nullable: true, description: 'Column name / JSON key; null when the whole row is concerned.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Column name / JSON key; null when the whole row is concerned.',
+  })
   column!: string | null;
 
   @Field({ description: 'Rule name, e.g. IMEI_CHECK_DIGIT, DUPLICATE_CONFLICT, DUPLICATE_IDENTICAL.' })
@@ -44,7 +50,10 @@ export class ImportRowIssueType {
 
 @ObjectType({ description: 'Why a whole file was rejected.' })
 export class ImportFileErrorType {
-  @Field({ description: 'UNSUPPORTED_ENCODING, FILE_TOO_LARGE, TOO_MANY_ROWS, EMPTY_FILE, MALFORMED_CSV, MALFORMED_JSON, HEADER_MISMATCH or INVALID_DOCUMENT.' })
+  @Field({
+    description:
+      'UNSUPPORTED_ENCODING, FILE_TOO_LARGE, TOO_MANY_ROWS, EMPTY_FILE, MALFORMED_CSV, MALFORMED_JSON, HEADER_MISMATCH or INVALID_DOCUMENT.',
+  })
   code!: string;
 
   @Field()
@@ -71,20 +80,30 @@ export class ImportSuccess {
   @Field(() => [ImportRowIssueType], { description: 'Bad rows left out (only with partial).' })
   rowErrors!: ImportRowIssueType[];
 
-  @Field(() => [ImportRowIssueType], { description: 'Notes on kept rows (merged duplicates, completed IMEIs, unknown enum values...).' })
+  @Field(() => [ImportRowIssueType], {
+    description: 'Notes on kept rows (merged duplicates, completed IMEIs, unknown enum values...).',
+  })
   notices!: ImportRowIssueType[];
 }
 
-@ObjectType('ImportRejectedError', { implements: UserError, description: 'The file was not imported; nothing was written.' })
+@ObjectType('ImportRejectedError', {
+  implements: UserError,
+  description: 'The file was not imported; nothing was written.',
+})
 export class ImportRejectedErrorType extends UserError {
   @Field(() => ImportFileErrorType, { nullable: true, description: 'Set when the whole file was rejected.' })
   fileError!: ImportFileErrorType | null;
 
-  @Field(() => [ImportRowIssueType], { description: 'Every bad row (when rows, not the file, were the problem).' })
+  @Field(() => [ImportRowIssueType], {
+    description: 'Every bad row (when rows, not the file, were the problem).',
+  })
   rowErrors!: ImportRowIssueType[];
 }
 
-@ObjectType({ description: 'A committed import, as delivered by the importCompleted subscription (topic `import.completed`).' })
+@ObjectType({
+  description:
+    'A committed import, as delivered by the importCompleted subscription (topic `import.completed`).',
+})
 export class ImportCompletedEvent {
   @Field()
   importId!: string;

@@ -6,7 +6,12 @@ import { ImportRowOutcome, type ImportRowResult } from './imports.types.js';
  * SQL expands with `jsonb_to_recordset` (a multi-row INSERT/UPDATE without one bind per value,
  * and without one ORM flush per row). `?` placeholders; the rows must be the last parameter.
  */
-export async function executeWithRows<R extends object>(tx: EntityManager, sql: string, params: unknown[], rows: readonly object[]): Promise<R[]> {
+export async function executeWithRows<R extends object>(
+  tx: EntityManager,
+  sql: string,
+  params: unknown[],
+  rows: readonly object[],
+): Promise<R[]> {
   if (rows.length === 0) return [];
   return tx.execute<R[]>(sql, [...params, JSON.stringify(rows)]);
 }

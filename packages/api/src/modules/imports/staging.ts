@@ -14,12 +14,17 @@ const CHUNK_CHARS = 256 * 1024;
 function copyField(value: StagedValue): string {
   if (value === null) return '\\N';
   if (typeof value !== 'string') return String(value);
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+      )
+    : value;
 }
 
 /** The node-postgres connection of the EntityManager's current transaction (knex binds one to it). */
 async function transactionConnection(tx: EntityManager): Promise<pg.PoolClient> {
-  const trx = tx.getTransactionContext() as { client?: { acquireConnection(): Promise<pg.PoolClient> } } | undefined;
+  const trx = tx.getTransactionContext() as
+    { client?: { acquireConnection(): Promise<pg.PoolClient> } } | undefined;
   if (!trx?.client) throw new Error('staging needs a transaction: call it inside em.transactional');
   return trx.client.acquireConnection();
 }
@@ -49,7 +54,9 @@ export async function stageRows(
 ): Promise<void> {
   const connection = await transactionConnection(tx);
   await connection.query(`drop table if exists pg_temp.${table}`);
-  await connection.query(`create temp table ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) on commit drop`);
+  await connection.query(
+    `create temp table ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(', ')}) on commit drop`,
+  );
   if (copy) {
     function* chunks(): Generator<string> {
       let chunk = '';

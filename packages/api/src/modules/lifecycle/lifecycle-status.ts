@@ -16,17 +16,30 @@ export interface LifecycleFacts {
  * valid (certificate-status.ts has the exact whole-second boundaries). The sweeper publishes the
  * crossings of the same boundaries as events.
  */
-export function lifecycleStatus(certificate: LifecycleFacts, now: Date, thresholdsDays: readonly number[]): MdmCertificateStatus {
+export function lifecycleStatus(
+  certificate: LifecycleFacts,
+  now: Date,
+  thresholdsDays: readonly number[],
+): MdmCertificateStatus {
   const revoked = certificate.status === MdmCertificateStatus.revoked;
   const largest = thresholdsDays.length ? Math.max(...thresholdsDays) : 0;
-  return certificateStatus({ notAfter: certificate.notAfter, revokedAt: revoked ? certificate.notAfter : null, now, expiringWithinDays: largest }) as MdmCertificateStatus;
+  return certificateStatus({
+    notAfter: certificate.notAfter,
+    revokedAt: revoked ? certificate.notAfter : null,
+    now,
+    expiringWithinDays: largest,
+  }) as MdmCertificateStatus;
 }
 
 /**
  * The smallest expiring threshold (days) the certificate is inside at `now`, i.e. the last one
  * the sweeper reports by then; null outside every threshold, once expired, or when revoked.
  */
-export function lifecycleThresholdDays(certificate: LifecycleFacts, now: Date, thresholdsDays: readonly number[]): number | null {
+export function lifecycleThresholdDays(
+  certificate: LifecycleFacts,
+  now: Date,
+  thresholdsDays: readonly number[],
+): number | null {
   if (certificate.status === MdmCertificateStatus.revoked) return null;
   const remaining = epochSeconds(certificate.notAfter) - epochSeconds(now);
   if (remaining < 0) return null;

@@ -60,15 +60,24 @@ function parameters(): { values: unknown[]; p(value: unknown): string } {
  * smallest threshold with notAfter − S < t days exists, and (M is null or no threshold held at M or
  * t(S) < t(M)); the event carries t(S), so a certificate first seen with 3 days left reports 7 once.
  */
-export function certificateTransitions(now: Date, thresholdsDays: readonly number[], marks: readonly SweepMark[]): Statement {
+export function certificateTransitions(
+  now: Date,
+  thresholdsDays: readonly number[],
+  marks: readonly SweepMark[],
+): Statement {
   const { values, p } = parameters();
   const S = `${p(now)}::timestamptz`;
   const largest = thresholdsDays.length ? Math.max(...thresholdsDays) : 0;
   const horizon = `${p(new Date(now.getTime() + largest * DAY_MS))}::timestamptz`;
   const branches: string[] = [];
-  const latest = marks.reduce<SweepMark | undefined>((min, m) => (!min || m.sweptAt < min.sweptAt ? m : min), undefined);
+  const latest = marks.reduce<SweepMark | undefined>(
+    (min, m) => (!min || m.sweptAt < min.sweptAt ? m : min),
+    undefined,
+  );
   if (!latest) {
-    branches.push(`select ${CANDIDATE_COLUMNS} from mdm_certificate c where ${LIVE} and c.not_after < ${horizon}`);
+    branches.push(
+      `select ${CANDIDATE_COLUMNS} from mdm_certificate c where ${LIVE} and c.not_after < ${horizon}`,
+    );
   } else {
     // Unseen: created by a transaction at or after the snapshot's xmax, or by one in progress then
     // (its xip list, usually short), both index scans of created_xid. Not `>= xmin`: xmin is
@@ -87,7 +96,12 @@ export function certificateTransitions(now: Date, thresholdsDays: readonly numbe
     if (latest.sweptAt < now) {
       const snapshot = `${p(latest.snapshot)}::pg_snapshot`;
       const seenBelow = `${p(xmax)}::xid8`;
-      const ranges = mergeRanges([0, ...thresholdsDays].map((t) => [latest.sweptAt.getTime() + t * DAY_MS, now.getTime() + t * DAY_MS]));
+      const ranges = mergeRanges(
+        [0, ...thresholdsDays].map((t) => [
+          latest.sweptAt.getTime() + t * DAY_MS,
+          now.getTime() + t * DAY_MS,
+        ]),
+      );
       for (const [from, to] of ranges) {
         // `created_xid < xmax` is implied by the visibility test but lets the planner see, from the
         // column's statistics, when few certificates were seen (a sweep after a mass enrollment:
@@ -103,12 +117,17 @@ export function certificateTransitions(now: Date, thresholdsDays: readonly numbe
   // The smallest threshold the certificate is inside at an instant, as a CASE chain (smallest first).
   const ascending = [...thresholdsDays].sort((a, b) => a - b);
   const thresholdAt = (instant: string) =>
-    ascending.length ? `case ${ascending.map((t) => `when c.not_after < ${instant} + ${days(t)} then ${t}`).join(' ')} end` : 'null::int';
+    ascending.length
+      ? `case ${ascending.map((t) => `when c.not_after < ${instant} + ${days(t)} then ${t}`).join(' ')} end`
+      : 'null::int';
   // M: the first mark (largest instant first) whose snapshot sees the certificate.
   const lastSeen = marks.length
     ? `case ${[...marks]
         .sort((a, b) => b.sweptAt.getTime() - a.sweptAt.getTime())
-        .map((m) => `when pg_visible_in_snapshot(c.created_xid, ${p(m.snapshot)}::pg_snapshot) then ${p(m.sweptAt)}::timestamptz`)
+        .map(
+          (m) =>
+            `when pg_visible_in_snapshot(c.created_xid, ${p(m.snapshot)}::pg_snapshot) then ${p(m.sweptAt)}::timestamptz`,
+        )
         .join(' ')} end`
     : 'null::timestamptz';
   const text = `
@@ -189,7 +208,9 @@ export const REMOVE_DUE_DEVICES = `delete from managed_device d where d.ctid = a
  * One row (`lifecycle_sweep_state`) holds the list.
  */
 export function recordMark(now: Date, marks: readonly SweepMark[]): Statement {
-  const kept = marks.filter((m) => m.sweptAt > now).map((m) => ({ sweptAt: m.sweptAt.toISOString(), snapshot: m.snapshot }));
+  const kept = marks
+    .filter((m) => m.sweptAt > now)
+    .map((m) => ({ sweptAt: m.sweptAt.toISOString(), snapshot: m.snapshot }));
   const text = `
 insert into lifecycle_sweep_state (id, marks)
 values (1, $1::jsonb || jsonb_build_array(jsonb_build_object('sweptAt', $2::text, 'snapshot', pg_current_snapshot()::text)))
@@ -203,7 +224,10 @@ export const READ_MARKS = `select marks from lifecycle_sweep_state where id = 1`
 /** Parses the stored marks (`[{ sweptAt, snapshot }]`). */
 export function parseMarks(stored: unknown): SweepMark[] {
   if (!Array.isArray(stored)) return [];
-  return stored.map((m: { sweptAt: string; snapshot: string }) => ({ sweptAt: new Date(m.sweptAt), snapshot: m.snapshot }));
+  return stored.map((m: { sweptAt: string; snapshot: string }) => ({
+    sweptAt: new Date(m.sweptAt),
+    snapshot: m.snapshot,
+  }));
 }
 
 /** Half-open [from, to) millisecond ranges, overlapping ones merged. */

@@ -170,19 +170,47 @@ export class LifecycleSweeper {
     const transactionMs = performance.now() - started;
     if (!swept) {
       await release();
-      const report = { skipped: true, expiring: 0, expired: 0, removed: 0, prunedCheckIns: 0, sweptAt: now, durationMs: transactionMs };
-      return { skipped: true, removed: 0, prunedCheckIns: 0, sweptAt: now, transactionMs, published: Promise.resolve(report) };
+      const report = {
+        skipped: true,
+        expiring: 0,
+        expired: 0,
+        removed: 0,
+        prunedCheckIns: 0,
+        sweptAt: now,
+        durationMs: transactionMs,
+      };
+      return {
+        skipped: true,
+        removed: 0,
+        prunedCheckIns: 0,
+        sweptAt: now,
+        transactionMs,
+        published: Promise.resolve(report),
+      };
     }
     const { removed, pruned } = swept;
     const published = this.publishing.then(async () => {
       try {
         const counts = await this.publishCursors(connection, now.toISOString());
         const durationMs = performance.now() - started;
-        const report: SweepReport = { skipped: false, ...counts, removed, prunedCheckIns: pruned, sweptAt: now, durationMs, transactionMs };
-        if (report.expiring + report.expired + report.removed > 0) this.logger.info(report, 'lifecycle sweep');
+        const report: SweepReport = {
+          skipped: false,
+          ...counts,
+          removed,
+          prunedCheckIns: pruned,
+          sweptAt: now,
+          durationMs,
+          transactionMs,
+        };
+        if (report.expiring + report.expired + report.removed > 0)
+          this.logger.info(report, 'lifecycle sweep');
         this.recorder?.recordSweep({
           durationMs,
-          transitions: { 'valid->expiring': report.expiring, 'expiring->expired': report.expired, 'expired->removed': report.removed },
+          transitions: {
+            'valid->expiring': report.expiring,
+            'expiring->expired': report.expired,
+            'expired->removed': report.removed,
+          },
         });
         return report;
       } finally {
@@ -190,19 +218,30 @@ export class LifecycleSweeper {
       }
     });
     // Handled here (logged) so that a caller that does not wait for the publishing never meets an unhandled rejection.
-    published.catch((error: unknown) => this.logger.error({ err: error, sweptAt: now }, 'lifecycle sweep: publishing the committed events failed'));
+    published.catch((error: unknown) =>
+      this.logger.error(
+        { err: error, sweptAt: now },
+        'lifecycle sweep: publishing the committed events failed',
+      ),
+    );
     this.publishing = published.catch(() => undefined);
     return { skipped: false, removed, prunedCheckIns: pruned, sweptAt: now, transactionMs, published };
   }
 
   /** The sweep's transaction, retried on a serialization failure; undefined when another instance holds the lock. */
-  private async sweepOnce(connection: pg.PoolClient, now: Date): Promise<{ removed: number; pruned: number } | undefined> {
+  private async sweepOnce(
+    connection: pg.PoolClient,
+    now: Date,
+  ): Promise<{ removed: number; pruned: number } | undefined> {
     const cutoff = new Date(now.getTime() - this.config.removalAfterExpiryDays * DAY_MS);
     const run = (statement: Statement) => connection.query(statement.text, statement.values);
     for (let attempt = 1; ; attempt++) {
       await connection.query('begin isolation level repeatable read');
       try {
-        const { rows: lock } = await connection.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [SWEEP_LOCK_KEY]);
+        const { rows: lock } = await connection.query<{ locked: boolean }>(
+          'select pg_try_advisory_xact_lock($1) as locked',
+          [SWEEP_LOCK_KEY],
+        );
         if (!lock[0]?.locked) {
           await connection.query('rollback');
           return undefined;
@@ -211,22 +250,34 @@ export class LifecycleSweeper {
         // plans. cursor_tuple_fraction 1: the event cursors are read to the end (materialised at
         // commit), so plan them for all their rows, not the default first 10 % (hash joins, not
         // probes: 1.2-1.9 s instead of 1.8-2.3 s for the commit of the 1,000,000-device benchmark).
-        await connection.query(`set local work_mem = '64MB'; set local jit = off; set local cursor_tuple_fraction = 1`);
+        await connection.query(
+          `set local work_mem = '64MB'; set local jit = off; set local cursor_tuple_fraction = 1`,
+        );
         const { rows: state } = await connection.query<{ marks: unknown }>(READ_MARKS);
         const marks = parseMarks(state[0]?.marks);
         const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks);
-        await connection.query(`declare sweep_certificates no scroll cursor with hold for ${certificates.text}`, certificates.values);
-        await connection.query('drop table if exists pg_temp.lifecycle_due_device, pg_temp.lifecycle_due_certificate');
+        await connection.query(
+          `declare sweep_certificates no scroll cursor with hold for ${certificates.text}`,
+          certificates.values,
+        );
+        await connection.query(
+          'drop table if exists pg_temp.lifecycle_due_device, pg_temp.lifecycle_due_certificate',
+        );
         await run(collectDueDevices(cutoff));
         await connection.query('analyze lifecycle_due_device');
         await run(collectDueCertificates(now));
         await connection.query(KEEP_DEVICES_WITH_LIVE_CERTIFICATE);
         await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
         // Their certificates and check-in history first, set-based (no cascading foreign key: device-children.sql.ts).
-        for (const statement of deleteChildrenOfDevices('lifecycle_due_device', { mdm_certificate: REMOVE_DUE_CERTIFICATES })) await connection.query(statement);
+        for (const statement of deleteChildrenOfDevices('lifecycle_due_device', {
+          mdm_certificate: REMOVE_DUE_CERTIFICATES,
+        }))
+          await connection.query(statement);
         const removed = await connection.query(REMOVE_DUE_DEVICES);
         await run(recordMark(now, marks));
-        const pruned = await connection.query('delete from device_check_in where checked_in_date_time < $1', [new Date(now.getTime() - this.config.checkInHistoryDays * DAY_MS)]);
+        const pruned = await connection.query('delete from device_check_in where checked_in_date_time < $1', [
+          new Date(now.getTime() - this.config.checkInHistoryDays * DAY_MS),
+        ]);
         await connection.query('commit');
         return { removed: removed.rowCount ?? 0, pruned: pruned.rowCount ?? 0 };
       } catch (error) {
@@ -243,11 +294,17 @@ export class LifecycleSweeper {
    * kind. Rows come as arrays (column order of EVENT_COLUMNS) and each payload is built as one
    * object literal: at 500,000 events the per-row allocations were most of the publishing time.
    */
-  private async publishCursors(connection: pg.PoolClient, occurredAt: string): Promise<{ expiring: number; expired: number }> {
+  private async publishCursors(
+    connection: pg.PoolClient,
+    occurredAt: string,
+  ): Promise<{ expiring: number; expired: number }> {
     const counts = { expiring: 0, expired: 0 };
     for (const cursor of ['sweep_certificates', 'sweep_removals']) {
       for (;;) {
-        const { rows } = await connection.query<EventRow>({ text: `fetch ${PUBLISH_SLICE} from ${cursor}`, rowMode: 'array' });
+        const { rows } = await connection.query<EventRow>({
+          text: `fetch ${PUBLISH_SLICE} from ${cursor}`,
+          rowMode: 'array',
+        });
         if (!rows.length) break;
         const events = new Array<PendingEvent>(rows.length);
         for (let i = 0; i < rows.length; i++) {
@@ -300,9 +357,30 @@ export class LifecycleSweeper {
 }
 
 function toEvent(row: EventRow, occurredAt: string): PendingEvent {
-  const [topic, deviceId, certificateId, serialNumber, notAfter, thresholdDays, platform, managedDeviceOwnerType, enrollmentMethod, userPrincipalName] = row;
+  const [
+    topic,
+    deviceId,
+    certificateId,
+    serialNumber,
+    notAfter,
+    thresholdDays,
+    platform,
+    managedDeviceOwnerType,
+    enrollmentMethod,
+    userPrincipalName,
+  ] = row;
   if (topic === Topic.DeviceRemoved) {
-    return { topic, payload: { deviceId, platform, managedDeviceOwnerType, enrollmentMethod, userPrincipalName, occurredAt } };
+    return {
+      topic,
+      payload: {
+        deviceId,
+        platform,
+        managedDeviceOwnerType,
+        enrollmentMethod,
+        userPrincipalName,
+        occurredAt,
+      },
+    };
   }
   const payload: CertificateEventPayload = {
     deviceId,
@@ -317,5 +395,7 @@ function toEvent(row: EventRow, occurredAt: string): PendingEvent {
     thresholdDays: thresholdDays === null ? null : Number(thresholdDays),
     previousCertificateId: null,
   };
-  return topic === Topic.CertificateExpiring ? { topic: Topic.CertificateExpiring, payload } : { topic: Topic.CertificateExpired, payload };
+  return topic === Topic.CertificateExpiring
+    ? { topic: Topic.CertificateExpiring, payload }
+    : { topic: Topic.CertificateExpired, payload };
 }

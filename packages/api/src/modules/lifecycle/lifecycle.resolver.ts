@@ -8,19 +8,26 @@ export class LifecycleSweepReport {
   @Field({ description: 'True when another instance was sweeping at that moment, so this run did nothing.' })
   skipped!: boolean;
 
-  @Field(() => Int, { description: 'Certificates that crossed an expiring threshold (certificateExpiring events).' })
+  @Field(() => Int, {
+    description: 'Certificates that crossed an expiring threshold (certificateExpiring events).',
+  })
   expiring!: number;
 
   @Field(() => Int, { description: 'Certificates that passed notAfter (certificateExpired events).' })
   expired!: number;
 
-  @Field(() => Int, { description: 'Devices removed DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (180) after certificate expiry (deviceRemoved events).' })
+  @Field(() => Int, {
+    description:
+      'Devices removed DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (180) after certificate expiry (deviceRemoved events).',
+  })
   removed!: number;
 
   @Field(() => Int, { description: 'Check-in history rows older than CHECK_IN_HISTORY_DAYS deleted.' })
   prunedCheckIns!: number;
 
-  @Field(() => Date, { description: 'The gateway clock\'s now (whole seconds, UTC) the sweep applied the rules at.' })
+  @Field(() => Date, {
+    description: "The gateway clock's now (whole seconds, UTC) the sweep applied the rules at.",
+  })
   sweptAt!: Date;
 
   @Field(() => Float, { description: 'Wall time of the sweep in milliseconds.' })
@@ -33,7 +40,8 @@ export class LifecycleResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => LifecycleSweepReport, {
-    description: 'Runs the certificate lifecycle sweep now (it also runs every LIFECYCLE_SWEEP_INTERVAL_MS): expiring, expired, device removal.',
+    description:
+      'Runs the certificate lifecycle sweep now (it also runs every LIFECYCLE_SWEEP_INTERVAL_MS): expiring, expired, device removal.',
   })
   async runLifecycleSweep(@Ctx() ctx: GraphQLContext): Promise<LifecycleSweepReport> {
     // Waits for the events to be published too: the report counts them (expiring, expired).

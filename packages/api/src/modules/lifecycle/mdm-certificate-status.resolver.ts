@@ -10,7 +10,7 @@ export class MdmCertificateStatusResolver {
 
   @FieldResolver(() => MdmCertificateStatus, {
     description:
-      'Status at the gateway clock\'s now: revoked once revoked; else expired from notAfter + 1 s, expiring with fewer than the largest CERT_EXPIRING_THRESHOLDS_DAYS days left, valid otherwise.',
+      "Status at the gateway clock's now: revoked once revoked; else expired from notAfter + 1 s, expiring with fewer than the largest CERT_EXPIRING_THRESHOLDS_DAYS days left, valid otherwise.",
   })
   status(@Root() certificate: MdmCertificate): MdmCertificateStatus {
     return this.lifecycle.statusOf(certificate);
@@ -19,7 +19,7 @@ export class MdmCertificateStatusResolver {
   @FieldResolver(() => Int, {
     nullable: true,
     description:
-      'Smallest expiring threshold (days left, CERT_EXPIRING_THRESHOLDS_DAYS) the certificate is inside at the gateway clock\'s now, i.e. the last one the sweeper reports; null outside every threshold, once expired, or when revoked.',
+      "Smallest expiring threshold (days left, CERT_EXPIRING_THRESHOLDS_DAYS) the certificate is inside at the gateway clock's now, i.e. the last one the sweeper reports; null outside every threshold, once expired, or when revoked.",
   })
   expiringThresholdDays(@Root() certificate: MdmCertificate): number | null {
     return this.lifecycle.thresholdDaysOf(certificate);

@@ -8,13 +8,19 @@ export enum RestrictionKind {
   DEVICE_LIMIT = 'DEVICE_LIMIT',
   PLATFORM = 'PLATFORM',
 }
-registerEnumType(RestrictionKind, { name: 'RestrictionKind', description: 'DEVICE_LIMIT (devices per user) or PLATFORM (block platform / personal devices / OS versions).' });
+registerEnumType(RestrictionKind, {
+  name: 'RestrictionKind',
+  description:
+    'DEVICE_LIMIT (devices per user) or PLATFORM (block platform / personal devices / OS versions).',
+});
 
 /**
  * An enrollment restriction. Among restrictions of one kind that target the enrolling user,
  * the lowest `priority` wins (Graph `priority`); one with no target groups applies to everyone.
  */
-@ObjectType({ description: 'An enrollment restriction (Graph deviceEnrollmentLimitConfiguration / platform restriction).' })
+@ObjectType({
+  description: 'An enrollment restriction (Graph deviceEnrollmentLimitConfiguration / platform restriction).',
+})
 @Entity({ tableName: 'enrollment_restriction' })
 @Unique({ properties: ['kind', 'priority'] })
 export class EnrollmentRestriction {
@@ -30,7 +36,9 @@ export class EnrollmentRestriction {
   @Enum({ items: () => RestrictionKind })
   kind!: RestrictionKind;
 
-  @Field(() => Int, { description: 'Lower wins among restrictions of the same kind that apply (unique per kind), 1 or more.' })
+  @Field(() => Int, {
+    description: 'Lower wins among restrictions of the same kind that apply (unique per kind), 1 or more.',
+  })
   @Property({ type: 'integer' })
   priority!: number;
 
@@ -42,7 +50,10 @@ export class EnrollmentRestriction {
   @Property({ type: 'integer', nullable: true })
   deviceLimit: number | null = null;
 
-  @Field(() => DevicePlatform, { nullable: true, description: 'PLATFORM: the platform this restriction configures.' })
+  @Field(() => DevicePlatform, {
+    nullable: true,
+    description: 'PLATFORM: the platform this restriction configures.',
+  })
   @Enum({ items: () => DevicePlatform, nullable: true })
   platform: DevicePlatform | null = null;
 
@@ -50,15 +61,23 @@ export class EnrollmentRestriction {
   @Property({ type: 'boolean', default: false })
   platformBlocked: boolean & Opt = false;
 
-  @Field(() => Boolean, { description: 'PLATFORM: personally owned devices are blocked (Graph `personalDeviceEnrollmentBlocked`).' })
+  @Field(() => Boolean, {
+    description: 'PLATFORM: personally owned devices are blocked (Graph `personalDeviceEnrollmentBlocked`).',
+  })
   @Property({ type: 'boolean', default: false })
   personalDeviceEnrollmentBlocked: boolean & Opt = false;
 
-  @Field(() => String, { nullable: true, description: 'PLATFORM: lowest allowed OS version (dotted numbers, e.g. "16.0").' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'PLATFORM: lowest allowed OS version (dotted numbers, e.g. "16.0").',
+  })
   @Property({ type: 'string', length: 64, nullable: true })
   osMinimumVersion: string | null = null;
 
-  @Field(() => String, { nullable: true, description: 'PLATFORM: highest allowed OS version (dotted numbers).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'PLATFORM: highest allowed OS version (dotted numbers).',
+  })
   @Property({ type: 'string', length: 64, nullable: true })
   osMaximumVersion: string | null = null;
 

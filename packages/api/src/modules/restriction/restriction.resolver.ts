@@ -1,6 +1,22 @@
-import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  ID,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  createUnionType,
+} from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { READ_ROLES, Role } from '../auth/role.enum.js';
 import { EnrollmentRestriction } from './restriction.entity.js';
 import { CreateEnrollmentRestrictionInput } from './restriction.input.js';
@@ -14,7 +30,13 @@ export class CreateEnrollmentRestrictionSuccess {
 
 export const CreateEnrollmentRestrictionResult = createUnionType({
   name: 'CreateEnrollmentRestrictionResult',
-  types: () => [CreateEnrollmentRestrictionSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+  types: () =>
+    [
+      CreateEnrollmentRestrictionSuccess,
+      InvalidInputError,
+      NotFoundErrorType,
+      OperationRefusedError,
+    ] as const,
 });
 
 @ObjectType({ description: 'The restriction was deleted.' })
@@ -25,7 +47,13 @@ export class DeleteEnrollmentRestrictionSuccess {
 
 export const DeleteEnrollmentRestrictionResult = createUnionType({
   name: 'DeleteEnrollmentRestrictionResult',
-  types: () => [DeleteEnrollmentRestrictionSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
+  types: () =>
+    [
+      DeleteEnrollmentRestrictionSuccess,
+      InvalidInputError,
+      NotFoundErrorType,
+      OperationRefusedError,
+    ] as const,
 });
 
 @Resolver()
@@ -33,19 +61,26 @@ export class RestrictionResolver {
   constructor(private readonly restrictions: RestrictionService) {}
 
   @Authorized(...READ_ROLES)
-  @Query(() => [EnrollmentRestriction], { description: 'Enrollment restrictions by kind, then priority (lower wins). Without a DEVICE_LIMIT restriction a user may enroll 5 devices.' })
+  @Query(() => [EnrollmentRestriction], {
+    description:
+      'Enrollment restrictions by kind, then priority (lower wins). Without a DEVICE_LIMIT restriction a user may enroll 5 devices.',
+  })
   enrollmentRestrictions(@Ctx() ctx: GraphQLContext): Promise<EnrollmentRestriction[]> {
     return this.restrictions.list(ctx.em);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => CreateEnrollmentRestrictionResult, { description: 'Creates a device limit or platform restriction.' })
+  @Mutation(() => CreateEnrollmentRestrictionResult, {
+    description: 'Creates a device limit or platform restriction.',
+  })
   async createEnrollmentRestriction(
     @Arg('input', () => CreateEnrollmentRestrictionInput) input: CreateEnrollmentRestrictionInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof CreateEnrollmentRestrictionResult> {
     try {
-      return Object.assign(new CreateEnrollmentRestrictionSuccess(), { restriction: await this.restrictions.create(ctx.em, input) });
+      return Object.assign(new CreateEnrollmentRestrictionSuccess(), {
+        restriction: await this.restrictions.create(ctx.em, input),
+      });
     } catch (error) {
       return toUserError(error);
     }
@@ -53,9 +88,14 @@ export class RestrictionResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => DeleteEnrollmentRestrictionResult, { description: 'Deletes a restriction.' })
-  async deleteEnrollmentRestriction(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<typeof DeleteEnrollmentRestrictionResult> {
+  async deleteEnrollmentRestriction(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<typeof DeleteEnrollmentRestrictionResult> {
     try {
-      return Object.assign(new DeleteEnrollmentRestrictionSuccess(), { deletedId: await this.restrictions.delete(ctx.em, id) });
+      return Object.assign(new DeleteEnrollmentRestrictionSuccess(), {
+        deletedId: await this.restrictions.delete(ctx.em, id),
+      });
     } catch (error) {
       return toUserError(error);
     }

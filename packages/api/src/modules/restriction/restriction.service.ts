@@ -20,7 +20,12 @@ export const DEFAULT_LIMIT_NAME = 'Default device limit';
 
 /** Methods whose devices do not count against a user's device limit (issue 3: DEM, bulk and DEP). */
 const NOT_COUNTED = [EnrollmentMethodKind.DEM, EnrollmentMethodKind.BULK_ENROLL, EnrollmentMethodKind.DEP];
-const ACTIVE = [ManagementState.managed, ManagementState.retirePending, ManagementState.wipePending, ManagementState.deletePending];
+const ACTIVE = [
+  ManagementState.managed,
+  ManagementState.retirePending,
+  ManagementState.wipePending,
+  ManagementState.deletePending,
+];
 
 /** What a restriction check needs to know about the enrollment. */
 export interface RestrictionSubject {
@@ -59,7 +64,13 @@ export class RestrictionService {
       await em.persistAndFlush(restriction);
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
-        throw new InputValidationError([{ field: 'input.priority', rule: 'unique', message: `priority ${data.priority} is already used by a ${data.kind} restriction` }]);
+        throw new InputValidationError([
+          {
+            field: 'input.priority',
+            rule: 'unique',
+            message: `priority ${data.priority} is already used by a ${data.kind} restriction`,
+          },
+        ]);
       }
       throw error;
     }
@@ -85,7 +96,11 @@ export class RestrictionService {
    * building cost more CPU than the statement (issue 8). Needs a transaction (as every caller has).
    */
   async load(tx: EntityManager): Promise<EnrollmentRestriction[]> {
-    const rows = await queryRows<Record<string, unknown>>(tx, `select * from "enrollment_restriction" order by "priority" asc`, []);
+    const rows = await queryRows<Record<string, unknown>>(
+      tx,
+      `select * from "enrollment_restriction" order by "priority" asc`,
+      [],
+    );
     return rows.map((row) => tx.map(EnrollmentRestriction, row));
   }
 
@@ -96,22 +111,39 @@ export class RestrictionService {
    * @param loaded the restrictions from `load` in the same transaction (loaded here when omitted)
    * @throws EnrollmentRestrictedError naming the restriction
    */
-  async check(tx: EntityManager, subject: RestrictionSubject, loaded?: readonly EnrollmentRestriction[]): Promise<void> {
+  async check(
+    tx: EntityManager,
+    subject: RestrictionSubject,
+    loaded?: readonly EnrollmentRestriction[],
+  ): Promise<void> {
     const all = loaded ?? (await this.load(tx));
     const groups = new Set(subject.user?.groups ?? []);
-    const applies = (r: EnrollmentRestriction) => r.targetGroups.length === 0 || r.targetGroups.some((g) => groups.has(g));
+    const applies = (r: EnrollmentRestriction) =>
+      r.targetGroups.length === 0 || r.targetGroups.some((g) => groups.has(g));
 
-    const platform = all.find((r) => r.kind === RestrictionKind.PLATFORM && r.platform === subject.platform && applies(r));
+    const platform = all.find(
+      (r) => r.kind === RestrictionKind.PLATFORM && r.platform === subject.platform && applies(r),
+    );
     if (platform) {
-      if (platform.platformBlocked) throw new EnrollmentRestrictedError(platform.displayName, `${subject.platform} enrollment is blocked`);
+      if (platform.platformBlocked)
+        throw new EnrollmentRestrictedError(
+          platform.displayName,
+          `${subject.platform} enrollment is blocked`,
+        );
       if (platform.personalDeviceEnrollmentBlocked && subject.ownerType === ManagedDeviceOwnerType.personal) {
         throw new EnrollmentRestrictedError(platform.displayName, 'personally owned devices are blocked');
       }
       if (platform.osMinimumVersion && compareVersions(subject.osVersion, platform.osMinimumVersion) < 0) {
-        throw new EnrollmentRestrictedError(platform.displayName, `OS version ${subject.osVersion} is below the minimum ${platform.osMinimumVersion}`);
+        throw new EnrollmentRestrictedError(
+          platform.displayName,
+          `OS version ${subject.osVersion} is below the minimum ${platform.osMinimumVersion}`,
+        );
       }
       if (platform.osMaximumVersion && compareVersions(subject.osVersion, platform.osMaximumVersion) > 0) {
-        throw new EnrollmentRestrictedError(platform.displayName, `OS version ${subject.osVersion} is above the maximum ${platform.osMaximumVersion}`);
+        throw new EnrollmentRestrictedError(
+          platform.displayName,
+          `OS version ${subject.osVersion} is above the maximum ${platform.osMaximumVersion}`,
+        );
       }
     }
 
@@ -125,7 +157,10 @@ export class RestrictionService {
       [subject.user.id, ACTIVE, NOT_COUNTED, subject.reusedDeviceId],
     );
     if (counted >= max) {
-      throw new EnrollmentRestrictedError(limit?.displayName ?? DEFAULT_LIMIT_NAME, `the user already has ${counted} enrolled devices; the limit is ${max}`);
+      throw new EnrollmentRestrictedError(
+        limit?.displayName ?? DEFAULT_LIMIT_NAME,
+        `the user already has ${counted} enrolled devices; the limit is ${max}`,
+      );
     }
   }
 }

@@ -8,7 +8,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
  * directory-backed MDM sees a user on first sign-in.
  */
 // simpleResolvers: plain properties, read directly by graphql-js (see ManagedDevice).
-@ObjectType({ description: 'A user that enrolled or owns devices (Graph `user`, reduced to what enrollment needs).', simpleResolvers: true })
+@ObjectType({
+  description: 'A user that enrolled or owns devices (Graph `user`, reduced to what enrollment needs).',
+  simpleResolvers: true,
+})
 @Entity({ tableName: 'app_user' })
 export class User {
   @Field(() => ID, { description: 'User id (UUID).' })
@@ -20,7 +23,7 @@ export class User {
   @Unique()
   userPrincipalName!: string;
 
-  @Field({ description: 'Display name; defaults to the UPN\'s local part.' })
+  @Field({ description: "Display name; defaults to the UPN's local part." })
   @Property({ type: 'string', length: 256 })
   displayName!: string;
 
@@ -32,12 +35,18 @@ export class User {
    * Seed "Device enrollment manager": a special account that enrolls many userless corporate
    * devices. Set by an admin (setDeviceEnrollmentManager); at most 150 per tenant.
    */
-  @Field(() => Boolean, { description: 'Whether this account is a device enrollment manager (seed: Device enrollment manager). Default false.' })
+  @Field(() => Boolean, {
+    description:
+      'Whether this account is a device enrollment manager (seed: Device enrollment manager). Default false.',
+  })
   @Property({ type: 'boolean', default: false })
   isDeviceEnrollmentManager: boolean & Opt = false;
 
   /** Directory groups the user belongs to; enrollment restrictions target groups by name. */
-  @Field(() => [String], { description: 'Names of the user groups this user belongs to (enrollment restrictions target them). Default empty.' })
+  @Field(() => [String], {
+    description:
+      'Names of the user groups this user belongs to (enrollment restrictions target them). Default empty.',
+  })
   @Property({ type: 'text[]', default: '{}' })
   groups: string[] & Opt = [];
 }

@@ -1,6 +1,11 @@
 import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
-import { InvalidInputError, NotFoundErrorType, OperationRefusedError, toUserError } from '../../shared/graphql/user-error.types.js';
+import {
+  InvalidInputError,
+  NotFoundErrorType,
+  OperationRefusedError,
+  toUserError,
+} from '../../shared/graphql/user-error.types.js';
 import { Role } from '../auth/role.enum.js';
 import { User } from './user.entity.js';
 import type { UserService } from './user.service.js';
@@ -31,7 +36,8 @@ export class UserResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => UpdateUserResult, {
-    description: 'Marks or unmarks an account as device enrollment manager (created if unknown). At most 150 DEM accounts (DEM_NOT_ALLOWED beyond).',
+    description:
+      'Marks or unmarks an account as device enrollment manager (created if unknown). At most 150 DEM accounts (DEM_NOT_ALLOWED beyond).',
   })
   setDeviceEnrollmentManager(
     @Arg('userPrincipalName') userPrincipalName: string,
@@ -42,7 +48,10 @@ export class UserResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => UpdateUserResult, { description: 'Replaces the user\'s group memberships (targets of enrollment restrictions); at most 100 names of 1-128 characters.' })
+  @Mutation(() => UpdateUserResult, {
+    description:
+      "Replaces the user's group memberships (targets of enrollment restrictions); at most 100 names of 1-128 characters.",
+  })
   setUserGroups(
     @Arg('userPrincipalName') userPrincipalName: string,
     @Arg('groups', () => [String]) groups: string[],

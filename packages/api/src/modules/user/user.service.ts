@@ -45,7 +45,11 @@ export class UserService {
    * grants cannot both take the last place.
    * @throws InputValidationError for a bad UPN; DemNotAllowedError when 150 accounts are already DEMs
    */
-  async setDeviceEnrollmentManager(em: EntityManager, userPrincipalName: string, enabled: boolean): Promise<User> {
+  async setDeviceEnrollmentManager(
+    em: EntityManager,
+    userPrincipalName: string,
+    enabled: boolean,
+  ): Promise<User> {
     const upn = validateInput(upnSchema, userPrincipalName, 'userPrincipalName');
     const now = this.clock.now();
     return em.transactional(async (tx) => {
@@ -53,7 +57,10 @@ export class UserService {
       const user = await this.ensure(tx, upn, now);
       if (enabled && !user.isDeviceEnrollmentManager) {
         const count = await tx.count(User, { isDeviceEnrollmentManager: true });
-        if (count >= MAX_DEM_ACCOUNTS) throw new DemNotAllowedError(`the tenant already has ${MAX_DEM_ACCOUNTS} device enrollment manager accounts, the maximum`);
+        if (count >= MAX_DEM_ACCOUNTS)
+          throw new DemNotAllowedError(
+            `the tenant already has ${MAX_DEM_ACCOUNTS} device enrollment manager accounts, the maximum`,
+          );
       }
       user.isDeviceEnrollmentManager = enabled;
       return user;

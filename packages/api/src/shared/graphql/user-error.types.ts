@@ -3,10 +3,13 @@ import { DomainError, InputValidationError, NotFoundError as DomainNotFound } fr
 import { ErrorCode } from '../error-code.js';
 
 @InterfaceType('UserError', {
-  description: 'An expected failure of a mutation, returned as data (never a 500). Switch on `code` or `__typename`.',
+  description:
+    'An expected failure of a mutation, returned as data (never a 500). Switch on `code` or `__typename`.',
 })
 export abstract class UserError {
-  @Field(() => ErrorCode, { description: 'Machine-readable reason; the same codes as `extensions.code` of GraphQL errors.' })
+  @Field(() => ErrorCode, {
+    description: 'Machine-readable reason; the same codes as `extensions.code` of GraphQL errors.',
+  })
   code!: ErrorCode;
 
   @Field({ description: 'Human-readable explanation.' })
@@ -34,7 +37,10 @@ export class InvalidInputError extends UserError {
   violations!: FieldViolationType[];
 }
 
-@ObjectType('NotFoundError', { implements: UserError, description: 'The object named by `id` does not exist.' })
+@ObjectType('NotFoundError', {
+  implements: UserError,
+  description: 'The object named by `id` does not exist.',
+})
 export class NotFoundErrorType extends UserError {
   @Field(() => ID)
   id!: string;
@@ -55,7 +61,11 @@ export type UserErrorResult = InvalidInputError | NotFoundErrorType | OperationR
  */
 export function toUserError(error: unknown): UserErrorResult {
   if (error instanceof InputValidationError) {
-    return Object.assign(new InvalidInputError(), { code: error.code, message: error.message, violations: error.violations });
+    return Object.assign(new InvalidInputError(), {
+      code: error.code,
+      message: error.message,
+      violations: error.violations,
+    });
   }
   if (error instanceof DomainNotFound) {
     return Object.assign(new NotFoundErrorType(), { code: error.code, message: error.message, id: error.id });

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAbmDevicesPage, reduceAbmSync, type AbmDevice } from './abm-devices.parser.js';
 
-const SAMPLES = process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
+const SAMPLES =
+  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
 const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const at = (iso: string): Date => new Date(iso);
 
@@ -16,12 +17,32 @@ function rowsOf(input: string | Buffer): AbmDevice[] {
 const page = (devices: unknown[], extra: object = {}): string => JSON.stringify({ devices, ...extra });
 
 const IPHONE = {
-  serialNumber: 'C7N2KD4WQX', model: 'iPhone 14', description: 'IPHONE 14 MIDNIGHT 128GB-ZDD', color: 'MIDNIGHT',
-  os: 'iOS', deviceFamily: 'iPhone', profileUuid: '95C2189CA0EFB3272AC8B3C66201F33', profileStatus: 'removed',
-  profileStatusRaw: 'removed', profileAssignTime: at('2025-04-29T18:06:53Z'), profilePushTime: null,
-  deviceAssignedBy: 'abm-admin@example.appleid.com', opType: 'modified',
+  serialNumber: 'C7N2KD4WQX',
+  model: 'iPhone 14',
+  description: 'IPHONE 14 MIDNIGHT 128GB-ZDD',
+  color: 'MIDNIGHT',
+  os: 'iOS',
+  deviceFamily: 'iPhone',
+  profileUuid: '95C2189CA0EFB3272AC8B3C66201F33',
+  profileStatus: 'removed',
+  profileStatusRaw: 'removed',
+  profileAssignTime: at('2025-04-29T18:06:53Z'),
+  profilePushTime: null,
+  deviceAssignedBy: 'abm-admin@example.appleid.com',
+  opType: 'modified',
 } as const;
-const NONE = { model: null, description: null, color: null, os: null, deviceFamily: null, profileUuid: null, profileAssignTime: null, profilePushTime: null, deviceAssignedBy: null, deviceAssignedDate: null };
+const NONE = {
+  model: null,
+  description: null,
+  color: null,
+  os: null,
+  deviceFamily: null,
+  profileUuid: null,
+  profileAssignTime: null,
+  profilePushTime: null,
+  deviceAssignedBy: null,
+  deviceAssignedDate: null,
+};
 
 describe('Apple device page samples', () => {
   it('reads the fetch page exactly, with "" as empty profile status and missing dates as null', () => {
@@ -32,21 +53,51 @@ describe('Apple device page samples', () => {
       moreToFollow: false,
       rows: [
         {
-          position: 0, serialNumber: 'F7QTR2Z8HLM4', model: 'iPad mini 4', description: 'IPAD MINI 4 WI-FI 16GB SPACE GRAY-FRD',
-          color: 'SPACE GRAY', os: 'iOS', deviceFamily: 'iPad', profileUuid: '7A3C81EC2F9D9F6CAC4106A7CE1AD6B2',
-          profileStatus: 'pushed', profileStatusRaw: 'pushed', profileAssignTime: at('2025-02-18T15:43:38Z'),
-          profilePushTime: at('2025-02-18T20:13:06Z'), deviceAssignedBy: 'abm-admin@example.com',
-          deviceAssignedDate: at('2022-03-03T08:16:27Z'), opType: 'added', opDate: null,
+          position: 0,
+          serialNumber: 'F7QTR2Z8HLM4',
+          model: 'iPad mini 4',
+          description: 'IPAD MINI 4 WI-FI 16GB SPACE GRAY-FRD',
+          color: 'SPACE GRAY',
+          os: 'iOS',
+          deviceFamily: 'iPad',
+          profileUuid: '7A3C81EC2F9D9F6CAC4106A7CE1AD6B2',
+          profileStatus: 'pushed',
+          profileStatusRaw: 'pushed',
+          profileAssignTime: at('2025-02-18T15:43:38Z'),
+          profilePushTime: at('2025-02-18T20:13:06Z'),
+          deviceAssignedBy: 'abm-admin@example.com',
+          deviceAssignedDate: at('2022-03-03T08:16:27Z'),
+          opType: 'added',
+          opDate: null,
         },
         {
-          position: 1, serialNumber: 'K9W3XH2M7Q', model: 'iPhone 14', description: 'IPHONE 14 MIDNIGHT 128GB-ZDD',
-          color: 'MIDNIGHT', os: 'iOS', deviceFamily: 'iPhone', profileUuid: '8B4081EC2F9D9F6CAC4152A79E1006C3',
-          profileStatus: 'empty', profileStatusRaw: '', profileAssignTime: null, profilePushTime: null,
-          deviceAssignedBy: 'abm-admin@example.appleid.com', deviceAssignedDate: null, opType: 'added', opDate: null,
+          position: 1,
+          serialNumber: 'K9W3XH2M7Q',
+          model: 'iPhone 14',
+          description: 'IPHONE 14 MIDNIGHT 128GB-ZDD',
+          color: 'MIDNIGHT',
+          os: 'iOS',
+          deviceFamily: 'iPhone',
+          profileUuid: '8B4081EC2F9D9F6CAC4152A79E1006C3',
+          profileStatus: 'empty',
+          profileStatusRaw: '',
+          profileAssignTime: null,
+          profilePushTime: null,
+          deviceAssignedBy: 'abm-admin@example.appleid.com',
+          deviceAssignedDate: null,
+          opType: 'added',
+          opDate: null,
         },
       ],
       errors: [],
-      notices: [{ rowNumber: 2, column: 'profile_status', rule: 'PROFILE_STATUS_BLANK', message: 'profile_status "" read as "empty"' }],
+      notices: [
+        {
+          rowNumber: 2,
+          column: 'profile_status',
+          rule: 'PROFILE_STATUS_BLANK',
+          message: 'profile_status "" read as "empty"',
+        },
+      ],
     });
   });
 
@@ -57,13 +108,39 @@ describe('Apple device page samples', () => {
       fetchedUntil: at('2025-05-03T21:01:55Z'),
       moreToFollow: false,
       rows: [
-        { ...IPHONE, position: 0, deviceAssignedDate: at('2025-05-03T20:59:31Z'), opDate: at('2025-05-03T20:59:31Z') },
-        { ...IPHONE, position: 1, deviceAssignedDate: at('2025-05-03T21:01:55Z'), opDate: at('2025-05-03T21:01:55Z') },
         {
-          ...NONE, position: 2, serialNumber: 'DMQX4T8LP2', model: 'iPad Air', os: 'iOS', deviceFamily: 'iPad',
-          profileStatus: 'empty', profileStatusRaw: 'empty', opType: 'added', opDate: at('2025-05-03T21:00:10Z'),
+          ...IPHONE,
+          position: 0,
+          deviceAssignedDate: at('2025-05-03T20:59:31Z'),
+          opDate: at('2025-05-03T20:59:31Z'),
         },
-        { ...NONE, position: 3, serialNumber: 'DMQX4T8LP2', profileStatus: null, profileStatusRaw: null, opType: 'deleted', opDate: at('2025-05-03T20:58:00Z') },
+        {
+          ...IPHONE,
+          position: 1,
+          deviceAssignedDate: at('2025-05-03T21:01:55Z'),
+          opDate: at('2025-05-03T21:01:55Z'),
+        },
+        {
+          ...NONE,
+          position: 2,
+          serialNumber: 'DMQX4T8LP2',
+          model: 'iPad Air',
+          os: 'iOS',
+          deviceFamily: 'iPad',
+          profileStatus: 'empty',
+          profileStatusRaw: 'empty',
+          opType: 'added',
+          opDate: at('2025-05-03T21:00:10Z'),
+        },
+        {
+          ...NONE,
+          position: 3,
+          serialNumber: 'DMQX4T8LP2',
+          profileStatus: null,
+          profileStatusRaw: null,
+          opType: 'deleted',
+          opDate: at('2025-05-03T20:58:00Z'),
+        },
       ],
       errors: [],
       notices: [],
@@ -82,7 +159,10 @@ describe('reduceAbmSync', () => {
   });
 
   it('gives the same winners whatever the order of the array', () => {
-    const winners = (list: AbmDevice[]): number[] => reduceAbmSync(list).map((d) => d.position).sort();
+    const winners = (list: AbmDevice[]): number[] =>
+      reduceAbmSync(list)
+        .map((d) => d.position)
+        .sort();
     expect(winners([...rows].reverse())).toEqual([1, 2]);
     expect(winners([rows[3], rows[1], rows[2], rows[0]] as AbmDevice[])).toEqual([1, 2]);
   });
@@ -92,12 +172,14 @@ describe('reduceAbmSync', () => {
   });
 
   it('lets the later record win a tie on op_date, and any dated record beat an undated fetch record', () => {
-    const tie = rowsOf(page([
-      { serial_number: 'S1', op_type: 'modified', op_date: '2025-05-03T21:00:00Z', color: 'first' },
-      { serial_number: 'S1', op_type: 'modified', op_date: '2025-05-03T21:00:00Z', color: 'second' },
-      { serial_number: 'S2', op_type: 'deleted', op_date: '2020-01-01T00:00:00Z' },
-      { serial_number: 'S2', color: 'fetched, no op_date' },
-    ]));
+    const tie = rowsOf(
+      page([
+        { serial_number: 'S1', op_type: 'modified', op_date: '2025-05-03T21:00:00Z', color: 'first' },
+        { serial_number: 'S1', op_type: 'modified', op_date: '2025-05-03T21:00:00Z', color: 'second' },
+        { serial_number: 'S2', op_type: 'deleted', op_date: '2020-01-01T00:00:00Z' },
+        { serial_number: 'S2', color: 'fetched, no op_date' },
+      ]),
+    );
     expect(reduceAbmSync(tie).map((d) => [d.serialNumber, d.color, d.opType])).toEqual([
       ['S1', 'second', 'modified'],
       ['S2', null, 'deleted'],
@@ -107,13 +189,23 @@ describe('reduceAbmSync', () => {
 
 describe('validation', () => {
   it('reports a bad date, an unknown op_type and a missing serial per record and keeps the others', () => {
-    const result = parseAbmDevicesPage(page([
-      { serial_number: 'OK1', device_assigned_date: null, op_type: 'added', op_date: '2025-05-03T21:00:00Z' },
-      { serial_number: 'BAD1', op_date: '03/05/2025' },
-      { serial_number: 'BAD2', op_type: 'archived' },
-      { model: 'no serial' },
-      'not an object',
-    ], { more_to_follow: true }));
+    const result = parseAbmDevicesPage(
+      page(
+        [
+          {
+            serial_number: 'OK1',
+            device_assigned_date: null,
+            op_type: 'added',
+            op_date: '2025-05-03T21:00:00Z',
+          },
+          { serial_number: 'BAD1', op_date: '03/05/2025' },
+          { serial_number: 'BAD2', op_type: 'archived' },
+          { model: 'no serial' },
+          'not an object',
+        ],
+        { more_to_follow: true },
+      ),
+    );
     expect(result).toMatchObject({
       kind: 'parsed',
       moreToFollow: true,
@@ -138,9 +230,18 @@ describe('validation', () => {
   });
 
   it('rejects text that is not JSON, a document without devices, and UTF-16', () => {
-    expect(parseAbmDevicesPage('{"devices": [')).toMatchObject({ kind: 'rejected', error: { code: 'MALFORMED_JSON' } });
-    expect(parseAbmDevicesPage('{"value": []}')).toMatchObject({ kind: 'rejected', error: { code: 'INVALID_DOCUMENT' } });
+    expect(parseAbmDevicesPage('{"devices": [')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'MALFORMED_JSON' },
+    });
+    expect(parseAbmDevicesPage('{"value": []}')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'INVALID_DOCUMENT' },
+    });
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(page([]), 'utf16le')]);
-    expect(parseAbmDevicesPage(utf16)).toMatchObject({ kind: 'rejected', error: { code: 'UNSUPPORTED_ENCODING' } });
+    expect(parseAbmDevicesPage(utf16)).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'UNSUPPORTED_ENCODING' },
+    });
   });
 });

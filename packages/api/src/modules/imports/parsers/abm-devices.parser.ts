@@ -53,9 +53,19 @@ export const ABM_MAX_BYTES = FIVE_MB;
 const text = z.string().nullish();
 const deviceSchema = z.object({
   serial_number: z.string().min(1),
-  model: text, description: text, color: text, os: text, device_family: text,
-  profile_uuid: text, profile_status: text, profile_assign_time: text, profile_push_time: text,
-  device_assigned_by: text, device_assigned_date: text, op_type: text, op_date: text,
+  model: text,
+  description: text,
+  color: text,
+  os: text,
+  device_family: text,
+  profile_uuid: text,
+  profile_status: text,
+  profile_assign_time: text,
+  profile_push_time: text,
+  device_assigned_by: text,
+  device_assigned_date: text,
+  op_type: text,
+  op_date: text,
 });
 const pageSchema = z.object({
   devices: z.array(z.unknown()),
@@ -85,11 +95,17 @@ export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<Ab
   }
   const page = pageSchema.safeParse(json);
   if (!page.success) {
-    return rejected({ code: 'INVALID_DOCUMENT', message: `Not an Apple device page: ${z.prettifyError(page.error)}` });
+    return rejected({
+      code: 'INVALID_DOCUMENT',
+      message: `Not an Apple device page: ${z.prettifyError(page.error)}`,
+    });
   }
   const fetchedUntil = page.data.fetched_until ? parseInstant(page.data.fetched_until) : null;
   if (page.data.fetched_until && !fetchedUntil) {
-    return rejected({ code: 'INVALID_DOCUMENT', message: `fetched_until "${page.data.fetched_until}" is not a date` });
+    return rejected({
+      code: 'INVALID_DOCUMENT',
+      message: `fetched_until "${page.data.fetched_until}" is not a date`,
+    });
   }
   const rows: AbmDevice[] = [];
   const errors: ImportRowError[] = [];
@@ -99,7 +115,12 @@ export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<Ab
     const parsed = deviceSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        errors.push({ rowNumber, column: issue.path.join('.') || null, rule: 'INVALID_VALUE', message: issue.message });
+        errors.push({
+          rowNumber,
+          column: issue.path.join('.') || null,
+          rule: 'INVALID_VALUE',
+          message: issue.message,
+        });
       }
       return;
     }
@@ -109,12 +130,23 @@ export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<Ab
     for (const key of DATE_KEYS) {
       const raw = d[key];
       const instant = raw ? parseInstant(raw) : null;
-      if (raw && !instant) rowErrors.push({ rowNumber, column: key, rule: 'INVALID_DATE', message: `"${raw}" is not an ISO 8601 date-time with offset` });
+      if (raw && !instant)
+        rowErrors.push({
+          rowNumber,
+          column: key,
+          rule: 'INVALID_DATE',
+          message: `"${raw}" is not an ISO 8601 date-time with offset`,
+        });
       dates[key] = instant?.date ?? null;
     }
     const opType = d.op_type ?? 'added';
     if (!OP_TYPES.includes(opType)) {
-      rowErrors.push({ rowNumber, column: 'op_type', rule: 'UNKNOWN_OP_TYPE', message: `op_type "${opType}" is not added, modified or deleted` });
+      rowErrors.push({
+        rowNumber,
+        column: 'op_type',
+        rule: 'UNKNOWN_OP_TYPE',
+        message: `op_type "${opType}" is not added, modified or deleted`,
+      });
     }
     if (rowErrors.length > 0) {
       errors.push(...rowErrors);
@@ -124,24 +156,47 @@ export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<Ab
     let profileStatus: AbmProfileStatus | null = null;
     if (rawStatus === '') {
       profileStatus = 'empty';
-      notices.push({ rowNumber, column: 'profile_status', rule: 'PROFILE_STATUS_BLANK', message: 'profile_status "" read as "empty"' });
+      notices.push({
+        rowNumber,
+        column: 'profile_status',
+        rule: 'PROFILE_STATUS_BLANK',
+        message: 'profile_status "" read as "empty"',
+      });
     } else if (rawStatus !== null) {
       profileStatus = STATUSES.includes(rawStatus) ? (rawStatus as AbmProfileStatus) : 'unknown';
       if (profileStatus === 'unknown') {
-        notices.push({ rowNumber, column: 'profile_status', rule: 'UNKNOWN_ENUM_VALUE', message: `profile_status "${rawStatus}" kept as unknown` });
+        notices.push({
+          rowNumber,
+          column: 'profile_status',
+          rule: 'UNKNOWN_ENUM_VALUE',
+          message: `profile_status "${rawStatus}" kept as unknown`,
+        });
       }
     }
     rows.push({
-      position, serialNumber: d.serial_number,
-      model: d.model ?? null, description: d.description ?? null, color: d.color ?? null, os: d.os ?? null,
-      deviceFamily: d.device_family ?? null, profileUuid: d.profile_uuid ?? null,
-      profileStatus, profileStatusRaw: rawStatus,
-      profileAssignTime: dates.profile_assign_time, profilePushTime: dates.profile_push_time,
-      deviceAssignedBy: d.device_assigned_by ?? null, deviceAssignedDate: dates.device_assigned_date,
-      opType: opType as AbmOpType, opDate: dates.op_date,
+      position,
+      serialNumber: d.serial_number,
+      model: d.model ?? null,
+      description: d.description ?? null,
+      color: d.color ?? null,
+      os: d.os ?? null,
+      deviceFamily: d.device_family ?? null,
+      profileUuid: d.profile_uuid ?? null,
+      profileStatus,
+      profileStatusRaw: rawStatus,
+      profileAssignTime: dates.profile_assign_time,
+      profilePushTime: dates.profile_push_time,
+      deviceAssignedBy: d.device_assigned_by ?? null,
+      deviceAssignedDate: dates.device_assigned_date,
+      opType: opType as AbmOpType,
+      opDate: dates.op_date,
     });
   });
-  const info: AbmPageInfo = { cursor: page.data.cursor ?? null, fetchedUntil: fetchedUntil?.date ?? null, moreToFollow: page.data.more_to_follow ?? false };
+  const info: AbmPageInfo = {
+    cursor: page.data.cursor ?? null,
+    fetchedUntil: fetchedUntil?.date ?? null,
+    moreToFollow: page.data.more_to_follow ?? false,
+  };
   return { kind: 'parsed', ...info, rows, errors, notices };
 }
 

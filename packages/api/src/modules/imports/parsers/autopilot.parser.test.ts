@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AUTOPILOT_COLUMNS, parseAutopilotDevices } from './autopilot.parser.js';
 
-const SAMPLES = process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
+const SAMPLES =
+  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
 const sampleText = (name: string): string => readFileSync(path.join(SAMPLES, name), 'utf8');
 /** Test oracle: the n-th comma-separated value of line `line` (the samples contain no quotes). */
-const cell = (text: string, line: number, column: number): string => text.split(/\r?\n/)[line - 1]?.split(',')[column] ?? '';
+const cell = (text: string, line: number, column: number): string =>
+  text.split(/\r?\n/)[line - 1]?.split(',')[column] ?? '';
 
 const HEADER = AUTOPILOT_COLUMNS.join(',');
 const HASH = 'T0sgaGFyZHdhcmUgaGFzaA==';
@@ -21,9 +23,30 @@ describe('Autopilot samples', () => {
       kind: 'parsed',
       columns: [...AUTOPILOT_COLUMNS],
       rows: [
-        { rowNumber: 2, serialNumber: '5CG1234XYZ', windowsProductId: null, hardwareHash: cell(text, 2, 2), groupTag: 'SALES-EMEA', assignedUser: 'alex.doe@contoso.example' },
-        { rowNumber: 3, serialNumber: 'PF3ABCD1', windowsProductId: null, hardwareHash: cell(text, 3, 2), groupTag: null, assignedUser: null },
-        { rowNumber: 4, serialNumber: '0000-0002-1174-3308-5521-9926-40', windowsProductId: null, hardwareHash: cell(text, 4, 2), groupTag: 'LAB', assignedUser: null },
+        {
+          rowNumber: 2,
+          serialNumber: '5CG1234XYZ',
+          windowsProductId: null,
+          hardwareHash: cell(text, 2, 2),
+          groupTag: 'SALES-EMEA',
+          assignedUser: 'alex.doe@contoso.example',
+        },
+        {
+          rowNumber: 3,
+          serialNumber: 'PF3ABCD1',
+          windowsProductId: null,
+          hardwareHash: cell(text, 3, 2),
+          groupTag: null,
+          assignedUser: null,
+        },
+        {
+          rowNumber: 4,
+          serialNumber: '0000-0002-1174-3308-5521-9926-40',
+          windowsProductId: null,
+          hardwareHash: cell(text, 4, 2),
+          groupTag: 'LAB',
+          assignedUser: null,
+        },
       ],
       errors: [],
       notices: [],
@@ -36,7 +59,16 @@ describe('Autopilot samples', () => {
     expect(parseAutopilotDevices(text)).toEqual({
       kind: 'parsed',
       columns: ['Device Serial Number', 'Windows Product ID', 'Hardware Hash'],
-      rows: [{ rowNumber: 2, serialNumber: '5CG9876QRS', windowsProductId: null, hardwareHash: cell(text, 2, 2), groupTag: null, assignedUser: null }],
+      rows: [
+        {
+          rowNumber: 2,
+          serialNumber: '5CG9876QRS',
+          windowsProductId: null,
+          hardwareHash: cell(text, 2, 2),
+          groupTag: null,
+          assignedUser: null,
+        },
+      ],
       errors: [],
       notices: [],
     });
@@ -48,7 +80,10 @@ describe('Autopilot samples', () => {
     expect(parseAutopilotDevices(text.replace(/\r\n/g, '\n'))).toEqual(expected);
     expect(parseAutopilotDevices(Buffer.from(`\uFEFF${text}`))).toEqual(expected);
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-    expect(parseAutopilotDevices(utf16)).toMatchObject({ kind: 'rejected', error: { code: 'UNSUPPORTED_ENCODING' } });
+    expect(parseAutopilotDevices(utf16)).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'UNSUPPORTED_ENCODING' },
+    });
   });
 });
 
@@ -61,10 +96,19 @@ describe('Autopilot header', () => {
 
   it('accepts the four-column form with Group Tag and rejects a sixth column or a quoted header', () => {
     const four = AUTOPILOT_COLUMNS.slice(0, 4).join(',');
-    expect(parseAutopilotDevices(file([`SN-1,,${HASH},Kiosk`], four))).toMatchObject({ kind: 'parsed', rows: [{ groupTag: 'Kiosk', assignedUser: null }] });
-    expect(parseAutopilotDevices(file([`${device(1)},x`], `${HEADER},Notes`))).toMatchObject({ error: { code: 'HEADER_MISMATCH' } });
-    expect(parseAutopilotDevices(file([device(1)], `"Device Serial Number",Windows Product ID,Hardware Hash`))).toMatchObject({ error: { code: 'HEADER_MISMATCH' } });
-    expect(parseAutopilotDevices(file([device(1)], 'Device Serial Number,Windows Product ID'))).toMatchObject({ error: { code: 'HEADER_MISMATCH' } });
+    expect(parseAutopilotDevices(file([`SN-1,,${HASH},Kiosk`], four))).toMatchObject({
+      kind: 'parsed',
+      rows: [{ groupTag: 'Kiosk', assignedUser: null }],
+    });
+    expect(parseAutopilotDevices(file([`${device(1)},x`], `${HEADER},Notes`))).toMatchObject({
+      error: { code: 'HEADER_MISMATCH' },
+    });
+    expect(
+      parseAutopilotDevices(file([device(1)], `"Device Serial Number",Windows Product ID,Hardware Hash`)),
+    ).toMatchObject({ error: { code: 'HEADER_MISMATCH' } });
+    expect(parseAutopilotDevices(file([device(1)], 'Device Serial Number,Windows Product ID'))).toMatchObject(
+      { error: { code: 'HEADER_MISMATCH' } },
+    );
   });
 });
 
@@ -95,7 +139,10 @@ describe('Autopilot rows', () => {
   it('rejects extra and missing columns', () => {
     expect(parseAutopilotDevices(file([`${device(1)},extra`, `SN-2,,${HASH}`]))).toMatchObject({
       rows: [],
-      errors: [{ rowNumber: 2, rule: 'EXTRA_COLUMNS' }, { rowNumber: 3, rule: 'MISSING_COLUMNS' }],
+      errors: [
+        { rowNumber: 2, rule: 'EXTRA_COLUMNS' },
+        { rowNumber: 3, rule: 'MISSING_COLUMNS' },
+      ],
     });
   });
 
@@ -108,19 +155,31 @@ describe('Autopilot rows', () => {
   });
 
   it('accepts Windows-1252 text such as é and € and rejects other characters and tabs', () => {
-    const result = parseAutopilotDevices(file([`SN-1,,${HASH},Café €5,`, `SN-2,,${HASH},Łódź,`, `SN-3,,${HASH},a\tb,`]));
+    const result = parseAutopilotDevices(
+      file([`SN-1,,${HASH},Café €5,`, `SN-2,,${HASH},Łódź,`, `SN-3,,${HASH},a\tb,`]),
+    );
     expect(result).toMatchObject({
       rows: [{ rowNumber: 2, groupTag: 'Café €5' }],
       errors: [
-        { rowNumber: 3, column: 'Group Tag', rule: 'NON_ANSI_CHARACTER', message: 'Character U+0141 is not ANSI (Windows-1252) printable text' },
+        {
+          rowNumber: 3,
+          column: 'Group Tag',
+          rule: 'NON_ANSI_CHARACTER',
+          message: 'Character U+0141 is not ANSI (Windows-1252) printable text',
+        },
         { rowNumber: 4, column: 'Group Tag', rule: 'NON_ANSI_CHARACTER' },
       ],
     });
   });
 
   it('accepts a 2,048-character group tag and rejects 2,049', () => {
-    const result = parseAutopilotDevices(file([`SN-1,,${HASH},${'g'.repeat(2_048)},`, `SN-2,,${HASH},${'g'.repeat(2_049)},`]));
-    expect(result).toMatchObject({ rows: [{ rowNumber: 2 }], errors: [{ rowNumber: 3, column: 'Group Tag', rule: 'TOO_LONG' }] });
+    const result = parseAutopilotDevices(
+      file([`SN-1,,${HASH},${'g'.repeat(2_048)},`, `SN-2,,${HASH},${'g'.repeat(2_049)},`]),
+    );
+    expect(result).toMatchObject({
+      rows: [{ rowNumber: 2 }],
+      errors: [{ rowNumber: 3, column: 'Group Tag', rule: 'TOO_LONG' }],
+    });
   });
 
   it('requires serial and base64 hash and a user principal name when a user is given', () => {
@@ -139,12 +198,18 @@ describe('Autopilot rows', () => {
     const result = parseAutopilotDevices(file([device(1), device(1), device(2), `SN-2,,QUJD,,`]));
     expect(result).toMatchObject({
       rows: [{ rowNumber: 2, serialNumber: 'SN-1' }],
-      errors: [{ rowNumber: 4, rule: 'DUPLICATE_CONFLICT' }, { rowNumber: 5, rule: 'DUPLICATE_CONFLICT' }],
+      errors: [
+        { rowNumber: 4, rule: 'DUPLICATE_CONFLICT' },
+        { rowNumber: 5, rule: 'DUPLICATE_CONFLICT' },
+      ],
       notices: [{ rowNumber: 3, rule: 'DUPLICATE_IDENTICAL' }],
     });
   });
 
   it('rejects a file with a header and no devices', () => {
-    expect(parseAutopilotDevices(`${HEADER}\r\n`)).toMatchObject({ kind: 'rejected', error: { code: 'EMPTY_FILE' } });
+    expect(parseAutopilotDevices(`${HEADER}\r\n`)).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'EMPTY_FILE' },
+    });
   });
 });

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfiguratorSerials } from './configurator-serials.parser.js';
 
-const SAMPLES = process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
-const serials = (count: number): string => Array.from({ length: count }, (_, i) => `DMQ${String(i).padStart(7, '0')},cart\r\n`).join('');
+const SAMPLES =
+  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
+const serials = (count: number): string =>
+  Array.from({ length: count }, (_, i) => `DMQ${String(i).padStart(7, '0')},cart\r\n`).join('');
 
 describe('Apple Configurator serial lists', () => {
   it('reads a serial,details list such as the corporate serial sample', () => {
@@ -24,16 +26,26 @@ describe('Apple Configurator serial lists', () => {
   it('accepts 5,000 rows and rejects 5,001', () => {
     const ok = parseConfiguratorSerials(serials(5_000));
     expect(ok.kind === 'parsed' && ok.rows.length).toBe(5_000);
-    expect(parseConfiguratorSerials(serials(5_001))).toMatchObject({ kind: 'rejected', error: { code: 'TOO_MANY_ROWS', limit: 5_000 } });
+    expect(parseConfiguratorSerials(serials(5_001))).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'TOO_MANY_ROWS', limit: 5_000 },
+    });
   });
 
   it('removes periods, leaves out empty details and reports empty serials and long details', () => {
-    expect(parseConfiguratorSerials(`F9GT.2QXL.HG7K,\n ,orphan detail\nDMQX4T8LP2,${'d'.repeat(129)}\n`)).toEqual({
+    expect(
+      parseConfiguratorSerials(`F9GT.2QXL.HG7K,\n ,orphan detail\nDMQX4T8LP2,${'d'.repeat(129)}\n`),
+    ).toEqual({
       kind: 'parsed',
       rows: [{ rowNumber: 1, serialNumber: 'F9GT2QXLHG7K' }],
       errors: [
         { rowNumber: 2, column: 'serial', rule: 'SERIAL_EMPTY', message: 'Serial number is empty' },
-        { rowNumber: 3, column: 'details', rule: 'DETAILS_TOO_LONG', message: 'details has 129 characters; at most 128' },
+        {
+          rowNumber: 3,
+          column: 'details',
+          rule: 'DETAILS_TOO_LONG',
+          message: 'details has 129 characters; at most 128',
+        },
       ],
       notices: [],
     });

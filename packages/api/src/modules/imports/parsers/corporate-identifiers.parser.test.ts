@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCorporateIdentifiers } from './corporate-identifiers.parser.js';
 import { FIVE_MB } from './text-decoding.js';
 
-const SAMPLES = process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
+const SAMPLES =
+  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
 const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const imeiRows = (count: number): string =>
   Array.from({ length: count }, (_, i) => `${String(35_209_900_000_000 + i)},pool ${i}\n`).join('');
@@ -20,8 +21,18 @@ describe('Intune corporate identifier samples', () => {
       ],
       errors: [],
       notices: [
-        { rowNumber: 1, column: 'imei', rule: 'IMEI_CHECK_DIGIT_ADDED', message: '14-digit IMEI 01234567890123 completed with its check digit: 012345678901237' },
-        { rowNumber: 2, column: 'imei', rule: 'IMEI_CHECK_DIGIT_ADDED', message: '14-digit IMEI 02234567890123 completed with its check digit: 022345678901235' },
+        {
+          rowNumber: 1,
+          column: 'imei',
+          rule: 'IMEI_CHECK_DIGIT_ADDED',
+          message: '14-digit IMEI 01234567890123 completed with its check digit: 012345678901237',
+        },
+        {
+          rowNumber: 2,
+          column: 'imei',
+          rule: 'IMEI_CHECK_DIGIT_ADDED',
+          message: '14-digit IMEI 02234567890123 completed with its check digit: 022345678901235',
+        },
       ],
     });
   });
@@ -30,8 +41,18 @@ describe('Intune corporate identifier samples', () => {
     expect(parseCorporateIdentifiers(sample('intune-corpid-imei-realistic.csv'), 'IMEI')).toEqual({
       kind: 'parsed',
       rows: [
-        { rowNumber: 1, identifierType: 'IMEI', identifier: '490154203237518', details: 'Sales iPhone pool A' },
-        { rowNumber: 2, identifierType: 'IMEI', identifier: '352099001761481', details: 'Warehouse scanner 7' },
+        {
+          rowNumber: 1,
+          identifierType: 'IMEI',
+          identifier: '490154203237518',
+          details: 'Sales iPhone pool A',
+        },
+        {
+          rowNumber: 2,
+          identifierType: 'IMEI',
+          identifier: '352099001761481',
+          details: 'Warehouse scanner 7',
+        },
         { rowNumber: 3, identifierType: 'IMEI', identifier: '356938035643809' },
       ],
       errors: [],
@@ -45,7 +66,12 @@ describe('Intune corporate identifier samples', () => {
       rows: [
         { rowNumber: 1, identifierType: 'SERIAL', identifier: 'C02ZX1ABMD6T', details: 'MacBook Pro loaner' },
         { rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'iPad cart 3' },
-        { rowNumber: 3, identifierType: 'SERIAL', identifier: 'H4K7PW2X9N', details: 'iPhone 15 pool (new 10-char format)' },
+        {
+          rowNumber: 3,
+          identifierType: 'SERIAL',
+          identifier: 'H4K7PW2X9N',
+          details: 'iPhone 15 pool (new 10-char format)',
+        },
       ],
       errors: [],
       notices: [],
@@ -56,8 +82,20 @@ describe('Intune corporate identifier samples', () => {
     expect(parseCorporateIdentifiers(sample('intune-corpid-windows-doc-example.csv'), 'WINDOWS')).toEqual({
       kind: 'parsed',
       rows: [
-        { rowNumber: 1, identifierType: 'WINDOWS', identifier: '01234567890123', manufacturer: 'Microsoft', model: 'surface 5' },
-        { rowNumber: 2, identifierType: 'WINDOWS', identifier: '02234567890123', manufacturer: 'Lenovo', model: 'thinkpad t14' },
+        {
+          rowNumber: 1,
+          identifierType: 'WINDOWS',
+          identifier: '01234567890123',
+          manufacturer: 'Microsoft',
+          model: 'surface 5',
+        },
+        {
+          rowNumber: 2,
+          identifierType: 'WINDOWS',
+          identifier: '02234567890123',
+          manufacturer: 'Lenovo',
+          model: 'thinkpad t14',
+        },
       ],
       errors: [],
       notices: [],
@@ -72,8 +110,14 @@ describe('Intune corporate identifier samples', () => {
   });
 
   it('rejects the sample saved as UTF-16', () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(sample('intune-corpid-serial.csv').toString(), 'utf16le')]);
-    expect(parseCorporateIdentifiers(utf16, 'SERIAL')).toMatchObject({ kind: 'rejected', error: { code: 'UNSUPPORTED_ENCODING' } });
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(sample('intune-corpid-serial.csv').toString(), 'utf16le'),
+    ]);
+    expect(parseCorporateIdentifiers(utf16, 'SERIAL')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'UNSUPPORTED_ENCODING' },
+    });
   });
 });
 
@@ -95,7 +139,10 @@ describe('limits', () => {
   it('accepts a file of exactly 5 MiB and rejects one byte more before parsing', () => {
     const row = '490154203237518,x\n';
     const exact = row + '\n'.repeat(FIVE_MB - row.length);
-    expect(parseCorporateIdentifiers(exact, 'IMEI')).toMatchObject({ kind: 'parsed', rows: [{ identifier: '490154203237518' }] });
+    expect(parseCorporateIdentifiers(exact, 'IMEI')).toMatchObject({
+      kind: 'parsed',
+      rows: [{ identifier: '490154203237518' }],
+    });
     expect(parseCorporateIdentifiers(`${exact}\n`, 'IMEI')).toMatchObject({
       kind: 'rejected',
       error: { code: 'FILE_TOO_LARGE', limit: 5_242_880, actual: 5_242_881 },
@@ -103,7 +150,10 @@ describe('limits', () => {
   });
 
   it('accepts 128-character details and rejects 129, counting characters rather than bytes', () => {
-    const result = parseCorporateIdentifiers(`490154203237518,${'é'.repeat(128)}\n352099001761481,${'d'.repeat(129)}\n`, 'IMEI');
+    const result = parseCorporateIdentifiers(
+      `490154203237518,${'é'.repeat(128)}\n352099001761481,${'d'.repeat(129)}\n`,
+      'IMEI',
+    );
     expect(result).toMatchObject({
       kind: 'parsed',
       rows: [{ rowNumber: 1, details: 'é'.repeat(128) }],
@@ -114,7 +164,13 @@ describe('limits', () => {
 
 describe('row rules', () => {
   it('reports each bad row with its line, column and rule and keeps the good rows', () => {
-    const csv = ['490154203237519,bad check digit', '4.90154E+14,excel', '', '12345,short', '35-209900-176148-1 , spaced '].join('\n');
+    const csv = [
+      '490154203237519,bad check digit',
+      '4.90154E+14,excel',
+      '',
+      '12345,short',
+      '35-209900-176148-1 , spaced ',
+    ].join('\n');
     expect(parseCorporateIdentifiers(csv, 'IMEI')).toMatchObject({
       kind: 'parsed',
       rows: [{ rowNumber: 5, identifier: '352099001761481', details: 'spaced' }],
@@ -136,10 +192,17 @@ describe('row rules', () => {
   });
 
   it('removes periods from serial numbers, also in Windows rows, and requires manufacturer and model', () => {
-    expect(parseCorporateIdentifiers('C02.ZX1.ABMD6T\n', 'SERIAL')).toMatchObject({ rows: [{ identifier: 'C02ZX1ABMD6T' }] });
-    expect(parseCorporateIdentifiers('Dell,,AB.12\nDell,Latitude 7440,AB.12\nDell,Latitude\n', 'WINDOWS')).toMatchObject({
+    expect(parseCorporateIdentifiers('C02.ZX1.ABMD6T\n', 'SERIAL')).toMatchObject({
+      rows: [{ identifier: 'C02ZX1ABMD6T' }],
+    });
+    expect(
+      parseCorporateIdentifiers('Dell,,AB.12\nDell,Latitude 7440,AB.12\nDell,Latitude\n', 'WINDOWS'),
+    ).toMatchObject({
       rows: [{ rowNumber: 2, identifier: 'AB12', manufacturer: 'Dell', model: 'Latitude 7440' }],
-      errors: [{ rowNumber: 1, column: 'model', rule: 'REQUIRED' }, { rowNumber: 3, rule: 'COLUMN_COUNT' }],
+      errors: [
+        { rowNumber: 1, column: 'model', rule: 'REQUIRED' },
+        { rowNumber: 3, rule: 'COLUMN_COUNT' },
+      ],
     });
   });
 
@@ -148,7 +211,10 @@ describe('row rules', () => {
       kind: 'rejected',
       error: { code: 'MALFORMED_CSV' },
     });
-    expect(parseCorporateIdentifiers('\r\n\r\n', 'SERIAL')).toMatchObject({ kind: 'rejected', error: { code: 'EMPTY_FILE' } });
+    expect(parseCorporateIdentifiers('\r\n\r\n', 'SERIAL')).toMatchObject({
+      kind: 'rejected',
+      error: { code: 'EMPTY_FILE' },
+    });
   });
 });
 
@@ -161,18 +227,31 @@ describe('duplicates within one file', () => {
       errors: [],
       notices: [
         { rowNumber: 2, rule: 'IMEI_CHECK_DIGIT_ADDED' },
-        { rowNumber: 2, column: 'imei', rule: 'DUPLICATE_IDENTICAL', message: '490154203237518 repeats row 1 with the same data; imported once' },
+        {
+          rowNumber: 2,
+          column: 'imei',
+          rule: 'DUPLICATE_IDENTICAL',
+          message: '490154203237518 repeats row 1 with the same data; imported once',
+        },
       ],
     });
   });
 
   it('keeps no row for an identifier repeated with different details and flags every occurrence', () => {
-    const result = parseCorporateIdentifiers('C02ZX1ABMD6T,A\nF9GT2QXLHG7K,B\nC02ZX1ABMD6T,C\nC02ZX1ABMD6T\n', 'SERIAL');
+    const result = parseCorporateIdentifiers(
+      'C02ZX1ABMD6T,A\nF9GT2QXLHG7K,B\nC02ZX1ABMD6T,C\nC02ZX1ABMD6T\n',
+      'SERIAL',
+    );
     const message = 'C02ZX1ABMD6T appears on rows 1, 3, 4 with different data; keep one row';
     expect(result).toEqual({
       kind: 'parsed',
       rows: [{ rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'B' }],
-      errors: [1, 3, 4].map((rowNumber) => ({ rowNumber, column: 'serial', rule: 'DUPLICATE_CONFLICT', message })),
+      errors: [1, 3, 4].map((rowNumber) => ({
+        rowNumber,
+        column: 'serial',
+        rule: 'DUPLICATE_CONFLICT',
+        message,
+      })),
       notices: [],
     });
   });

@@ -1,7 +1,13 @@
 import { normalizeImei, normalizeSerialNumber } from '../../device/hardware-identifiers.js';
 import { readCsvRecords } from './csv-records.js';
 import { mergeDuplicates, type KeyedRow } from './duplicates.js';
-import { byRow, rejected, type ImportResult, type ImportRowError, type ImportRowNotice } from './import-errors.js';
+import {
+  byRow,
+  rejected,
+  type ImportResult,
+  type ImportRowError,
+  type ImportRowNotice,
+} from './import-errors.js';
 import { FIVE_MB, decodeImportText } from './text-decoding.js';
 
 /**
@@ -30,7 +36,11 @@ export interface CorporateIdentifierRow {
 }
 
 /** Limits: rows and bytes from Intune's doc; 128 characters (code points) for details, manufacturer and model. */
-export const CORPORATE_IDENTIFIER_LIMITS = { maxRows: 5_000, maxBytes: FIVE_MB, maxFieldLength: 128 } as const;
+export const CORPORATE_IDENTIFIER_LIMITS = {
+  maxRows: 5_000,
+  maxBytes: FIVE_MB,
+  maxFieldLength: 128,
+} as const;
 
 const COLUMNS: Record<CorporateIdentifierType, readonly string[]> = {
   IMEI: ['imei', 'details'],
@@ -39,7 +49,8 @@ const COLUMNS: Record<CorporateIdentifierType, readonly string[]> = {
 };
 
 /** Length in code points; only counted when the UTF-16 length could exceed the limit. */
-const codePoints = (s: string): number => (s.length <= CORPORATE_IDENTIFIER_LIMITS.maxFieldLength ? s.length : [...s].length);
+const codePoints = (s: string): number =>
+  s.length <= CORPORATE_IDENTIFIER_LIMITS.maxFieldLength ? s.length : [...s].length;
 
 /**
  * Parses an Intune corporate-identifier CSV of one `identifierType`.
@@ -55,7 +66,11 @@ export function parseCorporateIdentifiers(
 ): ImportResult<CorporateIdentifierRow> {
   const decoded = decodeImportText(input, { maxBytes: CORPORATE_IDENTIFIER_LIMITS.maxBytes });
   if (!decoded.ok) return rejected(decoded.error);
-  const read = readCsvRecords(decoded.text, { headerRows: 0, maxDataRows: CORPORATE_IDENTIFIER_LIMITS.maxRows, quotes: true });
+  const read = readCsvRecords(decoded.text, {
+    headerRows: 0,
+    maxDataRows: CORPORATE_IDENTIFIER_LIMITS.maxRows,
+    quotes: true,
+  });
   if (!read.ok) return rejected(read.error);
 
   const columns = COLUMNS[identifierType];
@@ -76,14 +91,22 @@ export function parseCorporateIdentifiers(
     }
     const serialIndex = identifierType === 'WINDOWS' ? 2 : 0;
     const idColumn = columns[serialIndex] ?? 'identifier';
-    const id = identifierType === 'IMEI' ? normalizeImei(fields[0] ?? '') : normalizeSerialNumber(fields[serialIndex] ?? '');
+    const id =
+      identifierType === 'IMEI'
+        ? normalizeImei(fields[0] ?? '')
+        : normalizeSerialNumber(fields[serialIndex] ?? '');
     if (!id.ok) rowErrors.push({ rowNumber, column: idColumn, rule: id.rule, message: id.message });
     const textField = (index: number, column: string, required: boolean): string | undefined => {
       const value = (fields[index] ?? '').trim();
       const length = codePoints(value);
       if (length > CORPORATE_IDENTIFIER_LIMITS.maxFieldLength) {
         const rule = column === 'details' ? 'DETAILS_TOO_LONG' : 'TOO_LONG';
-        rowErrors.push({ rowNumber, column, rule, message: `${column} has ${length} characters; at most 128` });
+        rowErrors.push({
+          rowNumber,
+          column,
+          rule,
+          message: `${column} has ${length} characters; at most 128`,
+        });
       } else if (required && value === '') {
         rowErrors.push({ rowNumber, column, rule: 'REQUIRED', message: `${column} is required` });
       }
@@ -96,7 +119,12 @@ export function parseCorporateIdentifiers(
       row = { rowNumber, identifierType, identifier: id.ok ? id.value : '', manufacturer, model };
     } else {
       const details = textField(1, 'details', false);
-      row = { rowNumber, identifierType, identifier: id.ok ? id.value : '', ...(details === undefined ? {} : { details }) };
+      row = {
+        rowNumber,
+        identifierType,
+        identifier: id.ok ? id.value : '',
+        ...(details === undefined ? {} : { details }),
+      };
     }
     if (rowErrors.length > 0) {
       errors.push(...rowErrors);
@@ -110,7 +138,10 @@ export function parseCorporateIdentifiers(
         message: `14-digit IMEI ${fields[0]?.trim()} completed with its check digit: ${row.identifier}`,
       });
     }
-    const key = identifierType === 'WINDOWS' ? [row.manufacturer, row.model, row.identifier].join('\u0000') : row.identifier;
+    const key =
+      identifierType === 'WINDOWS'
+        ? [row.manufacturer, row.model, row.identifier].join('\u0000')
+        : row.identifier;
     valid.push({ row, rowNumber, key, fingerprint: row.details ?? '' });
   }
   const label = (key: string): string => key.split('\u0000').join(' / ');

@@ -27,12 +27,21 @@ describe('readCsvRecords', () => {
   });
 
   it('honours RFC 4180 quotes when asked and keeps them as text otherwise', () => {
-    expect(readCsvRecords('"x, y","say ""hi"""', NO_HEADER)).toEqual({ ok: true, records: [{ line: 1, fields: ['x, y', 'say "hi"'] }] });
-    expect(readCsvRecords('"x, y"', { ...NO_HEADER, quotes: false })).toEqual({ ok: true, records: [{ line: 1, fields: ['"x', ' y"'] }] });
+    expect(readCsvRecords('"x, y","say ""hi"""', NO_HEADER)).toEqual({
+      ok: true,
+      records: [{ line: 1, fields: ['x, y', 'say "hi"'] }],
+    });
+    expect(readCsvRecords('"x, y"', { ...NO_HEADER, quotes: false })).toEqual({
+      ok: true,
+      records: [{ line: 1, fields: ['"x', ' y"'] }],
+    });
   });
 
   it('reports an unclosed quote as malformed CSV instead of throwing', () => {
-    expect(readCsvRecords('a\n"b,c\n', NO_HEADER)).toMatchObject({ ok: false, error: { code: 'MALFORMED_CSV' } });
+    expect(readCsvRecords('a\n"b,c\n', NO_HEADER)).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_CSV' },
+    });
   });
 
   it('counts the limit in data rows after the header and stops at limit + 1', () => {
@@ -41,7 +50,13 @@ describe('readCsvRecords', () => {
     expect(readCsvRecords(rows(3), options)).toMatchObject({ ok: true, records: { length: 4 } });
     expect(readCsvRecords(rows(4), options)).toEqual({
       ok: false,
-      error: { code: 'TOO_MANY_ROWS', message: 'File has more than 3 rows; split it into files of at most 3', limit: 3, actual: 4, line: 5 },
+      error: {
+        code: 'TOO_MANY_ROWS',
+        message: 'File has more than 3 rows; split it into files of at most 3',
+        limit: 3,
+        actual: 4,
+        line: 5,
+      },
     });
     expect(readCsvRecords('H\n', options)).toMatchObject({ ok: false, error: { code: 'EMPTY_FILE' } });
   });

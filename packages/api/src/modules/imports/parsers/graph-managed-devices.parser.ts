@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GRAPH_ENUMS, readGraphEnum, type GraphEnumMember, type GraphEnumValue } from './graph-enums.js';
+import { readGraphEnum, type GraphEnumMember, type GraphEnumValue } from './graph-enums.js';
 import { rejected, type ImportResult, type ImportRowError, type ImportRowNotice } from './import-errors.js';
 import { parseInstant, type Instant } from './instants.js';
 import { decodeImportText } from './text-decoding.js';
@@ -15,19 +15,57 @@ import { decodeImportText } from './text-decoding.js';
  */
 
 const STRING_FIELDS = [
-  'userId', 'deviceName', 'operatingSystem', 'jailBroken', 'osVersion', 'easDeviceId', 'emailAddress',
-  'azureADDeviceId', 'deviceCategoryDisplayName', 'userPrincipalName', 'model', 'manufacturer', 'imei',
-  'serialNumber', 'phoneNumber', 'androidSecurityPatchLevel', 'userDisplayName', 'wiFiMacAddress',
-  'subscriberCarrier', 'meid', 'managedDeviceName', 'iccid', 'udid', 'notes', 'ethernetMacAddress',
+  'userId',
+  'deviceName',
+  'operatingSystem',
+  'jailBroken',
+  'osVersion',
+  'easDeviceId',
+  'emailAddress',
+  'azureADDeviceId',
+  'deviceCategoryDisplayName',
+  'userPrincipalName',
+  'model',
+  'manufacturer',
+  'imei',
+  'serialNumber',
+  'phoneNumber',
+  'androidSecurityPatchLevel',
+  'userDisplayName',
+  'wiFiMacAddress',
+  'subscriberCarrier',
+  'meid',
+  'managedDeviceName',
+  'iccid',
+  'udid',
+  'notes',
+  'ethernetMacAddress',
 ] as const;
-const BOOLEAN_FIELDS = ['easActivated', 'azureADRegistered', 'isSupervised', 'isEncrypted', 'requireUserEnrollmentApproval'] as const;
+const BOOLEAN_FIELDS = [
+  'easActivated',
+  'azureADRegistered',
+  'isSupervised',
+  'isEncrypted',
+  'requireUserEnrollmentApproval',
+] as const;
 const TIMESTAMP_FIELDS = [
-  'enrolledDateTime', 'lastSyncDateTime', 'easActivationDateTime', 'exchangeLastSuccessfulSyncDateTime',
-  'complianceGracePeriodExpirationDateTime', 'managementCertificateExpirationDate',
+  'enrolledDateTime',
+  'lastSyncDateTime',
+  'easActivationDateTime',
+  'exchangeLastSuccessfulSyncDateTime',
+  'complianceGracePeriodExpirationDateTime',
+  'managementCertificateExpirationDate',
 ] as const;
 const ENUM_FIELDS = [
-  'managedDeviceOwnerType', 'complianceState', 'managementState', 'managementAgent', 'deviceEnrollmentType',
-  'deviceRegistrationState', 'exchangeAccessState', 'exchangeAccessStateReason', 'partnerReportedThreatState',
+  'managedDeviceOwnerType',
+  'complianceState',
+  'managementState',
+  'managementAgent',
+  'deviceEnrollmentType',
+  'deviceRegistrationState',
+  'exchangeAccessState',
+  'exchangeAccessStateReason',
+  'partnerReportedThreatState',
 ] as const;
 const BYTE_FIELDS = ['totalStorageSpaceInBytes', 'freeStorageSpaceInBytes', 'physicalMemoryInBytes'] as const;
 type EnumField = (typeof ENUM_FIELDS)[number];
@@ -62,10 +100,16 @@ const deviceSchema = z.object({
   ...Object.fromEntries(BOOLEAN_FIELDS.map((k) => [k, nullish(z.boolean())])),
   ...Object.fromEntries([...TIMESTAMP_FIELDS, ...ENUM_FIELDS].map((k) => [k, nullish(z.string())])),
   ...Object.fromEntries(BYTE_FIELDS.map((k) => [k, nullish(z.union([z.number(), z.string()]))])),
-  deviceActionResults: nullish(z.array(z.object({
-    actionName: nullish(z.string()), actionState: nullish(z.string()),
-    startDateTime: nullish(z.string()), lastUpdatedDateTime: nullish(z.string()),
-  }))),
+  deviceActionResults: nullish(
+    z.array(
+      z.object({
+        actionName: nullish(z.string()),
+        actionState: nullish(z.string()),
+        startDateTime: nullish(z.string()),
+        lastUpdatedDateTime: nullish(z.string()),
+      }),
+    ),
+  ),
 });
 const pageSchema = z.object({ value: z.array(z.unknown()), '@odata.nextLink': nullish(z.string()) });
 const GRAPH_NEVER = parseInstant('0001-01-01T00:00:00Z')?.ticks;
@@ -77,20 +121,30 @@ const GRAPH_NEVER = parseInstant('0001-01-01T00:00:00Z')?.ticks;
  * taken from the source. A string of digits (OData `IEEE754Compatible=true`) is always exact.
  * Returns the bigint, or an error rule and message. Negative and fractional values → `INVALID_VALUE`.
  */
-export function readByteCount(value: number | string): bigint | { rule: 'UNSAFE_INTEGER' | 'INVALID_VALUE'; message: string } {
+export function readByteCount(
+  value: number | string,
+): bigint | { rule: 'UNSAFE_INTEGER' | 'INVALID_VALUE'; message: string } {
   if (typeof value === 'string') {
-    return /^\d+$/.test(value) ? BigInt(value) : { rule: 'INVALID_VALUE', message: `"${value}" is not a byte count` };
+    return /^\d+$/.test(value)
+      ? BigInt(value)
+      : { rule: 'INVALID_VALUE', message: `"${value}" is not a byte count` };
   }
-  if (!Number.isInteger(value) || value < 0) return { rule: 'INVALID_VALUE', message: `${value} is not a byte count` };
+  if (!Number.isInteger(value) || value < 0)
+    return { rule: 'INVALID_VALUE', message: `${value} is not a byte count` };
   if (!Number.isSafeInteger(value)) {
-    return { rule: 'UNSAFE_INTEGER', message: `${value} exceeds 2^53 - 1 and JSON numbers lose digits there; export it as a string` };
+    return {
+      rule: 'UNSAFE_INTEGER',
+      message: `${value} exceeds 2^53 - 1 and JSON numbers lose digits there; export it as a string`,
+    };
   }
   return BigInt(value);
 }
 
 const BYTE_KEYS: ReadonlySet<string> = new Set(BYTE_FIELDS);
 function keepByteSource(this: unknown, key: string, value: unknown, context?: { source?: unknown }): unknown {
-  return typeof value === 'number' && BYTE_KEYS.has(key) && typeof context?.source === 'string' ? context.source : value;
+  return typeof value === 'number' && BYTE_KEYS.has(key) && typeof context?.source === 'string'
+    ? context.source
+    : value;
 }
 
 /**
@@ -100,7 +154,9 @@ function keepByteSource(this: unknown, key: string, value: unknown, context?: { 
  * `id`), `INVALID_TIMESTAMP` (see instants.ts), `UNSAFE_INTEGER`. Notices: `UNKNOWN_ENUM_VALUE`,
  * `MIN_DATE_AS_NULL`.
  */
-export function parseGraphManagedDevices(input: string | Uint8Array): ImportResult<GraphManagedDevice, { readonly nextLink: string | null }> {
+export function parseGraphManagedDevices(
+  input: string | Uint8Array,
+): ImportResult<GraphManagedDevice, { readonly nextLink: string | null }> {
   const decoded = decodeImportText(input, { maxBytes: GRAPH_MAX_BYTES });
   if (!decoded.ok) return rejected(decoded.error);
   let json: unknown;
@@ -110,7 +166,11 @@ export function parseGraphManagedDevices(input: string | Uint8Array): ImportResu
     return rejected({ code: 'MALFORMED_JSON', message: `Not JSON: ${(cause as Error).message}` });
   }
   const page = pageSchema.safeParse(json);
-  if (!page.success) return rejected({ code: 'INVALID_DOCUMENT', message: `Not a Graph list response: ${z.prettifyError(page.error)}` });
+  if (!page.success)
+    return rejected({
+      code: 'INVALID_DOCUMENT',
+      message: `Not a Graph list response: ${z.prettifyError(page.error)}`,
+    });
   const rows: GraphManagedDevice[] = [];
   const errors: ImportRowError[] = [];
   const notices: ImportRowNotice[] = [];
@@ -119,7 +179,12 @@ export function parseGraphManagedDevices(input: string | Uint8Array): ImportResu
     const parsed = deviceSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        errors.push({ rowNumber, column: issue.path.join('.') || null, rule: 'INVALID_VALUE', message: issue.message });
+        errors.push({
+          rowNumber,
+          column: issue.path.join('.') || null,
+          rule: 'INVALID_VALUE',
+          message: issue.message,
+        });
       }
       return;
     }
@@ -129,9 +194,20 @@ export function parseGraphManagedDevices(input: string | Uint8Array): ImportResu
     const instant = (column: string, raw: unknown): Instant | null => {
       if (typeof raw !== 'string') return null;
       const value = parseInstant(raw);
-      if (!value) rowErrors.push({ rowNumber, column, rule: 'INVALID_TIMESTAMP', message: `"${raw}" is not an ISO 8601 timestamp with offset and at most 7 fractional digits` });
+      if (!value)
+        rowErrors.push({
+          rowNumber,
+          column,
+          rule: 'INVALID_TIMESTAMP',
+          message: `"${raw}" is not an ISO 8601 timestamp with offset and at most 7 fractional digits`,
+        });
       if (value && value.ticks === GRAPH_NEVER) {
-        rowNotices.push({ rowNumber, column, rule: 'MIN_DATE_AS_NULL', message: `${raw} is Graph's "never" value; read as null` });
+        rowNotices.push({
+          rowNumber,
+          column,
+          rule: 'MIN_DATE_AS_NULL',
+          message: `${raw} is Graph's "never" value; read as null`,
+        });
         return null;
       }
       return value;
@@ -139,7 +215,13 @@ export function parseGraphManagedDevices(input: string | Uint8Array): ImportResu
     const enumValue = <N extends EnumField | 'actionState'>(column: string, name: N, raw: unknown) => {
       if (typeof raw !== 'string') return null;
       const value = readGraphEnum(name, raw);
-      if (!value.recognized) rowNotices.push({ rowNumber, column, rule: 'UNKNOWN_ENUM_VALUE', message: `${name} "${raw}" is not known; kept as unknown` });
+      if (!value.recognized)
+        rowNotices.push({
+          rowNumber,
+          column,
+          rule: 'UNKNOWN_ENUM_VALUE',
+          message: `${name} "${raw}" is not known; kept as unknown`,
+        });
       return value;
     };
     const out: Record<string, unknown> = { rowNumber, id: d.id };

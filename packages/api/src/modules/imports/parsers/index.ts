@@ -14,7 +14,13 @@ export {
   type RowErrorRule,
   type RowNoticeRule,
 } from './import-errors.js';
-export { FIVE_MB, decodeImportText, inputByteLength, type DecodeOptions, type DecodedText } from './text-decoding.js';
+export {
+  FIVE_MB,
+  decodeImportText,
+  inputByteLength,
+  type DecodeOptions,
+  type DecodedText,
+} from './text-decoding.js';
 export { readCsvRecords, type CsvReadOptions, type CsvRecord, type CsvRecords } from './csv-records.js';
 export { mergeDuplicates, type KeyedRow, type MergedRows } from './duplicates.js';
 export { formatInstant, parseInstant, TICKS_PER_MS, type Instant } from './instants.js';
@@ -24,8 +30,18 @@ export {
   type CorporateIdentifierRow,
   type CorporateIdentifierType,
 } from './corporate-identifiers.parser.js';
-export { CONFIGURATOR_SERIAL_LIMITS, parseConfiguratorSerials, type ConfiguratorSerialRow } from './configurator-serials.parser.js';
-export { AUTOPILOT_COLUMNS, AUTOPILOT_LIMITS, NON_ANSI, parseAutopilotDevices, type AutopilotDeviceRow } from './autopilot.parser.js';
+export {
+  CONFIGURATOR_SERIAL_LIMITS,
+  parseConfiguratorSerials,
+  type ConfiguratorSerialRow,
+} from './configurator-serials.parser.js';
+export {
+  AUTOPILOT_COLUMNS,
+  AUTOPILOT_LIMITS,
+  NON_ANSI,
+  parseAutopilotDevices,
+  type AutopilotDeviceRow,
+} from './autopilot.parser.js';
 export {
   ABM_MAX_BYTES,
   parseAbmDevicesPage,
@@ -35,7 +51,13 @@ export {
   type AbmPageInfo,
   type AbmProfileStatus,
 } from './abm-devices.parser.js';
-export { GRAPH_ENUMS, readGraphEnum, type GraphEnumMember, type GraphEnumName, type GraphEnumValue } from './graph-enums.js';
+export {
+  GRAPH_ENUMS,
+  readGraphEnum,
+  type GraphEnumMember,
+  type GraphEnumName,
+  type GraphEnumValue,
+} from './graph-enums.js';
 export {
   GRAPH_MAX_BYTES,
   parseGraphManagedDevices,

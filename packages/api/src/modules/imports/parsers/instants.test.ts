@@ -15,7 +15,9 @@ describe('parseInstant', () => {
   });
 
   it('reads fewer fractional digits as a decimal fraction', () => {
-    expect(parseInstant('2016-12-31T23:59:43.797191-08:00')?.ticks).toBe(ticksOf(Date.UTC(2017, 0, 1, 7, 59, 43, 797), 1910n));
+    expect(parseInstant('2016-12-31T23:59:43.797191-08:00')?.ticks).toBe(
+      ticksOf(Date.UTC(2017, 0, 1, 7, 59, 43, 797), 1910n),
+    );
     expect(parseInstant('2025-02-18T15:43:38Z')?.ticks).toBe(ticksOf(Date.UTC(2025, 1, 18, 15, 43, 38), 0n));
   });
 
@@ -29,9 +31,17 @@ describe('parseInstant', () => {
 
   it('rejects impossible dates, leap seconds, missing offsets and more than 7 fractional digits', () => {
     for (const raw of [
-      '2025-02-29T00:00:00Z', '2025-04-31T00:00:00Z', '2025-01-01T24:00:00Z', '2016-12-31T23:59:60Z',
-      '2025-01-01T00:00:00', '2025-01-01 00:00:00Z', '2025-01-01T00:00:00.12345678Z', '2025-01-01T00:00:00+24:00',
-      '', 'yesterday', '0',
+      '2025-02-29T00:00:00Z',
+      '2025-04-31T00:00:00Z',
+      '2025-01-01T24:00:00Z',
+      '2016-12-31T23:59:60Z',
+      '2025-01-01T00:00:00',
+      '2025-01-01 00:00:00Z',
+      '2025-01-01T00:00:00.12345678Z',
+      '2025-01-01T00:00:00+24:00',
+      '',
+      'yesterday',
+      '0',
     ]) {
       expect(parseInstant(raw), raw).toBeNull();
     }
@@ -42,8 +52,11 @@ describe('parseInstant', () => {
 describe('formatInstant', () => {
   it('round-trips a 7-digit Graph timestamp to the identical string', () => {
     for (const raw of [
-      '2016-12-31T23:58:46.7156189-08:00', '2017-01-01T00:02:49.3205976-08:00', '2016-12-31T23:57:59.9789653-08:00',
-      '2020-06-30T12:00:00.0000001+05:30', '1969-12-31T23:59:59.9999999-01:00',
+      '2016-12-31T23:58:46.7156189-08:00',
+      '2017-01-01T00:02:49.3205976-08:00',
+      '2016-12-31T23:57:59.9789653-08:00',
+      '2020-06-30T12:00:00.0000001+05:30',
+      '1969-12-31T23:59:59.9999999-01:00',
     ]) {
       const instant = parseInstant(raw);
       expect(instant && formatInstant(instant.ticks, instant.offsetMinutes)).toBe(raw);

@@ -49,7 +49,8 @@ export function parseInstant(raw: string): Instant | null {
   const ms = utcMs(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
   if (ms === null || Number(oh) > 23 || Number(om) > 59) return null;
   const offsetMinutes = z ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
-  const ticks = BigInt(ms) * TICKS_PER_MS + BigInt(fraction.padEnd(7, '0')) - BigInt(offsetMinutes) * TICKS_PER_MINUTE;
+  const ticks =
+    BigInt(ms) * TICKS_PER_MS + BigInt(fraction.padEnd(7, '0')) - BigInt(offsetMinutes) * TICKS_PER_MINUTE;
   return { raw, ticks, date: new Date(Number(floorDiv(ticks, TICKS_PER_MS))), offsetMinutes };
 }
 
@@ -70,6 +71,9 @@ export function formatInstant(ticks: bigint, offsetMinutes = 0): string {
   const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
   const time = `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${fraction}`;
   const abs = Math.abs(offsetMinutes);
-  const offset = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
+  const offset =
+    offsetMinutes === 0
+      ? 'Z'
+      : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
   return `${date}T${time}${offset}`;
 }

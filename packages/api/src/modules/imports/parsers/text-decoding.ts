@@ -63,18 +63,28 @@ export function decodeImportText(input: string | Uint8Array, options: DecodeOpti
 
 function decodeBytes(bytes: Uint8Array, byteLength: number): DecodedText {
   const [b0, b1, b2, b3] = bytes;
-  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)) {
-    return encodingError('File is UTF-16 or UTF-32 (byte order mark found); save it as UTF-8 (or ANSI/ASCII)');
+  if (
+    (b0 === 0xff && b1 === 0xfe) ||
+    (b0 === 0xfe && b1 === 0xff) ||
+    (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
+  ) {
+    return encodingError(
+      'File is UTF-16 or UTF-32 (byte order mark found); save it as UTF-8 (or ANSI/ASCII)',
+    );
   }
   if (bytes.includes(0)) {
-    return encodingError('File contains NUL bytes, as UTF-16 text without a byte order mark does; save it as UTF-8');
+    return encodingError(
+      'File contains NUL bytes, as UTF-16 text without a byte order mark does; save it as UTF-8',
+    );
   }
   const hadBom = b0 === 0xef && b1 === 0xbb && b2 === 0xbf;
   let text: string;
   try {
     text = utf8.decode(hadBom ? bytes.subarray(3) : bytes);
   } catch {
-    return encodingError('File is not valid UTF-8 (an ANSI/Windows-1252 file with accented letters?); save it as UTF-8');
+    return encodingError(
+      'File is not valid UTF-8 (an ANSI/Windows-1252 file with accented letters?); save it as UTF-8',
+    );
   }
   if (text.includes('\uFFFD')) {
     return encodingError('File contains U+FFFD replacement characters: it was decoded lossily before upload');
@@ -84,10 +94,14 @@ function decodeBytes(bytes: Uint8Array, byteLength: number): DecodedText {
 
 function checkString(input: string, byteLength: number): DecodedText {
   if (input.includes('\u0000')) {
-    return encodingError('Text contains NUL characters: a UTF-16 file was read as single-byte text; upload it as UTF-8');
+    return encodingError(
+      'Text contains NUL characters: a UTF-16 file was read as single-byte text; upload it as UTF-8',
+    );
   }
   if (input.startsWith('\u00FF\u00FE') || input.startsWith('\u00FE\u00FF')) {
-    return encodingError('Text starts with a UTF-16 byte order mark read as Latin-1; upload the file as UTF-8');
+    return encodingError(
+      'Text starts with a UTF-16 byte order mark read as Latin-1; upload the file as UTF-8',
+    );
   }
   if (input.includes('\uFFFD') || /\p{Surrogate}/u.test(input)) {
     return encodingError('Text contains U+FFFD or unpaired surrogates: it was decoded lossily before upload');

@@ -14,7 +14,11 @@ import { classify, executeWithRows } from '../set-based.js';
  *   stored is left alone, so applying the same page twice changes nothing;
  * - a new serial gets the default DEP profile (Graph `isDefault`), if there is one.
  */
-export async function writeAbmDevices(tx: EntityManager, devices: AbmDevice[], now: Date): Promise<WriteOutcome> {
+export async function writeAbmDevices(
+  tx: EntityManager,
+  devices: AbmDevice[],
+  now: Date,
+): Promise<WriteOutcome> {
   const winners = reduceAbmSync(devices);
   const deletions = winners.filter((d) => d.opType === 'deleted');
   const upserts = winners.filter((d) => d.opType !== 'deleted');
@@ -30,7 +34,11 @@ export async function writeAbmDevices(tx: EntityManager, devices: AbmDevice[], n
   );
   const deletedSerials = new Set(deleted.map((d) => d.serial_number));
   for (const d of deletions) {
-    results.push({ rowNumber: d.position + 1, key: d.serialNumber, outcome: deletedSerials.has(d.serialNumber) ? ImportRowOutcome.DELETED : ImportRowOutcome.UNCHANGED });
+    results.push({
+      rowNumber: d.position + 1,
+      key: d.serialNumber,
+      outcome: deletedSerials.has(d.serialNumber) ? ImportRowOutcome.DELETED : ImportRowOutcome.UNCHANGED,
+    });
   }
 
   const written = await executeWithRows<{ serial_number: string; inserted: boolean }>(
@@ -59,8 +67,15 @@ export async function writeAbmDevices(tx: EntityManager, devices: AbmDevice[], n
       device_assigned_by: d.deviceAssignedBy,
     })),
   );
-  const outcome = new Map(written.map((w) => [w.serial_number, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]));
-  for (const d of upserts) results.push({ rowNumber: d.position + 1, key: d.serialNumber, outcome: outcome.get(d.serialNumber) ?? ImportRowOutcome.UNCHANGED });
+  const outcome = new Map(
+    written.map((w) => [w.serial_number, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
+  );
+  for (const d of upserts)
+    results.push({
+      rowNumber: d.position + 1,
+      key: d.serialNumber,
+      outcome: outcome.get(d.serialNumber) ?? ImportRowOutcome.UNCHANGED,
+    });
   return { rows: results, deletedCount: deleted.length };
 }
 
@@ -76,7 +91,12 @@ export async function writeConfiguratorSerials(
   profileId: string | null,
   now: Date,
 ): Promise<WriteOutcome> {
-  const input = rows.map((r) => ({ rowNumber: r.rowNumber, key: r.serialNumber, details: r.details ?? null, values: [r.details ?? null] }));
+  const input = rows.map((r) => ({
+    rowNumber: r.rowNumber,
+    key: r.serialNumber,
+    details: r.details ?? null,
+    values: [r.details ?? null],
+  }));
   const stored = await executeWithRows<{ serial_number: string; description: string | null }>(
     tx,
     `select a.serial_number, a.description from apple_device a join jsonb_to_recordset(?::jsonb) as r(serial_number text)
@@ -84,7 +104,11 @@ export async function writeConfiguratorSerials(
     [],
     input.map((r) => ({ serial_number: r.key })),
   );
-  const { results, fresh, changed } = classify(input, new Map(stored.map((s) => [s.serial_number, [s.description]])), overwrite);
+  const { results, fresh, changed } = classify(
+    input,
+    new Map(stored.map((s) => [s.serial_number, [s.description]])),
+    overwrite,
+  );
   await executeWithRows(
     tx,
     `insert into apple_device (id, source, serial_number, description, profile_id, updated_date_time)

@@ -8,9 +8,24 @@ import { classify, executeWithRows } from '../set-based.js';
  * Writes Autopilot registrations set-based, keyed by the byte-exact serial number; product id,
  * hash, group tag and assigned user compared (CONFLICTING unless `overwrite`).
  */
-export async function writeAutopilotDevices(tx: EntityManager, rows: AutopilotDeviceRow[], overwrite: boolean, now: Date): Promise<WriteOutcome> {
-  const input = rows.map((r) => ({ ...r, key: r.serialNumber, values: [r.windowsProductId, r.hardwareHash, r.groupTag, r.assignedUser] }));
-  const stored = await executeWithRows<{ serial_number: string; windows_product_id: string | null; hardware_hash: string; group_tag: string | null; assigned_user: string | null }>(
+export async function writeAutopilotDevices(
+  tx: EntityManager,
+  rows: AutopilotDeviceRow[],
+  overwrite: boolean,
+  now: Date,
+): Promise<WriteOutcome> {
+  const input = rows.map((r) => ({
+    ...r,
+    key: r.serialNumber,
+    values: [r.windowsProductId, r.hardwareHash, r.groupTag, r.assignedUser],
+  }));
+  const stored = await executeWithRows<{
+    serial_number: string;
+    windows_product_id: string | null;
+    hardware_hash: string;
+    group_tag: string | null;
+    assigned_user: string | null;
+  }>(
     tx,
     `select a.serial_number, a.windows_product_id, a.hardware_hash, a.group_tag, a.assigned_user
        from autopilot_device a join jsonb_to_recordset(?::jsonb) as r(serial_number text) on a.serial_number = r.serial_number`,
@@ -19,7 +34,12 @@ export async function writeAutopilotDevices(tx: EntityManager, rows: AutopilotDe
   );
   const { results, fresh, changed } = classify(
     input,
-    new Map(stored.map((s) => [s.serial_number, [s.windows_product_id, s.hardware_hash, s.group_tag, s.assigned_user]])),
+    new Map(
+      stored.map((s) => [
+        s.serial_number,
+        [s.windows_product_id, s.hardware_hash, s.group_tag, s.assigned_user],
+      ]),
+    ),
     overwrite,
   );
   const toJson = (r: AutopilotDeviceRow) => ({

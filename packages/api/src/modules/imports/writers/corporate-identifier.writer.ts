@@ -26,7 +26,11 @@ const STAGE_COLUMNS = [
 ] as const;
 
 /** Outcome letters of the classifying statement. */
-const OUTCOMES: Record<string, ImportRowOutcome> = { U: ImportRowOutcome.UNCHANGED, O: ImportRowOutcome.OVERWRITTEN, C: ImportRowOutcome.CONFLICTING };
+const OUTCOMES: Record<string, ImportRowOutcome> = {
+  U: ImportRowOutcome.UNCHANGED,
+  O: ImportRowOutcome.OVERWRITTEN,
+  C: ImportRowOutcome.CONFLICTING,
+};
 
 /**
  * Writes corporate identifiers set-based, whatever the number of rows: the rows are COPYed into a
@@ -47,10 +51,17 @@ export async function writeCorporateIdentifiers(
   copy = true,
 ): Promise<WriteOutcome> {
   if (rows.length === 0) return { rows: [] };
-  await stageRows(tx, 'corporate_identifier_stage', STAGE_COLUMNS, rows.length, (i) => {
-    const r = rows[i]!;
-    return [r.rowNumber, r.identifier, r.details ?? null, r.manufacturer ?? null, r.model ?? null];
-  }, copy);
+  await stageRows(
+    tx,
+    'corporate_identifier_stage',
+    STAGE_COLUMNS,
+    rows.length,
+    (i) => {
+      const r = rows[i]!;
+      return [r.rowNumber, r.identifier, r.details ?? null, r.manufacturer ?? null, r.model ?? null];
+    },
+    copy,
+  );
   // A large batch hashes the stored identifiers of its type: room for it in memory rather than batches on disk.
   if (rows.length > 10_000) await tx.execute(`set local work_mem = '64MB'`);
   const matched = await tx.execute<{ row_number: number; outcome: string }[]>(
@@ -77,5 +88,11 @@ export async function writeCorporateIdentifiers(
     [type, type, now, overwrite, overwrite],
   );
   const outcomes = new Map(matched.map((m) => [Number(m.row_number), OUTCOMES[m.outcome]!]));
-  return { rows: rows.map((r) => ({ rowNumber: r.rowNumber, key: r.identifier, outcome: outcomes.get(r.rowNumber) ?? ImportRowOutcome.NEW })) };
+  return {
+    rows: rows.map((r) => ({
+      rowNumber: r.rowNumber,
+      key: r.identifier,
+      outcome: outcomes.get(r.rowNumber) ?? ImportRowOutcome.NEW,
+    })),
+  };
 }

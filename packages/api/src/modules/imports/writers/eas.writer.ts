@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { userPrincipalNameSchema } from '../../user/user-principal-name.js';
 import type { WriteOutcome } from '../imports.service.js';
 import { ImportRowOutcome } from '../imports.types.js';
-import { decodeImportText, FIVE_MB, rejected, type ImportResult, type ImportRowError } from '../parsers/index.js';
+import {
+  decodeImportText,
+  FIVE_MB,
+  rejected,
+  type ImportResult,
+  type ImportRowError,
+} from '../parsers/index.js';
 import { executeWithRows } from '../set-based.js';
 
 /** One device partnership an Exchange connector reports. */
@@ -44,9 +50,16 @@ export function parseEasPartnerships(input: string): ImportResult<EasPartnership
   } catch (error) {
     return rejected({ code: 'MALFORMED_JSON', message: (error as Error).message });
   }
-  if (!Array.isArray(json)) return rejected({ code: 'INVALID_DOCUMENT', message: 'expected a JSON array of device partnerships' });
+  if (!Array.isArray(json))
+    return rejected({ code: 'INVALID_DOCUMENT', message: 'expected a JSON array of device partnerships' });
   if (json.length === 0) return rejected({ code: 'EMPTY_FILE', message: 'no device partnership' });
-  if (json.length > EAS_MAX_ROWS) return rejected({ code: 'TOO_MANY_ROWS', message: `at most ${EAS_MAX_ROWS} partnerships`, limit: EAS_MAX_ROWS, actual: json.length });
+  if (json.length > EAS_MAX_ROWS)
+    return rejected({
+      code: 'TOO_MANY_ROWS',
+      message: `at most ${EAS_MAX_ROWS} partnerships`,
+      limit: EAS_MAX_ROWS,
+      actual: json.length,
+    });
   const rows: EasPartnershipRow[] = [];
   const errors: ImportRowError[] = [];
   const seen = new Set<string>();
@@ -54,13 +67,23 @@ export function parseEasPartnerships(input: string): ImportResult<EasPartnership
     const parsed = partnership.safeParse(element);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        errors.push({ rowNumber: i + 1, column: issue.path.length ? String(issue.path[0]) : null, rule: issue.code === 'invalid_type' && issue.input === undefined ? 'REQUIRED' : 'INVALID_VALUE', message: issue.message });
+        errors.push({
+          rowNumber: i + 1,
+          column: issue.path.length ? String(issue.path[0]) : null,
+          rule: issue.code === 'invalid_type' && issue.input === undefined ? 'REQUIRED' : 'INVALID_VALUE',
+          message: issue.message,
+        });
       }
       return;
     }
     const d = parsed.data;
     if (seen.has(d.easDeviceId)) {
-      errors.push({ rowNumber: i + 1, column: 'easDeviceId', rule: 'DUPLICATE_CONFLICT', message: `easDeviceId ${d.easDeviceId} appears more than once` });
+      errors.push({
+        rowNumber: i + 1,
+        column: 'easDeviceId',
+        rule: 'DUPLICATE_CONFLICT',
+        message: `easDeviceId ${d.easDeviceId} appears more than once`,
+      });
       return;
     }
     seen.add(d.easDeviceId);
@@ -80,7 +103,11 @@ export function parseEasPartnerships(input: string): ImportResult<EasPartnership
  * Upserts the connector's partnerships set-based (a partnership is the connector's current
  * report, so changes are applied: OVERWRITTEN). The access state set by admins is kept.
  */
-export async function writeEasDevices(tx: EntityManager, connectorId: string, rows: EasPartnershipRow[]): Promise<WriteOutcome> {
+export async function writeEasDevices(
+  tx: EntityManager,
+  connectorId: string,
+  rows: EasPartnershipRow[],
+): Promise<WriteOutcome> {
   const written = await executeWithRows<{ eas_device_id: string; inserted: boolean }>(
     tx,
     `insert into eas_device (id, connector_id, eas_device_id, user_principal_name, device_type, operating_system, last_sync_date_time)
@@ -101,6 +128,14 @@ export async function writeEasDevices(tx: EntityManager, connectorId: string, ro
       last_sync: r.lastSyncDateTime?.toISOString() ?? null,
     })),
   );
-  const outcome = new Map(written.map((w) => [w.eas_device_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]));
-  return { rows: rows.map((r) => ({ rowNumber: r.rowNumber, key: r.easDeviceId, outcome: outcome.get(r.easDeviceId) ?? ImportRowOutcome.UNCHANGED })) };
+  const outcome = new Map(
+    written.map((w) => [w.eas_device_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
+  );
+  return {
+    rows: rows.map((r) => ({
+      rowNumber: r.rowNumber,
+      key: r.easDeviceId,
+      outcome: outcome.get(r.easDeviceId) ?? ImportRowOutcome.UNCHANGED,
+    })),
+  };
 }

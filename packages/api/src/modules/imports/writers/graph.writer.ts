@@ -6,8 +6,15 @@ import type { GraphManagedDevice } from '../parsers/index.js';
 import { executeWithRows } from '../set-based.js';
 
 const ENUMS = [
-  'managedDeviceOwnerType', 'complianceState', 'managementState', 'managementAgent', 'deviceEnrollmentType',
-  'deviceRegistrationState', 'exchangeAccessState', 'exchangeAccessStateReason', 'partnerReportedThreatState',
+  'managedDeviceOwnerType',
+  'complianceState',
+  'managementState',
+  'managementAgent',
+  'deviceEnrollmentType',
+  'deviceRegistrationState',
+  'exchangeAccessState',
+  'exchangeAccessStateReason',
+  'partnerReportedThreatState',
 ] as const;
 
 /**
@@ -15,7 +22,11 @@ const ENUMS = [
  * ticks plus their offset (exact round trip); byte counts as bigint (sent as decimal strings in
  * the JSON parameter, so no digit is lost); every enum's original string is kept.
  */
-export async function writeGraphManagedDevices(tx: EntityManager, devices: GraphManagedDevice[], now: Date): Promise<WriteOutcome> {
+export async function writeGraphManagedDevices(
+  tx: EntityManager,
+  devices: GraphManagedDevice[],
+  now: Date,
+): Promise<WriteOutcome> {
   const written = await executeWithRows<{ graph_id: string; inserted: boolean }>(
     tx,
     `insert into graph_imported_device (id, graph_id, device_name, user_principal_name, operating_system, os_version, serial_number, imei,
@@ -62,6 +73,14 @@ export async function writeGraphManagedDevices(tx: EntityManager, devices: Graph
       physical_memory: d.physicalMemoryInBytes?.toString() ?? null,
     })),
   );
-  const outcome = new Map(written.map((w) => [w.graph_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]));
-  return { rows: devices.map((d) => ({ rowNumber: d.rowNumber, key: d.id, outcome: outcome.get(d.id) ?? ImportRowOutcome.UNCHANGED })) };
+  const outcome = new Map(
+    written.map((w) => [w.graph_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
+  );
+  return {
+    rows: devices.map((d) => ({
+      rowNumber: d.rowNumber,
+      key: d.id,
+      outcome: outcome.get(d.id) ?? ImportRowOutcome.UNCHANGED,
+    })),
+  };
 }
