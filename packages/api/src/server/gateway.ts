@@ -171,6 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         maxTokens: config.queryLimits.maxTokens,
         logger,
         metrics: observability.metricsRoute,
+        protocolRoutes: [],
       }),
     );
     await new Promise<void>((resolve, reject) => {

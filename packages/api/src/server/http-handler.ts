@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../modules/auth/principal.js';
 import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
 import { bearerSecret } from './authentication.js';
+import type { ProtocolRoute } from './protocol-route.js';
 import { checkTokenLimit } from './query-limits.js';
 import type { RateLimit } from './rate-limit.js';
 
@@ -30,6 +31,8 @@ export interface HttpEdge {
   logger: Logger;
   /** Serves `GET /metrics` (Prometheus); absent when metrics are off or on their own port. */
   metrics?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Device protocol routes (Apple MDM, SCEP, enrollment profiles), matched by exact path. */
+  protocolRoutes?: readonly ProtocolRoute[];
 }
 
 /** Request ids supplied by a proxy are kept only when they are short and printable. */
@@ -79,6 +82,15 @@ export function createHttpHandler(edge: HttpEdge) {
       }
       if (url.pathname === '/metrics' && edge.metrics) return await edge.metrics(req, res);
       if (url.pathname === '/graphql') return await handleGraphQL(edge, req, res, url, requestId, facts);
+      const routes = edge.protocolRoutes?.filter((route) => route.path === url.pathname) ?? [];
+      if (routes.length > 0) {
+        const route = routes.find((candidate) => candidate.method === req.method);
+        if (!route) {
+          res.setHeader('allow', routes.map((candidate) => candidate.method).join(', '));
+          return sendJson(res, 405, { error: 'method not allowed' });
+        }
+        return await handleProtocolRoute(edge, route, req, res, url, requestId);
+      }
       if (edge.serveStatic)
         return edge.serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
       return sendJson(res, 404, { error: 'not found' });
@@ -178,6 +190,32 @@ async function handleGraphQL(
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+async function handleProtocolRoute(
+  edge: HttpEdge,
+  route: ProtocolRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+): Promise<void> {
+  const body = await readBody(req, route.bodyLimitBytes ?? edge.bodyLimitBytes);
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  const response = await route.handle({
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers,
+    body,
+    clientAddress: req.socket.remoteAddress ?? null,
+    requestId,
+  });
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  res.end(response.body ?? '');
 }
 
 /** Reads the whole body, refusing (413) as soon as it passes `limit` bytes. */
