@@ -21,6 +21,8 @@ import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js';
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
 import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.js';
+import { RolloutService } from './modules/rollout/rollout.service.js';
+import { RolloutStore } from './modules/rollout/rollout.store.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
 import { UserService } from './modules/user/user.service.js';
 import type { Services } from './schema/build-schema.js';
@@ -91,6 +93,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
       config.certificates.expiringThresholdsDays[0] ?? 30,
     ),
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
+    rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),

@@ -40,6 +40,8 @@ import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
 import type { ExchangeService } from '../modules/exchange/exchange.service.js';
 import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
+import { RolloutResolver } from '../modules/rollout/rollout.resolver.js';
+import type { RolloutService } from '../modules/rollout/rollout.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
 import { refuseMalformedText } from './refuse-malformed-text.js';
@@ -57,6 +59,8 @@ export interface Services {
   sweeper: LifecycleSweeper;
   fleetStats: FleetStatsService;
   insights: FleetInsightsService;
+  /** Enrollments, check-ins and failed enrollment attempts over time (the dashboard's rollout view). */
+  rollout: RolloutService;
   /** Per-event EntityManager forks and loads shared by the event's subscribers. */
   perEvent: PerEventWork;
   /** The devices of subscription events: read as events arrive, batched, shared by subscribers. */
@@ -102,6 +106,7 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [UserResolver, (s) => new UserResolver(s.users)],
   [ImportResolver, (s) => new ImportResolver(s.imports)],
   [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
+  [RolloutResolver, (s) => new RolloutResolver(s.rollout)],
 ]);
 
 /**
