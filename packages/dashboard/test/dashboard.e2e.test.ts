@@ -92,13 +92,17 @@ describe('the dashboard in a real browser against a real gateway', () => {
       .waitFor();
     await page.goto(`${gateway.url}/#/devices`);
     await page.getByTestId('devices-table').locator(`tr[data-device-id="${id}"]`).waitFor();
+    // The rows stay put during enrollments; the new one is a click away.
     const secondId = await enroll('E2E Second iPhone');
+    await page.getByTestId('show-new').click();
     await page.getByTestId('devices-table').locator(`tr[data-device-id="${secondId}"]`).waitFor();
   });
 
   it('updates a shown row live when its device checks in', async () => {
     const enrolled = await enrollWithCredential('E2E Checking-in iPhone');
+    // Opened afresh (the view shown before keeps its rows in place and only counts new devices).
     await page.goto(`${gateway.url}/#/devices`);
+    await page.reload();
     const row = page.getByTestId('devices-table').locator(`tr[data-device-id="${enrolled.device.id}"]`);
     await row.waitFor();
     const before = await row.getByTestId('last-sync').getAttribute('data-instant');

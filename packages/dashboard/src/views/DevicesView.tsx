@@ -97,7 +97,12 @@ export function DevicesView({ role }: { role: Role }) {
     () => ({ first: PAGE_SIZE, after, orderBy, direction, filter: fullFilter }),
     [fullFilter, orderBy, direction, after],
   );
-  const [result, refetch] = useQuery({ query: ManagedDevicesDocument, variables });
+  // Opening the view always asks the gateway (a cached page would miss what enrolled meanwhile).
+  const [result, refetch] = useQuery({
+    query: ManagedDevicesDocument,
+    variables,
+    requestPolicy: 'cache-and-network',
+  });
   const [newDevices, setNewDevices] = useState(0);
   const showNew = () => {
     setNewDevices(0);
