@@ -50,7 +50,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const restrictions = new RestrictionService(clock);
   const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
-  const deviceActions = new DeviceActionService(clock);
+  const deviceActions = new DeviceActionService(clock, events);
   const devices = new DeviceService(
     config.pagination,
     clock,
