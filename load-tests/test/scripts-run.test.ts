@@ -19,7 +19,10 @@ const verdict = (run: K6Run, metric: string, rule: string) => run.threshold(metr
 async function run(gateway: GatewayProcess, name: string, env: Record<string, string>): Promise<K6Run> {
   const result = await runK6(name, { BASE_URL: gateway.url, TOKEN: gateway.token, ...env });
   expect([0, 99], result.log).toContain(result.code);
-  expect(result.log).not.toMatch(/level=error/);
+  // k6 logs crossed thresholds at level error; any other error line is a script failure.
+  expect(
+    result.log.split('\n').filter((line) => /level=error/.test(line) && !/have been crossed/.test(line)),
+  ).toEqual([]);
   expect(verdict(result, 'checks', 'rate==1'), result.log).toMatchObject({ ok: true, value: 1 });
   expect(verdict(result, 'http_req_failed', 'rate==0'), result.log).toMatchObject({ ok: true, value: 0 });
   return result;
@@ -71,7 +74,7 @@ describe.skipIf(!k6)('the k6 scripts, run on k6 against the gateway', { timeout:
     expect(count(result, 'http_reqs{name:Viewer}')).toBe(1);
     expect(count(result, 'http_reqs{name:EnrollDevice}')).toBe(4);
     expect(count(result, 'http_reqs{name:CheckIn}')).toBe(4);
-    expect(result.summary.metrics['checks']!.values['passes']).toBe(8);
+    expect(count(result, 'checks')).toBe(8);
   });
 
   it('enroll-burst.js enrolls at a ramping rate, every device with a certificate, and the gateway holds them all', async () => {
@@ -115,9 +118,12 @@ describe.skipIf(!k6)('the k6 scripts, run on k6 against the gateway', { timeout:
       DRIVER_VUS: '2',
     });
     const checkIns = count(result, 'check_ins');
-    // Every scheduled check-in ran and succeeded, unless it found no free VU (a busy machine).
-    expect(checkIns).toBe(count(result, 'iterations{scenario:checkIns}'));
-    expect(checkIns + count(result, 'dropped_iterations{scenario:checkIns}')).toBe(6);
+    // Every scheduled check-in ran and succeeded (checks held), unless it found no free VU (a busy
+    // machine). k6's arrival-rate executors start an iteration at both ends of the window: 2/s for
+    // 3 s schedules 6 or 7.
+    const scheduled = checkIns + count(result, 'dropped_iterations{scenario:checkIns}');
+    expect(scheduled, result.log).toBeGreaterThanOrEqual(6);
+    expect(scheduled, result.log).toBeLessThanOrEqual(7);
     expect(checkIns).toBeGreaterThan(0);
     // Two of the four subscribers watch deviceCheckedIn: none of the check-ins' events is lost.
     expect(count(result, 'events_received')).toBe(checkIns * 2);
@@ -168,7 +174,10 @@ describe.skipIf(!k6)(
         PRE_VUS: '2',
       });
       const checkIns = count(result, 'check_ins');
-      expect(checkIns + count(result, 'dropped_iterations')).toBe(15);
+      // 5/s for 3 s: k6 schedules 15 or 16 (an iteration at both ends of the window).
+      const scheduled = checkIns + count(result, 'dropped_iterations');
+      expect(scheduled, result.log).toBeGreaterThanOrEqual(15);
+      expect(scheduled, result.log).toBeLessThanOrEqual(16);
       expect(checkIns).toBeGreaterThan(4);
       expect(count(result, 'certificate_renewals')).toBe(checkIns);
     });
