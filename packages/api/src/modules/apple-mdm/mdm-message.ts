@@ -38,7 +38,7 @@ const identityFields = {
 /** Apple: `Topic` is the push certificate's topic, `com.apple.mgmt.…` for an MDM push certificate. */
 const topic = text(255);
 
-const authenticate = z.looseObject({
+const authenticate = z.object({
   MessageType: z.literal('Authenticate'),
   Topic: topic,
   ...identityFields,
@@ -53,7 +53,7 @@ const authenticate = z.looseObject({
   ModelName: optionalText(128),
 });
 
-const tokenUpdate = z.looseObject({
+const tokenUpdate = z.object({
   MessageType: z.literal('TokenUpdate'),
   Topic: topic,
   ...identityFields,
@@ -63,19 +63,19 @@ const tokenUpdate = z.looseObject({
   AwaitingConfiguration: z.boolean().optional(),
 });
 
-const checkOut = z.looseObject({ MessageType: z.literal('CheckOut'), Topic: topic, ...identityFields });
-const userAuthenticate = z.looseObject({
+const checkOut = z.object({ MessageType: z.literal('CheckOut'), Topic: topic, ...identityFields });
+const userAuthenticate = z.object({
   MessageType: z.literal('UserAuthenticate'),
   ...identityFields,
   DigestResponse: z.string().optional(),
 });
-const getBootstrapToken = z.looseObject({ MessageType: z.literal('GetBootstrapToken'), ...identityFields });
-const setBootstrapToken = z.looseObject({
+const getBootstrapToken = z.object({ MessageType: z.literal('GetBootstrapToken'), ...identityFields });
+const setBootstrapToken = z.object({
   MessageType: z.literal('SetBootstrapToken'),
   ...identityFields,
   BootstrapToken: bytes.optional(),
 });
-const declarativeManagement = z.looseObject({
+const declarativeManagement = z.object({
   MessageType: z.literal('DeclarativeManagement'),
   ...identityFields,
   Endpoint: text(256),
@@ -96,7 +96,7 @@ const checkInSchema = z.discriminatedUnion('MessageType', [
 export const COMMAND_STATUSES = ['Idle', 'Acknowledged', 'Error', 'CommandFormatError', 'NotNow'] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
 
-const errorChainItem = z.looseObject({
+const errorChainItem = z.object({
   ErrorCode: z.number().int().optional(),
   ErrorDomain: z.string().optional(),
   LocalizedDescription: z.string().optional(),
@@ -143,7 +143,7 @@ export interface CommandReport {
 }
 
 /**
- * Parses a check-in body (XML plist). Keys beyond those Apple documents are kept; an identity
+ * Parses a check-in body (XML plist). Keys beyond those Apple documents are ignored; an identity
  * is required: a UDID, or an EnrollmentID without a UDID (Apple forbids both).
  * @throws MdmMessageError (not a plist dictionary, unknown MessageType, missing or malformed keys)
  */
