@@ -25,6 +25,10 @@ export class Migration20261203070000_appleMdmProtocol extends Migration {
     this.addSql(
       `create index "mdm_command_device_id_queued_date_time_index" on "mdm_command" ("device_id", "queued_date_time");`,
     );
+    this.addSql(`alter table "device_action" drop constraint if exists "device_action_action_check";`);
+    this.addSql(
+      `alter table "device_action" add constraint "device_action_action_check" check ("action" in ('retire', 'wipe', 'unenroll', 'delete', 'resetDuringEnrollment', 'changeOwnership', 'replacedByReenrollment', 'checkedOut'));`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -8,6 +8,7 @@ import { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
 import { DELETE_CHILDREN_OF_DEVICE } from '../device/device-children.sql.js';
 import { deviceIdSchema } from '../device/device.service.js';
+import type { ActionCommands } from './device-action.commands.js';
 import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
 import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
 
@@ -28,7 +29,16 @@ export function completesAtCheckIn(state: ManagementState): boolean {
  * pending state that completes at its next check-in ({@link completePendingActions}).
  */
 export class DeviceActionService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Carries retire, wipe and unenroll to devices that take commands (Apple's MDM protocol); optional. */
+    private commands: ActionCommands | null = null,
+  ) {}
+
+  /** Sets what carries actions to devices that take commands (wired after construction). */
+  sendCommandsWith(commands: ActionCommands): void {
+    this.commands = commands;
+  }
 
   /**
    * Admin retire: company data is removed at the next check-in; the record stays as `retired`.
@@ -158,7 +168,8 @@ export class DeviceActionService {
   ): Promise<ManagedDevice> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
-    return em.transactional(async (tx) => {
+    let queued = false;
+    const device = await em.transactional(async (tx) => {
       const device = await tx.findOne(ManagedDevice, id, {
         populate: ['user'],
         lockMode: LockMode.PESSIMISTIC_WRITE,
@@ -167,10 +178,15 @@ export class DeviceActionService {
       const entry = record(id, action, DeviceActionState.pending, requestedBy, now);
       change(device, entry);
       // A new retire/wipe supersedes whatever was pending (e.g. wipe after retire).
-      if (entry.state === DeviceActionState.pending) await cancelPendingActions(tx, id, now);
+      if (entry.state === DeviceActionState.pending) {
+        await cancelPendingActions(tx, id, now);
+        queued = (await this.commands?.actionRequested(tx, id, entry)) ?? false;
+      }
       tx.persist(entry);
       return device;
     });
+    if (queued) this.commands?.wake(id);
+    return device;
   }
 }
 
