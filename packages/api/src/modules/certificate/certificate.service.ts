@@ -167,7 +167,10 @@ export class CertificateService {
   ): Promise<number> {
     return tx.nativeUpdate(
       MdmCertificate,
-      { serialNumber: serialNumber.toUpperCase(), status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] } },
+      {
+        serialNumber: serialNumber.toUpperCase(),
+        status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] },
+      },
       { status: MdmCertificateStatus.revoked, revokedDateTime: now, revocationReason: reason },
     );
   }

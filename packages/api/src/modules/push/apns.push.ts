@@ -37,10 +37,12 @@ export class ApnsPusher {
     private readonly logger: Logger,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {
+    const [address, port] = config.host.split(':');
     this.provider = new apn.Provider({
       cert: config.certificatePem,
       key: config.keyPem,
-      address: config.host,
+      address,
+      port: port ? Number(port) : 443,
       production: true,
       ...(config.caPem ? { ca: [config.caPem] } : {}),
       // Our own backoff below decides about retries.
