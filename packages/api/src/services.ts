@@ -3,7 +3,9 @@ import type { SweepRecorder } from './observability/gateway-metrics.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { EventBus } from './events/event-bus.js';
+import { createAppleMdmServices } from './modules/apple-mdm/apple-mdm.services.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import type { PushRecorder } from './modules/push/apns.push.js';
 import { ApiTokenService } from './modules/auth/api-token.service.js';
 import { PerEventWork } from './events/per-event.js';
 import { CertificateService } from './modules/certificate/certificate.service.js';
@@ -37,6 +39,8 @@ export interface ServiceDependencies {
   issuingCa: IssuingCa;
   /** Told of every lifecycle sweep (metrics); optional. */
   sweepRecorder?: SweepRecorder;
+  /** Told of every APNs push outcome (metrics); optional. */
+  pushRecorder?: PushRecorder;
   /** Share per-event loads among an event's subscribers (default true; false is the benchmark baseline). */
   shareEventLoads?: boolean;
 }
@@ -57,17 +61,30 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     config.certificates.expiringThresholdsDays[0] ?? 30,
   );
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
+  const enrollment = new EnrollmentService(clock, events, {
+    users,
+    apple,
+    bulk,
+    restrictions,
+    certificates,
+    demDeviceLimit: config.enrollment.demDeviceLimit,
+  });
+  const audit = new AuditService(clock, forkEntityManager, logger);
+  const appleMdm = createAppleMdmServices(config, {
+    clock,
+    events,
+    logger,
+    em: forkEntityManager,
+    enrollment,
+    certificates,
+    deviceActions,
+    audit,
+    pushRecorder: deps.pushRecorder ?? { recordPush: () => undefined },
+  });
   return {
     devices,
     certificates,
-    enrollment: new EnrollmentService(clock, events, {
-      users,
-      apple,
-      bulk,
-      restrictions,
-      certificates,
-      demDeviceLimit: config.enrollment.demDeviceLimit,
-    }),
+    enrollment,
     checkIns: new CheckInService(
       clock,
       events,
@@ -97,7 +114,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
-    audit: new AuditService(clock, forkEntityManager, logger),
+    audit,
     users,
     restrictions,
     apple,
@@ -105,6 +122,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     deviceActions,
     imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
+    appleMdm,
     forkEntityManager,
   };
 }

@@ -151,6 +151,28 @@ const EnvSchema = z.object({
    * manager; Intune's cap is 1,000); 1-1000, default 1000.
    */
   DEM_DEVICE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
+  /**
+   * Header in which a TLS-terminating proxy forwards the device's client certificate to Apple's
+   * MDM endpoints (PEM, URL-encoded as nginx's `$ssl_client_escaped_cert`, or base64 DER). Unset:
+   * devices authenticate only by `Mdm-Signature`. Set it only behind a proxy that overwrites the
+   * header: anyone reaching the gateway directly could otherwise claim any certificate.
+   */
+  APPLE_MDM_CLIENT_CERT_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
+  /** APNs push certificate and key (PEM) for waking Apple devices, or files holding them. Unset: no pushes; commands wait for the next check-in. */
+  APNS_CERT_PEM: z.string().optional(),
+  APNS_CERT_FILE: z.string().optional(),
+  APNS_KEY_PEM: z.string().optional(),
+  APNS_KEY_FILE: z.string().optional(),
+  /** APNs host[:port]; default `api.push.apple.com` (tests point it at a local HTTP/2 server). */
+  APNS_HOST: z.string().min(1).default('api.push.apple.com'),
+  /** Extra CA (PEM file) to trust for APNS_HOST; tests only. Unset: the system's CAs. */
+  APNS_CA_FILE: z.string().optional(),
+  /** Attempts per push (first try included) with exponential backoff from APNS_RETRY_BASE_MS; default 4 and 500. */
+  APNS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  APNS_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
@@ -185,6 +207,18 @@ export interface Config {
   events: { channelPrefix: string; fleetStatsMinIntervalMs: number };
   webSocket: { connectionInitTimeoutMs: number };
   enrollment: { demDeviceLimit: number; publicUrl: string };
+  /** Apple's MDM protocol endpoints and APNs (docs/enrollment.md). */
+  appleMdm: { clientCertificateHeader?: string; push: PushConfig };
+}
+
+/** How Apple devices are woken (APNs); `certificatePem` unset: pushes are off. */
+export interface PushConfig {
+  certificatePem?: string;
+  keyPem?: string;
+  host: string;
+  caPem?: string;
+  maxAttempts: number;
+  retryBaseMs: number;
 }
 
 /** Certificate and lifecycle settings, each documented on its environment variable above. */
@@ -248,6 +282,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   ].sort((a, b) => b - a);
   if (thresholds.some((t) => t < 1))
     problems.push('CERT_EXPIRING_THRESHOLDS_DAYS: every threshold must be at least 1 day');
+  const apnsCertificatePem = e.APNS_CERT_PEM ?? readPem('APNS_CERT_FILE', e.APNS_CERT_FILE, problems);
+  const apnsKeyPem = e.APNS_KEY_PEM ?? readPem('APNS_KEY_FILE', e.APNS_KEY_FILE, problems);
+  if ((apnsCertificatePem === undefined) !== (apnsKeyPem === undefined))
+    problems.push(
+      'APNS_CERT_PEM/APNS_KEY_PEM: give both the push certificate and its key (or both *_FILE variables), or neither',
+    );
+  const apnsCaPem = readPem('APNS_CA_FILE', e.APNS_CA_FILE, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -304,6 +345,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     enrollment: {
       demDeviceLimit: e.DEM_DEVICE_LIMIT,
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    },
+    appleMdm: {
+      clientCertificateHeader: e.APPLE_MDM_CLIENT_CERT_HEADER?.toLowerCase(),
+      push: {
+        certificatePem: apnsCertificatePem,
+        keyPem: apnsKeyPem,
+        host: e.APNS_HOST,
+        caPem: apnsCaPem,
+        maxAttempts: e.APNS_MAX_ATTEMPTS,
+        retryBaseMs: e.APNS_RETRY_BASE_MS,
+      },
     },
   };
 }

@@ -48,7 +48,8 @@ import { refuseMalformedText } from './refuse-malformed-text.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
 
-/** The services resolvers delegate to; built once per gateway by the composition root. */
+/** The services resolvers delegate to; built once per gateway by the composition root. */ import type { AppleMdmServices } from '../modules/apple-mdm/apple-mdm.services.js';
+
 export interface Services {
   devices: DeviceService;
   enrollment: EnrollmentService;
@@ -72,6 +73,8 @@ export interface Services {
   deviceActions: DeviceActionService;
   imports: ImportService;
   exchange: ExchangeService;
+  /** Apple's MDM check-in and command protocol, and APNs. */
+  appleMdm: AppleMdmServices;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }

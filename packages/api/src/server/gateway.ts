@@ -79,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger,
       issuingCa,
       sweepRecorder: observability.metrics,
+      pushRecorder: observability.metrics,
       shareEventLoads: options.shareEventLoads,
     });
     const schema = await buildGatewaySchema(services, observability.events.pubSub);
@@ -171,7 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         maxTokens: config.queryLimits.maxTokens,
         logger,
         metrics: observability.metricsRoute,
-        protocolRoutes: [],
+        protocolRoutes: services.appleMdm.routes(services.audit),
       }),
     );
     await new Promise<void>((resolve, reject) => {
@@ -197,6 +198,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stop: () =>
         (stopping ??= (async () => {
           await services.sweeper.stop();
+          await services.appleMdm.push.stop();
           stopPrefetching();
           await apollo.stop();
           await obs.stop();

@@ -140,6 +140,7 @@ export type CreateEnrollmentRestrictionInput = {
 /** A device action or audited device event. */
 export type DeviceActionKind =
   | 'changeOwnership'
+  | 'checkedOut'
   | 'delete'
   | 'replacedByReenrollment'
   | 'resetDuringEnrollment'

@@ -11,6 +11,7 @@ import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.
 import { DELETE_CHILDREN_OF_DEVICE } from '../device/device-children.sql.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
+import type { ActionCommands } from './device-action.commands.js';
 import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
 import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
 
@@ -44,7 +45,14 @@ export class DeviceActionService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
+    /** Carries retire, wipe and unenroll to devices that take commands (Apple's MDM protocol); optional. */
+    private commands: ActionCommands | null = null,
   ) {}
+
+  /** Sets what carries actions to devices that take commands (wired after construction). */
+  sendCommandsWith(commands: ActionCommands): void {
+    this.commands = commands;
+  }
 
   /**
    * Admin retire: company data is removed at the next check-in; the record stays as `retired`.
@@ -181,6 +189,7 @@ export class DeviceActionService {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
     let before: ReturnType<typeof deviceBefore> | undefined;
+    let queued = false;
     const device = await em.transactional(async (tx) => {
       const device = await tx.findOne(ManagedDevice, id, {
         populate: ['user'],
@@ -191,13 +200,17 @@ export class DeviceActionService {
       const entry = record(id, action, DeviceActionState.pending, requestedBy, now);
       change(device, entry);
       // A new retire/wipe supersedes whatever was pending (e.g. wipe after retire).
-      if (entry.state === DeviceActionState.pending) await cancelPendingActions(tx, id, now);
+      if (entry.state === DeviceActionState.pending) {
+        await cancelPendingActions(tx, id, now);
+        queued = (await this.commands?.actionRequested(tx, id, entry)) ?? false;
+      }
       tx.persist(entry);
       return device;
     });
     const kind = CHANGE_OF[action];
     const payload = kind && before && toDeviceUpdatedPayload(device, before, kind, now);
     if (payload) void this.events.publishCommitted([{ topic: Topic.DeviceUpdated, payload }]);
+    if (queued) this.commands?.wake(id);
     return device;
   }
 }
