@@ -16,6 +16,8 @@ import { CheckInService, NOT_COMMON_PATH_STATES } from './modules/check-in/check
 import { CheckInStore } from './modules/check-in/check-in.store.js';
 import { DeviceActionService } from './modules/device-action/device-action.service.js';
 import { ExchangeService } from './modules/exchange/exchange.service.js';
+import { ImportedDevicesService } from './modules/imported-devices/imported-devices.service.js';
+import { ImportedDevicesStore } from './modules/imported-devices/imported-devices.store.js';
 import { ImportService } from './modules/imports/imports.service.js';
 import { EventDevices } from './modules/device/device-event.loader.js';
 import { DeviceService } from './modules/device/device.service.js';
@@ -122,6 +124,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     deviceActions,
     imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
+    importedDevices: new ImportedDevicesService(new ImportedDevicesStore(), config.pagination),
     appleMdm,
     forkEntityManager,
   };

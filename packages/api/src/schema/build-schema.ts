@@ -37,6 +37,8 @@ import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.se
 import type { PerEventWork } from '../events/per-event.js';
 import type { EventDevices } from '../modules/device/device-event.loader.js';
 import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
+import { ImportedDevicesResolver } from '../modules/imported-devices/imported-devices.resolver.js';
+import type { ImportedDevicesService } from '../modules/imported-devices/imported-devices.service.js';
 import type { ExchangeService } from '../modules/exchange/exchange.service.js';
 import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
@@ -73,6 +75,7 @@ export interface Services {
   deviceActions: DeviceActionService;
   imports: ImportService;
   exchange: ExchangeService;
+  importedDevices: ImportedDevicesService;
   /** Apple's MDM check-in and command protocol, and APNs. */
   appleMdm: AppleMdmServices;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
@@ -109,6 +112,7 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [UserResolver, (s) => new UserResolver(s.users)],
   [ImportResolver, (s) => new ImportResolver(s.imports)],
   [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
+  [ImportedDevicesResolver, (s) => new ImportedDevicesResolver(s.importedDevices)],
   [RolloutResolver, (s) => new RolloutResolver(s.rollout)],
 ]);
 
