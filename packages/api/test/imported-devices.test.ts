@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  type AppleDevicesQuery,
   AppleDevicesDocument,
   AutopilotDevicesDocument,
   ImportAbmDevicesDocument,
@@ -48,7 +49,10 @@ describe('what the imports registered, page by page', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const { appleDevices } = await gateway.query(AppleDevicesDocument, { first: 1, after });
+      const { appleDevices }: AppleDevicesQuery = await gateway.query(AppleDevicesDocument, {
+        first: 1,
+        after,
+      });
       seen.push(...appleDevices.edges.map((e) => e.node.serialNumber));
       if (!appleDevices.pageInfo.hasNextPage) break;
       after = appleDevices.pageInfo.endCursor ?? null;
