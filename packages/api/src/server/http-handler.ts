@@ -104,6 +104,10 @@ export async function createHttpEdge(edge: HttpEdge): Promise<FastifyInstance> {
     },
     // Requests that arrive on open keep-alive connections while the gateway drains get 503.
     return503OnClosing: true,
+    // Node's own defaults, which Fastify replaces with none (0) and 72 s: a client has 5 minutes to
+    // send a whole request, and an idle keep-alive connection is closed after 5 s.
+    requestTimeout: 300_000,
+    keepAliveTimeout: 5_000,
   });
   app.decorateRequest('edge', null as unknown as RequestState);
 
