@@ -301,7 +301,7 @@ async function registerGraphQL(scope: FastifyInstance, edge: HttpEdge): Promise<
     },
     async preParsing(request, _reply, payload) {
       const limit = request.edge.bodyLimit;
-      if (limit >= routeLimit) return payload;
+      if (limit >= routeLimit || request.method === 'GET') return payload;
       if (Number(request.headers['content-length']) > limit) throw new PayloadTooLargeError();
       return limitStream(payload, limit);
     },
