@@ -109,7 +109,8 @@ export async function createHttpEdge(edge: HttpEdge): Promise<FastifyInstance> {
     requestTimeout: 300_000,
     keepAliveTimeout: 5_000,
   });
-  app.decorateRequest('edge', null as unknown as RequestState);
+  // Declared up front (null) so every request object has the same shape; set by the first hook.
+  app.decorateRequest<RequestState | null>('edge', null);
 
   // Paths and their methods, for 405 (Fastify itself answers an unrouted method with 404).
   const allowed = new Map<string, Set<string>>();
