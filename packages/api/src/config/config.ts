@@ -23,8 +23,11 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** TCP port for HTTP (`/graphql`, `/healthz`, `/readyz`) and graphql-ws (same path); default 4000. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** Interface to bind; default `0.0.0.0` (all interfaces). */
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Interface to bind HTTP, graphql-ws and METRICS_PORT to; default `127.0.0.1` (this machine only).
+   * `0.0.0.0` (or `::`) opens the gateway to the network: set it in a container or behind a proxy.
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
   /**
    * PostgreSQL 15+ server. Unset: an embedded PostgreSQL (PGlite) runs inside the process. A
    * libpq-style `?host=/var/run/postgresql` connects over that Unix socket directory (cheaper per
@@ -44,12 +47,27 @@ const EnvSchema = z.object({
    * (the README's start command); `false` turns it off even then.
    */
   DEMO_DATA: flag.optional(),
-  /** Largest accepted HTTP request body, in bytes; default 6 MiB (a 5 MB import file plus JSON framing). */
+  /**
+   * Largest accepted HTTP request body in bytes, for requests without a valid API token (devices,
+   * anonymous callers) and for device protocol routes that set no limit of their own; default 6 MiB.
+   * Larger bodies get 413 `PAYLOAD_TOO_LARGE` before they are parsed.
+   */
   REQUEST_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .default(6 * 1024 * 1024),
+  /**
+   * Largest `/graphql` body in bytes for a request with a valid API token (the imports); default
+   * 32 MiB: the largest import file, a 20 MiB Microsoft Graph export, sent as a JSON string
+   * variable (escaping adds a backslash before each quote: about 15 % for Graph's compact JSON).
+   * At least REQUEST_BODY_LIMIT_BYTES.
+   */
+  GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
   /** How long a graceful shutdown waits for in-flight requests, in milliseconds; default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Serve introspection even in production; default: on outside production, off in production. */
@@ -178,7 +196,13 @@ const EnvSchema = z.object({
 /** The validated, typed configuration every other module receives (never `process.env`). */
 export interface Config {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; bodyLimitBytes: number; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    authenticatedGraphQLBodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+  };
   database: { url?: string; dataDir: string; poolSize: number };
   redisUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -263,6 +287,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const problems: string[] = [];
   if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX)
     problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`);
+  if (e.GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES < e.REQUEST_BODY_LIMIT_BYTES)
+    problems.push(
+      `GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES: must be at least REQUEST_BODY_LIMIT_BYTES (${e.REQUEST_BODY_LIMIT_BYTES})`,
+    );
   const certificatePem = e.CA_CERT_PEM ?? readPem('CA_CERT_FILE', e.CA_CERT_FILE, problems);
   const keyPem = e.CA_KEY_PEM ?? readPem('CA_KEY_FILE', e.CA_KEY_FILE, problems);
   if ((certificatePem === undefined) !== (keyPem === undefined)) {
@@ -296,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       host: e.HOST,
       port: e.PORT,
       bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
+      authenticatedGraphQLBodyLimitBytes: e.GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import sirv from 'sirv';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
@@ -15,7 +14,7 @@ import { createServices } from '../services.js';
 import type { Services } from '../schema/build-schema.js';
 import { SimulatedClock, systemClock, type Clock } from '../shared/clock.js';
 import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apollo.js';
-import { createHttpHandler } from './http-handler.js';
+import { createHttpEdge } from './http-handler.js';
 import { RequestContext } from './request-context.js';
 import { createLogger } from './logger.js';
 import { attachGraphQLWebSocket } from './websocket.js';
@@ -66,7 +65,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database, logger);
   let events: EventBus | undefined;
-  let httpServer: Server | undefined;
+  let http: FastifyInstance | undefined;
   let observability: Observability | undefined;
   try {
     events = await createEventBus(config.redisUrl, config.events.channelPrefix);
@@ -126,9 +125,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       );
     const authenticate = (secret: string) => services.tokens.authenticate(secret);
     const validationRules = queryLimitRules(config.queryLimits);
-    const server = createServer();
-    httpServer = server;
-    const closeWebSockets = attachGraphQLWebSocket(server, {
+    const gatewayMetrics = observability.metrics;
+    // Apollo starts after the edge exists (its drain closes the edge's server).
+    const apollo: { server?: Awaited<ReturnType<typeof startApollo>> } = {};
+    http = await createHttpEdge({
+      apollo: () => apollo.server,
+      createContext,
+      authenticate,
+      rateLimit: createRateLimit(config.rateLimit),
+      isReady: () => database.isReady(),
+      dashboardDir: options.dashboardDir,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      authenticatedGraphQLBodyLimitBytes: config.http.authenticatedGraphQLBodyLimitBytes,
+      maxTokens: config.queryLimits.maxTokens,
+      logger,
+      metrics: observability.metricsRoute ? () => gatewayMetrics.exposition() : undefined,
+      protocolRoutes: services.appleMdm.routes(services.audit),
+    });
+    const app = http;
+    const closeWebSockets = attachGraphQLWebSocket(app.server, {
       schema,
       createContext: (id, principal, clientAddress) => createContext(id, {}, principal, clientAddress),
       authenticate,
@@ -155,33 +170,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       connectionInitTimeoutMs: config.webSocket.connectionInitTimeoutMs,
       shareResults: options.shareEventLoads,
     });
-    const apollo = await startApollo(schema, server, config, closeWebSockets, observability.apolloPlugins);
-    const serveStatic = options.dashboardDir
-      ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true })
-      : undefined;
-    server.on(
-      'request',
-      createHttpHandler({
-        apollo: () => apollo,
-        createContext,
-        authenticate,
-        rateLimit: createRateLimit(config.rateLimit),
-        isReady: () => database.isReady(),
-        serveStatic: serveStatic && ((req, res, next) => serveStatic(req, res, next)),
-        bodyLimitBytes: config.http.bodyLimitBytes,
-        maxTokens: config.queryLimits.maxTokens,
-        logger,
-        metrics: observability.metricsRoute,
-        protocolRoutes: services.appleMdm.routes(services.audit),
-      }),
+    // Graceful stop of HTTP: stop accepting, finish requests in flight (new requests on open
+    // keep-alive connections get 503), then after SHUTDOWN_TIMEOUT_MS close whatever is left.
+    const drainHttp = async () => {
+      const force = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownTimeoutMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
+    };
+    const started = await startApollo(
+      schema,
+      drainHttp,
+      config,
+      closeWebSockets,
+      observability.apolloPlugins,
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.http.port, config.http.host, () => resolve());
-    });
+    apollo.server = started;
+    await app.listen({ port: config.http.port, host: config.http.host });
     await observability.listen();
-    const { port } = server.address() as AddressInfo;
-    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const { port } = app.server.address() as AddressInfo;
+    // A wildcard address is reachable on loopback; an IPv6 literal is bracketed in a URL.
+    const bound =
+      config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const host = bound.includes(':') ? `[${bound}]` : bound;
     const bus = events;
     const obs = observability;
     let stopping: Promise<void> | undefined;
@@ -200,7 +213,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await services.sweeper.stop();
           await services.appleMdm.push.stop();
           stopPrefetching();
-          await apollo.stop();
+          await started.stop();
           await obs.stop();
           await services.fleetStats.stop();
           await bus.close();
@@ -208,7 +221,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         })()),
     };
   } catch (error) {
-    httpServer?.close();
+    await http?.close();
     await observability?.stop();
     await events?.close();
     await database.close();
