@@ -89,7 +89,7 @@ describe('routing of the HTTP edge', () => {
       '/nope',
       '/devices',
       '/crl',
-      '/mdm/checkin',
+      '/mdm/unknown',
       '/assets/missing-AAAAAAAA.js',
       '/.env',
     ]) {
@@ -101,8 +101,11 @@ describe('routing of the HTTP edge', () => {
       ]);
       expect(await response.json()).toEqual({ error: 'not found' });
     }
-    const put = await fetch(`${gateway.url}/mdm/checkin`, { method: 'PUT', body: 'x' });
+    const put = await fetch(`${gateway.url}/mdm/unknown`, { method: 'PUT', body: 'x' });
     expect(put.status).toBe(404);
+    // A device protocol path answers its own method only: GET on Apple's check-in URL is a 405.
+    const get = await fetch(`${gateway.url}/mdm/checkin`);
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'PUT']);
   });
 
   it('answers a wrong method on a known path with 405 and the allowed methods', async () => {
