@@ -217,9 +217,9 @@ export type EnrollDeviceInput = {
   platform: DevicePlatform;
   /** USB_DIRECT only, and required then: the token of an unexpired `.mobileconfig` export (exportAppleEnrollmentProfile). */
   profileExportToken?: string | null | undefined;
-  /** BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI); that record is retired and a new one created. */
+  /** BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI, or only firmware placeholders such as "Default string"); that record is retired and a new one created. */
   replacesDeviceId?: string | number | null | undefined;
-  /** Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. */
+  /** Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. A firmware placeholder ("Default string", "To be filled by O.E.M.", "System Serial Number", "0", all zeros, ...) identifies no hardware: it matches no record or corporate identifier and is not recorded. */
   serialNumber?: string | null | undefined;
   /** UPN of the user the device is affine to: required when the method has user affinity YES, refused when NO. At most 320 characters. */
   userPrincipalName?: string | null | undefined;
@@ -258,6 +258,7 @@ export type ErrorCode =
   | 'ENROLLMENT_LOCKED'
   | 'ENROLLMENT_RESTRICTED'
   | 'FORBIDDEN'
+  | 'HARDWARE_HELD_BY_ANOTHER_USER'
   | 'IMPORT_REJECTED'
   | 'INTERNAL_SERVER_ERROR'
   | 'INVALID_DEVICE_STATE'

@@ -4,6 +4,7 @@ import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js'
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { WindowsJoinType } from '../device/device.enums.js';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
+import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
 import { optionalUserPrincipalNameSchema } from '../user/user-principal-name.js';
 
 @InputType({ description: 'A device asking to enroll, and who enrolls it.' })
@@ -30,7 +31,7 @@ export class EnrollDeviceInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required.',
+      'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. A firmware placeholder ("Default string", "To be filled by O.E.M.", "System Serial Number", "0", all zeros, ...) identifies no hardware: it matches no record or corporate identifier and is not recorded.',
   })
   serialNumber?: string | null;
 
@@ -95,7 +96,7 @@ export class EnrollDeviceInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI); that record is retired and a new one created.',
+      'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI, or only firmware placeholders such as "Default string"); that record is retired and a new one created.',
   })
   replacesDeviceId?: string | null;
 }
@@ -178,13 +179,18 @@ export const enrollDeviceSchema = z
   .refine(
     (d) =>
       d.replacesDeviceId === null ||
-      (d.method === EnrollmentMethodKind.BYOD && d.serialNumber === null && d.imei === null),
+      (d.method === EnrollmentMethodKind.BYOD && !identifies(d.serialNumber) && !identifies(d.imei)),
     {
       path: ['replacesDeviceId'],
       message: 'only for BYOD devices without a serial number or IMEI',
       params: { rule: 'byodWithoutHardwareId' },
     },
   );
+
+/** A reported hardware id that identifies hardware: present and not a firmware placeholder. */
+function identifies(id: string | null): boolean {
+  return id !== null && !isPlaceholderHardwareId(id);
+}
 
 /** Enrollment request after validation and normalization. */
 export type EnrollDeviceCommand = z.output<typeof enrollDeviceSchema>;
