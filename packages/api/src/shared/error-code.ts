@@ -34,7 +34,7 @@ export enum ErrorCode {
    * certificate issued by this gateway (malformed, bad signature, unknown certificate, stale timestamp).
    */
   DEVICE_CREDENTIAL_INVALID = 'DEVICE_CREDENTIAL_INVALID',
-  /** The credential belongs to another device. */
+  /** The credential belongs to another device. Kept for compatibility: check-ins answer DEVICE_CREDENTIAL_INVALID instead. */
   DEVICE_CREDENTIAL_WRONG_DEVICE = 'DEVICE_CREDENTIAL_WRONG_DEVICE',
   /** The certificate was revoked (superseded by a newer one, or the device was retired or wiped). */
   CERTIFICATE_REVOKED = 'CERTIFICATE_REVOKED',
