@@ -9,6 +9,7 @@ import { bearerSecret } from './authentication.js';
 import type { ProtocolRoute } from './protocol-route.js';
 import { checkTokenLimit } from './query-limits.js';
 import type { RateLimit } from './rate-limit.js';
+import { decodeUtf8 } from '../shared/utf8.js';
 
 /** What the HTTP edge needs from the rest of the gateway. */
 export interface HttpEdge {
@@ -145,7 +146,14 @@ async function handleGraphQL(
       ],
     });
   }
-  const text = (await readBody(req, edge.bodyLimitBytes)).toString('utf8');
+  const text = decodeUtf8(await readBody(req, edge.bodyLimitBytes));
+  if (text === null) {
+    return sendJson(res, 400, {
+      errors: [
+        { message: 'request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST', requestId } },
+      ],
+    });
+  }
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
