@@ -65,6 +65,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
       restrictions,
       certificates,
       demDeviceLimit: config.enrollment.demDeviceLimit,
+      proofMaxSkewSeconds: config.certificates.maxSkewSeconds,
     }),
     checkIns: new CheckInService(
       clock,

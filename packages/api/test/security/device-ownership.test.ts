@@ -7,6 +7,7 @@ import {
 } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byodInput, uniqueSerial, uniqueUpn } from '../support/builders.js';
+import { enrollDevice, signedCheckIn } from '../support/device-credential.js';
 import { enrollmentSetup } from '../support/enrollment-setup.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -116,6 +117,47 @@ describe('nobody takes a device that is not theirs', () => {
         previousUserPrincipalName: owner,
         device: { id: device.id, userPrincipalName: next },
       });
+    });
+
+    it("the device itself, proving its current credential, re-enrolls for a new user; the proof serves once and a stranger's key does not pass", async () => {
+      const owner = uniqueUpn();
+      const held = await enrollDevice(gateway, { userPrincipalName: owner });
+      const other = await enrollDevice(gateway);
+      const proofOf = (credential: typeof held.credential) => {
+        const signed = signedCheckIn(credential, gateway.clock.now(), { deviceId: held.device.id });
+        return {
+          certificateSerialNumber: signed.certificateSerialNumber!,
+          timestamp: signed.timestamp!,
+          nonce: signed.nonce!,
+          signature: signed.signature!,
+          proofType: signed.proofType,
+        };
+      };
+      const asUser = async (upn: string, deviceProof: ReturnType<typeof proofOf>) =>
+        (
+          await gateway.as(await gateway.createToken('ENROLLER', upn)).query(EnrollDeviceDocument, {
+            input: byodInput({
+              serialNumber: held.device.serialNumber,
+              userPrincipalName: null,
+              deviceProof,
+            }),
+          })
+        ).enrollDevice;
+
+      const forged = await asUser(
+        uniqueUpn(),
+        proofOf({ ...held.credential, privateKeyPem: other.credential.privateKeyPem }),
+      );
+      expect(forged).toMatchObject({ code: 'HARDWARE_HELD_BY_ANOTHER_USER' });
+
+      const proof = proofOf(held.credential);
+      const next = uniqueUpn();
+      expect(await asUser(next, proof)).toMatchObject({
+        __typename: 'EnrollDeviceSuccess',
+        previousUserPrincipalName: null,
+        device: { id: held.device.id, userPrincipalName: next },
+      });
+      expect(await asUser(uniqueUpn(), proof)).toMatchObject({ code: 'HARDWARE_HELD_BY_ANOTHER_USER' });
     });
 
     it('a method that resets the device (DEP) re-enrolls it, and an ENROLLER is not told whose it was', async () => {

@@ -11,13 +11,7 @@ import { validateInput } from '../../shared/validation.js';
 import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
-import {
-  checkInSigningInput,
-  isExpired,
-  isInRenewalWindow,
-  verifyCheckInProof,
-} from '../certificate/index.js';
-import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
+import { isExpired, isInRenewalWindow } from '../certificate/index.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -28,6 +22,7 @@ import { CheckInProofType } from './check-in.enums.js';
 import { checkInSchema, type CheckInCommand } from './check-in.input.js';
 import type { CheckInCertificate, CheckInStore, CheckInWrite } from './check-in.store.js';
 import { DeviceCheckIn } from './device-check-in.entity.js';
+import { toCheckInCertificate, verifyPossession } from './device-possession.js';
 
 /** States that end management: the record is history, not a device that can check in. */
 const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
@@ -39,8 +34,6 @@ const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
 export const NOT_COMMON_PATH_STATES: readonly ManagementState[] = Object.values(ManagementState).filter(
   (state) => ENDED_STATES.has(state) || completesAtCheckIn(state),
 );
-
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** What a check-in produced. */
 export interface CheckInOutcome {
@@ -183,7 +176,7 @@ export class CheckInService {
           device && command.certificateSerialNumber
             ? await this.certificates.bySerialNumber(tx, command.certificateSerialNumber)
             : null;
-        const proven = this.provePossession(command, entity && toCredential(entity), now);
+        const proven = this.provePossession(command, entity && toCheckInCertificate(entity), now);
         if (!device) throw notAccepted('UNKNOWN_DEVICE');
         if (ENDED_STATES.has(device.managementState))
           throw new DeviceNotManagedError(device.id, device.managementState);
@@ -258,44 +251,20 @@ export class CheckInService {
     certificate: CheckInCertificate | null,
     now: Date,
   ): CheckInCertificate {
-    const { certificateSerialNumber: serial, timestamp, nonce, signature } = command;
-    if (!serial || !timestamp || !nonce || !signature) throw notAccepted('MISSING_PROOF');
-    if (!certificate) throw notAccepted('UNKNOWN_CERTIFICATE');
-    if (certificate.deviceId !== command.deviceId) throw notAccepted('WRONG_DEVICE');
-    if (command.proofType === CheckInProofType.SIGNATURE) {
-      const result = verifyCheckInProof({
-        certificatePem: certificate.pem,
+    const result = verifyPossession(
+      command.deviceId,
+      command,
+      certificate,
+      {
         caCertificatePem: this.certificates.authority.ca.certificatePem,
-        deviceId: command.deviceId,
-        timestamp,
-        nonce,
-        signatureB64: signature,
-        now,
         maxSkewSeconds: this.config.maxSkewSeconds,
-      });
-      // Validity is checked after the signature (check-in-proof.ts): these two mean the proof holds.
-      if (
-        result.ok ||
-        result.failure === 'CERTIFICATE_EXPIRED' ||
-        result.failure === 'CERTIFICATE_NOT_YET_VALID'
-      )
-        return certificate;
-      throw notAccepted(result.failure);
-    }
-    // HMAC with the device token: the same signing input and skew rule as SIGNATURE.
-    let signingInput: Buffer;
-    try {
-      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp)))
-        throw new RangeError('timestamp');
-      signingInput = checkInSigningInput(command.deviceId, timestamp, nonce);
-    } catch {
-      throw notAccepted('MALFORMED_PROOF');
-    }
-    if (Math.abs(now.getTime() - Date.parse(timestamp)) > this.config.maxSkewSeconds * 1000)
-      throw notAccepted('STALE_TIMESTAMP');
-    if (!this.certificates.hmacMatches(certificate.sha256Thumbprint, signingInput, signature))
-      throw notAccepted('BAD_SIGNATURE');
-    return certificate;
+        hmacMatches: (thumbprint, input, signature) =>
+          this.certificates.hmacMatches(thumbprint, input, signature),
+      },
+      now,
+    );
+    if (!result.ok) throw notAccepted(result.reason);
+    return certificate!;
   }
 
   /**
@@ -332,21 +301,6 @@ const recentSchema = z.object({
     .nullish()
     .transform((v) => v ?? 20),
 });
-
-/** The certificate entity as {@link CheckInService.authenticate} reads it. */
-function toCredential(certificate: MdmCertificate): CheckInCertificate {
-  return {
-    id: certificate.id,
-    deviceId: certificate.device.id,
-    serialNumber: certificate.serialNumber,
-    sha256Thumbprint: certificate.sha256Thumbprint,
-    status: certificate.status,
-    revocationReason: certificate.revocationReason,
-    pem: certificate.pem,
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
-  };
-}
 
 /**
  * The one refusal of a check-in whose proof of possession failed, whatever failed: no device with

@@ -2,10 +2,38 @@ import { Field, ID, InputType } from 'type-graphql';
 import { z } from 'zod';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
+import { CheckInProofType } from '../check-in/check-in.enums.js';
 import { WindowsJoinType } from '../device/device.enums.js';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
 import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
 import { optionalUserPrincipalNameSchema } from '../user/user-principal-name.js';
+
+@InputType({
+  description:
+    "The device's proof of possession of its current credential, made as for a check-in (docs/certificates.md) over the id of the record it re-enrolls.",
+})
+export class DeviceProofInput {
+  @Field(() => String, { description: 'Serial number (hex) of the MDM certificate the proof is made with.' })
+  certificateSerialNumber!: string;
+
+  @Field({ description: 'ISO-8601 instant the device signed, within CHECK_IN_MAX_SKEW_SECONDS (300).' })
+  timestamp!: string;
+
+  @Field({ description: 'Fresh nonce: 8-256 printable ASCII characters.' })
+  nonce!: string;
+
+  @Field({
+    description:
+      'Base64 proof over `${deviceId}\\n${timestamp}\\n${nonce}` (deviceId: the record being re-enrolled): the certificate-key signature or the device-token HMAC.',
+  })
+  signature!: string;
+
+  @Field(() => CheckInProofType, {
+    defaultValue: CheckInProofType.SIGNATURE,
+    description: 'Default SIGNATURE.',
+  })
+  proofType: CheckInProofType = CheckInProofType.SIGNATURE;
+}
 
 @InputType({ description: 'A device asking to enroll, and who enrolls it.' })
 export class EnrollDeviceInput {
@@ -99,6 +127,13 @@ export class EnrollDeviceInput {
       'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI, or only firmware placeholders such as "Default string"); that record is retired and a new one created.',
   })
   replacesDeviceId?: string | null;
+
+  @Field(() => DeviceProofInput, {
+    nullable: true,
+    description:
+      "The device's proof of possession of the credential of its current enrollment: lets the device itself re-enroll for a new user hardware that another user holds actively (otherwise HARDWARE_HELD_BY_ANOTHER_USER unless the method resets the device or an administrator enrolls it).",
+  })
+  deviceProof?: DeviceProofInput | null;
 }
 
 /** A zod refinement step that applies one of the hardware-identifier normalizers. */
@@ -166,6 +201,16 @@ export const enrollDeviceSchema = z
       .transform((v) => v ?? null),
     replacesDeviceId: z
       .uuid({ error: 'must be a UUID' })
+      .nullish()
+      .transform((v) => v ?? null),
+    deviceProof: z
+      .object({
+        certificateSerialNumber: z.string().min(1).max(64),
+        timestamp: z.string().min(1).max(64),
+        nonce: z.string().min(1).max(256),
+        signature: z.string().min(1).max(1024),
+        proofType: z.enum(CheckInProofType).default(CheckInProofType.SIGNATURE),
+      })
       .nullish()
       .transform((v) => v ?? null),
   })

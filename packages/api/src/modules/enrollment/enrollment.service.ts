@@ -16,6 +16,8 @@ import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
 import { operatingSystemName } from '../catalog/platform.enum.js';
 import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
+import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import { toCheckInCertificate, verifyPossession } from '../check-in/device-possession.js';
 import { linkEasPartnership } from '../exchange/eas-link.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
@@ -68,6 +70,8 @@ export interface EnrollmentDependencies {
   demDeviceLimit: number;
   /** Issues the MDM certificate of every enrollment (issue 5). */
   certificates: CertificateService;
+  /** Clock skew a device proof may have (CHECK_IN_MAX_SKEW_SECONDS); default 300. */
+  proofMaxSkewSeconds?: number;
 }
 
 /** An enrolled device and the MDM certificate credential issued to it. */
@@ -179,7 +183,7 @@ export class EnrollmentService {
           },
           userId: user?.id ?? null,
           resetsDevice: reset,
-          provenByDevice: false,
+          provenByDevice: existing ? await this.provenByDevice(tx, existing, command, now) : false,
           caller: principal,
         });
         if (!allowed) throw new HardwareHeldError();
@@ -316,6 +320,35 @@ export class EnrollmentService {
       default:
         return { profile: null, enrollmentManager: null };
     }
+  }
+
+  /**
+   * Whether the enrollment carries the device's proof of possession of the credential of the
+   * record's current certificate (not revoked: a re-enrollment revokes it, so a proof serves once).
+   */
+  private async provenByDevice(
+    tx: EntityManager,
+    existing: ManagedDevice,
+    command: EnrollDeviceCommand,
+    now: Date,
+  ): Promise<boolean> {
+    const proof = command.deviceProof;
+    if (!proof) return false;
+    const entity = await this.deps.certificates.bySerialNumber(tx, proof.certificateSerialNumber);
+    if (!entity || entity.status === MdmCertificateStatus.revoked) return false;
+    const result = verifyPossession(
+      existing.id,
+      proof,
+      toCheckInCertificate(entity),
+      {
+        caCertificatePem: this.deps.certificates.authority.ca.certificatePem,
+        maxSkewSeconds: this.deps.proofMaxSkewSeconds ?? 300,
+        hmacMatches: (thumbprint, input, signature) =>
+          this.deps.certificates.hmacMatches(thumbprint, input, signature),
+      },
+      now,
+    );
+    return result.ok;
   }
 
   /** Seed: a DEM account has at most DEM_DEVICE_LIMIT (1,000) enrolled devices; re-enrolling one of them does not add one. */
