@@ -1,15 +1,16 @@
 import type { Principal } from './principal.js';
-import { Role } from './role.enum.js';
+import { READ_ROLES, type Role } from './role.enum.js';
 
 /**
  * Which devices a caller may act on or read about beyond enrolling them (docs/security.md,
  * "Roles"):
- * - `all`: an operator (ADMIN or OPERATOR token without a user), or the gateway itself (no
- *   principal: the demo fleet, the import CLI);
+ * - `all`: a token without a user whose role reads the whole fleet (ADMIN, OPERATOR, READER; what
+ *   each may do is still its role's), or the gateway itself (no principal: the demo fleet, the
+ *   import CLI);
  * - `{ userPrincipalName }`: a user-bound token of any role (a Company Portal session) acts on
  *   that user's devices only;
- * - `none`: an ENROLLER (or READER) token without a user. An integrator's ENROLLER token enrolls
- *   devices and nothing more: it neither acts on devices nor learns about other users' devices.
+ * - `none`: an ENROLLER token without a user. An integrator's ENROLLER token enrolls devices and
+ *   nothing more: it neither acts on devices nor learns about other users' devices.
  */
 export type DeviceScope = 'all' | 'none' | { readonly userPrincipalName: string };
 
@@ -20,7 +21,7 @@ export type ScopedCaller = Pick<Principal, 'role' | 'userPrincipalName'>;
 export function deviceScopeOf(caller: ScopedCaller | null): DeviceScope {
   if (!caller) return 'all';
   if (caller.userPrincipalName) return { userPrincipalName: caller.userPrincipalName };
-  return caller.role === Role.ADMIN || caller.role === Role.OPERATOR ? 'all' : 'none';
+  return (READ_ROLES as readonly Role[]).includes(caller.role) ? 'all' : 'none';
 }
 
 /**

@@ -44,7 +44,8 @@ function isAdministrator(caller: ScopedCaller | null): boolean {
 
 /**
  * What the enrollment's answer may say about the record's previous user: only to a caller who
- * reads the whole fleet (auth/device-scope.policy.ts), or when it is the enrollment's own user.
+ * reads the whole fleet (auth/device-scope.policy.ts: ADMIN, OPERATOR), or when it is the
+ * enrollment's own user.
  * Anyone else gets null: an ENROLLER or a user token never learns another user's name.
  */
 export function disclosedPreviousUser(
