@@ -70,6 +70,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     restrictions,
     certificates,
     demDeviceLimit: config.enrollment.demDeviceLimit,
+    proofMaxSkewSeconds: config.certificates.maxSkewSeconds,
   });
   const audit = new AuditService(clock, forkEntityManager, logger);
   const appleMdm = createAppleMdmServices(config, {

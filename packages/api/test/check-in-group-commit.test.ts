@@ -189,7 +189,10 @@ describe('check-ins written together (group commit)', () => {
     const gone = await gateway.query(CheckInDocument, {
       input: signedCheckIn(deleted.credential, gateway.clock.now(), { proofType: 'HMAC' }),
     });
-    expect(gone.checkIn).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(gone.checkIn).toMatchObject({
+      __typename: 'OperationRefusedError',
+      code: 'DEVICE_CREDENTIAL_INVALID',
+    });
     expect(await rows(reenrolled.device.id)).toHaveLength(1);
     expect(
       (

@@ -80,12 +80,12 @@ describe('check-in and live events', () => {
     expect(await checkInRows(device.id)).toBe(0);
   });
 
-  it("refuses another device's credential with DEVICE_CREDENTIAL_WRONG_DEVICE", async () => {
+  it("refuses another device's credential with DEVICE_CREDENTIAL_INVALID, like any proof that fails", async () => {
     const [victim, attacker] = [await enrollDevice(gateway), await enrollDevice(gateway)];
     const { checkIn: result } = await checkIn(attacker.credential, { deviceId: victim.device.id });
     expect(result).toMatchObject({
       __typename: 'OperationRefusedError',
-      code: 'DEVICE_CREDENTIAL_WRONG_DEVICE',
+      code: 'DEVICE_CREDENTIAL_INVALID',
     });
     expect(await checkInRows(victim.device.id)).toBe(0);
   });
@@ -191,10 +191,13 @@ describe('check-in and live events', () => {
     });
   });
 
-  it('refuses a check-in for an unknown device with NOT_FOUND and a malformed id with BAD_USER_INPUT', async () => {
+  it('refuses a check-in for an unknown device as a failed proof (DEVICE_CREDENTIAL_INVALID) and a malformed id with BAD_USER_INPUT', async () => {
     const { credential } = await enrollDevice(gateway);
     const unknown = await checkIn(credential, { deviceId: '00000000-0000-4000-8000-000000000001' });
-    expect(unknown.checkIn).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(unknown.checkIn).toMatchObject({
+      __typename: 'OperationRefusedError',
+      code: 'DEVICE_CREDENTIAL_INVALID',
+    });
     const malformed = await gateway.query(CheckInDocument, { input: { deviceId: '12' } });
     expect(malformed.checkIn).toMatchObject({ __typename: 'InvalidInputError', code: 'BAD_USER_INPUT' });
   });

@@ -95,7 +95,7 @@ describe('subscriptions deliver committed events only', () => {
         })
       ).checkIn,
     ).toMatchObject({
-      code: 'DEVICE_CREDENTIAL_WRONG_DEVICE',
+      code: 'DEVICE_CREDENTIAL_INVALID',
     });
     gateway.clock.advance(1_000);
     await gateway.query(CheckInDocument, { input: signedCheckIn(device.credential, gateway.clock.now()) });

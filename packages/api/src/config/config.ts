@@ -96,6 +96,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
   /** Deepest selection set accepted (graphql-armor max-depth); default 12. */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  /**
+   * Deepest introspection selection accepted (`__schema`, `__type`); default 15, the depth of
+   * graphql-js's standard introspection query. Introspection is limited apart because its type
+   * references nest `ofType` deeper than data queries go; the larger of this and GRAPHQL_MAX_DEPTH applies.
+   */
+  GRAPHQL_MAX_INTROSPECTION_DEPTH: z.coerce.number().int().min(1).default(15),
   /** Highest query cost accepted (graphql-armor cost-limit: objects 2, scalars 1, times depth factor 1.5); default 5000. */
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5_000),
   /** Most aliases per document (graphql-armor max-aliases); default 15. */
@@ -213,6 +219,8 @@ export interface Config {
   rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
   queryLimits: {
     maxDepth: number;
+    /** Depth limit of introspection selections (GRAPHQL_MAX_INTROSPECTION_DEPTH, default 15). */
+    maxIntrospectionDepth: number;
     maxCost: number;
     maxAliases: number;
     maxDirectives: number;
@@ -340,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     queryLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxIntrospectionDepth: e.GRAPHQL_MAX_INTROSPECTION_DEPTH,
       maxCost: e.GRAPHQL_MAX_COST,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,

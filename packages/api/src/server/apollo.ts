@@ -102,7 +102,9 @@ export async function startApollo(
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: config.env !== 'production',
-    formatError: formatGraphQLError,
+    // Suggestions are stripped from every message in production, not only from validation errors.
+    formatError: (formatted, error) =>
+      formatGraphQLError(formatted, error, { hideSchemaDetails: config.env === 'production' }),
     validationRules: queryLimitRules(config.queryLimits),
     // No "Did you mean ...?" suggestions in production: they reveal the schema field by field.
     hideSchemaDetailsFromClientErrors: config.env === 'production',

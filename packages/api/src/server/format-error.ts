@@ -14,13 +14,43 @@ import type { Logger } from 'pino';
 import { DomainError, InputValidationError } from '../shared/domain-error.js';
 import { ErrorCode } from '../shared/error-code.js';
 
+/** What {@link formatGraphQLError} may reveal; from the same configuration as Apollo's options. */
+export interface ErrorDisclosure {
+  /**
+   * Production: no "Did you mean ...?" in any message. Apollo's `hideSchemaDetailsFromClientErrors`
+   * strips them from validation errors only; graphql-js also suggests field and enum value names
+   * when it coerces variables (`Did you mean "platform"?`, `Did you mean the enum value "IOS"?`),
+   * which would reveal the schema to anyone, without a token. Default false.
+   */
+  hideSchemaDetails?: boolean;
+}
+
 /**
  * The one place that maps errors to GraphQL errors. Domain errors keep their message and get
  * their `extensions.code`; GraphQL's own errors (syntax, validation, bad variables) keep
- * Apollo's code; anything else is masked as INTERNAL_SERVER_ERROR, its details only in the log.
- * Apollo calls it over HTTP; graphql-ws reaches it through {@link formatClientErrors}.
+ * Apollo's code; input that graphql-js or graphql-jit refuses while executing (see
+ * {@link isInputCoercionError}) is BAD_USER_INPUT; anything else is masked as
+ * INTERNAL_SERVER_ERROR, its details only in the log. With `hideSchemaDetails`, no message keeps
+ * a suggestion. Apollo calls it over HTTP; graphql-ws reaches it through {@link formatClientErrors}.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  disclosure: ErrorDisclosure = {},
+): GraphQLFormattedError {
+  const result = mapError(formatted, error);
+  return disclosure.hideSchemaDetails ? { ...result, message: withoutSuggestions(result.message) } : result;
+}
+
+/** graphql-js's suggestions (`didYouMean`): " Did you mean "a"?", " Did you mean the enum value "B"?", lists of them. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/** `message` without graphql-js's "Did you mean ...?" suggestions. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
+function mapError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
     return {
@@ -45,6 +75,14 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.['code'];
   if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (isInputCoercionError(formatted.message, original)) {
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
+    }
     return {
       message: 'Internal server error; the request id in extensions identifies it in the gateway log',
       locations: formatted.locations,
@@ -54,6 +92,30 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   return formatted;
 }
+
+/**
+ * The input errors GraphQL raises after validation without a code, which Apollo would
+ * therefore report as INTERNAL_SERVER_ERROR, recognised by graphql-js's and graphql-jit's wording
+ * (neither exports a type or code for them):
+ * - an argument refused while a field executes: GraphQL lets a nullable variable stand for a
+ *   non-null argument that has a default (`query($m: Int) { fleetActivity(minutes: $m) }`), and
+ *   an explicit `null` for it then fails only there (`Argument "minutes" of non-null type "Int!"
+ *   must not be null.`); likewise a variable that was not provided a runtime value;
+ * - variable coercion stopped after 50 errors (`Too many errors processing variables ...`): a
+ *   list of 150 invalid items gives 50 BAD_USER_INPUT errors and this one, which carries no
+ *   variable node for Apollo to recognise it by.
+ * Only GraphQL's own errors qualify: an error a resolver threw is never taken for input.
+ */
+export function isInputCoercionError(message: string, original: unknown): boolean {
+  if (original instanceof Error && !(original instanceof GraphQLError) && original.name !== 'GraphQLError')
+    return false;
+  return INPUT_COERCION_MESSAGES.some((pattern) => pattern.test(message));
+}
+
+const INPUT_COERCION_MESSAGES = [
+  /^Argument "\w+" (of (non-null|required) type "[^"]+" (must not be null|was not provided|was provided the variable)|(of type "[^"]+" )?has invalid value)/,
+  /^Too many errors processing variables, error limit reached\. Execution aborted\.$/,
+];
 
 /** How errors are shown outside Apollo (graphql-ws), set from the same configuration as Apollo's options. */
 export interface ClientErrorPolicy {
@@ -67,7 +129,10 @@ export interface ClientErrorPolicy {
 export function isUnexpectedError(error: GraphQLError): boolean {
   // A domain error (a refusal the client caused) has no code on the GraphQLError wrapping it yet:
   // formatGraphQLError gives it its own.
-  if (unwrapResolverError(error) instanceof DomainError) return false;
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError) return false;
+  // Input refused by GraphQL itself while executing: formatGraphQLError makes it BAD_USER_INPUT.
+  if (isInputCoercionError(error.message, original)) return false;
   const code = error.extensions?.['code'];
   return code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR;
 }
@@ -104,6 +169,7 @@ export function formatClientErrors(
           },
         },
         error,
+        { hideSchemaDetails: policy.hideSchemaDetails },
       );
     } catch {
       formatted = { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -19,6 +19,7 @@ import { registerDashboard } from './dashboard-static.js';
 import type { ProtocolRoute } from './protocol-route.js';
 import { checkTokenLimit } from './query-limits.js';
 import type { RateLimit } from './rate-limit.js';
+import { decodeUtf8 } from '../shared/utf8.js';
 
 /** What the HTTP edge needs from the rest of the gateway. */
 export interface HttpEdge {
@@ -227,7 +228,8 @@ async function registerGraphQL(scope: FastifyInstance, edge: HttpEdge): Promise<
   // otherwise (Apollo then refuses the type with its own error).
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    const text = body.toString('utf8');
+    const text = decodeUtf8(body);
+    if (text === null) return done(new BadRequestBodyError('request body is not valid UTF-8'), undefined);
     if (!/^application\/(graphql-response\+)?json\b/i.test(request.headers['content-type'] ?? ''))
       return done(null, text);
     try {

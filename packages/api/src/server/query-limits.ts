@@ -31,6 +31,16 @@ export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[]
       errorMessage: 'Query exceeds the depth limit.',
       ...report,
     }),
+    // Introspection too has a depth limit (`__type { fields { type { ofType { ofType ... } } } }`
+    // nests as deep as a client likes): this rule counts every field, introspection included,
+    // against the larger of the two limits, so that it only ever refuses deep introspection.
+    maxDepthRule({
+      n: Math.max(limits.maxDepth, limits.maxIntrospectionDepth),
+      ignoreIntrospection: false,
+      flattenFragments: true,
+      errorMessage: 'Query exceeds the depth limit.',
+      ...report,
+    }),
     costLimitRule({
       maxCost: limits.maxCost,
       ignoreIntrospection: true,

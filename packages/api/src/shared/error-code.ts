@@ -15,6 +15,12 @@ export enum ErrorCode {
   USER_AFFINITY_VIOLATION = 'USER_AFFINITY_VIOLATION',
   /** Another enrollment of the same hardware committed first; retry to re-enroll it. */
   ENROLLMENT_CONFLICT = 'ENROLLMENT_CONFLICT',
+  /**
+   * The hardware (serial number or IMEI) is actively enrolled for another user: re-enrolling it
+   * needs the device's own credential, a method that resets the device, or an administrator. The
+   * answer says nothing about that user.
+   */
+  HARDWARE_HELD_BY_ANOTHER_USER = 'HARDWARE_HELD_BY_ANOTHER_USER',
   /** The device is not in a state that allows the operation (e.g. checking in after removal). */
   INVALID_DEVICE_STATE = 'INVALID_DEVICE_STATE',
   /** No valid API token was presented (missing, unknown, expired or revoked). */
@@ -28,7 +34,7 @@ export enum ErrorCode {
    * certificate issued by this gateway (malformed, bad signature, unknown certificate, stale timestamp).
    */
   DEVICE_CREDENTIAL_INVALID = 'DEVICE_CREDENTIAL_INVALID',
-  /** The credential belongs to another device. */
+  /** The credential belongs to another device. Kept for compatibility: check-ins answer DEVICE_CREDENTIAL_INVALID instead. */
   DEVICE_CREDENTIAL_WRONG_DEVICE = 'DEVICE_CREDENTIAL_WRONG_DEVICE',
   /** The certificate was revoked (superseded by a newer one, or the device was retired or wiped). */
   CERTIFICATE_REVOKED = 'CERTIFICATE_REVOKED',

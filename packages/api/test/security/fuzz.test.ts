@@ -1,15 +1,18 @@
 import fc from 'fast-check';
 import {
+  getNamedType,
   isEnumType,
   isInputObjectType,
   isListType,
   isNonNullType,
   isScalarType,
   type GraphQLArgument,
+  type GraphQLField,
   type GraphQLInputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../src/schema/build-schema.js';
+import { placeholderValue, withLongInvalidLists } from '../support/schema-inputs.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 /** Hostile scalars: empty, huge, unicode (including lone surrogates and NUL), numbers past 2^53, null. */
@@ -142,4 +145,126 @@ describe('hostile input to every mutation', () => {
     );
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   }, 120_000);
+});
+
+/** One operation of the schema called with variables for all its arguments. */
+interface VariablesCase {
+  name: string;
+  query: string;
+  variables: Record<string, unknown>;
+}
+
+/**
+ * `query Probe($a: T, ...) { field(a: $a, ...) { __typename } }` with `$target` declared as
+ * `targetType` (the others with their own types) and placeholder values for every other argument.
+ */
+function probe(
+  kind: 'query' | 'mutation',
+  field: GraphQLField<unknown, unknown>,
+  target: string,
+  targetType: string,
+  targetValue: unknown,
+): Omit<VariablesCase, 'name'> {
+  const vars = field.args.map((a) => `$${a.name}: ${a.name === target ? targetType : String(a.type)}`);
+  const call = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  const named = getNamedType(field.type);
+  const selection = isScalarType(named) || isEnumType(named) ? '' : ' { __typename }';
+  const variables = Object.fromEntries(
+    field.args.map((a) => [a.name, a.name === target ? targetValue : placeholderValue(a.type)]),
+  );
+  return { query: `${kind} Probe(${vars.join(', ')}) { ${field.name}(${call})${selection} }`, variables };
+}
+
+const rootFields = (['query', 'mutation'] as const).flatMap((kind) =>
+  Object.values((kind === 'query' ? schema.getQueryType() : schema.getMutationType())?.getFields() ?? {}).map(
+    (field) => ({ kind, field }),
+  ),
+);
+
+/**
+ * Every argument that may be given an explicit null through a variable: a nullable argument, and
+ * a non-null argument with a default (GraphQL lets a nullable variable stand there, and an
+ * explicit null then fails only at execution); plus every nullable or defaulted field of an input
+ * object argument, set to null.
+ */
+const nullCases: VariablesCase[] = rootFields.flatMap(({ kind, field }) =>
+  field.args.flatMap((arg) => {
+    const nullable = String(getNullableTypeName(arg.type));
+    const cases: VariablesCase[] = [];
+    if (!isNonNullType(arg.type) || arg.defaultValue !== undefined)
+      cases.push({
+        name: `${field.name}(${arg.name}: null)`,
+        ...probe(kind, field, arg.name, nullable, null),
+      });
+    const named = isNonNullType(arg.type) ? arg.type.ofType : arg.type;
+    if (isInputObjectType(named)) {
+      for (const inner of Object.values(named.getFields())) {
+        if (isNonNullType(inner.type) && inner.defaultValue === undefined) continue;
+        const value = { ...(placeholderValue(named) as object), [inner.name]: null };
+        cases.push({
+          name: `${field.name}(${arg.name}.${inner.name}: null)`,
+          ...probe(kind, field, arg.name, String(arg.type), value),
+        });
+      }
+    }
+    return cases;
+  }),
+);
+
+/** Every list argument (or list inside an input object argument) with 150 items of the wrong kind. */
+const longListCases: VariablesCase[] = rootFields.flatMap(({ kind, field }) =>
+  field.args.flatMap((arg) =>
+    withLongInvalidLists(arg.type, 150).map((value, i) => ({
+      name: `${field.name}(${arg.name}: 150 invalid list items #${i})`,
+      ...probe(kind, field, arg.name, String(arg.type), value),
+    })),
+  ),
+);
+
+function getNullableTypeName(type: GraphQLInputType): GraphQLInputType {
+  return isNonNullType(type) ? type.ofType : type;
+}
+
+describe('explicit nulls and long invalid lists, generated from the schema, over HTTP and graphql-ws', () => {
+  let gateway: TestGateway;
+  let ws: ReturnType<TestGateway['wsClient']>;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+    ws = gateway.wsClient();
+  });
+  afterAll(() => gateway.stop());
+
+  async function overHttp({ query, variables }: VariablesCase): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  async function overWebSocket({ query, variables }: VariablesCase): Promise<string> {
+    const results: unknown[] = [];
+    try {
+      for await (const result of ws.iterate({ query, variables })) results.push(result);
+    } catch (errors) {
+      results.push(errors);
+    }
+    return JSON.stringify(results);
+  }
+
+  it('covers nullable variables and list arguments of the schema', () => {
+    expect(nullCases.map((c) => c.name)).toContain('fleetActivity(minutes: null)');
+    expect(longListCases.map((c) => c.name)).toContain('setUserGroups(groups: 150 invalid list items #0)');
+  });
+
+  it.each([...nullCases, ...longListCases])(
+    '$name is refused as input, never as an internal error',
+    async (testCase) => {
+      const { status, text } = await overHttp(testCase);
+      expect(status).toBeLessThan(500);
+      expect(text).not.toContain('INTERNAL_SERVER_ERROR');
+      expect(await overWebSocket(testCase)).not.toContain('INTERNAL_SERVER_ERROR');
+    },
+  );
 });

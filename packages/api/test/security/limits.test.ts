@@ -1,4 +1,5 @@
 import { EnrollmentCatalogDocument } from '@mdm/schema';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
@@ -111,3 +112,31 @@ async function createTokenDirectly(gateway: TestGateway): Promise<string> {
   );
   return secret;
 }
+
+describe('the depth limit applies to introspection too', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+  afterAll(() => gateway.stop());
+
+  /** `__schema > types > fields > type`, then `levels` × `ofType`, then `name`: depth levels + 5. */
+  const nested = (levels: number) =>
+    `{ __schema { types { fields { type ${'{ ofType '.repeat(levels)}{ name }${' }'.repeat(levels)} } } } }`;
+
+  it("graphql-js's standard introspection query (depth 15) passes; 16 levels are refused", async () => {
+    expect(await codesOf(gateway, getIntrospectionQuery())).toEqual([]);
+    expect(await codesOf(gateway, nested(10))).toEqual([]);
+    expect(await codesOf(gateway, nested(11))).toContain('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('a 200-level introspection query is refused over graphql-ws as well', async () => {
+    const results: unknown[] = [];
+    try {
+      for await (const result of gateway.wsClient().iterate({ query: nested(200) })) results.push(result);
+    } catch (errors) {
+      results.push(errors);
+    }
+    expect(JSON.stringify(results)).toContain('GRAPHQL_VALIDATION_FAILED');
+  });
+});

@@ -26,6 +26,40 @@ describe('production mode hides what an attacker could learn', () => {
     expect(text).not.toMatch(/did you mean/i);
   });
 
+  it('gives no suggestions when variables do not coerce, not even to a caller without a token', async () => {
+    const enroll = 'mutation($input: EnrollDeviceInput!) { enrollDevice(input: $input) { __typename } }';
+    for (const input of [
+      { platfrm: 'IOS', deviceName: 'd', osVersion: '1' },
+      { platform: 'IO', deviceName: 'd', osVersion: '1' },
+    ]) {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: enroll, variables: { input } }),
+      });
+      const text = await response.text();
+      expect(text).toContain('BAD_USER_INPUT');
+      expect(text).not.toMatch(/did you mean/i);
+    }
+  });
+
+  it('gives no suggestions over graphql-ws either', async () => {
+    const client = gateway.wsClient();
+    const results: unknown[] = [];
+    try {
+      for await (const result of client.iterate({
+        query: 'query($f: ManagedDeviceFilter) { managedDevices(filter: $f) { totalCount } }',
+        variables: { f: { platfrm: 'IOS', platform: 'IO' } },
+      }))
+        results.push(result);
+    } catch (errors) {
+      results.push(errors);
+    }
+    const text = JSON.stringify(results);
+    expect(text).toContain('BAD_USER_INPUT');
+    expect(text).not.toMatch(/did you mean/i);
+  });
+
   it('turns introspection off', async () => {
     const refused = await post('{ __schema { types { name } } }');
     expect(refused).toContain('GRAPHQL_VALIDATION_FAILED');

@@ -6,6 +6,7 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
+  isUnionType,
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLObjectType,
@@ -15,8 +16,18 @@ import { operationRoles, type RootKind } from '../../src/modules/auth/operation-
 import { buildGatewaySchema } from '../../src/schema/build-schema.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
-type Caller = 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER' | 'anonymous';
-const callers: Caller[] = ['ADMIN', 'OPERATOR', 'READER', 'ENROLLER', 'anonymous'];
+type Caller = 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER' | 'ENROLLER of a user' | 'anonymous';
+const callers: Caller[] = ['ADMIN', 'OPERATOR', 'READER', 'ENROLLER', 'ENROLLER of a user', 'anonymous'];
+
+/**
+ * Refusals a service makes beyond the declared roles (docs/security.md, "Roles"): an ENROLLER
+ * token without a user enrolls and does nothing else (auth/device-scope.policy.ts), and a user
+ * token is refused userless bulk enrollment. Both answer FORBIDDEN, as a typed result.
+ */
+const refusedByService: Partial<Record<string, Caller[]>> = {
+  unenrollDevice: ['ENROLLER'],
+  enrollDevices: ['ENROLLER of a user'],
+};
 
 /** A literal that passes GraphQL validation for `type` (content need not pass domain rules). */
 function placeholder(type: GraphQLInputType): string {
@@ -49,17 +60,26 @@ function placeholder(type: GraphQLInputType): string {
   throw new Error(`no placeholder for ${String(type)}`);
 }
 
-/** A document calling one root field with placeholder arguments, selecting only `__typename`. */
+const schema = await buildGatewaySchema();
+
+/**
+ * A document calling one root field with placeholder arguments, selecting only `__typename`
+ * (and the `code` of a typed refusal, for results that may be one).
+ */
 function documentFor(kind: RootKind, field: GraphQLField<unknown, unknown>): string {
   const args = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const argText = args.length ? `(${args.map((a) => `${a.name}: ${placeholder(a.type)}`).join(', ')})` : '';
   const named = getNamedType(field.type);
+  const mayRefuse =
+    isUnionType(named) &&
+    schema.getPossibleTypes(named).some((t) => t.getInterfaces().some((i) => i.name === 'UserError'));
   const selection =
-    isObjectType(named) || (!isScalarType(named) && !isEnumType(named)) ? ' { __typename }' : '';
+    isObjectType(named) || (!isScalarType(named) && !isEnumType(named))
+      ? ` { __typename${mayRefuse ? ' ... on UserError { code }' : ''} }`
+      : '';
   return `${kind.toLowerCase()} { ${field.name}${argText}${selection} }`;
 }
 
-const schema = await buildGatewaySchema();
 const roots: [RootKind, GraphQLObjectType | null | undefined][] = [
   ['Query', schema.getQueryType()],
   ['Mutation', schema.getMutationType()],
@@ -84,6 +104,7 @@ describe('who may use each operation (role × operation, generated from the sche
     tokens.set('ADMIN', gateway.adminToken);
     for (const role of ['OPERATOR', 'READER', 'ENROLLER'] as const)
       tokens.set(role, await gateway.createToken(role));
+    tokens.set('ENROLLER of a user', await gateway.createToken('ENROLLER', 'matrix.user@contoso.example'));
     tokens.set('anonymous', null);
   });
   afterAll(() => gateway.stop());
@@ -109,8 +130,14 @@ describe('who may use each operation (role × operation, generated from the sche
       },
       body: JSON.stringify({ query: documentFor(kind, field) }),
     });
-    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
-    const codes = (body.errors ?? []).map((e) => e.extensions?.code);
+    const body = (await response.json()) as {
+      data?: Record<string, { code?: string } | null> | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
+    const codes = [
+      ...(body.errors ?? []).map((e) => e.extensions?.code),
+      ...Object.values(body.data ?? {}).map((result) => result?.code),
+    ];
     if (allowed) {
       expect(codes).not.toContain('FORBIDDEN');
       expect(codes).not.toContain('UNAUTHENTICATED');
@@ -158,8 +185,13 @@ describe('who may use each operation (role × operation, generated from the sche
   );
 });
 
-/** Whether the declared roles admit the caller (DEVICE operations admit everyone). */
+/**
+ * Whether the declared roles admit the caller (DEVICE operations admit everyone; a user token
+ * has its role), less the refusals services make ({@link refusedByService}).
+ */
 function isAllowed(kind: RootKind, fieldName: string, caller: Caller): boolean {
   const roles = operationRoles(kind, fieldName) ?? [];
-  return roles.includes('DEVICE' as never) || (caller !== 'anonymous' && roles.includes(caller as never));
+  const role = caller === 'ENROLLER of a user' ? 'ENROLLER' : caller;
+  if (kind === 'Mutation' && refusedByService[fieldName]?.includes(caller)) return false;
+  return roles.includes('DEVICE' as never) || (role !== 'anonymous' && roles.includes(role as never));
 }

@@ -225,6 +225,20 @@ export type DevicePlatform =
   | 'MACOS'
   | 'WINDOWS';
 
+/** The device's proof of possession of its current credential, made as for a check-in (docs/certificates.md) over the id of the record it re-enrolls. */
+export type DeviceProofInput = {
+  /** Serial number (hex) of the MDM certificate the proof is made with. */
+  certificateSerialNumber: string;
+  /** Fresh nonce: 8-256 printable ASCII characters. */
+  nonce: string;
+  /** Default SIGNATURE. */
+  proofType?: CheckInProofType;
+  /** Base64 proof over `${deviceId}\n${timestamp}\n${nonce}` (deviceId: the record being re-enrolled): the certificate-key signature or the device-token HMAC. */
+  signature: string;
+  /** ISO-8601 instant the device signed, within CHECK_IN_MAX_SKEW_SECONDS (300). */
+  timestamp: string;
+};
+
 /** A device asking to enroll, and who enrolls it. */
 export type EnrollDeviceInput = {
   /** BULK_ENROLL only, and required then: the bulk enrollment token of the provisioning package. */
@@ -233,6 +247,8 @@ export type EnrollDeviceInput = {
   csr?: string | null | undefined;
   /** Device name, 1-256 characters. */
   deviceName: string;
+  /** The device's proof of possession of the credential of its current enrollment: lets the device itself re-enroll for a new user hardware that another user holds actively (otherwise HARDWARE_HELD_BY_ANOTHER_USER unless the method resets the device or an administrator enrolls it). */
+  deviceProof?: DeviceProofInput | null | undefined;
   /** Exchange ActiveSync device id the device reports, 1-128 characters: a device already known through an Exchange connector is linked (easActivated), not duplicated. */
   easDeviceId?: string | null | undefined;
   /** DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager). */
@@ -253,9 +269,9 @@ export type EnrollDeviceInput = {
   platform: DevicePlatform;
   /** USB_DIRECT only, and required then: the token of an unexpired `.mobileconfig` export (exportAppleEnrollmentProfile). */
   profileExportToken?: string | null | undefined;
-  /** BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI); that record is retired and a new one created. */
+  /** BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI, or only firmware placeholders such as "Default string"); that record is retired and a new one created. */
   replacesDeviceId?: string | number | null | undefined;
-  /** Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. */
+  /** Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. A firmware placeholder ("Default string", "To be filled by O.E.M.", "System Serial Number", "0", all zeros, ...) identifies no hardware: it matches no record or corporate identifier and is not recorded. */
   serialNumber?: string | null | undefined;
   /** UPN of the user the device is affine to: required when the method has user affinity YES, refused when NO. At most 320 characters. */
   userPrincipalName?: string | null | undefined;
@@ -302,6 +318,7 @@ export type ErrorCode =
   | 'ENROLLMENT_LOCKED'
   | 'ENROLLMENT_RESTRICTED'
   | 'FORBIDDEN'
+  | 'HARDWARE_HELD_BY_ANOTHER_USER'
   | 'IMPORT_REJECTED'
   | 'INTERNAL_SERVER_ERROR'
   | 'INVALID_DEVICE_STATE'

@@ -14,3 +14,16 @@ export class ForbiddenError extends DomainError {
     super(ErrorCode.FORBIDDEN, `role ${role} may not use ${operation}`);
   }
 }
+
+/**
+ * The caller's token may use the operation only on some devices, and on none here: an ENROLLER
+ * token without a user enrolls devices and does nothing else (auth/device-scope.policy.ts).
+ */
+export class OutOfScopeError extends DomainError {
+  constructor(operation: string) {
+    super(
+      ErrorCode.FORBIDDEN,
+      `an ENROLLER token without a user only enrolls devices; ${operation} needs a token of the device's user or an operator`,
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { z } from 'zod';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
+import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
 
 /** Most devices one `enrollDevices` call accepts (issue 3: up to 1,000 per call). */
 export const BULK_ENROLL_MAX_DEVICES = 1000;
@@ -87,6 +88,8 @@ export const enrollDevicesSchema = z
   .superRefine((d, ctx) => {
     const seen = new Map<string, number>();
     d.devices.forEach((device, i) => {
+      // A firmware placeholder ("Default string") is shared by unrelated PCs and identifies none.
+      if (isPlaceholderHardwareId(device.serialNumber)) return;
       const first = seen.get(device.serialNumber);
       if (first !== undefined) {
         ctx.addIssue({

@@ -71,14 +71,14 @@ export class BulkEnrollmentResolver {
   @Authorized(...ENROLL_ROLES)
   @Mutation(() => EnrollDevicesResult, {
     description:
-      'Windows bulk enrollment of 1 to 1,000 userless corporate devices with one token. All or nothing: any invalid device or refusal enrolls none.',
+      "Windows bulk enrollment of 1 to 1,000 userless corporate devices with one token. All or nothing: any invalid device or refusal enrolls none. Open to ENROLLER tokens without a user (the bulk token is the administrator's grant); a user token is refused (FORBIDDEN: bulk enrollment is userless).",
   })
   async enrollDevices(
     @Arg('input', () => EnrollDevicesInput) input: EnrollDevicesInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof EnrollDevicesResult> {
     try {
-      const outcomes = await this.bulk.enrollDevices(ctx.em, input);
+      const outcomes = await this.bulk.enrollDevices(ctx.em, input, ctx.principal);
       return Object.assign(new EnrollDevicesSuccess(), {
         devices: outcomes.map((o) => o.device),
         enrollments: outcomes.map(toEnrollDeviceSuccess),

@@ -16,7 +16,15 @@ import { managedDevicesFromRows } from '../device/device.rows.js';
 import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
-import { EnrollmentConflictError, PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
+import {
+  ActingUserMismatchError,
+  EnrollmentConflictError,
+  HardwareHeldError,
+  PrerequisiteMissingError,
+} from '../enrollment/enrollment.errors.js';
+import { ACTIVE_STATES, identifyingHardware } from '../enrollment/enrollment.service.js';
+import { mayReEnroll } from '../enrollment/re-enrollment.policy.js';
+import type { ScopedCaller } from '../auth/device-scope.policy.js';
 import { deviceEnrollmentTypeFor, ownerTypeFor } from '../enrollment/enrollment.rules.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { enrollDevicesSchema } from './bulk-enrollment.input.js';
@@ -46,11 +54,23 @@ export class BulkEnrollmentService {
    * re-enrolled in place: identity reused). Any refusal writes nothing. Devices are userless and
    * corporate (seed: Windows "Bulk enroll": no reset, no affinity, not locked) and are not counted
    * against user device limits.
-   * @throws InputValidationError; PrerequisiteMissingError (token unknown/expired);
-   *   EnrollmentRestrictedError (Windows blocked for everyone); EnrollmentConflictError (an IMEI
-   *   already active on another record, or a concurrent enrollment of the same hardware)
+   * A firmware placeholder serial or IMEI ("Default string", all zeros) identifies nothing: such a
+   * device gets a new record without it. A serial that another user's device holds actively is
+   * re-enrolled only by an administrator (re-enrollment.policy.ts: bulk enrollment does not reset
+   * the device); otherwise the whole call is refused.
+   * @param caller the token's principal (null: the gateway itself); a user token is refused, bulk
+   *   enrollment being userless (docs/security.md)
+   * @throws InputValidationError; ActingUserMismatchError (a user token); PrerequisiteMissingError
+   *   (token unknown/expired); EnrollmentRestrictedError (Windows blocked for everyone);
+   *   HardwareHeldError; EnrollmentConflictError (an IMEI already active on another record, or a
+   *   concurrent enrollment of the same hardware)
    */
-  async enrollDevices(em: EntityManager, input: unknown): Promise<EnrollmentOutcome[]> {
+  async enrollDevices(
+    em: EntityManager,
+    input: unknown,
+    caller: ScopedCaller | null = null,
+  ): Promise<EnrollmentOutcome[]> {
+    if (caller?.userPrincipalName) throw new ActingUserMismatchError(caller.userPrincipalName, null);
     const command = validateInput(enrollDevicesSchema, input, 'input');
     const row = findEnrollmentMethod(DevicePlatform.WINDOWS, EnrollmentMethodKind.BULK_ENROLL)!;
     const now = this.clock.now();
@@ -74,15 +94,19 @@ export class BulkEnrollmentService {
             restrictions,
           );
         }
-        const rows = command.devices.map((d) => ({
-          id: randomUUID(),
-          device_name: d.deviceName,
-          os_version: d.osVersion,
-          model: d.model,
-          manufacturer: d.manufacturer,
-          serial_number: d.serialNumber,
-          imei: d.imei,
-        }));
+        const rows = command.devices.map((d) => {
+          const ids = identifyingHardware(d);
+          return {
+            id: randomUUID(),
+            device_name: d.deviceName,
+            os_version: d.osVersion,
+            model: d.model,
+            manufacturer: d.manufacturer,
+            serial_number: ids.serialNumber,
+            imei: ids.imei,
+          };
+        });
+        await this.checkHeldHardware(tx, rows, caller);
         // Issue 5: every device gets its MDM certificate; its expiration date is written with the device row.
         const { notAfter } = this.certificates.validityAt(now);
         const inserted = await queryRows<Record<string, unknown>>(
@@ -136,6 +160,35 @@ export class BulkEnrollmentService {
       })),
     );
     return outcomes;
+  }
+
+  /**
+   * Refuses the call when one of its serial numbers belongs to an active record of a user and the
+   * caller may not re-enroll it (re-enrollment.policy.ts): bulk enrollment is userless and resets nothing.
+   * @throws HardwareHeldError
+   */
+  private async checkHeldHardware(
+    tx: EntityManager,
+    rows: { serial_number: string | null }[],
+    caller: ScopedCaller | null,
+  ): Promise<void> {
+    const serials = rows.map((r) => r.serial_number).filter((s): s is string => s !== null);
+    const held = await queryRows<{ user_id: string }>(
+      tx,
+      `select user_id from managed_device where platform = 'WINDOWS' and serial_number = any(?::text[])
+         and user_id is not null and management_state = any(?::text[]) limit 1`,
+      [serials, ACTIVE_STATES],
+    );
+    for (const { user_id } of held) {
+      const allowed = mayReEnroll({
+        existing: { active: true, userId: user_id },
+        userId: null,
+        resetsDevice: false,
+        provenByDevice: false,
+        caller,
+      });
+      if (!allowed) throw new HardwareHeldError();
+    }
   }
 
   /**

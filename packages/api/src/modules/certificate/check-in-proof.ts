@@ -7,10 +7,11 @@
  *   signature = ECDSA P-256 / SHA-256 (DER, i.e. X9.62, as OpenSSL and Apple's
  *               Security.framework emit; raw 64-byte r||s as WebCrypto emits is also
  *               accepted) or RSASSA-PKCS1-v1_5 / SHA-256 for RSA certificates; sent base64.
- * The verifier checks, cheapest first: fields present and well-formed; |now − timestamp|
- * <= maxSkewSeconds; certificate issued by the CA (a client-auth end-entity cert);
- * now within [notBefore, notAfter] (whole seconds, notAfter inclusive); subject CN equals
- * deviceId; then the signature.
+ * The verifier checks: fields present and well-formed; |now − timestamp| <= maxSkewSeconds;
+ * certificate issued by the CA (a client-auth end-entity cert); subject CN equals deviceId; the
+ * signature; then now within [notBefore, notAfter] (whole seconds, notAfter inclusive). Validity
+ * comes after the signature so that only the holder of the key learns that its certificate
+ * expired: to anyone else every refusal is a failed proof, revealing nothing about the certificate.
  * NOT done here, by design (they need the database): nonce replay tracking (the caller
  * must reject a (deviceId, nonce) seen within the last 2 × maxSkewSeconds and remember
  * it that long), and revocation (the caller checks the returned serial/thumbprint).
@@ -124,10 +125,6 @@ export function verifyCheckInProof(input: VerifyCheckInProofInput): CheckInProof
   if (cert === 'MALFORMED') return fail('MALFORMED_PROOF', 'Certificate or CA certificate is unreadable');
   if (cert === 'NOT_ISSUED_BY_CA')
     return fail('NOT_ISSUED_BY_CA', 'Certificate is not a device certificate issued by this CA');
-  const notAfter = new Date(cert.notAfterMs);
-  if (isExpired(notAfter, now)) return fail('CERTIFICATE_EXPIRED', 'Certificate has expired');
-  if (epochSeconds(now) < cert.notBeforeMs / 1000)
-    return fail('CERTIFICATE_NOT_YET_VALID', 'Certificate is not yet valid');
   if (cert.commonName !== deviceId)
     return fail('WRONG_DEVICE', 'Certificate was issued to a different device');
   if (
@@ -139,6 +136,10 @@ export function verifyCheckInProof(input: VerifyCheckInProofInput): CheckInProof
   ) {
     return fail('BAD_SIGNATURE', 'Signature does not match the certificate key');
   }
+  const notAfter = new Date(cert.notAfterMs);
+  if (isExpired(notAfter, now)) return fail('CERTIFICATE_EXPIRED', 'Certificate has expired');
+  if (epochSeconds(now) < cert.notBeforeMs / 1000)
+    return fail('CERTIFICATE_NOT_YET_VALID', 'Certificate is not yet valid');
   return { ok: true, serialNumber: cert.serialNumber, sha256Thumbprint: cert.sha256Thumbprint, notAfter };
 }
 

@@ -58,7 +58,7 @@ export class CheckInSuccess {
 export const CheckInResult = createUnionType({
   name: 'CheckInResult',
   description:
-    'The checked-in device, or why the check-in was refused (nothing is written then): DEVICE_CREDENTIAL_INVALID, DEVICE_CREDENTIAL_WRONG_DEVICE, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, CHECK_IN_REPLAYED, INVALID_DEVICE_STATE, NOT_FOUND, BAD_USER_INPUT.',
+    'The checked-in device, or why the check-in was refused (nothing is written then): DEVICE_CREDENTIAL_INVALID (one answer for every failed proof, unknown device or certificate included), then, to the holder of the credential, INVALID_DEVICE_STATE, CERTIFICATE_REVOKED, CERTIFICATE_EXPIRED, CHECK_IN_REPLAYED; BAD_USER_INPUT.',
   types: () => [CheckInSuccess, InvalidInputError, NotFoundErrorType, OperationRefusedError] as const,
 });
 

@@ -6,19 +6,12 @@ import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type DeviceUpdatedPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { queryRows } from '../../shared/raw-sql.js';
-import { NotFoundError } from '../../shared/domain-error.js';
 import { ErrorCode } from '../../shared/error-code.js';
 import { validateInput } from '../../shared/validation.js';
 import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
-import {
-  checkInSigningInput,
-  isExpired,
-  isInRenewalWindow,
-  verifyCheckInProof,
-} from '../certificate/index.js';
-import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
+import { isExpired, isInRenewalWindow } from '../certificate/index.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -34,6 +27,7 @@ import { CheckInProofType } from './check-in.enums.js';
 import { checkInSchema, type CheckInCommand } from './check-in.input.js';
 import type { CheckInCertificate, CheckInStore, CheckInWrite } from './check-in.store.js';
 import { DeviceCheckIn } from './device-check-in.entity.js';
+import { toCheckInCertificate, verifyPossession } from './device-possession.js';
 
 /** States that end management: the record is history, not a device that can check in. */
 const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
@@ -45,8 +39,6 @@ const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
 export const NOT_COMMON_PATH_STATES: readonly ManagementState[] = Object.values(ManagementState).filter(
   (state) => ENDED_STATES.has(state) || completesAtCheckIn(state),
 );
-
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** What a check-in produced. */
 export interface CheckInOutcome {
@@ -81,9 +73,10 @@ export class CheckInService {
    * resolves only once its batch has committed. A check-in that completes an action or renews,
    * or finds that something changed meanwhile, runs in its own ORM transaction
    * ({@link checkInInTransaction}): rare, and it may issue a certificate.
-   * @throws InputValidationError for a malformed id or CSR; NotFoundError for an unknown device;
-   *   DeviceNotManagedError for a retired/wiped device; DeviceCredentialError for a missing, invalid,
-   *   other device's, revoked or expired credential, or a replay
+   * @throws InputValidationError for a malformed id or CSR;
+   *   DeviceNotManagedError for a retired/wiped device (after the proof); DeviceCredentialError: one
+   *   DEVICE_CREDENTIAL_INVALID for any failed proof (unknown device or certificate included), then
+   *   for a proven credential: revoked, expired, or a replay
    */
   async checkIn(em: EntityManager, input: unknown): Promise<CheckInOutcome> {
     const command = validateInput(checkInSchema, input, 'input');
@@ -106,9 +99,11 @@ export class CheckInService {
     }
     const subject = await this.store.lookup(command.deviceId, command.certificateSerialNumber, withPem);
     const state = subject.deviceRow?.['management_state'] as ManagementState | undefined;
-    if (!subject.deviceRow || !state) throw new NotFoundError('ManagedDevice', command.deviceId);
+    // Possession first: before it is proven, an unknown device is refused like any bad proof.
+    const proven = this.provePossession(command, state ? subject.certificate : null, now);
+    if (!state) throw notAccepted('UNKNOWN_DEVICE');
     if (ENDED_STATES.has(state)) throw new DeviceNotManagedError(command.deviceId, state);
-    const certificate = this.authenticate(command, subject.certificate, now);
+    const certificate = this.checkStanding(proven, now);
     if (!completesAtCheckIn(state) && !this.renews(certificate, now)) {
       const written = await this.record(command, certificate, now);
       if (written.outcome !== 'ineligible') return this.recorded(em, written, now);
@@ -123,10 +118,10 @@ export class CheckInService {
     return isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays);
   }
 
-  /** {@link authenticate} as a yes/no, for a certificate whose revocation status is not known yet. */
+  /** Possession and standing as a yes/no, for a certificate whose revocation status is not known yet. */
   private authenticates(command: CheckInCommand, certificate: CheckInCertificate, now: Date): boolean {
     try {
-      this.authenticate(command, certificate, now);
+      this.checkStanding(this.provePossession(command, certificate, now), now);
       return true;
     } catch {
       return false;
@@ -182,13 +177,15 @@ export class CheckInService {
           command.deviceId,
         ]);
         const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
-        if (!device) throw new NotFoundError('ManagedDevice', command.deviceId);
+        const entity =
+          device && command.certificateSerialNumber
+            ? await this.certificates.bySerialNumber(tx, command.certificateSerialNumber)
+            : null;
+        const proven = this.provePossession(command, entity && toCheckInCertificate(entity), now);
+        if (!device) throw notAccepted('UNKNOWN_DEVICE');
         if (ENDED_STATES.has(device.managementState))
           throw new DeviceNotManagedError(device.id, device.managementState);
-        const entity = command.certificateSerialNumber
-          ? await this.certificates.bySerialNumber(tx, command.certificateSerialNumber)
-          : null;
-        const certificate = this.authenticate(command, entity && toCredential(entity), now);
+        const certificate = this.checkStanding(proven, now);
 
         device.lastSyncDateTime = now;
         const before = deviceBefore(device);
@@ -250,85 +247,44 @@ export class CheckInService {
   }
 
   /**
-   * Verifies the proof with the certificate it names (`certificate`: the one with that serial
-   * number, null if none). Order: credential present; certificate known; issued to this device;
-   * not revoked; then the proof (time skew, chain to the CA, validity, signature), so an expired
-   * certificate is reported as expired. Synchronous: no I/O.
+   * Proof of possession: the check-in carries a proof made with the credential of a certificate
+   * this gateway issued to this device (the certificate-key signature, or the HMAC keyed by the
+   * device token), within the allowed clock skew. `certificate` is the one with the named serial
+   * number, null when there is none (or no such device). Every failure here is one and the same
+   * refusal ({@link notAccepted}): an anonymous caller cannot tell an unknown device id from an
+   * unknown certificate serial, another device's certificate, or a wrong signature. Synchronous: no I/O.
    */
-  private authenticate(
+  private provePossession(
     command: CheckInCommand,
     certificate: CheckInCertificate | null,
     now: Date,
   ): CheckInCertificate {
-    const { certificateSerialNumber: serial, timestamp, nonce, signature } = command;
-    if (!serial || !timestamp || !nonce || !signature) {
-      throw new DeviceCredentialError(
-        ErrorCode.DEVICE_CREDENTIAL_INVALID,
-        'MISSING_PROOF',
-        'a check-in needs certificateSerialNumber, timestamp, nonce and signature',
-      );
-    }
-    if (!certificate) {
-      throw new DeviceCredentialError(
-        ErrorCode.DEVICE_CREDENTIAL_INVALID,
-        'UNKNOWN_CERTIFICATE',
-        'no certificate with this serial number was issued by this gateway',
-      );
-    }
-    if (certificate.deviceId !== command.deviceId) {
-      throw new DeviceCredentialError(
-        ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE,
-        'WRONG_DEVICE',
-        'the certificate was issued to another device',
-      );
-    }
+    const result = verifyPossession(
+      command.deviceId,
+      command,
+      certificate,
+      {
+        caCertificatePem: this.certificates.authority.ca.certificatePem,
+        maxSkewSeconds: this.config.maxSkewSeconds,
+        hmacMatches: (thumbprint, input, signature) =>
+          this.certificates.hmacMatches(thumbprint, input, signature),
+      },
+      now,
+    );
+    if (!result.ok) throw notAccepted(result.reason);
+    return certificate!;
+  }
+
+  /**
+   * The standing of a certificate whose possession was proven, told to its holder only: revoked
+   * (superseded, or the device retired or wiped), expired, not yet valid.
+   */
+  private checkStanding(certificate: CheckInCertificate, now: Date): CheckInCertificate {
     if (certificate.status === MdmCertificateStatus.revoked) {
       throw new DeviceCredentialError(
         ErrorCode.CERTIFICATE_REVOKED,
         'REVOKED',
         `the certificate was revoked (${certificate.revocationReason ?? 'unspecified'})`,
-      );
-    }
-    if (command.proofType === CheckInProofType.SIGNATURE) {
-      const result = verifyCheckInProof({
-        certificatePem: certificate.pem,
-        caCertificatePem: this.certificates.authority.ca.certificatePem,
-        deviceId: command.deviceId,
-        timestamp,
-        nonce,
-        signatureB64: signature,
-        now,
-        maxSkewSeconds: this.config.maxSkewSeconds,
-      });
-      if (result.ok) return certificate;
-      if (result.failure === 'CERTIFICATE_EXPIRED') throw expired();
-      if (result.failure === 'WRONG_DEVICE') {
-        throw new DeviceCredentialError(
-          ErrorCode.DEVICE_CREDENTIAL_WRONG_DEVICE,
-          result.failure,
-          result.message,
-        );
-      }
-      throw new DeviceCredentialError(ErrorCode.DEVICE_CREDENTIAL_INVALID, result.failure, result.message);
-    }
-    // HMAC with the device token: the same signing input, skew and validity rules as SIGNATURE.
-    let signingInput: Buffer;
-    try {
-      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp)))
-        throw new RangeError('timestamp');
-      signingInput = checkInSigningInput(command.deviceId, timestamp, nonce);
-    } catch {
-      throw new DeviceCredentialError(
-        ErrorCode.DEVICE_CREDENTIAL_INVALID,
-        'MALFORMED_PROOF',
-        'timestamp or nonce is not in the expected format',
-      );
-    }
-    if (Math.abs(now.getTime() - Date.parse(timestamp)) > this.config.maxSkewSeconds * 1000) {
-      throw new DeviceCredentialError(
-        ErrorCode.DEVICE_CREDENTIAL_INVALID,
-        'STALE_TIMESTAMP',
-        'timestamp is outside the allowed clock skew',
       );
     }
     if (isExpired(certificate.notAfter, now)) throw expired();
@@ -337,13 +293,6 @@ export class CheckInService {
         ErrorCode.DEVICE_CREDENTIAL_INVALID,
         'CERTIFICATE_NOT_YET_VALID',
         'the certificate is not yet valid',
-      );
-    }
-    if (!this.certificates.hmacMatches(certificate.sha256Thumbprint, signingInput, signature)) {
-      throw new DeviceCredentialError(
-        ErrorCode.DEVICE_CREDENTIAL_INVALID,
-        'BAD_SIGNATURE',
-        'the HMAC does not match the device token of this certificate',
       );
     }
     return certificate;
@@ -361,19 +310,17 @@ const recentSchema = z.object({
     .transform((v) => v ?? 20),
 });
 
-/** The certificate entity as {@link CheckInService.authenticate} reads it. */
-function toCredential(certificate: MdmCertificate): CheckInCertificate {
-  return {
-    id: certificate.id,
-    deviceId: certificate.device.id,
-    serialNumber: certificate.serialNumber,
-    sha256Thumbprint: certificate.sha256Thumbprint,
-    status: certificate.status,
-    revocationReason: certificate.revocationReason,
-    pem: certificate.pem,
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
-  };
+/**
+ * The one refusal of a check-in whose proof of possession failed, whatever failed: no device with
+ * this id, no certificate with this serial, another device's certificate, a missing, malformed,
+ * stale or wrong proof. `reason` (for the log) keeps which.
+ */
+function notAccepted(reason: string): DeviceCredentialError {
+  return new DeviceCredentialError(
+    ErrorCode.DEVICE_CREDENTIAL_INVALID,
+    reason,
+    'the check-in was not accepted: it needs a fresh proof (certificateSerialNumber, timestamp, nonce, signature) made with the credential of a certificate this gateway issued to this device',
+  );
 }
 
 function replayed(): DeviceCredentialError {

@@ -96,13 +96,13 @@ export class DeviceActionResolver {
   @Authorized(...ENROLL_ROLES)
   @Mutation(() => DeviceActionResult, {
     description:
-      'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked").',
+      'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked"). A user token unenrolls its own devices only (any other is NOT_FOUND); an ENROLLER token without a user is refused (FORBIDDEN).',
   })
   unenrollDevice(
     @Arg('deviceId', () => ID) deviceId: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof DeviceActionResult> {
-    return act(() => this.deviceActions.unenroll(ctx.em, deviceId, requestedBy(ctx)));
+    return act(() => this.deviceActions.unenroll(ctx.em, deviceId, requestedBy(ctx), ctx.principal));
   }
 
   @Authorized(...OPERATE_ROLES)
@@ -137,9 +137,10 @@ export class DeviceActionResolver {
   }
 
   @FieldResolver(() => [DeviceAction], {
-    description: 'Actions on this device and their states, newest first (audit history).',
+    description:
+      "Actions on this device and their states, newest first (audit history). Callers that do not read the whole fleet (user tokens, ENROLLER) see the current enrollment's actions only.",
   })
   actions(@Root() device: ManagedDevice, @Ctx() ctx: GraphQLContext): Promise<DeviceAction[]> {
-    return this.deviceActions.history(ctx.em, device.id);
+    return this.deviceActions.history(ctx.em, device, ctx.principal);
   }
 }

@@ -12,6 +12,13 @@ import { DELETE_CHILDREN_OF_DEVICE } from '../device/device-children.sql.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
 import type { ActionCommands } from './device-action.commands.js';
+import { OutOfScopeError } from '../auth/auth.errors.js';
+import {
+  deviceScopeOf,
+  isInScope,
+  type DeviceScope,
+  type ScopedCaller,
+} from '../auth/device-scope.policy.js';
 import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
 import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
 
@@ -87,16 +94,34 @@ export class DeviceActionService {
 
   /**
    * The user removes the device from management: like retire, but refused for a locked enrollment
-   * (seed column "Locked": users can't unenroll devices).
-   * @throws NotFoundError; EnrollmentLockedError; ActionNotAllowedError unless the device is `managed`
+   * (seed column "Locked": users can't unenroll devices). Within the caller's device scope
+   * (auth/device-scope.policy.ts): a user token unenrolls its user's devices only (any other
+   * device is NOT_FOUND, exactly as one that does not exist, so nothing is learnt about it); an
+   * ENROLLER token without a user is refused (FORBIDDEN) whatever the device.
+   * @param caller the token's principal; null for the gateway itself
+   * @throws OutOfScopeError; NotFoundError; EnrollmentLockedError; ActionNotAllowedError unless the device is `managed`
    */
-  unenroll(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<ManagedDevice> {
-    return this.request(em, deviceId, DeviceActionKind.unenroll, requestedBy, (device) => {
-      if (device.lockedEnrollment) throw new EnrollmentLockedError(device.id);
-      if (device.managementState !== ManagementState.managed)
-        throw new ActionNotAllowedError(device.id, 'unenroll', device.managementState);
-      device.managementState = ManagementState.retirePending;
-    });
+  unenroll(
+    em: EntityManager,
+    deviceId: string,
+    requestedBy: string | null,
+    caller: ScopedCaller | null = null,
+  ): Promise<ManagedDevice> {
+    const scope = deviceScopeOf(caller);
+    if (scope === 'none') return Promise.reject(new OutOfScopeError('unenrollDevice'));
+    return this.request(
+      em,
+      deviceId,
+      DeviceActionKind.unenroll,
+      requestedBy,
+      (device) => {
+        if (device.lockedEnrollment) throw new EnrollmentLockedError(device.id);
+        if (device.managementState !== ManagementState.managed)
+          throw new ActionNotAllowedError(device.id, 'unenroll', device.managementState);
+        device.managementState = ManagementState.retirePending;
+      },
+      scope,
+    );
   }
 
   /**
@@ -151,9 +176,24 @@ export class DeviceActionService {
     });
   }
 
-  /** The device's action history, newest first. */
-  history(em: EntityManager, deviceId: string): Promise<DeviceAction[]> {
-    return em.find(DeviceAction, { deviceId }, { orderBy: { requestedDateTime: 'desc', id: 'desc' } });
+  /**
+   * The device's action history, newest first. A caller whose scope is not the whole fleet (a
+   * user token, an ENROLLER that just enrolled the device) sees the actions of the device's
+   * current enrollment only: earlier ones may name a previous holder (`requestedBy`).
+   * @param caller the token's principal; null for the gateway itself
+   */
+  history(
+    em: EntityManager,
+    device: Pick<ManagedDevice, 'id' | 'enrolledDateTime'>,
+    caller: ScopedCaller | null = null,
+  ): Promise<DeviceAction[]> {
+    const since =
+      deviceScopeOf(caller) === 'all' ? {} : { requestedDateTime: { $gte: device.enrolledDateTime } };
+    return em.find(
+      DeviceAction,
+      { deviceId: device.id, ...since },
+      { orderBy: { requestedDateTime: 'desc', id: 'desc' } },
+    );
   }
 
   /**
@@ -178,13 +218,14 @@ export class DeviceActionService {
     return next;
   }
 
-  /** Loads and locks the device, applies `change`, records the action, commits. */
+  /** Loads and locks the device (NOT_FOUND outside `scope`), applies `change`, records the action, commits. */
   private async request(
     em: EntityManager,
     deviceId: string,
     action: DeviceActionKind,
     requestedBy: string | null,
     change: (device: ManagedDevice, action: DeviceAction) => void,
+    scope: DeviceScope = 'all',
   ): Promise<ManagedDevice> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
@@ -195,7 +236,9 @@ export class DeviceActionService {
         populate: ['user'],
         lockMode: LockMode.PESSIMISTIC_WRITE,
       });
-      if (!device) throw new NotFoundError('ManagedDevice', id);
+      // Out of scope reads as absent: the caller learns nothing about another user's device.
+      if (!device || !isInScope(scope, device.user?.unwrap().userPrincipalName ?? null))
+        throw new NotFoundError('ManagedDevice', id);
       before = deviceBefore(device);
       const entry = record(id, action, DeviceActionState.pending, requestedBy, now);
       change(device, entry);

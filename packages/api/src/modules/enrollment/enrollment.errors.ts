@@ -78,3 +78,17 @@ export class ActingUserMismatchError extends DomainError {
     );
   }
 }
+
+/**
+ * The hardware is actively enrolled for another user, and this enrollment has neither the
+ * device's credential, a resetting method nor an administrator behind it (re-enrollment.policy.ts).
+ * Names nobody: the holder stays unknown to the caller.
+ */
+export class HardwareHeldError extends DomainError {
+  constructor() {
+    super(
+      ErrorCode.HARDWARE_HELD_BY_ANOTHER_USER,
+      "this hardware is enrolled and in use by another user; re-enrolling it needs the device's own credential, an enrollment method that resets the device, or an administrator",
+    );
+  }
+}

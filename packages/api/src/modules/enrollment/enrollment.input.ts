@@ -2,9 +2,38 @@ import { Field, ID, InputType } from 'type-graphql';
 import { z } from 'zod';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
+import { CheckInProofType } from '../check-in/check-in.enums.js';
 import { WindowsJoinType } from '../device/device.enums.js';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
+import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
 import { optionalUserPrincipalNameSchema } from '../user/user-principal-name.js';
+
+@InputType({
+  description:
+    "The device's proof of possession of its current credential, made as for a check-in (docs/certificates.md) over the id of the record it re-enrolls.",
+})
+export class DeviceProofInput {
+  @Field(() => String, { description: 'Serial number (hex) of the MDM certificate the proof is made with.' })
+  certificateSerialNumber!: string;
+
+  @Field({ description: 'ISO-8601 instant the device signed, within CHECK_IN_MAX_SKEW_SECONDS (300).' })
+  timestamp!: string;
+
+  @Field({ description: 'Fresh nonce: 8-256 printable ASCII characters.' })
+  nonce!: string;
+
+  @Field({
+    description:
+      'Base64 proof over `${deviceId}\\n${timestamp}\\n${nonce}` (deviceId: the record being re-enrolled): the certificate-key signature or the device-token HMAC.',
+  })
+  signature!: string;
+
+  @Field(() => CheckInProofType, {
+    defaultValue: CheckInProofType.SIGNATURE,
+    description: 'Default SIGNATURE.',
+  })
+  proofType: CheckInProofType = CheckInProofType.SIGNATURE;
+}
 
 @InputType({ description: 'A device asking to enroll, and who enrolls it.' })
 export class EnrollDeviceInput {
@@ -30,7 +59,7 @@ export class EnrollDeviceInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required.',
+      'Serial number, 1-128 characters; periods are removed. A serial number or an IMEI is required. A firmware placeholder ("Default string", "To be filled by O.E.M.", "System Serial Number", "0", all zeros, ...) identifies no hardware: it matches no record or corporate identifier and is not recorded.',
   })
   serialNumber?: string | null;
 
@@ -95,9 +124,16 @@ export class EnrollDeviceInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI); that record is retired and a new one created.',
+      'BYOD only: the previous record of this device when it has no stable hardware id (no serial number or IMEI, or only firmware placeholders such as "Default string"); that record is retired and a new one created.',
   })
   replacesDeviceId?: string | null;
+
+  @Field(() => DeviceProofInput, {
+    nullable: true,
+    description:
+      "The device's proof of possession of the credential of its current enrollment: lets the device itself re-enroll for a new user hardware that another user holds actively (otherwise HARDWARE_HELD_BY_ANOTHER_USER unless the method resets the device or an administrator enrolls it).",
+  })
+  deviceProof?: DeviceProofInput | null;
 }
 
 /** A zod refinement step that applies one of the hardware-identifier normalizers. */
@@ -167,6 +203,16 @@ export const enrollDeviceSchema = z
       .uuid({ error: 'must be a UUID' })
       .nullish()
       .transform((v) => v ?? null),
+    deviceProof: z
+      .object({
+        certificateSerialNumber: z.string().min(1).max(64),
+        timestamp: z.string().min(1).max(64),
+        nonce: z.string().min(1).max(256),
+        signature: z.string().min(1).max(1024),
+        proofType: z.enum(CheckInProofType).default(CheckInProofType.SIGNATURE),
+      })
+      .nullish()
+      .transform((v) => v ?? null),
   })
   // BYOD may lack a stable hardware id (e.g. privacy-preserving personal enrollments): such a
   // device is identified by its record only (see replacesDeviceId); every other method needs one.
@@ -178,13 +224,18 @@ export const enrollDeviceSchema = z
   .refine(
     (d) =>
       d.replacesDeviceId === null ||
-      (d.method === EnrollmentMethodKind.BYOD && d.serialNumber === null && d.imei === null),
+      (d.method === EnrollmentMethodKind.BYOD && !identifies(d.serialNumber) && !identifies(d.imei)),
     {
       path: ['replacesDeviceId'],
       message: 'only for BYOD devices without a serial number or IMEI',
       params: { rule: 'byodWithoutHardwareId' },
     },
   );
+
+/** A reported hardware id that identifies hardware: present and not a firmware placeholder. */
+function identifies(id: string | null): boolean {
+  return id !== null && !isPlaceholderHardwareId(id);
+}
 
 /** Enrollment request after validation and normalization. */
 export type EnrollDeviceCommand = z.output<typeof enrollDeviceSchema>;

@@ -52,7 +52,7 @@ export class EnrollDeviceSuccess {
   @Field(() => String, {
     nullable: true,
     description:
-      'The user the reused record belonged to before this enrollment; null for a new record or a userless one. When it differs from device.userPrincipalName, the hardware changed hands.',
+      "The user the reused record belonged to before this enrollment; null for a new record or a userless one, and null for a caller that may not learn another user's name (ENROLLER and user tokens see it only when it is the enrollment's own user). When it differs from device.userPrincipalName, the hardware changed hands.",
   })
   previousUserPrincipalName!: string | null;
 }
@@ -94,9 +94,7 @@ export class EnrollmentResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof EnrollDeviceResult> {
     try {
-      return toEnrollDeviceSuccess(
-        await this.enrollment.enroll(ctx.em, input, ctx.principal?.userPrincipalName ?? null),
-      );
+      return toEnrollDeviceSuccess(await this.enrollment.enroll(ctx.em, input, ctx.principal));
     } catch (error) {
       return toUserError(error);
     }

@@ -16,10 +16,15 @@ import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
 import { operatingSystemName } from '../catalog/platform.enum.js';
 import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
+import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import { toCheckInCertificate, verifyPossession } from '../check-in/device-possession.js';
 import { linkEasPartnership } from '../exchange/eas-link.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
+import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
+import type { ScopedCaller } from '../auth/device-scope.policy.js';
+import { Role } from '../auth/role.enum.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../device/device.enums.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
@@ -30,8 +35,10 @@ import {
   DemDeviceLimitError,
   DemNotAllowedError,
   EnrollmentConflictError,
+  HardwareHeldError,
   MethodNotAvailableError,
 } from './enrollment.errors.js';
+import { disclosedPreviousUser, mayReEnroll } from './re-enrollment.policy.js';
 import { enrollDeviceSchema, type EnrollDeviceCommand } from './enrollment.input.js';
 import {
   checkMethodInputs,
@@ -63,6 +70,8 @@ export interface EnrollmentDependencies {
   demDeviceLimit: number;
   /** Issues the MDM certificate of every enrollment (issue 5). */
   certificates: CertificateService;
+  /** Clock skew a device proof may have (CHECK_IN_MAX_SKEW_SECONDS); default 300. */
+  proofMaxSkewSeconds?: number;
 }
 
 /** An enrolled device and the MDM certificate credential issued to it. */
@@ -80,7 +89,10 @@ export interface EnrollmentOutcome {
 /** What a reused record was before its re-enrollment. */
 export interface PreviousEnrollment {
   managementState: ManagementState;
-  /** Its user's UPN; null when it was userless (or lost its user in a reset). */
+  /**
+   * Its user's UPN; null when it was userless (or lost its user in a reset), and null as well
+   * when the caller may not learn it (re-enrollment.policy.ts `disclosedPreviousUser`).
+   */
   userPrincipalName: string | null;
 }
 
@@ -104,21 +116,30 @@ export class EnrollmentService {
    * account and cap), user affinity (OPTIONAL from the profile), ownership, restrictions, reset
    * and locked. Re-enrolling hardware that has a record (same platform and serial number, or IMEI)
    * reuses that record's id; the database's partial unique indexes keep one active record per
-   * hardware even under concurrent enrollments.
-   * @param actingFor the user principal name of a user token: the enrollment is for that user only
+   * hardware even under concurrent enrollments. Firmware placeholders ("Default string", all
+   * zeros: device/placeholder-hardware-id.ts) never identify hardware: they match no record, no
+   * corporate identifier and no Autopilot registration, and are not recorded as the device's
+   * serial number or IMEI. Hardware another user holds actively is re-enrolled only as
+   * re-enrollment.policy.ts allows.
+   * @param caller the token's principal (null: the gateway itself); a user token enrolls for its
+   *   own user only. A bare string is taken as a user token's user principal name.
    * @param presentedCertificatePem an identity certificate this CA already issued to the device
    *   (SCEP, before Apple's "Authenticate"): the enrollment records it instead of issuing one;
    *   the caller has checked that it chains to the CA
    * @throws InputValidationError for bad input; ActingUserMismatchError (a user token naming another user); MethodNotAvailableError; UserAffinityError;
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
-   *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first
+   *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first;
+   *   HardwareHeldError when another user holds the hardware actively
    */
   async enroll(
     em: EntityManager,
     input: unknown,
-    actingFor: string | null = null,
+    caller: ScopedCaller | string | null = null,
     presentedCertificatePem: string | null = null,
   ): Promise<EnrollmentOutcome> {
+    const principal: ScopedCaller | null =
+      typeof caller === 'string' ? { role: Role.ENROLLER, userPrincipalName: caller } : caller;
+    const actingFor = principal?.userPrincipalName ?? null;
     const command = validateInput(enrollDeviceSchema, input, 'input');
     const row = findEnrollmentMethod(command.platform, command.method);
     if (!row) throw new MethodNotAvailableError(command.platform, command.method);
@@ -146,7 +167,9 @@ export class EnrollmentService {
         // hardware has records is read before the user's lock too: an enrollment of the same
         // hardware committed meanwhile makes this one's insert fail with ENROLLMENT_CONFLICT (the
         // partial unique indexes), rather than re-enroll the record just created.
-        const hardware = await recognizeHardware(tx, command, now);
+        // Placeholders identify nothing: matching, corporate identifiers and the record see none.
+        const identified = { ...command, ...identifyingHardware(command) };
+        const hardware = await recognizeHardware(tx, identified, now);
         const corporate = hardware.identified || hardware.autopilotRegistered;
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
@@ -155,7 +178,19 @@ export class EnrollmentService {
           ? await this.deps.users.ensure(tx, command.userPrincipalName, now)
           : null;
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
-        const existing = hardware.hasRecords ? await findHardware(tx, command) : null;
+        const existing = hardware.hasRecords ? await findHardware(tx, identified) : null;
+        const reset = resetsDevice(row);
+        const allowed = mayReEnroll({
+          existing: existing && {
+            active: ACTIVE_STATES.includes(existing.managementState),
+            userId: existing.user?.id ?? null,
+          },
+          userId: user?.id ?? null,
+          resetsDevice: reset,
+          provenByDevice: existing ? await this.provenByDevice(tx, existing, command, now) : false,
+          caller: principal,
+        });
+        if (!allowed) throw new HardwareHeldError();
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
         const methodOwner = ownerTypeFor(command.method, command.joinType);
@@ -173,15 +208,18 @@ export class EnrollmentService {
           restrictions,
         );
 
-        const reset = resetsDevice(row);
         const record = existing ?? new ManagedDevice();
         const previous = existing
           ? {
               managementState: existing.managementState,
-              userPrincipalName: existing.user?.unwrap().userPrincipalName ?? null,
+              userPrincipalName: disclosedPreviousUser(
+                principal,
+                existing.user?.unwrap().userPrincipalName ?? null,
+                user?.userPrincipalName ?? null,
+              ),
             }
           : null;
-        if (existing) await startClean(tx, existing, command, reset, now);
+        if (existing) await startClean(tx, existing, identified, reset, now);
         tx.assign(record, {
           deviceName: command.deviceName,
           platform: command.platform,
@@ -189,8 +227,8 @@ export class EnrollmentService {
           osVersion: command.osVersion,
           model: command.model,
           manufacturer: command.manufacturer,
-          serialNumber: command.serialNumber ?? record.serialNumber,
-          imei: command.imei ?? record.imei,
+          serialNumber: identified.serialNumber ?? record.serialNumber,
+          imei: identified.imei ?? record.imei,
           managedDeviceOwnerType: ownerType,
           enrollmentMethod: command.method,
           enrollmentType: deviceEnrollmentTypeFor(row, user !== null),
@@ -292,6 +330,35 @@ export class EnrollmentService {
     }
   }
 
+  /**
+   * Whether the enrollment carries the device's proof of possession of the credential of the
+   * record's current certificate (not revoked: a re-enrollment revokes it, so a proof serves once).
+   */
+  private async provenByDevice(
+    tx: EntityManager,
+    existing: ManagedDevice,
+    command: EnrollDeviceCommand,
+    now: Date,
+  ): Promise<boolean> {
+    const proof = command.deviceProof;
+    if (!proof) return false;
+    const entity = await this.deps.certificates.bySerialNumber(tx, proof.certificateSerialNumber);
+    if (!entity || entity.status === MdmCertificateStatus.revoked) return false;
+    const result = verifyPossession(
+      existing.id,
+      proof,
+      toCheckInCertificate(entity),
+      {
+        caCertificatePem: this.deps.certificates.authority.ca.certificatePem,
+        maxSkewSeconds: this.deps.proofMaxSkewSeconds ?? 300,
+        hmacMatches: (thumbprint, input, signature) =>
+          this.deps.certificates.hmacMatches(thumbprint, input, signature),
+      },
+      now,
+    );
+    return result.ok;
+  }
+
   /** Seed: a DEM account has at most DEM_DEVICE_LIMIT (1,000) enrolled devices; re-enrolling one of them does not add one. */
   private async checkDemCap(tx: EntityManager, manager: User, existing: ManagedDevice | null): Promise<void> {
     const count = await tx.count(ManagedDevice, {
@@ -323,6 +390,18 @@ export class EnrollmentService {
       actionRecord(previous.id, DeviceActionKind.replacedByReenrollment, DeviceActionState.done, null, now),
     );
   }
+}
+
+/**
+ * The hardware ids of an enrollment that identify hardware: its serial number and IMEI, each null
+ * when absent or a firmware placeholder (device/placeholder-hardware-id.ts).
+ */
+export function identifyingHardware(ids: { serialNumber: string | null; imei: string | null }): {
+  serialNumber: string | null;
+  imei: string | null;
+} {
+  const real = (id: string | null) => (id !== null && !isPlaceholderHardwareId(id) ? id : null);
+  return { serialNumber: real(ids.serialNumber), imei: real(ids.imei) };
 }
 
 /**
