@@ -22,6 +22,7 @@ import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js'
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
 import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
+import { PendingEnrollmentService } from './modules/scep/pending-enrollment.service.js';
 import { UserService } from './modules/user/user.service.js';
 import type { Services } from './schema/build-schema.js';
 import type { Clock } from './shared/clock.js';
@@ -102,6 +103,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     deviceActions,
     imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
+    pendingEnrollments: new PendingEnrollmentService(certificates),
     forkEntityManager,
   };
 }

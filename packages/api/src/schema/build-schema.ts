@@ -42,6 +42,7 @@ import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import type { PendingEnrollmentService } from '../modules/scep/pending-enrollment.service.js';
 import { refuseMalformedText } from './refuse-malformed-text.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
@@ -68,6 +69,8 @@ export interface Services {
   deviceActions: DeviceActionService;
   imports: ImportService;
   exchange: ExchangeService;
+  /** SCEP-issued certificates awaiting their device's check-in (the Apple check-in completes or refuses them). */
+  pendingEnrollments: PendingEnrollmentService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }

@@ -248,6 +248,33 @@ export class CertificateService {
   }
 
   /**
+   * Gives a device-less certificate (issued over SCEP, a pending enrollment) to `device` inside
+   * `tx`: the device's current certificate is superseded by it (revoked `superseded` if live), as
+   * `issue` does for a new one, and Graph `managementCertificateExpirationDate` follows it.
+   * @returns false when the certificate does not exist or already belongs to a device
+   */
+  async attachToDevice(
+    tx: EntityManager,
+    certificateId: string,
+    device: ManagedDevice,
+    now: Date,
+  ): Promise<boolean> {
+    const [row] = await queryRows<{ not_after: Date }>(
+      tx,
+      `select "not_after" from "mdm_certificate" where "id" = ? and "device_id" is null for update`,
+      [certificateId],
+    );
+    if (!row) return false;
+    await this.supersede(tx, device.id, certificateId, now);
+    await queryRows(tx, `update "mdm_certificate" set "device_id" = ? where "id" = ?`, [
+      device.id,
+      certificateId,
+    ]);
+    device.managementCertificateExpirationDate = new Date(row.not_after);
+    return true;
+  }
+
+  /**
    * Revokes the device's current certificate (retire, wipe, delete: RFC 5280 cessationOfOperation).
    * A revoked certificate can no longer check in; the device is removed DEVICE_REMOVAL_AFTER_EXPIRY_DAYS
    * after its notAfter by the lifecycle sweeper.
