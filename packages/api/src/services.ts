@@ -22,6 +22,9 @@ import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js'
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
 import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
+import type { ServiceCertificate } from './modules/certificate/service-certificate.js';
+import { EnrollmentInvitationService } from './modules/enrollment-profile/enrollment-invitation.service.js';
+import { ScepService } from './modules/scep/scep.service.js';
 import { PendingEnrollmentService } from './modules/scep/pending-enrollment.service.js';
 import { UserService } from './modules/user/user.service.js';
 import type { Services } from './schema/build-schema.js';
@@ -34,6 +37,8 @@ export interface ServiceDependencies {
   clock: Clock;
   logger: Logger;
   issuingCa: IssuingCa;
+  /** The SCEP RA and the profile signer, issued from the CA (certificate/service-certificate.ts). */
+  serviceCertificates: { scepRa: ServiceCertificate; profileSigner: ServiceCertificate };
   /** Told of every lifecycle sweep (metrics); optional. */
   sweepRecorder?: SweepRecorder;
   /** Share per-event loads among an event's subscribers (default true; false is the benchmark baseline). */
@@ -54,6 +59,13 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     config.pagination,
     clock,
     config.certificates.expiringThresholdsDays[0] ?? 30,
+  );
+  const audit = new AuditService(clock, forkEntityManager, logger);
+  const invitations = new EnrollmentInvitationService(
+    clock,
+    users,
+    deps.issuingCa.deviceTokenKey,
+    config.enrollment.publicUrl,
   );
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
   return {
@@ -95,7 +107,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
-    audit: new AuditService(clock, forkEntityManager, logger),
+    audit,
     users,
     restrictions,
     apple,
@@ -104,6 +116,16 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
     pendingEnrollments: new PendingEnrollmentService(certificates),
+    invitations,
+    scep: new ScepService(
+      clock,
+      events,
+      audit,
+      certificates,
+      invitations,
+      deps.serviceCertificates.scepRa,
+      forkEntityManager,
+    ),
     forkEntityManager,
   };
 }

@@ -42,6 +42,8 @@ import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import type { EnrollmentInvitationService } from '../modules/enrollment-profile/enrollment-invitation.service.js';
+import type { ScepService } from '../modules/scep/scep.service.js';
 import type { PendingEnrollmentService } from '../modules/scep/pending-enrollment.service.js';
 import { refuseMalformedText } from './refuse-malformed-text.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
@@ -71,6 +73,10 @@ export interface Services {
   exchange: ExchangeService;
   /** SCEP-issued certificates awaiting their device's check-in (the Apple check-in completes or refuses them). */
   pendingEnrollments: PendingEnrollmentService;
+  /** Enrollment invitations: profile tokens and SCEP challenges with their binding. */
+  invitations: EnrollmentInvitationService;
+  /** The SCEP server (RFC 8894). */
+  scep: ScepService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }

@@ -108,6 +108,42 @@ export class CertificateService {
     };
   }
 
+  /**
+   * Issues a certificate that belongs to no device yet (SCEP: the device is known only once it
+   * checks in) inside `tx`, for the PKCS#10 request `csrPem`. Same CA, validity and extensions as
+   * any device certificate; the subject CN is `subjectId` (the pending enrollment's id).
+   * @throws InputValidationError (field `csr`) for a refused CSR
+   */
+  async issueWithoutDevice(
+    tx: EntityManager,
+    subjectId: string,
+    now: Date,
+    csrPem: string,
+  ): Promise<MdmCertificate> {
+    let issued: IssuedDeviceCertificate;
+    try {
+      issued = await issueDeviceCertificate({
+        ca: this.issuing.ca,
+        deviceId: subjectId,
+        deviceName: '',
+        csrPem,
+        now,
+        validityDays: this.config.validityDays,
+        backdateSeconds: this.config.backdateSeconds,
+      });
+    } catch (error) {
+      if (error instanceof InvalidCsrError)
+        throw new InputValidationError([
+          { field: 'csr', rule: `csr.${error.reason}`, message: error.message },
+        ]);
+      throw error;
+    }
+    return tx.create(MdmCertificate, {
+      device: null,
+      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
+    });
+  }
+
   /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
   private async build(
     device: ManagedDevice,
