@@ -42,6 +42,8 @@ import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import { EnrollmentInvitationResolver } from '../modules/enrollment-profile/enrollment-invitation.resolver.js';
+import { PendingEnrollmentResolver } from '../modules/scep/pending-enrollment.resolver.js';
 import type { EnrollmentInvitationService } from '../modules/enrollment-profile/enrollment-invitation.service.js';
 import type { ScepService } from '../modules/scep/scep.service.js';
 import type { PendingEnrollmentService } from '../modules/scep/pending-enrollment.service.js';
@@ -111,6 +113,8 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [UserResolver, (s) => new UserResolver(s.users)],
   [ImportResolver, (s) => new ImportResolver(s.imports)],
   [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
+  [EnrollmentInvitationResolver, (s) => new EnrollmentInvitationResolver(s.invitations)],
+  [PendingEnrollmentResolver, (s) => new PendingEnrollmentResolver(s.pendingEnrollments)],
 ]);
 
 /**

@@ -59,6 +59,15 @@ export function thumbprintOf(certificateDer: Uint8Array): string {
 export class PendingEnrollmentService {
   constructor(private readonly certificates: CertificateService) {}
 
+  /** SCEP-issued certificates, newest first (500 at most), optionally of one status. */
+  async list(em: EntityManager, status: PendingEnrollmentStatus | null): Promise<PendingEnrollment[]> {
+    return em.find(PendingEnrollment, status ? { status } : {}, {
+      orderBy: { createdDateTime: 'desc', id: 'desc' },
+      limit: 500,
+      populate: ['invitation'],
+    });
+  }
+
   /** The binding of a SCEP-issued certificate (DER), whatever its status; null when there is none. */
   async findByCertificate(
     em: EntityManager,
