@@ -24,6 +24,8 @@ import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.
 import { RestrictionService } from './modules/restriction/restriction.service.js';
 import type { ServiceCertificate } from './modules/certificate/service-certificate.js';
 import { EnrollmentInvitationService } from './modules/enrollment-profile/enrollment-invitation.service.js';
+import { EnrollmentProfileService } from './modules/enrollment-profile/enrollment-profile.service.js';
+import { pushTopicOf } from './modules/enrollment-profile/push-topic.js';
 import { ScepService } from './modules/scep/scep.service.js';
 import { PendingEnrollmentService } from './modules/scep/pending-enrollment.service.js';
 import { UserService } from './modules/user/user.service.js';
@@ -67,6 +69,21 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     deps.issuingCa.deviceTokenKey,
     config.enrollment.publicUrl,
   );
+  const enrollmentProfiles = new EnrollmentProfileService(
+    audit,
+    apple,
+    invitations,
+    deps.serviceCertificates.profileSigner,
+    deps.issuingCa.ca,
+    {
+      publicUrl: config.enrollment.publicUrl,
+      organization: config.certificates.organization,
+      topic: pushTopicOf(config.apple.pushCertificatePem, logger),
+    },
+    forkEntityManager,
+  );
+  apple.usbDirectProfile = (tx, profile, expiresDateTime) =>
+    enrollmentProfiles.forUsbDirectExport(tx, profile, expiresDateTime, null);
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
   return {
     devices,
@@ -117,6 +134,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     exchange: new ExchangeService(clock),
     pendingEnrollments: new PendingEnrollmentService(certificates),
     invitations,
+    enrollmentProfiles,
     scep: new ScepService(
       clock,
       events,

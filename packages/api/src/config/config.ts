@@ -110,6 +110,19 @@ const EnvSchema = z.object({
   CA_CERT_FILE: z.string().optional(),
   /** Path of a PEM file holding the CA private key (alternative to CA_KEY_PEM). */
   CA_KEY_FILE: z.string().optional(),
+  /**
+   * The APNs push certificate of the MDM service (PEM text), from Apple's Push Certificates Portal:
+   * enrollment profiles carry its topic (the certificate's UID, `com.apple.mgmt.External.<uuid>`),
+   * and pushes are signed with it. Unset (the demo): profiles carry a placeholder topic and
+   * pushes are off. Or APNS_CERT_FILE.
+   */
+  APNS_CERT_PEM: z.string().optional(),
+  /** Path of a PEM file holding the APNs push certificate (alternative to APNS_CERT_PEM). */
+  APNS_CERT_FILE: z.string().optional(),
+  /** Private key of the APNs push certificate (unencrypted PEM), for sending pushes. Or APNS_KEY_FILE. */
+  APNS_KEY_PEM: z.string().optional(),
+  /** Path of a PEM file holding the APNs push certificate's key (alternative to APNS_KEY_PEM). */
+  APNS_KEY_FILE: z.string().optional(),
   /** Organization (O=) of a generated CA and of device certificate subjects; default `MDM Enrollment Gateway`. */
   CA_ORGANIZATION: z.string().trim().min(1).max(64).default('MDM Enrollment Gateway'),
   /** Validity of device certificates in days (notAfter = issuance + days x 86 400 s); default 365. */
@@ -185,6 +198,8 @@ export interface Config {
   events: { channelPrefix: string; fleetStatsMinIntervalMs: number };
   webSocket: { connectionInitTimeoutMs: number };
   enrollment: { demDeviceLimit: number; publicUrl: string };
+  /** Apple MDM: the APNs push certificate and its key (PEM), when configured. */
+  apple: { pushCertificatePem?: string; pushKeyPem?: string };
 }
 
 /** Certificate and lifecycle settings, each documented on its environment variable above. */
@@ -231,6 +246,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`);
   const certificatePem = e.CA_CERT_PEM ?? readPem('CA_CERT_FILE', e.CA_CERT_FILE, problems);
   const keyPem = e.CA_KEY_PEM ?? readPem('CA_KEY_FILE', e.CA_KEY_FILE, problems);
+  const pushCertificatePem = e.APNS_CERT_PEM ?? readPem('APNS_CERT_FILE', e.APNS_CERT_FILE, problems);
+  const pushKeyPem = e.APNS_KEY_PEM ?? readPem('APNS_KEY_FILE', e.APNS_KEY_FILE, problems);
   if ((certificatePem === undefined) !== (keyPem === undefined)) {
     problems.push(
       'CA_CERT_PEM/CA_KEY_PEM: give both the CA certificate and its key (or both *_FILE variables), or neither',
@@ -305,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       demDeviceLimit: e.DEM_DEVICE_LIMIT,
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     },
+    apple: { pushCertificatePem, pushKeyPem },
   };
 }
 

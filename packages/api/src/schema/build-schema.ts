@@ -45,6 +45,7 @@ import type { RestrictionService } from '../modules/restriction/restriction.serv
 import { EnrollmentInvitationResolver } from '../modules/enrollment-profile/enrollment-invitation.resolver.js';
 import { PendingEnrollmentResolver } from '../modules/scep/pending-enrollment.resolver.js';
 import type { EnrollmentInvitationService } from '../modules/enrollment-profile/enrollment-invitation.service.js';
+import type { EnrollmentProfileService } from '../modules/enrollment-profile/enrollment-profile.service.js';
 import type { ScepService } from '../modules/scep/scep.service.js';
 import type { PendingEnrollmentService } from '../modules/scep/pending-enrollment.service.js';
 import { refuseMalformedText } from './refuse-malformed-text.js';
@@ -77,6 +78,8 @@ export interface Services {
   pendingEnrollments: PendingEnrollmentService;
   /** Enrollment invitations: profile tokens and SCEP challenges with their binding. */
   invitations: EnrollmentInvitationService;
+  /** Signed enrollment profiles (invitation links, DEP / USB-SA MachineInfo, USB-Direct exports). */
+  enrollmentProfiles: EnrollmentProfileService;
   /** The SCEP server (RFC 8894). */
   scep: ScepService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { loadIssuingCa } from '../modules/certificate/issuing-ca.js';
 import { loadServiceCertificate } from '../modules/certificate/service-certificate.js';
+import { enrollmentProfileRoutes } from '../modules/enrollment-profile/enrollment-profile.handler.js';
 import { scepRoutes } from '../modules/scep/scep.handler.js';
 import { seedDemoFleet } from '../modules/demo/demo-fleet.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
@@ -183,7 +184,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         maxTokens: config.queryLimits.maxTokens,
         logger,
         metrics: observability.metricsRoute,
-        protocolRoutes: [...scepRoutes(services.scep)],
+        protocolRoutes: [
+          ...scepRoutes(services.scep),
+          ...enrollmentProfileRoutes(services.enrollmentProfiles),
+        ],
       }),
     );
     await new Promise<void>((resolve, reject) => {

@@ -54,3 +54,19 @@ export async function runScepClient(options: {
 export function issuedCertificate(run: ScepClientRun): Promise<string> {
   return readFile(join(run.dir, 'client.pem'), 'utf8');
 }
+
+/**
+ * A free loopback port, for a gateway whose PUBLIC_URL (written into profiles) must name the
+ * port it listens on.
+ */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
