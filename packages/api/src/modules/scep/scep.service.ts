@@ -216,7 +216,8 @@ export class ScepService {
       });
       return { certificate, invitationId: consumed.invitationId, pendingId };
     });
-    await this.audit.record({
+    // Not awaited: the record commits with the next batch; the device need not wait for it.
+    void this.audit.record({
       action: 'scep.PKCSReq',
       outcome: AuditOutcome.success,
       principal: null,
@@ -300,7 +301,7 @@ export class ScepService {
       await tx.flush();
       return { certificate, device: null, previous: current };
     });
-    await this.audit.record({
+    void this.audit.record({
       action: 'scep.RenewalReq',
       outcome: AuditOutcome.success,
       principal: null,
