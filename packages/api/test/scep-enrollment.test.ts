@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +190,41 @@ describe('the SCEP server, driven by micromdm scepclient', () => {
     expect(stale.ok).toBe(false);
     expect(stale.output).toContain('failInfo: badRequest');
     expect((await scepAudit('CERTIFICATE_REVOKED')).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('serves PKIOperation over GET, the pkiMessage in `message` (base64, URL-safe alphabet as micromdm encodes it)', async () => {
+    // scepclient 2.1 always POSTs its PKIOperation; this proxy forwards that very message to the
+    // gateway as a GET (`message` = base64url of the body) and relays the answer.
+    const upstream: string[] = [];
+    const proxy = createServer((request, response) => {
+      const url = new URL(request.url!, gateway.url);
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void (async () => {
+          if (url.searchParams.get('operation') === 'PKIOperation')
+            url.searchParams.set('message', Buffer.concat(chunks).toString('base64url'));
+          upstream.push(`GET ${url.searchParams.get('operation')}`);
+          const answer = await fetch(`${gateway.url}${url.pathname}${url.search}`);
+          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+          response.end(Buffer.from(await answer.arrayBuffer()));
+        })();
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      const result = await runScepClient({
+        serverUrl: `http://127.0.0.1:${port}/scep`,
+        recipientFingerprint: raFingerprint,
+        challenge: await challengeOf((await invite()).profileUrl),
+      });
+      expect(result.output).toContain('pkiStatus=SUCCESS');
+      expect(upstream).toContain('GET PKIOperation');
+      await run('openssl', ['verify', '-CAfile', caPemPath, join(result.dir, 'client.pem')]);
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('answers an unreadable PKIOperation with 400 and writes nothing', async () => {
