@@ -28,6 +28,12 @@ import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.
 import { RolloutService } from './modules/rollout/rollout.service.js';
 import { RolloutStore } from './modules/rollout/rollout.store.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
+import type { ServiceCertificate } from './modules/certificate/service-certificate.js';
+import { EnrollmentInvitationService } from './modules/enrollment-profile/enrollment-invitation.service.js';
+import { EnrollmentProfileService } from './modules/enrollment-profile/enrollment-profile.service.js';
+import { pushTopicOf } from './modules/enrollment-profile/push-topic.js';
+import { ScepService } from './modules/scep/scep.service.js';
+import { PendingEnrollmentService } from './modules/scep/pending-enrollment.service.js';
 import { UserService } from './modules/user/user.service.js';
 import type { Services } from './schema/build-schema.js';
 import type { Clock } from './shared/clock.js';
@@ -39,6 +45,8 @@ export interface ServiceDependencies {
   clock: Clock;
   logger: Logger;
   issuingCa: IssuingCa;
+  /** The SCEP RA and the profile signer, issued from the CA (certificate/service-certificate.ts). */
+  serviceCertificates: { scepRa: ServiceCertificate; profileSigner: ServiceCertificate };
   /** Told of every lifecycle sweep (metrics); optional. */
   sweepRecorder?: SweepRecorder;
   /** Told of every APNs push outcome (metrics); optional. */
@@ -62,6 +70,28 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     clock,
     config.certificates.expiringThresholdsDays[0] ?? 30,
   );
+  const audit = new AuditService(clock, forkEntityManager, logger);
+  const invitations = new EnrollmentInvitationService(
+    clock,
+    users,
+    deps.issuingCa.deviceTokenKey,
+    config.enrollment.publicUrl,
+  );
+  const enrollmentProfiles = new EnrollmentProfileService(
+    audit,
+    apple,
+    invitations,
+    deps.serviceCertificates.profileSigner,
+    deps.issuingCa.ca,
+    {
+      publicUrl: config.enrollment.publicUrl,
+      organization: config.certificates.organization,
+      topic: pushTopicOf(config.appleMdm.push.certificatePem, logger),
+    },
+    forkEntityManager,
+  );
+  apple.usbDirectProfile = (tx, profile, expiresDateTime) =>
+    enrollmentProfiles.forUsbDirectExport(tx, profile, expiresDateTime, null);
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
   const enrollment = new EnrollmentService(clock, events, {
     users,
@@ -72,7 +102,6 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     demDeviceLimit: config.enrollment.demDeviceLimit,
     proofMaxSkewSeconds: config.certificates.maxSkewSeconds,
   });
-  const audit = new AuditService(clock, forkEntityManager, logger);
   const appleMdm = createAppleMdmServices(config, {
     clock,
     events,
@@ -127,6 +156,18 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     exchange: new ExchangeService(clock),
     importedDevices: new ImportedDevicesService(new ImportedDevicesStore(), config.pagination),
     appleMdm,
+    pendingEnrollments: new PendingEnrollmentService(certificates),
+    invitations,
+    enrollmentProfiles,
+    scep: new ScepService(
+      clock,
+      events,
+      audit,
+      certificates,
+      invitations,
+      deps.serviceCertificates.scepRa,
+      forkEntityManager,
+    ),
     forkEntityManager,
   };
 }

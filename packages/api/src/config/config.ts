@@ -134,6 +134,19 @@ const EnvSchema = z.object({
   CA_CERT_FILE: z.string().optional(),
   /** Path of a PEM file holding the CA private key (alternative to CA_KEY_PEM). */
   CA_KEY_FILE: z.string().optional(),
+  /**
+   * The APNs push certificate of the MDM service (PEM text), from Apple's Push Certificates Portal:
+   * enrollment profiles carry its topic (the certificate's UID, `com.apple.mgmt.External.<uuid>`),
+   * and pushes are signed with it. Unset (the demo): profiles carry a placeholder topic and
+   * pushes are off. Or APNS_CERT_FILE.
+   */
+  APNS_CERT_PEM: z.string().optional(),
+  /** Path of a PEM file holding the APNs push certificate (alternative to APNS_CERT_PEM). */
+  APNS_CERT_FILE: z.string().optional(),
+  /** Private key of the APNs push certificate (unencrypted PEM), for sending pushes. Or APNS_KEY_FILE. */
+  APNS_KEY_PEM: z.string().optional(),
+  /** Path of a PEM file holding the APNs push certificate's key (alternative to APNS_KEY_PEM). */
+  APNS_KEY_FILE: z.string().optional(),
   /** Organization (O=) of a generated CA and of device certificate subjects; default `MDM Enrollment Gateway`. */
   CA_ORGANIZATION: z.string().trim().min(1).max(64).default('MDM Enrollment Gateway'),
   /** Validity of device certificates in days (notAfter = issuance + days x 86 400 s); default 365. */
@@ -185,11 +198,6 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]+$/)
     .optional(),
-  /** APNs push certificate and key (PEM) for waking Apple devices, or files holding them. Unset: no pushes; commands wait for the next check-in. */
-  APNS_CERT_PEM: z.string().optional(),
-  APNS_CERT_FILE: z.string().optional(),
-  APNS_KEY_PEM: z.string().optional(),
-  APNS_KEY_FILE: z.string().optional(),
   /** APNs host[:port]; default `api.push.apple.com` (tests point it at a local HTTP/2 server). */
   APNS_HOST: z.string().min(1).default('api.push.apple.com'),
   /** Extra CA (PEM file) to trust for APNS_HOST; tests only. Unset: the system's CAs. */

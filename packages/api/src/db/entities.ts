@@ -19,6 +19,8 @@ import { GraphImportedDevice } from '../modules/imports/graph-imported-device.en
 import { ImportRecord } from '../modules/imports/import-record.entity.js';
 import { EnrollmentRestriction } from '../modules/restriction/restriction.entity.js';
 import { User } from '../modules/user/user.entity.js';
+import { EnrollmentInvitation } from '../modules/enrollment-profile/enrollment-invitation.entity.js';
+import { PendingEnrollment } from '../modules/scep/pending-enrollment.entity.js';
 
 /** Every ORM entity; the ORM and the schema-drift test use this one list. */
 export const entities = [
@@ -40,6 +42,8 @@ export const entities = [
   AutopilotDevice,
   ExchangeConnector,
   EasDevice,
+  EnrollmentInvitation,
+  PendingEnrollment,
   GraphImportedDevice,
   DepOnboardingSetting,
   AppleMdmEnrollment,

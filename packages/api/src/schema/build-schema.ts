@@ -46,6 +46,12 @@ import { RolloutResolver } from '../modules/rollout/rollout.resolver.js';
 import type { RolloutService } from '../modules/rollout/rollout.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
+import { EnrollmentInvitationResolver } from '../modules/enrollment-profile/enrollment-invitation.resolver.js';
+import { PendingEnrollmentResolver } from '../modules/scep/pending-enrollment.resolver.js';
+import type { EnrollmentInvitationService } from '../modules/enrollment-profile/enrollment-invitation.service.js';
+import type { EnrollmentProfileService } from '../modules/enrollment-profile/enrollment-profile.service.js';
+import type { ScepService } from '../modules/scep/scep.service.js';
+import type { PendingEnrollmentService } from '../modules/scep/pending-enrollment.service.js';
 import { refuseMalformedText } from './refuse-malformed-text.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
@@ -78,6 +84,14 @@ export interface Services {
   importedDevices: ImportedDevicesService;
   /** Apple's MDM check-in and command protocol, and APNs. */
   appleMdm: AppleMdmServices;
+  /** SCEP-issued certificates awaiting their device's check-in (the Apple check-in completes or refuses them). */
+  pendingEnrollments: PendingEnrollmentService;
+  /** Enrollment invitations: profile tokens and SCEP challenges with their binding. */
+  invitations: EnrollmentInvitationService;
+  /** Signed enrollment profiles (invitation links, DEP / USB-SA MachineInfo, USB-Direct exports). */
+  enrollmentProfiles: EnrollmentProfileService;
+  /** The SCEP server (RFC 8894). */
+  scep: ScepService;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -114,6 +128,8 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
   [ImportedDevicesResolver, (s) => new ImportedDevicesResolver(s.importedDevices)],
   [RolloutResolver, (s) => new RolloutResolver(s.rollout)],
+  [EnrollmentInvitationResolver, (s) => new EnrollmentInvitationResolver(s.invitations)],
+  [PendingEnrollmentResolver, (s) => new PendingEnrollmentResolver(s.pendingEnrollments)],
 ]);
 
 /**

@@ -6,6 +6,9 @@ import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
 import { loadIssuingCa } from '../modules/certificate/issuing-ca.js';
+import { loadServiceCertificate } from '../modules/certificate/service-certificate.js';
+import { enrollmentProfileRoutes } from '../modules/enrollment-profile/enrollment-profile.handler.js';
+import { scepRoutes } from '../modules/scep/scep.handler.js';
 import { seedDemoFleet } from '../modules/demo/demo-fleet.js';
 import type { GatewayMetrics } from '../observability/gateway-metrics.js';
 import { createObservability, type Observability } from '../observability/observability.js';
@@ -71,7 +74,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     events = await createEventBus(config.redisUrl, config.events.channelPrefix);
     observability = createObservability(config, database, events);
     const issuingCa = await loadIssuingCa(database.orm.em.fork(), config.certificates, clock, logger);
+    const serviceCertificates = {
+      scepRa: await loadServiceCertificate(database.orm.em.fork(), issuingCa.ca, clock, 'scep-ra'),
+      profileSigner: await loadServiceCertificate(
+        database.orm.em.fork(),
+        issuingCa.ca,
+        clock,
+        'profile-signer',
+      ),
+    };
     const services = createServices(config, {
+      serviceCertificates,
       database,
       events: observability.events,
       clock,
@@ -140,7 +153,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       maxTokens: config.queryLimits.maxTokens,
       logger,
       metrics: observability.metricsRoute ? () => gatewayMetrics.exposition() : undefined,
-      protocolRoutes: services.appleMdm.routes(services.audit),
+      protocolRoutes: [
+        ...services.appleMdm.routes(services.audit),
+        ...scepRoutes(services.scep),
+        ...enrollmentProfileRoutes(services.enrollmentProfiles),
+      ],
     });
     const app = http;
     const closeWebSockets = attachGraphQLWebSocket(app.server, {

@@ -7,6 +7,7 @@ import { Migration20261130020100_imports } from './Migration20261130020100_impor
 import { Migration20261130030000_lifecycleDerivedStatus } from './Migration20261130030000_lifecycleDerivedStatus.js';
 import { Migration20261130040000_devicePlatformPageIndex } from './Migration20261130040000_devicePlatformPageIndex.js';
 import { Migration20261130050000_deviceChildrenSetBasedDelete } from './Migration20261130050000_deviceChildrenSetBasedDelete.js';
+import { Migration20261203060000_enrollmentInvitations } from './Migration20261203060000_enrollmentInvitations.js';
 import { Migration20261203070000_appleMdmProtocol } from './Migration20261203070000_appleMdmProtocol.js';
 
 /**
@@ -30,6 +31,10 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261130050000_deviceChildrenSetBasedDelete',
     class: Migration20261130050000_deviceChildrenSetBasedDelete,
+  },
+  {
+    name: 'Migration20261203060000_enrollmentInvitations',
+    class: Migration20261203060000_enrollmentInvitations,
   },
   { name: 'Migration20261203070000_appleMdmProtocol', class: Migration20261203070000_appleMdmProtocol },
 ];

@@ -71,15 +71,24 @@ export class ExportAppleEnrollmentProfileSuccess {
 
   @Field(() => String, {
     nullable: true,
-    description: 'USB-SA: the enrollment URL to give Apple Configurator.',
+    description:
+      'USB-SA: the enrollment URL to give Apple Configurator; the prepared device posts its MachineInfo there and receives its signed enrollment profile.',
   })
   enrollmentUrl!: string | null;
 
   @Field(() => String, {
     nullable: true,
-    description: 'USB-Direct: the .mobileconfig (XML property list) to load into Apple Configurator.',
+    description:
+      'USB-Direct: the enrollment profile (.mobileconfig, XML property list: SCEP identity with a challenge valid until `expiresDateTime`, MDM payload, CA) to load into Apple Configurator.',
   })
   mobileconfig!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'USB-Direct: URL serving the same enrollment profile signed (`application/x-apple-aspen-config`) until `expiresDateTime`.',
+  })
+  profileUrl!: string | null;
 
   @Field({
     description:

@@ -25,13 +25,22 @@ export interface ProfileExportResult {
   profile: AppleEnrollmentProfile;
   /** USB-SA: URL Apple Configurator enrolls with (path on this gateway carrying the secret token). */
   enrollmentUrl: string | null;
-  /** USB-Direct: the property list to load into Apple Configurator. */
+  /** USB-Direct: the enrollment profile (XML property list) to load into Apple Configurator. */
   mobileconfig: string | null;
+  /** USB-Direct: the URL serving the same profile signed (`application/x-apple-aspen-config`). */
+  profileUrl: string | null;
   /** The secret the device presents (`profileExportToken` of enrollDevice). */
   token: string;
   exportedDateTime: Date;
   expiresDateTime: Date | null;
 }
+
+/** Builds a USB-Direct export's enrollment profile: its XML and the URL serving it signed. */
+export type UsbDirectProfileBuilder = (
+  tx: EntityManager,
+  profile: AppleEnrollmentProfile,
+  expiresDateTime: Date,
+) => Promise<{ mobileconfig: string; profileUrl: string }>;
 
 /** The profile that allows an Apple enrollment, resolved from the device's pre-registration. */
 export interface AppleEnrollmentGrant {
@@ -40,6 +49,12 @@ export interface AppleEnrollmentGrant {
 
 /** Apple enrollment profiles, their assignment to DEP / Configurator serials, and Configurator exports. */
 export class AppleEnrollmentService {
+  /**
+   * Writes the real enrollment profile of a USB-Direct export (enrollment-profile module); set by
+   * the composition root once that module exists (it depends on this service for serial grants).
+   */
+  usbDirectProfile?: UsbDirectProfileBuilder;
+
   /** @param publicUrl the gateway's public base URL (PUBLIC_URL), used in exported enrollment URLs */
   constructor(
     private readonly clock: Clock,
@@ -178,17 +193,21 @@ export class AppleEnrollmentService {
           expiresDateTime,
         }),
       );
-      const enrollmentUrl = `${this.publicUrl.replace(/\/$/, '')}/enrollment/apple/${token}`;
+      // USB-SA: Configurator gives this URL to the device, which posts its MachineInfo there
+      // (enrollment-profile module, APPLE_PATHS.configurator).
+      const enrollmentUrl = `${this.publicUrl.replace(/\/$/, '')}/enrollment/apple/configurator?token=${token}`;
+      const usbDirect =
+        profile.kind === AppleProfileKind.USB_DIRECT && this.usbDirectProfile
+          ? await this.usbDirectProfile(tx, profile, expiresDateTime!)
+          : null;
       return {
         profile,
         token,
         exportedDateTime: now,
         expiresDateTime,
         enrollmentUrl: profile.kind === AppleProfileKind.USB_SA ? enrollmentUrl : null,
-        mobileconfig:
-          profile.kind === AppleProfileKind.USB_DIRECT
-            ? mobileconfig(profile, enrollmentUrl, token, expiresDateTime!)
-            : null,
+        mobileconfig: usbDirect?.mobileconfig ?? null,
+        profileUrl: usbDirect?.profileUrl ?? null,
       };
     });
   }
@@ -220,6 +239,24 @@ export class AppleEnrollmentService {
     return { profile };
   }
 
+  /** The export of a token (any kind, expired or not), with its profile; null when unknown. */
+  async findExport(
+    tx: EntityManager,
+    token: string,
+  ): Promise<{
+    kind: AppleProfileKind;
+    profile: AppleEnrollmentProfile;
+    expiresDateTime: Date | null;
+  } | null> {
+    const found = await tx.findOne(
+      AppleProfileExport,
+      { tokenHash: hashToken(token) },
+      { populate: ['profile'] },
+    );
+    const profile = found?.profile.getEntity();
+    return found && profile ? { kind: profile.kind, profile, expiresDateTime: found.expiresDateTime } : null;
+  }
+
   /**
    * The USB-Direct profile behind an exported `.mobileconfig` token.
    * @throws PrerequisiteMissingError when the token is unknown, not a USB-Direct export, or expired
@@ -244,35 +281,4 @@ export class AppleEnrollmentService {
     }
     return { profile };
   }
-}
-
-/** Escapes text for an XML property list. */
-const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A minimal MDM enrollment `.mobileconfig` (Apple configuration profile, XML plist). */
-function mobileconfig(profile: AppleEnrollmentProfile, url: string, token: string, expires: Date): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-  <key>PayloadDisplayName</key><string>${xml(profile.displayName)}</string>
-  <key>PayloadIdentifier</key><string>mdm.enrollment.${profile.id}</string>
-  <key>PayloadType</key><string>Configuration</string>
-  <key>PayloadUUID</key><string>${profile.id}</string>
-  <key>PayloadVersion</key><integer>1</integer>
-  <key>RemovalDate</key><date>${expires.toISOString().replace(/\.\d{3}Z$/, 'Z')}</date>
-  <key>PayloadContent</key>
-  <array>
-    <dict>
-      <key>PayloadType</key><string>com.apple.mdm</string>
-      <key>PayloadIdentifier</key><string>mdm.enrollment.${profile.id}.mdm</string>
-      <key>PayloadUUID</key><string>${profile.id}</string>
-      <key>PayloadVersion</key><integer>1</integer>
-      <key>ServerURL</key><string>${xml(url)}</string>
-      <key>EnrollmentToken</key><string>${xml(token)}</string>
-    </dict>
-  </array>
-</dict>
-</plist>
-`;
 }

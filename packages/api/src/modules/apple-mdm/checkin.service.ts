@@ -135,11 +135,11 @@ export class AppleCheckInService {
       { populate: ['device'] },
     );
     if (
-      known?.device.getEntity() &&
+      known?.device?.getEntity() &&
       known.status !== MdmCertificateStatus.revoked &&
       known.sha256Thumbprint === presented.sha256Thumbprint
     ) {
-      const device = known.device.getEntity();
+      const device = known.device!.getEntity();
       if (device.managementState !== ManagementState.managed)
         throw new MdmAuthenticationError('DEVICE_NOT_MANAGED', `the device is ${device.managementState}`);
       await em.transactional(async (tx) => {

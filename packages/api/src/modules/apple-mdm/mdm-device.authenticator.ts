@@ -36,7 +36,7 @@ export async function authenticateDevice(
   const enrollment = await enrollments.byIdentifier(tx, identityKey(identity), true);
   if (!enrollment || enrollment.checkedOutDateTime)
     throw new MdmAuthenticationError('UNKNOWN_DEVICE', 'no enrolled device has this UDID or EnrollmentID');
-  if (certificate.device.id !== enrollment.deviceId)
+  if (certificate.device?.id !== enrollment.deviceId)
     throw new MdmAuthenticationError('WRONG_DEVICE', 'the identity certificate belongs to another device');
   const device = await tx.findOne(ManagedDevice, enrollment.deviceId, { populate: ['user'] });
   if (!device) throw new MdmAuthenticationError('UNKNOWN_DEVICE', 'the device was deleted');

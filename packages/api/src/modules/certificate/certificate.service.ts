@@ -175,6 +175,42 @@ export class CertificateService {
     );
   }
 
+  /**
+   * Issues a certificate that belongs to no device yet (SCEP: the device is known only once it
+   * checks in) inside `tx`, for the PKCS#10 request `csrPem`. Same CA, validity and extensions as
+   * any device certificate; the subject CN is `subjectId` (the pending enrollment's id).
+   * @throws InputValidationError (field `csr`) for a refused CSR
+   */
+  async issueWithoutDevice(
+    tx: EntityManager,
+    subjectId: string,
+    now: Date,
+    csrPem: string,
+  ): Promise<MdmCertificate> {
+    let issued: IssuedDeviceCertificate;
+    try {
+      issued = await issueDeviceCertificate({
+        ca: this.issuing.ca,
+        deviceId: subjectId,
+        deviceName: '',
+        csrPem,
+        now,
+        validityDays: this.config.validityDays,
+        backdateSeconds: this.config.backdateSeconds,
+      });
+    } catch (error) {
+      if (error instanceof InvalidCsrError)
+        throw new InputValidationError([
+          { field: 'csr', rule: `csr.${error.reason}`, message: error.message },
+        ]);
+      throw error;
+    }
+    return tx.create(MdmCertificate, {
+      device: null,
+      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
+    });
+  }
+
   /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
   private async build(
     device: ManagedDevice,
@@ -312,6 +348,33 @@ export class CertificateService {
       device: Reference.create(device),
       ...recordFields(issued, status, now),
     });
+  }
+
+  /**
+   * Gives a device-less certificate (issued over SCEP, a pending enrollment) to `device` inside
+   * `tx`: the device's current certificate is superseded by it (revoked `superseded` if live), as
+   * `issue` does for a new one, and Graph `managementCertificateExpirationDate` follows it.
+   * @returns false when the certificate does not exist or already belongs to a device
+   */
+  async attachToDevice(
+    tx: EntityManager,
+    certificateId: string,
+    device: ManagedDevice,
+    now: Date,
+  ): Promise<boolean> {
+    const [row] = await queryRows<{ not_after: Date }>(
+      tx,
+      `select "not_after" from "mdm_certificate" where "id" = ? and "device_id" is null for update`,
+      [certificateId],
+    );
+    if (!row) return false;
+    await this.supersede(tx, device.id, certificateId, now);
+    await queryRows(tx, `update "mdm_certificate" set "device_id" = ? where "id" = ?`, [
+      device.id,
+      certificateId,
+    ]);
+    device.managementCertificateExpirationDate = new Date(row.not_after);
+    return true;
   }
 
   /**

@@ -43,13 +43,14 @@ export class MdmCertificate {
   id: string = randomUUID();
 
   /**
-   * The device the certificate was issued to. No foreign key: whoever deletes a device deletes its
-   * certificates first, set-based (modules/device/device-children.sql.ts; a cascading key cost a
-   * trigger call per removed device, issue 8).
+   * The device the certificate was issued to; null while a certificate issued over SCEP awaits the
+   * device's first check-in (a pending enrollment, modules/scep/pending-enrollment.entity.ts). No
+   * foreign key: whoever deletes a device deletes its certificates first, set-based
+   * (modules/device/device-children.sql.ts; a cascading key cost a trigger call per removed device).
    */
-  @ManyToOne(() => ManagedDevice, { ref: true, createForeignKeyConstraint: false })
+  @ManyToOne(() => ManagedDevice, { ref: true, nullable: true, createForeignKeyConstraint: false })
   @Index()
-  device!: Ref<ManagedDevice>;
+  device!: Ref<ManagedDevice> | null;
 
   @Field({ description: 'Certificate serial number: 32 uppercase hex digits (128 random bits).' })
   @Property({ type: 'string', length: 64 })

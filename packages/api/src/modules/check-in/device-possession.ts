@@ -83,7 +83,8 @@ export function verifyPossession(
 export function toCheckInCertificate(certificate: MdmCertificate): CheckInCertificate {
   return {
     id: certificate.id,
-    deviceId: certificate.device.id,
+    // Check-ins look certificates up by device, so a pending (device-less) one never gets here.
+    deviceId: certificate.device!.id,
     serialNumber: certificate.serialNumber,
     sha256Thumbprint: certificate.sha256Thumbprint,
     status: certificate.status,
