@@ -58,7 +58,8 @@ describe("Apple's MDM check-in and command protocol", () => {
         '-days',
         '2',
         '-subj',
-        '/CN=127.0.0.1',
+        // UID: the push topic, as in the certificates Apple's Push Certificates Portal issues.
+        '/UID=com.apple.mgmt.External.5d2b4c1e-0f3a-4e8b-9c6d-7a1b2c3d4e5f/CN=127.0.0.1',
         '-addext',
         'subjectAltName=IP:127.0.0.1',
         // The extensions of an Apple push certificate (sandbox and production), which the APNs client checks.
