@@ -93,7 +93,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
-    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
+    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs, events),
     audit: new AuditService(clock, forkEntityManager, logger),
     users,
     restrictions,

@@ -22,6 +22,7 @@ import { attachGraphQLWebSocket } from './websocket.js';
 import { queryLimitRules } from './query-limits.js';
 import { createRateLimit } from './rate-limit.js';
 import { AuditOutcome } from '../modules/audit/audit-record.entity.js';
+import { Topic, type ApiTokenRevokedPayload } from '../events/topics.js';
 import type { Principal } from '../modules/auth/principal.js';
 
 /** How to start a gateway; everything but `config` has a production default. */
@@ -85,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     observability.instrumentSchema(schema);
     services.fleetStats.start();
     const stopPrefetching = services.eventDevices.prefetch(events);
+    const stopRevocations = services.tokens.listenForRevocations(events);
     services.sweeper.start(config.certificates.sweepIntervalMs);
     if (config.clockSpeed > 1)
       logger.warn(
@@ -125,6 +127,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       );
     const authenticate = (secret: string) => services.tokens.authenticate(secret);
     const validationRules = queryLimitRules(config.queryLimits);
+    // One budget per token for both transports: operations over graphql-ws spend from it as requests do.
+    const rateLimit = createRateLimit(config.rateLimit);
+    const bus = events;
     const server = createServer();
     httpServer = server;
     const closeWebSockets = attachGraphQLWebSocket(server, {
@@ -153,6 +158,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       observer: observability.webSocketObserver,
       connectionInitTimeoutMs: config.webSocket.connectionInitTimeoutMs,
       shareResults: options.shareEventLoads,
+      rateLimit,
+      limits: config.webSocket,
+      onTokenRevoked: (listener) =>
+        bus.onEvent(Topic.ApiTokenRevoked, (payload) =>
+          listener((payload as ApiTokenRevokedPayload).tokenId),
+        ),
+      stillValid: (tokenIds) => services.tokens.stillValid(tokenIds),
+      revalidateIntervalMs: config.auth.tokenCacheTtlMs,
     });
     const apollo = await startApollo(schema, server, config, closeWebSockets, observability.apolloPlugins);
     const serveStatic = options.dashboardDir
@@ -164,7 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         apollo: () => apollo,
         createContext,
         authenticate,
-        rateLimit: createRateLimit(config.rateLimit),
+        rateLimit,
         isReady: () => database.isReady(),
         serveStatic: serveStatic && ((req, res, next) => serveStatic(req, res, next)),
         bodyLimitBytes: config.http.bodyLimitBytes,
@@ -181,7 +194,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await observability.listen();
     const { port } = server.address() as AddressInfo;
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-    const bus = events;
     const obs = observability;
     let stopping: Promise<void> | undefined;
     return {
@@ -198,6 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         (stopping ??= (async () => {
           await services.sweeper.stop();
           stopPrefetching();
+          stopRevocations();
           await apollo.stop();
           await obs.stop();
           await services.fleetStats.stop();

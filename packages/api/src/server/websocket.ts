@@ -14,6 +14,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -22,7 +23,8 @@ import { operationRoles } from '../modules/auth/operation-roles.js';
 import type { Principal } from '../modules/auth/principal.js';
 import { Role } from '../modules/auth/role.enum.js';
 import { ErrorCode } from '../shared/error-code.js';
-import type { GraphQLWebSocketObserver } from '../observability/websocket.metrics.js';
+import type { GraphQLWebSocketObserver, WebSocketDrop } from '../observability/websocket.metrics.js';
+import type { Config } from '../config/config.js';
 import type { GraphQLContext } from '../shared/context.js';
 import { SubscriptionMultiplexer, type SubscriberSink } from './subscription-multiplexer.js';
 
@@ -46,6 +48,19 @@ import {
   type ClientErrorPolicy,
 } from './format-error.js';
 import { checkTokenLimit } from './query-limits.js';
+import type { RateLimit } from './rate-limit.js';
+import { TokenConnections } from './websocket-connections.js';
+
+/**
+ * WebSocket close codes of RFC 6455 (section 7.4.1) that graphql-ws does not name: the
+ * protocol's own codes come from graphql-ws's `CloseCode`.
+ */
+export const WebSocketCloseCode = {
+  /** A client broke a limit of this server (its token holds too many connections; it does not read). */
+  PolicyViolation: 1008,
+  /** The server is at its connection limit; the client may retry later. */
+  TryAgainLater: 1013,
+} as const;
 
 /** What the WebSocket edge needs from the gateway. */
 export interface WebSocketEdge {
@@ -76,32 +91,51 @@ export interface WebSocketEdge {
   connectionInitTimeoutMs: number;
   /** Execute identical event subscriptions once per event (default true; false is the benchmark baseline). */
   shareResults?: boolean;
+  /** The per-token (and per-address) budget, the same instance HTTP spends from. */
+  rateLimit: RateLimit;
+  /** Connection and socket limits (config `webSocket`). */
+  limits: Omit<Config['webSocket'], 'connectionInitTimeoutMs'>;
+  /**
+   * Calls `listener` with the id of every token revoked on any instance (the event bus).
+   * @returns a function that stops listening
+   */
+  onTokenRevoked: (listener: (tokenId: string) => void) => () => void;
+  /** The ids among `tokenIds` of tokens neither revoked nor expired now (read from the database). */
+  stillValid: (tokenIds: readonly string[]) => Promise<Set<string>>;
+  /**
+   * Milliseconds between two checks of every open connection's token against the database: a
+   * revocation no event brought, or an expiry, closes its sockets within this (TOKEN_CACHE_TTL_MS,
+   * the bound HTTP's token cache gives).
+   */
+  revalidateIntervalMs: number;
 }
 
 /** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
 type SocketExtra = {
   principal?: Principal | null;
+  /** The token secret of connection_init: every operation re-authenticates with it. */
+  secret?: string;
+  /** The gateway closed this socket (see `drop`); set once. */
+  dropped?: boolean;
   /** The request id of each running operation, by operation id: its errors carry it (see onError). */
   requestIds?: Map<string, string>;
   socket: WebSocket;
   request: { socket: { remoteAddress?: string } };
 } & Record<PropertyKey, unknown>;
 
-/**
- * Bytes a socket may have queued (not yet taken by the kernel) before further shared results to it
- * are dropped: a subscriber that stopped reading must not grow the gateway's memory without bound.
- * About 3,000 `deviceCheckedIn` events; the per-subscriber buffer of iterated streams is 16,384.
- */
-const SOCKET_BUFFER_BYTES = 1024 * 1024;
-
 /** The end of a `next` frame around its payload. */
 const FRAME_END = Buffer.from('}');
 
 /**
  * graphql-ws (`graphql-transport-ws` protocol) on the HTTP server's port and `/graphql` path.
- * The connection authenticates once, in `connection_init` (`{ "authorization": "Bearer <token>" }`);
- * without a valid token it is closed with 4403 Forbidden. Every subscription document passes the
- * same validation and limits as over HTTP; each gets its own context.
+ * The connection presents its token in `connection_init` (`{ "authorization": "Bearer <token>" }`);
+ * without a valid token it is closed with 4403 Forbidden. Every operation is authorised with the
+ * token's state at that moment and spends from the same rate limit as HTTP; a token revoked or
+ * expired closes its sockets with 4403 (their subscriptions end): at once when the revocation
+ * event arrives, else within `revalidateIntervalMs`. Every document passes the same validation
+ * and limits as over HTTP; each operation gets its own context. Limits (`edge.limits`): connections
+ * in all (close 1013) and per token (close 1008), operations at once per socket (refused with
+ * TOO_MANY_OPERATIONS), bytes queued to a socket that does not read (dropped: close 1008).
  * @returns a function that closes every socket and stops accepting new ones
  */
 export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge): () => Promise<void> {
@@ -132,6 +166,52 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
     path: '/graphql',
     maxPayload: 1024 * 1024,
     perMessageDeflate: false,
+  });
+  const byToken = new TokenConnections<{ extra: SocketExtra }>(edge.limits.maxConnectionsPerToken);
+  /** Closes a socket the gateway no longer serves; counted once. */
+  const drop = (extra: SocketExtra, reason: WebSocketDrop) => {
+    if (extra.dropped) return;
+    extra.dropped = true;
+    edge.observer?.dropped(reason);
+    if (reason === 'token_invalid') {
+      extra.socket.close(CloseCode.Forbidden, 'Forbidden');
+      return;
+    }
+    // A reader that does not read will not read the close frame either (it queues behind the
+    // unsent data): say why, then cut the connection so its buffers are freed now.
+    extra.socket.close(WebSocketCloseCode.PolicyViolation, 'Slow reader');
+    extra.socket.terminate();
+  };
+  /** Drops a socket whose unsent bytes passed the limit; true when it did. */
+  const droppedForSlowness = (extra: SocketExtra) => {
+    if (extra.socket.bufferedAmount <= edge.limits.maxBufferedBytes) return false;
+    drop(extra, 'slow_reader');
+    return true;
+  };
+  const closeTokenSockets = (tokenId: string) => {
+    for (const ctx of byToken.of(tokenId)) drop(ctx.extra, 'token_invalid');
+  };
+  const stopListening = edge.onTokenRevoked(closeTokenSockets);
+  let revalidating = false;
+  const revalidation = setInterval(
+    () => {
+      const tokenIds = byToken.tokenIds();
+      if (revalidating || tokenIds.length === 0) return;
+      revalidating = true;
+      edge
+        .stillValid(tokenIds)
+        .then((valid) => tokenIds.filter((id) => !valid.has(id)).forEach(closeTokenSockets))
+        .catch((error: unknown) => edge.logger.warn({ err: error }, 'graphql-ws token revalidation failed'))
+        .finally(() => (revalidating = false));
+    },
+    Math.max(edge.revalidateIntervalMs, 100),
+  );
+  revalidation.unref();
+  // Before graphql-ws sees the socket: one over the limit is closed at once, nothing allocated for it.
+  wss.on('connection', (socket) => {
+    if (wss.clients.size <= edge.limits.maxConnections) return;
+    edge.observer?.refused('connections');
+    socket.close(WebSocketCloseCode.TryAgainLater, 'Too many connections');
   });
   const rules = [
     ...specifiedRules,
@@ -164,11 +244,20 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
           );
           return false;
         }
+        if (!byToken.add(principal.tokenId, ctx)) {
+          edge.observer?.refused('connections_per_token');
+          ctx.extra.socket.close(WebSocketCloseCode.PolicyViolation, 'Too many connections for this token');
+          return false;
+        }
         ctx.extra.principal = principal;
+        ctx.extra.secret = secret!;
         edge.observer?.connected(ctx);
         return true;
       },
       onDisconnect: (ctx) => edge.observer?.disconnected(ctx),
+      onClose: (ctx) => {
+        if (ctx.extra.principal) byToken.remove(ctx.extra.principal.tokenId, ctx);
+      },
       onOperation: (ctx, id, _payload, args, result) => {
         const sink = args.contextValue ? sinks.get(args.contextValue) : undefined;
         if (sink) sink.stream = result;
@@ -176,6 +265,7 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
       },
       // Results with errors (queries and events alike) are sent formatted as over HTTP; others unchanged.
       onNext: (ctx, id, _payload, args, result) => {
+        if (droppedForSlowness(ctx.extra)) return undefined;
         edge.observer?.resultSent(ctx, id);
         return formatResult(result, args.contextValue as GraphQLContext);
       },
@@ -183,10 +273,37 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         ctx.extra.requestIds?.delete(id);
         edge.observer?.operationCompleted(ctx, id);
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // The request id of this operation, also for the errors sent before it has a context.
         const requestId = randomUUID();
         requestIdsOf(ctx.extra).set(id, requestId);
+        // This operation is already among the socket's (graphql-ws registers it before this hook).
+        if (Object.keys(ctx.subscriptions).length > edge.limits.maxOperationsPerSocket) {
+          edge.observer?.refused('operations_per_socket');
+          return [
+            new GraphQLError(
+              `this socket already runs ${edge.limits.maxOperationsPerSocket} operations; complete one first`,
+              { extensions: { code: ErrorCode.TOO_MANY_OPERATIONS } },
+            ),
+          ];
+        }
+        // The token as it is now, not as it was at connection_init: revoked or expired closes the socket.
+        const principal = ctx.extra.secret ? await edge.authenticate(ctx.extra.secret) : null;
+        if (!principal) {
+          drop(ctx.extra, 'token_invalid');
+          return [
+            new GraphQLError('token revoked or expired', { extensions: { code: ErrorCode.UNAUTHENTICATED } }),
+          ];
+        }
+        const retryAfter = await edge.rateLimit.consume({ tokenId: principal.tokenId });
+        if (retryAfter !== null) {
+          edge.observer?.refused('rate_limited');
+          return [
+            new GraphQLError(`rate limit exceeded; retry after ${retryAfter} s`, {
+              extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: retryAfter },
+            }),
+          ];
+        }
         let document = validDocuments.get(payload.query);
         if (!document) {
           try {
@@ -205,7 +322,6 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         }
         if (!getOperationAST(document, payload.operationName))
           return [operationResolutionFailure(document, payload.operationName ?? undefined)];
-        const principal = ctx.extra.principal ?? null;
         const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
         if (denied) {
           edge.onDenied(
@@ -222,7 +338,7 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         }
         const contextValue = edge.createContext(
           requestId,
-          ctx.extra.principal ?? null,
+          principal,
           ctx.extra.request.socket.remoteAddress ?? null,
         );
         // Results of a shared stream are written straight to the socket: the payload's JSON is
@@ -240,7 +356,7 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
               socket.readyState !== WebSocket.OPEN
             )
               return;
-            if (socket.bufferedAmount > SOCKET_BUFFER_BYTES) return;
+            if (droppedForSlowness(ctx.extra)) return;
             // A text frame from bytes: the payload was UTF-8 encoded once for every subscriber.
             socket.send(
               Buffer.concat([frameStart, payload, FRAME_END], frameStart.length + payload.length + 1),
@@ -272,6 +388,8 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
     wss,
   );
   return async () => {
+    clearInterval(revalidation);
+    stopListening();
     await disposable.dispose();
   };
 }
