@@ -10,9 +10,14 @@ import {
   type GraphQLInputType,
   type GraphQLObjectType,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationRoles, type RootKind } from '../../src/modules/auth/operation-roles.js';
 import { buildGatewaySchema } from '../../src/schema/build-schema.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { byodInput, uniqueUpn } from '../support/builders.js';
+import { enrollDevice } from '../support/device-credential.js';
+import { codesOf, RawGraphQLSocket } from '../support/raw-graphql-ws.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 type Caller = 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER' | 'anonymous';
@@ -70,9 +75,9 @@ const operations = roots.flatMap(([kind, type]) =>
 );
 
 describe('who may use each operation (role × operation, generated from the schema)', () => {
-  it('every query, mutation and subscription names its roles with @Authorized', () => {
+  it('every query, mutation and subscription declares its roles on the schema with @Roles', () => {
     const withoutRule = operations
-      .filter(({ kind, field }) => !operationRoles(kind, field.name)?.length)
+      .filter(({ kind, field }) => !operationRoles(schema, kind, field.name)?.length)
       .map(({ field }) => field.name);
     expect(withoutRule).toEqual([]);
   });
@@ -119,6 +124,41 @@ describe('who may use each operation (role × operation, generated from the sche
     }
   });
 
+  // The same matrix over graphql-ws: one socket per role, each operation sent on it.
+  const sockets = new Map<Caller, RawGraphQLSocket>();
+  beforeAll(async () => {
+    for (const caller of callers.filter((c) => c !== 'anonymous')) {
+      const socket = RawGraphQLSocket.withToken(gateway.url, tokens.get(caller)!);
+      await socket.acknowledged();
+      sockets.set(caller, socket);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([...sockets.values()].map((socket) => socket.close()));
+  });
+  let operationId = 0;
+
+  it.each(cases.filter(({ caller }) => caller !== 'anonymous'))(
+    '$name over graphql-ws for $caller: allowed = $allowed',
+    async ({ kind, field, caller, allowed }) => {
+      const socket = sockets.get(caller)!;
+      const id = `op${++operationId}`;
+      socket.subscribe(id, documentFor(kind, field));
+      const codes = codesOf(await socket.answerOf(id));
+      if (allowed) {
+        expect(codes).not.toContain('FORBIDDEN');
+        expect(codes).not.toContain('UNAUTHENTICATED');
+      } else {
+        expect(codes).toContain('FORBIDDEN');
+      }
+    },
+  );
+
+  it('closes a graphql-ws connection without a token with 4403 before any operation', async () => {
+    const socket = new RawGraphQLSocket(gateway.url, {});
+    expect((await socket.closed).code).toBe(CloseCode.Forbidden);
+  });
+
   const subscriptionCases = operations
     .filter(({ kind }) => kind === 'Subscription')
     .flatMap(({ field }) =>
@@ -158,8 +198,140 @@ describe('who may use each operation (role × operation, generated from the sche
   );
 });
 
+/** Answers of one operation over both transports, as error codes (GraphQL errors, then a typed result's `code`). */
+interface Answer {
+  codes: string[];
+  data?: Record<string, unknown> | null;
+}
+
+/**
+ * Credential states other than a valid token of the right role: revoked, expired, a wrong role, a
+ * user-bound token acting on another user's device. Each is asked over HTTP and over graphql-ws,
+ * with the same operations.
+ */
+describe('every credential state over HTTP and graphql-ws', () => {
+  const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ clock });
+  });
+  afterAll(() => gateway.stop());
+
+  const VIEWER = '{ viewer { role } }';
+  const CREATE_TOKEN = 'mutation { createApiToken(input: { name: "matrix", role: ADMIN }) { __typename } }';
+
+  async function overHttp(
+    secret: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<Answer> {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
+    return { codes: (body.errors ?? []).map((e) => e.extensions?.code ?? 'NONE'), data: body.data };
+  }
+
+  /** Over a socket opened with `secret`: the answer, or `closed` with its code when the socket was refused. */
+  async function overSocket(
+    secret: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<Answer & { closed?: number }> {
+    const socket = RawGraphQLSocket.withToken(gateway.url, secret);
+    const outcome = await Promise.race([
+      socket.acknowledged().then(() => {
+        socket.subscribe('1', query, variables);
+        return socket.answerOf('1');
+      }),
+      socket.closed,
+    ]);
+    if ('code' in outcome) return { codes: [], closed: outcome.code };
+    await socket.close();
+    const payload = outcome.payload as { data?: Record<string, unknown> | null };
+    return { codes: codesOf(outcome), data: outcome.type === 'next' ? payload.data : undefined };
+  }
+
+  async function tokenOf(
+    role: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ id: string; secret: string }> {
+    const { data } = await overHttpAsAdmin(
+      `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { ... on CreateApiTokenSuccess { secret token { id } } } }`,
+      { input: { name: `matrix ${role}`, role, ...extra } },
+    );
+    const created = data!['createApiToken'] as { secret: string; token: { id: string } };
+    return { id: created.token.id, secret: created.secret };
+  }
+  const overHttpAsAdmin = (query: string, variables?: Record<string, unknown>) =>
+    overHttp(gateway.adminToken, query, variables);
+
+  it('valid: a READER token reads over both transports', async () => {
+    const { secret } = await tokenOf('READER');
+    expect((await overHttp(secret, VIEWER)).data).toEqual({ viewer: { role: 'READER' } });
+    expect((await overSocket(secret, VIEWER)).data).toEqual({ viewer: { role: 'READER' } });
+  });
+
+  it('revoked: HTTP answers UNAUTHENTICATED and graphql-ws refuses the connection with 4403', async () => {
+    const token = await tokenOf('ADMIN');
+    await overHttpAsAdmin(`mutation($id: ID!) { revokeApiToken(id: $id) { __typename } }`, { id: token.id });
+    expect((await overHttp(token.secret, CREATE_TOKEN)).codes).toEqual(['UNAUTHENTICATED']);
+    expect(await overSocket(token.secret, CREATE_TOKEN)).toMatchObject({ closed: CloseCode.Forbidden });
+  });
+
+  it('expired: HTTP answers UNAUTHENTICATED and graphql-ws refuses the connection with 4403', async () => {
+    const token = await tokenOf('ADMIN', {
+      expiresDateTime: new Date(clock.now().getTime() + 60_000).toISOString(),
+    });
+    expect((await overHttp(token.secret, VIEWER)).codes).toEqual([]);
+    clock.advance(61_000);
+    expect((await overHttp(token.secret, CREATE_TOKEN)).codes).toEqual(['UNAUTHENTICATED']);
+    expect(await overSocket(token.secret, CREATE_TOKEN)).toMatchObject({ closed: CloseCode.Forbidden });
+  });
+
+  it('wrong role: a READER creating a token is FORBIDDEN over both transports', async () => {
+    const { secret } = await tokenOf('READER');
+    expect((await overHttp(secret, CREATE_TOKEN)).codes).toEqual(['FORBIDDEN']);
+    expect((await overSocket(secret, CREATE_TOKEN)).codes).toEqual(['FORBIDDEN']);
+  });
+
+  // The domain rule (a user-bound token acts on its user's devices only) is the device actions
+  // service's: whichever refusal it gives (FORBIDDEN, or NOT_FOUND so as not to confirm the device
+  // exists), both transports must give the same, reveal nothing of the owner, and change nothing.
+  it("another user's: a user-bound ENROLLER cannot unenroll another user's device over either transport, nor learn its user", async () => {
+    const owner = uniqueUpn();
+    const { device } = await enrollDevice(gateway, byodInput({ userPrincipalName: owner }));
+    const { secret } = await tokenOf('ENROLLER', { userPrincipalName: uniqueUpn() });
+    const unenroll = `mutation($id: ID!) { unenrollDevice(deviceId: $id) { __typename ... on UserError { code } ... on DeviceActionSuccess { device { userPrincipalName } } } }`;
+    const stateOf = () =>
+      gateway.sql<{ management_state: string }>('select management_state from managed_device where id = ?', [
+        device.id,
+      ]);
+    const [before] = await stateOf();
+    const refusals: string[][] = [];
+    for (const answer of [
+      await overHttp(secret, unenroll, { id: device.id }),
+      await overSocket(secret, unenroll, { id: device.id }),
+    ]) {
+      const typed = (answer.data?.['unenrollDevice'] as { code?: string } | null | undefined)?.code;
+      const codes = [...answer.codes, typed].filter((code): code is string => code !== undefined);
+      expect(codes.filter((code) => code === 'FORBIDDEN' || code === 'NOT_FOUND')).toHaveLength(1);
+      expect(JSON.stringify(answer)).not.toContain(owner);
+      refusals.push(codes);
+    }
+    expect(refusals[1]).toEqual(refusals[0]);
+    const [stored] = await stateOf();
+    expect(stored!.management_state).toBe(before!.management_state);
+  });
+});
+
 /** Whether the declared roles admit the caller (DEVICE operations admit everyone). */
 function isAllowed(kind: RootKind, fieldName: string, caller: Caller): boolean {
-  const roles = operationRoles(kind, fieldName) ?? [];
+  const roles = operationRoles(schema, kind, fieldName) ?? [];
   return roles.includes('DEVICE' as never) || (caller !== 'anonymous' && roles.includes(caller as never));
 }

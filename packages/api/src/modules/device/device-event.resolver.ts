@@ -1,4 +1,6 @@
-import { Arg, Authorized, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
+import { SharedResults } from '../../shared/graphql/shared-results.js';
 import { Topic, type DeviceEventPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
@@ -43,7 +45,8 @@ export class DeviceEventResolver {
   /** @param eventDevices the events' devices, read as events arrive and shared by their subscribers */
   constructor(private readonly eventDevices: EventDevices) {}
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceCheckedIn,
     filter: byFilter,
@@ -56,7 +59,8 @@ export class DeviceEventResolver {
     return this.toEvent(payload);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceEnrolled,
     filter: byFilter,
@@ -69,7 +73,8 @@ export class DeviceEventResolver {
     return this.toEvent(payload);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceRemoved,
     filter: byFilter,
