@@ -49,6 +49,9 @@ export function serveGraphQLWs<E extends SocketExtra>(
   extraOf: (socket: WebSocket, request: IncomingMessage) => E,
 ): () => Promise<void> {
   const server = makeServer(options);
+  // ws re-emits the HTTP server's errors (e.g. a port in use at listen): the gateway handles those
+  // on the HTTP server; without a listener here they would crash the process instead.
+  wss.on('error', (error) => adapter.logger.warn({ err: error }, 'graphql-ws server error'));
   wss.on('connection', (socket, request) => {
     if (!adapter.admit(socket)) return;
     const extra = extraOf(socket, request);
