@@ -15,7 +15,8 @@ FROM node:20-bookworm-slim AS runtime
 # MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (libuv's pool signs certificates) its
 # own malloc arena; with two the gateway's peak RSS under 5,000 subscribers was ~65 MiB lower
 # (416 -> 351 MiB), with no measurable CPU cost (docs/performance.md).
-ENV NODE_ENV=production PORT=4000 MALLOC_ARENA_MAX=2
+# HOST=0.0.0.0: in a container, a published port reaches only the container's own interface.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 MALLOC_ARENA_MAX=2
 WORKDIR /app/packages/api
 COPY --from=build /out/api ./
 COPY --from=build /app/packages/dashboard/dist /app/packages/dashboard/dist

@@ -10,7 +10,6 @@ export default tseslint.config(
       '**/data/**',
       'packages/schema/src/generated/**',
       'test-results/**',
-      'load-tests/runner/**',
     ],
   },
   js.configs.recommended,

@@ -1,9 +1,12 @@
 // Bulk enrollment: VUS virtual users each send ITERATIONS enrollDevices calls of BATCH_SIZE
 // (≤ 1,000) Windows devices under one bulk enrollment token created in setup() (ADMIN token).
 // k6 run -e TOKEN=mdm_... [-e BATCH_SIZE=1000 -e VUS=4 -e ITERATIONS=20] load-tests/bulk-enroll.js
+// Settings (-e NAME=value; default in brackets): TOKEN (required, ADMIN), BASE_URL, VUS (4), ITERATIONS
+// (20), BATCH_SIZE (1000, at most 1000), P95_MS (10000). Every combination is valid for k6 0.48 and
+// later; a malformed value stops the run before any load.
 import { fail } from 'k6';
 import { BULK_MAX, assertGateway, countRunDevices, createBulkToken } from './lib/population.js';
-import { numberEnv } from './lib/config.js';
+import { numberEnv, wholeNumberEnv } from './lib/config.js';
 import { enrollBatch } from './lib/scenarios.js';
 
 const batchSize = numberEnv('BATCH_SIZE', BULK_MAX);
@@ -13,8 +16,8 @@ export const options = {
   scenarios: {
     bulk: {
       executor: 'shared-iterations',
-      vus: numberEnv('VUS', 4),
-      iterations: numberEnv('ITERATIONS', 20),
+      vus: wholeNumberEnv('VUS', 4),
+      iterations: wholeNumberEnv('ITERATIONS', 20),
       maxDuration: '10m',
     },
   },

@@ -2,8 +2,11 @@
 // user and certificate expiry) with rotating filters, following cursors to the end. setup()
 // bulk-enrolls POPULATION devices so there is something to read (ADMIN token).
 // k6 run -e TOKEN=mdm_... [-e VUS=20 -e DURATION=60s -e PAGE_SIZE=100 -e POPULATION=2000] load-tests/integrator-reads.js
+// Settings (-e NAME=value; default in brackets): TOKEN (required, ADMIN or READER), BASE_URL, VUS (20),
+// DURATION (60s), PAGE_SIZE (100), POPULATION (2000), P95_MS (50). Every combination is valid for k6
+// 0.48 and later; a malformed value stops the run before any load.
 import { assertGateway, countRunDevices, createBulkToken, enrollPopulation } from './lib/population.js';
-import { durationEnv, numberEnv } from './lib/config.js';
+import { durationEnv, numberEnv, wholeNumberEnv } from './lib/config.js';
 import { runTag } from './lib/identifiers.js';
 import { readPage } from './lib/scenarios.js';
 
@@ -12,7 +15,11 @@ const pageSize = numberEnv('PAGE_SIZE', 100);
 export const options = {
   setupTimeout: '5m',
   scenarios: {
-    reads: { executor: 'constant-vus', vus: numberEnv('VUS', 20), duration: durationEnv('DURATION', '60s') },
+    reads: {
+      executor: 'constant-vus',
+      vus: wholeNumberEnv('VUS', 20),
+      duration: durationEnv('DURATION', '60s'),
+    },
   },
   thresholds: {
     'http_req_duration{name:ManagedDevices}': [`p(95)<${numberEnv('P95_MS', 50)}`],

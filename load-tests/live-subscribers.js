@@ -5,18 +5,32 @@
 // check-in made while all are connected (lost = check_ins × deviceCheckedIn subscribers −
 // events_received, printed by handleSummary and enforced by the events_received threshold).
 // k6 run -e TOKEN=mdm_... [-e SUBSCRIBERS=1000 -e CHECK_IN_RATE=10 -e ENROLL_RATE=5 -e DURATION=60s] load-tests/live-subscribers.js
+// Settings (-e NAME=value; default in brackets): TOKEN (required, ADMIN), BASE_URL, SUBSCRIBERS (1000),
+// CHECK_IN_RATE (10/s), ENROLL_RATE (5/s), DURATION (60s), GRACE_SECONDS (15), DRIVER_VUS (50),
+// ENROLL_MAX_VUS (20), POPULATION (500, or the run's total VUs if larger), P99_MS (250), FLEET_P99_MS
+// (1000). Every combination is valid for k6 0.48 and later; a malformed value stops the run before any
+// load.
 import { assertGateway, createBulkToken, enrollPopulation } from './lib/population.js';
-import { durationEnv, durationSeconds, numberEnv } from './lib/config.js';
+import {
+  arrivalVUs,
+  durationEnv,
+  durationSeconds,
+  numberEnv,
+  totalVUs,
+  wholeNumberEnv,
+} from './lib/config.js';
 import { checkInOne, enrollOne, holdSubscriber } from './lib/scenarios.js';
 
-const subscribers = numberEnv('SUBSCRIBERS', 1000);
+const subscribers = wholeNumberEnv('SUBSCRIBERS', 1000);
 const checkInRate = numberEnv('CHECK_IN_RATE', 10);
 const duration = durationEnv('DURATION', '60s');
 /** Time for every subscriber to connect before events start, and to drain after they stop. */
 const graceSeconds = numberEnv('GRACE_SECONDS', 15);
 const checkInSubscribers = Math.floor(subscribers / 2);
 const expectedEvents = Math.round(checkInRate * durationSeconds(duration)) * checkInSubscribers;
-const driverVUs = numberEnv('DRIVER_VUS', 50);
+
+const driverVUs = arrivalVUs(null, 10, 'DRIVER_VUS', 50);
+const enrollVUs = arrivalVUs(null, 5, 'ENROLL_MAX_VUS', 20);
 
 export const options = {
   setupTimeout: '5m',
@@ -35,8 +49,8 @@ export const options = {
       duration,
       exec: 'checkIns',
       startTime: `${graceSeconds}s`,
-      preAllocatedVUs: Math.min(driverVUs, 10),
-      maxVUs: driverVUs,
+      preAllocatedVUs: driverVUs.preAllocatedVUs,
+      maxVUs: driverVUs.maxVUs,
     },
     enrollments: {
       executor: 'constant-arrival-rate',
@@ -45,8 +59,8 @@ export const options = {
       duration,
       exec: 'enrollments',
       startTime: `${graceSeconds}s`,
-      preAllocatedVUs: 5,
-      maxVUs: 20,
+      preAllocatedVUs: enrollVUs.preAllocatedVUs,
+      maxVUs: enrollVUs.maxVUs,
     },
   },
   thresholds: {
@@ -60,6 +74,9 @@ export const options = {
   },
 };
 
+/** VU numbers run from 1 to this total, across all scenarios (the stride of device ownership). */
+const stride = totalVUs(options.scenarios);
+
 export function setup() {
   assertGateway(['ADMIN']);
   const runId = Date.now();
@@ -67,7 +84,7 @@ export function setup() {
     runId,
     population: enrollPopulation(
       runId,
-      numberEnv('POPULATION', 500),
+      numberEnv('POPULATION', Math.max(500, stride)),
       createBulkToken(`k6 live-subscribers ${runId}`),
     ),
   };
@@ -79,7 +96,7 @@ export function subscriber() {
 
 /** @param {{ runId: number, population: { deviceId: string, serialNumber: string, deviceToken: string }[] }} data */
 export function checkIns(data) {
-  checkInOne(data.population, driverVUs, `${data.runId}-${__VU}-${__ITER}`);
+  checkInOne(data.population, stride, `${data.runId}-${__VU}-${__ITER}`);
 }
 
 /** @param {{ runId: number }} data */

@@ -2,6 +2,11 @@
 // check-ins at CHECK_IN_RATE/s from an enrolled population (renewing when the gateway's window
 // says so), integrators paging the device list and graphql-ws subscribers held open.
 // k6 run -e TOKEN=mdm_... [-e ENROLL_RATE=300 -e CHECK_IN_RATE=1000 -e READERS=10 -e SUBSCRIBERS=200 -e DURATION=60s] load-tests/mixed.js
+// Settings (-e NAME=value; default in brackets): TOKEN (required, ADMIN), BASE_URL, DURATION (60s),
+// ENROLL_RATE (300/s), ENROLL_MAX_VUS (200), CHECK_IN_RATE (1000/s), CHECK_IN_MAX_VUS (200), BULK_VUS
+// (1), BATCH_SIZE (1000), READERS (10), SUBSCRIBERS (200), POPULATION (5000, at least the run's total
+// VUs), ENROLL_P95_MS (100), CHECK_IN_P95_MS (50), READ_P95_MS (50), BULK_P95_MS (10000), P99_MS (250).
+// Every combination is valid for k6 0.48 and later; a malformed value stops the run before any load.
 import { fail } from 'k6';
 import {
   BULK_MAX,
@@ -10,12 +15,21 @@ import {
   createBulkToken,
   enrollPopulation,
 } from './lib/population.js';
-import { durationEnv, durationSeconds, numberEnv } from './lib/config.js';
+import {
+  arrivalVUs,
+  durationEnv,
+  durationSeconds,
+  numberEnv,
+  totalVUs,
+  wholeNumberEnv,
+} from './lib/config.js';
 import { checkInOne, enrollBatch, enrollOne, holdSubscriber, readPage } from './lib/scenarios.js';
 
 const duration = durationEnv('DURATION', '60s');
-const checkInVUs = numberEnv('CHECK_IN_MAX_VUS', 200);
 const bulkSize = numberEnv('BATCH_SIZE', BULK_MAX);
+
+const enrollVUs = arrivalVUs(null, 20, 'ENROLL_MAX_VUS', 200);
+const checkInVUs = arrivalVUs(null, 50, 'CHECK_IN_MAX_VUS', 200);
 
 export const options = {
   setupTimeout: '5m',
@@ -25,28 +39,28 @@ export const options = {
       exec: 'enrollments',
       startRate: 1,
       timeUnit: '1s',
-      preAllocatedVUs: 20,
-      maxVUs: numberEnv('ENROLL_MAX_VUS', 200),
+      preAllocatedVUs: enrollVUs.preAllocatedVUs,
+      maxVUs: enrollVUs.maxVUs,
       stages: [
         { target: numberEnv('ENROLL_RATE', 300), duration: `${Math.ceil(durationSeconds(duration) / 3)}s` },
         { target: numberEnv('ENROLL_RATE', 300), duration },
       ],
     },
-    bulk: { executor: 'constant-vus', exec: 'bulk', vus: numberEnv('BULK_VUS', 1), duration },
+    bulk: { executor: 'constant-vus', exec: 'bulk', vus: wholeNumberEnv('BULK_VUS', 1), duration },
     checkIns: {
       executor: 'constant-arrival-rate',
       exec: 'checkIns',
       rate: numberEnv('CHECK_IN_RATE', 1000),
       timeUnit: '1s',
       duration,
-      preAllocatedVUs: 50,
-      maxVUs: checkInVUs,
+      preAllocatedVUs: checkInVUs.preAllocatedVUs,
+      maxVUs: checkInVUs.maxVUs,
     },
-    reads: { executor: 'constant-vus', exec: 'reads', vus: numberEnv('READERS', 10), duration },
+    reads: { executor: 'constant-vus', exec: 'reads', vus: wholeNumberEnv('READERS', 10), duration },
     subscribers: {
       executor: 'per-vu-iterations',
       exec: 'subscriber',
-      vus: numberEnv('SUBSCRIBERS', 200),
+      vus: wholeNumberEnv('SUBSCRIBERS', 200),
       iterations: 1,
       maxDuration: `${durationSeconds(duration) + 60}s`,
     },
@@ -64,13 +78,17 @@ export const options = {
   },
 };
 
+/** VU numbers run from 1 to this total, across all scenarios (the stride of device ownership). */
+const stride = totalVUs(options.scenarios);
+
 export function setup() {
   assertGateway(['ADMIN']);
   const runId = Date.now();
   const bulkToken = createBulkToken(`k6 mixed ${runId}`);
   const size = numberEnv('POPULATION', 5000);
-  // Each check-in VU owns its own devices (renewals replace a device's credentials VU-locally).
-  if (size < checkInVUs) fail(`POPULATION (${size}) must be at least CHECK_IN_MAX_VUS (${checkInVUs})`);
+  // Each VU owns its own devices (renewals replace a device's credentials VU-locally); k6 numbers
+  // VUs across all scenarios, so ownership is spread over every VU of the run.
+  if (size < stride) fail(`POPULATION (${size}) must be at least the run's total VUs (${stride})`);
   return { runId, bulkToken, population: enrollPopulation(runId, size, bulkToken) };
 }
 
@@ -88,7 +106,7 @@ export function bulk(data) {
 
 /** @param {Data} data */
 export function checkIns(data) {
-  checkInOne(data.population, checkInVUs, `${data.runId}-${__VU}-${__ITER}`);
+  checkInOne(data.population, stride, `${data.runId}-${__VU}-${__ITER}`);
 }
 
 export function reads() {

@@ -1,8 +1,11 @@
 // Smoke: enroll one BYOD device per iteration and check it in as the device (HMAC proof with the
 // device token issued at enrollment); every response is verified.
 // k6 run load-tests/smoke.js  (BASE_URL, VUS, ITERATIONS through -e or the environment)
+// Settings (-e NAME=value; default in brackets): TOKEN (required), BASE_URL (http://127.0.0.1:4000),
+// VUS (2), ITERATIONS (20). Every combination is valid for k6 0.48 and later; a malformed value stops
+// the run before any load.
 import { check } from 'k6';
-import { numberEnv } from './lib/config.js';
+import { wholeNumberEnv } from './lib/config.js';
 import { hmacCheckIn } from './lib/check-in-proof.js';
 import { graphql } from './lib/graphql.js';
 import { assertGateway } from './lib/population.js';
@@ -10,8 +13,8 @@ import { enrollingUser, uniqueSerial } from './lib/identifiers.js';
 import { CheckIn, EnrollDevice } from './lib/operations.js';
 
 export const options = {
-  vus: numberEnv('VUS', 2),
-  iterations: numberEnv('ITERATIONS', 20),
+  vus: wholeNumberEnv('VUS', 2),
+  iterations: wholeNumberEnv('ITERATIONS', 20),
   thresholds: { checks: ['rate==1'], http_req_failed: ['rate==0'] },
 };
 

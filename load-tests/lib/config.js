@@ -57,3 +57,43 @@ export function durationSeconds(duration) {
     total += Number(amount) * units[/** @type {'ms'|'s'|'m'|'h'} */ (unit)];
   return total;
 }
+
+/**
+ * The VUs of an arrival-rate scenario from two settings: `maxName` (the most VUs k6 may start,
+ * default `maxDefault`) and `preName` (VUs started before the load, default `preDefault`). k6
+ * refuses a scenario whose preAllocatedVUs exceed its maxVUs, so the pre-allocation is capped at
+ * the maximum: every combination a user passes is valid.
+ * @param {string | null} preName @param {number} preDefault @param {string} maxName @param {number} maxDefault
+ * @returns {{ preAllocatedVUs: number, maxVUs: number }}
+ */
+export function arrivalVUs(preName, preDefault, maxName, maxDefault) {
+  const maxVUs = wholeNumberEnv(maxName, maxDefault);
+  const pre = preName ? wholeNumberEnv(preName, preDefault) : preDefault;
+  return { preAllocatedVUs: Math.min(pre, maxVUs), maxVUs };
+}
+
+/**
+ * A whole number ≥ 1 from __ENV, or the default; stops the run otherwise.
+ * @param {string} name @param {number} fallback
+ */
+export function wholeNumberEnv(name, fallback) {
+  const value = numberEnv(name, fallback);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number ≥ 1, got "${value}"`);
+  return value;
+}
+
+/**
+ * The most VUs a script's scenarios can hold at once, summed over all of them. k6 numbers VUs
+ * across every scenario of a run (1 to this total, in no fixed order), so a VU's number is unique
+ * in the run but says nothing about which scenario it serves.
+ * @param {Record<string, { vus?: number, maxVUs?: number, preAllocatedVUs?: number }>} scenarios
+ */
+export function totalVUs(scenarios) {
+  let total = 0;
+  for (const name of Object.keys(scenarios)) {
+    const scenario = scenarios[name];
+    total += scenario.maxVUs || scenario.vus || scenario.preAllocatedVUs || 1;
+  }
+  return total;
+}

@@ -1,6 +1,7 @@
 // The unit of work of each scenario, shared by the single-scenario scripts and mixed.js. Every
 // response is verified with check(); custom metrics count what a run achieved.
 import { check } from 'k6';
+import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { hmacCheckIn } from './check-in-proof.js';
 import { graphql } from './graphql.js';
@@ -89,20 +90,19 @@ export function enrollBatch(runId, bulkToken, size) {
 const renewedCredentials = /** @type {Record<string, { serialNumber: string, deviceToken: string }>} */ ({});
 
 /**
- * One HMAC-proved check-in of a device of `population`. Each VU owns the slice of devices
- * congruent to its number modulo `maxVUs` (VUs numbered 1..maxVUs never check in the same device
- * at once), so a renewal's new certificate serial and device token are kept VU-locally and used
- * from the next check-in on. k6 numbers VUs across all scenarios of a script: in mixed.js two
- * check-in VUs may share a slice, which only matters when check-ins renew (a stale token fails
- * its check).
+ * One HMAC-proved check-in of a device of `population`. The VU numbered v in the run (k6 numbers
+ * VUs across all scenarios, 1 to `stride`) owns the devices whose index is congruent to v − 1
+ * modulo `stride`, and goes round them one per iteration; no two VUs share a device while
+ * `population.length >= stride`, so a renewal's new certificate serial and device token, kept
+ * VU-locally, are always the device's current ones. With a smaller population (which setup()
+ * refuses where renewals can happen) VUs beyond it share devices.
  * @param {{ deviceId: string, serialNumber: string, deviceToken: string }[]} population
- * @param {number} maxVUs the scenario's maxVUs (the slice stride) @param {string} nonceSeed
+ * @param {number} stride the run's total VUs (`totalVUs(options.scenarios)`) @param {string} nonceSeed
  */
-export function checkInOne(population, maxVUs, nonceSeed) {
-  const perVu = Math.max(1, Math.floor(population.length / maxVUs));
-  const device =
-    population[((__VU - 1) % population.length) + maxVUs * (__ITER % perVu)] ||
-    population[(__VU - 1) % population.length];
+export function checkInOne(population, stride, nonceSeed) {
+  const vu = exec.vu.idInTest - 1;
+  const owned = Math.max(1, Math.floor((population.length - 1 - (vu % population.length)) / stride) + 1);
+  const device = population[(vu % population.length) + stride * (exec.vu.iterationInScenario % owned)];
   const credential = renewedCredentials[device.deviceId] || device;
   const input = hmacCheckIn(device.deviceId, credential.serialNumber, credential.deviceToken, nonceSeed);
   const { response, body } = graphql(LoadCheckIn, { input }, { name: 'CheckIn' });
@@ -149,11 +149,13 @@ export function readPage(pageSize, filter, after) {
 }
 
 /**
- * Holds a `deviceCheckedIn` (even VUs) or `fleetStats` (odd VUs) subscription for `holdMs`.
+ * Holds a subscription for `holdMs`: the scenario's iterations numbered 1, 3, 5, ... (counted from
+ * 0 across its VUs, whatever numbers k6 gave those VUs) watch `deviceCheckedIn`, the others
+ * `fleetStats`; of n subscribers, floor(n / 2) watch check-ins.
  * @param {number} holdMs
  */
 export function holdSubscriber(holdMs) {
-  const fleet = __VU % 2 === 1;
+  const fleet = exec.scenario.iterationInTest % 2 === 0;
   const response = subscribe({
     query: fleet ? FleetStats : DeviceCheckedIn,
     holdMs,

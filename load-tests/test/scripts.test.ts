@@ -1,12 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-type Thresholds = Record<string, string[]>;
-interface Options {
-  thresholds?: Thresholds;
-  scenarios?: Record<string, { executor: string; exec?: string }>;
-}
-type ScriptModule = Record<string, unknown> & { options?: Options };
+import { inspect, k6 } from './k6.js';
 
 const root = new URL('../', import.meta.url);
 const scenarioScripts = [
@@ -18,15 +12,30 @@ const scenarioScripts = [
   'mixed.js',
 ];
 const globals = globalThis as unknown as Record<string, unknown>;
+const token = 'mdm_static-check-token-0123456789abcdefghij';
 
 beforeAll(() => {
-  // k6's init-context globals, as `k6 run -e TOKEN=...` would set them.
-  globals['__ENV'] = { TOKEN: 'mdm_static-check-token-0123456789abcdefghij' };
+  // k6's init-context globals, as `k6 run -e TOKEN=...` would set them, for the lib/ helpers.
+  globals['__ENV'] = { TOKEN: token };
   globals['__VU'] = 0;
   globals['__ITER'] = 0;
 });
 
-const load = (file: string) => import(/* @vite-ignore */ new URL(file, root).href) as Promise<ScriptModule>;
+/** VU settings a user may pass: none, the smallest, a pre-allocation above the maximum, large ones. */
+const vuSettings: Record<string, string>[] = [
+  {},
+  {
+    MAX_VUS: '1',
+    ENROLL_MAX_VUS: '1',
+    CHECK_IN_MAX_VUS: '1',
+    DRIVER_VUS: '1',
+    VUS: '1',
+    SUBSCRIBERS: '1',
+    READERS: '1',
+  },
+  { MAX_VUS: '4', PRE_VUS: '500', ENROLL_MAX_VUS: '4', CHECK_IN_MAX_VUS: '4', DRIVER_VUS: '2' },
+  { MAX_VUS: '5000', ENROLL_MAX_VUS: '5000', CHECK_IN_MAX_VUS: '5000', DRIVER_VUS: '5000' },
+];
 
 describe('the k6 scripts', () => {
   it('include one script per scenario of the issue', () => {
@@ -34,26 +43,37 @@ describe('the k6 scripts', () => {
     expect(scripts).toEqual(expect.arrayContaining(scenarioScripts));
   });
 
-  it.each(scenarioScripts)(
-    '%s exports options whose thresholds fail the run on latency, errors and checks',
-    async (file) => {
-      const script = await load(file);
-      const thresholds = script.options?.thresholds ?? {};
-      const latency = Object.entries(thresholds).filter(
-        ([metric, rules]) => /duration|latency/.test(metric) && rules.some((r) => /^p\(\d+\)</.test(r)),
-      );
-      expect(latency.length).toBeGreaterThan(0);
-      expect(thresholds['http_req_failed']).toEqual(['rate==0']);
-      expect(thresholds['checks']).toEqual(['rate==1']);
-    },
-  );
+  describe.skipIf(!k6)('as k6 reads them', { timeout: 120_000 }, () => {
+    it.each(scenarioScripts)(
+      '%s is accepted by k6 with every kind of VU setting, pre-allocating no more than its maximum, with thresholds on latency, errors and checks',
+      async (file) => {
+        const runs = await Promise.all(
+          vuSettings.map((settings) => inspect(file, { TOKEN: token, ...settings })),
+        );
+        for (const [index, inspected] of runs.entries()) {
+          const settings = vuSettings[index];
+          expect(inspected.code, `${JSON.stringify(settings)}: ${inspected.stderr}`).toBe(0);
+          for (const [name, scenario] of Object.entries(inspected.options?.scenarios ?? {})) {
+            const { preAllocatedVUs, maxVUs } = scenario as { preAllocatedVUs?: number; maxVUs?: number };
+            if (maxVUs !== undefined)
+              expect(preAllocatedVUs, `${name} ${JSON.stringify(settings)}`).toBeLessThanOrEqual(maxVUs);
+          }
+        }
+      },
+    );
 
-  it.each(scenarioScripts)('%s has setup() and a function for every scenario it declares', async (file) => {
-    const script = await load(file);
-    expect(typeof script['setup']).toBe('function');
-    for (const [name, scenario] of Object.entries(script.options?.scenarios ?? {})) {
-      expect(typeof script[scenario.exec ?? 'default'], `scenario ${name}`).toBe('function');
-    }
+    it('refuse a VU setting that is not a whole number before any load', async () => {
+      const inspected = await inspect('enroll-burst.js', { TOKEN: token, MAX_VUS: '0' });
+      expect(inspected.code).not.toBe(0);
+      expect(inspected.stderr).toMatch(/MAX_VUS must be a whole number/);
+    });
+  });
+
+  it.each(scenarioScripts)('%s has setup() and a function for every scenario it declares', (file) => {
+    const text = readFileSync(new URL(file, root), 'utf8');
+    expect(text).toMatch(/export function setup\(/);
+    for (const [, exec] of text.matchAll(/exec: '(\w+)'/g))
+      expect(text, `scenario function ${exec}`).toMatch(new RegExp(`export function ${exec}\\(`));
   });
 
   it.each(scenarioScripts)(

@@ -9,5 +9,6 @@ export default defineConfig({
   server: {
     proxy: { '/graphql': { target: apiTarget, ws: true, changeOrigin: true } },
   },
-  build: { outDir: 'dist', sourcemap: true },
+  // No source maps in the build: the gateway serves dist/ publicly (and refuses *.map regardless).
+  build: { outDir: 'dist', sourcemap: false },
 });

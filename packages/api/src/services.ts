@@ -3,7 +3,9 @@ import type { SweepRecorder } from './observability/gateway-metrics.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { EventBus } from './events/event-bus.js';
+import { createAppleMdmServices } from './modules/apple-mdm/apple-mdm.services.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import type { PushRecorder } from './modules/push/apns.push.js';
 import { ApiTokenService } from './modules/auth/api-token.service.js';
 import { PerEventWork } from './events/per-event.js';
 import { CertificateService } from './modules/certificate/certificate.service.js';
@@ -14,6 +16,8 @@ import { CheckInService, NOT_COMMON_PATH_STATES } from './modules/check-in/check
 import { CheckInStore } from './modules/check-in/check-in.store.js';
 import { DeviceActionService } from './modules/device-action/device-action.service.js';
 import { ExchangeService } from './modules/exchange/exchange.service.js';
+import { ImportedDevicesService } from './modules/imported-devices/imported-devices.service.js';
+import { ImportedDevicesStore } from './modules/imported-devices/imported-devices.store.js';
 import { ImportService } from './modules/imports/imports.service.js';
 import { EventDevices } from './modules/device/device-event.loader.js';
 import { DeviceService } from './modules/device/device.service.js';
@@ -21,6 +25,8 @@ import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js';
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
 import { LifecycleSweeper } from './modules/lifecycle/lifecycle-sweeper.service.js';
+import { RolloutService } from './modules/rollout/rollout.service.js';
+import { RolloutStore } from './modules/rollout/rollout.store.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
 import { UserService } from './modules/user/user.service.js';
 import type { Services } from './schema/build-schema.js';
@@ -35,6 +41,8 @@ export interface ServiceDependencies {
   issuingCa: IssuingCa;
   /** Told of every lifecycle sweep (metrics); optional. */
   sweepRecorder?: SweepRecorder;
+  /** Told of every APNs push outcome (metrics); optional. */
+  pushRecorder?: PushRecorder;
   /** Share per-event loads among an event's subscribers (default true; false is the benchmark baseline). */
   shareEventLoads?: boolean;
 }
@@ -48,24 +56,37 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const restrictions = new RestrictionService(clock);
   const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
-  const deviceActions = new DeviceActionService(clock);
+  const deviceActions = new DeviceActionService(clock, events);
   const devices = new DeviceService(
     config.pagination,
     clock,
     config.certificates.expiringThresholdsDays[0] ?? 30,
   );
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
+  const enrollment = new EnrollmentService(clock, events, {
+    users,
+    apple,
+    bulk,
+    restrictions,
+    certificates,
+    demDeviceLimit: config.enrollment.demDeviceLimit,
+  });
+  const audit = new AuditService(clock, forkEntityManager, logger);
+  const appleMdm = createAppleMdmServices(config, {
+    clock,
+    events,
+    logger,
+    em: forkEntityManager,
+    enrollment,
+    certificates,
+    deviceActions,
+    audit,
+    pushRecorder: deps.pushRecorder ?? { recordPush: () => undefined },
+  });
   return {
     devices,
     certificates,
-    enrollment: new EnrollmentService(clock, events, {
-      users,
-      apple,
-      bulk,
-      restrictions,
-      certificates,
-      demDeviceLimit: config.enrollment.demDeviceLimit,
-    }),
+    enrollment,
     checkIns: new CheckInService(
       clock,
       events,
@@ -91,10 +112,11 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
       config.certificates.expiringThresholdsDays[0] ?? 30,
     ),
     insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
+    rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs, events),
-    audit: new AuditService(clock, forkEntityManager, logger),
+    audit,
     users,
     restrictions,
     apple,
@@ -102,6 +124,8 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     deviceActions,
     imports: new ImportService(clock, events, !database.embedded),
     exchange: new ExchangeService(clock),
+    importedDevices: new ImportedDevicesService(new ImportedDevicesStore(), config.pagination),
+    appleMdm,
     forkEntityManager,
   };
 }

@@ -1,4 +1,4 @@
-import { EnrollmentCatalogDocument } from '@mdm/schema';
+import { EnrollmentCatalogDocument, ImportGraphManagedDevicesDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suppliedCaEnv } from './support/test-ca.js';
@@ -7,7 +7,9 @@ import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 describe('the HTTP edge', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
-    gateway = await startTestGateway({ env: { REQUEST_BODY_LIMIT_BYTES: '4096' } });
+    gateway = await startTestGateway({
+      env: { REQUEST_BODY_LIMIT_BYTES: '4096', GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES: '8192' },
+    });
   });
   afterAll(() => gateway.stop());
 
@@ -56,6 +58,42 @@ describe('the HTTP edge', () => {
     ).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('refuses an anonymous chunked body (no Content-Length) once it passes the limit', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(1024));
+    let sent = 0;
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      errors: [{ message: 'request body exceeds 4096 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+  });
+
+  it('lets a request with a valid token send up to the authenticated limit, and no more', async () => {
+    const post = (padding: number) =>
+      fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.adminToken}` },
+        body: JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(padding) }),
+      });
+    const within = await post(6000);
+    expect([within.status, await within.json()]).toEqual([200, { data: { __typename: 'Query' } }]);
+    const over = await post(9000);
+    expect(over.status).toBe(413);
+    expect(await over.json()).toMatchObject({
+      errors: [{ message: 'request body exceeds 8192 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+  });
+
   it('rejects a simple GET query without a preflight header (CSRF prevention) and accepts it with one', async () => {
     const url = `${gateway.url}/graphql?query=${encodeURIComponent(print(EnrollmentCatalogDocument))}`;
     expect((await fetch(url)).status).toBe(400);
@@ -76,6 +114,64 @@ describe('the HTTP edge', () => {
 
   it('answers unknown paths with 404', async () => {
     expect((await fetch(`${gateway.url}/nope`)).status).toBe(404);
+  });
+});
+
+/**
+ * A file of exactly `bytes` bytes that parses as JSON but is no Graph list response: strings of
+ * ten characters, so that sending it as a JSON string variable adds a backslash before each quote
+ * (15 %, about what Graph's compact JSON gets), and the import refuses it after parsing.
+ */
+function graphSizedFile(bytes: number): string {
+  const head = '{"value":1,"padding":[';
+  const item = '"xxxxxxxxxx",';
+  const count = Math.floor((bytes - head.length - 5) / item.length);
+  const body = `${head}${item.repeat(count)}"x"]}`;
+  return body + ' '.repeat(bytes - body.length);
+}
+
+describe('body limits with their defaults', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway();
+  });
+  afterAll(() => gateway.stop());
+
+  const MiB = 1024 * 1024;
+  const importFile = async (content: string) => {
+    const response = await gateway.request(ImportGraphManagedDevicesDocument, {
+      file: { fileName: 'graph-export.json', content },
+    });
+    return { status: response.status, result: response.data?.importGraphManagedDevices };
+  };
+
+  it('takes the documented 20 MiB Graph export to the import, and one byte more gets its typed refusal', async () => {
+    const largest = await importFile(graphSizedFile(20 * MiB));
+    expect(largest.status).toBe(200);
+    expect(largest.result).toMatchObject({
+      __typename: 'ImportRejectedError',
+      fileError: { code: 'INVALID_DOCUMENT' },
+    });
+    const over = await importFile(graphSizedFile(20 * MiB + 1));
+    expect(over.status).toBe(200);
+    expect(over.result).toMatchObject({
+      __typename: 'ImportRejectedError',
+      fileError: { code: 'FILE_TOO_LARGE', limit: 20 * MiB, actual: 20 * MiB + 1 },
+    });
+  });
+
+  it('refuses the same body from a caller without a token with 413 before parsing it', async () => {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(6 * MiB) }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      errors: [
+        { message: `request body exceeds ${6 * MiB} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
+      ],
+    });
   });
 });
 

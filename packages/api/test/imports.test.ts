@@ -620,7 +620,7 @@ describe('imports from real formats', () => {
   });
 
   describe('duplicates and conflicts', () => {
-    it('identical duplicates are merged with a notice; conflicting ones are row errors', async () => {
+    it('identical duplicates are merged with a notice; of differing ones the first row wins, also with a notice', async () => {
       const [a, b] = [uniqueSerial(), uniqueSerial()];
       const { importCorporateIdentifiers: merged } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'SERIAL',
@@ -639,8 +639,9 @@ describe('imports from real formats', () => {
         },
       );
       expect(conflict).toMatchObject({
-        __typename: 'ImportRejectedError',
-        rowErrors: expect.arrayContaining([expect.objectContaining({ rule: 'DUPLICATE_CONFLICT' })]),
+        __typename: 'ImportSuccess',
+        rows: [{ rowNumber: 1, key: b, outcome: 'NEW' }],
+        notices: [{ rowNumber: 2, rule: 'DUPLICATE_IGNORED' }],
       });
     });
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '../src/testing/gateway-process.js';
@@ -33,6 +34,18 @@ function run(env: Record<string, string>) {
   listening.catch(() => {}); // only awaited by tests that expect the gateway to start
 
   return { child, exited, listening, output: () => stdout + stderr };
+}
+
+/** Whether a TCP connection to host:port is accepted. */
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', () => {
@@ -96,6 +109,35 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('listens on loopback only unless HOST says otherwise, as its start log says', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
+    const runDatabaseUrl = inject('databaseUrl');
+    const database = runDatabaseUrl ? await createScratchDatabase(runDatabaseUrl) : null;
+    // No HOST: the default applies.
+    const proc = run({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      CA_KEY_SECRET: TEST_CA_KEY_SECRET,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
+    try {
+      const graphqlUrl = new URL(await proc.listening);
+      expect(graphqlUrl.hostname).toBe('127.0.0.1');
+      const port = Number(graphqlUrl.port);
+      expect(await reachable('127.0.0.1', port)).toBe(true);
+      // Another address of this machine (when it has one) must not reach the gateway.
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((address) => address && address.family === 'IPv4' && !address.internal);
+      if (external) expect(await reachable(external.address, port)).toBe(false);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('logs JSON lines with a request id, and on SIGTERM drains and exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));

@@ -1,7 +1,9 @@
 import { ViewerDocument } from '@mdm/schema';
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { Provider, useQuery } from 'urql';
+import { ConnectionBanner } from './components/ConnectionBanner';
 import { ConnectionIndicator } from './components/ConnectionIndicator';
+import { ViewHeading } from './components/ViewHeading';
 import { connectGateway } from './lib/gateway-client';
 import { ConnectionContext, useConnection, useRoute } from './lib/hooks';
 import { ActivityView } from './views/ActivityView';
@@ -9,6 +11,7 @@ import { CertificatesView } from './views/CertificatesView';
 import { ImportsView } from './views/ImportsView';
 import { DeviceDetailView } from './views/DeviceDetailView';
 import { DevicesView } from './views/DevicesView';
+import { FailuresView } from './views/FailuresView';
 import { MethodsView } from './views/MethodsView';
 import { OverviewView } from './views/OverviewView';
 import { SignIn } from './views/SignIn';
@@ -18,11 +21,28 @@ const TOKEN_KEY = 'mdm.token';
 const NAV = [
   ['overview', 'Overview'],
   ['activity', 'Live activity'],
+  ['failures', 'Failures'],
   ['devices', 'Devices'],
   ['certificates', 'Certificates'],
   ['methods', 'Enrollment methods'],
   ['imports', 'Imports'],
 ] as const;
+
+const KNOWN = new Set<string>(NAV.map(([key]) => key));
+
+/** An address the dashboard has no view for. */
+function NotFound() {
+  return (
+    <section aria-labelledby="not-found-title">
+      <ViewHeading id="not-found-title" title="Page not found">
+        Page not found
+      </ViewHeading>
+      <p data-testid="not-found">
+        There is no page at this address. <a href="#/overview">Go to the overview</a>.
+      </p>
+    </section>
+  );
+}
 
 /** The dashboard: sign in with an API token (kept for the browser session), then the console. */
 export function App() {
@@ -90,14 +110,17 @@ function Console({ onSignOut }: { onSignOut: () => void }) {
           <button onClick={onSignOut}>Sign out</button>
         </div>
       </header>
+      <ConnectionBanner />
       <main className="content">
         {section === 'overview' && <OverviewView />}
         {section === 'activity' && <ActivityView />}
-        {section === 'devices' && !id && <DevicesView />}
-        {section === 'devices' && id && <DeviceDetailView id={id} role={role ?? 'READER'} />}
+        {section === 'failures' && <FailuresView />}
+        {section === 'devices' && !id && <DevicesView key="list" role={role ?? 'READER'} />}
+        {section === 'devices' && id && <DeviceDetailView key={id} id={id} role={role ?? 'READER'} />}
         {section === 'certificates' && <CertificatesView />}
         {section === 'methods' && <MethodsView />}
-        {section === 'imports' && <ImportsView />}
+        {section === 'imports' && (role ? <ImportsView role={role} /> : <p>Loading…</p>)}
+        {!KNOWN.has(section) && <NotFound />}
       </main>
     </div>
   );

@@ -23,8 +23,11 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** TCP port for HTTP (`/graphql`, `/healthz`, `/readyz`) and graphql-ws (same path); default 4000. */
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  /** Interface to bind; default `0.0.0.0` (all interfaces). */
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Interface to bind HTTP, graphql-ws and METRICS_PORT to; default `127.0.0.1` (this machine only).
+   * `0.0.0.0` (or `::`) opens the gateway to the network: set it in a container or behind a proxy.
+   */
+  HOST: z.string().min(1).default('127.0.0.1'),
   /**
    * PostgreSQL 15+ server. Unset: an embedded PostgreSQL (PGlite) runs inside the process. A
    * libpq-style `?host=/var/run/postgresql` connects over that Unix socket directory (cheaper per
@@ -44,12 +47,27 @@ const EnvSchema = z.object({
    * (the README's start command); `false` turns it off even then.
    */
   DEMO_DATA: flag.optional(),
-  /** Largest accepted HTTP request body, in bytes; default 6 MiB (a 5 MB import file plus JSON framing). */
+  /**
+   * Largest accepted HTTP request body in bytes, for requests without a valid API token (devices,
+   * anonymous callers) and for device protocol routes that set no limit of their own; default 6 MiB.
+   * Larger bodies get 413 `PAYLOAD_TOO_LARGE` before they are parsed.
+   */
   REQUEST_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
     .min(1024)
     .default(6 * 1024 * 1024),
+  /**
+   * Largest `/graphql` body in bytes for a request with a valid API token (the imports); default
+   * 32 MiB: the largest import file, a 20 MiB Microsoft Graph export, sent as a JSON string
+   * variable (escaping adds a backslash before each quote: about 15 % for Graph's compact JSON).
+   * At least REQUEST_BODY_LIMIT_BYTES.
+   */
+  GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
   /** How long a graceful shutdown waits for in-flight requests, in milliseconds; default 10000. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Serve introspection even in production; default: on outside production, off in production. */
@@ -175,12 +193,40 @@ const EnvSchema = z.object({
    * manager; Intune's cap is 1,000); 1-1000, default 1000.
    */
   DEM_DEVICE_LIMIT: z.coerce.number().int().min(1).max(1000).default(1000),
+  /**
+   * Header in which a TLS-terminating proxy forwards the device's client certificate to Apple's
+   * MDM endpoints (PEM, URL-encoded as nginx's `$ssl_client_escaped_cert`, or base64 DER). Unset:
+   * devices authenticate only by `Mdm-Signature`. Set it only behind a proxy that overwrites the
+   * header: anyone reaching the gateway directly could otherwise claim any certificate.
+   */
+  APPLE_MDM_CLIENT_CERT_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .optional(),
+  /** APNs push certificate and key (PEM) for waking Apple devices, or files holding them. Unset: no pushes; commands wait for the next check-in. */
+  APNS_CERT_PEM: z.string().optional(),
+  APNS_CERT_FILE: z.string().optional(),
+  APNS_KEY_PEM: z.string().optional(),
+  APNS_KEY_FILE: z.string().optional(),
+  /** APNs host[:port]; default `api.push.apple.com` (tests point it at a local HTTP/2 server). */
+  APNS_HOST: z.string().min(1).default('api.push.apple.com'),
+  /** Extra CA (PEM file) to trust for APNS_HOST; tests only. Unset: the system's CAs. */
+  APNS_CA_FILE: z.string().optional(),
+  /** Attempts per push (first try included) with exponential backoff from APNS_RETRY_BASE_MS; default 4 and 500. */
+  APNS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  APNS_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
 });
 
 /** The validated, typed configuration every other module receives (never `process.env`). */
 export interface Config {
   env: 'development' | 'production' | 'test';
-  http: { host: string; port: number; bodyLimitBytes: number; shutdownTimeoutMs: number };
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    authenticatedGraphQLBodyLimitBytes: number;
+    shutdownTimeoutMs: number;
+  };
   database: { url?: string; dataDir: string; poolSize: number };
   redisUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -216,6 +262,18 @@ export interface Config {
     maxBufferedBytes: number;
   };
   enrollment: { demDeviceLimit: number; publicUrl: string };
+  /** Apple's MDM protocol endpoints and APNs (docs/enrollment.md). */
+  appleMdm: { clientCertificateHeader?: string; push: PushConfig };
+}
+
+/** How Apple devices are woken (APNs); `certificatePem` unset: pushes are off. */
+export interface PushConfig {
+  certificatePem?: string;
+  keyPem?: string;
+  host: string;
+  caPem?: string;
+  maxAttempts: number;
+  retryBaseMs: number;
 }
 
 /** Certificate and lifecycle settings, each documented on its environment variable above. */
@@ -260,6 +318,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const problems: string[] = [];
   if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX)
     problems.push(`PAGE_SIZE_DEFAULT: must not exceed PAGE_SIZE_MAX (${e.PAGE_SIZE_MAX})`);
+  if (e.GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES < e.REQUEST_BODY_LIMIT_BYTES)
+    problems.push(
+      `GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES: must be at least REQUEST_BODY_LIMIT_BYTES (${e.REQUEST_BODY_LIMIT_BYTES})`,
+    );
   const certificatePem = e.CA_CERT_PEM ?? readPem('CA_CERT_FILE', e.CA_CERT_FILE, problems);
   const keyPem = e.CA_KEY_PEM ?? readPem('CA_KEY_FILE', e.CA_KEY_FILE, problems);
   if ((certificatePem === undefined) !== (keyPem === undefined)) {
@@ -279,6 +341,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   ].sort((a, b) => b - a);
   if (thresholds.some((t) => t < 1))
     problems.push('CERT_EXPIRING_THRESHOLDS_DAYS: every threshold must be at least 1 day');
+  const apnsCertificatePem = e.APNS_CERT_PEM ?? readPem('APNS_CERT_FILE', e.APNS_CERT_FILE, problems);
+  const apnsKeyPem = e.APNS_KEY_PEM ?? readPem('APNS_KEY_FILE', e.APNS_KEY_FILE, problems);
+  if ((apnsCertificatePem === undefined) !== (apnsKeyPem === undefined))
+    problems.push(
+      'APNS_CERT_PEM/APNS_KEY_PEM: give both the push certificate and its key (or both *_FILE variables), or neither',
+    );
+  const apnsCaPem = readPem('APNS_CA_FILE', e.APNS_CA_FILE, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -286,6 +355,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       host: e.HOST,
       port: e.PORT,
       bodyLimitBytes: e.REQUEST_BODY_LIMIT_BYTES,
+      authenticatedGraphQLBodyLimitBytes: e.GRAPHQL_AUTHENTICATED_BODY_LIMIT_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DB_POOL_SIZE },
@@ -341,6 +411,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     enrollment: {
       demDeviceLimit: e.DEM_DEVICE_LIMIT,
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    },
+    appleMdm: {
+      clientCertificateHeader: e.APPLE_MDM_CLIENT_CERT_HEADER?.toLowerCase(),
+      push: {
+        certificatePem: apnsCertificatePem,
+        keyPem: apnsKeyPem,
+        host: e.APNS_HOST,
+        caPem: apnsCaPem,
+        maxAttempts: e.APNS_MAX_ATTEMPTS,
+        retryBaseMs: e.APNS_RETRY_BASE_MS,
+      },
     },
   };
 }

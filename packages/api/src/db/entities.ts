@@ -1,3 +1,5 @@
+import { AppleMdmEnrollment } from '../modules/apple-mdm/apple-mdm-enrollment.entity.js';
+import { MdmCommand } from '../modules/apple-mdm/mdm-command.entity.js';
 import { AuditRecord } from '../modules/audit/audit-record.entity.js';
 import { ApiToken } from '../modules/auth/api-token.entity.js';
 import { CertificateAuthorityRecord } from '../modules/certificate/certificate-authority.entity.js';
@@ -40,4 +42,6 @@ export const entities = [
   EasDevice,
   GraphImportedDevice,
   DepOnboardingSetting,
+  AppleMdmEnrollment,
+  MdmCommand,
 ];

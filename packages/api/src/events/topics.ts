@@ -9,8 +9,17 @@ import type { ManagedDeviceOwnerType } from '../modules/device/device.enums.js';
 export const Topic = {
   DeviceCheckedIn: 'device.checkedIn',
   DeviceEnrolled: 'device.enrolled',
-  /** The lifecycle sweeper removed a device (seed: 180 days after its certificate expired). */
+  /**
+   * A device record was removed: by the lifecycle sweeper (seed: 180 days after its certificate
+   * expired) or by an admin's `deleteDevice`.
+   */
   DeviceRemoved: 'device.removed',
+  /**
+   * A device's state that lists and detail views show changed outside enrollment and check-in:
+   * ownership, a retire/wipe/unenroll request, or its completion at a check-in. One topic for
+   * every such change; the payload says which (`change`, `changedFields`).
+   */
+  DeviceUpdated: 'device.updated',
   /** A check-in inside the renewal window replaced the device's certificate. */
   CertificateRenewed: 'certificate.renewed',
   /** The sweeper saw a certificate cross an expiring threshold (CERT_EXPIRING_THRESHOLDS_DAYS). */
@@ -44,6 +53,27 @@ export interface DeviceEventPayload {
   userPrincipalName: string | null;
   /** When the event happened (commit time of its transaction, from the injected clock). */
   occurredAt: string;
+}
+
+/**
+ * Why a device changed (DeviceUpdatedPayload.change): an admin changed its ownership; an admin
+ * requested a retire or wipe, or the user an unenroll (managementState → retirePending /
+ * wipePending); the device checked in and carried out the pending action (→ retired / wiped).
+ */
+export type DeviceChangeKind =
+  'OWNERSHIP_CHANGED' | 'RETIRE_REQUESTED' | 'WIPE_REQUESTED' | 'UNENROLL_REQUESTED' | 'ACTION_COMPLETED';
+
+/**
+ * A device update. The device fields are its state after the change; `previous*` its owner type
+ * and user before it, so a subscriber filtering on the old value also learns that the device left
+ * its list (null when unchanged).
+ */
+export interface DeviceUpdatedPayload extends DeviceEventPayload {
+  change: DeviceChangeKind;
+  /** ManagedDevice field names whose value changed, e.g. `managementState`, `managedDeviceOwnerType`. */
+  changedFields: string[];
+  previousManagedDeviceOwnerType: ManagedDeviceOwnerType | null;
+  previousUserPrincipalName: string | null;
 }
 
 /** A certificate event: the device fields (for filters) plus the certificate's identity. */
@@ -88,6 +118,7 @@ export interface TopicPayloads {
   [Topic.DeviceCheckedIn]: [DeviceEventPayload];
   [Topic.DeviceEnrolled]: [DeviceEventPayload];
   [Topic.DeviceRemoved]: [DeviceEventPayload];
+  [Topic.DeviceUpdated]: [DeviceUpdatedPayload];
   [Topic.CertificateRenewed]: [CertificateEventPayload];
   [Topic.CertificateExpiring]: [CertificateEventPayload];
   [Topic.CertificateExpired]: [CertificateEventPayload];

@@ -1,4 +1,5 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
+import type { PushOutcome, PushRecorder } from '../modules/push/apns.push.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { EnrollmentMethodKind } from '../modules/catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../modules/catalog/platform.enum.js';
@@ -52,7 +53,7 @@ const ERROR_CODES = [
  * field names, topics from code, and client operation names capped by {@link BoundedLabel}.
  * Never device ids, serial numbers or users. The exposition holds no configuration values.
  */
-export class GatewayMetrics implements SweepRecorder {
+export class GatewayMetrics implements SweepRecorder, PushRecorder {
   readonly registry = new Registry();
 
   /** Label mappers, shared by the recorders in this folder. */
@@ -109,6 +110,18 @@ export class GatewayMetrics implements SweepRecorder {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+
+  readonly pushes = new Counter({
+    name: 'mdm_apns_pushes_total',
+    help: 'APNs pushes that woke Apple devices, by outcome: sent, retried (a failed attempt tried again), failed (gave up), unregistered (token no longer valid), skipped (no push certificate or token).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Counts one push outcome (the push service's recorder). */
+  recordPush(outcome: PushOutcome): void {
+    this.pushes.inc({ outcome });
+  }
 
   readonly certificateRenewals = new Counter({
     name: 'mdm_certificate_renewals_total',

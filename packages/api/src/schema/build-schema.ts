@@ -37,16 +37,21 @@ import type { LifecycleSweeper } from '../modules/lifecycle/lifecycle-sweeper.se
 import type { PerEventWork } from '../events/per-event.js';
 import type { EventDevices } from '../modules/device/device-event.loader.js';
 import { ExchangeResolver } from '../modules/exchange/exchange.resolver.js';
+import { ImportedDevicesResolver } from '../modules/imported-devices/imported-devices.resolver.js';
+import type { ImportedDevicesService } from '../modules/imported-devices/imported-devices.service.js';
 import type { ExchangeService } from '../modules/exchange/exchange.service.js';
 import { ImportResolver } from '../modules/imports/imports.resolver.js';
 import type { ImportService } from '../modules/imports/imports.service.js';
+import { RolloutResolver } from '../modules/rollout/rollout.resolver.js';
+import type { RolloutService } from '../modules/rollout/rollout.service.js';
 import { RestrictionResolver } from '../modules/restriction/restriction.resolver.js';
 import type { RestrictionService } from '../modules/restriction/restriction.service.js';
 import { refuseMalformedText } from './refuse-malformed-text.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
 
-/** The services resolvers delegate to; built once per gateway by the composition root. */
+/** The services resolvers delegate to; built once per gateway by the composition root. */ import type { AppleMdmServices } from '../modules/apple-mdm/apple-mdm.services.js';
+
 export interface Services {
   devices: DeviceService;
   enrollment: EnrollmentService;
@@ -57,6 +62,8 @@ export interface Services {
   sweeper: LifecycleSweeper;
   fleetStats: FleetStatsService;
   insights: FleetInsightsService;
+  /** Enrollments, check-ins and failed enrollment attempts over time (the dashboard's rollout view). */
+  rollout: RolloutService;
   /** Per-event EntityManager forks and loads shared by the event's subscribers. */
   perEvent: PerEventWork;
   /** The devices of subscription events: read as events arrive, batched, shared by subscribers. */
@@ -68,6 +75,9 @@ export interface Services {
   deviceActions: DeviceActionService;
   imports: ImportService;
   exchange: ExchangeService;
+  importedDevices: ImportedDevicesService;
+  /** Apple's MDM check-in and command protocol, and APNs. */
+  appleMdm: AppleMdmServices;
   /** A fresh EntityManager fork, for work that belongs to no request (subscription events). */
   forkEntityManager: () => EntityManager;
 }
@@ -102,6 +112,8 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [UserResolver, (s) => new UserResolver(s.users)],
   [ImportResolver, (s) => new ImportResolver(s.imports)],
   [ExchangeResolver, (s) => new ExchangeResolver(s.exchange)],
+  [ImportedDevicesResolver, (s) => new ImportedDevicesResolver(s.importedDevices)],
+  [RolloutResolver, (s) => new RolloutResolver(s.rollout)],
 ]);
 
 /**

@@ -1,8 +1,6 @@
-import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config.js';
 import { tracesGraphQLExecution } from '../observability/tracing-state.js';
@@ -81,12 +79,13 @@ const subscriptionsOverWebSocketPlugin: ApolloServerPlugin<HttpGraphQLContext> =
 /**
  * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
  * production; introspection per configuration.
- * @param drain extra work for a graceful stop (closing graphql-ws), run after HTTP stops accepting
+ * @param drainHttp graceful stop of the HTTP server: stop accepting, let requests in flight finish
+ * @param drain extra work for a graceful stop (closing graphql-ws), run beside `drainHttp`
  * @param plugins further plugins (observability/: metrics), run after the gateway's own
  */
 export async function startApollo(
   schema: GraphQLSchema,
-  httpServer: Server,
+  drainHttp: () => Promise<void>,
   config: Config,
   drain: () => Promise<void>,
   plugins: ApolloServerPlugin<HttpGraphQLContext>[] = [],
@@ -113,7 +112,11 @@ export async function startApollo(
       // makes Apollo wrap every resolver of the schema and call the hook for every field of every
       // result (100 devices × 12 fields per page). Keep plugins free of `willResolveField`.
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownTimeoutMs }),
+      {
+        async serverWillStart() {
+          return { drainServer: drainHttp };
+        },
+      },
       {
         async serverWillStart() {
           return { drainServer: drain };

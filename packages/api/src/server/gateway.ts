@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import sirv from 'sirv';
 import type { Config } from '../config/config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { createEventBus, type EventBus } from '../events/event-bus.js';
@@ -15,7 +14,7 @@ import { createServices } from '../services.js';
 import type { Services } from '../schema/build-schema.js';
 import { SimulatedClock, systemClock, type Clock } from '../shared/clock.js';
 import { startApollo, type HttpGraphQLContext, type RequestFacts } from './apollo.js';
-import { createHttpHandler } from './http-handler.js';
+import { createHttpEdge } from './http-handler.js';
 import { RequestContext } from './request-context.js';
 import { createLogger } from './logger.js';
 import { attachGraphQLWebSocket } from './websocket.js';
@@ -67,7 +66,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database, logger);
   let events: EventBus | undefined;
-  let httpServer: Server | undefined;
+  let http: FastifyInstance | undefined;
   let observability: Observability | undefined;
   try {
     events = await createEventBus(config.redisUrl, config.events.channelPrefix);
@@ -80,6 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       logger,
       issuingCa,
       sweepRecorder: observability.metrics,
+      pushRecorder: observability.metrics,
       shareEventLoads: options.shareEventLoads,
     });
     const schema = await buildGatewaySchema(services, observability.events.pubSub);
@@ -129,10 +129,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const validationRules = queryLimitRules(config.queryLimits);
     // One budget per token for both transports: operations over graphql-ws spend from it as requests do.
     const rateLimit = createRateLimit(config.rateLimit);
-    const bus = events;
-    const server = createServer();
-    httpServer = server;
-    const closeWebSockets = attachGraphQLWebSocket(server, {
+    const eventBus = events;
+    const gatewayMetrics = observability.metrics;
+    // Apollo starts after the edge exists (its drain closes the edge's server).
+    const apollo: { server?: Awaited<ReturnType<typeof startApollo>> } = {};
+    http = await createHttpEdge({
+      apollo: () => apollo.server,
+      createContext,
+      authenticate,
+      rateLimit,
+      isReady: () => database.isReady(),
+      dashboardDir: options.dashboardDir,
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      authenticatedGraphQLBodyLimitBytes: config.http.authenticatedGraphQLBodyLimitBytes,
+      maxTokens: config.queryLimits.maxTokens,
+      logger,
+      metrics: observability.metricsRoute ? () => gatewayMetrics.exposition() : undefined,
+      protocolRoutes: services.appleMdm.routes(services.audit),
+    });
+    const app = http;
+    const closeWebSockets = attachGraphQLWebSocket(app.server, {
       schema,
       createContext: (id, principal, clientAddress) => createContext(id, {}, principal, clientAddress),
       authenticate,
@@ -161,39 +177,38 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       rateLimit,
       limits: config.webSocket,
       onTokenRevoked: (listener) =>
-        bus.onEvent(Topic.ApiTokenRevoked, (payload) =>
+        eventBus.onEvent(Topic.ApiTokenRevoked, (payload) =>
           listener((payload as ApiTokenRevokedPayload).tokenId),
         ),
       stillValid: (tokenIds) => services.tokens.stillValid(tokenIds),
       revalidateIntervalMs: config.auth.tokenCacheTtlMs,
     });
-    const apollo = await startApollo(schema, server, config, closeWebSockets, observability.apolloPlugins);
-    const serveStatic = options.dashboardDir
-      ? sirv(options.dashboardDir, { single: true, etag: true, gzip: true })
-      : undefined;
-    server.on(
-      'request',
-      createHttpHandler({
-        apollo: () => apollo,
-        createContext,
-        authenticate,
-        rateLimit,
-        isReady: () => database.isReady(),
-        serveStatic: serveStatic && ((req, res, next) => serveStatic(req, res, next)),
-        bodyLimitBytes: config.http.bodyLimitBytes,
-        maxTokens: config.queryLimits.maxTokens,
-        logger,
-        metrics: observability.metricsRoute,
-        protocolRoutes: [],
-      }),
+    // Graceful stop of HTTP: stop accepting, finish requests in flight (new requests on open
+    // keep-alive connections get 503), then after SHUTDOWN_TIMEOUT_MS close whatever is left.
+    const drainHttp = async () => {
+      const force = setTimeout(() => app.server.closeAllConnections(), config.http.shutdownTimeoutMs);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
+    };
+    const started = await startApollo(
+      schema,
+      drainHttp,
+      config,
+      closeWebSockets,
+      observability.apolloPlugins,
     );
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.http.port, config.http.host, () => resolve());
-    });
+    apollo.server = started;
+    await app.listen({ port: config.http.port, host: config.http.host });
     await observability.listen();
-    const { port } = server.address() as AddressInfo;
-    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const { port } = app.server.address() as AddressInfo;
+    // A wildcard address is reachable on loopback; an IPv6 literal is bracketed in a URL.
+    const bound =
+      config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    const host = bound.includes(':') ? `[${bound}]` : bound;
+    const bus = events;
     const obs = observability;
     let stopping: Promise<void> | undefined;
     return {
@@ -209,9 +224,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       stop: () =>
         (stopping ??= (async () => {
           await services.sweeper.stop();
+          await services.appleMdm.push.stop();
           stopPrefetching();
           stopRevocations();
-          await apollo.stop();
+          await started.stop();
           await obs.stop();
           await services.fleetStats.stop();
           await bus.close();
@@ -219,7 +235,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         })()),
     };
   } catch (error) {
-    httpServer?.close();
+    await http?.close();
     await observability?.stop();
     await events?.close();
     await database.close();

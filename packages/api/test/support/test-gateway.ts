@@ -65,6 +65,8 @@ export interface TestGatewayOptions {
   clock?: ManualClock;
   /** Capture the gateway's logs (default: a silent logger). */
   logger?: Logger;
+  /** A built dashboard to serve at `/` (default: none). */
+  dashboardDir?: string;
 }
 
 /**
@@ -97,7 +99,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     [],
   );
   const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
-  const gateway = await startGateway({ config, clock, logger: options.logger });
+  const gateway = await startGateway({
+    config,
+    clock,
+    logger: options.logger,
+    dashboardDir: options.dashboardDir,
+  });
   const clients: Client[] = [];
   const endpoint = `${gateway.url}/graphql`;
 

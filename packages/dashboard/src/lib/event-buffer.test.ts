@@ -55,4 +55,15 @@ describe('EventBuffer', () => {
     frames.runFrame();
     expect(buffer.snapshot()).toBe(buffer.snapshot());
   });
+
+  it('holds at most twice its capacity while no frame runs (a background tab), keeping the newest', () => {
+    const frames = manualFrames();
+    const buffer = new EventBuffer<number>(100, frames.schedule);
+    for (let i = 0; i < 100_000; i++) buffer.push(i);
+    expect(buffer.pendingCount).toBeLessThan(200);
+    frames.runFrame();
+    expect(buffer.snapshot()).toHaveLength(100);
+    expect(buffer.snapshot()[0]).toBe(99_999);
+    expect(buffer.dropped).toBe(99_900);
+  });
 });

@@ -5,7 +5,8 @@ export type FrameScheduler = (callback: () => void) => void;
  * A bounded buffer of live events that renders at most once per animation frame: pushes are
  * collected and applied together, so 500 events/s cost ~60 renders/s, not 500. Newest first;
  * when full, the oldest events are dropped. While paused, events keep arriving into the buffer
- * but listeners are not told until it resumes.
+ * but listeners are not told until it resumes. Pending events are bounded too: in a background
+ * tab no frame runs, and the buffer keeps only the newest `capacity` of them.
  */
 export class EventBuffer<T> {
   private items: readonly T[] = [];
@@ -13,6 +14,10 @@ export class EventBuffer<T> {
   private scheduled = false;
   private paused = false;
   private readonly listeners = new Set<() => void>();
+  /** Events received but not yet applied (waiting for a frame). */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
   /** Events dropped because the buffer was full, since creation. */
   dropped = 0;
 
@@ -27,6 +32,12 @@ export class EventBuffer<T> {
 
   push(item: T): void {
     this.pending.push(item);
+    // Trimmed in halves, so a long hidden spell costs O(1) per event and holds at most 2 × capacity.
+    if (this.pending.length >= 2 * this.capacity) {
+      const excess = this.pending.length - this.capacity;
+      this.pending.splice(0, excess);
+      this.dropped += excess;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       this.schedule(() => this.flush());

@@ -20,11 +20,25 @@ export class Observable<T> {
   };
 }
 
+/** A time the live connection was down: events of that span were not received. */
+export interface ConnectionGap {
+  /** ISO instant the connection was lost. */
+  from: string;
+  /** ISO instant it was back. */
+  to: string;
+}
+
 /** The urql client, its graphql-ws connection, and the live state views react to. */
 export interface GatewayConnection {
   client: Client;
   ws: WsClient;
   status: Observable<ConnectionStatus>;
+  /** ISO instant live data stopped arriving (the connection was lost), null while live. */
+  staleSince: Observable<string | null>;
+  /** The latest outage once it is over (each reconnect sets a new object). */
+  lastGap: Observable<ConnectionGap | null>;
+  /** Ends the wait before the next reconnect attempt and tries at once. */
+  retryNow(): void;
   /** Increases after each reconnect, so views refetch what they show. */
   reconnects: Observable<number>;
   /** The server refused the token (graphql-ws close 4403). */
@@ -40,7 +54,22 @@ export function connectGateway(token: string, origin = location.origin): Gateway
   const status = new Observable<ConnectionStatus>('connecting');
   const reconnects = new Observable(0);
   const forbidden = new Observable(false);
+  const staleSince = new Observable<string | null>(null);
+  const lastGap = new Observable<ConnectionGap | null>(null);
   let wasConnected = false;
+  // The pending back-off wait, if any: coming back online or to the tab ends it early.
+  let wake: (() => void) | null = null;
+  const retryNow = () => wake?.();
+  const onVisible = () => {
+    if (document.visibilityState !== 'hidden') retryNow();
+  };
+  const onOffline = () => {
+    if (status.get() !== 'live') status.set('offline');
+  };
+  window.addEventListener('online', retryNow);
+  window.addEventListener('focus', retryNow);
+  window.addEventListener('offline', onOffline);
+  document.addEventListener('visibilitychange', onVisible);
   const ws = createWsClient({
     url: `${origin.replace(/^http/, 'ws')}/graphql`,
     connectionParams: { authorization: `Bearer ${token}` },
@@ -48,16 +77,29 @@ export function connectGateway(token: string, origin = location.origin): Gateway
     keepAlive: 10_000,
     retryAttempts: Infinity,
     shouldRetry: (event) => (event as CloseEvent).code !== 4403,
+    // Exponential back-off (1 s doubling to 15 s), cut short by `retryNow`.
     retryWait: async (retries) =>
-      new Promise((resolve) => setTimeout(resolve, Math.min(1_000 * 2 ** retries, 15_000))),
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(1_000 * 2 ** retries, 15_000));
+        function done() {
+          clearTimeout(timer);
+          wake = null;
+          resolve();
+        }
+        wake = done;
+      }),
     on: {
       connecting: () => status.set(wasConnected ? 'reconnecting' : 'connecting'),
       connected: () => {
+        const since = staleSince.get();
+        if (since) lastGap.set({ from: since, to: new Date().toISOString() });
+        staleSince.set(null);
         if (wasConnected) reconnects.set(reconnects.get() + 1);
         wasConnected = true;
         status.set('live');
       },
       closed: (event) => {
+        if (wasConnected && !staleSince.get()) staleSince.set(new Date().toISOString());
         if ((event as CloseEvent).code === 4403) {
           forbidden.set(true);
           status.set('offline');
@@ -83,5 +125,21 @@ export function connectGateway(token: string, origin = location.origin): Gateway
       }),
     ],
   });
-  return { client, ws, status, reconnects, forbidden, dispose: () => void ws.dispose() };
+  return {
+    client,
+    ws,
+    status,
+    staleSince,
+    lastGap,
+    retryNow,
+    reconnects,
+    forbidden,
+    dispose: () => {
+      window.removeEventListener('online', retryNow);
+      window.removeEventListener('focus', retryNow);
+      window.removeEventListener('offline', onOffline);
+      document.removeEventListener('visibilitychange', onVisible);
+      void ws.dispose();
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { formatUtc } from '../lib/format';
 import { useRefetchOnReconnect } from '../lib/hooks';
+import { ViewHeading } from '../components/ViewHeading';
 
 /** Certificates expiring within a window or expired, with each device's removal date (expiry + 180 days). */
 export function CertificatesView() {
@@ -17,7 +18,9 @@ export function CertificatesView() {
   const items = result.data?.certificateWatchlist ?? [];
   return (
     <section aria-labelledby="certificates-title">
-      <h1 id="certificates-title">Certificates</h1>
+      <ViewHeading id="certificates-title" title="Certificates">
+        Certificates
+      </ViewHeading>
       <div className="filters">
         <label htmlFor="within">Expiring within</label>
         <select id="within" value={withinDays} onChange={(e) => setWithinDays(Number(e.target.value))}>

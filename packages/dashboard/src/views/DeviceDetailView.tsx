@@ -9,21 +9,89 @@ import {
   RecentCheckInsDocument,
   RetireDeviceDocument,
   WipeDeviceDocument,
+  DeviceCheckedInDocument,
   type Role,
 } from '@mdm/schema';
-import { useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ViewHeading } from '../components/ViewHeading';
 import { daysLeft, formatUtc, requirementLabel } from '../lib/format';
 import { useNow, useRefetchOnReconnect } from '../lib/hooks';
 
-/** One device: identity, owner, method and its seed rules, and (for admins) its audit trail. */
+/** A device id as the API issues them (RFC 9562 UUID text). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a pending management state waits for, as shown beside the actions. */
+const PENDING: Record<string, string> = {
+  retirePending: 'Retire requested',
+  wipePending: 'Wipe requested',
+  deletePending: 'Delete requested',
+};
+
+/** The device page, or a plain message when the address holds no device id. */
 export function DeviceDetailView({ id, role }: { id: string; role: Role }) {
+  if (!UUID.test(id)) {
+    return (
+      <section aria-labelledby="device-title">
+        <ViewHeading id="device-title" title="No such device">
+          No such device
+        </ViewHeading>
+        <p role="alert" data-testid="device-error">
+          “{id}” is not a device id: device addresses end in an id such as
+          0f8fad5b-d9cb-469f-a165-70867728950e.
+        </p>
+        <p>
+          <a href="#/devices">Back to the devices</a>
+        </p>
+      </section>
+    );
+  }
+  return <DeviceDetail id={id} role={role} />;
+}
+
+/**
+ * One device: identity, owner, method and its seed rules, and (for admins) its audit trail; all
+ * of it follows the device live (its check-ins) and the actions taken here.
+ */
+function DeviceDetail({ id, role }: { id: string; role: Role }) {
   const [result, refetch] = useQuery({ query: ManagedDeviceDocument, variables: { id } });
   const [catalog] = useQuery({ query: EnrollmentCatalogDocument });
-  useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
+  // Bumped by this device's check-ins and by actions: every card re-reads what it shows.
+  const [version, setVersion] = useState(0);
+  const reload = () => {
+    refetch({ requestPolicy: 'network-only' });
+    setVersion((v) => v + 1);
+  };
+  useRefetchOnReconnect(reload);
+  useSubscription({ query: DeviceCheckedInDocument, variables: { filter: { deviceId: id } } }, () => {
+    reload();
+    return undefined;
+  });
   const device = result.data?.managedDevice;
-  if (result.error) return <p role="alert">{result.error.message}</p>;
-  if (!device) return <p>{result.fetching ? 'Loading…' : 'No such device.'}</p>;
+  if (result.error) {
+    return (
+      <p role="alert">
+        The device could not be loaded{result.error.networkError ? ': the gateway did not answer' : ''}.{' '}
+        {result.error.graphQLErrors.map((e) => e.message).join('; ')}
+      </p>
+    );
+  }
+  if (!device) {
+    return result.fetching ? (
+      <p>Loading…</p>
+    ) : (
+      <section aria-labelledby="device-title">
+        <ViewHeading id="device-title" title="No such device">
+          No such device
+        </ViewHeading>
+        <p data-testid="device-error">No device has the id {id}; it may have been deleted.</p>
+        <p>
+          <a href="#/devices">Back to the devices</a>
+        </p>
+      </section>
+    );
+  }
   const rule = catalog.data?.enrollmentCatalog
     .find((t) => t.platform === device.platform)
     ?.methods.find((m) => m.method === device.enrollmentMethod);
@@ -32,7 +100,9 @@ export function DeviceDetailView({ id, role }: { id: string; role: Role }) {
       <p>
         <a href="#/devices">← Devices</a>
       </p>
-      <h1 id="device-title">{device.deviceName}</h1>
+      <ViewHeading id="device-title" title={device.deviceName}>
+        {device.deviceName}
+      </ViewHeading>
       <div className="grid">
         <div className="card">
           <h2>Identity</h2>
@@ -86,20 +156,34 @@ export function DeviceDetailView({ id, role }: { id: string; role: Role }) {
       {(role === 'ADMIN' || role === 'OPERATOR') && (
         <DeviceActions
           deviceId={device.id}
+          deviceName={device.deviceName}
+          serial={device.serialNumber ?? device.imei ?? device.id}
           ownerType={device.managedDeviceOwnerType}
-          onDone={() => refetch({ requestPolicy: 'network-only' })}
+          state={device.managementState}
+          onDone={reload}
         />
       )}
-      <Certificates deviceId={device.id} />
-      <RecentCheckIns deviceId={device.id} />
-      <ActionHistory deviceId={device.id} />
-      {role === 'ADMIN' && <AuditTrail deviceId={device.id} />}
+      <Certificates deviceId={device.id} version={version} />
+      <RecentCheckIns deviceId={device.id} version={version} />
+      <ActionHistory deviceId={device.id} version={version} />
+      {role === 'ADMIN' && <AuditTrail deviceId={device.id} version={version} />}
     </section>
   );
 }
 
-function AuditTrail({ deviceId }: { deviceId: string }) {
-  const [result] = useQuery({ query: AuditRecordsDocument, variables: { targetId: deviceId, first: 20 } });
+/** Re-reads a card's query whenever `version` moves past its first value. */
+function useReload(refetch: (opts: { requestPolicy: 'network-only' }) => void, version: number) {
+  useEffect(() => {
+    if (version > 0) refetch({ requestPolicy: 'network-only' });
+  }, [version, refetch]);
+}
+
+function AuditTrail({ deviceId, version }: { deviceId: string; version: number }) {
+  const [result, refetch] = useQuery({
+    query: AuditRecordsDocument,
+    variables: { targetId: deviceId, first: 20 },
+  });
+  useReload(refetch, version);
   return (
     <div className="card">
       <h2>Audit trail</h2>
@@ -115,14 +199,35 @@ function AuditTrail({ deviceId }: { deviceId: string }) {
   );
 }
 
-/** Retire, wipe, delete, change ownership: each asks for confirmation, then shows the gateway's answer. */
+/** A device action and how the confirmation describes it. */
+interface PendingAction {
+  label: string;
+  effect: string;
+  danger: boolean;
+  run: () => Promise<{
+    data?: Record<string, { __typename: string; message?: string } | undefined> | null;
+    error?: { message: string; networkError?: unknown };
+  }>;
+}
+
+/**
+ * Retire, wipe, delete, change ownership: each is confirmed in a dialog that names the device
+ * and says what happens, then shows the gateway's answer. A retire or wipe is "requested" until
+ * the device's next check-in carries it out (the state shown follows live).
+ */
 function DeviceActions({
   deviceId,
+  deviceName,
+  serial,
   ownerType,
+  state,
   onDone,
 }: {
   deviceId: string;
+  deviceName: string;
+  serial: string;
   ownerType: string;
+  state: string;
   onDone: () => void;
 }) {
   const [, retire] = useMutation(RetireDeviceDocument);
@@ -130,67 +235,97 @@ function DeviceActions({
   const [, remove] = useMutation(DeleteDeviceDocument);
   const [, changeOwner] = useMutation(ChangeDeviceOwnershipDocument);
   const [message, setMessage] = useState<string | null>(null);
-  const run = async (
-    label: string,
-    action: () => Promise<{
-      data?: Record<string, { __typename: string; message?: string } | undefined> | null;
-      error?: { message: string };
-    }>,
-  ) => {
-    if (!window.confirm(`${label}: are you sure?`)) return;
-    const result = await action();
+  const [pending, setPending] = useState<PendingAction | null>(null);
+  const run = async (action: PendingAction) => {
+    setPending(null);
+    const result = await action.run();
     const payload = result.data ? Object.values(result.data)[0] : undefined;
-    if (result.error) setMessage(`${label} failed: ${result.error.message}`);
+    if (result.error)
+      setMessage(
+        `${action.label} failed: ${result.error.networkError ? 'the gateway did not answer' : result.error.message}`,
+      );
     else if (payload && 'message' in payload && payload.message)
-      setMessage(`${label} refused: ${payload.message}`);
-    else setMessage(`${label}: done.`);
+      setMessage(`${action.label} refused: ${payload.message}`);
+    else setMessage(null);
     onDone();
   };
   const newOwner = ownerType === 'company' ? 'personal' : 'company';
+  const actions: Record<string, PendingAction> = {
+    retire: {
+      label: 'Retire',
+      effect:
+        'Company data and the MDM profile are removed at the device’s next check-in; personal data stays.',
+      danger: false,
+      run: () => retire({ deviceId }),
+    },
+    wipe: {
+      label: 'Wipe',
+      effect: 'The device is reset to factory settings at its next check-in: all data on it is erased.',
+      danger: true,
+      run: () => wipe({ deviceId }),
+    },
+    owner: {
+      label: `Make ${newOwner}`,
+      effect: `The device is recorded as ${newOwner}-owned.`,
+      danger: false,
+      run: () => changeOwner({ deviceId, ownerType: newOwner }),
+    },
+    remove: {
+      label: 'Delete',
+      effect: 'The device record is deleted from the gateway; the device is no longer managed.',
+      danger: true,
+      run: async () => {
+        const result = await remove({ deviceId });
+        if (result.data?.deleteDevice.__typename === 'DeleteDeviceSuccess') location.hash = '#/devices';
+        return result;
+      },
+    },
+  };
+  const requested = PENDING[state];
   return (
     <div className="card">
       <h2>Actions</h2>
       <div className="filters">
-        <button onClick={() => void run('Retire', () => retire({ deviceId }))}>Retire</button>
-        <button className="danger" onClick={() => void run('Wipe', () => wipe({ deviceId }))}>
-          Wipe
-        </button>
-        <button
-          onClick={() =>
-            void run(`Change ownership to ${newOwner}`, () => changeOwner({ deviceId, ownerType: newOwner }))
-          }
-        >
-          Make {newOwner}
-        </button>
-        <button
-          className="danger"
-          onClick={() =>
-            void run('Delete', async () => {
-              const result = await remove({ deviceId });
-              if (result.data?.deleteDevice.__typename === 'DeleteDeviceSuccess') location.hash = '#/devices';
-              return result;
-            })
-          }
-        >
-          Delete
-        </button>
+        {Object.entries(actions).map(([key, action]) => (
+          <button
+            key={key}
+            className={action.danger ? 'danger' : undefined}
+            onClick={() => setPending(action)}
+          >
+            {action.label}
+          </button>
+        ))}
       </div>
-      {message && (
-        <p role="status" data-testid="action-result">
-          {message}
-        </p>
+      {pending && (
+        <ConfirmDialog
+          title={`${pending.label} ${deviceName}?`}
+          confirmLabel={`${pending.label} ${deviceName}`}
+          danger={pending.danger}
+          onConfirm={() => void run(pending)}
+          onCancel={() => setPending(null)}
+        >
+          <p>
+            {deviceName} ({serial})
+          </p>
+          <p>{pending.effect}</p>
+        </ConfirmDialog>
       )}
+      <p role="status" data-testid="action-result">
+        {message ??
+          (requested ? `${requested}: waiting for the device’s next check-in (state ${state}).` : '')}
+      </p>
     </div>
   );
 }
 
 /** The device's MDM certificates, current first: serial, thumbprint, validity, days left, renewals. */
-function Certificates({ deviceId }: { deviceId: string }) {
-  const [result] = useQuery({
+function Certificates({ deviceId, version }: { deviceId: string; version: number }) {
+  const [result, refetch] = useQuery({
     query: MdmCertificatesDocument,
     variables: { deviceId },
     requestPolicy: 'cache-and-network',
   });
+  useReload(refetch, version);
   const now = useNow(60_000);
   const certificates = result.data?.mdmCertificates ?? [];
   return (
@@ -235,12 +370,13 @@ function Certificates({ deviceId }: { deviceId: string }) {
   );
 }
 
-function RecentCheckIns({ deviceId }: { deviceId: string }) {
-  const [result] = useQuery({
+function RecentCheckIns({ deviceId, version }: { deviceId: string; version: number }) {
+  const [result, refetch] = useQuery({
     query: RecentCheckInsDocument,
     variables: { deviceId, first: 10 },
     requestPolicy: 'cache-and-network',
   });
+  useReload(refetch, version);
   return (
     <div className="card">
       <h2>Recent check-ins</h2>
@@ -257,12 +393,13 @@ function RecentCheckIns({ deviceId }: { deviceId: string }) {
   );
 }
 
-function ActionHistory({ deviceId }: { deviceId: string }) {
-  const [result] = useQuery({
+function ActionHistory({ deviceId, version }: { deviceId: string; version: number }) {
+  const [result, refetch] = useQuery({
     query: DeviceActionsDocument,
     variables: { id: deviceId },
     requestPolicy: 'cache-and-network',
   });
+  useReload(refetch, version);
   const actions = result.data?.managedDevice?.actions ?? [];
   if (actions.length === 0) return null;
   return (

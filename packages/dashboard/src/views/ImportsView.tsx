@@ -1,11 +1,17 @@
 import {
+  ImportCompletedEventsDocument,
+  ImportHistoryDocument,
+  type Role,
   ImportAbmDevicesDocument,
   ImportAutopilotDevicesDocument,
   ImportCorporateIdentifiersDocument,
   type ImportCorporateIdentifiersMutation,
 } from '@mdm/schema';
 import { useState } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, useQuery, useSubscription, type CombinedError } from 'urql';
+import { ViewHeading } from '../components/ViewHeading';
+import { formatUtc } from '../lib/format';
+import { useRefetchOnReconnect } from '../lib/hooks';
 
 type ImportResult = ImportCorporateIdentifiersMutation['importCorporateIdentifiers'];
 
@@ -18,13 +24,97 @@ const KINDS = {
 } as const;
 type Kind = keyof typeof KINDS;
 
-/** Upload a real-format file (the same imports as the API and the CLI), then read the row-level report. */
-export function ImportsView() {
+/** What to tell the user when a mutation came back with an error instead of a result. */
+function describeError(error: CombinedError): string {
+  const codes = error.graphQLErrors.map((e) => e.extensions?.['code']);
+  if (codes.includes('FORBIDDEN'))
+    return 'The gateway refused: your role may not import (OPERATOR or ADMIN needed).';
+  if (codes.includes('UNAUTHENTICATED')) return 'The gateway refused the token: sign in again.';
+  if (error.networkError) return `The gateway did not answer: ${error.networkError.message}`;
+  return `The gateway refused the import: ${error.graphQLErrors.map((e) => e.message).join('; ')}`;
+}
+
+/**
+ * Import history (every import, from here or the CLI, newest first, live), and for operators and
+ * admins an upload form for a real-format file (the same imports as the API and the CLI) with
+ * its row-level report.
+ */
+export function ImportsView({ role }: { role: Role }) {
+  const canImport = role === 'ADMIN' || role === 'OPERATOR';
+  return (
+    <section aria-labelledby="imports-title">
+      <ViewHeading id="imports-title" title="Imports">
+        Imports
+      </ViewHeading>
+      {canImport ? (
+        <ImportForm />
+      ) : (
+        <p className="muted" data-testid="import-not-allowed">
+          Importing needs an OPERATOR or ADMIN token; this token ({role}) can read the history below.
+        </p>
+      )}
+      <ImportHistory />
+    </section>
+  );
+}
+
+function ImportHistory() {
+  const [result, refetch] = useQuery({ query: ImportHistoryDocument, requestPolicy: 'cache-and-network' });
+  useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
+  useSubscription({ query: ImportCompletedEventsDocument, variables: {} }, () => {
+    refetch({ requestPolicy: 'network-only' });
+    return undefined;
+  });
+  const imports = result.data?.imports ?? [];
+  return (
+    <div className="card">
+      <h2>Import history</h2>
+      {result.error && <p role="alert">The history could not be loaded: {result.error.message}</p>}
+      <div className="table-wrap">
+        <table data-testid="import-history">
+          <thead>
+            <tr>
+              <th scope="col">Completed</th>
+              <th scope="col">Kind</th>
+              <th scope="col">File</th>
+              <th scope="col">By</th>
+              <th scope="col">Rows</th>
+              <th scope="col">New</th>
+              <th scope="col">Unchanged</th>
+              <th scope="col">Overwritten</th>
+              <th scope="col">Conflicting</th>
+              <th scope="col">Rejected</th>
+            </tr>
+          </thead>
+          <tbody>
+            {imports.map((i) => (
+              <tr key={i.id}>
+                <td>{formatUtc(i.completedDateTime)}</td>
+                <td>{i.kind}</td>
+                <td>{i.fileName}</td>
+                <td>{i.importedBy ?? '—'}</td>
+                <td>{i.rowCount}</td>
+                <td>{i.newCount}</td>
+                <td>{i.unchangedCount}</td>
+                <td>{i.overwrittenCount}</td>
+                <td>{i.conflictingCount}</td>
+                <td>{i.rejectedRowCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {result.data && imports.length === 0 && <p className="muted">No import yet.</p>}
+    </div>
+  );
+}
+
+function ImportForm() {
   const [kind, setKind] = useState<Kind>('SERIAL');
   const [file, setFile] = useState<File | null>(null);
   const [partial, setPartial] = useState(false);
   const [overwrite, setOverwrite] = useState(false);
-  const [stage, setStage] = useState<'idle' | 'reading' | 'importing' | 'done'>('idle');
+  const [stage, setStage] = useState<'idle' | 'reading' | 'importing' | 'done' | 'failed'>('idle');
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [, importIdentifiers] = useMutation(ImportCorporateIdentifiersDocument);
@@ -39,20 +129,24 @@ export function ImportsView() {
     const content = await file.text();
     setStage('importing');
     const input = { content, fileName: file.name, partial, overwrite };
-    const response =
+    const answer =
       kind === 'AUTOPILOT'
-        ? (await importAutopilot({ file: input })).data?.importAutopilotDevices
+        ? await importAutopilot({ file: input })
         : kind === 'ABM'
-          ? (await importAbm({ file: input })).data?.importAbmDevices
-          : (await importIdentifiers({ file: input, identifierType: kind })).data?.importCorporateIdentifiers;
+          ? await importAbm({ file: input })
+          : await importIdentifiers({ file: input, identifierType: kind });
+    const response = answer.data ? Object.values(answer.data)[0] : undefined;
+    if (answer.error || !response) {
+      setStage('failed');
+      setError(answer.error ? describeError(answer.error) : 'The gateway sent no result for the import.');
+      return;
+    }
     setStage('done');
-    if (!response) setError('The gateway did not answer the import.');
-    else setResult(response as ImportResult);
+    setResult(response as ImportResult);
   };
 
   return (
-    <section aria-labelledby="imports-title">
-      <h1 id="imports-title">Imports</h1>
+    <>
       <form
         className="card import-form"
         onSubmit={(e) => {
@@ -93,12 +187,14 @@ export function ImportsView() {
               ? 'Validating and importing…'
               : stage === 'done'
                 ? 'Done.'
-                : ''}
+                : stage === 'failed'
+                  ? 'Failed.'
+                  : ''}
         </p>
       </form>
       {error && <p role="alert">{error}</p>}
       {result && <ImportReport result={result} />}
-    </section>
+    </>
   );
 }
 

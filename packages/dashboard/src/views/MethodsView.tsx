@@ -7,13 +7,16 @@ import {
 import { useQuery } from 'urql';
 import { requirementLabel } from '../lib/format';
 import { useRefetchOnReconnect } from '../lib/hooks';
+import { ViewHeading } from '../components/ViewHeading';
 
 /** The seed's four tables, rendered from the catalog query, with the devices enrolled by each row. */
 export function MethodsView() {
   const [catalog] = useQuery({ query: EnrollmentCatalogDocument });
   return (
     <section aria-labelledby="methods-title">
-      <h1 id="methods-title">Enrollment methods</h1>
+      <ViewHeading id="methods-title" title="Enrollment methods">
+        Enrollment methods
+      </ViewHeading>
       {catalog.error && <p role="alert">{catalog.error.message}</p>}
       {catalog.data?.enrollmentCatalog.map((table) => (
         <div key={table.platform} className="card">
@@ -58,5 +61,13 @@ function DeviceCount({ platform, method }: { platform: DevicePlatform; method: E
     variables: { first: 1, filter: { platform, enrollmentMethod: method } },
   });
   useRefetchOnReconnect(() => refetch({ requestPolicy: 'network-only' }));
-  return <>{result.data?.managedDevices.totalCount ?? '…'}</>;
+  const total = result.data?.managedDevices.totalCount;
+  return (
+    <a
+      href={`#/devices?platform=${platform}&method=${method}`}
+      aria-label={`${total ?? 'Loading'} ${platform} ${method} devices`}
+    >
+      {total ?? '…'}
+    </a>
+  );
 }

@@ -7,6 +7,7 @@ import { Migration20261130020100_imports } from './Migration20261130020100_impor
 import { Migration20261130030000_lifecycleDerivedStatus } from './Migration20261130030000_lifecycleDerivedStatus.js';
 import { Migration20261130040000_devicePlatformPageIndex } from './Migration20261130040000_devicePlatformPageIndex.js';
 import { Migration20261130050000_deviceChildrenSetBasedDelete } from './Migration20261130050000_deviceChildrenSetBasedDelete.js';
+import { Migration20261203070000_appleMdmProtocol } from './Migration20261203070000_appleMdmProtocol.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261130050000_deviceChildrenSetBasedDelete',
     class: Migration20261130050000_deviceChildrenSetBasedDelete,
   },
+  { name: 'Migration20261203070000_appleMdmProtocol', class: Migration20261203070000_appleMdmProtocol },
 ];

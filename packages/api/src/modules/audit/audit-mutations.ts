@@ -47,6 +47,8 @@ export function auditMutations(schema: GraphQLSchema, audit: AuditService): void
         const refused = result instanceof UserError;
         await audit.record({
           ...base,
+          // The refusal's message names what refused it (e.g. the enrollment restriction).
+          args: refused ? { ...args, refusal: result.message } : args,
           ...targetOf(result, args),
           outcome: refused ? AuditOutcome.refused : AuditOutcome.success,
           code: refused ? result.code : null,
@@ -56,6 +58,7 @@ export function auditMutations(schema: GraphQLSchema, audit: AuditService): void
         if (error instanceof UnauthenticatedError || error instanceof ForbiddenError) throw error;
         await audit.record({
           ...base,
+          args: error instanceof DomainError ? { ...args, refusal: error.message } : args,
           ...targetOf(null, args),
           outcome: error instanceof DomainError ? AuditOutcome.refused : AuditOutcome.error,
           code: error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR',

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
@@ -106,6 +106,73 @@ export class CertificateService {
       privateKeyPem: issued.privateKeyPem,
       deviceToken: this.deviceToken(issued.sha256Thumbprint),
     };
+  }
+
+  /**
+   * Records for `device` a certificate this CA already issued to it outside enrollment (SCEP: the
+   * device got its identity certificate before its first check-in, Apple's "Authenticate"),
+   * inside the caller's transaction `tx`, with the same rules as `issue`: it becomes the device's
+   * current certificate, superseding (and revoking) the previous one, and sets
+   * `managementCertificateExpirationDate`. The row of that serial number is reused when one exists.
+   * The device row must be flushed. The caller has checked that `pem` chains to this CA.
+   */
+  async adopt(tx: EntityManager, device: ManagedDevice, pem: string, now: Date): Promise<IssuedCredential> {
+    const x509 = new X509Certificate(pem);
+    const serialNumber = x509.serialNumber.toUpperCase();
+    const notAfter = new Date(x509.validTo);
+    let certificate = await tx.findOne(MdmCertificate, { serialNumber });
+    if (certificate) {
+      await queryRows(
+        tx,
+        'update "mdm_certificate" set "device_id" = ?, "superseded_by_id" = null where "id" = ?',
+        [device.id, certificate.id],
+      );
+      tx.assign(certificate, { device: device.id, supersededById: null });
+    } else {
+      certificate = tx.create(MdmCertificate, {
+        device: device.id,
+        serialNumber,
+        sha256Thumbprint: x509.fingerprint256.replaceAll(':', ''),
+        subject: x509.subject.split('\n').reverse().join(', '),
+        issuer: x509.issuer.split('\n').reverse().join(', '),
+        notBefore: new Date(x509.validFrom),
+        notAfter,
+        status: this.statusAt(notAfter, now),
+        pem,
+        issuedDateTime: now,
+      });
+    }
+    await queryRows(
+      tx,
+      `update "mdm_certificate" set "superseded_by_id" = ?,
+         "revoked_date_time" = case when "status" in ('valid', 'expiring') then ?::timestamptz else "revoked_date_time" end,
+         "revocation_reason" = case when "status" in ('valid', 'expiring') then 'superseded' else "revocation_reason" end,
+         "status" = case when "status" in ('valid', 'expiring') then 'revoked' else "status" end
+       where "device_id" = ? and "superseded_by_id" is null and "id" <> ?`,
+      [certificate.id, now, device.id, certificate.id],
+    );
+    device.managementCertificateExpirationDate = notAfter;
+    return { certificate, deviceToken: this.deviceToken(certificate.sha256Thumbprint) };
+  }
+
+  /**
+   * Revokes the certificate with this serial number (a refused protocol enrollment: the device
+   * keeps no working identity). No-op for an unknown serial.
+   */
+  async revokeBySerialNumber(
+    tx: EntityManager,
+    serialNumber: string,
+    now: Date,
+    reason = RevocationReason.cessationOfOperation,
+  ): Promise<number> {
+    return tx.nativeUpdate(
+      MdmCertificate,
+      {
+        serialNumber: serialNumber.toUpperCase(),
+        status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] },
+      },
+      { status: MdmCertificateStatus.revoked, revokedDateTime: now, revocationReason: reason },
+    );
   }
 
   /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */

@@ -3,7 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic, type PendingEvent } from '../../events/topics.js';
+import { Topic, type DeviceUpdatedPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { queryRows } from '../../shared/raw-sql.js';
 import { NotFoundError } from '../../shared/domain-error.js';
@@ -22,7 +22,12 @@ import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
-import { toCertificateEventPayload, toDeviceEventPayload } from '../device/device.events.js';
+import {
+  deviceBefore,
+  toCertificateEventPayload,
+  toDeviceEventPayload,
+  toDeviceUpdatedPayload,
+} from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
 import { DeviceNotManagedError } from './check-in.errors.js';
 import { CheckInProofType } from './check-in.enums.js';
@@ -167,7 +172,7 @@ export class CheckInService {
     now: Date,
   ): Promise<CheckInOutcome> {
     const events: PendingEvent[] = [];
-    let outcome: CheckInOutcome & { previousCertificateId: string };
+    let outcome: CheckInOutcome & { previousCertificateId: string; updated: DeviceUpdatedPayload | null };
     try {
       outcome = await em.transactional(async (tx) => {
         // The device row locked first (the lock its update below takes anyway): this transaction writes
@@ -186,6 +191,7 @@ export class CheckInService {
         const certificate = this.authenticate(command, entity && toCredential(entity), now);
 
         device.lastSyncDateTime = now;
+        const before = deviceBefore(device);
         // A pending retire or wipe is carried out by this check-in; the certificate then stops
         // (seed: a wiped device's MDM certificate is not renewed).
         const completed = await this.deviceActions.completePendingActions(tx, device, now);
@@ -204,13 +210,15 @@ export class CheckInService {
           checkedInDateTime: now,
         });
         await tx.flush();
-        return { device, renewal, previousCertificateId: certificate.id };
+        const updated = completed ? toDeviceUpdatedPayload(device, before, 'ACTION_COMPLETED', now) : null;
+        return { device, renewal, previousCertificateId: certificate.id, updated };
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw replayed();
       throw error;
     }
     events.push({ topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(outcome.device, now) });
+    if (outcome.updated) events.push({ topic: Topic.DeviceUpdated, payload: outcome.updated });
     if (outcome.renewal) {
       events.push({
         topic: Topic.CertificateRenewed,

@@ -18,6 +18,8 @@ export enum DeviceActionKind {
   changeOwnership = 'changeOwnership',
   /** A BYOD re-enrollment without a stable hardware id replaced this record with a new one. */
   replacedByReenrollment = 'replacedByReenrollment',
+  /** The device removed its MDM profile and said so (Apple's CheckOut): the enrollment ended. */
+  checkedOut = 'checkedOut',
 }
 registerEnumType(DeviceActionKind, {
   name: 'DeviceActionKind',

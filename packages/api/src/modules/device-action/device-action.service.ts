@@ -1,5 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventBus } from '../../events/event-bus.js';
+import { Topic, type DeviceChangeKind, type DeviceEventPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { queryRows } from '../../shared/raw-sql.js';
@@ -8,6 +10,8 @@ import { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
 import { DELETE_CHILDREN_OF_DEVICE } from '../device/device-children.sql.js';
 import { deviceIdSchema } from '../device/device.service.js';
+import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
+import type { ActionCommands } from './device-action.commands.js';
 import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
 import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
 
@@ -22,13 +26,33 @@ export function completesAtCheckIn(state: ManagementState): boolean {
   return COMPLETION[state] !== undefined;
 }
 
+/** The `device.updated` change each requested action publishes. */
+const CHANGE_OF: Partial<Record<DeviceActionKind, DeviceChangeKind>> = {
+  [DeviceActionKind.retire]: 'RETIRE_REQUESTED',
+  [DeviceActionKind.wipe]: 'WIPE_REQUESTED',
+  [DeviceActionKind.unenroll]: 'UNENROLL_REQUESTED',
+  [DeviceActionKind.changeOwnership]: 'OWNERSHIP_CHANGED',
+};
+
 /**
  * Device actions (Graph `retire`, `wipe`, `delete`, plus the user's own unenroll) with explicit
  * states: each request records a `device_action` row (audit history) and moves the device to a
- * pending state that completes at its next check-in ({@link completePendingActions}).
+ * pending state that completes at its next check-in ({@link completePendingActions}). After
+ * commit, each action that changed the device publishes `device.updated`; a delete publishes
+ * `device.removed`.
  */
 export class DeviceActionService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    /** Carries retire, wipe and unenroll to devices that take commands (Apple's MDM protocol); optional. */
+    private commands: ActionCommands | null = null,
+  ) {}
+
+  /** Sets what carries actions to devices that take commands (wired after construction). */
+  sendCommandsWith(commands: ActionCommands): void {
+    this.commands = commands;
+  }
 
   /**
    * Admin retire: company data is removed at the next check-in; the record stays as `retired`.
@@ -84,15 +108,21 @@ export class DeviceActionService {
   async delete(em: EntityManager, deviceId: string, requestedBy: string | null): Promise<string> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
-    await em.transactional(async (tx) => {
-      const device = await tx.findOne(ManagedDevice, id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const removed: DeviceEventPayload = await em.transactional(async (tx) => {
+      const device = await tx.findOne(ManagedDevice, id, {
+        populate: ['user'],
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+      });
       if (!device) throw new NotFoundError('ManagedDevice', id);
+      const payload = toDeviceEventPayload(device, now);
       await cancelPendingActions(tx, id, now);
       // Its certificates and check-in history first (no cascading foreign key: device-children.sql.ts).
       for (const statement of DELETE_CHILDREN_OF_DEVICE) await queryRows(tx, statement, [id]);
       tx.persist(record(id, DeviceActionKind.delete, DeviceActionState.done, requestedBy, now));
       tx.remove(device);
+      return payload;
     });
+    void this.events.publishCommitted([{ topic: Topic.DeviceRemoved, payload: removed }]);
     return id;
   }
 
@@ -158,19 +188,30 @@ export class DeviceActionService {
   ): Promise<ManagedDevice> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
-    return em.transactional(async (tx) => {
+    let before: ReturnType<typeof deviceBefore> | undefined;
+    let queued = false;
+    const device = await em.transactional(async (tx) => {
       const device = await tx.findOne(ManagedDevice, id, {
         populate: ['user'],
         lockMode: LockMode.PESSIMISTIC_WRITE,
       });
       if (!device) throw new NotFoundError('ManagedDevice', id);
+      before = deviceBefore(device);
       const entry = record(id, action, DeviceActionState.pending, requestedBy, now);
       change(device, entry);
       // A new retire/wipe supersedes whatever was pending (e.g. wipe after retire).
-      if (entry.state === DeviceActionState.pending) await cancelPendingActions(tx, id, now);
+      if (entry.state === DeviceActionState.pending) {
+        await cancelPendingActions(tx, id, now);
+        queued = (await this.commands?.actionRequested(tx, id, entry)) ?? false;
+      }
       tx.persist(entry);
       return device;
     });
+    const kind = CHANGE_OF[action];
+    const payload = kind && before && toDeviceUpdatedPayload(device, before, kind, now);
+    if (payload) void this.events.publishCommitted([{ topic: Topic.DeviceUpdated, payload }]);
+    if (queued) this.commands?.wake(id);
+    return device;
   }
 }
 

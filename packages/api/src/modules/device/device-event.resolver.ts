@@ -1,10 +1,10 @@
 import { Arg, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
 import { Roles } from '../auth/roles.decorator.js';
 import { SharedResults } from '../../shared/graphql/shared-results.js';
-import { Topic, type DeviceEventPayload } from '../../events/topics.js';
+import { Topic, type DeviceEventPayload, type DeviceUpdatedPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
-import { DeviceEvent } from './device-event.type.js';
+import { DeviceChange, DeviceEvent, DeviceUpdatedEvent } from './device-event.type.js';
 import type { EventDevices } from './device-event.loader.js';
 import { ManagedDeviceOwnerType } from './device.enums.js';
 
@@ -39,6 +39,28 @@ export function matchesDeviceFilter(payload: DeviceEventPayload, filter?: Device
 
 type FilterArgs = { payload: DeviceEventPayload; args: { filter?: DeviceEventFilter | null } };
 const byFilter = ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter);
+
+/**
+ * An update passes a filter when the device matches it after the change or matched it before
+ * (owner type, user): a list filtered on the old value learns that the device left it.
+ */
+export function matchesDeviceUpdateFilter(
+  payload: DeviceUpdatedPayload,
+  filter?: DeviceEventFilter | null,
+): boolean {
+  if (matchesDeviceFilter(payload, filter)) return true;
+  return matchesDeviceFilter(
+    {
+      ...payload,
+      managedDeviceOwnerType: payload.previousManagedDeviceOwnerType ?? payload.managedDeviceOwnerType,
+      userPrincipalName: payload.previousUserPrincipalName ?? payload.userPrincipalName,
+    },
+    filter,
+  );
+}
+type UpdateFilterArgs = { payload: DeviceUpdatedPayload; args: { filter?: DeviceEventFilter | null } };
+const byUpdateFilter = ({ payload, args }: UpdateFilterArgs) =>
+  matchesDeviceUpdateFilter(payload, args.filter);
 
 @Resolver()
 export class DeviceEventResolver {
@@ -79,7 +101,7 @@ export class DeviceEventResolver {
     topics: Topic.DeviceRemoved,
     filter: byFilter,
     description:
-      'Each device removed by the lifecycle sweeper (seed: 180 days after its MDM certificate expired); `device` is null since the record is gone.',
+      'Each committed removal of a device record: by an admin (`deleteDevice`) or by the lifecycle sweeper (seed: 180 days after its MDM certificate expired); `device` is null since the record is gone.',
   })
   deviceRemoved(
     @Root() payload: DeviceEventPayload,
@@ -90,6 +112,22 @@ export class DeviceEventResolver {
       occurredAt: new Date(payload.occurredAt),
       device: null,
     });
+  }
+
+  @SharedResults()
+  @Roles(...READ_ROLES)
+  @Subscription(() => DeviceUpdatedEvent, {
+    topics: Topic.DeviceUpdated,
+    filter: byUpdateFilter,
+    description:
+      'Each committed change of a device outside enrollment and check-in: ownership changes, retire/wipe/unenroll requests and their completion at a check-in. `change` says why, `changedFields` what; filtered on the server (a device matching the filter before or after the change).',
+  })
+  async deviceUpdated(
+    @Root() payload: DeviceUpdatedPayload,
+    @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,
+  ): Promise<DeviceUpdatedEvent> {
+    const event = await this.toEvent(payload);
+    return Object.assign(new DeviceUpdatedEvent(), event, { change: payload.change as DeviceChange });
   }
 
   private async toEvent(payload: DeviceEventPayload): Promise<DeviceEvent> {

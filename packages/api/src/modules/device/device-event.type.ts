@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
 import { ManagedDevice } from './device.entity.js';
@@ -33,4 +33,45 @@ export class DeviceEvent {
     description: 'The device as it is now; null if it was deleted since the event.',
   })
   device?: ManagedDevice | null;
+}
+
+/** Why a device changed (topic `device.updated`); see DeviceChangeKind in events/topics.ts. */
+export enum DeviceChange {
+  OWNERSHIP_CHANGED = 'OWNERSHIP_CHANGED',
+  RETIRE_REQUESTED = 'RETIRE_REQUESTED',
+  WIPE_REQUESTED = 'WIPE_REQUESTED',
+  UNENROLL_REQUESTED = 'UNENROLL_REQUESTED',
+  ACTION_COMPLETED = 'ACTION_COMPLETED',
+}
+registerEnumType(DeviceChange, {
+  name: 'DeviceChange',
+  description:
+    'OWNERSHIP_CHANGED (admin set managedDeviceOwnerType), RETIRE_REQUESTED / WIPE_REQUESTED / UNENROLL_REQUESTED (managementState → retirePending or wipePending), ACTION_COMPLETED (the device checked in and the pending action was carried out: retired or wiped).',
+});
+
+@ObjectType({
+  description:
+    'A committed change of a device outside enrollment and check-in (deviceUpdated). The device fields are its state after the change.',
+})
+export class DeviceUpdatedEvent extends DeviceEvent {
+  @Field(() => DeviceChange)
+  change!: DeviceChange;
+
+  @Field(() => [String], {
+    description:
+      'ManagedDevice fields whose value changed: managementState, managedDeviceOwnerType, userPrincipalName.',
+  })
+  changedFields!: string[];
+
+  @Field(() => ManagedDeviceOwnerType, {
+    nullable: true,
+    description: 'The owner type before the change; null when it did not change.',
+  })
+  previousManagedDeviceOwnerType!: ManagedDeviceOwnerType | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The affine user before the change (a wipe unlinks it); null when it did not change.',
+  })
+  previousUserPrincipalName!: string | null;
 }

@@ -1,4 +1,10 @@
-import type { CertificateEventPayload, DeviceEventPayload } from '../../events/topics.js';
+import type {
+  CertificateEventPayload,
+  DeviceChangeKind,
+  DeviceEventPayload,
+  DeviceUpdatedPayload,
+} from '../../events/topics.js';
+import type { ManagedDeviceOwnerType } from './device.enums.js';
 import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import type { ManagedDevice } from './device.entity.js';
 
@@ -43,5 +49,46 @@ export function toCertificateEventPayload(
     notAfter: certificate.notAfter.toISOString(),
     thresholdDays: extra.thresholdDays ?? null,
     previousCertificateId: extra.previousCertificateId ?? null,
+  };
+}
+
+/** What a device was before a change: compared with its state after it by {@link toDeviceUpdatedPayload}. */
+export interface DeviceBefore {
+  managementState: string;
+  managedDeviceOwnerType: ManagedDeviceOwnerType;
+  userPrincipalName: string | null;
+}
+
+/** The state {@link toDeviceUpdatedPayload} compares; read before changing the device. */
+export function deviceBefore(device: ManagedDevice): DeviceBefore {
+  return {
+    managementState: device.managementState,
+    managedDeviceOwnerType: device.managedDeviceOwnerType,
+    userPrincipalName: device.user?.getEntity().userPrincipalName ?? null,
+  };
+}
+
+/**
+ * The payload of a `device.updated` event: `device` after the change (loaded user), what it was
+ * `before`, and why. `changedFields` lists the fields that differ (managementState,
+ * managedDeviceOwnerType, userPrincipalName); null when nothing changed (publish nothing then).
+ */
+export function toDeviceUpdatedPayload(
+  device: ManagedDevice,
+  before: DeviceBefore,
+  change: DeviceChangeKind,
+  occurredAt: Date,
+): DeviceUpdatedPayload | null {
+  const after = deviceBefore(device);
+  const changedFields = (Object.keys(after) as (keyof DeviceBefore)[]).filter((k) => after[k] !== before[k]);
+  if (changedFields.length === 0) return null;
+  return {
+    ...toDeviceEventPayload(device, occurredAt, after.userPrincipalName),
+    change,
+    changedFields,
+    previousManagedDeviceOwnerType:
+      before.managedDeviceOwnerType === after.managedDeviceOwnerType ? null : before.managedDeviceOwnerType,
+    previousUserPrincipalName:
+      before.userPrincipalName === after.userPrincipalName ? null : before.userPrincipalName,
   };
 }

@@ -106,6 +106,9 @@ export class EnrollmentService {
    * reuses that record's id; the database's partial unique indexes keep one active record per
    * hardware even under concurrent enrollments.
    * @param actingFor the user principal name of a user token: the enrollment is for that user only
+   * @param presentedCertificatePem an identity certificate this CA already issued to the device
+   *   (SCEP, before Apple's "Authenticate"): the enrollment records it instead of issuing one;
+   *   the caller has checked that it chains to the CA
    * @throws InputValidationError for bad input; ActingUserMismatchError (a user token naming another user); MethodNotAvailableError; UserAffinityError;
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
    *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first
@@ -114,6 +117,7 @@ export class EnrollmentService {
     em: EntityManager,
     input: unknown,
     actingFor: string | null = null,
+    presentedCertificatePem: string | null = null,
   ): Promise<EnrollmentOutcome> {
     const command = validateInput(enrollDeviceSchema, input, 'input');
     const row = findEnrollmentMethod(command.platform, command.method);
@@ -216,7 +220,11 @@ export class EnrollmentService {
         // record's previous certificate is revoked by the issuance). A new record is written with
         // its first certificate in one statement (issue 8: the enrollment hot path).
         let credential: IssuedCredential;
-        if (existing) {
+        if (presentedCertificatePem) {
+          tx.persist(record);
+          await tx.flush();
+          credential = await this.deps.certificates.adopt(tx, record, presentedCertificatePem, now);
+        } else if (existing) {
           tx.persist(record);
           credential = await this.deps.certificates.issue(tx, record, now, command.csr);
         } else {

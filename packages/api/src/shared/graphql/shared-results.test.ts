@@ -14,6 +14,7 @@ describe('result sharing declared on the schema', () => {
       'deviceCheckedIn',
       'deviceEnrolled',
       'deviceRemoved',
+      'deviceUpdated',
       'importCompleted',
     ]);
     expect(subscriptions).toContain('fleetStats');

@@ -245,3 +245,47 @@ describe('validation', () => {
     });
   });
 });
+
+describe('Apple device details responses', () => {
+  it('reads SUCCESS records as rows and reports every other response_status as a notice', () => {
+    const result = parseAbmDevicesPage(
+      readFileSync(new URL('../../../../test/fixtures/imports/abm-device-details.json', import.meta.url)),
+    );
+    if (result.kind !== 'parsed') throw new Error('expected a parsed response');
+    expect(result.rows.map((r) => [r.position, r.serialNumber, r.opType, r.profileStatus])).toEqual([
+      [0, 'F17XK2ABHG7P', 'added', 'assigned'],
+      [2, 'C02ZX1ABMD6U', 'added', 'empty'],
+    ]);
+    expect(result.errors).toEqual([]);
+    expect(result.notices).toEqual([
+      {
+        rowNumber: 2,
+        column: 'response_status',
+        rule: 'DEVICE_NOT_ACCESSIBLE',
+        message: 'Apple answered NOT_ACCESSIBLE for serial DMPXK2ABCD99; nothing changed for it',
+      },
+      {
+        rowNumber: 4,
+        column: 'response_status',
+        rule: 'DEVICE_NOT_ACCESSIBLE',
+        message: 'Apple answered NOT_ACCESSIBLE for serial F9GT2QXLHG7Z; nothing changed for it',
+      },
+    ]);
+  });
+
+  it('takes the serial from the key when the record omits it, and refuses a record for another serial', () => {
+    const result = parseAbmDevicesPage(
+      JSON.stringify({
+        devices: {
+          AAAA1111BBBB: { model: 'iPad', response_status: 'SUCCESS' },
+          CCCC2222DDDD: { serial_number: 'EEEE3333FFFF', response_status: 'SUCCESS' },
+        },
+      }),
+    );
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [{ serialNumber: 'AAAA1111BBBB', model: 'iPad' }],
+      errors: [{ rowNumber: 2, column: 'serial_number', rule: 'SERIAL_MISMATCH' }],
+    });
+  });
+});

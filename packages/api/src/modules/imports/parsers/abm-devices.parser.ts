@@ -8,6 +8,12 @@ import { FIVE_MB, decodeImportText } from './text-decoding.js';
  * Devices" (`POST /server/devices`) and "Sync the List of Devices" (`POST /devices/sync`); samples
  * README, section "Apple Business Manager". Every device key but `serial_number` may be missing
  * (or null); a missing date is null, never the epoch.
+ *
+ * Also Apple's "Get Device Details" response (`POST /devices`, DeviceListResponse): `devices` is
+ * then an object keyed by serial number, each value a device record with a `response_status`
+ * (`SUCCESS`, or `NOT_ACCESSIBLE` for a serial the server token does not own). Only `SUCCESS`
+ * records are rows (read like fetch records); every other status is a `DEVICE_NOT_ACCESSIBLE`
+ * notice on its row and changes nothing. Row numbers follow the map's order in the document.
  */
 
 /** Apple's profile states, plus `unknown` for a value Apple adds later (original kept in `profileStatusRaw`). */
@@ -67,8 +73,9 @@ const deviceSchema = z.object({
   op_type: text,
   op_date: text,
 });
+const detailsStatusSchema = z.object({ response_status: z.string().nullish() });
 const pageSchema = z.object({
-  devices: z.array(z.unknown()),
+  devices: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]),
   cursor: text,
   fetched_until: text,
   more_to_follow: z.boolean().nullish(),
@@ -78,11 +85,12 @@ const OP_TYPES: readonly string[] = ['added', 'modified', 'deleted'];
 const DATE_KEYS = ['profile_assign_time', 'profile_push_time', 'device_assigned_date', 'op_date'] as const;
 
 /**
- * Parses one fetch or sync page (JSON text or bytes). File errors: encoding, size, `MALFORMED_JSON`,
- * `INVALID_DOCUMENT` (no `devices` array,
- * wrong page key types, unreadable `fetched_until`). Row errors (rowNumber = position + 1,
- * column = JSON key): `INVALID_VALUE` (zod: missing/empty serial, wrong type), `INVALID_DATE`,
- * `UNKNOWN_OP_TYPE`. Notices: `PROFILE_STATUS_BLANK` for `""`, `UNKNOWN_ENUM_VALUE` for an unknown status.
+ * Parses one fetch or sync page, or a device details response (JSON text or bytes). File errors:
+ * encoding, size, `MALFORMED_JSON`, `INVALID_DOCUMENT` (no `devices` array or map, wrong page key
+ * types, unreadable `fetched_until`). Row errors (rowNumber = position + 1, column = JSON key):
+ * `INVALID_VALUE` (zod: missing/empty serial, wrong type), `INVALID_DATE`, `UNKNOWN_OP_TYPE`,
+ * `SERIAL_MISMATCH` (details: key and `serial_number` differ). Notices: `PROFILE_STATUS_BLANK` for
+ * `""`, `UNKNOWN_ENUM_VALUE` for an unknown status, `DEVICE_NOT_ACCESSIBLE` (details).
  */
 export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<AbmDevice, AbmPageInfo> {
   const decoded = decodeImportText(input, { maxBytes: ABM_MAX_BYTES });
@@ -110,8 +118,27 @@ export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<Ab
   const rows: AbmDevice[] = [];
   const errors: ImportRowError[] = [];
   const notices: ImportRowNotice[] = [];
-  page.data.devices.forEach((item, position) => {
+  const items: { key: string | null; item: unknown }[] = Array.isArray(page.data.devices)
+    ? page.data.devices.map((item) => ({ key: null, item }))
+    : Object.entries(page.data.devices).map(([key, item]) => ({ key, item }));
+  items.forEach(({ key, item }, position) => {
     const rowNumber = position + 1;
+    if (key !== null) {
+      const status = detailsStatusSchema.safeParse(item);
+      const responseStatus = status.success ? (status.data.response_status ?? 'SUCCESS') : 'SUCCESS';
+      if (responseStatus !== 'SUCCESS') {
+        notices.push({
+          rowNumber,
+          column: 'response_status',
+          rule: 'DEVICE_NOT_ACCESSIBLE',
+          message: `Apple answered ${responseStatus} for serial ${key}; nothing changed for it`,
+        });
+        return;
+      }
+      if (item !== null && typeof item === 'object' && !('serial_number' in item)) {
+        item = { ...item, serial_number: key };
+      }
+    }
     const parsed = deviceSchema.safeParse(item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -126,6 +153,14 @@ export function parseAbmDevicesPage(input: string | Uint8Array): ImportResult<Ab
     }
     const d = parsed.data;
     const rowErrors: ImportRowError[] = [];
+    if (key !== null && d.serial_number !== key) {
+      rowErrors.push({
+        rowNumber,
+        column: 'serial_number',
+        rule: 'SERIAL_MISMATCH',
+        message: `serial_number "${d.serial_number}" differs from its key "${key}"`,
+      });
+    }
     const dates = {} as Record<(typeof DATE_KEYS)[number], Date | null>;
     for (const key of DATE_KEYS) {
       const raw = d[key];

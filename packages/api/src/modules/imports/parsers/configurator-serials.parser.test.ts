@@ -32,7 +32,7 @@ describe('Apple Configurator serial lists', () => {
     });
   });
 
-  it('removes periods, leaves out empty details and reports empty serials and long details', () => {
+  it('removes periods with a notice, leaves out empty details and reports empty serials and long details', () => {
     expect(
       parseConfiguratorSerials(`F9GT.2QXL.HG7K,\n ,orphan detail\nDMQX4T8LP2,${'d'.repeat(129)}\n`),
     ).toEqual({
@@ -47,7 +47,14 @@ describe('Apple Configurator serial lists', () => {
           message: 'details has 129 characters; at most 128',
         },
       ],
-      notices: [],
+      notices: [
+        {
+          rowNumber: 1,
+          column: 'serial',
+          rule: 'SERIAL_PERIODS_REMOVED',
+          message: 'periods removed from serial number "F9GT.2QXL.HG7K": F9GT2QXLHG7K',
+        },
+      ],
     });
   });
 

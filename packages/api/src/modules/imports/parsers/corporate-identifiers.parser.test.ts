@@ -237,27 +237,99 @@ describe('duplicates within one file', () => {
     });
   });
 
-  it('keeps no row for an identifier repeated with different details and flags every occurrence', () => {
+  it('keeps the first row of an identifier repeated with different details and notes the others', () => {
     const result = parseCorporateIdentifiers(
       'C02ZX1ABMD6T,A\nF9GT2QXLHG7K,B\nC02ZX1ABMD6T,C\nC02ZX1ABMD6T\n',
       'SERIAL',
     );
-    const message = 'C02ZX1ABMD6T appears on rows 1, 3, 4 with different data; keep one row';
+    const message = 'C02ZX1ABMD6T repeats row 1 with different data; the first row wins, this one is ignored';
     expect(result).toEqual({
       kind: 'parsed',
-      rows: [{ rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'B' }],
-      errors: [1, 3, 4].map((rowNumber) => ({
+      rows: [
+        { rowNumber: 1, identifierType: 'SERIAL', identifier: 'C02ZX1ABMD6T', details: 'A' },
+        { rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'B' },
+      ],
+      errors: [],
+      notices: [3, 4].map((rowNumber) => ({
         rowNumber,
         column: 'serial',
-        rule: 'DUPLICATE_CONFLICT',
+        rule: 'DUPLICATE_IGNORED',
         message,
       })),
-      notices: [],
     });
   });
 
-  it('treats serials that differ only in case as different identifiers', () => {
-    const result = parseCorporateIdentifiers('abc123,x\nABC123,y\n', 'SERIAL');
-    expect(result.kind === 'parsed' && result.rows.map((r) => r.identifier)).toEqual(['abc123', 'ABC123']);
+  it('treats serials that differ only in case as one identifier, keeping the first spelling', () => {
+    const result = parseCorporateIdentifiers('abc123,x\nABC123,x\n', 'SERIAL');
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [{ rowNumber: 1, identifier: 'abc123' }],
+      notices: [{ rowNumber: 2, rule: 'DUPLICATE_IDENTICAL' }],
+    });
+  });
+});
+
+describe('files as admins export them (fixtures in test/fixtures/imports)', () => {
+  const fixture = (name: string): Buffer =>
+    readFileSync(new URL(`../../../../test/fixtures/imports/${name}`, import.meta.url));
+
+  it('skips the header row, merges case variants, keeps the first of duplicates and refuses placeholders', () => {
+    const result = parseCorporateIdentifiers(fixture('intune-serials-with-header.csv'), 'SERIAL');
+    if (result.kind !== 'parsed') throw new Error('expected a parsed file');
+    expect(result.rows.map((r) => [r.rowNumber, r.identifier, r.details ?? null])).toEqual([
+      [2, 'C02ZX1ABMD6T', 'Design team MacBook Pro'],
+      [4, 'F9GT2QXLHG7K', 'Reception iPad'],
+      [5, 'K9W3XH2M7Q', 'Sales iPhone 14'],
+      [10, 'DMPXK2ABCD12', null],
+    ]);
+    expect(result.errors.map((e) => [e.rowNumber, e.rule])).toEqual([
+      [7, 'PLACEHOLDER_IDENTIFIER'],
+      [8, 'PLACEHOLDER_IDENTIFIER'],
+      [9, 'PLACEHOLDER_IDENTIFIER'],
+    ]);
+    expect(result.notices.map((n) => [n.rowNumber, n.rule])).toEqual([
+      [1, 'HEADER_ROW_SKIPPED'],
+      [3, 'DUPLICATE_IDENTICAL'],
+      [4, 'SERIAL_PERIODS_REMOVED'],
+      [5, 'IDENTIFIER_TRIMMED'],
+      [6, 'DUPLICATE_IGNORED'],
+    ]);
+  });
+
+  it('reports every IMEI normalisation and keeps the first row of an IMEI written twice', () => {
+    const result = parseCorporateIdentifiers(fixture('intune-imeis-with-header.csv'), 'IMEI');
+    if (result.kind !== 'parsed') throw new Error('expected a parsed file');
+    expect(result.rows.map((r) => [r.rowNumber, r.identifier])).toEqual([
+      [2, '352099001761481'],
+      [3, '356938035643809'],
+      [4, '490154203237518'],
+    ]);
+    expect(result.errors.map((e) => [e.rowNumber, e.rule])).toEqual([[5, 'PLACEHOLDER_IDENTIFIER']]);
+    expect(result.notices.map((n) => [n.rowNumber, n.rule])).toEqual([
+      [1, 'HEADER_ROW_SKIPPED'],
+      [2, 'IMEI_SEPARATORS_REMOVED'],
+      [3, 'IMEI_SEPARATORS_REMOVED'],
+      [6, 'DUPLICATE_IGNORED'],
+    ]);
+  });
+
+  it('recognises the Windows header and compares Windows serials without case', () => {
+    const result = parseCorporateIdentifiers(fixture('intune-windows-with-header.csv'), 'WINDOWS');
+    if (result.kind !== 'parsed') throw new Error('expected a parsed file');
+    expect(result.rows.map((r) => [r.rowNumber, r.manufacturer, r.identifier])).toEqual([
+      [2, 'Microsoft Corporation', '0F3A6B2C1D'],
+      [3, 'Dell Inc.', '7H2KQ34'],
+    ]);
+    expect(result.errors.map((e) => [e.rowNumber, e.rule])).toEqual([[5, 'PLACEHOLDER_IDENTIFIER']]);
+    expect(result.notices.map((n) => [n.rowNumber, n.rule])).toEqual([
+      [1, 'HEADER_ROW_SKIPPED'],
+      [2, 'SERIAL_PERIODS_REMOVED'],
+      [4, 'DUPLICATE_IDENTICAL'],
+    ]);
+  });
+
+  it('reads a first row that is a real serial as data, not as a header', () => {
+    const result = parseCorporateIdentifiers('SERIAL1234,Serial Number\n', 'SERIAL');
+    expect(result).toMatchObject({ kind: 'parsed', rows: [{ identifier: 'SERIAL1234' }], notices: [] });
   });
 });

@@ -1,4 +1,5 @@
 import { normalizeImei, normalizeSerialNumber } from '../../device/hardware-identifiers.js';
+import { canonicalHardwareId, isPlaceholderHardwareId } from '../../device/placeholder-hardware-id.js';
 import { readCsvRecords } from './csv-records.js';
 import { mergeDuplicates, type KeyedRow } from './duplicates.js';
 import {
@@ -16,6 +17,14 @@ import { FIVE_MB, decodeImportText } from './text-decoding.js';
  * type per file, at most 5,000 rows or 5 MB, `identifier,details` with optional details of at most
  * 128 characters for IMEI and serial files, `manufacturer,model,serial` for Windows, periods removed
  * from serial numbers. Standard CSV quoting is accepted (a detail may contain a quoted comma).
+ *
+ * Files as people export them: a first row of column names (`Serial Number,Details`, `IMEI`,
+ * `Manufacturer,Model,Serial Number`) is recognised and skipped with a `HEADER_ROW_SKIPPED`
+ * notice; every normalisation of an identifier (periods, separators, surrounding spaces, an
+ * added IMEI check digit) is a notice on its row; serial numbers compare case-insensitively
+ * (Apple and Android serials are case-insensitive hardware ids; the stored case is the first
+ * seen); when a file repeats an identifier its first row wins (Intune's behaviour) and the others
+ * get a notice; firmware placeholders (`Default string`, all zeros...) are refused.
  */
 
 /** The identifier type of a file, chosen by the admin at upload like in the Intune portal. */
@@ -42,6 +51,72 @@ export const CORPORATE_IDENTIFIER_LIMITS = {
   maxFieldLength: 128,
 } as const;
 
+/**
+ * Column names a header row may carry, in canonical form (letters and digits, lower case), per
+ * column position: Intune's portal template and the names admins type. A first row whose every
+ * non-empty field is a name of its position is a header.
+ */
+const HEADER_NAMES: Record<CorporateIdentifierType, readonly (readonly string[])[]> = {
+  IMEI: [
+    ['imei', 'imeinumber', 'imeinumbers', 'imei1', 'identifier'],
+    ['details', 'description', 'detail'],
+  ],
+  SERIAL: [
+    ['serialnumber', 'serial', 'serialno', 'serialnumbers', 'identifier'],
+    ['details', 'description', 'detail'],
+  ],
+  WINDOWS: [
+    ['manufacturer', 'manufacturername'],
+    ['model', 'modelname'],
+    ['serialnumber', 'serial'],
+  ],
+};
+
+/** True when the fields are column names (see HEADER_NAMES), never a valid identifier row. */
+function isHeaderRow(fields: readonly string[], type: CorporateIdentifierType): boolean {
+  const names = HEADER_NAMES[type];
+  if (fields.length === 0 || fields.length > names.length) return false;
+  if (!names[0]!.includes(canonicalHardwareId(fields[0] ?? ''))) return false;
+  return fields.every((f, i) => f.trim() === '' || names[i]!.includes(canonicalHardwareId(f)));
+}
+
+/** Notices for each change normalisation made to an identifier (raw → value). */
+function normalisationNotices(
+  rowNumber: number,
+  column: string,
+  raw: string,
+  value: string,
+  type: CorporateIdentifierType,
+): ImportRowNotice[] {
+  const notices: ImportRowNotice[] = [];
+  if (raw !== raw.trim()) {
+    notices.push({
+      rowNumber,
+      column,
+      rule: 'IDENTIFIER_TRIMMED',
+      message: `spaces around "${raw.trim()}" removed`,
+    });
+  }
+  if (type === 'IMEI') {
+    if (/[\s-]/.test(raw.trim())) {
+      notices.push({
+        rowNumber,
+        column,
+        rule: 'IMEI_SEPARATORS_REMOVED',
+        message: `spaces and dashes removed from IMEI "${raw.trim()}"`,
+      });
+    }
+  } else if (raw.includes('.')) {
+    notices.push({
+      rowNumber,
+      column,
+      rule: 'SERIAL_PERIODS_REMOVED',
+      message: `periods removed from serial number "${raw.trim()}": ${value}`,
+    });
+  }
+  return notices;
+}
+
 const COLUMNS: Record<CorporateIdentifierType, readonly string[]> = {
   IMEI: ['imei', 'details'],
   SERIAL: ['serial', 'details'],
@@ -57,8 +132,10 @@ const codePoints = (s: string): number =>
  * File errors (`rejected`): encoding, > 5 MB (before parsing), > 5,000 rows (parsing stops at row
  * 5,001), malformed CSV, no rows. Row errors: `COLUMN_COUNT`, IMEI/serial rules of
  * hardware-identifiers.ts, `DETAILS_TOO_LONG`, `REQUIRED`/`TOO_LONG` (Windows manufacturer/model),
- * `DUPLICATE_CONFLICT`. Notices: `IMEI_CHECK_DIGIT_ADDED`, `DUPLICATE_IDENTICAL` (see duplicates.ts:
- * the identity is the IMEI / serial, or manufacturer+model+serial for Windows).
+ * `PLACEHOLDER_IDENTIFIER`. Notices: `HEADER_ROW_SKIPPED`, `IMEI_CHECK_DIGIT_ADDED`,
+ * `IMEI_SEPARATORS_REMOVED`, `SERIAL_PERIODS_REMOVED`, `IDENTIFIER_TRIMMED`, `DUPLICATE_IDENTICAL`,
+ * `DUPLICATE_IGNORED` (see duplicates.ts, first row wins: the identity is the IMEI / serial
+ * ignoring case, or manufacturer+model+serial for Windows, the serial ignoring case).
  */
 export function parseCorporateIdentifiers(
   input: string | Uint8Array,
@@ -77,7 +154,17 @@ export function parseCorporateIdentifiers(
   const errors: ImportRowError[] = [];
   const notices: ImportRowNotice[] = [];
   const valid: KeyedRow<CorporateIdentifierRow>[] = [];
+  const first = read.records[0];
   for (const { line: rowNumber, fields } of read.records) {
+    if (rowNumber === first?.line && isHeaderRow(fields, identifierType)) {
+      notices.push({
+        rowNumber,
+        column: null,
+        rule: 'HEADER_ROW_SKIPPED',
+        message: `"${fields.join(',')}" is a header row (column names); not imported`,
+      });
+      continue;
+    }
     const rowErrors: ImportRowError[] = [];
     const fieldOk = identifierType === 'WINDOWS' ? fields.length === 3 : fields.length <= 2;
     if (!fieldOk) {
@@ -96,6 +183,14 @@ export function parseCorporateIdentifiers(
         ? normalizeImei(fields[0] ?? '')
         : normalizeSerialNumber(fields[serialIndex] ?? '');
     if (!id.ok) rowErrors.push({ rowNumber, column: idColumn, rule: id.rule, message: id.message });
+    else if (isPlaceholderHardwareId(id.value)) {
+      rowErrors.push({
+        rowNumber,
+        column: idColumn,
+        rule: 'PLACEHOLDER_IDENTIFIER',
+        message: `"${id.value}" is a firmware placeholder that many devices report, not an identifier of one device`,
+      });
+    }
     const textField = (index: number, column: string, required: boolean): string | undefined => {
       const value = (fields[index] ?? '').trim();
       const length = codePoints(value);
@@ -130,6 +225,11 @@ export function parseCorporateIdentifiers(
       errors.push(...rowErrors);
       continue;
     }
+    if (id.ok) {
+      notices.push(
+        ...normalisationNotices(rowNumber, idColumn, fields[serialIndex] ?? '', id.value, identifierType),
+      );
+    }
     if (id.ok && id.checkDigitAdded) {
       notices.push({
         rowNumber,
@@ -140,12 +240,12 @@ export function parseCorporateIdentifiers(
     }
     const key =
       identifierType === 'WINDOWS'
-        ? [row.manufacturer, row.model, row.identifier].join('\u0000')
-        : row.identifier;
+        ? [row.manufacturer, row.model, row.identifier.toUpperCase()].join('\u0000')
+        : row.identifier.toUpperCase();
     valid.push({ row, rowNumber, key, fingerprint: row.details ?? '' });
   }
   const label = (key: string): string => key.split('\u0000').join(' / ');
-  const merged = mergeDuplicates(valid, identifierType === 'IMEI' ? 'imei' : 'serial', label);
+  const merged = mergeDuplicates(valid, identifierType === 'IMEI' ? 'imei' : 'serial', label, 'firstWins');
   return {
     kind: 'parsed',
     rows: merged.rows,

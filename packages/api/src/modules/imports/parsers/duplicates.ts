@@ -10,6 +10,9 @@ import type { ImportRowError, ImportRowNotice } from './import-errors.js';
  *   error listing all its rows: the file does not say which data is meant, and silently taking
  *   the first or the last would be a guess. (An identifier that is already stored with other
  *   details is a different matter: the caller's explicit overwrite decision, per the samples README.)
+ *   With `onConflict: 'firstWins'` (Intune's corporate-identifier upload: when a file repeats an
+ *   identifier, its first row is imported) the first row is kept instead and each later one gets
+ *   a `DUPLICATE_IGNORED` notice naming the row that won.
  */
 
 /** A validated row with its identity (`key`) and the data compared for conflicts (`fingerprint`). */
@@ -29,13 +32,15 @@ export interface MergedRows<R> {
 
 /**
  * Applies the policy above. `column` names the identifier column in messages; `label(key)`
- * renders a key for an admin (e.g. the IMEI, or "Microsoft / surface 5 / 0123").
+ * renders a key for an admin (e.g. the IMEI, or "Microsoft / surface 5 / 0123"); `onConflict`
+ * chooses between rejecting a group whose rows differ (default) and keeping its first row.
  * O(n) in the number of rows.
  */
 export function mergeDuplicates<R>(
   items: readonly KeyedRow<R>[],
   column: string,
   label: (key: string) => string = (key) => key,
+  onConflict: 'reject' | 'firstWins' = 'reject',
 ): MergedRows<R> {
   const groups = new Map<string, KeyedRow<R>[]>();
   for (const item of items) {
@@ -57,6 +62,21 @@ export function mergeDuplicates<R>(
           column,
           rule: 'DUPLICATE_IDENTICAL',
           message: `${label(key)} repeats row ${first.rowNumber} with the same data; imported once`,
+        });
+      }
+      continue;
+    }
+    if (onConflict === 'firstWins') {
+      kept.push(first);
+      for (const item of group.slice(1)) {
+        notices.push({
+          rowNumber: item.rowNumber,
+          column,
+          rule: item.fingerprint === first.fingerprint ? 'DUPLICATE_IDENTICAL' : 'DUPLICATE_IGNORED',
+          message:
+            item.fingerprint === first.fingerprint
+              ? `${label(key)} repeats row ${first.rowNumber} with the same data; imported once`
+              : `${label(key)} repeats row ${first.rowNumber} with different data; the first row wins, this one is ignored`,
         });
       }
       continue;

@@ -209,3 +209,41 @@ describe('tolerance and exactness', () => {
     });
   });
 });
+
+describe('the same Graph id twice in one file', () => {
+  const device = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    deviceName: 'A',
+    osVersion: '18.1',
+    ...extra,
+  });
+
+  it('keeps one row for identical records, whatever their key order', () => {
+    const result = parseGraphManagedDevices(
+      JSON.stringify({ value: [device('a'), { osVersion: '18.1', deviceName: 'A', id: 'a' }, device('b')] }),
+    );
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [
+        { rowNumber: 1, id: 'a' },
+        { rowNumber: 3, id: 'b' },
+      ],
+      errors: [],
+      notices: [{ rowNumber: 2, column: 'id', rule: 'DUPLICATE_IDENTICAL' }],
+    });
+  });
+
+  it('flags every row of an id whose records differ and keeps none of them', () => {
+    const result = parseGraphManagedDevices(
+      JSON.stringify({ value: [device('a'), device('b'), device('a', { osVersion: '18.2' })] }),
+    );
+    expect(result).toMatchObject({
+      kind: 'parsed',
+      rows: [{ rowNumber: 2, id: 'b' }],
+      errors: [
+        { rowNumber: 1, column: 'id', rule: 'DUPLICATE_CONFLICT' },
+        { rowNumber: 3, column: 'id', rule: 'DUPLICATE_CONFLICT' },
+      ],
+    });
+  });
+});

@@ -1,8 +1,27 @@
 import { z } from 'zod';
+import { mergeDuplicates, type KeyedRow } from './duplicates.js';
 import { readGraphEnum, type GraphEnumMember, type GraphEnumValue } from './graph-enums.js';
-import { rejected, type ImportResult, type ImportRowError, type ImportRowNotice } from './import-errors.js';
+import {
+  byRow,
+  rejected,
+  type ImportResult,
+  type ImportRowError,
+  type ImportRowNotice,
+} from './import-errors.js';
 import { parseInstant, type Instant } from './instants.js';
 import { decodeImportText } from './text-decoding.js';
+
+/** JSON text of a value with object keys sorted, so two equal records compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
 
 /**
  * Microsoft Graph v1.0 "List managedDevices" responses, `{ "value": [managedDevice, ...] }`, as an
@@ -151,8 +170,13 @@ function keepByteSource(this: unknown, key: string, value: unknown, context?: { 
  * Parses a Graph managedDevice list page (JSON text or bytes). Extra result field `nextLink`:
  * `@odata.nextLink` or null. File errors: encoding, > 20 MiB, `MALFORMED_JSON`, `INVALID_DOCUMENT`
  * (no `value` array). Row errors (column = property path): `INVALID_VALUE` (wrong JSON type, no
- * `id`), `INVALID_TIMESTAMP` (see instants.ts), `UNSAFE_INTEGER`. Notices: `UNKNOWN_ENUM_VALUE`,
- * `MIN_DATE_AS_NULL`.
+ * `id`), `INVALID_TIMESTAMP` (see instants.ts), `UNSAFE_INTEGER`, `DUPLICATE_CONFLICT`. Notices:
+ * `UNKNOWN_ENUM_VALUE`, `MIN_DATE_AS_NULL`, `DUPLICATE_IDENTICAL`.
+ *
+ * The same `id` twice (overlapping pages concatenated, a common result of `@odata.nextLink` loops):
+ * identical records (same properties and values, in any key order) are one row, later ones noted
+ * `DUPLICATE_IDENTICAL`; records that differ are a `DUPLICATE_CONFLICT` on each of their rows and
+ * none is imported (duplicates.ts): the file does not say which state is current.
  */
 export function parseGraphManagedDevices(
   input: string | Uint8Array,
@@ -171,7 +195,7 @@ export function parseGraphManagedDevices(
       code: 'INVALID_DOCUMENT',
       message: `Not a Graph list response: ${z.prettifyError(page.error)}`,
     });
-  const rows: GraphManagedDevice[] = [];
+  const rows: KeyedRow<GraphManagedDevice>[] = [];
   const errors: ImportRowError[] = [];
   const notices: ImportRowNotice[] = [];
   page.data.value.forEach((item, index) => {
@@ -245,8 +269,15 @@ export function parseGraphManagedDevices(
       errors.push(...rowErrors);
       return;
     }
-    rows.push(out as GraphManagedDevice);
+    rows.push({ row: out as GraphManagedDevice, rowNumber, key: d.id, fingerprint: canonicalJson(item) });
     notices.push(...rowNotices);
   });
-  return { kind: 'parsed', nextLink: page.data['@odata.nextLink'] ?? null, rows, errors, notices };
+  const merged = mergeDuplicates(rows, 'id');
+  return {
+    kind: 'parsed',
+    nextLink: page.data['@odata.nextLink'] ?? null,
+    rows: merged.rows,
+    errors: byRow([...errors, ...merged.errors]),
+    notices: byRow([...notices, ...merged.notices]),
+  };
 }

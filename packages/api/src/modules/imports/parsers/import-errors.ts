@@ -51,7 +51,9 @@ export interface ImportFileError {
  * `REQUIRED`, `TOO_LONG`, `DETAILS_TOO_LONG` (> 128 chars), `DUPLICATE_CONFLICT` (same identifier,
  * different data), `QUOTES_NOT_ALLOWED` and `NON_ANSI_CHARACTER` (Autopilot), `SERIAL_WHITESPACE`,
  * `HASH_NOT_BASE64`, `INVALID_DATE`, `INVALID_TIMESTAMP`, `INVALID_VALUE`, `UNSAFE_INTEGER`,
- * `UNKNOWN_OP_TYPE`.
+ * `UNKNOWN_OP_TYPE`, `PLACEHOLDER_IDENTIFIER` (a firmware placeholder such as "Default string",
+ * see placeholder-hardware-id.ts), `SERIAL_MISMATCH` (ABM device details: the map key and the
+ * record's `serial_number` differ).
  */
 export type RowErrorRule =
   | 'IMEI_NOT_DIGITS'
@@ -74,20 +76,33 @@ export type RowErrorRule =
   | 'INVALID_TIMESTAMP'
   | 'INVALID_VALUE'
   | 'UNSAFE_INTEGER'
-  | 'UNKNOWN_OP_TYPE';
+  | 'UNKNOWN_OP_TYPE'
+  | 'PLACEHOLDER_IDENTIFIER'
+  | 'SERIAL_MISMATCH';
 
 /**
  * Rule names used in notices (row kept): `DUPLICATE_IDENTICAL` (a repeated, identical row was
  * merged into its first occurrence), `IMEI_CHECK_DIGIT_ADDED` (14-digit IMEI completed),
  * `PROFILE_STATUS_BLANK` (ABM `""` read as `empty`), `UNKNOWN_ENUM_VALUE` (Graph enum kept as
- * `unknown` with its original), `MIN_DATE_AS_NULL` (Graph `0001-01-01T00:00:00Z` read as null).
+ * `unknown` with its original), `MIN_DATE_AS_NULL` (Graph `0001-01-01T00:00:00Z` read as null),
+ * `DUPLICATE_IGNORED` (a later row of an identifier with other data; the first row won),
+ * `HEADER_ROW_SKIPPED` (a header row was recognised and not imported), `SERIAL_PERIODS_REMOVED`,
+ * `IMEI_SEPARATORS_REMOVED` and `IDENTIFIER_TRIMMED` (the identifier was normalised),
+ * `DEVICE_NOT_ACCESSIBLE` (ABM device details: Apple answered with a `response_status` other than
+ * `SUCCESS`; the serial was left alone). A notice on a row that is not kept is named so (ABM).
  */
 export type RowNoticeRule =
   | 'DUPLICATE_IDENTICAL'
   | 'IMEI_CHECK_DIGIT_ADDED'
   | 'PROFILE_STATUS_BLANK'
   | 'UNKNOWN_ENUM_VALUE'
-  | 'MIN_DATE_AS_NULL';
+  | 'MIN_DATE_AS_NULL'
+  | 'DUPLICATE_IGNORED'
+  | 'HEADER_ROW_SKIPPED'
+  | 'SERIAL_PERIODS_REMOVED'
+  | 'IMEI_SEPARATORS_REMOVED'
+  | 'IDENTIFIER_TRIMMED'
+  | 'DEVICE_NOT_ACCESSIBLE';
 
 /**
  * One problem or note about one row. `rowNumber` is the 1-based line of the CSV text (the

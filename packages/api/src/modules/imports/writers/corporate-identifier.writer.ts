@@ -17,6 +17,17 @@ const enrolledMatch: Record<CorporateIdentifierType, string> = {
      where d.platform = 'WINDOWS' and d.management_state not in ('retired', 'wiped') and d.serial_number is not null)`,
 };
 
+/**
+ * How a staged identifier matches a stored one. IMEIs are digits; serial numbers (Apple, Android,
+ * Windows SMBIOS) are case-insensitive hardware ids, so `c02zx1abmd6t` finds a stored
+ * `C02ZX1ABMD6T` (the stored spelling is kept).
+ */
+const sameIdentifier: Record<CorporateIdentifierType, string> = {
+  [CorporateIdentifierType.IMEI]: `c.identifier = s.identifier`,
+  [CorporateIdentifierType.SERIAL]: `upper(c.identifier) = upper(s.identifier)`,
+  [CorporateIdentifierType.WINDOWS]: `upper(c.identifier) = upper(s.identifier)`,
+};
+
 const STAGE_COLUMNS = [
   { name: 'row_number', type: 'int' },
   { name: 'identifier', type: 'text' },
@@ -35,7 +46,7 @@ const OUTCOMES: Record<string, ImportRowOutcome> = {
 /**
  * Writes corporate identifiers set-based, whatever the number of rows: the rows are COPYed into a
  * temporary staging table (PostgreSQL's fastest ingestion path), then ONE statement matches them
- * with the stored identifiers (identity: type, identifier, manufacturer, model), inserts the new
+ * with the stored identifiers (identity: type, identifier — serials ignoring case —, manufacturer, model), inserts the new
  * ones (enrollmentState `enrolled` when an active device already has the identifier, else
  * `notContacted`), overwrites the changed details when `overwrite` is asked for, and returns the
  * outcome of the rows that matched a stored identifier (every other row is NEW). Details compared
@@ -70,7 +81,7 @@ export async function writeCorporateIdentifiers(
               c.id is not null and c.details is distinct from s.details as differs
          from corporate_identifier_stage s
          left join corporate_identifier c
-           on c.identifier_type = ? and c.identifier = s.identifier
+           on c.identifier_type = ? and ${sameIdentifier[type]}
           and coalesce(c.manufacturer, '') = coalesce(s.manufacturer, '') and coalesce(c.model, '') = coalesce(s.model, '')
      ),
      inserted as (

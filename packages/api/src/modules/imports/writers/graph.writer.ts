@@ -17,8 +17,34 @@ const ENUMS = [
   'partnerReportedThreatState',
 ] as const;
 
+/** The stored columns an export sets: a record equal in all of them is UNCHANGED and left alone. */
+const COMPARED = [
+  'device_name',
+  'user_principal_name',
+  'operating_system',
+  'os_version',
+  'serial_number',
+  'imei',
+  'managed_device_owner_type',
+  'management_agent',
+  'device_enrollment_type',
+  'compliance_state',
+  'enum_originals',
+  'enrolled_ticks',
+  'enrolled_offset_minutes',
+  'last_sync_ticks',
+  'last_sync_offset_minutes',
+  'total_storage_space_in_bytes',
+  'free_storage_space_in_bytes',
+  'physical_memory_in_bytes',
+] as const;
+
 /**
- * Upserts a Graph managedDevice export by Graph id, set-based. Instants are stored as 100-ns
+ * Upserts a Graph managedDevice export by Graph id, set-based. A stored record that differs is
+ * OVERWRITTEN (the export is the source's current state); one equal in every stored column is
+ * UNCHANGED and not written (not even its import time), so replaying a file changes nothing. The
+ * parser has already made ids unique within the file (PostgreSQL refuses to update one row twice
+ * in one `INSERT ... ON CONFLICT`). Instants are stored as 100-ns
  * ticks plus their offset (exact round trip); byte counts as bigint (sent as decimal strings in
  * the JSON parameter, so no digit is lost); every enum's original string is kept.
  */
@@ -27,6 +53,7 @@ export async function writeGraphManagedDevices(
   devices: GraphManagedDevice[],
   now: Date,
 ): Promise<WriteOutcome> {
+  if (devices.length === 0) return { rows: [] };
   const written = await executeWithRows<{ graph_id: string; inserted: boolean }>(
     tx,
     `insert into graph_imported_device (id, graph_id, device_name, user_principal_name, operating_system, os_version, serial_number, imei,
@@ -48,6 +75,7 @@ export async function writeGraphManagedDevices(
        last_sync_offset_minutes = excluded.last_sync_offset_minutes, total_storage_space_in_bytes = excluded.total_storage_space_in_bytes,
        free_storage_space_in_bytes = excluded.free_storage_space_in_bytes, physical_memory_in_bytes = excluded.physical_memory_in_bytes,
        imported_date_time = excluded.imported_date_time
+     where (${COMPARED.map((c) => `graph_imported_device.${c}`).join(', ')}) is distinct from (${COMPARED.map((c) => `excluded.${c}`).join(', ')})
      returning graph_imported_device.graph_id, (xmax = 0) as inserted`,
     [now],
     devices.map((d) => ({

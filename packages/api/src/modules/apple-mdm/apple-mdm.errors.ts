@@ -1,0 +1,34 @@
+/**
+ * Failures of Apple's MDM protocol endpoints. Each carries the HTTP status the device is answered
+ * with; the handlers map them in one place (mdm-response.ts).
+ */
+export class MdmProtocolError extends Error {
+  constructor(
+    /** HTTP status for the device. */
+    readonly status: number,
+    /** Short machine name, written to the audit record. */
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The body is not a message Apple documents (not a plist dictionary, a missing or malformed key): 400. */
+export class MdmMessageError extends MdmProtocolError {
+  constructor(message: string) {
+    super(400, 'MALFORMED_MESSAGE', message);
+  }
+}
+
+/**
+ * The request does not prove it comes from the device it names (no or bad `Mdm-Signature`, a
+ * certificate not from our CA, revoked, expired, or issued to another device; a device that was
+ * deleted or wiped): 401, nothing written.
+ */
+export class MdmAuthenticationError extends MdmProtocolError {
+  constructor(reason: string, message: string) {
+    super(401, reason, message);
+  }
+}

@@ -1,0 +1,325 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { EventBus } from '../../events/event-bus.js';
+import { Topic } from '../../events/topics.js';
+import type { Clock } from '../../shared/clock.js';
+import { DomainError } from '../../shared/domain-error.js';
+import { AuditOutcome } from '../audit/audit-record.entity.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
+import type { CertificateService } from '../certificate/certificate.service.js';
+import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
+import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
+import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
+import { ManagedDevice } from '../device/device.entity.js';
+import { toDeviceEventPayload } from '../device/device.events.js';
+import { ManagementState } from '../device/device.enums.js';
+import type { EnrollmentService } from '../enrollment/enrollment.service.js';
+import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
+import { MdmEnrollmentChannel } from './apple-mdm-enrollment.entity.js';
+import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
+import type { MdmCommandQueue } from './command-queue.service.js';
+import { authenticateDevice, knownCertificate } from './mdm-device.authenticator.js';
+import { deviceConfigured, deviceInformation } from './mdm-commands.js';
+import { identityKey, type CheckInMessage } from './mdm-message.js';
+import type { MdmClientCertificate } from './mdm-signature.js';
+import type { PendingEnrollments } from './pending-enrollment.js';
+
+/** What the check-in endpoint answers: a status and, for GetBootstrapToken, a plist dictionary. */
+export interface CheckInAnswer {
+  status: number;
+  plist?: Record<string, unknown>;
+}
+
+type Message<T extends CheckInMessage['MessageType']> = Extract<CheckInMessage, { MessageType: T }>;
+
+/** Where a request came from, for the audit. */
+export interface MdmRequestFacts {
+  clientAddress: string | null;
+  requestId: string;
+}
+
+/**
+ * Apple's check-in protocol (PUT to the CheckInURL; Apple's protocol reference, "Check-In"):
+ * Authenticate enrolls the device through the same rules as `enrollDevice`; TokenUpdate stores
+ * how to wake it and completes the enrollment; CheckOut ends it. Every message has been
+ * authenticated by its identity certificate (mdm-signature.ts) before it arrives here.
+ */
+export class AppleCheckInService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly deps: {
+      enrollment: EnrollmentService;
+      certificates: CertificateService;
+      enrollments: AppleMdmEnrollmentStore;
+      commands: MdmCommandQueue;
+      audit: AuditService;
+      logger: Logger;
+      pending: PendingEnrollments | null;
+      /** Whether the gateway serves macOS user channels (UserAuthenticate); it does not yet. */
+      userChannels: boolean;
+    },
+  ) {}
+
+  /**
+   * Handles one check-in message from the holder of `certificate`.
+   * @throws MdmAuthenticationError (401), MdmProtocolError (403 refused enrollment, 410 user channel)
+   */
+  async handle(
+    em: EntityManager,
+    message: CheckInMessage,
+    certificate: MdmClientCertificate,
+    facts: MdmRequestFacts,
+  ): Promise<CheckInAnswer> {
+    if (message.identity.userId && !this.deps.userChannels && message.MessageType !== 'CheckOut')
+      throw userChannelsDeclined();
+    switch (message.MessageType) {
+      case 'Authenticate':
+        return this.authenticate(em, message, certificate, facts);
+      case 'TokenUpdate':
+        return this.tokenUpdate(em, message, certificate);
+      case 'CheckOut':
+        return this.checkOut(em, message, certificate);
+      case 'UserAuthenticate':
+        // Apple: a server without user channels answers 410, and the device stops asking.
+        throw userChannelsDeclined();
+      case 'GetBootstrapToken':
+        return this.withDevice(em, message, certificate, async (_tx, { enrollment }) => ({
+          status: 200,
+          plist: enrollment.bootstrapToken
+            ? { BootstrapToken: Buffer.from(enrollment.bootstrapToken, 'base64') }
+            : {},
+        }));
+      case 'SetBootstrapToken':
+        return this.withDevice(em, message, certificate, async (_tx, { enrollment }) => {
+          // Apple: an absent BootstrapToken clears the escrowed one.
+          enrollment.bootstrapToken = message.BootstrapToken?.toString('base64') ?? null;
+          return { status: 200 };
+        });
+      case 'DeclarativeManagement':
+        // Declarative management is not offered (no profile or command enables it): Apple's
+        // devices treat a 4xx as "not supported"; the device is authenticated first all the same.
+        return this.withDevice(em, message, certificate, async () => {
+          throw new MdmProtocolError(
+            404,
+            'DECLARATIVE_MANAGEMENT_NOT_OFFERED',
+            'declarative management is not offered by this gateway',
+          );
+        });
+    }
+  }
+
+  /**
+   * Authenticate: the device asks to enroll with the identity certificate SCEP gave it. A
+   * pending enrollment goes through `EnrollmentService.enroll` (method, ownership, restrictions,
+   * limits, DEM caps, re-enrollment of known hardware) recording that certificate; a certificate
+   * the gateway already issued to a managed device binds this UDID to it. A refusal revokes the
+   * certificate, is audited, and answers 403. Apple: answer 200 without assuming the profile is
+   * installed; the enrollment completes at the first TokenUpdate.
+   */
+  private async authenticate(
+    em: EntityManager,
+    message: Message<'Authenticate'>,
+    presented: MdmClientCertificate,
+    facts: MdmRequestFacts,
+  ): Promise<CheckInAnswer> {
+    const now = this.clock.now();
+    const identifier = identityKey(message.identity);
+    const channel =
+      message.identity.kind === 'device' ? MdmEnrollmentChannel.device : MdmEnrollmentChannel.userEnrollment;
+    const known = await em.findOne(
+      MdmCertificate,
+      { serialNumber: presented.serialNumber },
+      { populate: ['device'] },
+    );
+    if (
+      known?.device.getEntity() &&
+      known.status !== MdmCertificateStatus.revoked &&
+      known.sha256Thumbprint === presented.sha256Thumbprint
+    ) {
+      const device = known.device.getEntity();
+      if (device.managementState !== ManagementState.managed)
+        throw new MdmAuthenticationError('DEVICE_NOT_MANAGED', `the device is ${device.managementState}`);
+      await em.transactional(async (tx) => {
+        await this.deps.enrollments.bind(tx, {
+          deviceId: device.id,
+          channel,
+          identifier,
+          topic: message.Topic,
+          authenticatedDateTime: now,
+        });
+      });
+      return { status: 200 };
+    }
+    const binding = this.deps.pending ? await this.deps.pending.bindingFor(em, presented) : null;
+    if (!binding) {
+      await knownCertificate(em, presented); // the precise reason: unknown or revoked
+      throw new MdmAuthenticationError(
+        'NO_PENDING_ENROLLMENT',
+        'the identity certificate belongs to no pending enrollment',
+      );
+    }
+    const userEnrollment = message.identity.kind === 'userEnrollment';
+    const input = {
+      platform: binding.platform,
+      // Apple's User Enrollment: no hardware identifiers, always personal (BYOD).
+      method: userEnrollment ? EnrollmentMethodKind.BYOD : binding.method,
+      userPrincipalName: binding.userPrincipalName,
+      enrollmentManagerUserPrincipalName: binding.enrollmentManagerUserPrincipalName,
+      profileExportToken: binding.profileExportToken,
+      deviceName: message.DeviceName ?? message.ProductName ?? 'Apple device',
+      serialNumber: userEnrollment ? null : message.SerialNumber,
+      imei: userEnrollment ? null : message.IMEI,
+      osVersion: message.OSVersion ?? 'unknown',
+      model: message.Model ?? message.ProductName,
+      manufacturer: 'Apple',
+    };
+    try {
+      await em.transactional(async (tx) => {
+        const { device } = await this.deps.enrollment.enroll(tx, input, null, presented.pem);
+        await this.deps.enrollments.bind(tx, {
+          deviceId: device.id,
+          channel,
+          identifier,
+          topic: message.Topic,
+          authenticatedDateTime: now,
+        });
+        await this.deps.pending!.completed(tx, presented, device.id);
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await em.transactional((tx) =>
+        this.deps.certificates.revokeBySerialNumber(tx, presented.serialNumber, now),
+      );
+      void this.deps.audit.record({
+        action: 'mdm.Authenticate',
+        outcome: AuditOutcome.refused,
+        code: error.code,
+        principal: null,
+        clientAddress: facts.clientAddress,
+        requestId: facts.requestId,
+        targetType: 'MdmCertificate',
+        targetId: presented.serialNumber,
+        args: { udid: identifier, method: input.method, platform: input.platform, reason: error.message },
+      });
+      throw new MdmProtocolError(403, error.code, error.message);
+    }
+    return { status: 200 };
+  }
+
+  /**
+   * TokenUpdate: stores the push token, PushMagic, topic and UnlockToken (one without UnlockToken
+   * keeps the stored one; Apple's schema notes). The first one completes the enrollment: the
+   * device is managed and `deviceEnrolled` is published, DeviceInformation is queued, and a DEP
+   * device AwaitingConfiguration gets DeviceConfigured after it. Repeats change only the tokens.
+   */
+  private async tokenUpdate(
+    em: EntityManager,
+    message: Message<'TokenUpdate'>,
+    certificate: MdmClientCertificate,
+  ): Promise<CheckInAnswer> {
+    const now = this.clock.now();
+    let first = false;
+    let device: ManagedDevice | undefined;
+    await em.transactional(async (tx) => {
+      const found = await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate);
+      const { enrollment } = found;
+      device = found.device;
+      first = enrollment.lastTokenUpdateDateTime === null;
+      tx.assign(enrollment, {
+        topic: message.Topic,
+        pushToken: message.Token.toString('hex'),
+        pushMagic: message.PushMagic,
+        unlockToken: message.UnlockToken?.toString('base64') ?? enrollment.unlockToken,
+        lastTokenUpdateDateTime: now,
+      });
+      if (first) {
+        enrollment.awaitingConfiguration = message.AwaitingConfiguration ?? false;
+        device.lastSyncDateTime = now;
+        this.deps.commands.enqueue(tx, device.id, deviceInformation());
+        if (enrollment.awaitingConfiguration) this.deps.commands.enqueue(tx, device.id, deviceConfigured());
+      }
+    });
+    if (first && device) {
+      void this.events.publishCommitted([
+        { topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) },
+      ]);
+      this.deps.commands.wake(device.id);
+    }
+    return { status: 200 };
+  }
+
+  /**
+   * CheckOut: the device removed its MDM profile (sent once, best effort). The enrollment ends:
+   * the device is retired (kept with its history), its certificate revoked, its open commands
+   * cancelled, and the change published. An unknown or already ended device is answered 200.
+   */
+  private async checkOut(
+    em: EntityManager,
+    message: Message<'CheckOut'>,
+    certificate: MdmClientCertificate,
+  ): Promise<CheckInAnswer> {
+    const now = this.clock.now();
+    let ended: ManagedDevice | null = null;
+    try {
+      await em.transactional(async (tx) => {
+        const { device, enrollment } = await authenticateDevice(
+          tx,
+          this.deps.enrollments,
+          message.identity,
+          certificate,
+        );
+        const retiring = device.managementState === ManagementState.retirePending;
+        enrollment.checkedOutDateTime = now;
+        await this.deps.commands.cancelOpen(tx, device.id);
+        await cancelPendingActions(tx, device.id, now);
+        device.managementState = ManagementState.retired;
+        device.lastSyncDateTime = now;
+        await this.deps.certificates.revokeCurrent(tx, device.id, now);
+        const action = actionRecord(
+          device.id,
+          DeviceActionKind.checkedOut,
+          DeviceActionState.done,
+          null,
+          now,
+        );
+        if (retiring) action.details = 'the device removed its profile while a retire was pending';
+        tx.persist(action);
+        ended = device;
+      });
+    } catch (error) {
+      // Apple: CheckOut is best effort and answered 200 even for a device the server no longer knows.
+      if (
+        error instanceof MdmAuthenticationError &&
+        ['UNKNOWN_DEVICE', 'DEVICE_NOT_MANAGED', 'CERTIFICATE_REVOKED'].includes(error.reason)
+      )
+        return { status: 200 };
+      throw error;
+    }
+    if (ended)
+      void this.events.publishCommitted([
+        { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(ended, now) },
+      ]);
+    return { status: 200 };
+  }
+
+  private async withDevice(
+    em: EntityManager,
+    message: CheckInMessage,
+    certificate: MdmClientCertificate,
+    work: (
+      tx: EntityManager,
+      found: Awaited<ReturnType<typeof authenticateDevice>>,
+    ) => Promise<CheckInAnswer>,
+  ): Promise<CheckInAnswer> {
+    return em.transactional(async (tx) =>
+      work(tx, await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate)),
+    );
+  }
+}
+
+function userChannelsDeclined(): MdmProtocolError {
+  return new MdmProtocolError(410, 'USER_CHANNEL_NOT_SUPPORTED', 'this gateway does not serve user channels');
+}

@@ -1,0 +1,113 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../shared/clock.js';
+import { DeviceActionKind, type DeviceAction } from '../device-action/device-action.entity.js';
+import type { ActionCommands } from '../device-action/device-action.commands.js';
+import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
+import { MdmCommand, MdmCommandStatus } from './mdm-command.entity.js';
+import type { MdmCommandStore } from './mdm-command.store.js';
+import { eraseDevice, newCommandUuid, removeProfile, type MdmCommandRequest } from './mdm-commands.js';
+
+/** Wakes a device so it connects and fetches its commands (APNs); never throws. */
+export interface DeviceWaker {
+  wake(deviceId: string): void;
+}
+
+/** The commands that carry out a device action on an Apple device (Apple's "RemoveProfile", "EraseDevice"). */
+const COMMAND_OF_ACTION: Partial<Record<DeviceActionKind, () => MdmCommandRequest>> = {
+  [DeviceActionKind.retire]: removeProfile,
+  [DeviceActionKind.unenroll]: removeProfile,
+  [DeviceActionKind.wipe]: eraseDevice,
+};
+
+/**
+ * A device's command queue: commands are delivered one at a time, oldest first, in answer to
+ * the device's status reports; a command answered NotNow waits for the device's next Idle (Apple:
+ * the device will not accept it before), one delivered but never answered is sent again then.
+ */
+export class MdmCommandQueue implements ActionCommands {
+  constructor(
+    private readonly clock: Clock,
+    private readonly store: MdmCommandStore,
+    private readonly enrollments: AppleMdmEnrollmentStore,
+    private waker: DeviceWaker | null = null,
+  ) {}
+
+  /** Sets who wakes devices once a command is queued (the push service, created after the queue). */
+  wakeWith(waker: DeviceWaker): void {
+    this.waker = waker;
+  }
+
+  /** Queues `request` for the device in the caller's transaction; wake the device after commit. */
+  enqueue(
+    tx: EntityManager,
+    deviceId: string,
+    request: MdmCommandRequest,
+    deviceActionId: string | null = null,
+  ): MdmCommand {
+    return this.store.add(tx, {
+      deviceId,
+      commandUuid: newCommandUuid(),
+      requestType: request.requestType,
+      parameters: request.parameters,
+      deviceActionId,
+      status: MdmCommandStatus.queued,
+      queuedDateTime: this.clock.now(),
+    });
+  }
+
+  /**
+   * A device action was requested (retire, wipe, unenroll): for a device enrolled through Apple's
+   * protocol, its command replaces whatever was still open. Other devices complete the action at
+   * their next check-in (GraphQL), so nothing is queued for them.
+   * @returns whether a command was queued
+   */
+  async actionRequested(tx: EntityManager, deviceId: string, action: DeviceAction): Promise<boolean> {
+    const command = COMMAND_OF_ACTION[action.action];
+    if (!command) return false;
+    const enrollment = await this.enrollments.byDevice(tx, deviceId);
+    if (!enrollment || enrollment.checkedOutDateTime) return false;
+    await this.store.cancelOpen(tx, deviceId, this.clock.now());
+    this.enqueue(tx, deviceId, command(), action.id);
+    return true;
+  }
+
+  /** After commit: asks the push service to wake the device. */
+  wake(deviceId: string): void {
+    this.waker?.wake(deviceId);
+  }
+
+  /**
+   * The command to deliver now and marks it sent, in the caller's transaction.
+   * @param answered the CommandUUID the device just answered (null for Idle); after a NotNow only
+   *   queued commands are candidates, after Idle also those answered NotNow or never answered
+   */
+  async deliverNext(
+    tx: EntityManager,
+    deviceId: string,
+    answered: string | null,
+    now: Date,
+  ): Promise<MdmCommand | null> {
+    const statuses = answered
+      ? [MdmCommandStatus.queued]
+      : [MdmCommandStatus.queued, MdmCommandStatus.sent, MdmCommandStatus.notNow];
+    const command = await this.store.next(tx, deviceId, statuses, answered);
+    if (!command) return null;
+    command.status = MdmCommandStatus.sent;
+    command.sentDateTime = now;
+    command.deliveries += 1;
+    return command;
+  }
+
+  byUuid(tx: EntityManager, deviceId: string, commandUuid: string): Promise<MdmCommand | null> {
+    return this.store.byUuid(tx, deviceId, commandUuid);
+  }
+
+  cancelOpen(tx: EntityManager, deviceId: string): Promise<number> {
+    return this.store.cancelOpen(tx, deviceId, this.clock.now());
+  }
+
+  /** The device's commands, newest first (at most `limit`). */
+  list(em: EntityManager, deviceId: string, limit = 50): Promise<MdmCommand[]> {
+    return this.store.list(em, deviceId, limit);
+  }
+}

@@ -1,0 +1,134 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CertificateConfig } from '../../config/config.js';
+import type { EventBus } from '../../events/event-bus.js';
+import { Topic } from '../../events/topics.js';
+import type { Clock } from '../../shared/clock.js';
+import { isInRenewalWindow } from '../certificate/certificate-status.js';
+import type { CertificateService } from '../certificate/certificate.service.js';
+import type { DeviceActionService } from '../device-action/device-action.service.js';
+import type { ManagedDevice } from '../device/device.entity.js';
+import { toDeviceEventPayload } from '../device/device.events.js';
+import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
+import type { MdmCommandQueue } from './command-queue.service.js';
+import { MdmCommandStatus, type MdmCommand } from './mdm-command.entity.js';
+import { authenticateDevice, type AuthenticatedDevice } from './mdm-device.authenticator.js';
+import type { CommandReport, CommandStatus, ErrorChainItem } from './mdm-message.js';
+import type { MdmClientCertificate } from './mdm-signature.js';
+
+/** What the server URL answers: the next command, or nothing (200 with an empty body). */
+export interface CommandAnswer {
+  next: MdmCommand | null;
+  /** The device's certificate is inside its renewal window (CERT_RENEWAL_WINDOW_DAYS). */
+  renewalDue: boolean;
+}
+
+const STATUS_OF_ANSWER: Record<Exclude<CommandStatus, 'Idle'>, MdmCommandStatus> = {
+  Acknowledged: MdmCommandStatus.acknowledged,
+  Error: MdmCommandStatus.error,
+  CommandFormatError: MdmCommandStatus.commandFormatError,
+  NotNow: MdmCommandStatus.notNow,
+};
+
+/**
+ * Apple's command protocol (PUT to the ServerURL): every report is a check-in (lastSyncDateTime,
+ * `deviceCheckedIn`); an answer settles its command, and the answer to a command that carries
+ * out a device action settles the action (RemoveProfile acknowledged: retirePending → retired;
+ * EraseDevice acknowledged: wipePending → wiped, certificate revoked as at any completion). The
+ * reply is the next command of the device's queue.
+ */
+export class AppleCommandService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly deps: {
+      certificates: CertificateService;
+      deviceActions: DeviceActionService;
+      enrollments: AppleMdmEnrollmentStore;
+      commands: MdmCommandQueue;
+      config: CertificateConfig;
+    },
+  ) {}
+
+  /**
+   * @throws MdmAuthenticationError (401) for a certificate or device that may not talk
+   */
+  async report(
+    em: EntityManager,
+    report: CommandReport,
+    certificate: MdmClientCertificate,
+  ): Promise<CommandAnswer> {
+    const now = this.clock.now();
+    let device!: ManagedDevice;
+    const answer = await em.transactional(async (tx): Promise<CommandAnswer> => {
+      const found = await authenticateDevice(tx, this.deps.enrollments, report.identity, certificate);
+      device = found.device;
+      device.lastSyncDateTime = now;
+      if (report.status !== 'Idle') {
+        const command = await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
+        if (command && command.status !== MdmCommandStatus.cancelled) {
+          await this.settle(tx, found, command, report, now);
+          // The device left management: nothing more to deliver.
+          if (command.status === MdmCommandStatus.acknowledged && command.deviceActionId)
+            return { next: null, renewalDue: false };
+        }
+      }
+      return {
+        next: await this.deps.commands.deliverNext(tx, device.id, report.commandUuid, now),
+        renewalDue: isInRenewalWindow(found.certificate.notAfter, now, this.deps.config.renewalWindowDays),
+      };
+    });
+    void this.events.publishCommitted([
+      { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) },
+    ]);
+    return answer;
+  }
+
+  /** Records the device's answer to `command` and what it means for the device. */
+  private async settle(
+    tx: EntityManager,
+    { device, enrollment }: AuthenticatedDevice,
+    command: MdmCommand,
+    report: CommandReport,
+    now: Date,
+  ): Promise<void> {
+    command.status = STATUS_OF_ANSWER[report.status as Exclude<CommandStatus, 'Idle'>];
+    command.answeredDateTime = now;
+    if (report.status === 'Error' || report.status === 'CommandFormatError') {
+      command.answer = report.errorChain.map(describe).join('\n') || report.status;
+      return;
+    }
+    if (report.status !== 'Acknowledged') return;
+    switch (command.requestType) {
+      case 'DeviceInformation': {
+        const responses = report.body['QueryResponses'];
+        if (responses && typeof responses === 'object' && !Array.isArray(responses)) {
+          command.answer = JSON.stringify(responses);
+          applyDeviceInformation(device, responses as Record<string, unknown>);
+        }
+        break;
+      }
+      case 'DeviceConfigured':
+        enrollment.awaitingConfiguration = false;
+        break;
+    }
+    if (command.deviceActionId) {
+      // The device carried out the retire or wipe: complete it as a check-in completes it.
+      const completed = await this.deps.deviceActions.completePendingActions(tx, device, now);
+      if (completed) await this.deps.certificates.revokeCurrent(tx, device.id, now);
+      await this.deps.commands.cancelOpen(tx, device.id);
+    }
+  }
+}
+
+function describe(item: ErrorChainItem): string {
+  return `${item.ErrorDomain ?? 'unknown domain'} ${item.ErrorCode ?? '?'}: ${item.USEnglishDescription ?? item.LocalizedDescription ?? ''}`.trim();
+}
+
+/** DeviceInformation's answers that the device record keeps (the rest stays in the command's answer). */
+function applyDeviceInformation(device: ManagedDevice, responses: Record<string, unknown>): void {
+  const text = (key: string) =>
+    typeof responses[key] === 'string' && responses[key] ? (responses[key] as string).slice(0, 256) : null;
+  device.deviceName = text('DeviceName') ?? device.deviceName;
+  device.osVersion = text('OSVersion')?.slice(0, 64) ?? device.osVersion;
+  device.model = text('ProductName')?.slice(0, 128) ?? device.model;
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { build, type PlistValue } from 'plist';
+
+/**
+ * The identifier of the gateway's enrollment profile (its top-level PayloadIdentifier): a
+ * `RemoveProfile` of it unenrolls the device (Apple's protocol reference, "RemoveProfile").
+ * The profile builder must use this value.
+ */
+export const ENROLLMENT_PROFILE_IDENTIFIER = 'org.mdm-gateway.enrollment';
+
+/** What a queued command asks (Apple's "Commands and Queries"). */
+export interface MdmCommandRequest {
+  requestType: string;
+  parameters: Record<string, unknown>;
+}
+
+/** retire: the device removes the enrollment profile, and with it everything the MDM installed. */
+export const removeProfile = (): MdmCommandRequest => ({
+  requestType: 'RemoveProfile',
+  parameters: { Identifier: ENROLLMENT_PROFILE_IDENTIFIER },
+});
+
+/** wipe: the device erases all content and settings. */
+export const eraseDevice = (): MdmCommandRequest => ({ requestType: 'EraseDevice', parameters: {} });
+
+/** The queries the gateway keeps on the device record (Apple: "DeviceInformation"). */
+export const DEVICE_INFORMATION_QUERIES = [
+  'DeviceName',
+  'OSVersion',
+  'BuildVersion',
+  'ModelName',
+  'Model',
+  'ProductName',
+  'SerialNumber',
+  'IMEI',
+  'MEID',
+];
+
+export const deviceInformation = (): MdmCommandRequest => ({
+  requestType: 'DeviceInformation',
+  parameters: { Queries: DEVICE_INFORMATION_QUERIES },
+});
+
+/** DEP: lets a device waiting in Setup Assistant (AwaitingConfiguration) continue. */
+export const deviceConfigured = (): MdmCommandRequest => ({
+  requestType: 'DeviceConfigured',
+  parameters: {},
+});
+
+/** A new CommandUUID: uppercase, as Apple's tools write them. */
+export function newCommandUuid(): string {
+  return randomUUID().toUpperCase();
+}
+
+/** The plist a device receives for a command (`CommandUUID`, `Command` with its `RequestType`). */
+export function commandPlist(commandUuid: string, request: MdmCommandRequest): string {
+  return build({
+    CommandUUID: commandUuid,
+    Command: { RequestType: request.requestType, ...(request.parameters as Record<string, PlistValue>) },
+  });
+}
