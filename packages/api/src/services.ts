@@ -145,7 +145,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
-    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs),
+    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs, events),
     audit,
     users,
     restrictions,

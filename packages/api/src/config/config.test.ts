@@ -75,3 +75,23 @@ describe('execution configuration', () => {
     ]);
   });
 });
+
+describe('graphql-ws limits', () => {
+  it('default to 10,000 connections, 5,000 per token, 100 operations per socket and 1 MiB unsent', () => {
+    expect(loadConfig({}, []).webSocket).toEqual({
+      connectionInitTimeoutMs: 3000,
+      maxConnections: 10_000,
+      maxConnectionsPerToken: 5_000,
+      maxOperationsPerSocket: 100,
+      maxBufferedBytes: 1024 * 1024,
+    });
+  });
+
+  it('refuses a zero connection limit and a buffer under 1 KiB, both at once', () => {
+    const problems = problemsOf({ WS_MAX_CONNECTIONS_PER_TOKEN: '0', WS_MAX_BUFFERED_BYTES: '100' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'WS_MAX_BUFFERED_BYTES',
+      'WS_MAX_CONNECTIONS_PER_TOKEN',
+    ]);
+  });
+});

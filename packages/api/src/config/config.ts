@@ -181,6 +181,30 @@ const EnvSchema = z.object({
   EVENTS_CHANNEL_PREFIX: z.string().max(64).default('mdm:'),
   /** Milliseconds a graphql-ws client has to send `connection_init` before close 4408; default 3000. */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(3_000),
+  /**
+   * Open graphql-ws connections this instance accepts in all; one more is closed at once with
+   * 1013 (Try Again Later). Default 10000.
+   */
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * Open graphql-ws connections one API token may hold on this instance; one more is closed with
+   * 1008 (Policy Violation) after connection_init. Default 5000 (a fleet of dashboards often shares one token).
+   */
+  WS_MAX_CONNECTIONS_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+  /**
+   * Operations one graphql-ws socket may run at once (subscriptions, and queries or mutations in
+   * flight); one more is refused with TOO_MANY_OPERATIONS, the socket stays open. Default 100.
+   */
+  WS_MAX_OPERATIONS_PER_SOCKET: z.coerce.number().int().min(1).max(100_000).default(100),
+  /**
+   * Bytes a graphql-ws socket may have queued unsent (its reader is slower than its events)
+   * before it is dropped (close 1008, then the connection is cut). Default 1048576 (1 MiB).
+   */
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** Public base URL of the gateway, written into exported Apple Configurator profiles; default `http://localhost:<PORT>`. */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /**
@@ -245,7 +269,14 @@ export interface Config {
   /** Speed of the simulated clock (1 = real time). */
   clockSpeed: number;
   events: { channelPrefix: string; fleetStatsMinIntervalMs: number };
-  webSocket: { connectionInitTimeoutMs: number };
+  /** graphql-ws: the init timeout and the limits that keep one client from starving the others. */
+  webSocket: {
+    connectionInitTimeoutMs: number;
+    maxConnections: number;
+    maxConnectionsPerToken: number;
+    maxOperationsPerSocket: number;
+    maxBufferedBytes: number;
+  };
   enrollment: { demDeviceLimit: number; publicUrl: string };
   /** Apple's MDM protocol endpoints and APNs (docs/enrollment.md). */
   appleMdm: { clientCertificateHeader?: string; push: PushConfig };
@@ -387,7 +418,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       channelPrefix: e.EVENTS_CHANNEL_PREFIX,
       fleetStatsMinIntervalMs: e.FLEET_STATS_MIN_INTERVAL_MS,
     },
-    webSocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS },
+    webSocket: {
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+      maxConnections: e.WS_MAX_CONNECTIONS,
+      maxConnectionsPerToken: e.WS_MAX_CONNECTIONS_PER_TOKEN,
+      maxOperationsPerSocket: e.WS_MAX_OPERATIONS_PER_SOCKET,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
     enrollment: {
       demDeviceLimit: e.DEM_DEVICE_LIMIT,
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -31,6 +31,11 @@ export const Topic = {
    * (`events.publishCommitted([{ topic: Topic.ImportCompleted, payload }])`).
    */
   ImportCompleted: 'import.completed',
+  /**
+   * An API token was revoked: every instance drops it from its token cache and closes the
+   * graphql-ws sockets it opened (not a GraphQL subscription topic).
+   */
+  ApiTokenRevoked: 'auth.tokenRevoked',
 } as const;
 export type Topic = (typeof Topic)[keyof typeof Topic];
 
@@ -102,6 +107,12 @@ export interface ImportCompletedPayload {
   completedAt: string;
 }
 
+/** A revoked API token: its id only (never its secret or hash). */
+export interface ApiTokenRevokedPayload {
+  /** ApiToken id (UUID). */
+  tokenId: string;
+}
+
 /** Topic → publish arguments, as `@graphql-yoga/subscription` types them. */
 export interface TopicPayloads {
   [Topic.DeviceCheckedIn]: [DeviceEventPayload];
@@ -112,6 +123,7 @@ export interface TopicPayloads {
   [Topic.CertificateExpiring]: [CertificateEventPayload];
   [Topic.CertificateExpired]: [CertificateEventPayload];
   [Topic.ImportCompleted]: [ImportCompletedPayload];
+  [Topic.ApiTokenRevoked]: [ApiTokenRevokedPayload];
   [key: string]: [] | [unknown];
 }
 

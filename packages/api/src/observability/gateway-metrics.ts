@@ -141,6 +141,20 @@ export class GatewayMetrics implements SweepRecorder, PushRecorder {
     registers: [this.registry],
   });
 
+  readonly webSocketRefusals = new Counter({
+    name: 'mdm_websocket_refusals_total',
+    help: 'graphql-ws connections or operations refused by a limit, by reason (connections, connections_per_token, operations_per_socket, rate_limited).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webSocketDrops = new Counter({
+    name: 'mdm_websocket_drops_total',
+    help: 'Open graphql-ws connections the gateway closed, by reason (slow_reader: more than WS_MAX_BUFFERED_BYTES unsent; token_invalid: token revoked or expired).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly subscriptions = new Gauge({
     name: 'mdm_graphql_subscriptions_active',
     help: 'Running GraphQL subscriptions over graphql-ws, by root subscription field.',

@@ -1,6 +1,12 @@
 import { getOperationAST, type ExecutionArgs } from 'graphql';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
+/** Why a graphql-ws connection or operation was refused (the `reason` label). */
+export type WebSocketRefusal =
+  'connections' | 'connections_per_token' | 'operations_per_socket' | 'rate_limited';
+/** Why the gateway closed an open graphql-ws connection (the `reason` label). */
+export type WebSocketDrop = 'slow_reader' | 'token_invalid';
+
 /**
  * What the graphql-ws server tells observers, one method per server hook (server/websocket.ts
  * calls them). `ctx` is graphql-ws's per-socket context object, used only as an identity.
@@ -21,6 +27,10 @@ export interface GraphQLWebSocketObserver {
   resultCounter(ctx: object, id: string): () => void;
   /** Operation `id` completed (client `complete`, end of stream, error, or socket close). */
   operationCompleted(ctx: object, id: string): void;
+  /** A limit refused a connection or an operation. */
+  refused(reason: WebSocketRefusal): void;
+  /** The gateway closed an open connection. */
+  dropped(reason: WebSocketDrop): void;
 }
 
 /** Active connections, active subscriptions by root field, and events delivered by root field. */
@@ -76,6 +86,12 @@ export function createWebSocketMetricsObserver(metrics: GatewayMetrics): GraphQL
         // One counter update per field per turn of the event loop, not one per socket write.
         setImmediate(flush);
       };
+    },
+    refused(reason) {
+      metrics.webSocketRefusals.inc({ reason });
+    },
+    dropped(reason) {
+      metrics.webSocketDrops.inc({ reason });
     },
     operationCompleted(ctx, id) {
       const subscriptions = running.get(ctx);

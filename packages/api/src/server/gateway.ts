@@ -24,6 +24,7 @@ import { attachGraphQLWebSocket } from './websocket.js';
 import { queryLimitRules } from './query-limits.js';
 import { createRateLimit } from './rate-limit.js';
 import { AuditOutcome } from '../modules/audit/audit-record.entity.js';
+import { Topic, type ApiTokenRevokedPayload } from '../events/topics.js';
 import type { Principal } from '../modules/auth/principal.js';
 
 /** How to start a gateway; everything but `config` has a production default. */
@@ -98,6 +99,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     observability.instrumentSchema(schema);
     services.fleetStats.start();
     const stopPrefetching = services.eventDevices.prefetch(events);
+    const stopRevocations = services.tokens.listenForRevocations(events);
     services.sweeper.start(config.certificates.sweepIntervalMs);
     if (config.clockSpeed > 1)
       logger.warn(
@@ -138,6 +140,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       );
     const authenticate = (secret: string) => services.tokens.authenticate(secret);
     const validationRules = queryLimitRules(config.queryLimits);
+    // One budget per token for both transports: operations over graphql-ws spend from it as requests do.
+    const rateLimit = createRateLimit(config.rateLimit);
+    const eventBus = events;
     const gatewayMetrics = observability.metrics;
     // Apollo starts after the edge exists (its drain closes the edge's server).
     const apollo: { server?: Awaited<ReturnType<typeof startApollo>> } = {};
@@ -145,7 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       apollo: () => apollo.server,
       createContext,
       authenticate,
-      rateLimit: createRateLimit(config.rateLimit),
+      rateLimit,
       isReady: () => database.isReady(),
       dashboardDir: options.dashboardDir,
       bodyLimitBytes: config.http.bodyLimitBytes,
@@ -186,6 +191,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       observer: observability.webSocketObserver,
       connectionInitTimeoutMs: config.webSocket.connectionInitTimeoutMs,
       shareResults: options.shareEventLoads,
+      rateLimit,
+      limits: config.webSocket,
+      onTokenRevoked: (listener) =>
+        eventBus.onEvent(Topic.ApiTokenRevoked, (payload) =>
+          listener((payload as ApiTokenRevokedPayload).tokenId),
+        ),
+      stillValid: (tokenIds) => services.tokens.stillValid(tokenIds),
+      revalidateIntervalMs: config.auth.tokenCacheTtlMs,
     });
     // Graceful stop of HTTP: stop accepting, finish requests in flight (new requests on open
     // keep-alive connections get 503), then after SHUTDOWN_TIMEOUT_MS close whatever is left.
@@ -230,6 +243,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           await services.sweeper.stop();
           await services.appleMdm.push.stop();
           stopPrefetching();
+          stopRevocations();
           await started.stop();
           await obs.stop();
           await services.fleetStats.stop();

@@ -31,6 +31,38 @@ describe('SubscriptionMultiplexer', () => {
     expect((await secondNext).value).toEqual({ data: { tick: 2 } });
     await second.return?.();
   });
+
+  it('shares one execution among callers of the same role and user, never across roles or users', async () => {
+    const pubSub = createPubSub<{ tick: [number] }>();
+    const schema = makeExecutableSchemaLike(pubSub);
+    const multiplexer = new SubscriptionMultiplexer(new Set(['tick']));
+    const as = (role: string, userPrincipalName: string | null) => ({
+      schema,
+      document: parse('subscription { tick }'),
+      contextValue: { principal: { role, userPrincipalName } },
+    });
+    const streams = [
+      await multiplexer.subscribe(as('READER', null)),
+      await multiplexer.subscribe(as('READER', null)),
+      await multiplexer.subscribe(as('ADMIN', null)),
+      await multiplexer.subscribe(as('READER', 'alice@contoso.example')),
+      await multiplexer.subscribe(as('READER', 'bob@contoso.example')),
+    ] as AsyncIterableIterator<ExecutionResult>[];
+    expect(multiplexer.size).toBe(4);
+    await Promise.all(streams.map((stream) => stream.return?.()));
+  });
+
+  it('runs a field that is not declared shareable once per subscriber', async () => {
+    const pubSub = createPubSub<{ tick: [number] }>();
+    const schema = makeExecutableSchemaLike(pubSub);
+    const multiplexer = new SubscriptionMultiplexer(new Set());
+    const stream = (await multiplexer.subscribe({
+      schema,
+      document: parse('subscription { tick }'),
+    })) as AsyncIterableIterator<ExecutionResult>;
+    expect(multiplexer.size).toBe(0);
+    await stream.return?.();
+  });
 });
 
 /** A one-field subscription schema over a pub/sub, for testing the multiplexer without the gateway. */

@@ -42,7 +42,7 @@ interface SharedStream {
  * of identical work per event. Sharing the executed result keeps the per-subscriber work to
  * framing and sending. Only event streams are shared (`shareable` root fields): their resolvers
  * depend on the event and the arguments alone. `fleetStats` is not, since every new subscriber must
- * get the current counts first. The caller's role is part of the key.
+ * get the current counts first. The caller's role and user are part of the key.
  *
  * With `sinkOf`, a subscriber that has a sink gets each result written straight to it: the result
  * is serialised once per event for all of them, and only the small frame around it (the operation
@@ -55,7 +55,8 @@ export class SubscriptionMultiplexer {
   private readonly streams = new Map<string, SharedStream>();
 
   /**
-   * @param shareable root subscription fields whose results may be shared
+   * @param shareable root subscription fields whose results may be shared (declared on the schema
+   *   with `@SharedResults()`: see `sharedResultFields`)
    * @param sinkOf the direct sink of a subscription's execution arguments, if it has one
    * @param formatResult what a result written to sinks becomes (its errors formatted for clients, as
    *   graphql-ws's `onNext` does for the others), or undefined to send it as it is; called once per
@@ -78,11 +79,15 @@ export class SubscriptionMultiplexer {
   /** A drop-in for graphql-ws's `subscribe` option. */
   subscribe = (args: ExecutionArgs): SubscribeResult => {
     if (!this.isShareable(args)) return Promise.resolve(graphqlSubscribe(args) as SubscribeResult);
-    // The caller's role is part of the key: callers of different roles never share a result.
-    const role =
-      (args.contextValue as { principal?: { role?: string } | null } | undefined)?.principal?.role ?? null;
+    // Who asks is part of the key: callers of different roles, or tokens bound to different users
+    // (whose views of the fleet may differ), never share a result.
+    const principal = (
+      args.contextValue as
+        { principal?: { role?: string; userPrincipalName?: string | null } | null } | undefined
+    )?.principal;
     const key = JSON.stringify([
-      role,
+      principal?.role ?? null,
+      principal?.userPrincipalName ?? null,
       printed(args.document),
       args.operationName ?? null,
       args.variableValues ?? {},

@@ -1,51 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import {
   GraphQLError,
-  getOperationAST,
-  Kind,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
   type ExecutionResult,
   type FormattedExecutionResult,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
-import { ApolloServerErrorCode } from '@apollo/server/errors';
-import { useServer } from 'graphql-ws/use/ws';
-import { LRUCache } from 'lru-cache';
+import { CloseCode, handleProtocols, type Context } from 'graphql-ws';
 import type { Logger } from 'pino';
-import { WebSocket, WebSocketServer } from 'ws';
-import { operationRoles } from '../modules/auth/operation-roles.js';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config/config.js';
+import { deniedRootField } from '../modules/auth/operation-roles.js';
 import type { Principal } from '../modules/auth/principal.js';
-import { Role } from '../modules/auth/role.enum.js';
-import { ErrorCode } from '../shared/error-code.js';
-import type { GraphQLWebSocketObserver } from '../observability/websocket.metrics.js';
+import type { GraphQLWebSocketObserver, WebSocketDrop } from '../observability/websocket.metrics.js';
 import type { GraphQLContext } from '../shared/context.js';
-import { SubscriptionMultiplexer, type SubscriberSink } from './subscription-multiplexer.js';
-
-/** Event subscriptions whose executed results are shared by identical subscriptions (see SubscriptionMultiplexer). */
-const SHARED_SUBSCRIPTIONS = new Set([
-  'deviceCheckedIn',
-  'deviceEnrolled',
-  'deviceRemoved',
-  'certificateRenewed',
-  'certificateExpiring',
-  'certificateExpired',
-  'importCompleted',
-]);
-
+import { ErrorCode } from '../shared/error-code.js';
+import { sharedResultFields } from '../shared/graphql/shared-results.js';
 import { bearerSecret } from './authentication.js';
+import { formatClientErrors, type ClientErrorPolicy } from './format-error.js';
 import {
-  formatClientErrors,
-  noIntrospectionRule,
-  parseFailure,
-  validationFailures,
-  type ClientErrorPolicy,
-} from './format-error.js';
-import { checkTokenLimit } from './query-limits.js';
+  nextFrameSink,
+  serveGraphQLWs,
+  WebSocketCloseCode,
+  type NextFrameSink,
+  type SocketExtra,
+} from './graphql-ws-adapter.js';
+import { OperationDocuments } from './operation-documents.js';
+import type { RateLimit } from './rate-limit.js';
+import { SubscriptionMultiplexer } from './subscription-multiplexer.js';
+import { TokenConnections } from './websocket-connections.js';
+
+export { WebSocketCloseCode } from './graphql-ws-adapter.js';
 
 /** What the WebSocket edge needs from the gateway. */
 export interface WebSocketEdge {
@@ -70,43 +56,71 @@ export interface WebSocketEdge {
   errorPolicy: ClientErrorPolicy;
   maxTokens: number;
   logger: Logger;
-  /** Told of connections, operations and results (metrics); optional. */
+  /** Told of connections, operations, results, refusals and drops (metrics); optional. */
   observer?: GraphQLWebSocketObserver;
   /** Milliseconds a client has to send `connection_init` before close 4408. */
   connectionInitTimeoutMs: number;
   /** Execute identical event subscriptions once per event (default true; false is the benchmark baseline). */
   shareResults?: boolean;
+  /** The per-token budget, the same instance HTTP spends from. */
+  rateLimit: RateLimit;
+  /** Connection and socket limits (config `webSocket`). */
+  limits: Omit<Config['webSocket'], 'connectionInitTimeoutMs'>;
+  /**
+   * Calls `listener` with the id of every token revoked on any instance (the event bus).
+   * @returns a function that stops listening
+   */
+  onTokenRevoked: (listener: (tokenId: string) => void) => () => void;
+  /** The ids among `tokenIds` of tokens neither revoked nor expired now (read from the database). */
+  stillValid: (tokenIds: readonly string[]) => Promise<Set<string>>;
+  /**
+   * Milliseconds between two checks of every open connection's token against the database: a
+   * revocation no event brought, or an expiry, closes its sockets within this (TOKEN_CACHE_TTL_MS,
+   * the bound HTTP's token cache gives).
+   */
+  revalidateIntervalMs: number;
 }
 
-/** What graphql-ws/use/ws puts in `ctx.extra`, plus the principal found at connection time. */
-type SocketExtra = {
-  principal?: Principal | null;
+/** `ctx.extra` of each socket: the ws socket and request, and what the hooks learn about it. */
+interface GatewaySocket extends SocketExtra {
+  /** The principal of connection_init's token, once accepted (the connection's owner). */
+  principal?: Principal;
+  /** connection_init's token secret: every operation re-authenticates with it. */
+  secret?: string;
+  /** The gateway closed this socket (see `drop`); set once. */
+  dropped?: boolean;
   /** The request id of each running operation, by operation id: its errors carry it (see onError). */
-  requestIds?: Map<string, string>;
-  socket: WebSocket;
-  request: { socket: { remoteAddress?: string } };
-} & Record<PropertyKey, unknown>;
+  readonly requestIds: Map<string, string>;
+}
+
+type SocketContext = Context<Record<string, unknown> | undefined, GatewaySocket>;
+
+/** Pings every this many milliseconds; a socket that does not answer within as long is cut (graphql-ws's default). */
+const KEEP_ALIVE_MS = 12_000;
 
 /**
- * Bytes a socket may have queued (not yet taken by the kernel) before further shared results to it
- * are dropped: a subscriber that stopped reading must not grow the gateway's memory without bound.
- * About 3,000 `deviceCheckedIn` events; the per-subscriber buffer of iterated streams is 16,384.
- */
-const SOCKET_BUFFER_BYTES = 1024 * 1024;
-
-/** The end of a `next` frame around its payload. */
-const FRAME_END = Buffer.from('}');
-
-/**
- * graphql-ws (`graphql-transport-ws` protocol) on the HTTP server's port and `/graphql` path.
- * The connection authenticates once, in `connection_init` (`{ "authorization": "Bearer <token>" }`);
- * without a valid token it is closed with 4403 Forbidden. Every subscription document passes the
- * same validation and limits as over HTTP; each gets its own context.
+ * graphql-ws (`graphql-transport-ws` protocol) on the HTTP server's port and `/graphql` path: the
+ * protocol is graphql-ws's own core; this file only fills its hooks.
+ *
+ * - `onConnect`: the token of `connection_init` (`{ "authorization": "Bearer <token>" }`); none or
+ *   an invalid one closes 4403 Forbidden, a token over its connection limit closes 1008.
+ * - `onSubscribe`: every operation is authorised with the token's state at that moment (revoked or
+ *   expired closes the socket 4403) and spends from the same rate limit as HTTP (RATE_LIMITED); a
+ *   socket at its limit of running operations gets TOO_MANY_OPERATIONS; then the document's checks
+ *   (operation-documents.ts) and the roles the schema declares (operation-roles.ts).
+ * - `onNext`/`onError`: errors formatted exactly as over HTTP.
+ *
+ * A token revoked closes its sockets with 4403 (their subscriptions end) as soon as the revocation
+ * event arrives, from any instance; one revoked unseen or expired, within `revalidateIntervalMs`.
+ * Connections over WS_MAX_CONNECTIONS close 1013; a socket with more than WS_MAX_BUFFERED_BYTES
+ * unsent is dropped (1008). Identical event subscriptions share one execution per event
+ * (subscription-multiplexer.ts, for fields the schema declares with `@SharedResults()`).
+ *
  * @returns a function that closes every socket and stops accepting new ones
  */
 export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge): () => Promise<void> {
   /** The direct sink of each shared subscription, by its execution context (see SubscriptionMultiplexer). */
-  const sinks = new WeakMap<object, SubscriberSink & { stream?: unknown }>();
+  const sinks = new WeakMap<object, NextFrameSink>();
   /** A result whose errors are formatted as over HTTP (see formatClientErrors); undefined when it has none. */
   const formatResult = (
     result: ExecutionResult,
@@ -119,12 +133,13 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         }
       : undefined;
   const multiplexer = new SubscriptionMultiplexer(
-    edge.shareResults === false ? new Set() : SHARED_SUBSCRIPTIONS,
+    edge.shareResults === false ? new Set() : sharedResultFields(edge.schema),
     (args) => (args.contextValue ? sinks.get(args.contextValue) : undefined),
     // A shared result is formatted once, before it is serialised for every subscriber: its errors
     // carry the request id of the execution that produced them (the first subscriber's).
     (result, args) => formatResult(result, args.contextValue as GraphQLContext),
   );
+  const documents = new OperationDocuments(edge);
   // Compression off (ws's server default, stated): deflating every frame for every subscriber
   // costs more CPU than the small JSON events save on a LAN.
   const wss = new WebSocketServer({
@@ -132,20 +147,51 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
     path: '/graphql',
     maxPayload: 1024 * 1024,
     perMessageDeflate: false,
+    handleProtocols,
   });
-  const rules = [
-    ...specifiedRules,
-    ...edge.validationRules,
-    ...(edge.introspection ? [] : [noIntrospectionRule]),
+
+  const byToken = new TokenConnections<SocketContext>(edge.limits.maxConnectionsPerToken);
+  /** Closes a socket the gateway no longer serves; counted once. */
+  const drop = (extra: GatewaySocket, reason: WebSocketDrop) => {
+    if (extra.dropped) return;
+    extra.dropped = true;
+    edge.observer?.dropped(reason);
+    if (reason === 'token_invalid') {
+      extra.socket.close(CloseCode.Forbidden, 'Forbidden');
+      return;
+    }
+    // A reader that does not read will not read the close frame either (it queues behind the
+    // unsent data): say why, then cut the connection so its buffers are freed now.
+    extra.socket.close(WebSocketCloseCode.PolicyViolation, 'Slow reader');
+    extra.socket.terminate();
+  };
+  const closeTokenSockets = (tokenId: string) => {
+    for (const ctx of byToken.of(tokenId)) drop(ctx.extra, 'token_invalid');
+  };
+  const stopListening = edge.onTokenRevoked(closeTokenSockets);
+  let revalidating = false;
+  const revalidation = setInterval(
+    () => {
+      const tokenIds = byToken.tokenIds();
+      if (revalidating || tokenIds.length === 0) return;
+      revalidating = true;
+      edge
+        .stillValid(tokenIds)
+        .then((valid) => tokenIds.filter((id) => !valid.has(id)).forEach(closeTokenSockets))
+        .catch((error: unknown) => edge.logger.warn({ err: error }, 'graphql-ws token revalidation failed'))
+        .finally(() => (revalidating = false));
+    },
+    Math.max(edge.revalidateIntervalMs, 100),
+  );
+  revalidation.unref();
+
+  const refusal = (message: string, code: ErrorCode, extensions: Record<string, unknown> = {}) => [
+    new GraphQLError(message, { extensions: { code, ...extensions } }),
   ];
-  const requestIdsOf = (extra: SocketExtra) => (extra.requestIds ??= new Map());
-  // Documents that passed the limits and validation, by their text (like Apollo's document
-  // cache over HTTP): thousands of dashboards subscribe with the same few documents.
-  const validDocuments = new LRUCache<string, DocumentNode>({
-    maxSize: 4 * 1024 * 1024,
-    sizeCalculation: (_document, source) => Math.max(1, source.length),
-  });
-  const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
+  const clientAddress = (ctx: SocketContext) => ctx.extra.request.socket.remoteAddress ?? null;
+
+  const dispose = serveGraphQLWs<GatewaySocket>(
+    wss,
     {
       schema: edge.schema,
       // Identical subscriptions are executed once per event and their result is sent to each.
@@ -155,101 +201,67 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
       onConnect: async (ctx) => {
         const secret = bearerSecret(ctx.connectionParams?.['authorization']);
         const principal = secret ? await edge.authenticate(secret) : null;
-        if (!principal) {
-          edge.onDenied(
-            'subscribe:connect',
-            null,
-            ctx.extra.request.socket.remoteAddress ?? null,
-            secret ? 'invalid token' : 'no token',
-          );
+        if (!secret || !principal) {
+          edge.onDenied('subscribe:connect', null, clientAddress(ctx), secret ? 'invalid token' : 'no token');
+          return false;
+        }
+        if (!byToken.add(principal.tokenId, ctx)) {
+          edge.observer?.refused('connections_per_token');
+          ctx.extra.socket.close(WebSocketCloseCode.PolicyViolation, 'Too many connections for this token');
           return false;
         }
         ctx.extra.principal = principal;
+        ctx.extra.secret = secret;
         edge.observer?.connected(ctx);
         return true;
       },
       onDisconnect: (ctx) => edge.observer?.disconnected(ctx),
-      onOperation: (ctx, id, _payload, args, result) => {
-        const sink = args.contextValue ? sinks.get(args.contextValue) : undefined;
-        if (sink) sink.stream = result;
-        edge.observer?.operationStarted(ctx, id, args, result);
+      onClose: (ctx) => {
+        if (ctx.extra.principal) byToken.remove(ctx.extra.principal.tokenId, ctx);
       },
-      // Results with errors (queries and events alike) are sent formatted as over HTTP; others unchanged.
-      onNext: (ctx, id, _payload, args, result) => {
-        edge.observer?.resultSent(ctx, id);
-        return formatResult(result, args.contextValue as GraphQLContext);
-      },
-      onComplete: (ctx, id) => {
-        ctx.extra.requestIds?.delete(id);
-        edge.observer?.operationCompleted(ctx, id);
-      },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // The request id of this operation, also for the errors sent before it has a context.
         const requestId = randomUUID();
-        requestIdsOf(ctx.extra).set(id, requestId);
-        let document = validDocuments.get(payload.query);
-        if (!document) {
-          try {
-            checkTokenLimit(payload.query, edge.maxTokens);
-            document = parse(payload.query);
-          } catch (error) {
-            return [
-              error instanceof GraphQLError
-                ? parseFailure(error)
-                : new GraphQLError('document could not be parsed'),
-            ];
-          }
-          const errors = validate(edge.schema, document, rules);
-          if (errors.length > 0) return validationFailures(errors, edge.errorPolicy);
-          validDocuments.set(payload.query, document);
-        }
-        if (!getOperationAST(document, payload.operationName))
-          return [operationResolutionFailure(document, payload.operationName ?? undefined)];
-        const principal = ctx.extra.principal ?? null;
-        const denied = deniedRootField(document, payload.operationName ?? undefined, principal);
-        if (denied) {
-          edge.onDenied(
-            `subscribe:${denied}`,
-            principal,
-            ctx.extra.request.socket.remoteAddress ?? null,
-            'role not allowed',
+        ctx.extra.requestIds.set(id, requestId);
+        // This operation is already among the socket's (graphql-ws registers it before this hook).
+        if (Object.keys(ctx.subscriptions).length > edge.limits.maxOperationsPerSocket) {
+          edge.observer?.refused('operations_per_socket');
+          return refusal(
+            `this socket already runs ${edge.limits.maxOperationsPerSocket} operations; complete one first`,
+            ErrorCode.TOO_MANY_OPERATIONS,
           );
-          return [
-            new GraphQLError(`role ${principal?.role ?? 'anonymous'} may not use ${denied}`, {
-              extensions: { code: ErrorCode.FORBIDDEN },
-            }),
-          ];
         }
-        const contextValue = edge.createContext(
-          requestId,
-          ctx.extra.principal ?? null,
-          ctx.extra.request.socket.remoteAddress ?? null,
+        // The token as it is now, not as it was at connection_init.
+        const principal = ctx.extra.secret ? await edge.authenticate(ctx.extra.secret) : null;
+        if (!principal) {
+          drop(ctx.extra, 'token_invalid');
+          return refusal('token revoked or expired', ErrorCode.UNAUTHENTICATED);
+        }
+        const retryAfter = await edge.rateLimit.consume({ tokenId: principal.tokenId });
+        if (retryAfter !== null) {
+          edge.observer?.refused('rate_limited');
+          return refusal(`rate limit exceeded; retry after ${retryAfter} s`, ErrorCode.RATE_LIMITED, {
+            retryAfterSeconds: retryAfter,
+          });
+        }
+        const prepared = documents.prepare(payload.query, payload.operationName);
+        if ('errors' in prepared) return prepared.errors;
+        const { document } = prepared;
+        const denied = deniedRootField(edge.schema, document, payload.operationName ?? undefined, principal);
+        if (denied) {
+          edge.onDenied(`subscribe:${denied}`, principal, clientAddress(ctx), 'role not allowed');
+          return refusal(`role ${principal.role} may not use ${denied}`, ErrorCode.FORBIDDEN);
+        }
+        const contextValue = edge.createContext(requestId, principal, clientAddress(ctx));
+        sinks.set(
+          contextValue,
+          nextFrameSink(ctx.extra, id, {
+            isRunning: (stream) => ctx.subscriptions[id] === stream,
+            maxBufferedBytes: edge.limits.maxBufferedBytes,
+            onSlowReader: () => drop(ctx.extra, 'slow_reader'),
+            counter: () => edge.observer?.resultCounter(ctx, id) ?? (() => {}),
+          }),
         );
-        // Results of a shared stream are written straight to the socket: the payload's JSON is
-        // made once per event, only this frame's id around it is per subscriber. graphql-ws still
-        // runs the subscription (its stream yields nothing) and sends its `complete`.
-        const socket = ctx.extra.socket;
-        const frameStart = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-        let delivered: (() => void) | undefined;
-        const sink: SubscriberSink & { stream?: unknown } = {
-          send(payload) {
-            // Only while this very operation runs (not after the client completed it, or an id reused since).
-            if (
-              sink.stream === undefined ||
-              ctx.subscriptions[id] !== sink.stream ||
-              socket.readyState !== WebSocket.OPEN
-            )
-              return;
-            if (socket.bufferedAmount > SOCKET_BUFFER_BYTES) return;
-            // A text frame from bytes: the payload was UTF-8 encoded once for every subscriber.
-            socket.send(
-              Buffer.concat([frameStart, payload, FRAME_END], frameStart.length + payload.length + 1),
-              { binary: false },
-            );
-            (delivered ??= edge.observer?.resultCounter(ctx, id) ?? (() => {}))();
-          },
-        };
-        sinks.set(contextValue, sink);
         return {
           schema: edge.schema,
           document,
@@ -258,10 +270,24 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
           contextValue,
         };
       },
-      // Refusals (parse, validation, role) and a stream that failed: formatted as over HTTP.
+      onOperation: (ctx, id, _payload, args, result) => {
+        const sink = args.contextValue ? sinks.get(args.contextValue) : undefined;
+        sink?.started(result);
+        edge.observer?.operationStarted(ctx, id, args, result);
+      },
+      // Results with errors (queries and events alike) are sent formatted as over HTTP; others unchanged.
+      onNext: (ctx, id, _payload, args, result) => {
+        edge.observer?.resultSent(ctx, id);
+        return formatResult(result, args.contextValue as GraphQLContext);
+      },
+      onComplete: (ctx, id) => {
+        ctx.extra.requestIds.delete(id);
+        edge.observer?.operationCompleted(ctx, id);
+      },
+      // Refusals (parse, validation, role, limits) and a stream that failed: formatted as over HTTP.
       onError: (ctx, id, _payload, errors) => {
-        const requestId = ctx.extra.requestIds?.get(id) ?? randomUUID();
-        ctx.extra.requestIds?.delete(id);
+        const requestId = ctx.extra.requestIds.get(id) ?? randomUUID();
+        ctx.extra.requestIds.delete(id);
         edge.logger.warn(
           { operationId: id, requestId, errors: errors.map((e) => e.message) },
           'graphql-ws operation failed',
@@ -269,54 +295,24 @@ export function attachGraphQLWebSocket(httpServer: Server, edge: WebSocketEdge):
         return formatClientErrors(errors, requestId, edge.errorPolicy, edge.logger);
       },
     },
-    wss,
+    {
+      logger: edge.logger,
+      keepAliveMs: KEEP_ALIVE_MS,
+      // Before graphql-ws sees the socket: one over the limit is closed at once.
+      admit: (socket) => {
+        if (wss.clients.size <= edge.limits.maxConnections) return true;
+        edge.observer?.refused('connections');
+        socket.close(WebSocketCloseCode.TryAgainLater, 'Too many connections');
+        return false;
+      },
+      maxBufferedBytes: edge.limits.maxBufferedBytes,
+      onSlowReader: (extra) => drop(extra as GatewaySocket, 'slow_reader'),
+    },
+    (socket: WebSocket, request: IncomingMessage) => ({ socket, request, requestIds: new Map() }),
   );
   return async () => {
-    await disposable.dispose();
+    clearInterval(revalidation);
+    stopListening();
+    await dispose();
   };
-}
-
-/**
- * The document has no operation to run under that name: graphql-js's message, with the code Apollo
- * gives it over HTTP (OPERATION_RESOLUTION_FAILURE) rather than graphql-ws's uncoded one.
- */
-function operationResolutionFailure(document: DocumentNode, operationName: string | undefined): GraphQLError {
-  const count = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
-  const message = operationName
-    ? `Unknown operation named "${operationName}".`
-    : count === 0
-      ? 'Must provide an operation.'
-      : 'Must provide operation name if query contains multiple operations.';
-  return new GraphQLError(message, {
-    extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE },
-  });
-}
-
-/**
- * The first root field of the operation that the principal's role may not use. type-graphql
- * checks `@Authorized` when it resolves each event; checking here as well refuses the
- * subscription at once instead of sending an error per event.
- */
-function deniedRootField(
-  document: DocumentNode,
-  operationName: string | undefined,
-  principal: Principal | null,
-): string | undefined {
-  const operation = document.definitions.find(
-    (d) => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return undefined;
-  const kind =
-    operation.operation === 'subscription'
-      ? 'Subscription'
-      : operation.operation === 'mutation'
-        ? 'Mutation'
-        : 'Query';
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
-    const roles = operationRoles(kind, selection.name.value) ?? [];
-    if (roles.includes(Role.DEVICE)) continue;
-    if (!principal || !roles.includes(principal.role)) return selection.name.value;
-  }
-  return undefined;
 }

@@ -30,6 +30,11 @@ export enum ErrorCode {
   /** Too many requests for this token (or address); retry after the `Retry-After` seconds. */
   RATE_LIMITED = 'RATE_LIMITED',
   /**
+   * A graphql-ws socket already runs its most operations at once (WS_MAX_OPERATIONS_PER_SOCKET):
+   * complete one, or open another socket, first.
+   */
+  TOO_MANY_OPERATIONS = 'TOO_MANY_OPERATIONS',
+  /**
    * The check-in carried no device credential, or one that does not prove possession of a
    * certificate issued by this gateway (malformed, bad signature, unknown certificate, stale timestamp).
    */

@@ -6,28 +6,22 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
-  isUnionType,
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLObjectType,
 } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationRoles, type RootKind } from '../../src/modules/auth/operation-roles.js';
 import { buildGatewaySchema } from '../../src/schema/build-schema.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { byodInput, uniqueUpn } from '../support/builders.js';
+import { enrollDevice } from '../support/device-credential.js';
+import { codesOf, RawGraphQLSocket } from '../support/raw-graphql-ws.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
-type Caller = 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER' | 'ENROLLER of a user' | 'anonymous';
-const callers: Caller[] = ['ADMIN', 'OPERATOR', 'READER', 'ENROLLER', 'ENROLLER of a user', 'anonymous'];
-
-/**
- * Refusals a service makes beyond the declared roles (docs/security.md, "Roles"): an ENROLLER
- * token without a user enrolls and does nothing else (auth/device-scope.policy.ts), and a user
- * token is refused userless bulk enrollment. Both answer FORBIDDEN, as a typed result.
- */
-const refusedByService: Partial<Record<string, Caller[]>> = {
-  unenrollDevice: ['ENROLLER'],
-  enrollDevices: ['ENROLLER of a user'],
-};
+type Caller = 'ADMIN' | 'OPERATOR' | 'READER' | 'ENROLLER' | 'anonymous';
+const callers: Caller[] = ['ADMIN', 'OPERATOR', 'READER', 'ENROLLER', 'anonymous'];
 
 /** A literal that passes GraphQL validation for `type` (content need not pass domain rules). */
 function placeholder(type: GraphQLInputType): string {
@@ -60,26 +54,17 @@ function placeholder(type: GraphQLInputType): string {
   throw new Error(`no placeholder for ${String(type)}`);
 }
 
-const schema = await buildGatewaySchema();
-
-/**
- * A document calling one root field with placeholder arguments, selecting only `__typename`
- * (and the `code` of a typed refusal, for results that may be one).
- */
+/** A document calling one root field with placeholder arguments, selecting only `__typename`. */
 function documentFor(kind: RootKind, field: GraphQLField<unknown, unknown>): string {
   const args = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
   const argText = args.length ? `(${args.map((a) => `${a.name}: ${placeholder(a.type)}`).join(', ')})` : '';
   const named = getNamedType(field.type);
-  const mayRefuse =
-    isUnionType(named) &&
-    schema.getPossibleTypes(named).some((t) => t.getInterfaces().some((i) => i.name === 'UserError'));
   const selection =
-    isObjectType(named) || (!isScalarType(named) && !isEnumType(named))
-      ? ` { __typename${mayRefuse ? ' ... on UserError { code }' : ''} }`
-      : '';
+    isObjectType(named) || (!isScalarType(named) && !isEnumType(named)) ? ' { __typename }' : '';
   return `${kind.toLowerCase()} { ${field.name}${argText}${selection} }`;
 }
 
+const schema = await buildGatewaySchema();
 const roots: [RootKind, GraphQLObjectType | null | undefined][] = [
   ['Query', schema.getQueryType()],
   ['Mutation', schema.getMutationType()],
@@ -90,9 +75,9 @@ const operations = roots.flatMap(([kind, type]) =>
 );
 
 describe('who may use each operation (role × operation, generated from the schema)', () => {
-  it('every query, mutation and subscription names its roles with @Authorized', () => {
+  it('every query, mutation and subscription declares its roles on the schema with @Roles', () => {
     const withoutRule = operations
-      .filter(({ kind, field }) => !operationRoles(kind, field.name)?.length)
+      .filter(({ kind, field }) => !operationRoles(schema, kind, field.name)?.length)
       .map(({ field }) => field.name);
     expect(withoutRule).toEqual([]);
   });
@@ -104,7 +89,6 @@ describe('who may use each operation (role × operation, generated from the sche
     tokens.set('ADMIN', gateway.adminToken);
     for (const role of ['OPERATOR', 'READER', 'ENROLLER'] as const)
       tokens.set(role, await gateway.createToken(role));
-    tokens.set('ENROLLER of a user', await gateway.createToken('ENROLLER', 'matrix.user@contoso.example'));
     tokens.set('anonymous', null);
   });
   afterAll(() => gateway.stop());
@@ -130,20 +114,56 @@ describe('who may use each operation (role × operation, generated from the sche
       },
       body: JSON.stringify({ query: documentFor(kind, field) }),
     });
-    const body = (await response.json()) as {
-      data?: Record<string, { code?: string } | null> | null;
-      errors?: { extensions?: { code?: string } }[];
-    };
-    const codes = [
-      ...(body.errors ?? []).map((e) => e.extensions?.code),
-      ...Object.values(body.data ?? {}).map((result) => result?.code),
-    ];
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    const codes = (body.errors ?? []).map((e) => e.extensions?.code);
     if (allowed) {
       expect(codes).not.toContain('FORBIDDEN');
       expect(codes).not.toContain('UNAUTHENTICATED');
     } else {
       expect(codes).toContain(caller === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
     }
+  });
+
+  // The same matrix over graphql-ws: one socket per role, each operation sent on it.
+  const sockets = new Map<Caller, RawGraphQLSocket>();
+  beforeAll(async () => {
+    for (const caller of callers.filter((c) => c !== 'anonymous')) {
+      const socket = RawGraphQLSocket.withToken(gateway.url, tokens.get(caller)!);
+      await socket.acknowledged();
+      sockets.set(caller, socket);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([...sockets.values()].map((socket) => socket.close()));
+  });
+  let operationId = 0;
+
+  it.each(cases.filter(({ caller }) => caller !== 'anonymous'))(
+    '$name over graphql-ws for $caller: allowed = $allowed',
+    async ({ kind, field, caller, allowed }) => {
+      const socket = sockets.get(caller)!;
+      const id = `op${++operationId}`;
+      socket.subscribe(id, documentFor(kind, field));
+      const answer = await socket.answerOf(id);
+      // GraphQL errors, and the code of a typed result (a refusal a service makes).
+      const data =
+        answer.type === 'next' ? (answer.payload as { data?: Record<string, unknown> | null }).data : null;
+      const codes = [
+        ...codesOf(answer),
+        ...Object.values(data ?? {}).map((result) => (result as { code?: string } | null)?.code),
+      ];
+      if (allowed) {
+        expect(codes).not.toContain('FORBIDDEN');
+        expect(codes).not.toContain('UNAUTHENTICATED');
+      } else {
+        expect(codes).toContain('FORBIDDEN');
+      }
+    },
+  );
+
+  it('closes a graphql-ws connection without a token with 4403 before any operation', async () => {
+    const socket = new RawGraphQLSocket(gateway.url, {});
+    expect((await socket.closed).code).toBe(CloseCode.Forbidden);
   });
 
   const subscriptionCases = operations
@@ -185,13 +205,140 @@ describe('who may use each operation (role × operation, generated from the sche
   );
 });
 
+/** Answers of one operation over both transports, as error codes (GraphQL errors, then a typed result's `code`). */
+interface Answer {
+  codes: string[];
+  data?: Record<string, unknown> | null;
+}
+
 /**
- * Whether the declared roles admit the caller (DEVICE operations admit everyone; a user token
- * has its role), less the refusals services make ({@link refusedByService}).
+ * Credential states other than a valid token of the right role: revoked, expired, a wrong role, a
+ * user-bound token acting on another user's device. Each is asked over HTTP and over graphql-ws,
+ * with the same operations.
  */
+describe('every credential state over HTTP and graphql-ws', () => {
+  const clock = new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await startTestGateway({ clock });
+  });
+  afterAll(() => gateway.stop());
+
+  const VIEWER = '{ viewer { role } }';
+  const CREATE_TOKEN = 'mutation { createApiToken(input: { name: "matrix", role: ADMIN }) { __typename } }';
+
+  async function overHttp(
+    secret: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<Answer> {
+    const response = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
+    return { codes: (body.errors ?? []).map((e) => e.extensions?.code ?? 'NONE'), data: body.data };
+  }
+
+  /** Over a socket opened with `secret`: the answer, or `closed` with its code when the socket was refused. */
+  async function overSocket(
+    secret: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<Answer & { closed?: number }> {
+    const socket = RawGraphQLSocket.withToken(gateway.url, secret);
+    const outcome = await Promise.race([
+      socket.acknowledged().then(() => {
+        socket.subscribe('1', query, variables);
+        return socket.answerOf('1');
+      }),
+      socket.closed,
+    ]);
+    if ('code' in outcome) return { codes: [], closed: outcome.code };
+    await socket.close();
+    const payload = outcome.payload as { data?: Record<string, unknown> | null };
+    return { codes: codesOf(outcome), data: outcome.type === 'next' ? payload.data : undefined };
+  }
+
+  async function tokenOf(
+    role: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ id: string; secret: string }> {
+    const { data } = await overHttpAsAdmin(
+      `mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { ... on CreateApiTokenSuccess { secret token { id } } } }`,
+      { input: { name: `matrix ${role}`, role, ...extra } },
+    );
+    const created = data!['createApiToken'] as { secret: string; token: { id: string } };
+    return { id: created.token.id, secret: created.secret };
+  }
+  const overHttpAsAdmin = (query: string, variables?: Record<string, unknown>) =>
+    overHttp(gateway.adminToken, query, variables);
+
+  it('valid: a READER token reads over both transports', async () => {
+    const { secret } = await tokenOf('READER');
+    expect((await overHttp(secret, VIEWER)).data).toEqual({ viewer: { role: 'READER' } });
+    expect((await overSocket(secret, VIEWER)).data).toEqual({ viewer: { role: 'READER' } });
+  });
+
+  it('revoked: HTTP answers UNAUTHENTICATED and graphql-ws refuses the connection with 4403', async () => {
+    const token = await tokenOf('ADMIN');
+    await overHttpAsAdmin(`mutation($id: ID!) { revokeApiToken(id: $id) { __typename } }`, { id: token.id });
+    expect((await overHttp(token.secret, CREATE_TOKEN)).codes).toEqual(['UNAUTHENTICATED']);
+    expect(await overSocket(token.secret, CREATE_TOKEN)).toMatchObject({ closed: CloseCode.Forbidden });
+  });
+
+  it('expired: HTTP answers UNAUTHENTICATED and graphql-ws refuses the connection with 4403', async () => {
+    const token = await tokenOf('ADMIN', {
+      expiresDateTime: new Date(clock.now().getTime() + 60_000).toISOString(),
+    });
+    expect((await overHttp(token.secret, VIEWER)).codes).toEqual([]);
+    clock.advance(61_000);
+    expect((await overHttp(token.secret, CREATE_TOKEN)).codes).toEqual(['UNAUTHENTICATED']);
+    expect(await overSocket(token.secret, CREATE_TOKEN)).toMatchObject({ closed: CloseCode.Forbidden });
+  });
+
+  it('wrong role: a READER creating a token is FORBIDDEN over both transports', async () => {
+    const { secret } = await tokenOf('READER');
+    expect((await overHttp(secret, CREATE_TOKEN)).codes).toEqual(['FORBIDDEN']);
+    expect((await overSocket(secret, CREATE_TOKEN)).codes).toEqual(['FORBIDDEN']);
+  });
+
+  // The domain rule (a user-bound token acts on its user's devices only) is the device actions
+  // service's: whichever refusal it gives (FORBIDDEN, or NOT_FOUND so as not to confirm the device
+  // exists), both transports must give the same, reveal nothing of the owner, and change nothing.
+  it("another user's: a user-bound ENROLLER cannot unenroll another user's device over either transport, nor learn its user", async () => {
+    const owner = uniqueUpn();
+    const { device } = await enrollDevice(gateway, byodInput({ userPrincipalName: owner }));
+    const { secret } = await tokenOf('ENROLLER', { userPrincipalName: uniqueUpn() });
+    const unenroll = `mutation($id: ID!) { unenrollDevice(deviceId: $id) { __typename ... on UserError { code } ... on DeviceActionSuccess { device { userPrincipalName } } } }`;
+    const stateOf = () =>
+      gateway.sql<{ management_state: string }>('select management_state from managed_device where id = ?', [
+        device.id,
+      ]);
+    const [before] = await stateOf();
+    const refusals: string[][] = [];
+    for (const answer of [
+      await overHttp(secret, unenroll, { id: device.id }),
+      await overSocket(secret, unenroll, { id: device.id }),
+    ]) {
+      const typed = (answer.data?.['unenrollDevice'] as { code?: string } | null | undefined)?.code;
+      const codes = [...answer.codes, typed].filter((code): code is string => code !== undefined);
+      expect(codes.filter((code) => code === 'FORBIDDEN' || code === 'NOT_FOUND')).toHaveLength(1);
+      expect(JSON.stringify(answer)).not.toContain(owner);
+      refusals.push(codes);
+    }
+    expect(refusals[1]).toEqual(refusals[0]);
+    const [stored] = await stateOf();
+    expect(stored!.management_state).toBe(before!.management_state);
+  });
+});
+
+/** Whether the declared roles admit the caller (DEVICE operations admit everyone). */
 function isAllowed(kind: RootKind, fieldName: string, caller: Caller): boolean {
-  const roles = operationRoles(kind, fieldName) ?? [];
-  const role = caller === 'ENROLLER of a user' ? 'ENROLLER' : caller;
-  if (kind === 'Mutation' && refusedByService[fieldName]?.includes(caller)) return false;
-  return roles.includes('DEVICE' as never) || (role !== 'anonymous' && roles.includes(role as never));
+  const roles = operationRoles(schema, kind, fieldName) ?? [];
+  return roles.includes('DEVICE' as never) || (caller !== 'anonymous' && roles.includes(caller as never));
 }

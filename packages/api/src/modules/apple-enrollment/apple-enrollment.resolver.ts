@@ -1,6 +1,5 @@
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   ID,
@@ -11,6 +10,7 @@ import {
   Resolver,
   createUnionType,
 } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -134,7 +134,7 @@ export const CreateDepOnboardingSettingResult = createUnionType({
 export class AppleEnrollmentResolver {
   constructor(private readonly apple: AppleEnrollmentService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [AppleEnrollmentProfile], {
     description: 'Apple enrollment profiles (DEP, USB-SA, USB-Direct), oldest first.',
   })
@@ -142,13 +142,13 @@ export class AppleEnrollmentResolver {
     return this.apple.list(ctx.em);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [DepOnboardingSetting], { description: "The organisation's Apple DEP tokens, oldest first." })
   depOnboardingSettings(@Ctx() ctx: GraphQLContext): Promise<DepOnboardingSetting[]> {
     return this.apple.depTokens(ctx.em);
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => CreateDepOnboardingSettingResult, {
     description: 'Registers an Apple DEP token: the Managed Apple ID and the token expiry (in the future).',
   })
@@ -170,7 +170,7 @@ export class AppleEnrollmentResolver {
     }
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => CreateAppleEnrollmentProfileResult, {
     description:
       'Creates an Apple enrollment profile; its settings decide the OPTIONAL cells of the seed (affinity, locked).',
@@ -188,7 +188,7 @@ export class AppleEnrollmentResolver {
     }
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => AssignAppleEnrollmentProfileResult, {
     description:
       'Assigns a DEP profile to DEP serials, or a USB-SA profile to Configurator serials; every serial must be listed.',
@@ -206,7 +206,7 @@ export class AppleEnrollmentResolver {
     }
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ExportAppleEnrollmentProfileResult, {
     description:
       'Exports a USB-SA profile (enrollment URL) or a USB-Direct profile (.mobileconfig valid two weeks).',

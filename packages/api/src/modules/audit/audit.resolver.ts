@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { Role } from '../auth/role.enum.js';
 import { AuditOutcome, AuditRecord } from './audit-record.entity.js';
@@ -23,7 +24,7 @@ export class AuditRecordPage {
 export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Query(() => AuditRecordPage, {
     description: 'The audit trail (admins only), newest first; read-only by design.',
   })

@@ -1,6 +1,5 @@
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   ID,
@@ -11,6 +10,7 @@ import {
   Resolver,
   createUnionType,
 } from 'type-graphql';
+import { Roles } from './roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -84,7 +84,7 @@ export class Viewer {
 export class ApiTokenResolver {
   constructor(private readonly tokens: ApiTokenService) {}
 
-  @Authorized(...READ_ROLES, Role.ENROLLER)
+  @Roles(...READ_ROLES, Role.ENROLLER)
   @Query(() => Viewer, {
     description: 'Who the presented token belongs to and its role (the dashboard shows actions by role).',
   })
@@ -93,13 +93,13 @@ export class ApiTokenResolver {
     return { name: principal.name, role: principal.role, userPrincipalName: principal.userPrincipalName };
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Query(() => [ApiToken], { description: 'Every API token, newest first (at most 1,000).' })
   apiTokens(@Ctx() ctx: GraphQLContext): Promise<ApiToken[]> {
     return this.tokens.list(ctx.em);
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => CreateApiTokenResult, { description: 'Creates an API token; its secret is returned once.' })
   async createApiToken(
     @Arg('input', () => CreateApiTokenInput) input: CreateApiTokenInput,
@@ -112,7 +112,7 @@ export class ApiTokenResolver {
     }
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => RevokeApiTokenResult, {
     description: 'Revokes an API token; requests with it are refused from then on.',
   })

@@ -3,6 +3,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import type { EventBus } from '../../events/event-bus.js';
+import { Topic, type ApiTokenRevokedPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
@@ -35,17 +37,59 @@ function generateSecret(): string {
   return `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-/** Issues, revokes and verifies API tokens. */
+/**
+ * Issues, revokes and verifies API tokens. A revocation is published on the event bus
+ * (`Topic.ApiTokenRevoked`): every instance that listens ({@link listenForRevocations}) forgets
+ * the token at once; one that does not hear it (no shared bus) stops accepting it within the
+ * cache time.
+ */
 export class ApiTokenService {
   /** Verified tokens by hash, for `cacheTtlMs`; a revocation on another instance is seen after at most that long. */
   private readonly cache: LRUCache<string, { principal: Principal; expires: Date | null; lastUsed: number }>;
 
+  /**
+   * @param events where revocations are published after they commit; optional (tests of the
+   *   service alone)
+   */
   constructor(
     private readonly clock: Clock,
     private readonly forkEntityManager: () => EntityManager,
     cacheTtlMs: number,
+    private readonly events?: EventBus,
   ) {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(cacheTtlMs, 1) });
+  }
+
+  /**
+   * Forgets revoked tokens as their revocation arrives from any instance (Redis when REDIS_URL is
+   * set), so this instance refuses them at once rather than after the cache time.
+   * @returns a function that stops listening
+   */
+  listenForRevocations(events: EventBus): () => void {
+    return events.onEvent(Topic.ApiTokenRevoked, (payload) =>
+      this.forget((payload as ApiTokenRevokedPayload).tokenId),
+    );
+  }
+
+  /**
+   * The ids among `tokenIds` whose tokens are neither revoked nor expired now, read from the
+   * database (not the cache): what long-lived connections are re-checked against.
+   */
+  async stillValid(tokenIds: readonly string[]): Promise<Set<string>> {
+    if (tokenIds.length === 0) return new Set();
+    const now = this.clock.now();
+    const tokens = await this.forkEntityManager().find(
+      ApiToken,
+      { id: { $in: [...tokenIds] }, revokedDateTime: null },
+      { fields: ['id', 'expiresDateTime'] },
+    );
+    return new Set(tokens.filter((t) => !t.expiresDateTime || t.expiresDateTime >= now).map((t) => t.id));
+  }
+
+  /** Drops every cached verification of token `tokenId`. */
+  private forget(tokenId: string): void {
+    for (const [hash, entry] of this.cache.entries())
+      if (entry.principal.tokenId === tokenId) this.cache.delete(hash);
   }
 
   /**
@@ -77,7 +121,10 @@ export class ApiTokenService {
     return { token, secret };
   }
 
-  /** Revokes a token at once on this instance. @throws NotFoundError, InputValidationError */
+  /**
+   * Revokes a token: at once on this instance, and on the others as the revocation event reaches
+   * them (connections opened with it are closed there too). @throws NotFoundError, InputValidationError
+   */
   async revoke(em: EntityManager, id: string): Promise<ApiToken> {
     const tokenId = validateInput(z.uuid(), id, 'id');
     const token = await em.findOne(ApiToken, tokenId);
@@ -85,6 +132,7 @@ export class ApiTokenService {
     token.revokedDateTime ??= this.clock.now();
     await em.flush();
     this.cache.delete(token.secretHash);
+    void this.events?.publishCommitted([{ topic: Topic.ApiTokenRevoked, payload: { tokenId: token.id } }]);
     return token;
   }
 

@@ -3,19 +3,21 @@ import type { GraphQLContext } from '../../shared/context.js';
 import { AuditOutcome } from '../audit/audit-record.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ForbiddenError, UnauthenticatedError } from './auth.errors.js';
-import { Role } from './role.enum.js';
+import { mayUse, rolesOf } from './operation-roles.js';
+import type { Role } from './role.enum.js';
 
 /**
- * type-graphql's checker for `@Authorized(...roles)`. DEVICE operations need no token (the
- * device proves itself with its certificate); every other operation needs a token whose role
- * is listed. Refusals are audited, then thrown as typed errors (UNAUTHENTICATED, FORBIDDEN).
+ * type-graphql's checker for `@Roles(...roles)`, which reads the roles where every transport
+ * reads them: the field's schema extensions (type-graphql's copy, `roles`, only when the field has
+ * none there). DEVICE operations need no token (the device proves itself with its certificate);
+ * every other operation needs a token whose role is listed. Refusals are audited, then thrown as typed errors (UNAUTHENTICATED, FORBIDDEN).
  * It runs before any middleware, so it records its own refusals.
  */
 export function createAuthChecker(audit: AuditService): AuthChecker<GraphQLContext, Role> {
   return async ({ context, info, args }, roles) => {
-    if (roles.includes(Role.DEVICE)) return true;
+    const field = info.parentType.getFields()[info.fieldName];
     const principal = context.principal;
-    if (principal && roles.includes(principal.role)) return true;
+    if (mayUse((field && rolesOf(field)) ?? roles, principal)) return true;
     const error = principal
       ? new ForbiddenError(`${info.parentType.name}.${info.fieldName}`, principal.role)
       : new UnauthenticatedError();

@@ -2,7 +2,8 @@ import { registerEnumType } from 'type-graphql';
 
 /**
  * Who may use an operation. Every query field, mutation and subscription names its roles with
- * type-graphql's `@Authorized(...)`; a test walks the whole role × operation matrix.
+ * `@Roles(...)` (roles.decorator.ts), written into the schema; a test walks the whole role ×
+ * operation matrix over both transports.
  */
 export enum Role {
   /** Everything, including token management and the audit log. */

@@ -1,5 +1,6 @@
 import { EnrollDeviceSuccess, toEnrollDeviceSuccess } from '../enrollment/enrollment.resolver.js';
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Arg, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -50,7 +51,7 @@ export const EnrollDevicesResult = createUnionType({
 export class BulkEnrollmentResolver {
   constructor(private readonly bulk: BulkEnrollmentService) {}
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => CreateBulkEnrollmentTokenResult, {
     description: 'Creates a Windows bulk enrollment token (provisioning package) valid `validityDays` days.',
   })
@@ -68,7 +69,7 @@ export class BulkEnrollmentResolver {
     }
   }
 
-  @Authorized(...ENROLL_ROLES)
+  @Roles(...ENROLL_ROLES)
   @Mutation(() => EnrollDevicesResult, {
     description:
       "Windows bulk enrollment of 1 to 1,000 userless corporate devices with one token. All or nothing: any invalid device or refusal enrolls none. Open to ENROLLER tokens without a user (the bulk token is the administrator's grant); a user token is refused (FORBIDDEN: bulk enrollment is userless).",

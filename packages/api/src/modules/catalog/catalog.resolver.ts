@@ -1,4 +1,5 @@
-import { Arg, Authorized, Query, Resolver } from 'type-graphql';
+import { Arg, Query, Resolver } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import { READ_ROLES, Role } from '../auth/role.enum.js';
 import { enrollmentMethodCatalog } from './enrollment-method.catalog.js';
 import { EnrollmentMethod, PlatformEnrollmentMethods } from './enrollment-method.type.js';
@@ -6,7 +7,7 @@ import { DevicePlatform } from './platform.enum.js';
 
 @Resolver()
 export class CatalogResolver {
-  @Authorized(...READ_ROLES, Role.ENROLLER)
+  @Roles(...READ_ROLES, Role.ENROLLER)
   @Query(() => [PlatformEnrollmentMethods], {
     description:
       "The seed's four tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.",
@@ -18,7 +19,7 @@ export class CatalogResolver {
     }));
   }
 
-  @Authorized(...READ_ROLES, Role.ENROLLER)
+  @Roles(...READ_ROLES, Role.ENROLLER)
   @Query(() => [EnrollmentMethod], {
     description: 'Enrollment methods as a flat list of the 14 seed rows, optionally for one platform only.',
   })

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Resolver, Root, Subscription } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
+import { SharedResults } from '../../shared/graphql/shared-results.js';
 import type { PerEventWork } from '../../events/per-event.js';
 import { Topic, type CertificateEventPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
@@ -21,7 +23,8 @@ export class CertificateEventResolver {
     private readonly eventDevices: EventDevices,
   ) {}
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => CertificateEvent, {
     topics: Topic.CertificateRenewed,
     filter: byFilter,
@@ -35,7 +38,8 @@ export class CertificateEventResolver {
     return this.toEvent(payload);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => CertificateEvent, {
     topics: Topic.CertificateExpiring,
     filter: byFilter,
@@ -49,7 +53,8 @@ export class CertificateEventResolver {
     return this.toEvent(payload);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => CertificateEvent, {
     topics: Topic.CertificateExpired,
     filter: byFilter,

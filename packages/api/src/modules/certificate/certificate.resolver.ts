@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, ID, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import type { CertificateService } from './certificate.service.js';
@@ -42,13 +43,13 @@ export class CertificateAuthorityInfo {
 export class CertificateResolver {
   constructor(private readonly certificates: CertificateService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => CertificateAuthorityInfo, { description: 'The issuing CA certificate of this gateway.' })
   certificateAuthority(): Promise<CertificateAuthorityInfo> {
     return this.certificates.authorityInfo() as Promise<CertificateAuthorityInfo>;
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [MdmCertificate], {
     description:
       'Every MDM certificate issued to a device, newest first (the first is current unless the device was removed). A malformed id is BAD_USER_INPUT.',

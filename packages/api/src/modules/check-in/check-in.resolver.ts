@@ -1,6 +1,5 @@
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -13,6 +12,7 @@ import {
   Root,
   createUnionType,
 } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import { READ_ROLES, Role } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
@@ -66,7 +66,7 @@ export const CheckInResult = createUnionType({
 export class CheckInResolver {
   constructor(private readonly checkIns: CheckInService) {}
 
-  @Authorized(Role.DEVICE)
+  @Roles(Role.DEVICE)
   @Mutation(() => CheckInResult, {
     description:
       'A device checks in as itself, proving possession of its MDM certificate credential: updates `lastSyncDateTime`, completes a pending retire/wipe, renews the certificate inside the renewal window, and publishes `deviceCheckedIn` after commit.',
@@ -93,7 +93,7 @@ export class CheckInResolver {
 export class DeviceCheckInResolver {
   constructor(private readonly checkIns: CheckInService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [DeviceCheckIn], {
     description:
       'Recent accepted check-ins, newest first: of one device, or of the fleet. Kept CHECK_IN_HISTORY_DAYS (30) days.',

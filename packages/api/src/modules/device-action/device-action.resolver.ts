@@ -1,6 +1,5 @@
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -11,6 +10,7 @@ import {
   Root,
   createUnionType,
 } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -69,7 +69,7 @@ const requestedBy = (ctx: GraphQLContext): string | null =>
 export class DeviceActionResolver {
   constructor(private readonly deviceActions: DeviceActionService) {}
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => DeviceActionResult, {
     description:
       'Graph `retire`: managementState → retirePending, then retired at the next check-in (company data removed, record kept). Allowed on locked enrollments.',
@@ -81,7 +81,7 @@ export class DeviceActionResolver {
     return act(() => this.deviceActions.retire(ctx.em, deviceId, requestedBy(ctx)));
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => DeviceActionResult, {
     description:
       'Graph `wipe`: managementState → wipePending, then wiped at the next check-in (factory reset, user unlinked, certificate not renewed). Allowed on locked enrollments.',
@@ -93,7 +93,7 @@ export class DeviceActionResolver {
     return act(() => this.deviceActions.wipe(ctx.em, deviceId, requestedBy(ctx)));
   }
 
-  @Authorized(...ENROLL_ROLES)
+  @Roles(...ENROLL_ROLES)
   @Mutation(() => DeviceActionResult, {
     description:
       'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked"). A user token unenrolls its own devices only (any other is NOT_FOUND); an ENROLLER token without a user is refused (FORBIDDEN).',
@@ -105,7 +105,7 @@ export class DeviceActionResolver {
     return act(() => this.deviceActions.unenroll(ctx.em, deviceId, requestedBy(ctx), ctx.principal));
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => DeleteDeviceResult, {
     description: 'Graph `delete`: removes the device record now; its action history is kept.',
   })
@@ -122,7 +122,7 @@ export class DeviceActionResolver {
     }
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => DeviceActionResult, {
     description:
       "Sets `managedDeviceOwnerType` (company or personal); recorded in the device's action history.",

@@ -1,4 +1,6 @@
-import { Arg, Authorized, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Field, ID, InputType, Resolver, Root, Subscription } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
+import { SharedResults } from '../../shared/graphql/shared-results.js';
 import { Topic, type DeviceEventPayload, type DeviceUpdatedPayload } from '../../events/topics.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
@@ -65,7 +67,8 @@ export class DeviceEventResolver {
   /** @param eventDevices the events' devices, read as events arrive and shared by their subscribers */
   constructor(private readonly eventDevices: EventDevices) {}
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceCheckedIn,
     filter: byFilter,
@@ -78,7 +81,8 @@ export class DeviceEventResolver {
     return this.toEvent(payload);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceEnrolled,
     filter: byFilter,
@@ -91,7 +95,8 @@ export class DeviceEventResolver {
     return this.toEvent(payload);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceEvent, {
     topics: Topic.DeviceRemoved,
     filter: byFilter,
@@ -109,7 +114,8 @@ export class DeviceEventResolver {
     });
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => DeviceUpdatedEvent, {
     topics: Topic.DeviceUpdated,
     filter: byUpdateFilter,

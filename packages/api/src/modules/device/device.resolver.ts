@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { NotFoundError } from '../../shared/domain-error.js';
@@ -11,7 +12,7 @@ import type { DeviceService } from './device.service.js';
 export class DeviceResolver {
   constructor(private readonly devices: DeviceService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => ManagedDevice, {
     nullable: true,
     description:
@@ -29,7 +30,7 @@ export class DeviceResolver {
     }
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => ManagedDeviceConnection, {
     description: 'Managed devices, filtered and sorted, one cursor page at a time (Relay connection).',
   })

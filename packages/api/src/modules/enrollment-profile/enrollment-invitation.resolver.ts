@@ -1,7 +1,7 @@
+import { Roles } from '../auth/roles.decorator.js';
 import QRCode from 'qrcode';
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -59,7 +59,7 @@ const createdBy = (ctx: GraphQLContext): string | null =>
 export class EnrollmentInvitationResolver {
   constructor(private readonly invitations: EnrollmentInvitationService) {}
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => CreateEnrollmentInvitationResult, {
     description:
       'Creates a one-time enrollment link for an iPhone, iPad or Mac: BYOD for a user, or DEM for a device enrollment manager account. The device opens `profileUrl`, installs the signed profile, and obtains its MDM certificate over SCEP with the challenge inside (single use, expires with the link).',
@@ -82,13 +82,13 @@ export class EnrollmentInvitationResolver {
     }
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @FieldResolver(() => User, { nullable: true, description: 'The user the device becomes affine to (BYOD).' })
   async user(@Root() invitation: EnrollmentInvitation): Promise<User | null> {
     return invitation.user ? invitation.user.load() : null;
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @FieldResolver(() => User, { nullable: true, description: 'The device enrollment manager account (DEM).' })
   async enrollmentManager(@Root() invitation: EnrollmentInvitation): Promise<User | null> {
     return invitation.enrollmentManager ? invitation.enrollmentManager.load() : null;

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Arg, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import { ENROLL_ROLES } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
@@ -84,7 +85,7 @@ export const EnrollDeviceResult = createUnionType({
 export class EnrollmentResolver {
   constructor(private readonly enrollment: EnrollmentService) {}
 
-  @Authorized(...ENROLL_ROLES)
+  @Roles(...ENROLL_ROLES)
   @Mutation(() => EnrollDeviceResult, {
     description:
       "Enrolls a device with a method of its platform's seed table. Refusals (unknown method for the platform, user affinity broken, bad identifiers) are typed results.",

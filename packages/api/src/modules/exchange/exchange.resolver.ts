@@ -1,15 +1,5 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  Field,
-  ID,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-  createUnionType,
-} from 'type-graphql';
+import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -54,13 +44,13 @@ export const EasDeviceResult = createUnionType({
 export class ExchangeResolver {
   constructor(private readonly exchange: ExchangeService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [ExchangeConnector], { description: 'Exchange connectors.' })
   exchangeConnectors(@Ctx() ctx: GraphQLContext): Promise<ExchangeConnector[]> {
     return this.exchange.connectors(ctx.em);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [EasDevice], {
     description:
       'Devices known through Exchange ActiveSync (managementAgent eas), optionally of one connector; at most 5,000.',
@@ -72,7 +62,7 @@ export class ExchangeResolver {
     return this.exchange.devices(ctx.em, connectorId);
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => ExchangeConnectorResult, {
     description: 'Registers an Exchange connector (on-premises or hosted).',
   })
@@ -90,7 +80,7 @@ export class ExchangeResolver {
     }
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => ExchangeConnectorResult, {
     description: 'Records the connector status (connected / disconnected).',
   })
@@ -108,7 +98,7 @@ export class ExchangeResolver {
     }
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => EasDeviceResult, {
     description: "Sets a device's access state under the EAS MDM policy (allowed, blocked, quarantined).",
   })

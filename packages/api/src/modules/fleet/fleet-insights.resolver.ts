@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -40,7 +41,7 @@ export class CertificateWatchItemType implements CertificateWatchItem {
 export class FleetInsightsResolver {
   constructor(private readonly insights: FleetInsightsService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [ActivityBucketType], {
     description:
       'Enrollments and check-ins per minute over the last `minutes` minutes (1-1440, default 60), oldest first.',
@@ -52,7 +53,7 @@ export class FleetInsightsResolver {
     return this.insights.activity(ctx.em, minutes);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [CertificateWatchItemType], {
     description:
       'Devices whose current MDM certificate expires within `withinDays` days (default 30) or, unless `includeExpired` is false, has expired; soonest first (most overdue first), with their removal date (expiry + 180 days).',

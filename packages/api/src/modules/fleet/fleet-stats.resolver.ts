@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
-import { Authorized, Resolver, Root, Subscription } from 'type-graphql';
+import { Resolver, Root, Subscription } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import type { FleetStatsService } from './fleet-stats.service.js';
 import { FleetStats } from './fleet-stats.type.js';
@@ -13,7 +14,7 @@ export const fleetStatsBySchema = new WeakMap<GraphQLSchema, FleetStatsService>(
 
 @Resolver()
 export class FleetStatsResolver {
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Subscription(() => FleetStats, {
     subscribe: ({ info }) => {
       const stats = fleetStatsBySchema.get(info.schema);

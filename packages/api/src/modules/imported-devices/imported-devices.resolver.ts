@@ -1,4 +1,5 @@
-import { Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Query, Resolver } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import type { ImportedDevicesService } from './imported-devices.service.js';
@@ -13,7 +14,7 @@ import {
 export class ImportedDevicesResolver {
   constructor(private readonly importedDevices: ImportedDevicesService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => AppleDeviceConnection, {
     description:
       'The Apple serials imported from Apple Business Manager (DEP) or Apple Configurator lists, with their profile status; Relay pages ordered by serial number.',
@@ -22,7 +23,7 @@ export class ImportedDevicesResolver {
     return this.importedDevices.appleDevices(ctx.em, args);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => AutopilotDeviceConnection, {
     description:
       'The Windows Autopilot registrations imported from CSV files; Relay pages ordered by serial number.',

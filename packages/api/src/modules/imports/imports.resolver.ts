@@ -1,6 +1,5 @@
 import {
   Arg,
-  Authorized,
   Ctx,
   Field,
   ID,
@@ -13,6 +12,8 @@ import {
   Subscription,
   createUnionType,
 } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
+import { SharedResults } from '../../shared/graphql/shared-results.js';
 import { Topic, type ImportCompletedPayload } from '../../events/topics.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
@@ -83,7 +84,7 @@ const importedBy = (ctx: GraphQLContext): string | null =>
 export class ImportResolver {
   constructor(private readonly importService: ImportService) {}
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ImportResult, {
     description: 'Imports an Intune corporate identifier CSV (no header; at most 5,000 rows or 5 MB).',
   })
@@ -97,7 +98,7 @@ export class ImportResolver {
     );
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ImportResult, {
     description:
       'Applies an Apple Business Manager fetch or sync page (JSON) to the DEP device list; idempotent.',
@@ -117,7 +118,7 @@ export class ImportResolver {
     );
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ImportResult, {
     description:
       'Imports an Apple Configurator serial list (CSV `serial,details`, at most 5,000 rows), optionally assigning a USB-SA profile.',
@@ -136,7 +137,7 @@ export class ImportResolver {
     );
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ImportResult, {
     description:
       'Imports a Windows Autopilot CSV (exact header; at most 500 rows). Registered devices enroll as corporate.',
@@ -148,7 +149,7 @@ export class ImportResolver {
     return toResult(() => this.importService.importAutopilotDevices(ctx.em, file, importedBy(ctx)));
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ImportResult, {
     description:
       'Imports the device partnerships an Exchange connector reports (JSON array), as EAS-managed devices.',
@@ -161,7 +162,7 @@ export class ImportResolver {
     return toResult(() => this.importService.importEasDevices(ctx.em, connectorId, file, importedBy(ctx)));
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => ImportResult, {
     description:
       'Imports a Microsoft Graph managedDevice export (`{ "value": [...] }`, at most 20 MB) for a fleet migration.',
@@ -173,7 +174,7 @@ export class ImportResolver {
     return toResult(() => this.importService.importGraphManagedDevices(ctx.em, file, importedBy(ctx)));
   }
 
-  @Authorized(...OPERATE_ROLES)
+  @Roles(...OPERATE_ROLES)
   @Mutation(() => DeleteCorporateIdentifiersResult, {
     description:
       'Deletes corporate identifiers (1-5,000 ids). Never changes the ownership of an enrolled device.',
@@ -191,7 +192,7 @@ export class ImportResolver {
     }
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [CorporateIdentifier], {
     description: 'Corporate identifiers, optionally only those equal to `identifier`; at most 5,000.',
   })
@@ -202,7 +203,7 @@ export class ImportResolver {
     return this.importService.corporateIdentifiers(ctx.em, identifier);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [ImportRecord], {
     description: 'The latest imports (who, when, file, counts), newest first; at most 100.',
   })
@@ -210,7 +211,7 @@ export class ImportResolver {
     return this.importService.recent(ctx.em);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [GraphImportedDevice], {
     description: 'Devices imported from Graph managedDevice exports, by Graph id; at most 5,000.',
   })
@@ -218,7 +219,8 @@ export class ImportResolver {
     return this.importService.graphImportedDevices(ctx.em);
   }
 
-  @Authorized(...READ_ROLES)
+  @SharedResults()
+  @Roles(...READ_ROLES)
   @Subscription(() => ImportCompletedEvent, {
     topics: Topic.ImportCompleted,
     filter: ({ payload, args }: { payload: ImportCompletedPayload; args: { kind?: ImportKind | null } }) =>

@@ -1,4 +1,5 @@
-import { Authorized, Ctx, Field, Float, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Ctx, Field, Float, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { Role } from '../auth/role.enum.js';
 import type { LifecycleSweeper } from './lifecycle-sweeper.service.js';
@@ -38,7 +39,7 @@ export class LifecycleSweepReport {
 export class LifecycleResolver {
   constructor(private readonly sweeper: LifecycleSweeper) {}
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => LifecycleSweepReport, {
     description:
       'Runs the certificate lifecycle sweep now (it also runs every LIFECYCLE_SWEEP_INTERVAL_MS): expiring, expired, device removal.',

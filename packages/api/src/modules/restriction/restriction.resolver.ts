@@ -1,15 +1,5 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  Field,
-  ID,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-  createUnionType,
-} from 'type-graphql';
+import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -60,7 +50,7 @@ export const DeleteEnrollmentRestrictionResult = createUnionType({
 export class RestrictionResolver {
   constructor(private readonly restrictions: RestrictionService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [EnrollmentRestriction], {
     description:
       'Enrollment restrictions by kind, then priority (lower wins). Without a DEVICE_LIMIT restriction a user may enroll 5 devices.',
@@ -69,7 +59,7 @@ export class RestrictionResolver {
     return this.restrictions.list(ctx.em);
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => CreateEnrollmentRestrictionResult, {
     description: 'Creates a device limit or platform restriction.',
   })
@@ -86,7 +76,7 @@ export class RestrictionResolver {
     }
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => DeleteEnrollmentRestrictionResult, { description: 'Deletes a restriction.' })
   async deleteEnrollmentRestriction(
     @Arg('id', () => ID) id: string,

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import type { RolloutService } from './rollout.service.js';
@@ -14,7 +15,7 @@ import {
 export class RolloutResolver {
   constructor(private readonly rollout: RolloutService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [RolloutBucketType], {
     description:
       'Enrollments, check-ins and failed enrollment attempts per `bucketMinutes` (1-1440, default 1) over the last `rangeMinutes` (1-10080, default 60), oldest first; at most 1,440 buckets; the last is partial.',
@@ -27,7 +28,7 @@ export class RolloutResolver {
     return this.rollout.activity(ctx.em, rangeMinutes, bucketMinutes);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [EnrollmentFailureGroup], {
     description:
       'Failed enrollment attempts of the last `sinceMinutes` (1-10080, default 60) grouped by code, platform, method and restriction, largest first; at most 100 groups.',
@@ -39,7 +40,7 @@ export class RolloutResolver {
     return this.rollout.failureGroups(ctx.em, sinceMinutes);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [EnrollmentFailureAttempt], {
     description:
       'Failed enrollment attempts of the last `sinceMinutes` (1-10080, default 60), optionally of one group, newest first; `first` 1-500 (default 50).',
@@ -54,7 +55,7 @@ export class RolloutResolver {
     return this.rollout.failureAttempts(ctx.em, sinceMinutes, group ?? {}, first);
   }
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => DeviceFreshness, {
     description:
       'Active devices as online (checked in within `onlineMinutes`, 1-10080, default 60), offline, or missing (not seen for `missingDays`, 1-3650, default 30).',

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
+import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../shared/context.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
@@ -15,7 +16,7 @@ import type { PendingEnrollmentService } from './pending-enrollment.service.js';
 export class PendingEnrollmentResolver {
   constructor(private readonly pending: PendingEnrollmentService) {}
 
-  @Authorized(...READ_ROLES)
+  @Roles(...READ_ROLES)
   @Query(() => [PendingEnrollment], {
     description:
       'Certificates issued over SCEP, newest first (at most 500): `pending` until the device checks in, then `completed` or `refused`.',

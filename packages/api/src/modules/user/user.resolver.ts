@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Arg, Ctx, Field, Mutation, ObjectType, Resolver, createUnionType } from 'type-graphql';
+import { Roles } from '../auth/roles.decorator.js';
 import type { GraphQLContext } from '../../shared/context.js';
 import {
   InvalidInputError,
@@ -34,7 +35,7 @@ async function update(run: () => Promise<User>): Promise<typeof UpdateUserResult
 export class UserResolver {
   constructor(private readonly users: UserService) {}
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => UpdateUserResult, {
     description:
       'Marks or unmarks an account as device enrollment manager (created if unknown). At most 150 DEM accounts (DEM_NOT_ALLOWED beyond).',
@@ -47,7 +48,7 @@ export class UserResolver {
     return update(() => this.users.setDeviceEnrollmentManager(ctx.em, userPrincipalName, enabled));
   }
 
-  @Authorized(Role.ADMIN)
+  @Roles(Role.ADMIN)
   @Mutation(() => UpdateUserResult, {
     description:
       "Replaces the user's group memberships (targets of enrollment restrictions); at most 100 names of 1-128 characters.",
