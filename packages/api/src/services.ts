@@ -25,6 +25,7 @@ import { RolloutService } from './modules/rollout/rollout.service.js';
 import { RolloutStore } from './modules/rollout/rollout.store.js';
 import { RestrictionService } from './modules/restriction/restriction.service.js';
 import { UserService } from './modules/user/user.service.js';
+import { lifecyclePolicy } from './modules/lifecycle/lifecycle.policy.js';
 import type { Services } from './schema/build-schema.js';
 import type { Clock } from './shared/clock.js';
 
@@ -51,11 +52,8 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
   const deviceActions = new DeviceActionService(clock);
-  const devices = new DeviceService(
-    config.pagination,
-    clock,
-    config.certificates.expiringThresholdsDays[0] ?? 30,
-  );
+  const lifecycle = lifecyclePolicy(config.certificates);
+  const devices = new DeviceService(config.pagination, clock, lifecycle);
   const perEvent = new PerEventWork(forkEntityManager, deps.shareEventLoads ?? true);
   return {
     devices,
@@ -90,9 +88,9 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
       clock,
       config.events.fleetStatsMinIntervalMs,
       logger,
-      config.certificates.expiringThresholdsDays[0] ?? 30,
+      lifecycle,
     ),
-    insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
+    insights: new FleetInsightsService(clock, lifecycle),
     rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),

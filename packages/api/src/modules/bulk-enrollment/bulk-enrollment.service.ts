@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic } from '../../events/topics.js';
 import { z } from 'zod';
-import type { Clock } from '../../shared/clock.js';
+import { DAY_MS, type Clock } from '../../shared/clock.js';
 import { validateInput } from '../../shared/validation.js';
 import { hashToken } from '../apple-enrollment/profile-export.entity.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
@@ -153,7 +153,7 @@ export class BulkEnrollmentService {
       displayName: data.displayName,
       tokenHash: hashToken(secret),
       createdDateTime: now,
-      expiresDateTime: new Date(now.getTime() + data.validityDays * 86_400_000),
+      expiresDateTime: new Date(now.getTime() + data.validityDays * DAY_MS),
     });
     await em.flush();
     return { token, secret };

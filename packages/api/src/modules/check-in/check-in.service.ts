@@ -12,12 +12,8 @@ import { validateInput } from '../../shared/validation.js';
 import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
-import {
-  checkInSigningInput,
-  isExpired,
-  isInRenewalWindow,
-  verifyCheckInProof,
-} from '../certificate/index.js';
+import { checkInSigningInput, isExpired, verifyCheckInProof } from '../certificate/index.js';
+import { lifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
@@ -59,7 +55,12 @@ export class CheckInService {
     private readonly config: CertificateConfig,
     private readonly deviceActions: DeviceActionService,
     private readonly store: CheckInStore,
-  ) {}
+  ) {
+    this.lifecycle = lifecyclePolicy(config);
+  }
+
+  /** The lifecycle rules (renewal window), from the same configuration. */
+  private readonly lifecycle: ReturnType<typeof lifecyclePolicy>;
 
   /**
    * Authenticates the device by its proof, then records the check-in durably: the (device, nonce)
@@ -115,7 +116,7 @@ export class CheckInService {
 
   /** Whether this check-in renews the certificate (inside CERT_RENEWAL_WINDOW_DAYS). */
   private renews(certificate: CheckInCertificate, now: Date): boolean {
-    return isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays);
+    return this.lifecycle.renewalDue(certificate.notAfter, now);
   }
 
   /** {@link authenticate} as a yes/no, for a certificate whose revocation status is not known yet. */
@@ -192,7 +193,7 @@ export class CheckInService {
         let renewal: IssuedCredential | undefined;
         if (completed) {
           await this.certificates.revokeCurrent(tx, device.id, now);
-        } else if (isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays)) {
+        } else if (this.renews(certificate, now)) {
           renewal = await this.certificates.issue(tx, device, now, command.csr, 'input.csr');
         }
         tx.create(DeviceCheckIn, {
