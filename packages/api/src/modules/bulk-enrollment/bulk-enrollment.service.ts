@@ -16,6 +16,7 @@ import { managedDevicesFromRows } from '../device/device.rows.js';
 import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
+import { activeDeviceSql } from '../device/active-device.policy.js';
 import { EnrollmentConflictError, PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import { deviceEnrollmentTypeFor, ownerTypeFor } from '../enrollment/enrollment.rules.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
@@ -93,7 +94,7 @@ export class BulkEnrollmentService {
            select r.id, r.device_name, 'WINDOWS', ?, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
              ?, 'BULK_ENROLL', ?, 'managed', ?::timestamptz, ?::timestamptz, ?::timestamptz
            from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text)
-           on conflict (platform, serial_number) where serial_number is not null and management_state not in ('retired', 'wiped')
+           on conflict (platform, serial_number) where serial_number is not null and ${activeDeviceSql()}
            do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
              manufacturer = excluded.manufacturer, imei = coalesce(excluded.imei, managed_device.imei),
              managed_device_owner_type = excluded.managed_device_owner_type, enrollment_method = excluded.enrollment_method,

@@ -20,14 +20,15 @@ import { completesAtCheckIn, type DeviceActionService } from '../device-action/d
 import { ManagedDevice } from '../device/device.entity.js';
 import { toCertificateEventPayload, toDeviceEventPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
+import { ENDED_STATES as ENDED_STATE_LIST } from '../device/active-device.policy.js';
 import { DeviceNotManagedError } from './check-in.errors.js';
 import { CheckInProofType } from './check-in.enums.js';
 import { checkInSchema, type CheckInCommand } from './check-in.input.js';
 import type { CheckInCertificate, CheckInStore, CheckInWrite } from './check-in.store.js';
 import { DeviceCheckIn } from './device-check-in.entity.js';
 
-/** States that end management: the record is history, not a device that can check in. */
-const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
+/** States that end management (device/active-device.policy.ts): the record is history, not a device that can check in. */
+const ENDED_STATES = new Set(ENDED_STATE_LIST);
 
 /**
  * Device states whose check-ins the common path (CheckInStore's batched write) must not record:

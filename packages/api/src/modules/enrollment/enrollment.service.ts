@@ -22,6 +22,8 @@ import { cancelPendingActions, record as actionRecord } from '../device-action/d
 import { ManagedDevice } from '../device/device.entity.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../device/device.enums.js';
+import { ACTIVE_STATES, isActiveDevice } from '../device/active-device.policy.js';
+import { demDeviceCapReached } from './device-limits.policy.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
@@ -45,13 +47,8 @@ import {
   resetsDevice,
 } from './enrollment.rules.js';
 
-/** States in which a record still stands for live hardware. */
-export const ACTIVE_STATES = [
-  ManagementState.managed,
-  ManagementState.retirePending,
-  ManagementState.wipePending,
-  ManagementState.deletePending,
-];
+/** States in which a record still stands for live hardware (device/active-device.policy.ts). */
+export { ACTIVE_STATES };
 
 /** The other services enrollment consults; all are stateless and share the caller's transaction. */
 export interface EnrollmentDependencies {
@@ -288,10 +285,10 @@ export class EnrollmentService {
   private async checkDemCap(tx: EntityManager, manager: User, existing: ManagedDevice | null): Promise<void> {
     const count = await tx.count(ManagedDevice, {
       enrollmentManager: manager.id,
-      managementState: { $in: ACTIVE_STATES },
+      managementState: { $in: [...ACTIVE_STATES] },
       ...(existing ? { id: { $ne: existing.id } } : {}),
     });
-    if (count >= this.deps.demDeviceLimit)
+    if (demDeviceCapReached(count, this.deps.demDeviceLimit))
       throw new DemDeviceLimitError(manager.userPrincipalName, this.deps.demDeviceLimit);
   }
 
@@ -333,7 +330,7 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
     { $or: ids },
     { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 },
   );
-  return found.find((d) => ACTIVE_STATES.includes(d.managementState)) ?? found[0] ?? null;
+  return found.find((d) => isActiveDevice(d.managementState)) ?? found[0] ?? null;
 }
 
 /**
