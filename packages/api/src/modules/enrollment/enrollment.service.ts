@@ -14,14 +14,13 @@ import type { BulkEnrollmentService } from '../bulk-enrollment/bulk-enrollment.s
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
-import { operatingSystemName } from '../catalog/platform.enum.js';
 import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
 import { linkEasPartnership } from '../exchange/eas-link.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
-import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../device/device.enums.js';
+import { ManagementState } from '../device/device.enums.js';
 import { ACTIVE_STATES, isActiveDevice } from '../device/active-device.policy.js';
 import { demDeviceCapReached } from './device-limits.policy.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
@@ -35,17 +34,8 @@ import {
   MethodNotAvailableError,
 } from './enrollment.errors.js';
 import { enrollDeviceSchema, type EnrollDeviceCommand } from './enrollment.input.js';
-import {
-  checkMethodInputs,
-  checkUserAffinity,
-  deviceEnrollmentTypeFor,
-  effectiveAffinity,
-  isLocked,
-  isSupervised,
-  managementCapabilities,
-  ownerTypeFor,
-  resetsDevice,
-} from './enrollment.rules.js';
+import { checkMethodInputs, checkUserAffinity, effectiveAffinity } from './enrollment.rules.js';
+import { planEnrollment, planExchange } from './enrollment-plan.policy.js';
 
 /** States in which a record still stands for live hardware (device/active-device.policy.ts). */
 export { ACTIVE_STATES };
@@ -140,7 +130,6 @@ export class EnrollmentService {
         // hardware committed meanwhile makes this one's insert fail with ENROLLMENT_CONFLICT (the
         // partial unique indexes), rather than re-enroll the record just created.
         const hardware = await recognizeHardware(tx, command, now);
-        const corporate = hardware.identified || hardware.autopilotRegistered;
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
         // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
@@ -151,8 +140,15 @@ export class EnrollmentService {
         const existing = hardware.hasRecords ? await findHardware(tx, command) : null;
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
-        const methodOwner = ownerTypeFor(command.method, command.joinType);
-        const ownerType = corporate ? ManagedDeviceOwnerType.company : methodOwner;
+        const plan = planEnrollment({
+          row,
+          joinType: command.joinType,
+          profile: grant.profile,
+          hasUser: user !== null,
+          identified: hardware.identified,
+          autopilotRegistered: hardware.autopilotRegistered,
+        });
+        const ownerType = plan.managedDeviceOwnerType;
         await this.deps.restrictions.check(
           tx,
           {
@@ -166,7 +162,7 @@ export class EnrollmentService {
           restrictions,
         );
 
-        const reset = resetsDevice(row);
+        const reset = plan.resetDuringEnrollment;
         const record = existing ?? new ManagedDevice();
         const previous = existing
           ? {
@@ -176,39 +172,22 @@ export class EnrollmentService {
           : null;
         if (existing) await startClean(tx, existing, command, reset, now);
         tx.assign(record, {
+          ...plan,
           deviceName: command.deviceName,
-          platform: command.platform,
-          operatingSystem: operatingSystemName[command.platform],
           osVersion: command.osVersion,
           model: command.model,
           manufacturer: command.manufacturer,
           serialNumber: command.serialNumber ?? record.serialNumber,
           imei: command.imei ?? record.imei,
-          managedDeviceOwnerType: ownerType,
-          enrollmentMethod: command.method,
-          enrollmentType: deviceEnrollmentTypeFor(row, user !== null),
-          managementState: ManagementState.managed,
           enrolledDateTime: now,
           lastSyncDateTime: now,
           user,
           enrollmentManager: grant.enrollmentManager,
-          isSupervised: isSupervised(command.method, grant.profile),
-          lockedEnrollment: isLocked(row, grant.profile),
-          resetDuringEnrollment: reset,
-          kioskMode: grant.profile?.kioskModeEnabled ?? false,
-          joinType: command.joinType,
-          ...managementCapabilities(command.method),
         });
-        if (command.easDeviceId) {
-          const linked = await linkEasPartnership(tx, command.easDeviceId, record.id);
-          tx.assign(record, {
-            easDeviceId: command.easDeviceId,
-            easActivated: linked,
-            managementAgent: linked ? ManagementAgent.easMdm : ManagementAgent.mdm,
-          });
-        } else {
-          tx.assign(record, { easDeviceId: null, easActivated: false, managementAgent: ManagementAgent.mdm });
-        }
+        const linked = command.easDeviceId
+          ? await linkEasPartnership(tx, command.easDeviceId, record.id)
+          : false;
+        tx.assign(record, planExchange(command.easDeviceId ?? null, linked));
         // Issue 5: every enrollment issues the MDM certificate in the same transaction (a reused
         // record's previous certificate is revoked by the issuance). A new record is written with
         // its first certificate in one statement (issue 8: the enrollment hot path).
