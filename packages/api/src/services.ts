@@ -35,6 +35,7 @@ import { pushTopicOf } from './modules/enrollment-profile/push-topic.js';
 import { ScepService } from './modules/scep/scep.service.js';
 import { PendingEnrollmentService } from './modules/scep/pending-enrollment.service.js';
 import { UserService } from './modules/user/user.service.js';
+import { lifecyclePolicy } from './modules/lifecycle/lifecycle.policy.js';
 import type { Services } from './schema/build-schema.js';
 import type { Clock } from './shared/clock.js';
 
@@ -65,11 +66,8 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const apple = new AppleEnrollmentService(clock, config.enrollment.publicUrl);
   const bulk = new BulkEnrollmentService(clock, events, restrictions, certificates);
   const deviceActions = new DeviceActionService(clock, events);
-  const devices = new DeviceService(
-    config.pagination,
-    clock,
-    config.certificates.expiringThresholdsDays[0] ?? 30,
-  );
+  const lifecycle = lifecyclePolicy(config.certificates);
+  const devices = new DeviceService(config.pagination, clock, lifecycle);
   const audit = new AuditService(clock, forkEntityManager, logger);
   const invitations = new EnrollmentInvitationService(
     clock,
@@ -139,9 +137,9 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
       clock,
       config.events.fleetStatsMinIntervalMs,
       logger,
-      config.certificates.expiringThresholdsDays[0] ?? 30,
+      lifecycle,
     ),
-    insights: new FleetInsightsService(clock, config.certificates.removalAfterExpiryDays),
+    insights: new FleetInsightsService(clock, lifecycle),
     rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),

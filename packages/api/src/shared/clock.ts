@@ -7,6 +7,15 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * Seconds in one day. Every day-based rule here (certificate validity, the lifecycle policy's
+ * windows and removal delay) counts a day as exactly 86,400 s: X.509 times are UTC and ignore
+ * leap seconds, and a fixed length lets every rule be reproduced without a calendar.
+ */
+export const SECONDS_PER_DAY = 86_400;
+/** {@link SECONDS_PER_DAY} in milliseconds, for `Date` arithmetic. */
+export const DAY_MS = SECONDS_PER_DAY * 1000;
+
 /** Wall-clock time of this machine. */
 export const systemClock: Clock = { now: () => new Date() };
 

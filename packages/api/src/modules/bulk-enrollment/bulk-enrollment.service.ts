@@ -6,16 +6,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic } from '../../events/topics.js';
 import { z } from 'zod';
-import type { Clock } from '../../shared/clock.js';
+import { DAY_MS, type Clock } from '../../shared/clock.js';
 import { validateInput } from '../../shared/validation.js';
 import { hashToken } from '../apple-enrollment/profile-export.entity.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
-import { DevicePlatform, operatingSystemName } from '../catalog/platform.enum.js';
+import { DevicePlatform } from '../catalog/platform.enum.js';
 import { managedDevicesFromRows } from '../device/device.rows.js';
 import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
-import { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import {
   ActingUserMismatchError,
   EnrollmentConflictError,
@@ -25,10 +24,66 @@ import {
 import { ACTIVE_STATES, identifyingHardware } from '../enrollment/enrollment.service.js';
 import { mayReEnroll } from '../enrollment/re-enrollment.policy.js';
 import type { ScopedCaller } from '../auth/device-scope.policy.js';
-import { deviceEnrollmentTypeFor, ownerTypeFor } from '../enrollment/enrollment.rules.js';
+import { activeDeviceSql } from '../device/active-device.policy.js';
+import {
+  planEnrollment,
+  planExchange,
+  type PlannedDevice,
+  type PlannedExchange,
+} from '../enrollment/enrollment-plan.policy.js';
+import { recognizeHardwareMany } from '../corporate-identifier/corporate-identifier.matching.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { enrollDevicesSchema } from './bulk-enrollment.input.js';
 import { BulkEnrollmentToken } from './bulk-token.entity.js';
+
+/** The planned columns (enrollment-plan.policy.ts) a bulk enrollment persists, with their column and recordset type. */
+const PLANNED_COLUMNS: Record<keyof (PlannedDevice & PlannedExchange), [column: string, type: string]> = {
+  platform: ['platform', 'text'],
+  operatingSystem: ['operating_system', 'text'],
+  managedDeviceOwnerType: ['managed_device_owner_type', 'text'],
+  enrollmentMethod: ['enrollment_method', 'text'],
+  enrollmentType: ['enrollment_type', 'text'],
+  managementState: ['management_state', 'text'],
+  isSupervised: ['is_supervised', 'boolean'],
+  lockedEnrollment: ['locked_enrollment', 'boolean'],
+  resetDuringEnrollment: ['reset_during_enrollment', 'boolean'],
+  kioskMode: ['kiosk_mode', 'boolean'],
+  joinType: ['join_type', 'text'],
+  supportsConditionalAccess: ['supports_conditional_access', 'boolean'],
+  supportsJailbreakDetection: ['supports_jailbreak_detection', 'boolean'],
+  supportsAppProtection: ['supports_app_protection', 'boolean'],
+  easDeviceId: ['eas_device_id', 'text'],
+  easActivated: ['eas_activated', 'boolean'],
+  managementAgent: ['management_agent', 'text'],
+};
+const PLANNED = Object.entries(PLANNED_COLUMNS).map(
+  ([key, [column]]) => [key as keyof (PlannedDevice & PlannedExchange), column] as const,
+);
+const plannedColumns = Object.values(PLANNED_COLUMNS).map(([column]) => column);
+
+/**
+ * The set-based write of a bulk enrollment: one INSERT ... ON CONFLICT over `jsonb_to_recordset`
+ * (parameters: enrolled and last-sync time, certificate notAfter, the rows as JSON). The planned
+ * columns come from each row; a serial number with an active record re-enrolls that record in place
+ * (identity kept, userless, every planned column overwritten). RETURNING gives one row per input
+ * row, in input order.
+ */
+const INSERT_PLANNED_DEVICES = `insert into managed_device (id, device_name, os_version, model, manufacturer, serial_number, imei,
+    ${plannedColumns.join(', ')}, enrolled_date_time, last_sync_date_time, management_certificate_expiration_date)
+  select r.id, r.device_name, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
+    ${plannedColumns.map((c) => `r.${c}`).join(', ')}, ?::timestamptz, ?::timestamptz, ?::timestamptz
+  from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text,
+    ${Object.values(PLANNED_COLUMNS)
+      .map(([column, type]) => `${column} ${type}`)
+      .join(', ')})
+  on conflict (platform, serial_number) where serial_number is not null and ${activeDeviceSql()}
+  do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
+    manufacturer = excluded.manufacturer, imei = coalesce(excluded.imei, managed_device.imei),
+    ${plannedColumns.map((c) => `${c} = excluded.${c}`).join(', ')},
+    enrolled_date_time = excluded.enrolled_date_time, last_sync_date_time = excluded.last_sync_date_time,
+    user_id = null, enrollment_manager_id = null,
+    management_certificate_expiration_date = excluded.management_certificate_expiration_date
+  returning *`;
 
 /** Longest validity of a bulk token: 180 days (Windows Configuration Designer's bulk token limit). */
 export const BULK_TOKEN_MAX_DAYS = 180;
@@ -51,9 +106,10 @@ export class BulkEnrollmentService {
    * Windows bulk enrollment of up to 1,000 devices in one call, ALL OR NOTHING: every device is
    * validated first (every violation reported), then one transaction writes them with a single
    * set-based INSERT ... ON CONFLICT over `jsonb_to_recordset` (a serial with an active record is
-   * re-enrolled in place: identity reused). Any refusal writes nothing. Devices are userless and
-   * corporate (seed: Windows "Bulk enroll": no reset, no affinity, not locked) and are not counted
-   * against user device limits.
+   * re-enrolled in place: identity reused). Any refusal writes nothing. Each device's columns are
+   * planned as a single enrollment plans them (enrollment-plan.policy.ts: the catalog's Windows
+   * "Bulk enroll" row, userless and corporate; matching corporate identifiers marked enrolled;
+   * Autopilot), and bulk devices are not counted against user device limits.
    * A firmware placeholder serial or IMEI ("Default string", all zeros) identifies nothing: such a
    * device gets a new record without it. A serial that another user's device holds actively is
    * re-enrolled only by an administrator (re-enrollment.policy.ts: bulk enrollment does not reset
@@ -78,25 +134,48 @@ export class BulkEnrollmentService {
     try {
       outcomes = await em.transactional(async (tx) => {
         await this.requireValid(tx, command.bulkEnrollmentToken, now);
-        // Platform restrictions depend only on the OS version here (userless, corporate): one check per version.
         const restrictions = await this.restrictions.load(tx);
-        for (const osVersion of new Set(command.devices.map((d) => d.osVersion))) {
+        // The same matching as a single enrollment (corporate identifiers marked enrolled, Autopilot),
+        // set-based; then the same plan decides each device's columns (enrollment-plan.policy.ts).
+        const recognized = await recognizeHardwareMany(
+          tx,
+          command.devices.map((d) => ({
+            platform: DevicePlatform.WINDOWS,
+            // Firmware placeholders identify nothing: they match no corporate identifier or registration.
+            ...identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null }),
+            manufacturer: d.manufacturer ?? null,
+            model: d.model ?? null,
+          })),
+          now,
+        );
+        // Bulk devices carry no Exchange ActiveSync id: managed by MDM alone.
+        const exchange = planExchange(null, false);
+        const plans = recognized.map((r) => ({
+          ...planEnrollment({ row, joinType: null, profile: null, hasUser: false, ...r }),
+          ...exchange,
+        }));
+        // Platform restrictions depend only on the OS version and ownership here (userless): one check per pair.
+        const checks = new Map(
+          command.devices.map((d, i) => [`${d.osVersion}\u0000${plans[i]!.managedDeviceOwnerType}`, i]),
+        );
+        for (const i of checks.values()) {
           await this.restrictions.check(
             tx,
             {
               platform: DevicePlatform.WINDOWS,
               method: EnrollmentMethodKind.BULK_ENROLL,
-              osVersion,
-              ownerType: ManagedDeviceOwnerType.company,
+              osVersion: command.devices[i]!.osVersion,
+              ownerType: plans[i]!.managedDeviceOwnerType,
               user: null,
               reusedDeviceId: null,
             },
             restrictions,
           );
         }
-        const rows = command.devices.map((d) => {
-          const ids = identifyingHardware(d);
-          return {
+        const rows = command.devices.map((d, i) => {
+          const plan = plans[i]!;
+          const ids = identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null });
+          const row: Record<string, unknown> = {
             id: randomUUID(),
             device_name: d.deviceName,
             os_version: d.osVersion,
@@ -105,38 +184,22 @@ export class BulkEnrollmentService {
             serial_number: ids.serialNumber,
             imei: ids.imei,
           };
+          for (const [key, column] of PLANNED) row[column] = plan[key];
+          return row;
         });
-        await this.checkHeldHardware(tx, rows, caller);
-        // Issue 5: every device gets its MDM certificate; its expiration date is written with the device row.
-        const { notAfter } = this.certificates.validityAt(now);
-        const inserted = await queryRows<Record<string, unknown>>(
+        await this.checkHeldHardware(
           tx,
-          `insert into managed_device (id, device_name, platform, operating_system, os_version, model, manufacturer, serial_number, imei,
-             managed_device_owner_type, enrollment_method, enrollment_type, management_state, enrolled_date_time, last_sync_date_time,
-             management_certificate_expiration_date)
-           select r.id, r.device_name, 'WINDOWS', ?, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
-             ?, 'BULK_ENROLL', ?, 'managed', ?::timestamptz, ?::timestamptz, ?::timestamptz
-           from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text)
-           on conflict (platform, serial_number) where serial_number is not null and management_state not in ('retired', 'wiped')
-           do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
-             manufacturer = excluded.manufacturer, imei = coalesce(excluded.imei, managed_device.imei),
-             managed_device_owner_type = excluded.managed_device_owner_type, enrollment_method = excluded.enrollment_method,
-             enrollment_type = excluded.enrollment_type, management_state = 'managed', enrolled_date_time = excluded.enrolled_date_time,
-             last_sync_date_time = excluded.last_sync_date_time, user_id = null, enrollment_manager_id = null, join_type = null,
-             is_supervised = false, locked_enrollment = false, reset_during_enrollment = false, kiosk_mode = false,
-             supports_conditional_access = true, supports_jailbreak_detection = true, supports_app_protection = true,
-             management_certificate_expiration_date = excluded.management_certificate_expiration_date
-           returning *`,
-          [
-            operatingSystemName[DevicePlatform.WINDOWS],
-            ownerTypeFor(EnrollmentMethodKind.BULK_ENROLL, null),
-            deviceEnrollmentTypeFor(row, false),
-            now,
-            now,
-            notAfter,
-            JSON.stringify(rows),
-          ],
+          rows as { serial_number: string | null; imei: string | null }[],
+          caller,
         );
+        // Every device gets its MDM certificate; its expiration date is written with the device row.
+        const { notAfter } = this.certificates.validityAt(now);
+        const inserted = await queryRows<Record<string, unknown>>(tx, INSERT_PLANNED_DEVICES, [
+          now,
+          now,
+          notAfter,
+          JSON.stringify(rows),
+        ]);
         // RETURNING gives one row per input device, in input order (the previous version relied on this too).
         const devices = managedDevicesFromRows(tx, inserted);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
@@ -206,7 +269,7 @@ export class BulkEnrollmentService {
       displayName: data.displayName,
       tokenHash: hashToken(secret),
       createdDateTime: now,
-      expiresDateTime: new Date(now.getTime() + data.validityDays * 86_400_000),
+      expiresDateTime: new Date(now.getTime() + data.validityDays * DAY_MS),
     });
     await em.flush();
     return { token, secret };

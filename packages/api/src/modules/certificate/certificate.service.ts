@@ -7,8 +7,8 @@ import { insertRowSql, queryRows, rowOf } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
+import { lifecyclePolicy, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import {
-  certificateStatus,
   deviceCertificateValidity,
   InvalidCsrError,
   issueDeviceCertificate,
@@ -36,7 +36,12 @@ export class CertificateService {
   constructor(
     private readonly issuing: IssuingCa,
     private readonly config: CertificateConfig,
-  ) {}
+  ) {
+    this.lifecycle = lifecyclePolicy(config);
+  }
+
+  /** The lifecycle rules, from the same configuration. */
+  private readonly lifecycle: LifecyclePolicy;
 
   /** The issuing CA's certificate (PEM) and where it came from. */
   get authority(): IssuingCa {
@@ -241,11 +246,7 @@ export class CertificateService {
 
   /** The status a certificate with this notAfter is recorded with at issuance. */
   private statusAt(notAfter: Date, now: Date): MdmCertificateStatus {
-    return certificateStatus({
-      notAfter,
-      now,
-      expiringWithinDays: this.largestThreshold(),
-    }) as MdmCertificateStatus;
+    return this.lifecycle.status({ notAfter, status: MdmCertificateStatus.valid }, now);
   }
 
   /**
@@ -465,7 +466,7 @@ export class CertificateService {
 
   /** The largest expiring threshold (days): a certificate with fewer days left is `expiring`. */
   largestThreshold(): number {
-    return this.config.expiringThresholdsDays[0] ?? 0;
+    return this.lifecycle.expiringWindowDays;
   }
 
   /**

@@ -85,7 +85,7 @@ export class MdmCertificate {
   /**
    * Stored status: only revocation is authoritative here (`revoked`); valid, expiring and expired
    * follow from notAfter and the clock, so the API derives them at read time
-   * (modules/lifecycle/lifecycle-status.ts) and the lifecycle sweeper never rewrites rows.
+   * (modules/lifecycle/lifecycle.policy.ts) and the lifecycle sweeper never rewrites rows.
    */
   @Enum({ items: () => MdmCertificateStatus })
   status!: MdmCertificateStatus;
@@ -114,7 +114,7 @@ export class MdmCertificate {
   @Property({ type: 'uuid', nullable: true })
   supersededById: string | null = null;
 
-  /** No longer written (the threshold is derived at read time, lifecycle-status.ts); kept for existing rows. */
+  /** No longer written (the threshold is derived at read time, lifecycle.policy.ts); kept for existing rows. */
   @Property({ type: 'smallint', nullable: true })
   expiringThresholdDays: number | null = null;
 

@@ -2,7 +2,7 @@ import { registerEnumType } from 'type-graphql';
 
 /**
  * Lifecycle status of a device certificate as last recorded by the gateway (enrollment,
- * check-in, revocation, or the lifecycle sweeper). Same names as certificate-status.ts.
+ * check-in, revocation, or the lifecycle sweeper). Derived from notAfter by modules/lifecycle/lifecycle.policy.ts.
  */
 export enum MdmCertificateStatus {
   /** Within validity and outside every expiring threshold. */

@@ -26,7 +26,7 @@ export const ECDSA_P256_SHA256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SH
 export const RSA_PKCS1_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 /** Number of seconds in one validity "day" (UTC days have no leap seconds in X.509 time). */
-export const SECONDS_PER_DAY = 86_400;
+export { SECONDS_PER_DAY } from '../../shared/clock.js';
 
 /**
  * Drops the milliseconds of `date`. Why: X.509 UTCTime/GeneralizedTime carry whole

@@ -11,7 +11,8 @@ import { validateInput } from '../../shared/validation.js';
 import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
-import { isExpired, isInRenewalWindow } from '../certificate/index.js';
+import { isExpired } from '../certificate/index.js';
+import { lifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -22,6 +23,7 @@ import {
   toDeviceUpdatedPayload,
 } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
+import { ENDED_STATES as ENDED_STATE_LIST } from '../device/active-device.policy.js';
 import { DeviceNotManagedError } from './check-in.errors.js';
 import { CheckInProofType } from './check-in.enums.js';
 import { checkInSchema, type CheckInCommand } from './check-in.input.js';
@@ -29,8 +31,8 @@ import type { CheckInCertificate, CheckInStore, CheckInWrite } from './check-in.
 import { DeviceCheckIn } from './device-check-in.entity.js';
 import { toCheckInCertificate, verifyPossession } from './device-possession.js';
 
-/** States that end management: the record is history, not a device that can check in. */
-const ENDED_STATES = new Set([ManagementState.retired, ManagementState.wiped]);
+/** States that end management (device/active-device.policy.ts): the record is history, not a device that can check in. */
+const ENDED_STATES = new Set(ENDED_STATE_LIST);
 
 /**
  * Device states whose check-ins the common path (CheckInStore's batched write) must not record:
@@ -56,7 +58,12 @@ export class CheckInService {
     private readonly config: CertificateConfig,
     private readonly deviceActions: DeviceActionService,
     private readonly store: CheckInStore,
-  ) {}
+  ) {
+    this.lifecycle = lifecyclePolicy(config);
+  }
+
+  /** The lifecycle rules (renewal window), from the same configuration. */
+  private readonly lifecycle: ReturnType<typeof lifecyclePolicy>;
 
   /**
    * Authenticates the device by its proof, then records the check-in durably: the (device, nonce)
@@ -115,7 +122,7 @@ export class CheckInService {
 
   /** Whether this check-in renews the certificate (inside CERT_RENEWAL_WINDOW_DAYS). */
   private renews(certificate: CheckInCertificate, now: Date): boolean {
-    return isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays);
+    return this.lifecycle.renewalDue(certificate.notAfter, now);
   }
 
   /** Possession and standing as a yes/no, for a certificate whose revocation status is not known yet. */
@@ -195,7 +202,7 @@ export class CheckInService {
         let renewal: IssuedCredential | undefined;
         if (completed) {
           await this.certificates.revokeCurrent(tx, device.id, now);
-        } else if (isInRenewalWindow(certificate.notAfter, now, this.config.renewalWindowDays)) {
+        } else if (this.renews(certificate, now)) {
           renewal = await this.certificates.issue(tx, device, now, command.csr, 'input.csr');
         }
         tx.create(DeviceCheckIn, {

@@ -82,3 +82,50 @@ export async function recognizeHardware(
   );
   return { identified: row!.identified, autopilotRegistered: row!.autopilot, hasRecords: row!.known };
 }
+
+/** What {@link recognizeHardwareMany} found for one device of a batch (same order as its input). */
+export interface BatchRecognition {
+  identified: boolean;
+  autopilotRegistered: boolean;
+}
+
+/**
+ * {@link recognizeHardware}'s identifier and Autopilot matching for a batch, set-based: one
+ * statement marks every corporate identifier matching any device as `enrolled` and says, per
+ * device, whether identifiers matched it and whether it is registered with Windows Autopilot (the
+ * same matching rules). Records of the hardware are not looked up: a batch re-enrolls in place
+ * through its insert's ON CONFLICT.
+ */
+export async function recognizeHardwareMany(
+  tx: EntityManager,
+  hardware: readonly IdentifiedHardware[],
+  now: Date,
+): Promise<BatchRecognition[]> {
+  if (hardware.length === 0) return [];
+  const input = hardware.map((h, i) => ({
+    i,
+    platform: h.platform,
+    serial_number: h.serialNumber,
+    imei: h.imei,
+    manufacturer: h.manufacturer,
+    model: h.model,
+  }));
+  const match = `(ci."identifier_type" = '${CorporateIdentifierType.IMEI}' and ci."identifier" = r.imei)
+        or (ci."identifier_type" = '${CorporateIdentifierType.SERIAL}' and ci."identifier" = r.serial_number)
+        or (r.platform = '${DevicePlatform.WINDOWS}' and ci."identifier_type" = '${CorporateIdentifierType.WINDOWS}'
+            and ci."identifier" = r.serial_number and ci."manufacturer" = r.manufacturer and ci."model" = r.model)`;
+  const rows = await queryRows<{ identified: boolean; autopilot: boolean }>(
+    tx,
+    `with r as (
+       select * from jsonb_to_recordset(?::jsonb) as r(i int, platform text, serial_number text, imei text, manufacturer text, model text)
+     ), marked as (
+       update "corporate_identifier" ci set "enrollment_state" = ?, "last_contacted_date_time" = ?
+         from r where ${match}
+     )
+     select exists (select 1 from "corporate_identifier" ci where ${match}) as "identified",
+            r.platform = '${DevicePlatform.WINDOWS}' and exists (select 1 from "autopilot_device" a where a."serial_number" = r.serial_number) as "autopilot"
+       from r order by r.i`,
+    [JSON.stringify(input), IdentifierEnrollmentState.enrolled, now],
+  );
+  return rows.map((row) => ({ identified: row.identified, autopilotRegistered: row.autopilot }));
+}

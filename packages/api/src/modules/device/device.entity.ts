@@ -11,6 +11,7 @@ import {
   ManagementState,
   WindowsJoinType,
 } from './device.enums.js';
+import { activeDeviceSql } from './active-device.policy.js';
 
 /**
  * A device enrolled in (or known to) the gateway. Field names follow Microsoft Graph's
@@ -31,11 +32,11 @@ import {
 // are history and do not count.
 @Index({
   name: 'managed_device_active_serial_unique',
-  expression: `create unique index "managed_device_active_serial_unique" on "managed_device" ("platform", "serial_number") where "serial_number" is not null and "management_state" not in ('retired', 'wiped')`,
+  expression: `create unique index "managed_device_active_serial_unique" on "managed_device" ("platform", "serial_number") where "serial_number" is not null and ${activeDeviceSql()}`,
 })
 @Index({
   name: 'managed_device_active_imei_unique',
-  expression: `create unique index "managed_device_active_imei_unique" on "managed_device" ("imei") where "imei" is not null and "management_state" not in ('retired', 'wiped')`,
+  expression: `create unique index "managed_device_active_imei_unique" on "managed_device" ("imei") where "imei" is not null and ${activeDeviceSql()}`,
 })
 export class ManagedDevice {
   @Field(() => ID, { description: 'Device id (UUID), stable across re-enrollments of the same hardware.' })

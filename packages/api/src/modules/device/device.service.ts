@@ -14,6 +14,7 @@ import {
 import { ReadModel } from '../../shared/read-model.js';
 import { User } from '../user/user.entity.js';
 import type { Clock } from '../../shared/clock.js';
+import { questionMarks, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 
 /** Device ids are UUIDs; anything else is refused before touching the database. */
 export const deviceIdSchema = z.uuid({ error: 'must be a UUID' });
@@ -32,8 +33,8 @@ export class DeviceService {
   constructor(
     private readonly pagination: Config['pagination'],
     private readonly clock: Clock,
-    /** Days before expiry at which a certificate counts as expiring (the largest sweeper threshold). */
-    private readonly expiringWithinDays: number,
+    /** The certificate lifecycle rules the certificate status filter applies. */
+    private readonly lifecycle: LifecyclePolicy,
   ) {
     this.pageSizeSchema = z.number().int().min(1).max(pagination.maxSize);
   }
@@ -181,19 +182,16 @@ export class DeviceService {
   private expiryCondition(status: DeviceCertificateFilter, params: unknown[]): string {
     const column = '"d"."management_certificate_expiration_date"';
     const now = this.clock.now();
-    const horizon = new Date(now.getTime() + this.expiringWithinDays * 86_400_000);
+    const bind = questionMarks(params);
     switch (status) {
       case DeviceCertificateFilter.NONE:
         return `${column} is null`;
       case DeviceCertificateFilter.EXPIRED:
-        params.push(now);
-        return `${column} < ?`;
+        return this.lifecycle.sql.expired(column, now, bind);
       case DeviceCertificateFilter.EXPIRING:
-        params.push(now, horizon);
-        return `${column} >= ? and ${column} <= ?`;
+        return this.lifecycle.sql.expiring(column, now, bind);
       case DeviceCertificateFilter.VALID:
-        params.push(horizon);
-        return `${column} > ?`;
+        return this.lifecycle.sql.valid(column, now, bind);
     }
   }
 }

@@ -14,7 +14,6 @@ import type { BulkEnrollmentService } from '../bulk-enrollment/bulk-enrollment.s
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
-import { operatingSystemName } from '../catalog/platform.enum.js';
 import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { toCheckInCertificate, verifyPossession } from '../check-in/device-possession.js';
@@ -26,7 +25,9 @@ import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
 import type { ScopedCaller } from '../auth/device-scope.policy.js';
 import { Role } from '../auth/role.enum.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
-import { ManagedDeviceOwnerType, ManagementAgent, ManagementState } from '../device/device.enums.js';
+import { ManagementState } from '../device/device.enums.js';
+import { ACTIVE_STATES, isActiveDevice } from '../device/active-device.policy.js';
+import { demDeviceCapReached } from './device-limits.policy.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
@@ -40,25 +41,11 @@ import {
 } from './enrollment.errors.js';
 import { disclosedPreviousUser, mayReEnroll } from './re-enrollment.policy.js';
 import { enrollDeviceSchema, type EnrollDeviceCommand } from './enrollment.input.js';
-import {
-  checkMethodInputs,
-  checkUserAffinity,
-  deviceEnrollmentTypeFor,
-  effectiveAffinity,
-  isLocked,
-  isSupervised,
-  managementCapabilities,
-  ownerTypeFor,
-  resetsDevice,
-} from './enrollment.rules.js';
+import { checkMethodInputs, checkUserAffinity, effectiveAffinity, resetsDevice } from './enrollment.rules.js';
+import { planEnrollment, planExchange } from './enrollment-plan.policy.js';
 
-/** States in which a record still stands for live hardware. */
-export const ACTIVE_STATES = [
-  ManagementState.managed,
-  ManagementState.retirePending,
-  ManagementState.wipePending,
-  ManagementState.deletePending,
-];
+/** States in which a record still stands for live hardware (device/active-device.policy.ts). */
+export { ACTIVE_STATES };
 
 /** The other services enrollment consults; all are stateless and share the caller's transaction. */
 export interface EnrollmentDependencies {
@@ -170,7 +157,6 @@ export class EnrollmentService {
         // Placeholders identify nothing: matching, corporate identifiers and the record see none.
         const identified = { ...command, ...identifyingHardware(command) };
         const hardware = await recognizeHardware(tx, identified, now);
-        const corporate = hardware.identified || hardware.autopilotRegistered;
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
         // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
@@ -193,8 +179,15 @@ export class EnrollmentService {
         if (!allowed) throw new HardwareHeldError();
         if (grant.enrollmentManager) await this.checkDemCap(tx, grant.enrollmentManager, existing);
 
-        const methodOwner = ownerTypeFor(command.method, command.joinType);
-        const ownerType = corporate ? ManagedDeviceOwnerType.company : methodOwner;
+        const plan = planEnrollment({
+          row,
+          joinType: command.joinType,
+          profile: grant.profile,
+          hasUser: user !== null,
+          identified: hardware.identified,
+          autopilotRegistered: hardware.autopilotRegistered,
+        });
+        const ownerType = plan.managedDeviceOwnerType;
         await this.deps.restrictions.check(
           tx,
           {
@@ -221,39 +214,22 @@ export class EnrollmentService {
           : null;
         if (existing) await startClean(tx, existing, identified, reset, now);
         tx.assign(record, {
+          ...plan,
           deviceName: command.deviceName,
-          platform: command.platform,
-          operatingSystem: operatingSystemName[command.platform],
           osVersion: command.osVersion,
           model: command.model,
           manufacturer: command.manufacturer,
           serialNumber: identified.serialNumber ?? record.serialNumber,
           imei: identified.imei ?? record.imei,
-          managedDeviceOwnerType: ownerType,
-          enrollmentMethod: command.method,
-          enrollmentType: deviceEnrollmentTypeFor(row, user !== null),
-          managementState: ManagementState.managed,
           enrolledDateTime: now,
           lastSyncDateTime: now,
           user,
           enrollmentManager: grant.enrollmentManager,
-          isSupervised: isSupervised(command.method, grant.profile),
-          lockedEnrollment: isLocked(row, grant.profile),
-          resetDuringEnrollment: reset,
-          kioskMode: grant.profile?.kioskModeEnabled ?? false,
-          joinType: command.joinType,
-          ...managementCapabilities(command.method),
         });
-        if (command.easDeviceId) {
-          const linked = await linkEasPartnership(tx, command.easDeviceId, record.id);
-          tx.assign(record, {
-            easDeviceId: command.easDeviceId,
-            easActivated: linked,
-            managementAgent: linked ? ManagementAgent.easMdm : ManagementAgent.mdm,
-          });
-        } else {
-          tx.assign(record, { easDeviceId: null, easActivated: false, managementAgent: ManagementAgent.mdm });
-        }
+        const linked = command.easDeviceId
+          ? await linkEasPartnership(tx, command.easDeviceId, record.id)
+          : false;
+        tx.assign(record, planExchange(command.easDeviceId ?? null, linked));
         // Issue 5: every enrollment issues the MDM certificate in the same transaction (a reused
         // record's previous certificate is revoked by the issuance). A new record is written with
         // its first certificate in one statement (issue 8: the enrollment hot path).
@@ -363,10 +339,10 @@ export class EnrollmentService {
   private async checkDemCap(tx: EntityManager, manager: User, existing: ManagedDevice | null): Promise<void> {
     const count = await tx.count(ManagedDevice, {
       enrollmentManager: manager.id,
-      managementState: { $in: ACTIVE_STATES },
+      managementState: { $in: [...ACTIVE_STATES] },
       ...(existing ? { id: { $ne: existing.id } } : {}),
     });
-    if (count >= this.deps.demDeviceLimit)
+    if (demDeviceCapReached(count, this.deps.demDeviceLimit))
       throw new DemDeviceLimitError(manager.userPrincipalName, this.deps.demDeviceLimit);
   }
 
@@ -420,7 +396,7 @@ async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Pr
     { $or: ids },
     { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 },
   );
-  return found.find((d) => ACTIVE_STATES.includes(d.managementState)) ?? found[0] ?? null;
+  return found.find((d) => isActiveDevice(d.managementState)) ?? found[0] ?? null;
 }
 
 /**

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { validateInput } from '../../shared/validation.js';
 import { ManagedDevice } from '../device/device.entity.js';
+import type { LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 /** Enrollments and check-ins in one minute of the recent past. */
 export interface ActivityBucket {
@@ -29,13 +29,13 @@ export interface CertificateWatchItem {
 export class FleetInsightsService {
   constructor(
     private readonly clock: Clock,
-    /** Seed: "The device is removed ... 180 days after the MDM certificate expires" (configurable). */
-    private readonly removalAfterExpiryDays: number,
+    /** The lifecycle rules: expiring windows, days left and removal dates. */
+    private readonly lifecycle: LifecyclePolicy,
   ) {}
 
-  /** When a device whose certificate expires at `notAfter` is removed if it never renews (seed: 180 days after). */
+  /** When a device whose certificate expires at `notAfter` is removed if it never renews (lifecycle.policy.ts). */
   removalDate(notAfter: Date): Date {
-    return new Date(notAfter.getTime() + this.removalAfterExpiryDays * DAY_MS);
+    return this.lifecycle.removalDate(notAfter);
   }
 
   /**
@@ -77,13 +77,13 @@ export class FleetInsightsService {
     const days = validateInput(z.number().int().min(0).max(3650), withinDays, 'withinDays');
     const limit = validateInput(z.number().int().min(1).max(500), first, 'first');
     const now = this.clock.now();
-    const horizon = new Date(now.getTime() + days * DAY_MS);
+    const window = this.lifecycle.expiringWindow(now, days);
     const devices = await em.find(
       ManagedDevice,
       {
         managementCertificateExpirationDate: includeExpired
-          ? { $ne: null, $lte: horizon }
-          : { $gt: now, $lte: horizon },
+          ? { $ne: null, $lt: window.until }
+          : { $gte: window.from, $lt: window.until },
       },
       { orderBy: { managementCertificateExpirationDate: 'asc', id: 'asc' }, limit, populate: ['user'] },
     );
@@ -92,7 +92,7 @@ export class FleetInsightsService {
       return {
         device,
         notAfter,
-        daysLeft: Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS),
+        daysLeft: this.lifecycle.daysLeft(notAfter, now),
         removalDateTime: this.removalDate(notAfter),
       };
     });

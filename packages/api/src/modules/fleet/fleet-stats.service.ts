@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
+import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import { questionMarks, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import type { FleetCount, FleetStats } from './fleet-stats.type.js';
 
 /** Events after which the counts may differ. */
@@ -41,8 +43,8 @@ export class FleetStatsService {
     private readonly clock: Clock,
     private readonly minIntervalMs: number,
     private readonly logger: Logger,
-    /** Days before expiry at which a certificate counts as expiring (the largest CERT_EXPIRING_THRESHOLDS_DAYS); default 30. */
-    private readonly expiringWithinDays = 30,
+    /** The certificate lifecycle rules (status, expiring windows) the counts apply. */
+    private readonly lifecycle: LifecyclePolicy,
   ) {}
 
   /** Starts listening to the bus. */
@@ -62,8 +64,10 @@ export class FleetStatsService {
   /** The counts now (one grouped query over devices and their current certificates). */
   async compute(em: EntityManager): Promise<FleetStats> {
     const now = this.clock.now();
-    // Whole seconds, as every certificate boundary (valid at notAfter, expired one second later).
-    const wholeSecond = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const params: unknown[] = [];
+    const bind = questionMarks(params);
+    const { sql } = this.lifecycle;
+    const live = `c.status <> '${MdmCertificateStatus.revoked}'`;
     const rows = await em.execute<
       {
         platform: string;
@@ -77,21 +81,13 @@ export class FleetStatsService {
       }[]
     >(
       `select d.platform, d.managed_device_owner_type as owner, d.enrollment_method as method, d.management_state as state,
-              -- Status derived from notAfter at now, like MdmCertificate.status (lifecycle-status.ts): only revocation is stored.
-              case when c.id is null then 'none' when c.status = 'revoked' then 'revoked' when c.not_after < ? then 'expired'
-                   when c.not_after < ? then 'expiring' else 'valid' end as cert,
-              coalesce(c.revoked_date_time is null and c.not_after >= ? and c.not_after <= ?, false) as week,
-              coalesce(c.revoked_date_time is null and c.not_after < ?, false) as due,
+              case when c.id is null then 'none' else ${sql.status('c.not_after', `not (${live})`, now, bind)} end as cert,
+              coalesce(${live} and ${sql.expiring('c.not_after', now, bind, 7)}, false) as week,
+              coalesce(${live} and ${sql.expired('c.not_after', now, bind)}, false) as due,
               count(*)::int as n
          from managed_device d left join mdm_certificate c on c.device_id = d.id and c.superseded_by_id is null
         group by 1, 2, 3, 4, 5, 6, 7`,
-      [
-        wholeSecond,
-        new Date(wholeSecond.getTime() + this.expiringWithinDays * 86_400_000),
-        now,
-        new Date(now.getTime() + 7 * 86_400_000),
-        now,
-      ],
+      params,
     );
     const tally = (pick: (r: (typeof rows)[number]) => string): FleetCount[] => {
       const counts = new Map<string, number>();

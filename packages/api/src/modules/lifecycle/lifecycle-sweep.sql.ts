@@ -1,4 +1,6 @@
 import { Topic } from '../../events/topics.js';
+import { DAY_MS } from '../../shared/clock.js';
+import { numbered, type LifecyclePolicy } from './lifecycle.policy.js';
 
 /**
  * The SQL of one lifecycle sweep (lifecycle-sweeper.service.ts runs it). Pure: builds statement
@@ -6,7 +8,7 @@ import { Topic } from '../../events/topics.js';
  *
  * Why marks instead of a status per row (issue 8): writing 400,000 certificate rows (new tuple
  * versions, every index of the table) was most of a 60 s sweep over 1,000,000 devices. A
- * certificate's status is a function of its notAfter and the time (lifecycle-status.ts); what a
+ * certificate's status is a function of its notAfter and the time (lifecycle.policy.ts); what a
  * sweep must know is only what earlier sweeps already reported. The rule (report a threshold when
  * the certificate is seen inside a smaller one than before; report expiry once) depends only on the
  * largest instant M among the sweeps that saw the certificate, because thresholds and expiry only
@@ -29,7 +31,6 @@ export interface Statement {
   values: unknown[];
 }
 
-const DAY_MS = 86_400_000;
 /** Certificates whose status can still move with time (not revoked; `expiring`/`expired` may be stored by older versions). */
 const LIVE = `c.status in ('valid', 'expiring')`;
 const CANDIDATE_COLUMNS = `c.id, c.device_id, c.serial_number, c.not_after, c.created_xid`;
@@ -37,13 +38,10 @@ const CANDIDATE_COLUMNS = `c.id, c.device_id, c.serial_number, c.not_after, c.cr
 /** An instant as the ISO-8601 UTC text events carry (cheaper than a Date parsed by the driver, then formatted). */
 const ISO = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** `t` days as an exact SQL interval of seconds (never a calendar day, whatever the session time zone). */
-const days = (t: number) => `interval '${t * 86_400} seconds'`;
-
 /** Collects parameters and returns their `$n` placeholders. */
 function parameters(): { values: unknown[]; p(value: unknown): string } {
   const values: unknown[] = [];
-  return { values, p: (value) => (values.push(value), `$${values.length}`) };
+  return { values, p: numbered(values) };
 }
 
 /**
@@ -62,13 +60,13 @@ function parameters(): { values: unknown[]; p(value: unknown): string } {
  */
 export function certificateTransitions(
   now: Date,
-  thresholdsDays: readonly number[],
+  policy: LifecyclePolicy,
   marks: readonly SweepMark[],
 ): Statement {
   const { values, p } = parameters();
+  const thresholdsDays = policy.thresholdsDays;
   const S = `${p(now)}::timestamptz`;
-  const largest = thresholdsDays.length ? Math.max(...thresholdsDays) : 0;
-  const horizon = `${p(new Date(now.getTime() + largest * DAY_MS))}::timestamptz`;
+  const horizon = `${p(policy.expiringWindow(now).until)}::timestamptz`;
   const branches: string[] = [];
   const latest = marks.reduce<SweepMark | undefined>(
     (min, m) => (!min || m.sweptAt < min.sweptAt ? m : min),
@@ -115,11 +113,7 @@ export function certificateTransitions(
     }
   }
   // The smallest threshold the certificate is inside at an instant, as a CASE chain (smallest first).
-  const ascending = [...thresholdsDays].sort((a, b) => a - b);
-  const thresholdAt = (instant: string) =>
-    ascending.length
-      ? `case ${ascending.map((t) => `when c.not_after < ${instant} + ${days(t)} then ${t}`).join(' ')} end`
-      : 'null::int';
+  const thresholdAt = (instant: string) => policy.sql.thresholdAt('c.not_after', instant);
   // M: the first mark (largest instant first) whose snapshot sees the certificate.
   const lastSeen = marks.length
     ? `case ${[...marks]
@@ -136,7 +130,7 @@ select case when x.expired then '${Topic.CertificateExpired}' else '${Topic.Cert
        d.platform, d.managed_device_owner_type, d.enrollment_method, u.user_principal_name
   from (
     select c.*, ${thresholdAt('c.m')} as t_prev
-      from (select c.*, c.not_after < ${S} as expired, ${thresholdAt(S)} as t_now, ${lastSeen} as m
+      from (select c.*, ${policy.sql.expired('c.not_after', now, p)} as expired, ${thresholdAt(S)} as t_now, ${lastSeen} as m
               from (${branches.join('\n              union all\n              ')}) c) c
      where c.m is null or c.m < ${S}
   ) x
@@ -147,18 +141,20 @@ select case when x.expired then '${Topic.CertificateExpired}' else '${Topic.Cert
 }
 
 /**
- * Devices due for removal (seed: "removed ... 180 days after the MDM certificate expires"): the
- * certificate expired more than the removal delay ago (and, {@link KEEP_DEVICES_WITH_LIVE_CERTIFICATE},
+ * Devices due for removal at `now` (lifecycle.policy.ts `removalDue`; Intune: "removed ... 180 days
+ * after the MDM certificate expires"): the certificate expired more than the removal delay ago (and, {@link KEEP_DEVICES_WITH_LIVE_CERTIFICATE},
  * no live certificate remains). Kept in a
  * temporary table (dropped at commit) with their physical addresses, so the removal events and the
  * delete read the same rows without computing the set twice, and the delete visits them in
  * physical order.
  */
-export function collectDueDevices(cutoff: Date): Statement {
+export function collectDueDevices(now: Date, policy: LifecyclePolicy): Statement {
+  const values: unknown[] = [];
+  const due = policy.sql.removalDue('d.management_certificate_expiration_date', now, numbered(values));
   const text = `
 create temp table lifecycle_due_device on commit drop as
-select d.ctid as tid, d.id from managed_device d where d.management_certificate_expiration_date < $1::timestamptz`;
-  return { text, values: [cutoff] };
+select d.ctid as tid, d.id from managed_device d where ${due}`;
+  return { text, values };
 }
 
 /**
@@ -169,12 +165,14 @@ select d.ctid as tid, d.id from managed_device d where d.management_certificate_
  * {@link REMOVE_DUE_CERTIFICATES}: an anti-join for the first and a join for the second scanned the
  * certificates twice (0.78 s of database CPU against 0.52-0.62 s, 1,000,000 devices, 100,000 due).
  */
-export function collectDueCertificates(now: Date): Statement {
+export function collectDueCertificates(now: Date, policy: LifecyclePolicy): Statement {
+  const values: unknown[] = [];
+  const expired = policy.sql.expired('c.not_after', now, numbered(values));
   const text = `
 create temp table lifecycle_due_certificate on commit drop as
-select c.ctid as tid, c.device_id, (${LIVE} and c.not_after >= $1::timestamptz) as live
+select c.ctid as tid, c.device_id, (${LIVE} and not (${expired})) as live
   from mdm_certificate c join lifecycle_due_device k on k.id = c.device_id`;
-  return { text, values: [now] };
+  return { text, values };
 }
 
 /** Keeps a due device only when no live certificate remains (one still valid at now, e.g. after a re-enrollment). */

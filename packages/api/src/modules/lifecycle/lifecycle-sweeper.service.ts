@@ -10,7 +10,8 @@ import type { DevicePlatform } from '../catalog/platform.enum.js';
 import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
-import { lifecycleStatus, lifecycleThresholdDays, type LifecycleFacts } from './lifecycle-status.js';
+import { DAY_MS } from '../../shared/clock.js';
+import { lifecyclePolicy, type LifecycleFacts, type LifecyclePolicy } from './lifecycle.policy.js';
 import { deleteChildrenOfDevices } from '../device/device-children.sql.js';
 import {
   certificateTransitions,
@@ -68,7 +69,6 @@ export interface CommittedSweep {
 
 /** Key of the transaction-scoped advisory lock that lets one sweep run at a time across instances. */
 const SWEEP_LOCK_KEY = 0x6d646d01; // "mdm" + 1
-const DAY_MS = 86_400_000;
 /** Events fetched from a cursor and published per slice after commit: bounds the memory of a sweep that moves 500,000 rows. */
 const PUBLISH_SLICE = 20_000;
 /** Attempts when the REPEATABLE READ transaction meets a concurrent change of a row it deletes (SQLSTATE 40001). */
@@ -104,7 +104,7 @@ interface KnexClient {
  * MDM certificate expires"). Set-based: a handful of statements per run whatever the fleet size.
  *
  * Certificates are not written: their status is derived from notAfter and the clock
- * (lifecycle-status.ts); the sweep finds the threshold crossings and expiries since the sweeps that
+ * (lifecycle.policy.ts); the sweep finds the threshold crossings and expiries since the sweeps that
  * already saw each certificate (lifecycle-sweep.sql.ts), removes the due devices, and records its
  * mark. One REPEATABLE READ transaction holding `pg_try_advisory_xact_lock` (concurrent sweeps on
  * several instances do the work once; the others report `skipped`), so the event cursors, the
@@ -125,6 +125,8 @@ export class LifecycleSweeper {
   private publishing: Promise<unknown> = Promise.resolve();
   /** The latest sweep of this instance, settled once its events are published (see {@link sweep}). */
   private sweeps: Promise<unknown> = Promise.resolve();
+  /** The lifecycle rules (statuses, thresholds, removal) this sweeper applies, built from `config`. */
+  readonly policy: LifecyclePolicy;
 
   constructor(
     private readonly clock: Clock,
@@ -134,7 +136,9 @@ export class LifecycleSweeper {
     private readonly logger: Logger,
     /** Told of every completed sweep (Prometheus metrics); optional. */
     private readonly recorder?: SweepRecorder,
-  ) {}
+  ) {
+    this.policy = lifecyclePolicy(config);
+  }
 
   /**
    * Runs one sweep at the clock's now (whole seconds; every boundary is exact: a certificate is
@@ -233,7 +237,6 @@ export class LifecycleSweeper {
     connection: pg.PoolClient,
     now: Date,
   ): Promise<{ removed: number; pruned: number } | undefined> {
-    const cutoff = new Date(now.getTime() - this.config.removalAfterExpiryDays * DAY_MS);
     const run = (statement: Statement) => connection.query(statement.text, statement.values);
     for (let attempt = 1; ; attempt++) {
       await connection.query('begin isolation level repeatable read');
@@ -255,7 +258,7 @@ export class LifecycleSweeper {
         );
         const { rows: state } = await connection.query<{ marks: unknown }>(READ_MARKS);
         const marks = parseMarks(state[0]?.marks);
-        const certificates = certificateTransitions(now, this.config.expiringThresholdsDays, marks);
+        const certificates = certificateTransitions(now, this.policy, marks);
         await connection.query(
           `declare sweep_certificates no scroll cursor with hold for ${certificates.text}`,
           certificates.values,
@@ -263,9 +266,9 @@ export class LifecycleSweeper {
         await connection.query(
           'drop table if exists pg_temp.lifecycle_due_device, pg_temp.lifecycle_due_certificate',
         );
-        await run(collectDueDevices(cutoff));
+        await run(collectDueDevices(now, this.policy));
         await connection.query('analyze lifecycle_due_device');
-        await run(collectDueCertificates(now));
+        await run(collectDueCertificates(now, this.policy));
         await connection.query(KEEP_DEVICES_WITH_LIVE_CERTIFICATE);
         await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
         // Their certificates and check-in history first, set-based (no cascading foreign key: device-children.sql.ts).
@@ -321,14 +324,14 @@ export class LifecycleSweeper {
     return counts;
   }
 
-  /** The certificate's status at the clock's now (lifecycle-status.ts): what the API shows. */
+  /** The certificate's status at the clock's now (lifecycle.policy.ts): what the API shows. */
   statusOf(certificate: LifecycleFacts): MdmCertificateStatus {
-    return lifecycleStatus(certificate, this.clock.now(), this.config.expiringThresholdsDays);
+    return this.policy.status(certificate, this.clock.now());
   }
 
   /** The smallest expiring threshold the certificate is inside at the clock's now, or null. */
   thresholdDaysOf(certificate: LifecycleFacts): number | null {
-    return lifecycleThresholdDays(certificate, this.clock.now(), this.config.expiringThresholdsDays);
+    return this.policy.thresholdDays(certificate, this.clock.now());
   }
 
   /**

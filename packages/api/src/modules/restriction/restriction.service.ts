@@ -7,25 +7,25 @@ import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
-import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
+import { ManagedDeviceOwnerType } from '../device/device.enums.js';
+import {
+  countedForUserLimitSql,
+  countsAgainstUserLimit,
+  DEFAULT_DEVICE_LIMIT,
+  DEFAULT_LIMIT_NAME,
+  userLimitReached,
+} from '../enrollment/device-limits.policy.js';
 import { EnrollmentRestrictedError } from '../enrollment/enrollment.errors.js';
 import type { User } from '../user/user.entity.js';
 import { EnrollmentRestriction, RestrictionKind } from './restriction.entity.js';
 import { createRestrictionSchema } from './restriction.input.js';
 
-/** Graph's default device limit restriction ("All users"): 5 devices per user. */
-export const DEFAULT_DEVICE_LIMIT = 5;
-/** Name a refusal gives when no DEVICE_LIMIT restriction targets the user. */
-export const DEFAULT_LIMIT_NAME = 'Default device limit';
+/** The device limit's defaults, defined in enrollment/device-limits.policy.ts. */
+export { DEFAULT_DEVICE_LIMIT, DEFAULT_LIMIT_NAME };
 
-/** Methods whose devices do not count against a user's device limit (issue 3: DEM, bulk and DEP). */
-const NOT_COUNTED = [EnrollmentMethodKind.DEM, EnrollmentMethodKind.BULK_ENROLL, EnrollmentMethodKind.DEP];
-const ACTIVE = [
-  ManagementState.managed,
-  ManagementState.retirePending,
-  ManagementState.wipePending,
-  ManagementState.deletePending,
-];
+/** The user-limit count: the user's devices that count (device-limits.policy.ts), the re-enrolled record excluded. */
+const COUNT_USER_DEVICES = `select count(*)::int as "counted" from "managed_device"
+  where "user_id" = ? and ${countedForUserLimitSql()} and "id" is distinct from ?::uuid`;
 
 /** What a restriction check needs to know about the enrollment. */
 export interface RestrictionSubject {
@@ -147,16 +147,14 @@ export class RestrictionService {
       }
     }
 
-    if (!subject.user || NOT_COUNTED.includes(subject.method)) return;
+    if (!subject.user || !countsAgainstUserLimit(subject.method)) return;
     const limit = all.find((r) => r.kind === RestrictionKind.DEVICE_LIMIT && applies(r));
     const max = limit?.deviceLimit ?? DEFAULT_DEVICE_LIMIT;
-    const [{ counted } = { counted: 0 }] = await queryRows<{ counted: number }>(
-      tx,
-      `select count(*)::int as "counted" from "managed_device"
-       where "user_id" = ? and "management_state" = any(?::text[]) and "enrollment_method" <> all(?::text[]) and "id" is distinct from ?::uuid`,
-      [subject.user.id, ACTIVE, NOT_COUNTED, subject.reusedDeviceId],
-    );
-    if (counted >= max) {
+    const [{ counted } = { counted: 0 }] = await queryRows<{ counted: number }>(tx, COUNT_USER_DEVICES, [
+      subject.user.id,
+      subject.reusedDeviceId,
+    ]);
+    if (userLimitReached(counted, max)) {
       throw new EnrollmentRestrictedError(
         limit?.displayName ?? DEFAULT_LIMIT_NAME,
         `the user already has ${counted} enrolled devices; the limit is ${max}`,

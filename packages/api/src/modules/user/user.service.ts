@@ -5,11 +5,12 @@ import type { Clock } from '../../shared/clock.js';
 import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { DemNotAllowedError } from '../enrollment/enrollment.errors.js';
+import { demAccountCapReached, MAX_DEM_ACCOUNTS } from '../enrollment/device-limits.policy.js';
 import { userPrincipalNameSchema } from './user-principal-name.js';
 import { User } from './user.entity.js';
 
-/** At most 150 device enrollment manager accounts per tenant (Intune's DEM limit; issue 3). */
-export const MAX_DEM_ACCOUNTS = 150;
+/** At most 150 device enrollment manager accounts per tenant (enrollment/device-limits.policy.ts). */
+export { MAX_DEM_ACCOUNTS };
 
 const upnSchema = userPrincipalNameSchema;
 const groupsSchema = z.array(z.string().trim().min(1).max(128)).max(100);
@@ -57,7 +58,7 @@ export class UserService {
       const user = await this.ensure(tx, upn, now);
       if (enabled && !user.isDeviceEnrollmentManager) {
         const count = await tx.count(User, { isDeviceEnrollmentManager: true });
-        if (count >= MAX_DEM_ACCOUNTS)
+        if (demAccountCapReached(count))
           throw new DemNotAllowedError(
             `the tenant already has ${MAX_DEM_ACCOUNTS} device enrollment manager accounts, the maximum`,
           );

@@ -4,6 +4,9 @@ import type { WriteOutcome } from '../imports.service.js';
 import { ImportRowOutcome } from '../imports.types.js';
 import type { CorporateIdentifierRow } from '../parsers/index.js';
 import { stageRows } from '../staging.js';
+import { activeDeviceSql } from '../../device/active-device.policy.js';
+
+const ACTIVE = activeDeviceSql('d.management_state');
 
 /**
  * Which active devices carry an identifier of each type, as a row-valued IN list: the planner hashes
@@ -11,10 +14,10 @@ import { stageRows } from '../staging.js';
  * on serial_number alone).
  */
 const enrolledMatch: Record<CorporateIdentifierType, string> = {
-  [CorporateIdentifierType.IMEI]: `s.identifier in (select d.imei from managed_device d where d.management_state not in ('retired', 'wiped') and d.imei is not null)`,
-  [CorporateIdentifierType.SERIAL]: `s.identifier in (select d.serial_number from managed_device d where d.management_state not in ('retired', 'wiped') and d.serial_number is not null)`,
+  [CorporateIdentifierType.IMEI]: `s.identifier in (select d.imei from managed_device d where ${ACTIVE} and d.imei is not null)`,
+  [CorporateIdentifierType.SERIAL]: `s.identifier in (select d.serial_number from managed_device d where ${ACTIVE} and d.serial_number is not null)`,
   [CorporateIdentifierType.WINDOWS]: `(s.identifier, s.manufacturer, s.model) in (select d.serial_number, d.manufacturer, d.model from managed_device d
-     where d.platform = 'WINDOWS' and d.management_state not in ('retired', 'wiped') and d.serial_number is not null)`,
+     where d.platform = 'WINDOWS' and ${ACTIVE} and d.serial_number is not null)`,
 };
 
 /**
