@@ -13,7 +13,9 @@ import { join } from 'node:path';
 // The gateway as users run it: the build (`dist/`, as `node dist/main.js` does; `pnpm bench` builds
 // first). BENCH_SOURCE=1 runs the sources through swc-node instead (about 7% more CPU per request,
 // and some 160 MiB more RSS for its in-memory transpiled modules and source maps).
-const from = process.env['BENCH_SOURCE'] === '1' ? '../src' : '../dist';
+// BENCH_GATEWAY_DIST: another build directory (absolute), e.g. a copy of `dist/` from before a change.
+const from =
+  process.env['BENCH_GATEWAY_DIST'] ?? (process.env['BENCH_SOURCE'] === '1' ? '../src' : '../dist');
 const { loadConfig } = (await import(`${from}/config/config.js`)) as typeof import('../src/config/config.js');
 const { startGateway } = (await import(
   `${from}/server/gateway.js`

@@ -78,15 +78,27 @@ export interface BenchGateway {
 export async function startBenchGateway(
   label: string,
   env: Record<string, string> = {},
-  options: { reusable?: boolean } = {},
+  options: {
+    reusable?: boolean;
+    /** Another gateway's database to run on (not dropped by this one's `stop`). */
+    database?: { url: string; name: string };
+    /** A build directory to run instead of `dist/` (BENCH_COMPARE_DIST: the build before a change). */
+    dist?: string;
+  } = {},
 ): Promise<BenchGateway> {
-  const db = await createBenchDatabase(label, { reusable: options.reusable ?? false });
+  const db = options.database
+    ? { ...options.database, reused: true, drop: async () => {} }
+    : await createBenchDatabase(label, { reusable: options.reusable ?? false });
   const token = `mdm_${randomBytes(32).toString('base64url')}`;
   // BENCH_NODE_FLAGS: extra Node/V8 flags for the gateway process (e.g. --max-semi-space-size=32).
   // MALLOC_ARENA_MAX=2 as the Dockerfile runs it (fewer glibc arenas, lower RSS); set it to override.
   const child = forkTs('./gateway-process.ts', [db.url, token, JSON.stringify(env)], {
     nodeFlags: (process.env['BENCH_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean),
-    env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' },
+    env: {
+      ...process.env,
+      MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2',
+      ...(options.dist ? { BENCH_GATEWAY_DIST: options.dist } : {}),
+    },
   });
   const { url } = await new Promise<{ url: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string }));

@@ -9,7 +9,9 @@
 // devices that check in), BENCH_BULK_CALLS (2 calls of 1,000 per window), BENCH_IMPORT_ROWS
 // (200000), BENCH_SUBSCRIBERS (1000). BENCH_KEEP_DATABASE=1 keeps the seeded database and prints
 // its name; BENCH_REUSE_DATABASE=<name> runs on it again without seeding. BENCH_WINDOW_PROF=<dir>
-// writes a CPU profile of each gateway window.
+// writes a CPU profile of each gateway window. BENCH_COMPARE_DIST=<dir> (a copy of `dist/` made
+// before a change, e.g. packages/api/.bench-before/dist) adds the same-run A/B of that change to
+// the enroll, checkin and page rows: a second gateway from that build on the same database.
 import { generateKeyPair, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { WebSocketServer } from 'ws';
@@ -137,6 +140,25 @@ const driverSide = (name: string, concurrency: number, operation: (i: number) =>
   },
 });
 
+/**
+ * The A/B peer of a change: the same work on the gateway built before it (BENCH_COMPARE_DIST, a
+ * copy of `dist/` from before the change, running on the same database), when one is running.
+ */
+const before: { gateway?: BenchGateway } = {};
+const abPeer = (
+  row: string,
+  measure: (gateway: BenchGateway) => Promise<{ value: number; detail?: string }>,
+): { side: Side; work: string; goal: string }[] =>
+  before.gateway
+    ? [
+        {
+          side: { name: `the same gateway built before the change`, measure: () => measure(before.gateway!) },
+          work: `${row}: after the change vs before it (same run)`,
+          goal: 'A/B',
+        },
+      ]
+    : [];
+
 // ---- the population: bulk-enrolled devices that check in, BYOD devices with users for pages ----
 
 /** The devices that check in: enrolled now, or read back from a reused database. */
@@ -206,6 +228,17 @@ async function enrollRow(gateway: BenchGateway): Promise<void> {
         work: 'Enrollment with a real certificate, vs the raw driver doing the same writes + a key pair and signature from node:crypto',
         goal: '≥ 0.5×',
       },
+      ...abPeer('Enrollment', (g) =>
+        withCpu(g, 'enrollment', () =>
+          httpLoad({
+            gateway: g,
+            connections,
+            seconds: windowSeconds,
+            body: enrollBody,
+            verify: ok('EnrollDeviceSuccess'),
+          }),
+        ),
+      ),
     ],
   );
 }
@@ -234,6 +267,11 @@ async function checkInRow(gateway: BenchGateway, devices: Credential[]): Promise
         work: 'Check-in (authenticated, with renewal check), vs one naive transaction per check-in',
         goal: '≥ 1.0×',
       },
+      ...abPeer('Check-in', (g) =>
+        withCpu(g, 'check-in', () =>
+          httpLoad({ gateway: g, connections, seconds: windowSeconds, body, verify: ok('CheckInSuccess') }),
+        ),
+      ),
     ],
   );
 }
@@ -270,6 +308,22 @@ async function bulkRow(gateway: BenchGateway): Promise<void> {
         ),
         work: 'Bulk enrollment (`enrollDevices`, 1,000 per call) vs a set-based insert of the same rows and certificates',
         goal: '≥ 0.5×',
+      },
+      {
+        side: driverSide(
+          'pg: the same set-based insert + 1,000 node:crypto key pairs and signatures',
+          2,
+          async () => {
+            // Issuing's own floor, which the insert alone leaves out: a key pair and a signature per device.
+            for (let i = 0; i < 1000; i++) {
+              await generateEcKeyPair('ec', { namedCurve: 'P-256' });
+              sign('sha256', randomBytes(420), caKey);
+            }
+            return bulkWrites(gateway);
+          },
+        ),
+        work: 'Bulk enrollment vs the same set-based insert plus a key pair and signature per device (for reading the row above)',
+        goal: '—',
       },
     ],
   );
@@ -370,6 +424,11 @@ async function pageRow(gateway: BenchGateway): Promise<void> {
           work: 'Page of 100 devices with certificate and user, vs the raw driver',
           goal: '≥ 0.8×',
         },
+        ...abPeer('Page of 100 devices', (g) =>
+          withCpu(g, 'page', () =>
+            httpLoad({ gateway: g, connections, seconds: windowSeconds, body, verify }),
+          ),
+        ),
       ],
     );
   } finally {
@@ -521,8 +580,17 @@ export async function ratiosBenchmark(only: string[] = []): Promise<void> {
     `ratios: ${rounds} rounds of ${windowSeconds} s windows, ${connections} connections, Node ${process.version}, load average ${loads()}`,
   );
   const gateway = await startBenchGateway('ratios', {}, { reusable: true });
+  const compareDist = env['BENCH_COMPARE_DIST'];
   try {
     const devices = await population(gateway);
+    if (compareDist) {
+      before.gateway = await startBenchGateway(
+        'ratios',
+        {},
+        { database: gateway.database, dist: resolve(compareDist) },
+      );
+      console.log(`ratios: A/B against the build in ${resolve(compareDist)}, on the same database`);
+    }
     if (wanted('enroll')) await enrollRow(gateway);
     if (wanted('checkin')) await checkInRow(gateway, devices);
     if (wanted('bulk')) await bulkRow(gateway);
@@ -530,6 +598,7 @@ export async function ratiosBenchmark(only: string[] = []): Promise<void> {
     if (wanted('import')) await importRow(gateway);
     if (wanted('fanout')) await fanoutRow(gateway, devices);
   } finally {
+    await before.gateway?.stop();
     await gateway.stop();
   }
   for (const name of ['scep', 'apple']) if (wanted(name)) rows.push(NOT_MEASURED[name]!);

@@ -92,10 +92,10 @@ describe('the certificates of a device as its fields', () => {
     gateway.clock.advance(60_000);
     const second = await enroll(); // the same hardware again: a new certificate supersedes the first
     expect(second.device.id).toBe(first.device.id);
-    type Serials = { serialNumber: string }[];
+    type Serials = { serialNumber: string; pem?: string }[];
     const data = await gateway.query(
       parse(
-        `query ($id: ID!) { managedDevice(id: $id) { mdmCertificate { serialNumber } mdmCertificates { serialNumber } } mdmCertificates(deviceId: $id) { serialNumber } }`,
+        `query ($id: ID!) { managedDevice(id: $id) { mdmCertificate { serialNumber } mdmCertificates { serialNumber pem } } mdmCertificates(deviceId: $id) { serialNumber pem } }`,
       ) as TypedDocumentNode<
         {
           managedDevice: { mdmCertificate: { serialNumber: string }; mdmCertificates: Serials };
@@ -110,6 +110,8 @@ describe('the certificates of a device as its fields', () => {
       second.certificate.serialNumber,
       first.certificate.serialNumber,
     ]);
+    // The PEM, left out of the batched read, is read when asked for and is the stored one.
     expect(data.managedDevice.mdmCertificates).toEqual(data.mdmCertificates);
+    expect(data.mdmCertificates[0]!.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 });
