@@ -4,7 +4,7 @@
 // beside each round; the row's ratio is the median of its rounds. Absolute figures on a shared
 // machine swing with the other work on it; a ratio of two windows a few seconds apart does much
 // less. The gateway runs from its build (`dist/`) in its own process on its own database.
-//   pnpm bench [ratios] [row ...]      rows: enroll checkin bulk page import fanout scep apple
+//   pnpm bench [ratios] [row ...]      rows: enroll checkin bulk page import fanout scale scep apple
 // Scale: BENCH_ROUND_SECONDS (4) per window, BENCH_CONNECTIONS (20), BENCH_POPULATION (2000
 // devices that check in), BENCH_BULK_CALLS (2 calls of 1,000 per window), BENCH_IMPORT_ROWS
 // (200000), BENCH_SUBSCRIBERS (1000). BENCH_KEEP_DATABASE=1 keeps the seeded database and prints
@@ -554,6 +554,84 @@ async function fanoutRow(gateway: BenchGateway, devices: Credential[]): Promise<
   }
 }
 
+/** Sums the figures of loads run at the same time (two gateway processes sharing the work). */
+const together = (figures: Figures[]): Figures => ({
+  units: figures.reduce((sum, f) => sum + f.units, 0),
+  seconds: Math.max(...figures.map((f) => f.seconds)),
+  p50: Math.max(...figures.map((f) => f.p50)),
+  p95: Math.max(...figures.map((f) => f.p95)),
+  p99: Math.max(...figures.map((f) => f.p99)),
+  errors: figures.reduce((sum, f) => sum + f.errors, 0),
+});
+
+/**
+ * Scale-out on this machine: the same closed-loop load (BENCH_CONNECTIONS) on one gateway process,
+ * or split between two processes of the same build sharing the database.
+ */
+async function scaleRow(gateway: BenchGateway, devices: Credential[]): Promise<void> {
+  const second = await startBenchGateway('ratios', {}, { database: gateway.database });
+  try {
+    const half = Math.max(1, Math.floor(connections / 2));
+    const checkIn = checkInBody(devices);
+    const work = [
+      { name: 'enrollments', body: enrollBody, verify: ok('EnrollDeviceSuccess') },
+      { name: 'check-ins', body: checkIn, verify: ok('CheckInSuccess') },
+    ];
+    for (const w of work) {
+      await alternate(
+        `scale/${w.name}`,
+        `${w.name}/s`,
+        {
+          name: `two gateway processes, ${half} connections each`,
+          async measure() {
+            const figures = together(
+              await Promise.all(
+                [gateway, second].map((g) =>
+                  httpLoad({
+                    gateway: g,
+                    connections: half,
+                    seconds: windowSeconds,
+                    body: w.body,
+                    verify: w.verify,
+                  }),
+                ),
+              ),
+            );
+            return {
+              value: rate(figures),
+              detail: `${figures.units} in ${figures.seconds.toFixed(1)} s, errors ${figures.errors}`,
+            };
+          },
+        },
+        [
+          {
+            side: {
+              name: `one gateway process, ${2 * half} connections`,
+              async measure() {
+                const f = await httpLoad({
+                  gateway,
+                  connections: 2 * half,
+                  seconds: windowSeconds,
+                  body: w.body,
+                  verify: w.verify,
+                });
+                return {
+                  value: rate(f),
+                  detail: `${f.units} in ${f.seconds.toFixed(1)} s, errors ${f.errors}`,
+                };
+              },
+            },
+            work: `Scale-out on this 2-core machine: ${w.name} with 2 gateway processes vs 1 (same database, same connections)`,
+            goal: '—',
+          },
+        ],
+      );
+    }
+  } finally {
+    await second.stop();
+  }
+}
+
 /** Rows whose peer or path other work brings: printed as not measured until their benchmark lands. */
 const NOT_MEASURED: Record<string, Row> = {
   scep: {
@@ -570,7 +648,17 @@ const NOT_MEASURED: Record<string, Row> = {
   },
 };
 
-export const ratioRows = ['enroll', 'checkin', 'bulk', 'page', 'import', 'fanout', 'scep', 'apple'] as const;
+export const ratioRows = [
+  'enroll',
+  'checkin',
+  'bulk',
+  'page',
+  'import',
+  'fanout',
+  'scale',
+  'scep',
+  'apple',
+] as const;
 
 /** Runs the rows named (all when none) and prints the table docs/performance.md keeps. */
 export async function ratiosBenchmark(only: string[] = []): Promise<void> {
@@ -597,6 +685,7 @@ export async function ratiosBenchmark(only: string[] = []): Promise<void> {
     if (wanted('page')) await pageRow(gateway);
     if (wanted('import')) await importRow(gateway);
     if (wanted('fanout')) await fanoutRow(gateway, devices);
+    if (wanted('scale')) await scaleRow(gateway, devices);
   } finally {
     await before.gateway?.stop();
     await gateway.stop();
