@@ -3,7 +3,7 @@
 // WebSocket clients. Each prints throughput, p50/p95/p99 latency, errors, the gateway's peak
 // RSS and the ratio to a baseline measured in the same run: the same database writes (or, for
 // reads, the same statements) issued straight through `pg`, the limit the gateway could reach.
-//   pnpm --filter @mdm/api bench enroll|bulk|checkin|subscribers|reads|mixed   (or `load`: all six)
+//   pnpm bench enroll-load|bulk-load|checkin-load|subscribers|reads|mixed   (or `load`: all six)
 // Scale: BENCH_SECONDS (10), BENCH_CONNECTIONS (20), BENCH_BULK_BATCHES (10), BENCH_POPULATION
 // (2000), BENCH_SUBSCRIBERS (1000), BENCH_MIXED_SUBSCRIBERS (200).
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';

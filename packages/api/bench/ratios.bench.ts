@@ -159,6 +159,10 @@ const abPeer = (
       ]
     : [];
 
+/** The gateways a row warms up (JIT, pool) before its rounds: the current one and the A/B build's. */
+const warmed = (gateway: BenchGateway): BenchGateway[] =>
+  before.gateway ? [gateway, before.gateway] : [gateway];
+
 // ---- the population: bulk-enrolled devices that check in, BYOD devices with users for pages ----
 
 /** The devices that check in: enrolled now, or read back from a reused database. */
@@ -196,7 +200,14 @@ const caKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 const generateEcKeyPair = promisify(generateKeyPair);
 
 async function enrollRow(gateway: BenchGateway): Promise<void> {
-  await httpLoad({ gateway, connections, seconds: 2, body: enrollBody, verify: ok('EnrollDeviceSuccess') });
+  for (const g of warmed(gateway))
+    await httpLoad({
+      gateway: g,
+      connections,
+      seconds: 2,
+      body: enrollBody,
+      verify: ok('EnrollDeviceSuccess'),
+    });
   await alternate(
     'enroll',
     'enrollments/s',
@@ -246,7 +257,8 @@ async function enrollRow(gateway: BenchGateway): Promise<void> {
 async function checkInRow(gateway: BenchGateway, devices: Credential[]): Promise<void> {
   const body = checkInBody(devices);
   // Every device checks in once first (as in a storm of devices that check in again and again).
-  await httpLoad({ gateway, connections, amount: devices.length, body, verify: ok('CheckInSuccess') });
+  for (const g of warmed(gateway))
+    await httpLoad({ gateway: g, connections, amount: devices.length, body, verify: ok('CheckInSuccess') });
   await alternate(
     'checkin',
     'check-ins/s',
@@ -383,7 +395,7 @@ async function pageRow(gateway: BenchGateway): Promise<void> {
     if (!peerVerify(probeText)) throw new Error(`PostGraphile refused the page: ${probeText.slice(0, 500)}`);
     const verify = (b: string) => b.includes('"edges"') && !b.includes('"errors"');
     const body = pageBody();
-    await httpLoad({ gateway, connections, seconds: 2, body, verify });
+    for (const g of warmed(gateway)) await httpLoad({ gateway: g, connections, seconds: 2, body, verify });
     const peerGateway = { ...gateway, url: peer.url } as BenchGateway;
     await httpLoad({ gateway: peerGateway, connections, seconds: 2, body: peerBody, verify: peerVerify });
     await alternate(
