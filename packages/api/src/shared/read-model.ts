@@ -23,16 +23,10 @@ export class ReadModel<T extends object> {
   /**
    * @param alias the table alias the select list qualifies its columns with
    * @param prefix prefix of the result column names (to tell a joined table's columns apart)
-   * @param omit properties left out of the select list (undefined on the instances): large
-   *   columns a caller reads separately, only when asked
    */
-  constructor(meta: EntityMetadata<T>, alias: string, prefix = '', omit: readonly string[] = []) {
+  constructor(meta: EntityMetadata<T>, alias: string, prefix = '') {
     const scalars = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
-      (p) =>
-        p.kind === ReferenceKind.SCALAR &&
-        p.persist !== false &&
-        p.fieldNames?.length === 1 &&
-        !omit.includes(p.name),
+      (p) => p.kind === ReferenceKind.SCALAR && p.persist !== false && p.fieldNames?.length === 1,
     );
     this.columns = scalars.map((p) => ({
       alias: `${prefix}${p.name}`,
@@ -54,9 +48,8 @@ export class ReadModel<T extends object> {
     entity: new () => T,
     alias: string,
     prefix = '',
-    omit: readonly string[] = [],
   ): ReadModel<T> {
-    return new ReadModel(em.getMetadata().get<T>(entity.name), alias, prefix, omit);
+    return new ReadModel(em.getMetadata().get<T>(entity.name), alias, prefix);
   }
 
   /** One read-only instance from a result row (timestamps arrive as text and become Dates). */

@@ -18,7 +18,7 @@ export class DeviceCertificateResolver {
     @Root() device: ManagedDevice,
     @Ctx() ctx: GraphQLContext,
   ): Promise<MdmCertificate | null> {
-    const all = await this.certificates.for(ctx, ctx.em).byDevice.load(device.id);
+    const all = await this.certificates.for(ctx, ctx.em).load(device.id);
     return all.find((c) => c.supersededById === null) ?? null;
   }
 
@@ -27,19 +27,6 @@ export class DeviceCertificateResolver {
       'Every MDM certificate issued to the device, newest first (as the mdmCertificates query). Read with the other devices of the page in one statement.',
   })
   mdmCertificates(@Root() device: ManagedDevice, @Ctx() ctx: GraphQLContext): Promise<MdmCertificate[]> {
-    return this.certificates.for(ctx, ctx.em).byDevice.load(device.id);
-  }
-}
-
-/** The PEM of a certificate read through a device's fields, which leave it out until asked for. */
-@Resolver(() => MdmCertificate)
-export class MdmCertificatePemResolver {
-  constructor(private readonly certificates: DeviceCertificatesLoader) {}
-
-  @FieldResolver(() => String, { description: 'The certificate, PEM-encoded.' })
-  pem(@Root() certificate: MdmCertificate, @Ctx() ctx: GraphQLContext): string | Promise<string> {
-    return certificate.pem !== undefined
-      ? certificate.pem
-      : this.certificates.pemOf(ctx, ctx.em, certificate);
+    return this.certificates.for(ctx, ctx.em).load(device.id);
   }
 }
