@@ -110,7 +110,7 @@ describe('the certificates of a device as its fields', () => {
       second.certificate.serialNumber,
       first.certificate.serialNumber,
     ]);
-    // The PEM, left out of the batched read, is read when asked for and is the stored one.
+    // The same certificates, PEM included, as the mdmCertificates query gives.
     expect(data.managedDevice.mdmCertificates).toEqual(data.mdmCertificates);
     expect(data.mdmCertificates[0]!.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
