@@ -1,9 +1,9 @@
 /**
  * Import throughput, with a raw COPY of the same rows as the baseline, measured in the same run.
  *
- *   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres pnpm --filter @mdm/api bench
+ *   pnpm bench import
  *
- * Creates a scratch database on the DATABASE_URL server (dropped afterwards), starts a real
+ * Creates a scratch database on the benchmarks' server (bench-database.ts; dropped afterwards), starts a real
  * gateway on it and measures:
  *  1. a 5,000-row IMEI file through GraphQL over HTTP (decode, CSV parse, validation, set-based
  *     write, import record, event) — the largest file Intune accepts;
@@ -27,9 +27,8 @@ import { luhnCheckDigit } from '../src/modules/device/hardware-identifiers.js';
 import { CorporateIdentifierType } from '../src/modules/corporate-identifier/corporate-identifier.entity.js';
 import { writeCorporateIdentifiers } from '../src/modules/imports/writers/corporate-identifier.writer.js';
 import { startGateway } from '../src/server/gateway.js';
-import { BENCH_ADMIN_TOKEN } from './bench-database.js';
+import { BENCH_ADMIN_TOKEN, createBenchDatabase } from './bench-database.js';
 
-const serverUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const performanceDoc = fileURLToPath(new URL('../../../docs/performance.md', import.meta.url));
 let counter = 0;
 
@@ -68,12 +67,8 @@ interface Row {
 
 /** Imports 5,000-row files over HTTP, 200,000 rows through the set-based writer and a 1,000-device bulk enrollment, each against a raw COPY of the same rows. */
 export async function importBenchmark(): Promise<void> {
-  const name = `mdm_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const db = await createBenchDatabase('import');
+  const url = new URL(db.url);
   const gateway = await startGateway({
     config: loadConfig(
       {
@@ -228,8 +223,7 @@ export async function importBenchmark(): Promise<void> {
   } finally {
     await client.end();
     await gateway.stop();
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await db.drop();
   }
 
   const rate = (rows: number, ms: number) => Math.round((rows / ms) * 1000).toLocaleString('en-US');

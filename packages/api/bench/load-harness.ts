@@ -66,6 +66,10 @@ export interface BenchGateway {
   peakRss(): Promise<number>;
   /** CPU milliseconds the gateway process used since the previous call. */
   cpuMs(): Promise<number>;
+  /** Sends an IPC message to the gateway process and resolves with its reply of type `expect`. */
+  ask<T extends { type: string }>(message: string, expect: string): Promise<T>;
+  /** The gateway's database (`reused`: seeded by an earlier run, BENCH_REUSE_DATABASE). */
+  database: { url: string; name: string; reused: boolean };
   /** Runs `work` inside a CPU profile of the gateway process when BENCH_WINDOW_PROF is set. */
   profiled<T>(work: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -74,14 +78,27 @@ export interface BenchGateway {
 export async function startBenchGateway(
   label: string,
   env: Record<string, string> = {},
+  options: {
+    reusable?: boolean;
+    /** Another gateway's database to run on (not dropped by this one's `stop`). */
+    database?: { url: string; name: string };
+    /** A build directory to run instead of `dist/` (BENCH_COMPARE_DIST: the build before a change). */
+    dist?: string;
+  } = {},
 ): Promise<BenchGateway> {
-  const db = await createBenchDatabase(label);
+  const db = options.database
+    ? { ...options.database, reused: true, drop: async () => {} }
+    : await createBenchDatabase(label, { reusable: options.reusable ?? false });
   const token = `mdm_${randomBytes(32).toString('base64url')}`;
   // BENCH_NODE_FLAGS: extra Node/V8 flags for the gateway process (e.g. --max-semi-space-size=32).
   // MALLOC_ARENA_MAX=2 as the Dockerfile runs it (fewer glibc arenas, lower RSS); set it to override.
   const child = forkTs('./gateway-process.ts', [db.url, token, JSON.stringify(env)], {
     nodeFlags: (process.env['BENCH_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean),
-    env: { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' },
+    env: {
+      ...process.env,
+      MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2',
+      ...(options.dist ? { BENCH_GATEWAY_DIST: options.dist } : {}),
+    },
   });
   const { url } = await new Promise<{ url: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string }));
@@ -92,6 +109,8 @@ export async function startBenchGateway(
     url,
     token,
     pool,
+    database: { url: db.url, name: db.name, reused: db.reused },
+    ask: (message, expect) => ask(child, message, expect),
     async gql<T>(query: string, variables?: unknown): Promise<T> {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',

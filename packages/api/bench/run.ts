@@ -1,36 +1,46 @@
-// `pnpm --filter @mdm/api bench [name]`: every benchmark in turn, or the one named, on the
-// machine's PostgreSQL (BENCH_DATABASE_URL). Names: sweep, fanout, import, certificate, edge, and the load scenarios
-// enroll, bulk, checkin, subscribers, reads, mixed (`load` runs those six), and scep (against micromdm scepserver). Figures are printed,
+// `pnpm bench [name ...]` (the root script builds first): by default the ratio table, each row
+// of the gateway against the limit of the same work or a peer in the same run (ratios.bench.ts);
+// `pnpm bench ratios enroll page` runs only those rows. The older absolute benchmarks stay
+// reachable by name: sweep, fanout, import, certificate, edge, scep (against micromdm's scepserver), and the load scenarios enroll-load,
+// bulk-load, checkin-load, subscribers, reads, mixed (`load` runs those six). Figures are printed,
 // never asserted; docs/performance.md records them.
 import { certificateBenchmark } from './certificate.bench.js';
 import { edgeBenchmark } from './edge.bench.js';
 import { fanoutBenchmark } from './fanout.bench.js';
 import { importBenchmark } from './import.bench.js';
 import { loadScenarios } from './load.bench.js';
+import { ratioRows, ratiosBenchmark } from './ratios.bench.js';
 import { scepBenchmark } from './scep.bench.js';
 import { sweepBenchmark } from './sweep.bench.js';
 
-const only = process.argv[2];
-const known = [
-  'sweep',
-  'fanout',
-  'import',
-  'certificate',
-  'edge',
-  'scep',
-  'load',
-  ...Object.keys(loadScenarios),
-];
-if (only && !known.includes(only)) {
-  console.error(`unknown benchmark "${only}"; one of: ${known.join(', ')}`);
-  process.exit(2);
-}
-if (!only || only === 'sweep') await sweepBenchmark();
-if (!only || only === 'fanout') await fanoutBenchmark();
-if (!only || only === 'import') await importBenchmark();
-if (!only || only === 'certificate') await certificateBenchmark();
-if (!only || only === 'edge') await edgeBenchmark();
-if (!only || only === 'scep') await scepBenchmark();
-for (const [name, scenario] of Object.entries(loadScenarios)) {
-  if (!only || only === 'load' || only === name) await scenario();
+const [first, ...rest] = process.argv.slice(2);
+const others: Record<string, () => Promise<void>> = {
+  sweep: sweepBenchmark,
+  fanout: fanoutBenchmark,
+  import: importBenchmark,
+  certificate: certificateBenchmark,
+  edge: edgeBenchmark,
+  scep: scepBenchmark,
+  load: async () => {
+    for (const scenario of Object.values(loadScenarios)) await scenario();
+  },
+  'enroll-load': loadScenarios['enroll']!,
+  'bulk-load': loadScenarios['bulk']!,
+  'checkin-load': loadScenarios['checkin']!,
+  subscribers: loadScenarios['subscribers']!,
+  reads: loadScenarios['reads']!,
+  mixed: loadScenarios['mixed']!,
+};
+const rows = first === undefined || first === 'ratios' ? rest : [first, ...rest];
+if (first !== undefined && first !== 'ratios' && others[first]) {
+  await others[first]();
+} else {
+  const unknown = rows.filter((r) => !(ratioRows as readonly string[]).includes(r));
+  if (unknown.length) {
+    console.error(
+      `unknown benchmark or row "${unknown.join(', ')}"; rows: ${ratioRows.join(', ')}; benchmarks: ratios, ${Object.keys(others).join(', ')}`,
+    );
+    process.exit(2);
+  }
+  await ratiosBenchmark(rows);
 }

@@ -26,6 +26,8 @@ import { DeviceResolver } from '../modules/device/device.resolver.js';
 import type { DeviceService } from '../modules/device/device.service.js';
 import { EnrollmentResolver } from '../modules/enrollment/enrollment.resolver.js';
 import type { EnrollmentService } from '../modules/enrollment/enrollment.service.js';
+import { DeviceCertificateResolver } from '../modules/certificate/device-certificate.resolver.js';
+import { DeviceCertificatesLoader } from '../modules/certificate/device-certificates.loader.js';
 import { MdmCertificateRemovalResolver } from '../modules/certificate/mdm-certificate-removal.resolver.js';
 import { FleetInsightsResolver } from '../modules/fleet/fleet-insights.resolver.js';
 import type { FleetInsightsService } from '../modules/fleet/fleet-insights.service.js';
@@ -105,6 +107,7 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [DeviceResolver, (s) => new DeviceResolver(s.devices)],
   [DeviceEventResolver, (s) => new DeviceEventResolver(s.eventDevices)],
   [CertificateResolver, (s) => new CertificateResolver(s.certificates)],
+  [DeviceCertificateResolver, () => new DeviceCertificateResolver(new DeviceCertificatesLoader())],
   [
     MdmCertificateRemovalResolver,
     (s) => new MdmCertificateRemovalResolver((notAfter) => s.insights.removalDate(notAfter)),

@@ -93,8 +93,10 @@ export class CertificateService {
     now: Date,
     csrPem?: string | null,
     fieldPath = 'input.csr',
+    prepared?: PreparedCertificate,
   ): Promise<IssuedCredential> {
-    const issued = await this.build(device, now, csrPem, fieldPath);
+    const issued =
+      prepared?.device === device ? await prepared.issued : await this.build(device, now, csrPem, fieldPath);
     device.managementCertificateExpirationDate = issued.notAfter;
     const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
     // Two statements sent as one simple query: one round trip (tx.execute inlines the values, so
@@ -217,6 +219,25 @@ export class CertificateService {
   }
 
   /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
+  /**
+   * Builds, outside any transaction, the certificate a device will get if it turns out to be new
+   * (key pair, signature: the CPU of issuance), for `issueToNewDevice(..., prepared)`: a
+   * transaction then holds its connection and locks only for its statements. `device` is the
+   * unsaved record the caller will insert (its id and the fields the certificate names must not
+   * change). A refused CSR rejects `issued` only when it is awaited, where the error would have
+   * been raised anyway (refusals keep their order).
+   */
+  prepare(
+    device: ManagedDevice,
+    now: Date,
+    csrPem?: string | null,
+    fieldPath = 'input.csr',
+  ): PreparedCertificate {
+    const issued = this.build(device, now, csrPem, fieldPath);
+    issued.catch(() => {}); // handled where awaited
+    return { device, issued };
+  }
+
   private async build(
     device: ManagedDevice,
     now: Date,
@@ -489,6 +510,12 @@ export class CertificateService {
 }
 
 /** The stored fields of a freshly issued certificate (one place for the ORM path and the set-based path). */
+/** A certificate built ahead of the transaction for one unsaved device record (`CertificateService.prepare`). */
+export interface PreparedCertificate {
+  device: ManagedDevice;
+  issued: Promise<IssuedDeviceCertificate>;
+}
+
 function recordFields(issued: IssuedDeviceCertificate, status: MdmCertificateStatus, now: Date) {
   return {
     serialNumber: issued.serialNumber,

@@ -140,6 +140,14 @@ export class EnrollmentService {
     checkMethodInputs(command);
 
     const now = this.clock.now();
+    // The record and certificate of a device that turns out to be new are built before the
+    // transaction (key pair and signature are most of an enrollment's CPU), so the transaction
+    // holds its connection and the user's lock only for its statements. A re-enrollment discards
+    // them and issues inside, as before.
+    const fresh = new ManagedDevice();
+    fresh.deviceName = command.deviceName;
+    fresh.serialNumber = command.serialNumber ?? null;
+    const prepared = this.deps.certificates.prepare(fresh, now, command.csr);
     let device: ManagedDevice;
     let credential: IssuedCredential;
     let previous: PreviousEnrollment | null;
@@ -201,7 +209,7 @@ export class EnrollmentService {
           restrictions,
         );
 
-        const record = existing ?? new ManagedDevice();
+        const record = existing ?? fresh;
         const previous = existing
           ? {
               managementState: existing.managementState,
@@ -242,7 +250,14 @@ export class EnrollmentService {
           tx.persist(record);
           credential = await this.deps.certificates.issue(tx, record, now, command.csr);
         } else {
-          credential = await this.deps.certificates.issueToNewDevice(tx, record, now, command.csr);
+          credential = await this.deps.certificates.issueToNewDevice(
+            tx,
+            record,
+            now,
+            command.csr,
+            undefined,
+            prepared,
+          );
         }
         if (reset)
           tx.persist(
