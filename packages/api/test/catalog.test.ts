@@ -20,7 +20,7 @@ describe('the enrollment-method catalog', () => {
 
   const seedRows = readSeedTables();
 
-  it('reads fourteen rows from the seed document: iOS 5, macOS 2, Windows 4, Android 3', () => {
+  it("holds the fourteen rows of Intune's tables: iOS 5, macOS 2, Windows 4, Android 3", () => {
     const counts = seedRows.reduce<Record<string, number>>(
       (acc, r) => ({ ...acc, [r.platform]: (acc[r.platform] ?? 0) + 1 }),
       {},
