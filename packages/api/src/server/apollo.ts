@@ -79,8 +79,8 @@ const subscriptionsOverWebSocketPlugin: ApolloServerPlugin<HttpGraphQLContext> =
 };
 
 /**
- * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
- * production; introspection per configuration.
+ * Apollo Server for the HTTP side. CSRF prevention on, batching off, no stack traces in responses;
+ * introspection per configuration.
  * @param drain extra work for a graceful stop (closing graphql-ws), run after HTTP stops accepting
  * @param plugins further plugins (observability/: metrics), run after the gateway's own
  */
@@ -102,7 +102,8 @@ export async function startApollo(
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
-    includeStacktraceInErrorResponses: config.env !== 'production',
+    // Never a stack trace in a response: unexpected errors are logged with theirs (requestFactsPlugin).
+    includeStacktraceInErrorResponses: false,
     formatError: formatGraphQLError,
     validationRules: queryLimitRules(config.queryLimits),
     // No "Did you mean ...?" suggestions in production: they reveal the schema field by field.
