@@ -1,7 +1,7 @@
 import { EnrollmentCatalogDocument } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSeedTables } from './support/seed.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 const platformOfSeedHeading: Record<string, string> = {
   iOS: 'IOS',
@@ -12,11 +12,7 @@ const platformOfSeedHeading: Record<string, string> = {
 const cell = (value: string) => value.toUpperCase();
 
 describe('the enrollment-method catalog', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const seedRows = readSeedTables();
 

@@ -17,23 +17,18 @@ import {
   SetEasDeviceAccessStateDocument,
   SetExchangeConnectorStatusDocument,
 } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abmPage, byodInput, uniqueImei, uniqueSerial, uniqueUpn } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
 import { fixtureText } from './support/fixtures.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 const sample = fixtureText;
 
 describe('imports from real formats', () => {
-  let gateway: TestGateway;
-  let setup: ReturnType<typeof enrollmentSetup>;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-    setup = enrollmentSetup(gateway);
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
+  const setup = enrollmentSetup(gateway);
 
   const tables = [
     'corporate_identifier',

@@ -8,9 +8,9 @@ import {
   type GraphQLArgument,
   type GraphQLInputType,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../src/schema/build-schema.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useTestGateway } from '../support/kit.js';
 
 /** Hostile scalars: empty, huge, unicode (including lone surrogates and NUL), numbers past 2^53, null. */
 const hostileScalar = fc.oneof(
@@ -73,11 +73,7 @@ function documentFor(name: string, args: readonly GraphQLArgument[]): string {
 }
 
 describe('hostile input to every mutation', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   /** Rows in every table the API writes, except the audit trail (which records refused attempts by design). */
   async function rowCounts(): Promise<Record<string, number>> {
