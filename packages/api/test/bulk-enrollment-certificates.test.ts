@@ -6,10 +6,10 @@ import { byodInput, uniqueImei, uniqueSerial } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
-/** Set-based certificate issuance of Windows bulk enrollment (enrollDevices), over real HTTP and PostgreSQL. */
 /** A thousand certificates in one call: a minute on a busy 2-core machine running two test files at once. */
 const HEAVY_TIMEOUT_MS = 180_000;
 
+/** Set-based certificate issuance of Windows bulk enrollment (enrollDevices), over real HTTP and PostgreSQL. */
 describe('bulk enrollment issues every device its own certificate, set-based', () => {
   let gateway: TestGateway;
   let setup: ReturnType<typeof enrollmentSetup>;
