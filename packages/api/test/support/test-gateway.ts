@@ -106,7 +106,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const clientFor = (secret: string | null): GatewayClient => {
     const auth: Record<string, string> = secret ? { authorization: `Bearer ${secret}` } : {};
     const request: GatewayClient['request'] = async (document, variables, headers = {}) => {
-      const response = await fetch(endpoint, {
+      const response = await postOnce(endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -167,6 +167,22 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `fetch`, sent again once when the connection is reset before any response: a kept-alive
+ * connection that the server closed as idle while this process was busy (a test verifying a
+ * thousand certificates keeps its event loop from noticing), so the request never reached the
+ * gateway. Any other failure is thrown as it is.
+ */
+async function postOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'ECONNRESET') throw error;
+    return fetch(url, init);
+  }
 }
 
 /**
