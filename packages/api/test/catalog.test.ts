@@ -1,7 +1,7 @@
 import { EnrollmentCatalogDocument } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readSeedTables } from './support/seed.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 const platformOfSeedHeading: Record<string, string> = {
   iOS: 'IOS',
@@ -12,15 +12,11 @@ const platformOfSeedHeading: Record<string, string> = {
 const cell = (value: string) => value.toUpperCase();
 
 describe('the enrollment-method catalog', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const seedRows = readSeedTables();
 
-  it('reads fourteen rows from the seed document: iOS 5, macOS 2, Windows 4, Android 3', () => {
+  it("holds the fourteen rows of Intune's tables: iOS 5, macOS 2, Windows 4, Android 3", () => {
     const counts = seedRows.reduce<Record<string, number>>(
       (acc, r) => ({ ...acc, [r.platform]: (acc[r.platform] ?? 0) + 1 }),
       {},

@@ -9,10 +9,10 @@ import {
   RetireDeviceDocument,
 } from '@mdm/schema';
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventCollector } from './support/deferred.js';
 import { enrollDevice, freshNonce, signedCheckIn } from './support/device-credential.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startTestGateway, useTestGateway } from './support/kit.js';
 
 /**
  * Concurrent check-ins are coalesced into batched statements (group commit); these tests send
@@ -20,11 +20,7 @@ import { startTestGateway, type TestGateway } from './support/test-gateway.js';
  * caller was told against what the database holds.
  */
 describe('check-ins written together (group commit)', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const rows = async (deviceId: string) =>
     (

@@ -1,18 +1,14 @@
 import { CheckInDocument, DeviceCheckedInDocument, DeviceEnrolledDocument } from '@mdm/schema';
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { x509 } from '../src/modules/certificate/x509-runtime.js';
 import { byodInput } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
 import { enrollDevice, freshNonce, signedCheckIn } from './support/device-credential.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 describe('check-in and live events', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const checkIn = (
     input: Parameters<typeof signedCheckIn>[0],

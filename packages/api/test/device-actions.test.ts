@@ -10,19 +10,14 @@ import {
   UnenrollDeviceDocument,
   WipeDeviceDocument,
 } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byodInput, uniqueImei, uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 describe('device actions, ownership and re-enrollment', () => {
-  let gateway: TestGateway;
-  let setup: ReturnType<typeof enrollmentSetup>;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-    setup = enrollmentSetup(gateway);
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
+  const setup = enrollmentSetup(gateway);
 
   const history = async (id: string) =>
     (await gateway.query(DeviceActionsDocument, { id })).managedDevice!.actions.map(

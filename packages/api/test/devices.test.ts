@@ -6,7 +6,7 @@ import {
 } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byodInput, uniqueImei, uniqueUpn } from './support/builders.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startTestGateway, type TestGateway, useTestGateway } from './support/kit.js';
 
 describe('managedDevices', () => {
   let gateway: TestGateway;
@@ -209,11 +209,7 @@ describe('managedDevices', () => {
 });
 
 describe('managedDevices by certificate status', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   it('tells valid, expiring (within 30 days) and expired certificates apart, as time passes', async () => {
     const upn = uniqueUpn();

@@ -5,10 +5,10 @@ import {
   WipeDeviceDocument,
   type EnrollDeviceInput,
 } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byodInput, uniqueImei, uniqueSerial, uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 /** What a seed row's enrollment must produce. */
 interface Expected {
@@ -21,13 +21,8 @@ interface Expected {
 }
 
 describe('every row of the seed tables enrolls with its rules as behaviour', () => {
-  let gateway: TestGateway;
-  let setup: ReturnType<typeof enrollmentSetup>;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-    setup = enrollmentSetup(gateway);
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
+  const setup = enrollmentSetup(gateway);
 
   const windows = {
     platform: 'WINDOWS' as const,

@@ -9,19 +9,14 @@ import {
   type EnrollDeviceInput,
 } from '@mdm/schema';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { byodInput, uniqueGroup, uniqueSerial, uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 describe('refused enrollments get a typed error and change nothing', () => {
-  let gateway: TestGateway;
-  let setup: ReturnType<typeof enrollmentSetup>;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-    setup = enrollmentSetup(gateway);
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
+  const setup = enrollmentSetup(gateway);
 
   /** Row counts of every table an enrollment writes. */
   const snapshot = async () =>

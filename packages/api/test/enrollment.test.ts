@@ -1,15 +1,11 @@
 import { EnrollDeviceDocument, ManagedDeviceDocument, type DevicePlatform } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../src/modules/device/hardware-identifiers.js';
 import { byodInput, uniqueImei, uniqueSerial } from './support/builders.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 describe('enrollDevice', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const deviceCount = async () =>
     Number((await gateway.sql<{ n: string }>('select count(*) as n from managed_device'))[0]!.n);

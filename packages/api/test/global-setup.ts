@@ -1,23 +1,43 @@
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../src/db/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** URL of this run's own database on the `DATABASE_URL` server; empty when tests use embedded PGlite. */
     databaseUrl: string;
+    /**
+     * An embedded (PGlite) data directory with every migration applied and nothing else, made
+     * once per run: a test gateway's new embedded database starts as a copy of it (a copy opens in
+     * a few seconds where a new PGlite cluster plus the migrations take half a minute on a busy
+     * 2-core machine). Never written to after setup.
+     */
+    embeddedTemplateDir: string;
   }
 }
 
 /**
  * With `DATABASE_URL` set, creates a fresh database for this run on that server (so a run never
- * sees an earlier run's rows or schema) and drops it afterwards. Without it, every test gateway
- * starts its own embedded PGlite.
+ * sees an earlier run's rows or schema) and drops it afterwards. Every run also prepares the
+ * migrated embedded template that test gateways on embedded databases start from.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const templateParent = await mkdtemp(join(tmpdir(), 'mdm-template-'));
+  const templateDir = join(templateParent, 'data');
+  const database = await openDatabase({ dataDir: templateDir, poolSize: 1 }, pino({ level: 'silent' }));
+  await database.close();
+  project.provide('embeddedTemplateDir', templateDir);
+  const removeTemplate = () => rm(templateParent, { recursive: true, force: true });
+
   const serverUrl = process.env['DATABASE_URL'];
   if (!serverUrl) {
     project.provide('databaseUrl', '');
-    return async () => {};
+    return removeTemplate;
   }
   const name = `mdm_test_${Date.now()}_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -32,5 +52,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await client.connect();
     await client.query(`drop database if exists "${name}" with (force)`);
     await client.end();
+    await removeTemplate();
   };
 }

@@ -1,6 +1,6 @@
 import { auditServer } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from './support/kit.js';
 
 /**
  * Apollo Server answers some malformed requests with 400 where the GraphQL-over-HTTP spec
@@ -13,11 +13,7 @@ const knownApolloWarnings = [
 ];
 
 describe('GraphQL-over-HTTP conformance (graphql-http auditServer)', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   it('passes every MUST of the audit, with only the listed Apollo warnings', async () => {
     const results = await auditServer({ url: `${gateway.url}/graphql` });

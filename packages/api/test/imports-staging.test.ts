@@ -2,18 +2,14 @@ import { CorporateIdentifiersDocument, ImportCorporateIdentifiersDocument } from
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CorporateIdentifierType } from '../src/modules/corporate-identifier/corporate-identifier.entity.js';
 import { writeCorporateIdentifiers } from '../src/modules/imports/writers/corporate-identifier.writer.js';
 import { uniqueImei, uniqueSerial } from './support/builders.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startTestGateway, useTestGateway } from './support/kit.js';
 
 describe('corporate identifiers staged with COPY (issue 8: set-based bulk registration)', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   it('keeps details with tabs, backslashes, quotes and line breaks exactly, and finds them unchanged on a second import', async () => {
     const serials = [uniqueSerial(), uniqueSerial(), uniqueSerial()];

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { print } from 'graphql';
 import {
   CorporateIdentifiersDocument,
@@ -18,23 +17,18 @@ import {
   SetEasDeviceAccessStateDocument,
   SetExchangeConnectorStatusDocument,
 } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abmPage, byodInput, uniqueImei, uniqueSerial, uniqueUpn } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
+import { fixtureText } from './support/fixtures.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
-const samples = new URL('../../../../shared/samples/', import.meta.url);
-const sample = (name: string) => readFileSync(new URL(name, samples), 'utf8');
+const sample = fixtureText;
 
 describe('imports from real formats', () => {
-  let gateway: TestGateway;
-  let setup: ReturnType<typeof enrollmentSetup>;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-    setup = enrollmentSetup(gateway);
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
+  const setup = enrollmentSetup(gateway);
 
   const tables = [
     'corporate_identifier',
@@ -60,13 +54,13 @@ describe('imports from real formats', () => {
     return { record, rows: r['rows'], rowErrors: r['rowErrors'], notices: r['notices'] };
   };
 
-  describe('every sample file, asserted exactly', () => {
-    it('intune-corpid-imei-doc-example.csv: 14-digit IMEIs completed with their check digit', async () => {
+  describe('every fixture file, asserted exactly', () => {
+    it('corporate-imei-14-digit.csv: 14-digit IMEIs completed with their check digit', async () => {
       const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'IMEI',
         file: {
-          fileName: 'intune-corpid-imei-doc-example.csv',
-          content: sample('intune-corpid-imei-doc-example.csv'),
+          fileName: 'corporate-imei-14-digit.csv',
+          content: sample('corporate-imei-14-digit.csv'),
         },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
@@ -74,13 +68,13 @@ describe('imports from real formats', () => {
           "notices": [
             {
               "column": "imei",
-              "message": "14-digit IMEI 01234567890123 completed with its check digit: 012345678901237",
+              "message": "14-digit IMEI 35847209113572 completed with its check digit: 358472091135722",
               "rowNumber": 1,
               "rule": "IMEI_CHECK_DIGIT_ADDED",
             },
             {
               "column": "imei",
-              "message": "14-digit IMEI 02234567890123 completed with its check digit: 022345678901235",
+              "message": "14-digit IMEI 35847209113580 completed with its check digit: 358472091135805",
               "rowNumber": 2,
               "rule": "IMEI_CHECK_DIGIT_ADDED",
             },
@@ -88,7 +82,7 @@ describe('imports from real formats', () => {
           "record": {
             "conflictingCount": 0,
             "deletedCount": 0,
-            "fileName": "intune-corpid-imei-doc-example.csv",
+            "fileName": "corporate-imei-14-digit.csv",
             "importedBy": "bootstrap",
             "kind": "CORPORATE_IDENTIFIERS",
             "newCount": 2,
@@ -101,12 +95,12 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "012345678901237",
+              "key": "358472091135722",
               "outcome": "NEW",
               "rowNumber": 1,
             },
             {
-              "key": "022345678901235",
+              "key": "358472091135805",
               "outcome": "NEW",
               "rowNumber": 2,
             },
@@ -115,10 +109,10 @@ describe('imports from real formats', () => {
       `);
     });
 
-    it('intune-corpid-imei-realistic.csv', async () => {
+    it('corporate-imei.csv', async () => {
       const file = {
-        fileName: 'intune-corpid-imei-realistic.csv',
-        content: sample('intune-corpid-imei-realistic.csv'),
+        fileName: 'corporate-imei.csv',
+        content: sample('corporate-imei.csv'),
       };
       const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'IMEI',
@@ -130,7 +124,7 @@ describe('imports from real formats', () => {
           "record": {
             "conflictingCount": 0,
             "deletedCount": 0,
-            "fileName": "intune-corpid-imei-realistic.csv",
+            "fileName": "corporate-imei.csv",
             "importedBy": "bootstrap",
             "kind": "CORPORATE_IDENTIFIERS",
             "newCount": 3,
@@ -143,17 +137,17 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "490154203237518",
+              "key": "353322110447167",
               "outcome": "NEW",
               "rowNumber": 1,
             },
             {
-              "key": "352099001761481",
+              "key": "358754061277307",
               "outcome": "NEW",
               "rowNumber": 2,
             },
             {
-              "key": "356938035643809",
+              "key": "352906120588431",
               "outcome": "NEW",
               "rowNumber": 3,
             },
@@ -171,10 +165,10 @@ describe('imports from real formats', () => {
       ]);
     });
 
-    it('intune-corpid-serial.csv', async () => {
+    it('corporate-serial.csv', async () => {
       const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'SERIAL',
-        file: { fileName: 'intune-corpid-serial.csv', content: sample('intune-corpid-serial.csv') },
+        file: { fileName: 'corporate-serial.csv', content: sample('corporate-serial.csv') },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
@@ -182,7 +176,7 @@ describe('imports from real formats', () => {
           "record": {
             "conflictingCount": 0,
             "deletedCount": 0,
-            "fileName": "intune-corpid-serial.csv",
+            "fileName": "corporate-serial.csv",
             "importedBy": "bootstrap",
             "kind": "CORPORATE_IDENTIFIERS",
             "newCount": 3,
@@ -195,17 +189,17 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "C02ZX1ABMD6T",
+              "key": "G8WN3KQ7PL2D",
               "outcome": "NEW",
               "rowNumber": 1,
             },
             {
-              "key": "F9GT2QXLHG7K",
+              "key": "J2RX9TV4MH6C",
               "outcome": "NEW",
               "rowNumber": 2,
             },
             {
-              "key": "H4K7PW2X9N",
+              "key": "Q7L4MD2X8K",
               "outcome": "NEW",
               "rowNumber": 3,
             },
@@ -214,12 +208,12 @@ describe('imports from real formats', () => {
       `);
     });
 
-    it('intune-corpid-windows-doc-example.csv', async () => {
+    it('corporate-windows.csv', async () => {
       const { importCorporateIdentifiers: r } = await gateway.query(ImportCorporateIdentifiersDocument, {
         identifierType: 'WINDOWS',
         file: {
-          fileName: 'intune-corpid-windows-doc-example.csv',
-          content: sample('intune-corpid-windows-doc-example.csv'),
+          fileName: 'corporate-windows.csv',
+          content: sample('corporate-windows.csv'),
         },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
@@ -228,7 +222,7 @@ describe('imports from real formats', () => {
           "record": {
             "conflictingCount": 0,
             "deletedCount": 0,
-            "fileName": "intune-corpid-windows-doc-example.csv",
+            "fileName": "corporate-windows.csv",
             "importedBy": "bootstrap",
             "kind": "CORPORATE_IDENTIFIERS",
             "newCount": 2,
@@ -241,12 +235,12 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "01234567890123",
+              "key": "7QZ4K83",
               "outcome": "NEW",
               "rowNumber": 1,
             },
             {
-              "key": "02234567890123",
+              "key": "5CD4210XQP",
               "outcome": "NEW",
               "rowNumber": 2,
             },
@@ -285,12 +279,12 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "F7QTR2Z8HLM4",
+              "key": "H2VKQ9D3XN7P",
               "outcome": "NEW",
               "rowNumber": 1,
             },
             {
-              "key": "K9W3XH2M7Q",
+              "key": "V6MT4QX8RJ",
               "outcome": "NEW",
               "rowNumber": 2,
             },
@@ -321,12 +315,12 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "C7N2KD4WQX",
+              "key": "L4PX7WN2QD",
               "outcome": "NEW",
               "rowNumber": 2,
             },
             {
-              "key": "DMQX4T8LP2",
+              "key": "N9QZ3KT6WB",
               "outcome": "NEW",
               "rowNumber": 3,
             },
@@ -372,17 +366,17 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "5CG1234XYZ",
+              "key": "R90K7HQ2LM",
               "outcome": "NEW",
               "rowNumber": 2,
             },
             {
-              "key": "PF3ABCD1",
+              "key": "MXL0412TQ7",
               "outcome": "NEW",
               "rowNumber": 3,
             },
             {
-              "key": "0000-0002-1174-3308-5521-9926-40",
+              "key": "4012-7781-0933-2256-8140-3371-95",
               "outcome": "NEW",
               "rowNumber": 4,
             },
@@ -414,7 +408,7 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "5CG9876QRS",
+              "key": "CND7310VWX",
               "outcome": "NEW",
               "rowNumber": 2,
             },
@@ -423,20 +417,27 @@ describe('imports from real formats', () => {
       `);
     });
 
-    it('graph-manageddevices-list.json: timestamps keep their instant, unknown enums keep their value, byte counts are not truncated', async () => {
+    it('graph-managed-devices.json: timestamps keep their instant, unknown enums keep their value, byte counts are not truncated', async () => {
       const { importGraphManagedDevices: r } = await gateway.query(ImportGraphManagedDevicesDocument, {
         file: {
-          fileName: 'graph-manageddevices-list.json',
-          content: sample('graph-manageddevices-list.json'),
+          fileName: 'graph-managed-devices.json',
+          content: sample('graph-managed-devices.json'),
         },
       });
       expect(summary(r)).toMatchInlineSnapshot(`
         {
-          "notices": [],
+          "notices": [
+            {
+              "column": "easActivationDateTime",
+              "message": "0001-01-01T00:00:00Z is Graph's "never" value; read as null",
+              "rowNumber": 1,
+              "rule": "MIN_DATE_AS_NULL",
+            },
+          ],
           "record": {
             "conflictingCount": 0,
             "deletedCount": 0,
-            "fileName": "graph-manageddevices-list.json",
+            "fileName": "graph-managed-devices.json",
             "importedBy": "bootstrap",
             "kind": "GRAPH_MANAGED_DEVICES",
             "newCount": 1,
@@ -449,7 +450,7 @@ describe('imports from real formats', () => {
           "rowErrors": [],
           "rows": [
             {
-              "key": "705c034c-034c-705c-4c03-5c704c035c70",
+              "key": "3b9d2e71-5c4a-4f08-9e1d-7a62c0f4b815",
               "outcome": "NEW",
               "rowNumber": 1,
             },
@@ -461,17 +462,17 @@ describe('imports from real formats', () => {
         [
           {
             "complianceState": "compliant",
-            "deviceEnrollmentType": "userEnrollment",
-            "deviceName": "Device Name value",
-            "enrolledDateTime": "2016-12-31T23:59:43.7971910-08:00",
-            "enumOriginalsJson": "{"complianceState":"compliant","managementAgent":"mdm","exchangeAccessState":"unknown","deviceEnrollmentType":"userEnrollment","managedDeviceOwnerType":"company","deviceRegistrationState":"registered","exchangeAccessStateReason":"unknown","partnerReportedThreatState":"activated"}",
-            "freeStorageSpaceInBytes": "7",
-            "graphId": "705c034c-034c-705c-4c03-5c704c035c70",
-            "lastSyncDateTime": "2017-01-01T00:02:49.3205976-08:00",
+            "deviceEnrollmentType": "windowsAzureADJoin",
+            "deviceName": "FAB-LT-0417",
+            "enrolledDateTime": "2025-03-11T09:14:27.4829130+01:00",
+            "enumOriginalsJson": "{"complianceState":"compliant","managementAgent":"mdm","exchangeAccessState":"allowed","deviceEnrollmentType":"windowsAzureADJoin","managedDeviceOwnerType":"company","deviceRegistrationState":"registered","exchangeAccessStateReason":"compliant","partnerReportedThreatState":"unknown"}",
+            "freeStorageSpaceInBytes": "287762808832",
+            "graphId": "3b9d2e71-5c4a-4f08-9e1d-7a62c0f4b815",
+            "lastSyncDateTime": "2025-10-14T08:05:31.9081726+02:00",
             "managedDeviceOwnerType": "company",
             "managementAgent": "mdm",
-            "physicalMemoryInBytes": "5",
-            "totalStorageSpaceInBytes": "8",
+            "physicalMemoryInBytes": "34359738368",
+            "totalStorageSpaceInBytes": "511101108224",
           },
         ]
       `);

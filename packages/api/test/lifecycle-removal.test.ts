@@ -1,22 +1,18 @@
 import { CheckInDocument, DeleteDeviceDocument, EnrollDeviceDocument } from '@mdm/schema';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { Topic, type CertificateEventPayload } from '../src/events/topics.js';
 import { DEVICE_CHILD_TABLES } from '../src/modules/device/device-children.sql.js';
 import { byodInput, uniqueSerial } from './support/builders.js';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
 import { lifecycleHarness } from './support/lifecycle-harness.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startTestGateway, useTestGateway } from './support/kit.js';
 
 const DAY = 86_400_000;
 const SECOND = 1_000;
 
 describe('removing devices without cascading foreign keys (issue 8: their certificates and check-in history go set-based)', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const { sweepAt } = lifecycleHarness(() => gateway);
   const rowsOf = async (deviceId: string) =>

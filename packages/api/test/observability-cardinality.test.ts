@@ -1,10 +1,10 @@
 import { CheckInDocument, EnrollDevicesDocument } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueSerial } from './support/builders.js';
 import { signedCheckIn, type DeviceCredential } from './support/device-credential.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
 import { labelValues, scrape, seriesCounts } from './support/metrics.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 /** Devices that check in; enough that any per-device label would stand out. */
 const DEVICES = 1_000;
@@ -12,11 +12,7 @@ const DEVICES = 1_000;
 const CONCURRENCY = 8;
 
 describe('metric label cardinality', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   it('stays bounded when 1,000 distinct devices check in', { timeout: 180_000 }, async () => {
     // Every device enrolls for real, with a certificate each (one Windows bulk enrollment of

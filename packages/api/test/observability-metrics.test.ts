@@ -3,19 +3,15 @@ import { readFile } from 'node:fs/promises';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { CheckInDocument, DeviceCheckedInDocument, EnrollDeviceDocument } from '@mdm/schema';
 import { parse, print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
 import { byodInput } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
 import { increments, sampleValue, scrape } from './support/metrics.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startTestGateway, useTestGateway } from './support/kit.js';
 
 describe('Prometheus metrics at /metrics', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   async function enroll(overrides: Parameters<typeof byodInput>[0] = {}) {
     return (await enrollDevice(gateway, overrides)).credential;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createScratchDatabase } from '../src/testing/gateway-process.js';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { TEST_CA_KEY_SECRET } from './support/test-gateway.js';
+import { fromEmbeddedTemplate, startTestGateway, TEST_CA_KEY_SECRET } from './support/test-gateway.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -23,7 +23,14 @@ function run(env: Record<string, string>) {
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   // 'close', not 'exit': the process may exit before its last output lines have been read.
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const ended = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  /** The exit code; a death by signal (e.g. the machine's OOM killer) fails with the output, to be explained. */
+  const exited = ended.then(({ code, signal }) => {
+    if (code === null) throw new Error(`killed by ${signal}; output:\n${stdout}${stderr}`);
+    return code;
+  });
   const listening = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
       const match = /"graphql":"(http:[^"]+)"/.exec(stdout);
@@ -84,10 +91,10 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
   it('explains why a production start fails on a database whose CA was created without CA_KEY_SECRET', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
     try {
-      const demo = run({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-      await demo.listening;
-      demo.child.kill('SIGTERM');
-      expect(await demo.exited).toBe(0);
+      // The demo's database: an embedded one whose CA was created without CA_KEY_SECRET (made in
+      // this process: the test is about the production start, the process below).
+      const demo = await startTestGateway({ embeddedDataDir: dataDir, env: { CA_KEY_SECRET: undefined } });
+      await demo.stop();
       const production = run({
         PORT: '0',
         HOST: '127.0.0.1',
@@ -96,7 +103,7 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
         CA_KEY_SECRET: TEST_CA_KEY_SECRET,
         ADMIN_TOKEN: `mdm_${'a'.repeat(43)}`,
       });
-      expect(await production.exited).toBe(1);
+      expect(await production.exited, production.output()).toBe(1);
       const last = JSON.parse(production.output().trim().split('\n').at(-1)!) as {
         msg: string;
         err: { message: string };
@@ -147,6 +154,7 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
     // this process started first.
     const runDatabaseUrl = inject('databaseUrl');
     const database = runDatabaseUrl ? await createScratchDatabase(runDatabaseUrl) : null;
+    if (!database) await fromEmbeddedTemplate(dataDir);
     const proc = run({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -182,7 +190,7 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       expect(latest, JSON.stringify(lines.slice(-4))).toMatchObject({ msg: 'stopped' });
     } finally {
       proc.child.kill('SIGKILL');
-      await proc.exited;
+      await proc.exited.catch(() => {});
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     }

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildGatewaySchema, printGatewaySchema } from '../src/schema/build-schema.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 const schemaPackage = fileURLToPath(new URL('../../schema/', import.meta.url));
 
@@ -37,11 +37,7 @@ describe('the committed contract matches the code', () => {
   }, 60_000);
 
   describe('the migrations', () => {
-    let gateway: TestGateway;
-    beforeAll(async () => {
-      gateway = await startTestGateway();
-    });
-    afterAll(() => gateway.stop());
+    const gateway = useTestGateway();
 
     it('produce exactly the schema the entities describe (no pending difference)', async () => {
       const diff = await gateway.database.orm.schema.getUpdateSchemaSQL({

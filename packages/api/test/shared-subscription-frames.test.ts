@@ -1,9 +1,9 @@
 import { CheckInDocument, DeviceCheckedInDocument } from '@mdm/schema';
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 type Message = {
   id?: string;
@@ -17,11 +17,7 @@ type Message = {
  * what is checked: each is an ordinary graphql-transport-ws `next` of its own operation id.
  */
 describe('frames of shared subscriptions', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   /** A socket past connection_init, collecting every message it receives. */
   async function connect(): Promise<{

@@ -14,23 +14,19 @@ import {
 } from '@mdm/schema';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Topic, type CertificateEventPayload, type PendingEvent } from '../src/events/topics.js';
 import { byodInput } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
 import { enrollDevice, freshNonce, signedCheckIn } from './support/device-credential.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { useTestGateway } from './support/kit.js';
 
 const DAY = 86_400_000;
 /** occurredAt of the sentinel events that prove a subscription is registered; no real event has it. */
 const SENTINEL_TIME = '2000-01-01T00:00:00.000Z';
 
 describe('subscriptions deliver committed events only', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   function subscribe<T, V>(document: TypedDocumentNode<T, V>, variables: V): EventCollector<{ data: T }> {
     return new EventCollector(

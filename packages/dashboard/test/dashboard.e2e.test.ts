@@ -160,11 +160,11 @@ describe('the dashboard in a real browser against a real gateway', () => {
   it('uploads a corporate-identifier file and shows the row-level report', async () => {
     await page.goto(`${gateway.url}/#/imports`);
     await page.getByLabel('Format').selectOption('SERIAL');
-    await page.getByLabel('File').setInputFiles(samplePath('intune-corpid-serial.csv'));
+    await page.getByLabel('File').setInputFiles(examplePath('corporate-serials.csv'));
     await page.getByRole('button', { name: 'Import' }).click();
     const report = page.getByTestId('import-report');
     await report.waitFor();
-    expect(await report.textContent()).toMatch(/Imported intune-corpid-serial\.csv/);
+    expect(await report.textContent()).toMatch(/Imported corporate-serials\.csv/);
     expect(await report.locator('tbody tr').count()).toBeGreaterThan(0);
   });
 
@@ -183,7 +183,7 @@ describe('the dashboard in a real browser against a real gateway', () => {
   });
 });
 
-/** A real-format sample from ../shared/samples beside the repository (SAMPLES_DIR overrides). */
-function samplePath(name: string): string {
-  return `${process.env['SAMPLES_DIR'] ?? fileURLToPath(new URL('../../../../shared/samples/', import.meta.url))}${name}`;
+/** An example file of the repository's `examples/` folder (public formats, see its README). */
+function examplePath(name: string): string {
+  return fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));
 }

@@ -1,7 +1,11 @@
 /**
- * Posts a pre-registration file to the gateway's GraphQL API and prints the outcome.
+ * Posts a pre-registration file to the gateway's GraphQL API and prints the gateway's answer
+ * (the import's result as JSON on stdout, nothing else). Built to `dist/scripts/import-file.js`,
+ * run from the repository root:
  *
- *   MDM_API_TOKEN=$TOKEN npx -y pnpm@12.4.2 --filter @mdm/api run import --kind imei --file ids.csv --url http://localhost:4000/graphql
+ *   MDM_API_TOKEN=$TOKEN node packages/api/dist/scripts/import-file.js --kind imei --file examples/corporate-imeis.csv
+ *
+ * `--url` defaults to MDM_API_URL or http://localhost:4000/graphql, `--token` to MDM_API_TOKEN.
  *
  * Kinds: imei, serial, windows (Intune corporate identifiers), abm (ABM/DEP fetch or sync page),
  * configurator (serial list; --profile <USB-SA profile id>), autopilot, eas (--connector <id>),

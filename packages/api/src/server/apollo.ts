@@ -77,8 +77,8 @@ const subscriptionsOverWebSocketPlugin: ApolloServerPlugin<HttpGraphQLContext> =
 };
 
 /**
- * Apollo Server for the HTTP side. CSRF prevention on, batching off, stack traces only outside
- * production; introspection per configuration.
+ * Apollo Server for the HTTP side. CSRF prevention on, batching off, no stack traces in responses;
+ * introspection per configuration.
  * @param drainHttp graceful stop of the HTTP server: stop accepting, let requests in flight finish
  * @param drain extra work for a graceful stop (closing graphql-ws), run beside `drainHttp`
  * @param plugins further plugins (observability/: metrics), run after the gateway's own
@@ -101,7 +101,8 @@ export async function startApollo(
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
-    includeStacktraceInErrorResponses: config.env !== 'production',
+    // Never a stack trace in a response: unexpected errors are logged with theirs (requestFactsPlugin).
+    includeStacktraceInErrorResponses: false,
     // Suggestions are stripped from every message in production, not only from validation errors.
     formatError: (formatted, error) =>
       formatGraphQLError(formatted, error, { hideSchemaDetails: config.env === 'production' }),

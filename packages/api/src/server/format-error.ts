@@ -31,14 +31,16 @@ export interface ErrorDisclosure {
  * Apollo's code; input that graphql-js or graphql-jit refuses while executing (see
  * {@link isInputCoercionError}) is BAD_USER_INPUT; anything else is masked as
  * INTERNAL_SERVER_ERROR, its details only in the log. With `hideSchemaDetails`, no message keeps
- * a suggestion. Apollo calls it over HTTP; graphql-ws reaches it through {@link formatClientErrors}.
+ * a suggestion. No error carries a stack trace (`extensions.stacktrace`) to the client, in any
+ * mode: the stack of an unexpected error is logged under the request id that the response carries.
+ * Apollo calls it over HTTP; graphql-ws reaches it through {@link formatClientErrors}.
  */
 export function formatGraphQLError(
   formatted: GraphQLFormattedError,
   error: unknown,
   disclosure: ErrorDisclosure = {},
 ): GraphQLFormattedError {
-  const result = mapError(formatted, error);
+  const result = mapError(withoutStacktrace(formatted), error);
   return disclosure.hideSchemaDetails ? { ...result, message: withoutSuggestions(result.message) } : result;
 }
 
@@ -119,8 +121,12 @@ const INPUT_COERCION_MESSAGES = [
 
 /** How errors are shown outside Apollo (graphql-ws), set from the same configuration as Apollo's options. */
 export interface ClientErrorPolicy {
-  /** Stack traces in `extensions.stacktrace` (Apollo's `includeStacktraceInErrorResponses`): outside production only. */
-  includeStacktrace: boolean;
+  /**
+   * Ignored: no error sends its stack trace to a client, in any mode (see {@link formatGraphQLError});
+   * the stack of an unexpected error is in the log under its request id.
+   * @deprecated kept so callers compile; to be removed
+   */
+  includeStacktrace?: boolean;
   /** No "Did you mean ...?" in validation errors (Apollo's `hideSchemaDetailsFromClientErrors`): production. */
   hideSchemaDetails: boolean;
 }
@@ -141,7 +147,7 @@ export function isUnexpectedError(error: GraphQLError): boolean {
  * Errors as the client receives them over graphql-ws, exactly as Apollo sends them over HTTP:
  * Apollo's normalisation (variables that do not coerce are BAD_USER_INPUT, by graphql-js's
  * wording; every other error gets a code, INTERNAL_SERVER_ERROR by default; its `http`
- * hint is dropped; the stack only when the policy includes it), then {@link formatGraphQLError},
+ * hint is dropped; never a stack trace), then {@link formatGraphQLError},
  * then `extensions.requestId` (what apollo.ts's plugin adds). Unexpected errors are logged with
  * their stack under the request id, as over HTTP.
  */
@@ -165,7 +171,6 @@ export function formatClientErrors(
             code:
               extensions['code'] ??
               (isBadVariableError(error) ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR),
-            ...(policy.includeStacktrace ? { stacktrace: error.stack?.split('\n') } : {}),
           },
         },
         error,
@@ -176,6 +181,13 @@ export function formatClientErrors(
     }
     return { ...formatted, extensions: { ...formatted.extensions, requestId } };
   });
+}
+
+/** The error without `extensions.stacktrace` (Apollo adds one when asked to; none is ever sent). */
+function withoutStacktrace(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
 }
 
 /** A variable that did not coerce, recognised as Apollo's request pipeline does (its predicate is not exported). */

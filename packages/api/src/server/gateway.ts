@@ -183,7 +183,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // The same settings as Apollo's over HTTP (apollo.ts).
       introspection: config.introspection,
       errorPolicy: {
-        includeStacktrace: config.env !== 'production',
         hideSchemaDetails: config.env === 'production',
       },
       maxTokens: config.queryLimits.maxTokens,

@@ -6,16 +6,12 @@ import {
   ManagedDevicesDocument,
   RevokeApiTokenDocument,
 } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byodInput } from '../support/builders.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useTestGateway } from '../support/kit.js';
 
 describe('the audit trail', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const recordsFor = async (action: string, targetId?: string) =>
     (await gateway.query(AuditRecordsDocument, { action, targetId, first: 50 })).auditRecords.nodes;

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewaySchema } from '../../src/schema/build-schema.js';
 import { placeholderValue, withLongInvalidLists } from '../support/schema-inputs.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useTestGateway } from '../support/kit.js';
 
 /** Hostile scalars: empty, huge, unicode (including lone surrogates and NUL), numbers past 2^53, null. */
 const hostileScalar = fc.oneof(
@@ -76,11 +77,7 @@ function documentFor(name: string, args: readonly GraphQLArgument[]): string {
 }
 
 describe('hostile input to every mutation', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   /** Rows in every table the API writes, except the audit trail (which records refused attempts by design). */
   async function rowCounts(): Promise<Record<string, number>> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { AuditRecordsDocument } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byodInput, uniqueUpn } from '../support/builders.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useTestGateway } from '../support/kit.js';
 
 /** What a refusal names: the violations of a typed InvalidInputError, or of a BAD_USER_INPUT error. */
 interface Refusal {
@@ -16,11 +16,7 @@ const ENROLL = `mutation Enroll($input: EnrollDeviceInput!) {
 }`;
 
 describe('text that PostgreSQL cannot store (NUL, lone UTF-16 surrogates)', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   async function send(
     query: string,

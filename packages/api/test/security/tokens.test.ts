@@ -6,7 +6,7 @@ import {
   ApiTokensDocument,
 } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { startTestGateway, type TestGateway, useTestGateway } from '../support/kit.js';
 
 describe('API tokens', () => {
   let gateway: TestGateway;
@@ -105,11 +105,7 @@ describe('API tokens', () => {
 });
 
 describe('graphql-ws authentication in connection_init', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   const closeCodeOf = (secret: string | null) =>
     new Promise<number>((resolve) => {

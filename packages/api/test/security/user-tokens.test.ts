@@ -1,15 +1,11 @@
 import { EnrollDeviceDocument } from '@mdm/schema';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byodInput, uniqueUpn } from '../support/builders.js';
 import { enrollmentSetup } from '../support/enrollment-setup.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { useTestGateway } from '../support/kit.js';
 
 describe('user tokens: a BYOD enrollment acts for the signed-in user', () => {
-  let gateway: TestGateway;
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-  });
-  afterAll(() => gateway.stop());
+  const gateway = useTestGateway();
 
   it("enrolls for the token's user when the input names none", async () => {
     const upn = uniqueUpn();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -58,8 +58,8 @@ export interface TestGateway extends Gateway, GatewayClient {
 }
 
 export interface TestGatewayOptions {
-  /** Extra environment for the config (e.g. `{ NODE_ENV: 'production' }`). */
-  env?: Record<string, string>;
+  /** Extra environment for the config (e.g. `{ NODE_ENV: 'production' }`); `undefined` unsets a default. */
+  env?: Record<string, string | undefined>;
   /** Force the embedded PGlite under this directory, even when the run has a PostgreSQL server. */
   embeddedDataDir?: string;
   clock?: ManualClock;
@@ -79,25 +79,27 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const tempDir =
     databaseUrl || options.embeddedDataDir ? undefined : await mkdtemp(join(tmpdir(), 'mdm-test-'));
   const adminToken = `mdm_${randomBytes(32).toString('base64url')}`;
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: options.embeddedDataDir ?? tempDir ?? '',
+    DB_POOL_SIZE: '5',
+    ADMIN_TOKEN: adminToken,
+    CA_KEY_SECRET: TEST_CA_KEY_SECRET,
+    RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    // Tests run the lifecycle sweep on demand (runLifecycleSweep), never on a timer.
+    LIFECYCLE_SWEEP_INTERVAL_MS: '0',
+    ...options.env,
+  };
   const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: options.embeddedDataDir ?? tempDir ?? '',
-      DB_POOL_SIZE: '5',
-      ADMIN_TOKEN: adminToken,
-      CA_KEY_SECRET: TEST_CA_KEY_SECRET,
-      RATE_LIMIT_PER_MINUTE: '0',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
-      // Tests run the lifecycle sweep on demand (runLifecycleSweep), never on a timer.
-      LIFECYCLE_SWEEP_INTERVAL_MS: '0',
-      ...options.env,
-    },
+    Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
     [],
   );
+  if (!databaseUrl) await fromEmbeddedTemplate(config.database.dataDir);
   const clock = options.clock ?? new ManualClock(new Date('2026-03-02T09:00:00.000Z'));
   const gateway = await startGateway({
     config,
@@ -111,7 +113,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const clientFor = (secret: string | null): GatewayClient => {
     const auth: Record<string, string> = secret ? { authorization: `Bearer ${secret}` } : {};
     const request: GatewayClient['request'] = async (document, variables, headers = {}) => {
-      const response = await fetch(endpoint, {
+      const response = await postOnce(endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -172,4 +174,32 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       if (tempDir) await rm(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `fetch`, sent again once when the connection is reset before any response: a kept-alive
+ * connection that the server closed as idle while this process was busy (a test verifying a
+ * thousand certificates keeps its event loop from noticing), so the request never reached the
+ * gateway. Any other failure is thrown as it is.
+ */
+async function postOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'ECONNRESET') throw error;
+    return fetch(url, init);
+  }
+}
+
+/**
+ * Makes a new embedded database directory a copy of the run's migrated template (see
+ * global-setup): the same schema a new database gets from the migrations, in a fraction of the
+ * time. A directory that already holds a database (a restart) is left as it is.
+ */
+export async function fromEmbeddedTemplate(dataDir: string): Promise<void> {
+  const template = inject('embeddedTemplateDir');
+  const existing = await readdir(dataDir).catch(() => []);
+  if (!template || existing.length > 0) return;
+  await cp(template, dataDir, { recursive: true });
 }

@@ -1,7 +1,7 @@
 /**
  * Normalization of the hardware identifiers that decide corporate ownership: IMEI and serial
  * number. Pure functions; no I/O. Source rules: Microsoft Intune, "Add corporate identifiers"
- * (see /work/shared/samples/README.md, section "Intune corporate device identifiers").
+ * (learn.microsoft.com/mem/intune/enrollment/corporate-identifiers-add).
  */
 
 /** Rule names of identifier failures. */

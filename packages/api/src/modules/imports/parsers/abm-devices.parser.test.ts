@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { parseAbmDevicesPage, reduceAbmSync, type AbmDevice } from './abm-devices.parser.js';
 
-const SAMPLES =
-  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
-const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const at = (iso: string): Date => new Date(iso);
 
 function rowsOf(input: string | Buffer): AbmDevice[] {
@@ -17,18 +13,18 @@ function rowsOf(input: string | Buffer): AbmDevice[] {
 const page = (devices: unknown[], extra: object = {}): string => JSON.stringify({ devices, ...extra });
 
 const IPHONE = {
-  serialNumber: 'C7N2KD4WQX',
-  model: 'iPhone 14',
-  description: 'IPHONE 14 MIDNIGHT 128GB-ZDD',
-  color: 'MIDNIGHT',
+  serialNumber: 'L4PX7WN2QD',
+  model: 'iPhone 15',
+  description: 'IPHONE 15 BLACK 128GB-ZDA',
+  color: 'BLACK',
   os: 'iOS',
   deviceFamily: 'iPhone',
-  profileUuid: '95C2189CA0EFB3272AC8B3C66201F33',
+  profileUuid: 'A7E20C5B93D14F68B2E1094C7D3F5A18',
   profileStatus: 'removed',
   profileStatusRaw: 'removed',
-  profileAssignTime: at('2025-04-29T18:06:53Z'),
+  profileAssignTime: at('2025-10-02T08:15:40Z'),
   profilePushTime: null,
-  deviceAssignedBy: 'abm-admin@example.appleid.com',
+  deviceAssignedBy: 'it-purchasing@fabrikam.example',
   opType: 'modified',
 } as const;
 const NONE = {
@@ -44,46 +40,46 @@ const NONE = {
   deviceAssignedDate: null,
 };
 
-describe('Apple device page samples', () => {
+describe('Apple device pages', () => {
   it('reads the fetch page exactly, with "" as empty profile status and missing dates as null', () => {
-    expect(parseAbmDevicesPage(sample('abm-fetch-devices.json'))).toEqual({
+    expect(parseAbmDevicesPage(fixture('abm-fetch-devices.json'))).toEqual({
       kind: 'parsed',
-      cursor: 'MDovOjE7NDU6Njc0MjIyODU1MTc0NTgyNzQyMjI3MTp0cnVlOjE0NDU7Mjc1LiIjUDU',
-      fetchedUntil: at('2025-04-28T08:03:42Z'),
+      cursor: 'NDU6MDoxNzYwNDI0MzE5MDAwOjE3NjA0MjQzMTkwMDA6ZmFsc2U6Mjgz',
+      fetchedUntil: at('2025-10-14T06:45:19Z'),
       moreToFollow: false,
       rows: [
         {
           position: 0,
-          serialNumber: 'F7QTR2Z8HLM4',
-          model: 'iPad mini 4',
-          description: 'IPAD MINI 4 WI-FI 16GB SPACE GRAY-FRD',
-          color: 'SPACE GRAY',
+          serialNumber: 'H2VKQ9D3XN7P',
+          model: 'iPad Air 11-inch',
+          description: 'IPAD AIR 11 WI-FI 128GB STARLIGHT-ZML',
+          color: 'STARLIGHT',
           os: 'iOS',
           deviceFamily: 'iPad',
-          profileUuid: '7A3C81EC2F9D9F6CAC4106A7CE1AD6B2',
+          profileUuid: '3F1D92AB7C4E5A60B8D2C19E47F0A3B5',
           profileStatus: 'pushed',
           profileStatusRaw: 'pushed',
-          profileAssignTime: at('2025-02-18T15:43:38Z'),
-          profilePushTime: at('2025-02-18T20:13:06Z'),
-          deviceAssignedBy: 'abm-admin@example.com',
-          deviceAssignedDate: at('2022-03-03T08:16:27Z'),
+          profileAssignTime: at('2025-09-04T10:12:07Z'),
+          profilePushTime: at('2025-09-04T11:30:45Z'),
+          deviceAssignedBy: 'it-purchasing@fabrikam.example',
+          deviceAssignedDate: at('2024-11-19T14:02:51Z'),
           opType: 'added',
           opDate: null,
         },
         {
           position: 1,
-          serialNumber: 'K9W3XH2M7Q',
-          model: 'iPhone 14',
-          description: 'IPHONE 14 MIDNIGHT 128GB-ZDD',
-          color: 'MIDNIGHT',
+          serialNumber: 'V6MT4QX8RJ',
+          model: 'iPhone 16',
+          description: 'IPHONE 16 ULTRAMARINE 256GB-ZDA',
+          color: 'ULTRAMARINE',
           os: 'iOS',
           deviceFamily: 'iPhone',
-          profileUuid: '8B4081EC2F9D9F6CAC4152A79E1006C3',
+          profileUuid: 'C08E5B1427D94F3A9E6B0D72A1F5C38E',
           profileStatus: 'empty',
           profileStatusRaw: '',
           profileAssignTime: null,
           profilePushTime: null,
-          deviceAssignedBy: 'abm-admin@example.appleid.com',
+          deviceAssignedBy: 'it-purchasing@fabrikam.example',
           deviceAssignedDate: null,
           opType: 'added',
           opDate: null,
@@ -102,44 +98,44 @@ describe('Apple device page samples', () => {
   });
 
   it('reads the sync page exactly, keeping every record in array order', () => {
-    expect(parseAbmDevicesPage(sample('abm-sync-devices.json'))).toEqual({
+    expect(parseAbmDevicesPage(fixture('abm-sync-devices.json'))).toEqual({
       kind: 'parsed',
-      cursor: 'MTAwOjA6MTc0NjMwNjExNTA1OToxNzQ2MzA2NDgyNTM2OnRydWU6MTc0NjMwNjExNTA1OQ',
-      fetchedUntil: at('2025-05-03T21:01:55Z'),
+      cursor: 'MTAwOjA6MTc1OTc0MzYyMzAwMDoxNzU5NzQzNjIzMDAwOnRydWU6MTc1OTc0MzYyMzAwMA',
+      fetchedUntil: at('2025-10-06T09:47:03Z'),
       moreToFollow: false,
       rows: [
         {
           ...IPHONE,
           position: 0,
-          deviceAssignedDate: at('2025-05-03T20:59:31Z'),
-          opDate: at('2025-05-03T20:59:31Z'),
+          deviceAssignedDate: at('2025-10-06T09:41:12Z'),
+          opDate: at('2025-10-06T09:41:12Z'),
         },
         {
           ...IPHONE,
           position: 1,
-          deviceAssignedDate: at('2025-05-03T21:01:55Z'),
-          opDate: at('2025-05-03T21:01:55Z'),
+          deviceAssignedDate: at('2025-10-06T09:47:03Z'),
+          opDate: at('2025-10-06T09:47:03Z'),
         },
         {
           ...NONE,
           position: 2,
-          serialNumber: 'DMQX4T8LP2',
-          model: 'iPad Air',
+          serialNumber: 'N9QZ3KT6WB',
+          model: 'iPad mini',
           os: 'iOS',
           deviceFamily: 'iPad',
           profileStatus: 'empty',
           profileStatusRaw: 'empty',
           opType: 'added',
-          opDate: at('2025-05-03T21:00:10Z'),
+          opDate: at('2025-10-06T09:44:30Z'),
         },
         {
           ...NONE,
           position: 3,
-          serialNumber: 'DMQX4T8LP2',
+          serialNumber: 'N9QZ3KT6WB',
           profileStatus: null,
           profileStatusRaw: null,
           opType: 'deleted',
-          opDate: at('2025-05-03T20:58:00Z'),
+          opDate: at('2025-10-06T09:38:55Z'),
         },
       ],
       errors: [],
@@ -149,12 +145,12 @@ describe('Apple device page samples', () => {
 });
 
 describe('reduceAbmSync', () => {
-  const rows = rowsOf(sample('abm-sync-devices.json'));
+  const rows = rowsOf(fixture('abm-sync-devices.json'));
 
   it('keeps the latest op_date per serial, so an older deleted arriving after a newer added loses', () => {
     expect(reduceAbmSync(rows).map((d) => [d.serialNumber, d.opType, d.position])).toEqual([
-      ['C7N2KD4WQX', 'modified', 1],
-      ['DMQX4T8LP2', 'added', 2],
+      ['L4PX7WN2QD', 'modified', 1],
+      ['N9QZ3KT6WB', 'added', 2],
     ]);
   });
 

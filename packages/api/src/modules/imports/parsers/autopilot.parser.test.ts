@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixtureText } from '../../../../test/support/fixtures.js';
 import { AUTOPILOT_COLUMNS, parseAutopilotDevices } from './autopilot.parser.js';
 
-const SAMPLES =
-  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
-const sampleText = (name: string): string => readFileSync(path.join(SAMPLES, name), 'utf8');
-/** Test oracle: the n-th comma-separated value of line `line` (the samples contain no quotes). */
+/** Test oracle: the n-th comma-separated value of line `line` (the fixtures contain no quotes). */
 const cell = (text: string, line: number, column: number): string =>
   text.split(/\r?\n/)[line - 1]?.split(',')[column] ?? '';
 
@@ -16,24 +11,24 @@ const HASH = 'T0sgaGFyZHdhcmUgaGFzaA==';
 const device = (i: number): string => `SN-${i},,${HASH},,`;
 const file = (rows: string[], header = HEADER): string => [header, ...rows].join('\r\n');
 
-describe('Autopilot samples', () => {
-  it('reads the five-column CRLF sample exactly, keeping the dashed serial', () => {
-    const text = sampleText('autopilot-devices.csv');
+describe('Autopilot device lists', () => {
+  it('reads a five-column CRLF list exactly, keeping the dashed serial', () => {
+    const text = fixtureText('autopilot-devices.csv');
     expect(parseAutopilotDevices(Buffer.from(text))).toEqual({
       kind: 'parsed',
       columns: [...AUTOPILOT_COLUMNS],
       rows: [
         {
           rowNumber: 2,
-          serialNumber: '5CG1234XYZ',
+          serialNumber: 'R90K7HQ2LM',
           windowsProductId: null,
           hardwareHash: cell(text, 2, 2),
-          groupTag: 'SALES-EMEA',
-          assignedUser: 'alex.doe@contoso.example',
+          groupTag: 'FINANCE-NA',
+          assignedUser: 'sam.lee@fabrikam.example',
         },
         {
           rowNumber: 3,
-          serialNumber: 'PF3ABCD1',
+          serialNumber: 'MXL0412TQ7',
           windowsProductId: null,
           hardwareHash: cell(text, 3, 2),
           groupTag: null,
@@ -41,28 +36,28 @@ describe('Autopilot samples', () => {
         },
         {
           rowNumber: 4,
-          serialNumber: '0000-0002-1174-3308-5521-9926-40',
+          serialNumber: '4012-7781-0933-2256-8140-3371-95',
           windowsProductId: null,
           hardwareHash: cell(text, 4, 2),
-          groupTag: 'LAB',
+          groupTag: 'KIOSK',
           assignedUser: null,
         },
       ],
       errors: [],
       notices: [],
     });
-    expect(cell(text, 2, 2)).toHaveLength(3868);
+    expect(cell(text, 2, 2)).toHaveLength(3728);
   });
 
-  it('reads the three-column sample written by the collection script', () => {
-    const text = sampleText('autopilot-devices-3col.csv');
+  it('reads a three-column list as written by the collection script', () => {
+    const text = fixtureText('autopilot-devices-3col.csv');
     expect(parseAutopilotDevices(text)).toEqual({
       kind: 'parsed',
       columns: ['Device Serial Number', 'Windows Product ID', 'Hardware Hash'],
       rows: [
         {
           rowNumber: 2,
-          serialNumber: '5CG9876QRS',
+          serialNumber: 'CND7310VWX',
           windowsProductId: null,
           hardwareHash: cell(text, 2, 2),
           groupTag: null,
@@ -75,7 +70,7 @@ describe('Autopilot samples', () => {
   });
 
   it('gives the same result with LF endings or a UTF-8 BOM, and rejects UTF-16', () => {
-    const text = sampleText('autopilot-devices.csv');
+    const text = fixtureText('autopilot-devices.csv');
     const expected = parseAutopilotDevices(text);
     expect(parseAutopilotDevices(text.replace(/\r\n/g, '\n'))).toEqual(expected);
     expect(parseAutopilotDevices(Buffer.from(`\uFEFF${text}`))).toEqual(expected);

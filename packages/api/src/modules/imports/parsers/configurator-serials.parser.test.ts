@@ -1,22 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { parseConfiguratorSerials } from './configurator-serials.parser.js';
 
-const SAMPLES =
-  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
 const serials = (count: number): string =>
   Array.from({ length: count }, (_, i) => `DMQ${String(i).padStart(7, '0')},cart\r\n`).join('');
 
 describe('Apple Configurator serial lists', () => {
-  it('reads a serial,details list such as the corporate serial sample', () => {
-    expect(parseConfiguratorSerials(readFileSync(path.join(SAMPLES, 'intune-corpid-serial.csv')))).toEqual({
+  it('reads a serial,details list such as a corporate serial-number file', () => {
+    expect(parseConfiguratorSerials(fixture('corporate-serial.csv'))).toEqual({
       kind: 'parsed',
       rows: [
-        { rowNumber: 1, serialNumber: 'C02ZX1ABMD6T', details: 'MacBook Pro loaner' },
-        { rowNumber: 2, serialNumber: 'F9GT2QXLHG7K', details: 'iPad cart 3' },
-        { rowNumber: 3, serialNumber: 'H4K7PW2X9N', details: 'iPhone 15 pool (new 10-char format)' },
+        { rowNumber: 1, serialNumber: 'G8WN3KQ7PL2D', details: 'Design studio MacBook Air' },
+        { rowNumber: 2, serialNumber: 'J2RX9TV4MH6C', details: 'Classroom iPad trolley 1' },
+        { rowNumber: 3, serialNumber: 'Q7L4MD2X8K', details: 'iPhone 16 pool (10-character serial)' },
       ],
       errors: [],
       notices: [],

@@ -1,23 +1,19 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { parseCorporateIdentifiers } from './corporate-identifiers.parser.js';
 import { FIVE_MB } from './text-decoding.js';
 
-const SAMPLES =
-  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
-const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const imeiRows = (count: number): string =>
   Array.from({ length: count }, (_, i) => `${String(35_209_900_000_000 + i)},pool ${i}\n`).join('');
 
-describe('Intune corporate identifier samples', () => {
-  it('reads the doc example and completes its 14-digit IMEIs with their check digits', () => {
-    expect(parseCorporateIdentifiers(sample('intune-corpid-imei-doc-example.csv'), 'IMEI')).toEqual({
+describe('Intune corporate identifier files', () => {
+  it("completes 14-digit IMEIs (as Intune's own example writes them) with their check digits", () => {
+    expect(parseCorporateIdentifiers(fixture('corporate-imei-14-digit.csv'), 'IMEI')).toEqual({
       kind: 'parsed',
       rows: [
-        { rowNumber: 1, identifierType: 'IMEI', identifier: '012345678901237', details: 'device details' },
-        { rowNumber: 2, identifierType: 'IMEI', identifier: '022345678901235', details: 'device details' },
+        { rowNumber: 1, identifierType: 'IMEI', identifier: '358472091135722', details: 'Reception tablets' },
+        { rowNumber: 2, identifierType: 'IMEI', identifier: '358472091135805', details: 'Reception tablets' },
       ],
       errors: [],
       notices: [
@@ -25,35 +21,35 @@ describe('Intune corporate identifier samples', () => {
           rowNumber: 1,
           column: 'imei',
           rule: 'IMEI_CHECK_DIGIT_ADDED',
-          message: '14-digit IMEI 01234567890123 completed with its check digit: 012345678901237',
+          message: '14-digit IMEI 35847209113572 completed with its check digit: 358472091135722',
         },
         {
           rowNumber: 2,
           column: 'imei',
           rule: 'IMEI_CHECK_DIGIT_ADDED',
-          message: '14-digit IMEI 02234567890123 completed with its check digit: 022345678901235',
+          message: '14-digit IMEI 35847209113580 completed with its check digit: 358472091135805',
         },
       ],
     });
   });
 
   it('reads realistic 15-digit IMEIs, leaving out empty details', () => {
-    expect(parseCorporateIdentifiers(sample('intune-corpid-imei-realistic.csv'), 'IMEI')).toEqual({
+    expect(parseCorporateIdentifiers(fixture('corporate-imei.csv'), 'IMEI')).toEqual({
       kind: 'parsed',
       rows: [
         {
           rowNumber: 1,
           identifierType: 'IMEI',
-          identifier: '490154203237518',
-          details: 'Sales iPhone pool A',
+          identifier: '353322110447167',
+          details: 'Field service phones',
         },
         {
           rowNumber: 2,
           identifierType: 'IMEI',
-          identifier: '352099001761481',
-          details: 'Warehouse scanner 7',
+          identifier: '358754061277307',
+          details: 'Loading dock scanner 2',
         },
-        { rowNumber: 3, identifierType: 'IMEI', identifier: '356938035643809' },
+        { rowNumber: 3, identifierType: 'IMEI', identifier: '352906120588431' },
       ],
       errors: [],
       notices: [],
@@ -61,16 +57,26 @@ describe('Intune corporate identifier samples', () => {
   });
 
   it('reads 12- and 10-character Apple serial numbers', () => {
-    expect(parseCorporateIdentifiers(sample('intune-corpid-serial.csv'), 'SERIAL')).toEqual({
+    expect(parseCorporateIdentifiers(fixture('corporate-serial.csv'), 'SERIAL')).toEqual({
       kind: 'parsed',
       rows: [
-        { rowNumber: 1, identifierType: 'SERIAL', identifier: 'C02ZX1ABMD6T', details: 'MacBook Pro loaner' },
-        { rowNumber: 2, identifierType: 'SERIAL', identifier: 'F9GT2QXLHG7K', details: 'iPad cart 3' },
+        {
+          rowNumber: 1,
+          identifierType: 'SERIAL',
+          identifier: 'G8WN3KQ7PL2D',
+          details: 'Design studio MacBook Air',
+        },
+        {
+          rowNumber: 2,
+          identifierType: 'SERIAL',
+          identifier: 'J2RX9TV4MH6C',
+          details: 'Classroom iPad trolley 1',
+        },
         {
           rowNumber: 3,
           identifierType: 'SERIAL',
-          identifier: 'H4K7PW2X9N',
-          details: 'iPhone 15 pool (new 10-char format)',
+          identifier: 'Q7L4MD2X8K',
+          details: 'iPhone 16 pool (10-character serial)',
         },
       ],
       errors: [],
@@ -79,22 +85,22 @@ describe('Intune corporate identifier samples', () => {
   });
 
   it('reads Windows manufacturer, model and serial rows keeping their case', () => {
-    expect(parseCorporateIdentifiers(sample('intune-corpid-windows-doc-example.csv'), 'WINDOWS')).toEqual({
+    expect(parseCorporateIdentifiers(fixture('corporate-windows.csv'), 'WINDOWS')).toEqual({
       kind: 'parsed',
       rows: [
         {
           rowNumber: 1,
           identifierType: 'WINDOWS',
-          identifier: '01234567890123',
-          manufacturer: 'Microsoft',
-          model: 'surface 5',
+          identifier: '7QZ4K83',
+          manufacturer: 'Dell',
+          model: 'latitude 7450',
         },
         {
           rowNumber: 2,
           identifierType: 'WINDOWS',
-          identifier: '02234567890123',
-          manufacturer: 'Lenovo',
-          model: 'thinkpad t14',
+          identifier: '5CD4210XQP',
+          manufacturer: 'HP',
+          model: 'elitebook 840 g11',
         },
       ],
       errors: [],
@@ -102,17 +108,17 @@ describe('Intune corporate identifier samples', () => {
     });
   });
 
-  it('gives the same rows for the sample saved with a BOM and CRLF, or handed over as a string', () => {
-    const text = sample('intune-corpid-imei-realistic.csv').toString('utf8');
+  it('gives the same rows for a file saved with a BOM and CRLF, or handed over as a string', () => {
+    const text = fixture('corporate-imei.csv').toString('utf8');
     const expected = parseCorporateIdentifiers(text, 'IMEI');
     expect(parseCorporateIdentifiers(`\uFEFF${text.replace(/\n/g, '\r\n')}`, 'IMEI')).toEqual(expected);
     expect(parseCorporateIdentifiers(Buffer.from(`\uFEFF${text}`), 'IMEI')).toEqual(expected);
   });
 
-  it('rejects the sample saved as UTF-16', () => {
+  it('rejects a file saved as UTF-16', () => {
     const utf16 = Buffer.concat([
       Buffer.from([0xff, 0xfe]),
-      Buffer.from(sample('intune-corpid-serial.csv').toString(), 'utf16le'),
+      Buffer.from(fixture('corporate-serial.csv').toString(), 'utf16le'),
     ]);
     expect(parseCorporateIdentifiers(utf16, 'SERIAL')).toMatchObject({
       kind: 'rejected',

@@ -1,82 +1,84 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../../test/support/fixtures.js';
 import { parseGraphManagedDevices, readByteCount } from './graph-managed-devices.parser.js';
 import { formatInstant, parseInstant } from './instants.js';
 
-const SAMPLES =
-  process.env.SAMPLES_DIR ?? fileURLToPath(new URL('../../../../../../../shared/samples/', import.meta.url));
-const sample = (name: string): Buffer => readFileSync(path.join(SAMPLES, name));
 const instant = (raw: string) => parseInstant(raw) ?? expect.fail(`bad test timestamp ${raw}`);
 const known = (value: string) => ({ value, original: value, recognized: true });
 const list = (devices: object[], extra: object = {}): string => JSON.stringify({ value: devices, ...extra });
 
-describe('Graph managedDevice sample', () => {
-  it('reads the list response exactly', () => {
-    expect(parseGraphManagedDevices(sample('graph-manageddevices-list.json'))).toEqual({
+describe('Graph managedDevice list', () => {
+  it('reads a list response exactly, with Graph\'s "never" date as null', () => {
+    expect(parseGraphManagedDevices(fixture('graph-managed-devices.json'))).toEqual({
       kind: 'parsed',
       nextLink: null,
       errors: [],
-      notices: [],
+      notices: [
+        {
+          rowNumber: 1,
+          column: 'easActivationDateTime',
+          rule: 'MIN_DATE_AS_NULL',
+          message: '0001-01-01T00:00:00Z is Graph\'s "never" value; read as null',
+        },
+      ],
       rows: [
         {
           rowNumber: 1,
-          id: '705c034c-034c-705c-4c03-5c704c035c70',
-          userId: 'User Id value',
-          deviceName: 'Device Name value',
-          operatingSystem: 'Operating System value',
-          jailBroken: 'Jail Broken value',
-          osVersion: 'Os Version value',
-          easDeviceId: 'Eas Device Id value',
-          emailAddress: 'Email Address value',
-          azureADDeviceId: 'Azure ADDevice Id value',
-          deviceCategoryDisplayName: 'Device Category Display Name value',
-          userPrincipalName: 'User Principal Name value',
-          model: 'Model value',
-          manufacturer: 'Manufacturer value',
-          imei: 'Imei value',
-          serialNumber: 'Serial Number value',
-          phoneNumber: 'Phone Number value',
-          androidSecurityPatchLevel: 'Android Security Patch Level value',
-          userDisplayName: 'User Display Name value',
-          wiFiMacAddress: 'Wi Fi Mac Address value',
-          subscriberCarrier: 'Subscriber Carrier value',
-          meid: 'Meid value',
-          managedDeviceName: 'Managed Device Name value',
-          iccid: 'Iccid value',
-          udid: 'Udid value',
-          notes: 'Notes value',
-          ethernetMacAddress: 'Ethernet Mac Address value',
-          easActivated: true,
+          id: '3b9d2e71-5c4a-4f08-9e1d-7a62c0f4b815',
+          userId: '8f14c2d6-0b3e-4a7f-9c51-2e6d8a4b7f30',
+          deviceName: 'FAB-LT-0417',
+          operatingSystem: 'Windows',
+          jailBroken: 'Unknown',
+          osVersion: '10.0.26100.2033',
+          easDeviceId: '8C1F52A0E37B4D96',
+          emailAddress: 'morgan.diaz@fabrikam.example',
+          azureADDeviceId: 'c5e0a9b4-71d2-4e3f-8a6b-93f1d07e2c48',
+          deviceCategoryDisplayName: 'Laptops',
+          userPrincipalName: 'morgan.diaz@fabrikam.example',
+          model: 'Latitude 7450',
+          manufacturer: 'Dell Inc.',
+          imei: '',
+          serialNumber: '7QZ4K83',
+          phoneNumber: '',
+          androidSecurityPatchLevel: '',
+          userDisplayName: 'Morgan Diaz',
+          wiFiMacAddress: '3C219C4E7A15',
+          subscriberCarrier: '',
+          meid: '',
+          managedDeviceName: 'morgan.diaz_Windows_3/11/2025_8:14 AM',
+          iccid: null,
+          udid: null,
+          notes: 'Finance team loaner',
+          ethernetMacAddress: 'F4A80D3362B1',
+          easActivated: false,
           azureADRegistered: true,
-          isSupervised: true,
+          isSupervised: false,
           isEncrypted: true,
-          requireUserEnrollmentApproval: true,
-          enrolledDateTime: instant('2016-12-31T23:59:43.797191-08:00'),
-          lastSyncDateTime: instant('2017-01-01T00:02:49.3205976-08:00'),
-          easActivationDateTime: instant('2016-12-31T23:59:43.4878784-08:00'),
-          exchangeLastSuccessfulSyncDateTime: instant('2017-01-01T00:00:45.8803083-08:00'),
-          complianceGracePeriodExpirationDateTime: instant('2016-12-31T23:56:44.951111-08:00'),
-          managementCertificateExpirationDate: instant('2016-12-31T23:57:59.9789653-08:00'),
+          requireUserEnrollmentApproval: false,
+          enrolledDateTime: instant('2025-03-11T09:14:27.482913+01:00'),
+          lastSyncDateTime: instant('2025-10-14T08:05:31.9081726+02:00'),
+          easActivationDateTime: null,
+          exchangeLastSuccessfulSyncDateTime: instant('2025-10-14T07:58:12.3456789+02:00'),
+          complianceGracePeriodExpirationDateTime: instant('9999-12-31T23:59:59.9999999Z'),
+          managementCertificateExpirationDate: instant('2026-03-11T08:04:27.0000000Z'),
           managedDeviceOwnerType: known('company'),
           complianceState: known('compliant'),
           managementState: null,
           managementAgent: known('mdm'),
-          deviceEnrollmentType: known('userEnrollment'),
+          deviceEnrollmentType: known('windowsAzureADJoin'),
           deviceRegistrationState: known('registered'),
-          exchangeAccessState: known('unknown'),
-          exchangeAccessStateReason: known('unknown'),
-          partnerReportedThreatState: known('activated'),
-          totalStorageSpaceInBytes: 8n,
-          freeStorageSpaceInBytes: 7n,
-          physicalMemoryInBytes: 5n,
+          exchangeAccessState: known('allowed'),
+          exchangeAccessStateReason: known('compliant'),
+          partnerReportedThreatState: known('unknown'),
+          totalStorageSpaceInBytes: 511_101_108_224n,
+          freeStorageSpaceInBytes: 287_762_808_832n,
+          physicalMemoryInBytes: 34_359_738_368n,
           deviceActionResults: [
             {
-              actionName: 'Action Name value',
-              actionState: known('pending'),
-              startDateTime: instant('2016-12-31T23:58:46.7156189-08:00'),
-              lastUpdatedDateTime: instant('2017-01-01T00:00:56.8321556-08:00'),
+              actionName: 'syncDevice',
+              actionState: known('done'),
+              startDateTime: instant('2025-10-13T16:20:05.1234567+02:00'),
+              lastUpdatedDateTime: instant('2025-10-13T16:21:42.7654321+02:00'),
             },
           ],
         },
@@ -84,14 +86,14 @@ describe('Graph managedDevice sample', () => {
     });
   });
 
-  it('round-trips the sample timestamps keeping their 7-digit fraction', () => {
-    const result = parseGraphManagedDevices(sample('graph-manageddevices-list.json'));
+  it('round-trips the timestamps keeping their 7-digit fraction', () => {
+    const result = parseGraphManagedDevices(fixture('graph-managed-devices.json'));
     const device = result.kind === 'parsed' ? result.rows[0] : undefined;
     const last = device?.lastSyncDateTime;
-    expect(last?.raw).toBe('2017-01-01T00:02:49.3205976-08:00');
-    expect(last && formatInstant(last.ticks, last.offsetMinutes)).toBe('2017-01-01T00:02:49.3205976-08:00');
-    expect(last && formatInstant(last.ticks)).toBe('2017-01-01T08:02:49.3205976Z');
-    expect(last?.date.toISOString()).toBe('2017-01-01T08:02:49.320Z');
+    expect(last?.raw).toBe('2025-10-14T08:05:31.9081726+02:00');
+    expect(last && formatInstant(last.ticks, last.offsetMinutes)).toBe('2025-10-14T08:05:31.9081726+02:00');
+    expect(last && formatInstant(last.ticks)).toBe('2025-10-14T06:05:31.9081726Z');
+    expect(last?.date.toISOString()).toBe('2025-10-14T06:05:31.908Z');
   });
 });
 
