@@ -15,6 +15,7 @@ import { cancelPendingActions, record as actionRecord } from '../device-action/d
 import { ManagedDevice } from '../device/device.entity.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
+import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
 import { MdmEnrollmentChannel } from './apple-mdm-enrollment.entity.js';
@@ -176,8 +177,14 @@ export class AppleCheckInService {
       model: message.Model ?? message.ProductName,
       manufacturer: 'Apple',
     };
+    const pending = this.deps.pending!;
     try {
       await em.transactional(async (tx) => {
+        // DEP / USB-SA: the profile was issued for the serial the device's MachineInfo reported.
+        if (binding.serialNumber && !sameSerial(binding.serialNumber, input.serialNumber))
+          throw new PrerequisiteMissingError(
+            `the device's serial number is not ${binding.serialNumber}, the one its enrollment profile was issued for`,
+          );
         const { device } = await this.deps.enrollment.enroll(tx, input, null, presented.pem);
         await this.deps.enrollments.bind(tx, {
           deviceId: device.id,
@@ -186,13 +193,14 @@ export class AppleCheckInService {
           topic: message.Topic,
           authenticatedDateTime: now,
         });
-        await this.deps.pending!.completed(tx, presented, device.id);
+        await pending.completed(tx, binding, device, now);
       });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await em.transactional((tx) =>
-        this.deps.certificates.revokeBySerialNumber(tx, presented.serialNumber, now),
-      );
+      await em.transactional(async (tx) => {
+        await pending.refused(tx, binding, error.code, now);
+        await this.deps.certificates.revokeBySerialNumber(tx, presented.serialNumber, now);
+      });
       void this.deps.audit.record({
         action: 'mdm.Authenticate',
         outcome: AuditOutcome.refused,
@@ -202,8 +210,18 @@ export class AppleCheckInService {
         requestId: facts.requestId,
         targetType: 'MdmCertificate',
         targetId: presented.serialNumber,
-        args: { udid: identifier, method: input.method, platform: input.platform, reason: error.message },
+        args: {
+          udid: identifier,
+          pendingEnrollmentId: binding.pendingEnrollmentId,
+          method: input.method,
+          platform: input.platform,
+          reason: error.message,
+        },
       });
+      this.deps.logger.info(
+        { code: error.code, pendingEnrollmentId: binding.pendingEnrollmentId },
+        'Apple Authenticate refused by the enrollment rules',
+      );
       throw new MdmProtocolError(403, error.code, error.message);
     }
     return { status: 200 };
@@ -318,6 +336,12 @@ export class AppleCheckInService {
       work(tx, await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate)),
     );
   }
+}
+
+/** Serial numbers compare as `enrollDevice` stores them: case-insensitive, periods removed. */
+function sameSerial(a: string, b: string | null | undefined): boolean {
+  const normal = (value: string) => value.replaceAll('.', '').toUpperCase();
+  return b != null && normal(a) === normal(b);
 }
 
 function userChannelsDeclined(): MdmProtocolError {
