@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import {
   CreateEnrollmentInvitationDocument,
   EnrollDeviceDocument,
+  ExportAppleEnrollmentProfileDocument,
   ManagedDeviceDocument,
   PendingEnrollmentsDocument,
   RetireDeviceDocument,
@@ -329,6 +330,96 @@ describe('Apple enrollment end to end: profile, scepclient, check-in, commands',
       osVersion: '17.4.1',
     });
   });
+
+  /** The other seed rows Apple devices use, each through the profile its method hands out. */
+  const rows: {
+    name: string;
+    platform: 'IOS' | 'MACOS';
+    arrive: () => Promise<{ profile: Response; serial: string; twin: EnrollDeviceInput }>;
+  }[] = [
+    {
+      name: 'iOS DEM: a DEM account’s userless invitation',
+      platform: 'IOS',
+      arrive: async () => {
+        const dem = await setup.demAccount();
+        const twin = { platform: 'IOS', method: 'DEM', enrollmentManagerUserPrincipalName: dem } as const;
+        return {
+          profile: await invitationProfile(twin),
+          serial: serialOf(),
+          twin: { ...twin, deviceName: 'twin', serialNumber: serialOf(), osVersion: '17.4.1' },
+        };
+      },
+    },
+    {
+      name: 'macOS BYOD: a user’s invitation',
+      platform: 'MACOS',
+      arrive: async () => {
+        const upn = uniqueUpn();
+        return {
+          profile: await invitationProfile({ platform: 'MACOS', userPrincipalName: upn }),
+          serial: serialOf(),
+          twin: {
+            platform: 'MACOS',
+            method: 'BYOD',
+            userPrincipalName: upn,
+            deviceName: 'twin',
+            serialNumber: serialOf(),
+            osVersion: '14.4.1',
+          },
+        };
+      },
+    },
+    {
+      name: 'macOS DEM: a DEM account’s userless invitation',
+      platform: 'MACOS',
+      arrive: async () => {
+        const dem = await setup.demAccount();
+        const twin = { platform: 'MACOS', method: 'DEM', enrollmentManagerUserPrincipalName: dem } as const;
+        return {
+          profile: await invitationProfile(twin),
+          serial: serialOf(),
+          twin: { ...twin, deviceName: 'twin', serialNumber: serialOf(), osVersion: '14.4.1' },
+        };
+      },
+    },
+    {
+      name: 'iOS USB-SA: the Configurator enrollment URL with the listed serial’s MachineInfo',
+      platform: 'IOS',
+      arrive: async () => {
+        const serial = await setup.usbSaSerial();
+        const [profile] = await gateway.sql<{ profile_id: string }>(
+          `select profile_id from apple_device where serial_number = ?`,
+          [serial],
+        );
+        const { exportAppleEnrollmentProfile: exported } = await gateway.query(
+          ExportAppleEnrollmentProfileDocument,
+          { profileId: profile!.profile_id },
+        );
+        if (exported.__typename !== 'ExportAppleEnrollmentProfileSuccess')
+          throw new Error(exported.__typename);
+        return {
+          profile: await fetch(exported.enrollmentUrl!, {
+            method: 'POST',
+            headers: { 'content-type': 'application/pkcs7-signature' },
+            body: await machineInfo(serial),
+          }),
+          serial,
+          twin: {
+            platform: 'IOS',
+            method: 'USB_SA',
+            deviceName: 'twin',
+            serialNumber: await setup.usbSaSerial(),
+            osVersion: '17.4.1',
+          },
+        };
+      },
+    },
+  ];
+  for (const row of rows)
+    it(`${row.name}: scepclient, Authenticate and TokenUpdate enroll it like enrollDevice does, and a retire removes its profile`, async () => {
+      const { profile, serial, twin } = await row.arrive();
+      await lifecycle(await identityFrom(profile, serial), row.platform, twin);
+    });
 
   it('an Authenticate whose serial is not the one the DEP profile was issued for is refused: 403, the pending enrollment refused, its certificate revoked, the refusal audited', async () => {
     const serial = await setup.depSerial({});
