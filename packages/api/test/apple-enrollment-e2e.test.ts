@@ -16,6 +16,7 @@ import {
 } from '@mdm/schema';
 import { build, parse, type PlistValue } from 'plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topic, type DeviceUpdatedPayload } from '../src/events/topics.js';
 import { uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
 import { freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
@@ -278,12 +279,29 @@ async function lifecycle(device: Handset, platform: 'IOS' | 'MACOS', enrolledByG
   expect((await gateway.query(ManagedDeviceDocument, { id })).managedDevice?.managementState).toBe(
     'retirePending',
   );
+  const updated = nextUpdate(id);
   expect(await status(device, { Status: 'Acknowledged', CommandUUID: next.CommandUUID })).toEqual({
     status: 200,
     text: '',
   });
   expect((await gateway.query(ManagedDeviceDocument, { id })).managedDevice?.managementState).toBe('retired');
+  expect(await updated).toMatchObject({ change: 'ACTION_COMPLETED', changedFields: ['managementState'] });
   return id;
+}
+
+/** The next `deviceUpdated` event of one device, as subscribers receive it (listening from this call). */
+function nextUpdate(deviceId: string): Promise<DeviceUpdatedPayload> {
+  const stream = (
+    gateway.events.pubSub.subscribe(Topic.DeviceUpdated) as AsyncIterable<DeviceUpdatedPayload>
+  )[Symbol.asyncIterator]();
+  const first = stream.next();
+  return (async () => {
+    for (let next = await first; ; next = await stream.next())
+      if (next.value.deviceId === deviceId) {
+        await stream.return?.();
+        return next.value;
+      }
+  })();
 }
 
 const serialOf = () => `E2E${randomUUID().replaceAll('-', '').slice(0, 9).toUpperCase()}`;
@@ -420,6 +438,27 @@ describe('Apple enrollment end to end: profile, scepclient, check-in, commands',
       const { profile, serial, twin } = await row.arrive();
       await lifecycle(await identityFrom(profile, serial), row.platform, twin);
     });
+
+  it('a CheckOut ends the enrollment: the device is retired and deviceUpdated (CHECKED_OUT) is published with deviceCheckedIn', async () => {
+    const device = await identityFrom(
+      await invitationProfile({ userPrincipalName: uniqueUpn() }),
+      serialOf(),
+    );
+    expect(await authenticate(device, 'IOS')).toMatchObject({ status: 200 });
+    expect(await tokenUpdate(device)).toMatchObject({ status: 200 });
+    const id = await deviceIdOf(device);
+    const updated = nextUpdate(id);
+    expect(
+      await put('/mdm/checkin', { MessageType: 'CheckOut', UDID: device.udid, Topic: TOPIC }, device),
+    ).toEqual({
+      status: 200,
+      text: '',
+    });
+    expect(await updated).toMatchObject({ change: 'CHECKED_OUT', changedFields: ['managementState'] });
+    expect((await gateway.query(ManagedDeviceDocument, { id })).managedDevice?.managementState).toBe(
+      'retired',
+    );
+  });
 
   it('an Authenticate whose serial is not the one the DEP profile was issued for is refused: 403, the pending enrollment refused, its certificate revoked, the refusal audited', async () => {
     const serial = await setup.depSerial({});

@@ -202,9 +202,10 @@ export type DeviceCertificateFilter =
   | 'NONE'
   | 'VALID';
 
-/** OWNERSHIP_CHANGED (admin set managedDeviceOwnerType), RETIRE_REQUESTED / WIPE_REQUESTED / UNENROLL_REQUESTED (managementState → retirePending or wipePending), ACTION_COMPLETED (the device checked in and the pending action was carried out: retired or wiped). */
+/** OWNERSHIP_CHANGED (admin set managedDeviceOwnerType), RETIRE_REQUESTED / WIPE_REQUESTED / UNENROLL_REQUESTED (managementState → retirePending or wipePending), ACTION_COMPLETED (the device checked in and the pending action was carried out: retired or wiped), CHECKED_OUT (an Apple device removed its MDM profile itself: retired). */
 export type DeviceChange =
   | 'ACTION_COMPLETED'
+  | 'CHECKED_OUT'
   | 'OWNERSHIP_CHANGED'
   | 'RETIRE_REQUESTED'
   | 'UNENROLL_REQUESTED'

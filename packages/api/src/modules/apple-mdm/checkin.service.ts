@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic } from '../../events/topics.js';
+import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { AuditOutcome } from '../audit/audit-record.entity.js';
@@ -13,7 +13,7 @@ import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
-import { toDeviceEventPayload } from '../device/device.events.js';
+import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
@@ -272,7 +272,7 @@ export class AppleCheckInService {
   /**
    * CheckOut: the device removed its MDM profile (sent once, best effort). The enrollment ends:
    * the device is retired (kept with its history), its certificate revoked, its open commands
-   * cancelled, and the change published. An unknown or already ended device is answered 200.
+   * cancelled, and the change published (`deviceCheckedIn` and `deviceUpdated` CHECKED_OUT). An unknown or already ended device is answered 200.
    */
   private async checkOut(
     em: EntityManager,
@@ -281,6 +281,7 @@ export class AppleCheckInService {
   ): Promise<CheckInAnswer> {
     const now = this.clock.now();
     let ended: ManagedDevice | null = null;
+    let updated: DeviceUpdatedPayload | null = null;
     try {
       await em.transactional(async (tx) => {
         const { device, enrollment } = await authenticateDevice(
@@ -290,6 +291,7 @@ export class AppleCheckInService {
           certificate,
         );
         const retiring = device.managementState === ManagementState.retirePending;
+        const before = deviceBefore(device);
         enrollment.checkedOutDateTime = now;
         await this.deps.commands.cancelOpen(tx, device.id);
         await cancelPendingActions(tx, device.id, now);
@@ -306,6 +308,7 @@ export class AppleCheckInService {
         if (retiring) action.details = 'the device removed its profile while a retire was pending';
         tx.persist(action);
         ended = device;
+        updated = toDeviceUpdatedPayload(device, before, 'CHECKED_OUT', now);
       });
     } catch (error) {
       // Apple: CheckOut is best effort and answered 200 even for a device the server no longer knows.
@@ -319,6 +322,7 @@ export class AppleCheckInService {
     if (ended)
       void this.events.publishCommitted([
         { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(ended, now) },
+        ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
       ]);
     return { status: 200 };
   }
