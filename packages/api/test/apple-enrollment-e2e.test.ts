@@ -9,8 +9,10 @@ import {
   EnrollDeviceDocument,
   ExportAppleEnrollmentProfileDocument,
   ManagedDeviceDocument,
+  ManagedDeviceProtocolDocument,
   PendingEnrollmentsDocument,
   RetireDeviceDocument,
+  SyncDeviceDocument,
   type CreateEnrollmentInvitationInput,
   type EnrollDeviceInput,
 } from '@mdm/schema';
@@ -272,6 +274,20 @@ async function lifecycle(device: Handset, platform: 'IOS' | 'MACOS', enrolledByG
       if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(JSON.stringify(enrollDevice));
       const twin = (await gateway.query(ManagedDeviceDocument, { id: enrollDevice.device.id })).managedDevice;
       expect(shape(managed as never)).toEqual(shape(twin as never));
+      const { managedDevice: protocol } = await gateway.query(ManagedDeviceProtocolDocument, {
+        id,
+        first: 5,
+      });
+      expect(protocol?.appleMdm).toMatchObject({
+        pushTokenPresent: true,
+        topic: TOPIC,
+        awaitingConfiguration: false,
+        checkedOutDateTime: null,
+      });
+      expect(protocol?.mdmCommands.map((c) => [c.requestType, c.status])).toContainEqual([
+        'DeviceInformation',
+        'acknowledged',
+      ]);
       await gateway.query(RetireDeviceDocument, { deviceId: id });
       next = commandOf((await status(device)).text);
     } else next = commandOf(answer.text);
@@ -458,6 +474,36 @@ describe('Apple enrollment end to end: profile, scepclient, check-in, commands',
     expect((await gateway.query(ManagedDeviceDocument, { id })).managedDevice?.managementState).toBe(
       'retired',
     );
+  });
+
+  it('syncDevice wakes an enrolled device (skipped without a push certificate) and names an unknown device NOT_FOUND; a device enrolled by enrollDevice has no Apple state', async () => {
+    const upn = uniqueUpn();
+    const device = await identityFrom(await invitationProfile({ userPrincipalName: upn }), serialOf());
+    await authenticate(device, 'IOS');
+    await tokenUpdate(device);
+    const id = await deviceIdOf(device);
+    expect((await gateway.query(SyncDeviceDocument, { deviceId: id })).syncDevice).toMatchObject({
+      __typename: 'SyncDeviceSuccess',
+      push: 'skipped',
+      device: { id },
+    });
+    expect((await gateway.query(SyncDeviceDocument, { deviceId: randomUUID() })).syncDevice.__typename).toBe(
+      'NotFoundError',
+    );
+    const { enrollDevice } = await gateway.query(EnrollDeviceDocument, {
+      input: {
+        platform: 'IOS',
+        method: 'BYOD',
+        userPrincipalName: upn,
+        deviceName: 'plain',
+        serialNumber: serialOf(),
+        osVersion: '17.4.1',
+      },
+    });
+    if (enrollDevice.__typename !== 'EnrollDeviceSuccess') throw new Error(enrollDevice.__typename);
+    expect(
+      (await gateway.query(ManagedDeviceProtocolDocument, { id: enrollDevice.device.id })).managedDevice,
+    ).toMatchObject({ appleMdm: null, mdmCommands: [] });
   });
 
   it('an Authenticate whose serial is not the one the DEP profile was issued for is refused: 403, the pending enrollment refused, its certificate revoked, the refusal audited', async () => {
