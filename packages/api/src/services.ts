@@ -34,6 +34,7 @@ import { EnrollmentProfileService } from './modules/enrollment-profile/enrollmen
 import { pushTopicOf } from './modules/enrollment-profile/push-topic.js';
 import { ScepService } from './modules/scep/scep.service.js';
 import { PendingEnrollmentService } from './modules/scep/pending-enrollment.service.js';
+import { ScepPendingEnrollments } from './modules/scep/apple-pending-enrollments.js';
 import { UserService } from './modules/user/user.service.js';
 import { lifecyclePolicy } from './modules/lifecycle/lifecycle.policy.js';
 import type { Services } from './schema/build-schema.js';
@@ -100,6 +101,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     demDeviceLimit: config.enrollment.demDeviceLimit,
     proofMaxSkewSeconds: config.certificates.maxSkewSeconds,
   });
+  const pendingEnrollments = new PendingEnrollmentService(certificates);
   const appleMdm = createAppleMdmServices(config, {
     clock,
     events,
@@ -110,6 +112,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     deviceActions,
     audit,
     pushRecorder: deps.pushRecorder ?? { recordPush: () => undefined },
+    pending: new ScepPendingEnrollments(pendingEnrollments),
   });
   return {
     devices,
@@ -154,7 +157,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     exchange: new ExchangeService(clock),
     importedDevices: new ImportedDevicesService(new ImportedDevicesStore(), config.pagination),
     appleMdm,
-    pendingEnrollments: new PendingEnrollmentService(certificates),
+    pendingEnrollments,
     invitations,
     enrollmentProfiles,
     scep: new ScepService(

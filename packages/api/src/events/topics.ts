@@ -58,10 +58,16 @@ export interface DeviceEventPayload {
 /**
  * Why a device changed (DeviceUpdatedPayload.change): an admin changed its ownership; an admin
  * requested a retire or wipe, or the user an unenroll (managementState → retirePending /
- * wipePending); the device checked in and carried out the pending action (→ retired / wiped).
+ * wipePending); the device checked in and carried out the pending action (→ retired / wiped); an
+ * Apple device removed its MDM profile itself (CheckOut → retired).
  */
 export type DeviceChangeKind =
-  'OWNERSHIP_CHANGED' | 'RETIRE_REQUESTED' | 'WIPE_REQUESTED' | 'UNENROLL_REQUESTED' | 'ACTION_COMPLETED';
+  | 'OWNERSHIP_CHANGED'
+  | 'RETIRE_REQUESTED'
+  | 'WIPE_REQUESTED'
+  | 'UNENROLL_REQUESTED'
+  | 'ACTION_COMPLETED'
+  | 'CHECKED_OUT';
 
 /**
  * A device update. The device fields are its state after the change; `previous*` its owner type

@@ -20,6 +20,7 @@ import type { CertificateService } from '../modules/certificate/certificate.serv
 import { CheckInResolver, DeviceCheckInResolver } from '../modules/check-in/check-in.resolver.js';
 import type { CheckInService } from '../modules/check-in/check-in.service.js';
 import { DeviceActionResolver } from '../modules/device-action/device-action.resolver.js';
+import { AppleMdmDeviceResolver, MdmCommandResolver } from '../modules/apple-mdm/apple-mdm.resolver.js';
 import type { DeviceActionService } from '../modules/device-action/device-action.service.js';
 import { DeviceEventResolver } from '../modules/device/device-event.resolver.js';
 import { DeviceResolver } from '../modules/device/device.resolver.js';
@@ -123,6 +124,8 @@ const resolverFactories = new Map<ResolverClass, (s: Services) => object>([
   [AuditResolver, (s) => new AuditResolver(s.audit)],
   [DeviceCheckInResolver, (s) => new DeviceCheckInResolver(s.checkIns)],
   [DeviceActionResolver, (s) => new DeviceActionResolver(s.deviceActions)],
+  [AppleMdmDeviceResolver, (s) => new AppleMdmDeviceResolver(s.appleMdm.protocol)],
+  [MdmCommandResolver, () => new MdmCommandResolver()],
   [RestrictionResolver, (s) => new RestrictionResolver(s.restrictions)],
   [AppleEnrollmentResolver, (s) => new AppleEnrollmentResolver(s.apple)],
   [BulkEnrollmentResolver, (s) => new BulkEnrollmentResolver(s.bulk)],

@@ -16,6 +16,7 @@ import { AppleCheckInService } from './checkin.service.js';
 import { commandRoute } from './command.handler.js';
 import { AppleCommandService } from './command-report.service.js';
 import { MdmCommandQueue } from './command-queue.service.js';
+import { DeviceProtocolService } from './device-protocol.service.js';
 import { MdmCommandStore } from './mdm-command.store.js';
 import type { PendingEnrollments } from './pending-enrollment.js';
 
@@ -26,6 +27,8 @@ export interface AppleMdmServices {
   queue: MdmCommandQueue;
   enrollments: AppleMdmEnrollmentStore;
   push: PushService;
+  /** Protocol state, commands and Sync for the GraphQL API. */
+  protocol: DeviceProtocolService;
   /** The check-in and server URL routes, for the HTTP edge. */
   routes(audit: AuditService): ProtocolRoute[];
 }
@@ -47,7 +50,8 @@ export function createAppleMdmServices(
   },
 ): AppleMdmServices {
   const enrollments = new AppleMdmEnrollmentStore();
-  const queue = new MdmCommandQueue(deps.clock, new MdmCommandStore(), enrollments);
+  const commandStore = new MdmCommandStore();
+  const queue = new MdmCommandQueue(deps.clock, commandStore, enrollments);
   const { push: pushConfig } = config.appleMdm;
   const pusher =
     pushConfig.certificatePem && pushConfig.keyPem
@@ -87,6 +91,7 @@ export function createAppleMdmServices(
     queue,
     enrollments,
     push,
+    protocol: new DeviceProtocolService(enrollments, commandStore, push),
     routes: (audit) => {
       const handlerDeps = {
         em: deps.em,

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic } from '../../events/topics.js';
+import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { AuditOutcome } from '../audit/audit-record.entity.js';
@@ -13,8 +13,9 @@ import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
-import { toDeviceEventPayload } from '../device/device.events.js';
+import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
+import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
 import { MdmEnrollmentChannel } from './apple-mdm-enrollment.entity.js';
@@ -176,8 +177,14 @@ export class AppleCheckInService {
       model: message.Model ?? message.ProductName,
       manufacturer: 'Apple',
     };
+    const pending = this.deps.pending!;
     try {
       await em.transactional(async (tx) => {
+        // DEP / USB-SA: the profile was issued for the serial the device's MachineInfo reported.
+        if (binding.serialNumber && !sameSerial(binding.serialNumber, input.serialNumber))
+          throw new PrerequisiteMissingError(
+            `the device's serial number is not ${binding.serialNumber}, the one its enrollment profile was issued for`,
+          );
         const { device } = await this.deps.enrollment.enroll(tx, input, null, presented.pem);
         await this.deps.enrollments.bind(tx, {
           deviceId: device.id,
@@ -186,13 +193,14 @@ export class AppleCheckInService {
           topic: message.Topic,
           authenticatedDateTime: now,
         });
-        await this.deps.pending!.completed(tx, presented, device.id);
+        await pending.completed(tx, binding, device, now);
       });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await em.transactional((tx) =>
-        this.deps.certificates.revokeBySerialNumber(tx, presented.serialNumber, now),
-      );
+      await em.transactional(async (tx) => {
+        await pending.refused(tx, binding, error.code, now);
+        await this.deps.certificates.revokeBySerialNumber(tx, presented.serialNumber, now);
+      });
       void this.deps.audit.record({
         action: 'mdm.Authenticate',
         outcome: AuditOutcome.refused,
@@ -202,8 +210,18 @@ export class AppleCheckInService {
         requestId: facts.requestId,
         targetType: 'MdmCertificate',
         targetId: presented.serialNumber,
-        args: { udid: identifier, method: input.method, platform: input.platform, reason: error.message },
+        args: {
+          udid: identifier,
+          pendingEnrollmentId: binding.pendingEnrollmentId,
+          method: input.method,
+          platform: input.platform,
+          reason: error.message,
+        },
       });
+      this.deps.logger.info(
+        { code: error.code, pendingEnrollmentId: binding.pendingEnrollmentId },
+        'Apple Authenticate refused by the enrollment rules',
+      );
       throw new MdmProtocolError(403, error.code, error.message);
     }
     return { status: 200 };
@@ -254,7 +272,7 @@ export class AppleCheckInService {
   /**
    * CheckOut: the device removed its MDM profile (sent once, best effort). The enrollment ends:
    * the device is retired (kept with its history), its certificate revoked, its open commands
-   * cancelled, and the change published. An unknown or already ended device is answered 200.
+   * cancelled, and the change published (`deviceCheckedIn` and `deviceUpdated` CHECKED_OUT). An unknown or already ended device is answered 200.
    */
   private async checkOut(
     em: EntityManager,
@@ -263,6 +281,7 @@ export class AppleCheckInService {
   ): Promise<CheckInAnswer> {
     const now = this.clock.now();
     let ended: ManagedDevice | null = null;
+    let updated: DeviceUpdatedPayload | null = null;
     try {
       await em.transactional(async (tx) => {
         const { device, enrollment } = await authenticateDevice(
@@ -272,6 +291,7 @@ export class AppleCheckInService {
           certificate,
         );
         const retiring = device.managementState === ManagementState.retirePending;
+        const before = deviceBefore(device);
         enrollment.checkedOutDateTime = now;
         await this.deps.commands.cancelOpen(tx, device.id);
         await cancelPendingActions(tx, device.id, now);
@@ -288,6 +308,7 @@ export class AppleCheckInService {
         if (retiring) action.details = 'the device removed its profile while a retire was pending';
         tx.persist(action);
         ended = device;
+        updated = toDeviceUpdatedPayload(device, before, 'CHECKED_OUT', now);
       });
     } catch (error) {
       // Apple: CheckOut is best effort and answered 200 even for a device the server no longer knows.
@@ -301,6 +322,7 @@ export class AppleCheckInService {
     if (ended)
       void this.events.publishCommitted([
         { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(ended, now) },
+        ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
       ]);
     return { status: 200 };
   }
@@ -318,6 +340,12 @@ export class AppleCheckInService {
       work(tx, await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate)),
     );
   }
+}
+
+/** Serial numbers compare as `enrollDevice` stores them: case-insensitive, periods removed. */
+function sameSerial(a: string, b: string | null | undefined): boolean {
+  const normal = (value: string) => value.replaceAll('.', '').toUpperCase();
+  return b != null && normal(a) === normal(b);
 }
 
 function userChannelsDeclined(): MdmProtocolError {

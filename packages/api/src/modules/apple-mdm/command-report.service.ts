@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic } from '../../events/topics.js';
+import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { isInRenewalWindow } from '../certificate/certificate-status.js';
 import type { CertificateService } from '../certificate/certificate.service.js';
 import type { DeviceActionService } from '../device-action/device-action.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
-import { toDeviceEventPayload } from '../device/device.events.js';
+import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
 import { MdmCommandStatus, type MdmCommand } from './mdm-command.entity.js';
@@ -34,7 +34,8 @@ const STATUS_OF_ANSWER: Record<Exclude<CommandStatus, 'Idle'>, MdmCommandStatus>
  * `deviceCheckedIn`); an answer settles its command, and the answer to a command that carries
  * out a device action settles the action (RemoveProfile acknowledged: retirePending → retired;
  * EraseDevice acknowledged: wipePending → wiped, certificate revoked as at any completion). The
- * reply is the next command of the device's queue.
+ * reply is the next command of the device's queue. An answer that completes an action also
+ * publishes `deviceUpdated` (ACTION_COMPLETED), as a GraphQL check-in does.
  */
 export class AppleCommandService {
   constructor(
@@ -59,6 +60,7 @@ export class AppleCommandService {
   ): Promise<CommandAnswer> {
     const now = this.clock.now();
     let device!: ManagedDevice;
+    let updated: DeviceUpdatedPayload | null = null;
     const answer = await em.transactional(async (tx): Promise<CommandAnswer> => {
       const found = await authenticateDevice(tx, this.deps.enrollments, report.identity, certificate);
       device = found.device;
@@ -66,7 +68,9 @@ export class AppleCommandService {
       if (report.status !== 'Idle') {
         const command = await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
         if (command && command.status !== MdmCommandStatus.cancelled) {
-          await this.settle(tx, found, command, report, now);
+          const before = deviceBefore(device);
+          if (await this.settle(tx, found, command, report, now))
+            updated = toDeviceUpdatedPayload(device, before, 'ACTION_COMPLETED', now);
           // The device left management: nothing more to deliver.
           if (command.status === MdmCommandStatus.acknowledged && command.deviceActionId)
             return { next: null, renewalDue: false };
@@ -79,25 +83,29 @@ export class AppleCommandService {
     });
     void this.events.publishCommitted([
       { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) },
+      ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
     ]);
     return answer;
   }
 
-  /** Records the device's answer to `command` and what it means for the device. */
+  /**
+   * Records the device's answer to `command` and what it means for the device.
+   * @returns whether the answer completed a device action (retired or wiped it)
+   */
   private async settle(
     tx: EntityManager,
     { device, enrollment }: AuthenticatedDevice,
     command: MdmCommand,
     report: CommandReport,
     now: Date,
-  ): Promise<void> {
+  ): Promise<boolean> {
     command.status = STATUS_OF_ANSWER[report.status as Exclude<CommandStatus, 'Idle'>];
     command.answeredDateTime = now;
     if (report.status === 'Error' || report.status === 'CommandFormatError') {
       command.answer = report.errorChain.map(describe).join('\n') || report.status;
-      return;
+      return false;
     }
-    if (report.status !== 'Acknowledged') return;
+    if (report.status !== 'Acknowledged') return false;
     switch (command.requestType) {
       case 'DeviceInformation': {
         const responses = report.body['QueryResponses'];
@@ -116,7 +124,9 @@ export class AppleCommandService {
       const completed = await this.deps.deviceActions.completePendingActions(tx, device, now);
       if (completed) await this.deps.certificates.revokeCurrent(tx, device.id, now);
       await this.deps.commands.cancelOpen(tx, device.id);
+      return completed !== undefined;
     }
+    return false;
   }
 }
 

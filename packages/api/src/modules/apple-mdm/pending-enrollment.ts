@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
+import type { ManagedDevice } from '../device/device.entity.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
 
 /**
@@ -9,12 +10,19 @@ import type { MdmClientCertificate } from './mdm-signature.js';
  * and who it is for. The same fields `enrollDevice` takes, so the same rules apply.
  */
 export interface EnrollmentBinding {
+  /** The pending enrollment this binding belongs to (its id). */
+  pendingEnrollmentId: string;
   platform: DevicePlatform;
   method: EnrollmentMethodKind;
   userPrincipalName: string | null;
   enrollmentManagerUserPrincipalName: string | null;
   /** USB-Direct: the Configurator export the profile came from. */
   profileExportToken: string | null;
+  /**
+   * DEP / USB-SA: the serial number the device's MachineInfo reported when it fetched its profile;
+   * its Authenticate must carry the same one (null: not bound to hardware).
+   */
+  serialNumber: string | null;
 }
 
 /**
@@ -23,8 +31,16 @@ export interface EnrollmentBinding {
  * before, e.g. through `enrollDevice` with a CSR) can authenticate.
  */
 export interface PendingEnrollments {
-  /** The binding of the pending enrollment that issued this certificate, or null. */
+  /**
+   * The binding of the pending (neither completed nor refused) enrollment that issued this
+   * certificate, or null.
+   */
   bindingFor(em: EntityManager, certificate: MdmClientCertificate): Promise<EnrollmentBinding | null>;
-  /** Authenticate enrolled the device: the pending enrollment is complete (same transaction). */
-  completed(tx: EntityManager, certificate: MdmClientCertificate, deviceId: string): Promise<void>;
+  /** Authenticate enrolled `device`: the pending enrollment is complete (same transaction). */
+  completed(tx: EntityManager, binding: EnrollmentBinding, device: ManagedDevice, now: Date): Promise<void>;
+  /**
+   * The enrollment rules refused the device: the pending enrollment is refused with the rule's
+   * error `code` and its certificate revoked (same transaction).
+   */
+  refused(tx: EntityManager, binding: EnrollmentBinding, code: string, now: Date): Promise<void>;
 }

@@ -376,7 +376,8 @@ export class CertificateService {
    * Gives a device-less certificate (issued over SCEP, a pending enrollment) to `device` inside
    * `tx`: the device's current certificate is superseded by it (revoked `superseded` if live), as
    * `issue` does for a new one, and Graph `managementCertificateExpirationDate` follows it.
-   * @returns false when the certificate does not exist or already belongs to a device
+   * @returns false when the certificate does not exist or already belongs to another device (true,
+   *   changing nothing, when `adopt` already gave it to this one)
    */
   async attachToDevice(
     tx: EntityManager,
@@ -384,12 +385,14 @@ export class CertificateService {
     device: ManagedDevice,
     now: Date,
   ): Promise<boolean> {
-    const [row] = await queryRows<{ not_after: Date }>(
+    const [row] = await queryRows<{ not_after: Date; device_id: string | null }>(
       tx,
-      `select "not_after" from "mdm_certificate" where "id" = ? and "device_id" is null for update`,
+      `select "not_after", "device_id" from "mdm_certificate" where "id" = ? for update`,
       [certificateId],
     );
-    if (!row) return false;
+    if (!row || (row.device_id !== null && row.device_id !== device.id)) return false;
+    // Already this device's (adopted by its enrollment in the same transaction): nothing to supersede.
+    if (row.device_id === device.id) return true;
     await this.supersede(tx, device.id, certificateId, now);
     await queryRows(tx, `update "mdm_certificate" set "device_id" = ? where "id" = ?`, [
       device.id,

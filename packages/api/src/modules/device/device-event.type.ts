@@ -42,11 +42,12 @@ export enum DeviceChange {
   WIPE_REQUESTED = 'WIPE_REQUESTED',
   UNENROLL_REQUESTED = 'UNENROLL_REQUESTED',
   ACTION_COMPLETED = 'ACTION_COMPLETED',
+  CHECKED_OUT = 'CHECKED_OUT',
 }
 registerEnumType(DeviceChange, {
   name: 'DeviceChange',
   description:
-    'OWNERSHIP_CHANGED (admin set managedDeviceOwnerType), RETIRE_REQUESTED / WIPE_REQUESTED / UNENROLL_REQUESTED (managementState → retirePending or wipePending), ACTION_COMPLETED (the device checked in and the pending action was carried out: retired or wiped).',
+    'OWNERSHIP_CHANGED (admin set managedDeviceOwnerType), RETIRE_REQUESTED / WIPE_REQUESTED / UNENROLL_REQUESTED (managementState → retirePending or wipePending), ACTION_COMPLETED (the device checked in and the pending action was carried out: retired or wiped), CHECKED_OUT (an Apple device removed its MDM profile itself: retired).',
 });
 
 @ObjectType({
