@@ -87,7 +87,7 @@ export async function importBenchmark(): Promise<void> {
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   // The baseline tables have the shape of the real ones, indexes and constraints included: a COPY
-  // into a bare heap would measure less work than the writer must do (issue 8: an honest baseline).
+  // into a bare heap would measure less work than the writer must do (an honest baseline).
   await client.query('create table copy_identifier (like corporate_identifier including all)');
   await client.query('create table copy_device (like managed_device including all)');
   const results: Row[] = [];

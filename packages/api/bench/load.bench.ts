@@ -1,4 +1,4 @@
-// The six load scenarios of issue 8 (the k6 scripts of load-tests/, at a smaller scale) against a
+// The six load scenarios (the k6 scripts of load-tests/, at a smaller scale) against a
 // gateway in its own process on the machine's PostgreSQL, over real HTTP (autocannon) and real
 // WebSocket clients. Each prints throughput, p50/p95/p99 latency, errors, the gateway's peak
 // RSS and the ratio to a baseline measured in the same run: the same database writes (or, for

@@ -4,7 +4,7 @@ import { startTracedGateway, type TracedGateway } from './support/traced-gateway
 
 /**
  * Counts the SQL statements (round trips to PostgreSQL) of one enrollment, through the gateway's
- * own pg tracing (as device-page-statements.test.ts does). Issue 8: enrollment's cost is mostly
+ * own pg tracing (as device-page-statements.test.ts does). Enrollment's cost is mostly
  * round trips and the ORM work around each; this keeps the hot path from growing back.
  */
 describe('one enrollment, in SQL statements', () => {
@@ -37,7 +37,7 @@ describe('one enrollment, in SQL statements', () => {
     // BEGIN, restrictions, what is known of the hardware (corporate identifiers marked, Autopilot,
     // existing records: one statement), user upsert (its row lock serializes the user's
     // enrollments), the user's device count, device + certificate (one round trip), COMMIT, and the
-    // audit record after the commit. It was 12 before issue 8's work, then 9.
+    // audit record after the commit. (Earlier versions made 12, then 9.)
     expect(statements.length, listing).toBeLessThanOrEqual(8);
     const inserts = statements.filter((sql) => /insert into "(managed_device|mdm_certificate)"/.test(sql));
     expect(inserts, listing).toHaveLength(1);

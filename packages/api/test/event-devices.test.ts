@@ -12,7 +12,7 @@ const EVENT_DEVICE_READ = /where "d"\."id" = any\(\$1::uuid\[\]\)/;
 
 /**
  * The device of a subscription event is read when the event arrives, for all the events that
- * arrive together in one statement, and only while someone subscribes (issue 8: dashboards fell
+ * arrive together in one statement, and only while someone subscribes (dashboards fell
  * seconds behind a mass enrollment when each event read its device in turn).
  */
 describe('the devices of subscription events', () => {

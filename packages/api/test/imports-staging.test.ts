@@ -8,7 +8,7 @@ import { writeCorporateIdentifiers } from '../src/modules/imports/writers/corpor
 import { uniqueImei, uniqueSerial } from './support/builders.js';
 import { startTestGateway, useTestGateway } from './support/kit.js';
 
-describe('corporate identifiers staged with COPY (issue 8: set-based bulk registration)', () => {
+describe('corporate identifiers staged with COPY (set-based bulk registration)', () => {
   const gateway = useTestGateway();
 
   it('keeps details with tabs, backslashes, quotes and line breaks exactly, and finds them unchanged on a second import', async () => {

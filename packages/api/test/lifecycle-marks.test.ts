@@ -8,7 +8,7 @@ import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 const DAY = 86_400_000;
 const SECOND = 1_000;
 
-describe('the lifecycle sweeper without stored statuses (issue 8: status derived from the clock, sweep marks)', () => {
+describe('the lifecycle sweeper without stored statuses (status derived from the clock, sweep marks)', () => {
   let gateway: TestGateway;
   let expiring: EventCollector<CertificateEventPayload>;
   let expired: EventCollector<CertificateEventPayload>;

@@ -11,7 +11,7 @@ import { startTestGateway, useTestGateway } from './support/kit.js';
 const DAY = 86_400_000;
 const SECOND = 1_000;
 
-describe('removing devices without cascading foreign keys (issue 8: their certificates and check-in history go set-based)', () => {
+describe('removing devices without cascading foreign keys (their certificates and check-in history go set-based)', () => {
   const gateway = useTestGateway();
 
   const { sweepAt } = lifecycleHarness(() => gateway);

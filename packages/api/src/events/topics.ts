@@ -96,7 +96,7 @@ export interface CertificateEventPayload extends DeviceEventPayload {
   previousCertificateId: string | null;
 }
 
-/** One committed import (issue 4): what was imported and what it did. Dates are ISO-8601 UTC strings. */
+/** One committed import: what was imported and what it did. Dates are ISO-8601 UTC strings. */
 export interface ImportCompletedPayload {
   /** Import record id (UUID). */
   importId: string;

@@ -20,7 +20,7 @@ const isSql = (s: CollectedSpan) => s.attributes['db.system.name'] === 'postgres
 /**
  * Starts tracing into a collector in this process, then a test gateway: tracing must start before
  * the gateway's modules load (its pg instrumentation hooks them), hence the dynamic import. For
- * the tests that count statements (issue 8: the hot paths must not grow back).
+ * the tests that count statements (the hot paths must not grow back).
  */
 export async function startTracedGateway(options: TestGatewayOptions = {}): Promise<TracedGateway> {
   const collector = await startOtlpCollector();

@@ -36,7 +36,7 @@ export class Migration20261129000000_initial extends Migration {
     );
     this.addSql(`create index "managed_device_user_id_index" on "managed_device" ("user_id");`);
     // One active record per piece of hardware, enforced by the database so that concurrent
-    // enrollments of the same serial or IMEI cannot both insert (issue: re-enrollment rules).
+    // enrollments of the same serial or IMEI cannot both insert (re-enrollment rules).
     this.addSql(`
       create unique index "managed_device_active_serial_unique" on "managed_device" ("platform", "serial_number")
       where "serial_number" is not null and "management_state" not in ('retired', 'wiped');`);

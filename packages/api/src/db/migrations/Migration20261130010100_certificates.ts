@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * MDM certificates (issue 5): the stored issuing CA, device certificates with their lifecycle
+ * MDM certificates: the stored issuing CA, device certificates with their lifecycle
  * status, check-in history (also the nonce replay guard), and Graph
  * `managementCertificateExpirationDate` on devices. Devices enrolled before this migration have
  * no certificate until they enroll again.

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Enrollment rules (issue 3): DEM accounts and user groups, device flags (supervised, locked,
+ * Enrollment rules: DEM accounts and user groups, device flags (supervised, locked,
  * reset, USB-Direct limits, join type, EAS link), Apple profiles / device lists / exports, bulk
  * enrollment tokens, restrictions, device action history and corporate identifiers.
  */

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Imports (issue 4): import records, Autopilot registrations, Exchange connectors and EAS
+ * Imports: import records, Autopilot registrations, Exchange connectors and EAS
  * partnerships, DEP tokens (depOnboardingSetting), Graph managedDevice exports, and ABM fields on the Apple device list.
  */
 export class Migration20261130020100_imports extends Migration {

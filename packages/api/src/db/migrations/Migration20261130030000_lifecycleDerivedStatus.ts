@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * The lifecycle sweep without per-certificate writes (issue 8: a sweep over 1,000,000 devices in
+ * The lifecycle sweep without per-certificate writes (a sweep over 1,000,000 devices in
  * under 5 s). `valid`/`expiring`/`expired` are now derived from `not_after` and the clock at read
  * time; the stored status only records revocation. The sweeper keeps, instead of a status per
  * row, a short list of sweep marks (`lifecycle_sweep_state`) (the instant and the transaction snapshot of each sweep), and

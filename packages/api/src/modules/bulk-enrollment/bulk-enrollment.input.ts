@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { normalizeImei, normalizeSerialNumber } from '../device/hardware-identifiers.js';
 import { isPlaceholderHardwareId } from '../device/placeholder-hardware-id.js';
 
-/** Most devices one `enrollDevices` call accepts (issue 3: up to 1,000 per call). */
+/** Most devices one `enrollDevices` call accepts (up to 1,000 per call). */
 export const BULK_ENROLL_MAX_DEVICES = 1000;
 
 @InputType({

@@ -208,7 +208,7 @@ export class BulkEnrollmentService {
           `update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`,
           [now, `{${devices.map((d) => d.id).join(',')}}`],
         );
-        // Issue 5: every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
+        // Every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
         const credentials = await this.certificates.issueMany(tx, devices, now);
         return devices.map((device, i) => ({ device, credential: credentials[i]! }));
       });

@@ -50,7 +50,7 @@ export class CertificateService {
 
   /**
    * Issues a certificate to `device` inside the caller's transaction `tx`, superseding its
-   * current one (seed: "When a device is enrolled, it is issued an MDM certificate"; issue 5:
+   * current one (seed: "When a device is enrolled, it is issued an MDM certificate";
    * re-enrollment and renewal revoke the old certificate with reason `superseded`). Sets Graph
    * `managementCertificateExpirationDate`. Call it from enrollment and from renewal at check-in.
    * @param csrPem PKCS#10 request; without one the key pair is generated and returned once
@@ -83,7 +83,7 @@ export class CertificateService {
    * `device` must be new (never persisted, so it has no certificate to supersede) and must not be
    * persisted through the unit of work (this statement inserts it); neither returned entity is
    * managed by `tx`. Why: the unit of work's flush cost two INSERTs built by the ORM, and `issue`
-   * a supersede UPDATE that cannot match anything for a new device (issue 8, enrollment hot path).
+   * a supersede UPDATE that cannot match anything for a new device (enrollment hot path).
    * @throws InputValidationError (field `fieldPath`) for a refused CSR;
    *   UniqueConstraintViolationException when an active record of the same hardware was committed first
    */

@@ -227,7 +227,7 @@ export function deviceTbsCertificate(
  * The TBSCertificate as an ASN.1 element that encodes its content octets verbatim: a SEQUENCE
  * (universal 16, constructed) carrying the content the library encoded once. Signing and the
  * certificate then use the same bytes, and the TBS is encoded once instead of twice (an encoding
- * is ~0.25 ms of CPU, issue 8); asn1js writes the identifier and length octets.
+ * is ~0.25 ms of CPU); asn1js writes the identifier and length octets.
  */
 function encodedOnce(tbs: TBSCertificate): asn1js.Primitive {
   const content = (AsnSerializer.toASN(tbs) as asn1js.Sequence).valueBlock.toBER(false);

@@ -36,10 +36,10 @@ const UNRECOGNIZED: HardwareRecognition = {
  *   company-owned"). IMEI matches IMEI; SERIAL matches the serial; WINDOWS matches a Windows
  *   device's manufacturer, model and serial together;
  * - Windows Autopilot: a Windows device whose serial number is registered (matched exactly,
- *   spaces kept) is an organisation device and enrolls as corporate (issue 4, Autopilot);
+ *   spaces kept) is an organisation device and enrolls as corporate (Autopilot);
  * - whether records of the hardware exist, so the common case (hardware never seen) needs no
  *   lookup of them.
- * Hand-written and combined because it runs on every enrollment (issue 8): the ORM's query
+ * Hand-written and combined because it runs on every enrollment: the ORM's query
  * building and two more round trips cost more than the statement. A NULL parameter makes its
  * branch false, so the statement text is the same whatever the hardware.
  */

@@ -169,7 +169,7 @@ export const enrollDeviceSchema = z
     osVersion: z.string().trim().min(1).max(64),
     model: optionalText(128),
     manufacturer: optionalText(128),
-    // Issue 5: the MDM certificate's key comes from the device's CSR when it sends one.
+    // The MDM certificate's key comes from the device's CSR when it sends one.
     csr: z
       .string()
       .max(16_384)

@@ -39,7 +39,7 @@ export class EnrollDeviceSuccess {
 
   @Field({
     description:
-      'True when this hardware (serial number or IMEI) already had a device record, which this enrollment reused (issue 3: re-enrollment reuses the record; its previous certificate is revoked and its pending actions cancelled). False for a new record.',
+      'True when this hardware (serial number or IMEI) already had a device record, which this enrollment reused (re-enrollment reuses the record; its previous certificate is revoked and its pending actions cancelled). False for a new record.',
   })
   reenrolled!: boolean;
 

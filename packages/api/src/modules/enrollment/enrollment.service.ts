@@ -55,7 +55,7 @@ export interface EnrollmentDependencies {
   restrictions: RestrictionService;
   /** Device enrollment manager cap (DEM_DEVICE_LIMIT, default 1000). */
   demDeviceLimit: number;
-  /** Issues the MDM certificate of every enrollment (issue 5). */
+  /** Issues the MDM certificate of every enrollment. */
   certificates: CertificateService;
   /** Clock skew a device proof may have (CHECK_IN_MAX_SKEW_SECONDS); default 300. */
   proofMaxSkewSeconds?: number;
@@ -156,7 +156,7 @@ export class EnrollmentService {
         const grant = await this.grant(tx, command, now);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
         // What does not depend on the user is read (and written) before the user's row is locked below,
-        // so concurrent enrollments of one user wait for each other over fewer round trips (issue 8).
+        // so concurrent enrollments of one user wait for each other over fewer round trips.
         const restrictions = await this.deps.restrictions.load(tx);
         // Matching identifiers' enrollmentState becomes current whatever else is known. Whether the
         // hardware has records is read before the user's lock too: an enrollment of the same
@@ -238,9 +238,9 @@ export class EnrollmentService {
           ? await linkEasPartnership(tx, command.easDeviceId, record.id)
           : false;
         tx.assign(record, planExchange(command.easDeviceId ?? null, linked));
-        // Issue 5: every enrollment issues the MDM certificate in the same transaction (a reused
+        // Every enrollment issues the MDM certificate in the same transaction (a reused
         // record's previous certificate is revoked by the issuance). A new record is written with
-        // its first certificate in one statement (issue 8: the enrollment hot path).
+        // its first certificate in one statement (the enrollment hot path).
         let credential: IssuedCredential;
         if (presentedCertificatePem) {
           tx.persist(record);

@@ -51,7 +51,7 @@ export interface ImportOutcome {
 }
 
 /**
- * Imports of pre-registration files (issue 4). Every import: validates the whole file with the
+ * Imports of pre-registration files. Every import: validates the whole file with the
  * format's parser (parsers/); rejects it on a file error, and on any bad row unless `partial`;
  * writes set-based in ONE transaction together with its ImportRecord; then publishes one
  * `import.completed` event after commit.

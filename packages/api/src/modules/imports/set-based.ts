@@ -28,7 +28,7 @@ export interface Comparable {
 
 /**
  * Decides each row's outcome against what is stored (by key): NEW when absent, UNCHANGED when
- * equal, otherwise OVERWRITTEN if `overwrite` else CONFLICTING (issue 4: overwritten only when asked).
+ * equal, otherwise OVERWRITTEN if `overwrite` else CONFLICTING (overwritten only when asked).
  */
 export function classify<T extends Comparable>(
   rows: readonly T[],

@@ -6,7 +6,7 @@ import { numbered, type LifecyclePolicy } from './lifecycle.policy.js';
  * The SQL of one lifecycle sweep (lifecycle-sweeper.service.ts runs it). Pure: builds statement
  * text and positional (`$n`) parameters from the sweep's instant, the thresholds and the marks.
  *
- * Why marks instead of a status per row (issue 8): writing 400,000 certificate rows (new tuple
+ * Why marks instead of a status per row: writing 400,000 certificate rows (new tuple
  * versions, every index of the table) was most of a 60 s sweep over 1,000,000 devices. A
  * certificate's status is a function of its notAfter and the time (lifecycle.policy.ts); what a
  * sweep must know is only what earlier sweeps already reported. The rule (report a threshold when

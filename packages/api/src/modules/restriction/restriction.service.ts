@@ -93,7 +93,7 @@ export class RestrictionService {
    * Every restriction in priority order, for `check`. Loading them separately lets an enrollment
    * read them before it takes its user's row lock, so the lock is held for fewer round trips.
    * A plain SELECT mapped to managed entities: it runs on every enrollment, where the ORM's query
-   * building cost more CPU than the statement (issue 8). Needs a transaction (as every caller has).
+   * building cost more CPU than the statement. Needs a transaction (as every caller has).
    */
   async load(tx: EntityManager): Promise<EnrollmentRestriction[]> {
     const rows = await queryRows<Record<string, unknown>>(

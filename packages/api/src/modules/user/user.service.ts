@@ -26,7 +26,7 @@ export class UserService {
    * enrollments of one user cannot collide, and the user's row stays locked (inserted or updated
    * by this transaction) until commit, which is what serializes one user's enrollments.
    * Hand-written rather than `em.upsert`: this runs on every enrollment, and the ORM's query
-   * building cost more CPU than the statement (issue 8, docs/performance.md).
+   * building cost more CPU than the statement (docs/performance.md).
    * @throws when `em` is not inside a transaction (every caller runs in one)
    */
   async ensure(em: EntityManager, userPrincipalName: string, now: Date): Promise<User> {

@@ -53,7 +53,7 @@ const OUTCOMES: Record<string, ImportRowOutcome> = {
  * ones (enrollmentState `enrolled` when an active device already has the identifier, else
  * `notContacted`), overwrites the changed details when `overwrite` is asked for, and returns the
  * outcome of the rows that matched a stored identifier (every other row is NEW). Details compared
- * exactly (null equals null); a difference is CONFLICTING unless `overwrite` (issue 4).
+ * exactly (null equals null); a difference is CONFLICTING unless `overwrite`.
  */
 export async function writeCorporateIdentifiers(
   tx: EntityManager,
