@@ -63,6 +63,7 @@ function document(kind: string): string {
     ... on ImportSuccess {
       importRecord { id kind fileName rowCount newCount unchangedCount overwrittenCount conflictingCount deletedCount rejectedRowCount }
       rowErrors { rowNumber column rule message }
+      notices { rowNumber column rule message }
     }
     ... on ImportRejectedError { message fileError { code message } rowErrors { rowNumber column rule message } }
     ... on UserError { code message }
