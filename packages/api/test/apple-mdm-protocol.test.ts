@@ -143,6 +143,25 @@ describe("Apple's MDM check-in and command protocol", () => {
     };
   };
 
+  it("refuses an Authenticate signed by one device's certificate that names another device's UDID, and the other device keeps its channel", async () => {
+    const owner = await enrolledDevice();
+    const intruder = await enrolledDevice();
+    expect(await checkIn('authenticate-ios.plist', owner)).toMatchObject({ status: 200 });
+    expect(await checkIn('tokenupdate-device.plist', owner)).toMatchObject({ status: 200 });
+    // The intruder's own valid certificate over a body naming the owner's UDID.
+    const claim = await put('/mdm/checkin', fixture('authenticate-ios.plist', owner.udid), intruder);
+    expect(claim.status).toBe(401);
+    const rows = await gateway.sql<{ device_id: string }>(
+      'select device_id from apple_mdm_enrollment where identifier = ?',
+      [owner.udid],
+    );
+    expect(rows).toEqual([{ device_id: owner.id }]);
+    expect((await report('status-idle-device.plist', owner)).status).toBe(200);
+    // A device already bound to its UDID cannot move to another one either.
+    const moved = await put('/mdm/checkin', fixture('authenticate-ios.plist', intruder.udid), owner);
+    expect(moved.status).toBe(401);
+  });
+
   it('Authenticate, TokenUpdate, Idle, DeviceInformation; then retire is pushed, RemoveProfile acknowledged, and the device is retired', async () => {
     const device = await enrolledDevice();
     expect(await checkIn('authenticate-ios.plist', device)).toMatchObject({ status: 200 });

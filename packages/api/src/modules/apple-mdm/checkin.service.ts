@@ -144,6 +144,22 @@ export class AppleCheckInService {
       if (device.managementState !== ManagementState.managed)
         throw new MdmAuthenticationError('DEVICE_NOT_MANAGED', `the device is ${device.managementState}`);
       await em.transactional(async (tx) => {
+        // The certificate speaks for its own device only: it may name the UDID (or EnrollmentID)
+        // already bound to that device, or one bound to no device while its device has no other.
+        // Anything else would hand another device's channel (its push token, its command queue) to
+        // the certificate's holder (Apple: the identity certificate authenticates the device).
+        const [byIdentifier, byDevice] = await Promise.all([
+          this.deps.enrollments.byIdentifier(tx, identifier, true),
+          this.deps.enrollments.byDevice(tx, device.id),
+        ]);
+        if (
+          (byIdentifier && byIdentifier.deviceId !== device.id) ||
+          (byDevice && byDevice.identifier !== identifier)
+        )
+          throw new MdmAuthenticationError(
+            'WRONG_DEVICE',
+            'the identity certificate belongs to another device',
+          );
         await this.deps.enrollments.bind(tx, {
           deviceId: device.id,
           channel,
