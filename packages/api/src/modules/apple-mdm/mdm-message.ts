@@ -1,4 +1,5 @@
-import { parse, type PlistValue } from 'plist';
+import type { PlistValue } from 'plist';
+import { parsePropertyList } from '../../shared/property-list.js';
 import { z } from 'zod';
 import { MdmMessageError } from './apple-mdm.errors.js';
 
@@ -190,9 +191,9 @@ function parseDictionary(body: Buffer): Record<string, PlistValue> {
   if (body.length === 0) throw new MdmMessageError('the body is empty');
   let value: PlistValue;
   try {
-    value = parse(body.toString('utf8'));
+    value = parsePropertyList(body);
   } catch (error) {
-    throw new MdmMessageError(`the body is not an XML property list: ${(error as Error).message}`);
+    throw new MdmMessageError(`the body is refused: ${(error as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array)
     throw new MdmMessageError('the property list is not a dictionary');

@@ -5,7 +5,7 @@
  * "Device Enrollment Program: MachineInfo"). Read with pkijs and `plist`.
  */
 import * as pkijs from 'pkijs';
-import { parse } from 'plist';
+import { parsePropertyList } from '../../shared/property-list.js';
 
 /** The fields of a MachineInfo the gateway uses. */
 export interface MachineInfo {
@@ -51,7 +51,7 @@ export async function readMachineInfo(body: Uint8Array): Promise<MachineInfo> {
   if (!verified) throw new MachineInfoError('MachineInfo signature does not verify');
   let fields: Record<string, unknown>;
   try {
-    const parsed = parse(Buffer.from(content.getValue()).toString('utf8'));
+    const parsed = parsePropertyList(Buffer.from(content.getValue()));
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || parsed instanceof Uint8Array)
       throw new Error('not a dictionary');
     fields = parsed as Record<string, unknown>;
