@@ -1,13 +1,18 @@
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EnrollDeviceDocument, ManagedDeviceProtocolDocument } from '@mdm/schema';
+import {
+  CreateEnrollmentInvitationDocument,
+  EnrollDeviceDocument,
+  ManagedDeviceProtocolDocument,
+} from '@mdm/schema';
 import { startGatewayProcess, type GatewayProcess } from '@mdm/api/testing';
 import { print } from 'graphql';
 import type { Browser, Page } from 'playwright-core';
+import { parse } from 'plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
 import { axeViolations, signIn, uniqueSerial } from './support';
@@ -86,11 +91,16 @@ describe("the dashboard's view of devices that enroll over Apple's MDM protocol,
 
   /**
    * PUTs a fixture as the device sends it: its UDID (and the command it answers) substituted, the
-   * body signed by `openssl cms -sign` (a detached CMS SignedData: Apple's `Mdm-Signature`).
+   * other `replacements` made, the body signed by `openssl cms -sign` (a detached CMS SignedData: Apple's `Mdm-Signature`).
    */
-  const send = async (path: string, name: string, device: ProtocolDevice, commandUuid?: string) => {
+  const send = async (
+    path: string,
+    name: string,
+    device: ProtocolDevice,
+    replacements: Record<string, string> = {},
+  ) => {
     let body = (await fixture(name)).replaceAll(FIXTURE_UDID, device.udid);
-    if (commandUuid) body = body.replaceAll(FIXTURE_COMMAND_UUID, commandUuid);
+    for (const [from, to] of Object.entries(replacements)) body = body.replaceAll(from, to);
     const bodyFile = join(work, `${randomUUID()}.plist`);
     await writeFile(bodyFile, body);
     await run('openssl', [
@@ -137,7 +147,9 @@ describe("the dashboard's view of devices that enroll over Apple's MDM protocol,
     await send('/mdm/connect', 'status-idle-device.plist', device);
     const [information] = await commandsOf(device);
     expect(information).toMatchObject({ requestType: 'DeviceInformation', status: 'sent' });
-    await send('/mdm/connect', 'status-error.plist', device, information!.commandUuid);
+    await send('/mdm/connect', 'status-error.plist', device, {
+      [FIXTURE_COMMAND_UUID]: information!.commandUuid,
+    });
 
     await page.goto(`${gateway.url}/#/devices/${device.id}`);
     const section = page.getByTestId('apple-mdm');
@@ -168,10 +180,100 @@ describe("the dashboard's view of devices that enroll over Apple's MDM protocol,
       .waitFor();
   });
 
-  it('lists no pending enrollment on the methods view while every issued certificate has checked in, with no axe violation', async () => {
+  /**
+   * What an iPhone does with an invitation's profile: reads the SCEP payload from the signed profile
+   * (`openssl cms -verify`) and obtains its identity with micromdm's `scepclient`, encrypting to
+   * the gateway's RSA RA certificate. The certificate is then a pending enrollment until the
+   * device's Authenticate.
+   */
+  const scepEnrolledDevice = async (upn: string): Promise<Omit<ProtocolDevice, 'id'>> => {
+    const invitation = await gateway.graphql<{
+      createEnrollmentInvitation: { __typename: string; profileUrl?: string };
+    }>(print(CreateEnrollmentInvitationDocument), {
+      input: { platform: 'IOS', method: 'BYOD', userPrincipalName: upn },
+    });
+    const { profileUrl } = invitation.createEnrollmentInvitation;
+    if (!profileUrl) throw new Error(JSON.stringify(invitation.createEnrollmentInvitation));
+    // The profile URL names PUBLIC_URL, which this gateway leaves at its default host: ask it directly.
+    const url = new URL(profileUrl);
+    const profileFile = join(work, `${randomUUID()}.mobileconfig`);
+    await writeFile(
+      profileFile,
+      Buffer.from(await (await fetch(new URL(`${url.pathname}${url.search}`, gateway.url))).arrayBuffer()),
+    );
+    const { stdout } = await run('openssl', [
+      'cms',
+      '-verify',
+      '-noverify',
+      '-inform',
+      'der',
+      '-in',
+      profileFile,
+    ]);
+    type Dict = Record<string, unknown>;
+    const scep = ((parse(stdout) as Dict)['PayloadContent'] as Dict[]).find(
+      (p) => p['PayloadType'] === 'com.apple.security.scep',
+    )!['PayloadContent'] as Dict;
+    const caFile = join(work, `${randomUUID()}.p7b`);
+    await writeFile(
+      caFile,
+      Buffer.from(await (await fetch(`${gateway.url}/scep?operation=GetCACert`)).arrayBuffer()),
+    );
+    const certificates = (
+      await run('openssl', ['pkcs7', '-inform', 'der', '-in', caFile, '-print_certs'])
+    ).stdout.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)!;
+    const ra = certificates
+      .map((pem) => new X509Certificate(pem))
+      .find((c) => c.publicKey.asymmetricKeyType === 'rsa')!;
+    const dir = await mkdtemp(join(work, 'scepclient-'));
+    await run(
+      'scepclient',
+      [
+        '-server-url',
+        `${gateway.url}/scep`,
+        '-private-key',
+        join(dir, 'key.pem'),
+        '-ca-fingerprint',
+        ra.fingerprint256.replaceAll(':', '').toLowerCase(),
+        '-cn',
+        'device',
+        '-challenge',
+        String(scep['Challenge']),
+      ],
+      { timeout: 20_000 },
+    );
+    return {
+      name: 'Ada’s iPhone',
+      udid: `00008110-${randomUUID().replaceAll('-', '').slice(0, 16).toUpperCase()}`,
+      certificateFile: join(dir, 'client.pem'),
+      keyFile: join(dir, 'key.pem'),
+    };
+  };
+
+  it('lists a SCEP certificate awaiting its device on the methods view, and drops it once the device authenticates', async () => {
+    const upn = `e2e-pending-${randomBytes(4).toString('hex')}@contoso.example`;
+    const handset = await scepEnrolledDevice(upn);
+    const serial = new X509Certificate(await readFile(handset.certificateFile)).serialNumber;
     await page.goto(`${gateway.url}/#/methods`);
-    await page.getByTestId('pending-empty').waitFor();
-    expect(await page.getByRole('heading', { name: 'Pending enrollments' }).count()).toBe(1);
+    const row = page.getByTestId('pending-enrollments').locator('tbody tr', { hasText: upn });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1)).toEqual(['IOS', 'BYOD', 'Personal', upn, expect.any(String)]);
+    expect(cells[5]!.replace(/^0+/, '').toUpperCase()).toBe(serial.replace(/^0+/, '').toUpperCase());
+    expect(cells[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     expect(await axeViolations(page)).toEqual([]);
+
+    // Authenticate completes the enrollment: the device exists and the row leaves the list.
+    // The device record is created from this message, so its IMEI must pass the Luhn check.
+    await send(
+      '/mdm/checkin',
+      'authenticate-ios.plist',
+      { ...handset, id: '' },
+      {
+        '35 395911 012345 6': '35 395911 012345 2',
+      },
+    );
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row.waitFor({ state: 'detached' });
   });
 });
