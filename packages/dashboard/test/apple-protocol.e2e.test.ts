@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { parse } from 'plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
-import { axeViolations, signIn, uniqueSerial } from './support';
+import { axeViolations, signIn, tokenWithRole, uniqueSerial } from './support';
 
 const run = promisify(execFile);
 
@@ -178,6 +178,25 @@ describe("the dashboard's view of devices that enroll over Apple's MDM protocol,
       .getByTestId('sync-result')
       .filter({ hasText: 'No push sent: the gateway has no APNs push certificate configured' })
       .waitFor();
+  });
+
+  it('shows a READER the Apple MDM section without the Sync button', async () => {
+    const device = await enrolledDevice('E2E Read-only iPhone');
+    await send('/mdm/checkin', 'authenticate-ios.plist', device);
+    const reader = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(reader, gateway.url, await tokenWithRole(gateway, 'READER'));
+      await reader.goto(`${gateway.url}/#/devices/${device.id}`);
+      const section = reader.getByTestId('apple-mdm');
+      await section.waitFor();
+      // Authenticated, no TokenUpdate yet: no push token and nothing queued.
+      expect(await section.getByTestId('push-token').textContent()).toBe('none yet (no TokenUpdate)');
+      expect(await section.textContent()).toContain('No command queued yet.');
+      expect(await section.getByRole('button', { name: 'Sync' }).count()).toBe(0);
+      expect(await axeViolations(reader)).toEqual([]);
+    } finally {
+      await reader.close();
+    }
   });
 
   /**
