@@ -5,9 +5,11 @@ import {
   DeviceActionsDocument,
   EnrollmentCatalogDocument,
   ManagedDeviceDocument,
+  ManagedDeviceProtocolDocument,
   MdmCertificatesDocument,
   RecentCheckInsDocument,
   RetireDeviceDocument,
+  SyncDeviceDocument,
   WipeDeviceDocument,
   DeviceCheckedInDocument,
   type Role,
@@ -163,6 +165,12 @@ function DeviceDetail({ id, role }: { id: string; role: Role }) {
           onDone={reload}
         />
       )}
+      <AppleMdm
+        deviceId={device.id}
+        deviceName={device.deviceName}
+        mayOperate={role === 'ADMIN' || role === 'OPERATOR'}
+        version={version}
+      />
       <Certificates deviceId={device.id} version={version} />
       <RecentCheckIns deviceId={device.id} version={version} />
       <ActionHistory deviceId={device.id} version={version} />
@@ -413,6 +421,161 @@ function ActionHistory({ deviceId, version }: { deviceId: string; version: numbe
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/**
+ * What the push answered to a sync, said as it happened: only `sent` and `retried` mean the
+ * device was woken; otherwise it connects at its own pace (Apple's devices poll only when pushed
+ * or on their own schedule).
+ */
+function pushOutcome(push: string, pushTokenPresent: boolean): string {
+  switch (push) {
+    case 'sent':
+      return 'Push sent: APNs accepted it; the device connects shortly and fetches its queued commands.';
+    case 'retried':
+      return 'Push sent after retries: APNs accepted it; the device connects shortly.';
+    case 'failed':
+      return 'Push failed: APNs did not accept it; the device connects at its own pace.';
+    case 'unregistered':
+      return 'Push refused: APNs no longer knows this device’s push token (the MDM profile may have been removed).';
+    case 'skipped':
+      return pushTokenPresent
+        ? 'No push sent: the gateway has no APNs push certificate configured; the device connects at its own pace.'
+        : 'No push sent: the device has sent no push token yet (no TokenUpdate); it connects at its own pace.';
+    default:
+      return `Push: ${push}.`;
+  }
+}
+
+/**
+ * A device enrolled over Apple's MDM protocol: its push registration (Authenticate, TokenUpdate,
+ * CheckOut as Apple's check-in protocol defines them), its command queue with each answer, and a
+ * "Sync" that wakes it through APNs. Renders nothing for devices that do not speak the protocol.
+ */
+function AppleMdm({
+  deviceId,
+  deviceName,
+  mayOperate,
+  version,
+}: {
+  deviceId: string;
+  deviceName: string;
+  mayOperate: boolean;
+  version: number;
+}) {
+  const [result, refetch] = useQuery({
+    query: ManagedDeviceProtocolDocument,
+    variables: { id: deviceId, first: 20 },
+    requestPolicy: 'cache-and-network',
+  });
+  useReload(refetch, version);
+  const [, sync] = useMutation(SyncDeviceDocument);
+  const [confirming, setConfirming] = useState(false);
+  const [message, setMessage] = useState('');
+  const device = result.data?.managedDevice;
+  const mdm = device?.appleMdm;
+  if (!device || !mdm) return null;
+  const commands = device.mdmCommands;
+  const runSync = async () => {
+    setConfirming(false);
+    setMessage('Sync: asking APNs…');
+    const answer = await sync({ deviceId });
+    const payload = answer.data?.syncDevice;
+    if (answer.error)
+      setMessage(
+        `Sync failed: ${answer.error.networkError ? 'the gateway did not answer' : answer.error.message}`,
+      );
+    else if (payload?.__typename === 'SyncDeviceSuccess')
+      setMessage(pushOutcome(payload.push, mdm.pushTokenPresent));
+    else if (payload) setMessage(`Sync refused: ${payload.message}`);
+    refetch({ requestPolicy: 'network-only' });
+  };
+  return (
+    <div className="card" data-testid="apple-mdm">
+      <h2>Apple MDM</h2>
+      <dl>
+        <dt>Push token</dt>
+        <dd data-testid="push-token">{mdm.pushTokenPresent ? 'present' : 'none yet (no TokenUpdate)'}</dd>
+        <dt>Push topic</dt>
+        <dd>
+          <code>{mdm.topic}</code>
+        </dd>
+        <dt>Authenticated</dt>
+        <dd>{formatUtc(mdm.authenticatedDateTime)}</dd>
+        <dt>Last TokenUpdate</dt>
+        <dd>{formatUtc(mdm.lastTokenUpdateDateTime)}</dd>
+        <dt>Awaiting configuration</dt>
+        <dd>{mdm.awaitingConfiguration ? 'yes (Setup Assistant waits for DeviceConfigured)' : 'no'}</dd>
+        <dt>Checked out</dt>
+        <dd data-testid="checked-out">
+          {mdm.checkedOutDateTime ? `yes, ${formatUtc(mdm.checkedOutDateTime)}` : 'no'}
+        </dd>
+      </dl>
+      {mayOperate && (
+        <div className="filters">
+          <button onClick={() => setConfirming(true)}>Sync</button>
+        </div>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title={`Sync ${deviceName}?`}
+          confirmLabel={`Sync ${deviceName}`}
+          onConfirm={() => void runSync()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            A push through APNs asks {deviceName} to connect now and fetch its queued commands. Nothing is
+            queued or changed.
+          </p>
+        </ConfirmDialog>
+      )}
+      <p role="status" data-testid="sync-result">
+        {message}
+      </p>
+      <h3>Command queue</h3>
+      {commands.length === 0 ? (
+        <p className="muted">No command queued yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="mdm-commands">
+            <caption className="visually-hidden">Latest {commands.length} MDM commands, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Request type</th>
+                <th scope="col">Status</th>
+                <th scope="col">Queued</th>
+                <th scope="col">Answered</th>
+                <th scope="col">Error chain</th>
+              </tr>
+            </thead>
+            <tbody>
+              {commands.map((c) => (
+                <tr key={c.commandUuid}>
+                  <td>
+                    <span title={`CommandUUID ${c.commandUuid}`}>{c.requestType}</span>
+                  </td>
+                  <td className={`command-${c.status}`}>{c.status}</td>
+                  <td>{formatUtc(c.queuedDateTime)}</td>
+                  <td>{formatUtc(c.answeredDateTime)}</td>
+                  <td>
+                    {c.errorChain.length === 0 ? (
+                      '—'
+                    ) : (
+                      <ol className="error-chain">
+                        {c.errorChain.map((line, i) => (
+                          <li key={i}>{line}</li>
+                        ))}
+                      </ol>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

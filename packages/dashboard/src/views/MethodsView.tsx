@@ -8,6 +8,7 @@ import { useQuery } from 'urql';
 import { requirementLabel } from '../lib/format';
 import { useRefetchOnReconnect } from '../lib/hooks';
 import { ViewHeading } from '../components/ViewHeading';
+import { PendingEnrollments } from './PendingEnrollments';
 
 /** The seed's four tables, rendered from the catalog query, with the devices enrolled by each row. */
 export function MethodsView() {
@@ -51,6 +52,7 @@ export function MethodsView() {
           </div>
         </div>
       ))}
+      <PendingEnrollments />
     </section>
   );
 }
