@@ -9,7 +9,7 @@ export class PropertyListError extends Error {}
 
 const CONTAINER_TAG = /<(\/?)(dict|array)\s*(\/?)>/g;
 /** A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_STORABLE = new RegExp('\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]');
 
 /**
  * Parses an XML property list that a device sent (Apple's check-in and command messages,
