@@ -43,6 +43,7 @@ export default tseslint.config(
         __ENV: 'readonly',
         __VU: 'readonly',
         __ITER: 'readonly',
+        open: 'readonly',
       },
     },
     rules: {

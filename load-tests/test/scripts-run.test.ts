@@ -3,8 +3,13 @@
 // request is real, every check() the scripts make must hold, and what they report must be what
 // the gateway holds afterwards. Latency thresholds are evaluated but not asserted here (they
 // depend on the machine; the benchmarks and a full-size k6 run measure them).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startGatewayProcess, type GatewayProcess } from '@mdm/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error a plain Node script without type declarations
+import { applePopulation } from '../scripts/apple-population.mjs';
 import { k6, run as runK6, type K6Run } from './k6.js';
 
 const serverUrl = process.env['DATABASE_URL'];
@@ -180,6 +185,80 @@ describe.skipIf(!k6)(
       expect(scheduled, result.log).toBeLessThanOrEqual(16);
       expect(checkIns).toBeGreaterThan(4);
       expect(count(result, 'certificate_renewals')).toBe(checkIns);
+    });
+  },
+);
+
+describe.skipIf(!k6)(
+  'apple-check-in-storm.js over Apple’s protocol, with a population from scripts/apple-population.mjs',
+  { timeout: 180_000 },
+  () => {
+    let gateway: GatewayProcess;
+    let dir: string;
+    beforeAll(async () => {
+      gateway = await startGatewayProcess({ serverUrl });
+      dir = await mkdtemp(join(tmpdir(), 'apple-population-'));
+    }, 90_000);
+    afterAll(async () => {
+      await gateway?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('sends every device’s signed Idle at the arrival rate, each accepted with no command waiting, and the gateway records the check-ins', async () => {
+      const devices = (await applePopulation({ baseUrl: gateway.url, token: gateway.token, size: 3 })) as {
+        deviceId: string;
+        udid: string;
+      }[];
+      expect(devices).toHaveLength(3);
+      const file = join(dir, 'population.json');
+      await writeFile(file, JSON.stringify(devices));
+      const lastSync = async () =>
+        Promise.all(
+          devices.map(async ({ deviceId }) => {
+            const data = await gateway.graphql<{ managedDevice: { lastSyncDateTime: string } }>(
+              'query ($id: ID!) { managedDevice(id: $id) { lastSyncDateTime } }',
+              { id: deviceId },
+            );
+            return Date.parse(data.managedDevice.lastSyncDateTime);
+          }),
+        );
+      const before = await lastSync();
+      const result = await run(gateway, 'apple-check-in-storm.js', {
+        POPULATION_FILE: file,
+        RATE: '5',
+        DURATION: '2s',
+        MAX_VUS: '3',
+        PRE_VUS: '2',
+      });
+      const checkIns = count(result, 'apple_check_ins');
+      // 5/s for 2 s: k6 schedules 10 or 11 (an iteration at both ends of the window).
+      const scheduled = checkIns + count(result, 'dropped_iterations');
+      expect(scheduled, result.log).toBeGreaterThanOrEqual(10);
+      expect(scheduled, result.log).toBeLessThanOrEqual(11);
+      expect(checkIns).toBeGreaterThanOrEqual(devices.length);
+      expect(count(result, 'http_reqs{name:AppleIdle}')).toBe(checkIns);
+      // Round robin: every device checked in, and the gateway recorded it.
+      const after = await lastSync();
+      for (const [index, time] of after.entries()) expect(time).toBeGreaterThan(before[index]!);
+    });
+
+    it('stops in setup() before any load when the population belongs to another gateway', async () => {
+      const file = join(dir, 'foreign.json');
+      await writeFile(
+        file,
+        JSON.stringify([
+          { udid: 'FOREIGN', body: '<plist/>', signature: Buffer.from('x').toString('base64') },
+        ]),
+      );
+      const refused = await runK6('apple-check-in-storm.js', {
+        BASE_URL: gateway.url,
+        POPULATION_FILE: file,
+        RATE: '2',
+        DURATION: '1s',
+      });
+      expect(refused.code, refused.log).toBe(107);
+      expect(refused.log).toMatch(/refuses .*foreign\.json's devices/);
+      expect(refused.count('http_reqs{name:AppleIdle}')).toBe(0);
     });
   },
 );

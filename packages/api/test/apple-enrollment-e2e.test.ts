@@ -18,7 +18,7 @@ import {
 } from '@mdm/schema';
 import { build, parse, type PlistValue } from 'plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topic, type DeviceUpdatedPayload } from '../src/events/topics.js';
+import { Topic, type DeviceEventPayload, type DeviceUpdatedPayload } from '../src/events/topics.js';
 import { uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
 import { freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
@@ -258,10 +258,15 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.stop());
 
-/** Authenticate → TokenUpdate → Idle (DeviceInformation acknowledged) → retire → RemoveProfile acknowledged → retired. */
+/**
+ * Authenticate → TokenUpdate → Idle (DeviceInformation acknowledged) → retire → RemoveProfile
+ * acknowledged → retired; `deviceEnrolled` is published exactly once for the device, at Authenticate.
+ */
 async function lifecycle(device: Handset, platform: 'IOS' | 'MACOS', enrolledByGraphql: EnrollDeviceInput) {
+  const enrolled = enrolledEvents();
   expect(await authenticate(device, platform)).toMatchObject({ status: 200 });
   const id = await deviceIdOf(device);
+  await enrolled.first(id);
   expect(await tokenUpdate(device)).toMatchObject({ status: 200 });
   let next = commandOf((await status(device)).text);
   while (next.Command.RequestType !== 'RemoveProfile') {
@@ -302,7 +307,38 @@ async function lifecycle(device: Handset, platform: 'IOS' | 'MACOS', enrolledByG
   });
   expect((await gateway.query(ManagedDeviceDocument, { id })).managedDevice?.managementState).toBe('retired');
   expect(await updated).toMatchObject({ change: 'ACTION_COMPLETED', changedFields: ['managementState'] });
+  // Every later message (TokenUpdate, Idle, command reports) has been answered: a second
+  // deviceEnrolled would have been published by now.
+  expect(enrolled.stop().filter((e) => e.deviceId === id)).toHaveLength(1);
   return id;
+}
+
+/**
+ * Every `deviceEnrolled` event from this call on, as subscribers receive it: `first(id)` waits for
+ * the device's first one; `stop()` ends listening and returns all of them.
+ */
+function enrolledEvents() {
+  const stream = (gateway.events.pubSub.subscribe(Topic.DeviceEnrolled) as AsyncIterable<DeviceEventPayload>)[
+    Symbol.asyncIterator
+  ]();
+  const seen: DeviceEventPayload[] = [];
+  const waiting = new Map<string, () => void>();
+  void (async () => {
+    for (let next = await stream.next(); !next.done; next = await stream.next()) {
+      seen.push(next.value);
+      waiting.get(next.value.deviceId)?.();
+    }
+  })();
+  return {
+    first: (deviceId: string) =>
+      seen.some((e) => e.deviceId === deviceId)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.set(deviceId, resolve)),
+    stop: () => {
+      void stream.return?.();
+      return [...seen];
+    },
+  };
 }
 
 /** The next `deviceUpdated` event of one device, as subscribers receive it (listening from this call). */
@@ -443,6 +479,31 @@ describe('Apple enrollment end to end: profile, scepclient, check-in, commands',
             method: 'USB_SA',
             deviceName: 'twin',
             serialNumber: await setup.usbSaSerial(),
+            osVersion: '17.4.1',
+          },
+        };
+      },
+    },
+    {
+      name: 'iOS USB-Direct: the signed profile of a .mobileconfig export',
+      platform: 'IOS',
+      arrive: async () => {
+        const created = await setup.createProfile({ kind: 'USB_DIRECT' });
+        const { exportAppleEnrollmentProfile: exported } = await gateway.query(
+          ExportAppleEnrollmentProfileDocument,
+          { profileId: created.id },
+        );
+        if (exported.__typename !== 'ExportAppleEnrollmentProfileSuccess')
+          throw new Error(exported.__typename);
+        return {
+          profile: await fetch(exported.profileUrl!),
+          serial: serialOf(),
+          twin: {
+            platform: 'IOS',
+            method: 'USB_DIRECT',
+            profileExportToken: exported.token,
+            deviceName: 'twin',
+            serialNumber: serialOf(),
             osVersion: '17.4.1',
           },
         };

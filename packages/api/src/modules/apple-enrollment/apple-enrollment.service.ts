@@ -258,6 +258,30 @@ export class AppleEnrollmentService {
   }
 
   /**
+   * The USB-Direct profile a `.mobileconfig` export bound into an enrollment invitation (the
+   * device installed the export's profile and got its certificate over SCEP; Apple's protocol
+   * carries no export token, so the invitation is what names the export): the same rules as
+   * `grantForExport`, the export's validity being the invitation's.
+   * @param validUntil the export's (and its invitation's) expiry
+   * @throws PrerequisiteMissingError when the profile was deleted, is not USB-Direct, or the export expired
+   */
+  async grantForExportedProfile(
+    tx: EntityManager,
+    profileId: string,
+    validUntil: Date,
+    now: Date,
+  ): Promise<AppleEnrollmentGrant> {
+    const profile = await tx.findOne(AppleEnrollmentProfile, profileId);
+    if (!profile || profile.kind !== AppleProfileKind.USB_DIRECT)
+      throw new PrerequisiteMissingError('unknown USB-Direct profile export');
+    if (validUntil.getTime() <= now.getTime())
+      throw new PrerequisiteMissingError(
+        `the .mobileconfig export expired at ${validUntil.toISOString()}; export the profile again`,
+      );
+    return { profile };
+  }
+
+  /**
    * The USB-Direct profile behind an exported `.mobileconfig` token.
    * @throws PrerequisiteMissingError when the token is unknown, not a USB-Direct export, or expired
    */

@@ -118,7 +118,11 @@ export class AppleCheckInService {
    * limits, DEM caps, re-enrollment of known hardware) recording that certificate; a certificate
    * the gateway already issued to a managed device binds this UDID to it. A refusal revokes the
    * certificate, is audited, and answers 403. Apple: answer 200 without assuming the profile is
-   * installed; the enrollment completes at the first TokenUpdate.
+   * installed; the device becomes reachable at the first TokenUpdate.
+   *
+   * `deviceEnrolled` is published here, once, by `EnrollmentService.enroll` when the rules accept:
+   * the moment the device record and its certificate exist, as for a device enrolled through
+   * `enrollDevice` (whose later check-ins, protocol or GraphQL, publish no second one).
    */
   private async authenticate(
     em: EntityManager,
@@ -201,7 +205,13 @@ export class AppleCheckInService {
           throw new PrerequisiteMissingError(
             `the device's serial number is not ${binding.serialNumber}, the one its enrollment profile was issued for`,
           );
-        const { device } = await this.deps.enrollment.enroll(tx, input, null, presented.pem);
+        const { device } = await this.deps.enrollment.enroll(
+          tx,
+          input,
+          null,
+          presented.pem,
+          binding.exportedProfile,
+        );
         await this.deps.enrollments.bind(tx, {
           deviceId: device.id,
           channel,
@@ -245,9 +255,11 @@ export class AppleCheckInService {
 
   /**
    * TokenUpdate: stores the push token, PushMagic, topic and UnlockToken (one without UnlockToken
-   * keeps the stored one; Apple's schema notes). The first one completes the enrollment: the
-   * device is managed and `deviceEnrolled` is published, DeviceInformation is queued, and a DEP
-   * device AwaitingConfiguration gets DeviceConfigured after it. Repeats change only the tokens.
+   * keeps the stored one; Apple's schema notes). The first one makes the device reachable:
+   * DeviceInformation is queued (and pushed), and a DEP device AwaitingConfiguration gets
+   * DeviceConfigured after it. `deviceEnrolled` is not published again: Authenticate (or
+   * `enrollDevice`) did, when the enrollment rules accepted the device. Repeats change only the
+   * tokens.
    */
   private async tokenUpdate(
     em: EntityManager,
@@ -276,12 +288,7 @@ export class AppleCheckInService {
         if (enrollment.awaitingConfiguration) this.deps.commands.enqueue(tx, device.id, deviceConfigured());
       }
     });
-    if (first && device) {
-      void this.events.publishCommitted([
-        { topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) },
-      ]);
-      this.deps.commands.wake(device.id);
-    }
+    if (first && device) this.deps.commands.wake(device.id);
     return { status: 200 };
   }
 

@@ -19,6 +19,12 @@ export interface EnrollmentBinding {
   /** USB-Direct: the Configurator export the profile came from. */
   profileExportToken: string | null;
   /**
+   * USB-Direct: the Apple enrollment profile of the `.mobileconfig` export the device installed
+   * and the export's expiry (the invitation's), which grant the enrollment in place of the
+   * export's token; null for the other methods.
+   */
+  exportedProfile: { profileId: string; validUntil: Date } | null;
+  /**
    * DEP / USB-SA: the serial number the device's MachineInfo reported when it fetched its profile;
    * its Authenticate must carry the same one (null: not bound to hardware).
    */

@@ -113,6 +113,8 @@ export class EnrollmentService {
    * @param presentedCertificatePem an identity certificate this CA already issued to the device
    *   (SCEP, before Apple's "Authenticate"): the enrollment records it instead of issuing one;
    *   the caller has checked that it chains to the CA
+   * @param invited USB-Direct through Apple's protocol: the export's profile the device's
+   *   enrollment invitation bound, granted instead of a `profileExportToken`
    * @throws InputValidationError for bad input; ActingUserMismatchError (a user token naming another user); MethodNotAvailableError; UserAffinityError;
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
    *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first;
@@ -123,6 +125,7 @@ export class EnrollmentService {
     input: unknown,
     caller: ScopedCaller | string | null = null,
     presentedCertificatePem: string | null = null,
+    invited: InvitedProfile | null = null,
   ): Promise<EnrollmentOutcome> {
     const principal: ScopedCaller | null =
       typeof caller === 'string' ? { role: Role.ENROLLER, userPrincipalName: caller } : caller;
@@ -153,7 +156,7 @@ export class EnrollmentService {
     let previous: PreviousEnrollment | null;
     try {
       ({ device, credential, previous } = await em.transactional(async (tx) => {
-        const grant = await this.grant(tx, command, now);
+        const grant = await this.grant(tx, command, now, invited);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
         // What does not depend on the user is read (and written) before the user's row is locked below,
         // so concurrent enrollments of one user wait for each other over fewer round trips.
@@ -282,7 +285,12 @@ export class EnrollmentService {
   }
 
   /** The method's pre-registration, checked inside the enrollment transaction. */
-  private async grant(tx: EntityManager, command: EnrollDeviceCommand, now: Date): Promise<Grant> {
+  private async grant(
+    tx: EntityManager,
+    command: EnrollDeviceCommand,
+    now: Date,
+    invited: InvitedProfile | null,
+  ): Promise<Grant> {
     switch (command.method) {
       case M.DEP:
         return {
@@ -298,7 +306,10 @@ export class EnrollmentService {
         };
       case M.USB_DIRECT:
         return {
-          profile: (await this.deps.apple.grantForExport(tx, command.profileExportToken, now)).profile,
+          profile: (invited && !command.profileExportToken
+            ? await this.deps.apple.grantForExportedProfile(tx, invited.profileId, invited.validUntil, now)
+            : await this.deps.apple.grantForExport(tx, command.profileExportToken, now)
+          ).profile,
           enrollmentManager: null,
         };
       case M.BULK_ENROLL:
@@ -439,4 +450,15 @@ async function startClean(
     { $or: ids, id: { $ne: record.id } },
     { user: null, enrollmentManager: null },
   );
+}
+
+/**
+ * The Apple enrollment profile an enrollment invitation bound (a USB-Direct `.mobileconfig`
+ * export), for a device enrolling through Apple's protocol, which carries no export token: it
+ * stands in for `profileExportToken`.
+ */
+export interface InvitedProfile {
+  profileId: string;
+  /** The invitation's (the export's) expiry. */
+  validUntil: Date;
 }

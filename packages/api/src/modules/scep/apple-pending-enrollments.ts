@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import type { ManagedDevice } from '../device/device.entity.js';
 import type { EnrollmentBinding, PendingEnrollments } from '../apple-mdm/pending-enrollment.js';
@@ -30,6 +31,10 @@ export class ScepPendingEnrollments implements PendingEnrollments {
       userPrincipalName: found.userPrincipalName,
       enrollmentManagerUserPrincipalName: found.enrollmentManagerUserPrincipalName,
       profileExportToken: null,
+      exportedProfile:
+        found.method === EnrollmentMethodKind.USB_DIRECT && found.appleProfileId
+          ? { profileId: found.appleProfileId, validUntil: found.invitationExpiresDateTime }
+          : null,
       serialNumber: found.serialNumber,
     };
   }

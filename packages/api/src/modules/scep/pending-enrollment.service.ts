@@ -36,6 +36,8 @@ export interface PendingEnrollmentBinding {
   serialNumber: string | null;
   /** DEP / USB-SA / USB-Direct: the Apple enrollment profile whose rules apply. */
   appleProfileId: string | null;
+  /** When the invitation stops issuing (UTC); for a USB-Direct export, the export's expiry. */
+  invitationExpiresDateTime: Date;
 }
 
 /** SHA-256 thumbprint (uppercase hex) of a DER certificate: the key certificates are found by. */
@@ -168,5 +170,6 @@ function bindingOf(pending: PendingEnrollment): PendingEnrollmentBinding {
     enrollmentManagerUserPrincipalName: invitation.enrollmentManager?.getEntity().userPrincipalName ?? null,
     serialNumber: invitation.serialNumber,
     appleProfileId: invitation.appleProfile?.id ?? null,
+    invitationExpiresDateTime: invitation.expiresDateTime,
   };
 }
