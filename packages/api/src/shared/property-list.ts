@@ -9,7 +9,8 @@ export class PropertyListError extends Error {}
 
 const CONTAINER_TAG = /<(\/?)(dict|array)\s*(\/?)>/g;
 /** A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const NOT_STORABLE = new RegExp('\\u0000|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]');
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_STORABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`);
 
 /**
  * Parses an XML property list that a device sent (Apple's check-in and command messages,
