@@ -143,13 +143,16 @@ export class EnrollmentService {
     checkMethodInputs(command);
 
     const now = this.clock.now();
+    // Placeholders identify nothing: matching, corporate identifiers, the record and its
+    // certificate see none. Every use of the hardware ids below goes through `identified`.
+    const identified = { ...command, ...identifyingHardware(command) };
     // The record and certificate of a device that turns out to be new are built before the
     // transaction (key pair and signature are most of an enrollment's CPU), so the transaction
     // holds its connection and the user's lock only for its statements. A re-enrollment discards
     // them and issues inside, as before.
     const fresh = new ManagedDevice();
     fresh.deviceName = command.deviceName;
-    fresh.serialNumber = command.serialNumber ?? null;
+    fresh.serialNumber = identified.serialNumber;
     const prepared = this.deps.certificates.prepare(fresh, now, command.csr);
     let device: ManagedDevice;
     let credential: IssuedCredential;
@@ -165,8 +168,6 @@ export class EnrollmentService {
         // hardware has records is read before the user's lock too: an enrollment of the same
         // hardware committed meanwhile makes this one's insert fail with ENROLLMENT_CONFLICT (the
         // partial unique indexes), rather than re-enroll the record just created.
-        // Placeholders identify nothing: matching, corporate identifiers and the record see none.
-        const identified = { ...command, ...identifyingHardware(command) };
         const hardware = await recognizeHardware(tx, identified, now);
         // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
         // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
