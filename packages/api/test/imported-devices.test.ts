@@ -16,11 +16,26 @@ const file = (name: string) => ({
   content: readFileSync(new URL(`./fixtures/imports/${name}`, import.meta.url), 'utf8'),
 });
 
+/**
+ * The ABM fixture with serials of this file's own (other tests import the same fixture into the
+ * run's database, and expect its serials new).
+ */
+const SERIALS: Record<string, string> = {
+  F17XK2ABHG7P: 'F17QALIST01P',
+  C02ZX1ABMD6U: 'C02QALIST06U',
+  DMPXK2ABCD99: 'DMPQALIST099',
+};
+const ownSerials = (content: string) =>
+  Object.entries(SERIALS).reduce((text, [from, to]) => text.replaceAll(from, to), content);
+
 describe('what the imports registered, page by page', () => {
   let gateway: TestGateway;
   beforeAll(async () => {
     gateway = await startTestGateway();
-    const abm = await gateway.query(ImportAbmDevicesDocument, { file: file('abm-device-details.json') });
+    const fixture = file('abm-device-details.json');
+    const abm = await gateway.query(ImportAbmDevicesDocument, {
+      file: { ...fixture, content: ownSerials(fixture.content) },
+    });
     expect(abm.importAbmDevices.__typename).toBe('ImportSuccess');
     const autopilot = await gateway.query(ImportAutopilotDevicesDocument, {
       file: file('autopilot-devices.csv'),
@@ -35,10 +50,10 @@ describe('what the imports registered, page by page', () => {
       filter: { source: 'DEP' },
     });
     const serials = appleDevices.edges.map((e) => e.node.serialNumber);
-    expect(serials).toEqual(expect.arrayContaining(['F17XK2ABHG7P', 'C02ZX1ABMD6U']));
-    expect(serials).not.toContain('DMPXK2ABCD99');
+    expect(serials).toEqual(expect.arrayContaining(['F17QALIST01P', 'C02QALIST06U']));
+    expect(serials).not.toContain('DMPQALIST099');
     expect(appleDevices.totalCount).toBe(serials.length);
-    expect(appleDevices.edges.find((e) => e.node.serialNumber === 'F17XK2ABHG7P')?.node).toMatchObject({
+    expect(appleDevices.edges.find((e) => e.node.serialNumber === 'F17QALIST01P')?.node).toMatchObject({
       model: 'iPhone 15',
       profileStatus: 'assigned',
     });
@@ -63,18 +78,23 @@ describe('what the imports registered, page by page', () => {
   });
 
   it('searches serials case-insensitively and tells which ones an active device already reports', async () => {
-    const search = await gateway.query(AppleDevicesDocument, { filter: { search: 'c02zx1' } });
-    expect(search.appleDevices.edges.map((e) => e.node.serialNumber)).toEqual(['C02ZX1ABMD6U']);
+    const search = await gateway.query(AppleDevicesDocument, { filter: { search: 'c02qalist06' } });
+    expect(search.appleDevices.edges.map((e) => e.node.serialNumber)).toEqual(['C02QALIST06U']);
 
     const before = await gateway.query(AppleDevicesDocument, {
-      filter: { search: 'F17XK2ABHG7P', enrolled: true },
+      filter: { search: 'F17QALIST01P', enrolled: true },
     });
     expect(before.appleDevices.totalCount).toBe(0);
-    await enrollDevice(gateway, { serialNumber: 'F17XK2ABHG7P' });
-    const enrolled = await gateway.query(AppleDevicesDocument, { filter: { enrolled: true } });
-    expect(enrolled.appleDevices.edges.map((e) => e.node.serialNumber)).toEqual(['F17XK2ABHG7P']);
-    const waiting = await gateway.query(AppleDevicesDocument, { filter: { enrolled: false } });
-    expect(waiting.appleDevices.edges.map((e) => e.node.serialNumber)).not.toContain('F17XK2ABHG7P');
+    await enrollDevice(gateway, { serialNumber: 'F17QALIST01P' });
+    const enrolled = await gateway.query(AppleDevicesDocument, {
+      filter: { search: 'F17QALIST01P', enrolled: true },
+    });
+    expect(enrolled.appleDevices.edges.map((e) => e.node.serialNumber)).toEqual(['F17QALIST01P']);
+    const waiting = await gateway.query(AppleDevicesDocument, {
+      filter: { search: 'QALIST', enrolled: false },
+    });
+    expect(waiting.appleDevices.edges.map((e) => e.node.serialNumber)).toContain('C02QALIST06U');
+    expect(waiting.appleDevices.edges.map((e) => e.node.serialNumber)).not.toContain('F17QALIST01P');
   });
 
   it('lists the Autopilot registrations with their group tags, filtered by tag', async () => {
@@ -97,7 +117,8 @@ describe('what the imports registered, page by page', () => {
 
   it('is readable by a READER and refused to an ENROLLER', async () => {
     const reader = gateway.as(await gateway.createToken('READER'));
-    expect((await reader.request(AutopilotDevicesDocument, {})).data?.autopilotDevices.totalCount).toBe(3);
+    const read = await reader.request(AutopilotDevicesDocument, { filter: { search: 'QA-AP-' } });
+    expect(read.data?.autopilotDevices.totalCount).toBe(3);
     const enroller = gateway.as(await gateway.createToken('ENROLLER'));
     expect((await enroller.request(AppleDevicesDocument, {})).errors?.[0]?.extensions?.['code']).toBe(
       'FORBIDDEN',

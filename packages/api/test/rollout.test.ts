@@ -139,7 +139,8 @@ describe('the rollout read model: activity with failures, failed enrollments by 
     gateway.clock.advance(4 * DAY);
     const later = (await gateway.query(DeviceFreshnessDocument, { onlineMinutes: 60, missingDays: 3 }))
       .deviceFreshness;
-    expect(later.online).toBe(0);
-    expect(later.missing).toBeGreaterThanOrEqual(2);
+    // Relative to the counts before: the run's database may hold other tests' devices.
+    expect(later.online).toBeLessThan(justEnrolled.online);
+    expect(later.missing).toBeGreaterThan(before.missing);
   });
 });

@@ -6,6 +6,8 @@ import type { PushService } from '../push/push.service.js';
 import type { AppleMdmEnrollment } from './apple-mdm-enrollment.entity.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommand } from './mdm-command.entity.js';
+import { validateInput } from '../../shared/validation.js';
+import { deviceIdSchema } from '../device/device.service.js';
 import type { MdmCommandStore } from './mdm-command.store.js';
 
 /** Most commands one `mdmCommands` read returns. */
@@ -36,11 +38,12 @@ export class DeviceProtocolService {
   /**
    * Intune's "Sync": wakes the device through APNs now (nothing is queued). `skipped` when the
    * gateway has no push certificate or the device no push token (it connects at its own pace).
-   * @throws NotFoundError when there is no such device
+   * @throws InputValidationError when `deviceId` is not a UUID; NotFoundError when there is no such device
    */
   async sync(em: EntityManager, deviceId: string): Promise<{ device: ManagedDevice; push: PushOutcome }> {
-    const device = await em.findOne(ManagedDevice, { id: deviceId });
-    if (!device) throw new NotFoundError('ManagedDevice', deviceId);
-    return { device, push: await this.push.syncDevice(deviceId) };
+    const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
+    const device = await em.findOne(ManagedDevice, { id });
+    if (!device) throw new NotFoundError('ManagedDevice', id);
+    return { device, push: await this.push.syncDevice(id) };
   }
 }
