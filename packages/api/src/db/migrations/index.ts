@@ -9,6 +9,7 @@ import { Migration20261130040000_devicePlatformPageIndex } from './Migration2026
 import { Migration20261130050000_deviceChildrenSetBasedDelete } from './Migration20261130050000_deviceChildrenSetBasedDelete.js';
 import { Migration20261203060000_enrollmentInvitations } from './Migration20261203060000_enrollmentInvitations.js';
 import { Migration20261203070000_appleMdmProtocol } from './Migration20261203070000_appleMdmProtocol.js';
+import { Migration20261203080000_pendingEnrollmentDeviceIndex } from './Migration20261203080000_pendingEnrollmentDeviceIndex.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -37,4 +38,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203060000_enrollmentInvitations,
   },
   { name: 'Migration20261203070000_appleMdmProtocol', class: Migration20261203070000_appleMdmProtocol },
+  {
+    name: 'Migration20261203080000_pendingEnrollmentDeviceIndex',
+    class: Migration20261203080000_pendingEnrollmentDeviceIndex,
+  },
 ];

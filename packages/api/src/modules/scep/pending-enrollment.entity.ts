@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Enum, ManyToOne, OneToOne, PrimaryKey, Property, type Opt, type Ref } from '@mikro-orm/core';
+import {
+  Entity,
+  Enum,
+  Index,
+  ManyToOne,
+  OneToOne,
+  PrimaryKey,
+  Property,
+  type Opt,
+  type Ref,
+} from '@mikro-orm/core';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -57,7 +67,11 @@ export class PendingEnrollment {
   @Property({ type: 'timestamptz', nullable: true })
   resolvedDateTime: Date | null = null;
 
-  /** The device record the enrollment completed into. No foreign key (devices delete their children set-based). */
+  /**
+   * The device record the enrollment completed into. No foreign key: the record is a device child,
+   * deleted with the device (modules/device/device-children.sql.ts); the index serves that delete.
+   */
+  @Index()
   @ManyToOne(() => ManagedDevice, { ref: true, nullable: true, createForeignKeyConstraint: false })
   device: Ref<ManagedDevice> | null = null;
 
