@@ -233,7 +233,7 @@ export type DeviceEventFilter = {
   userPrincipalName?: string | null | undefined;
 };
 
-/** Device platform, one per table of the seed document (iOS, macOS, Windows, Android). */
+/** Device platform, one per table of Intune’s “What is device enrollment” (iOS, macOS, Windows, Android). */
 export type DevicePlatform =
   | 'ANDROID'
   | 'IOS'
@@ -266,7 +266,7 @@ export type EnrollDeviceInput = {
   deviceProof?: DeviceProofInput | null | undefined;
   /** Exchange ActiveSync device id the device reports, 1-128 characters: a device already known through an Exchange connector is linked (easActivated), not duplicated. */
   easDeviceId?: string | null | undefined;
-  /** DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager). */
+  /** DEM only, and required then: UPN of the device enrollment manager account enrolling the device (Intune: Device enrollment manager). */
   enrollmentManagerUserPrincipalName?: string | null | undefined;
   /** IMEI: spaces and dashes ignored; 15 digits with a valid Luhn check digit, or 14 digits (the check digit is then computed). */
   imei?: string | null | undefined;
@@ -274,7 +274,7 @@ export type EnrollDeviceInput = {
   joinType?: WindowsJoinType | null | undefined;
   /** Manufacturer, at most 128 characters. */
   manufacturer?: string | null | undefined;
-  /** Enrollment method; must be a row of the platform's seed table. Default BYOD. */
+  /** Enrollment method; must be a row of the platform's enrollment table (Intune). Default BYOD. */
   method?: EnrollmentMethodKind;
   /** Model, at most 128 characters. */
   model?: string | null | undefined;
@@ -308,7 +308,7 @@ export type EnrollmentFailureGroupInput = {
   restriction?: string | null | undefined;
 };
 
-/** An enrollment method of the seed document ("What is device enrollment?"), one row of its tables. */
+/** An enrollment method of Intune’s “What is device enrollment?”, one row of its tables. */
 export type EnrollmentMethodKind =
   | 'ANDROID_FOR_WORK'
   | 'AUTO_ENROLL'
@@ -466,7 +466,7 @@ export type PendingEnrollmentStatus =
   | 'pending'
   | 'refused';
 
-/** A cell of the seed tables: YES, NO, or OPTIONAL (decided by the enrollment profile). */
+/** A cell of Intune’s enrollment tables: YES, NO, or OPTIONAL (decided by the enrollment profile). */
 export type Requirement =
   | 'NO'
   | 'OPTIONAL'

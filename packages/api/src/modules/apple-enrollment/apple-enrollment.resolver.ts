@@ -173,7 +173,7 @@ export class AppleEnrollmentResolver {
   @Roles(Role.ADMIN)
   @Mutation(() => CreateAppleEnrollmentProfileResult, {
     description:
-      'Creates an Apple enrollment profile; its settings decide the OPTIONAL cells of the seed (affinity, locked).',
+      'Creates an Apple enrollment profile; its settings decide the OPTIONAL cells of Intune’s enrollment tables (affinity, locked).',
   })
   async createAppleEnrollmentProfile(
     @Arg('input', () => CreateAppleEnrollmentProfileInput) input: CreateAppleEnrollmentProfileInput,

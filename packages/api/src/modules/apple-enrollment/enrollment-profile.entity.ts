@@ -37,7 +37,7 @@ export class AppleEnrollmentProfile {
 
   @Field(() => Boolean, {
     description:
-      'User affinity: the device is enrolled for the user who authenticates in Setup Assistant (seed: DEP/USB-SA "Optional").',
+      'User affinity: the device is enrolled for the user who authenticates in Setup Assistant (Intune: DEP/USB-SA "Optional").',
   })
   @Property({ type: 'boolean', default: false })
   requiresUserAuthentication: boolean & Opt = false;
@@ -76,7 +76,7 @@ export class AppleEnrollmentProfile {
   isDefault: boolean & Opt = false;
 
   @Field(() => Boolean, {
-    description: 'Kiosk mode (USB-SA profile option; seed: supervision enables kiosk mode).',
+    description: 'Kiosk mode (USB-SA profile option; Intune: supervision enables kiosk mode).',
   })
   @Property({ type: 'boolean', default: false })
   kioskModeEnabled: boolean & Opt = false;

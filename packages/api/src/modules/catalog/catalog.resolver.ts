@@ -10,7 +10,7 @@ export class CatalogResolver {
   @Roles(...READ_ROLES, Role.ENROLLER)
   @Query(() => [PlatformEnrollmentMethods], {
     description:
-      "The seed's four tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.",
+      'Intune’s four enrollment tables: per platform (iOS, macOS, Windows, Android), each enrollment method with its reset, user affinity and locked rules.',
   })
   enrollmentCatalog(): PlatformEnrollmentMethods[] {
     return Object.values(DevicePlatform).map((platform) => ({
@@ -21,7 +21,8 @@ export class CatalogResolver {
 
   @Roles(...READ_ROLES, Role.ENROLLER)
   @Query(() => [EnrollmentMethod], {
-    description: 'Enrollment methods as a flat list of the 14 seed rows, optionally for one platform only.',
+    description:
+      'Enrollment methods as a flat list of the 14 rows of Intune’s enrollment tables, optionally for one platform only.',
   })
   enrollmentMethods(
     @Arg('platform', () => DevicePlatform, {

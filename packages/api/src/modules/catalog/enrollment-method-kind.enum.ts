@@ -22,8 +22,7 @@ export enum EnrollmentMethodKind {
 
 registerEnumType(EnrollmentMethodKind, {
   name: 'EnrollmentMethodKind',
-  description:
-    'An enrollment method of the seed document ("What is device enrollment?"), one row of its tables.',
+  description: 'An enrollment method of Intune’s “What is device enrollment?”, one row of its tables.',
 });
 
 /** Whether a seed table column applies: the seed writes Yes, No or Optional. */
@@ -35,5 +34,6 @@ export enum Requirement {
 
 registerEnumType(Requirement, {
   name: 'Requirement',
-  description: 'A cell of the seed tables: YES, NO, or OPTIONAL (decided by the enrollment profile).',
+  description:
+    'A cell of Intune’s enrollment tables: YES, NO, or OPTIONAL (decided by the enrollment profile).',
 });

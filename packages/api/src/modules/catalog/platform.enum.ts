@@ -10,7 +10,8 @@ export enum DevicePlatform {
 
 registerEnumType(DevicePlatform, {
   name: 'DevicePlatform',
-  description: 'Device platform, one per table of the seed document (iOS, macOS, Windows, Android).',
+  description:
+    'Device platform, one per table of Intune’s “What is device enrollment” (iOS, macOS, Windows, Android).',
 });
 
 /** Graph's `operatingSystem` string for each platform, as Intune reports it. */

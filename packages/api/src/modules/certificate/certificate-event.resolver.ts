@@ -29,7 +29,7 @@ export class CertificateEventResolver {
     topics: Topic.CertificateRenewed,
     filter: byFilter,
     description:
-      'Each certificate renewed by a check-in inside the renewal window (seed: renewed while the device communicates).',
+      'Each certificate renewed by a check-in inside the renewal window (Intune: renewed while the device communicates).',
   })
   certificateRenewed(
     @Root() payload: CertificateEventPayload,
@@ -59,7 +59,7 @@ export class CertificateEventResolver {
     topics: Topic.CertificateExpired,
     filter: byFilter,
     description:
-      'Each certificate that passed its notAfter without renewal (seed: a silent or wiped device is not renewed).',
+      'Each certificate that passed its notAfter without renewal (Intune: a silent or wiped device is not renewed).',
   })
   certificateExpired(
     @Root() payload: CertificateEventPayload,

@@ -8,7 +8,7 @@ export class MdmCertificateRemovalResolver {
 
   @FieldResolver(() => Date, {
     description:
-      'When the device is removed if this certificate expires without renewal: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (seed: Mobile device cleanup after MDM certificate expiration, 180 days).',
+      'When the device is removed if this certificate expires without renewal: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (Intune: Mobile device cleanup after MDM certificate expiration, 180 days).',
   })
   removalDateTime(@Root() certificate: MdmCertificate): Date {
     return this.removalDate(certificate.notAfter);

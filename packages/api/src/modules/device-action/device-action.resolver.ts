@@ -96,7 +96,7 @@ export class DeviceActionResolver {
   @Roles(...ENROLL_ROLES)
   @Mutation(() => DeviceActionResult, {
     description:
-      'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (seed column "Locked"). A user token unenrolls its own devices only (any other is NOT_FOUND); an ENROLLER token without a user is refused (FORBIDDEN).',
+      'The user removes the device from management (→ retirePending). Refused with ENROLLMENT_LOCKED for a locked enrollment (Intune’s column "Locked"). A user token unenrolls its own devices only (any other is NOT_FOUND); an ENROLLER token without a user is refused (FORBIDDEN).',
   })
   unenrollDevice(
     @Arg('deviceId', () => ID) deviceId: string,

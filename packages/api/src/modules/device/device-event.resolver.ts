@@ -101,7 +101,7 @@ export class DeviceEventResolver {
     topics: Topic.DeviceRemoved,
     filter: byFilter,
     description:
-      'Each committed removal of a device record: by an admin (`deleteDevice`) or by the lifecycle sweeper (seed: 180 days after its MDM certificate expired); `device` is null since the record is gone.',
+      'Each committed removal of a device record: by an admin (`deleteDevice`) or by the lifecycle sweeper (Intune: 180 days after its MDM certificate expired); `device` is null since the record is gone.',
   })
   deviceRemoved(
     @Root() payload: DeviceEventPayload,

@@ -49,7 +49,7 @@ export class ManagedDevice {
   @Property({ type: 'string', length: 256 })
   deviceName!: string;
 
-  @Field(() => DevicePlatform, { description: "Platform, one of the seed's four tables." })
+  @Field(() => DevicePlatform, { description: 'Platform, one of Intune’s four enrollment tables.' })
   @Enum({ items: () => DevicePlatform, nativeEnumName: undefined })
   platform!: DevicePlatform;
 
@@ -92,7 +92,7 @@ export class ManagedDevice {
   @Enum({ items: () => ManagedDeviceOwnerType })
   managedDeviceOwnerType!: ManagedDeviceOwnerType;
 
-  @Field(() => EnrollmentMethodKind, { description: 'The seed method (table row) the device enrolled with.' })
+  @Field(() => EnrollmentMethodKind, { description: 'The method (table row) the device enrolled with.' })
   @Enum({ items: () => EnrollmentMethodKind })
   enrollmentMethod!: EnrollmentMethodKind;
 
@@ -136,48 +136,48 @@ export class ManagedDevice {
 
   @Field(() => Boolean, {
     description:
-      'Supervised (seed: DEP and USB-SA support iOS supervised mode; USB-Direct devices are not supervised).',
+      'Supervised (Intune: DEP and USB-SA support iOS supervised mode; USB-Direct devices are not supervised).',
   })
   @Property({ type: 'boolean', default: false })
   isSupervised: boolean & Opt = false;
 
   @Field(() => Boolean, {
     description:
-      'Locked enrollment: the user cannot unenroll the device (seed column "Locked"); an admin can still retire or wipe it.',
+      'Locked enrollment: the user cannot unenroll the device (Intune’s column "Locked"); an admin can still retire or wipe it.',
   })
   @Property({ type: 'boolean', default: false })
   lockedEnrollment: boolean & Opt = false;
 
   @Field(() => Boolean, {
     description:
-      'The last enrollment factory-reset the device (seed column "Reset Required"): earlier state was cleared.',
+      'The last enrollment factory-reset the device (Intune’s column "Reset Required"): earlier state was cleared.',
   })
   @Property({ type: 'boolean', default: false })
   resetDuringEnrollment: boolean & Opt = false;
 
   @Field(() => Boolean, {
-    description: 'Kiosk mode enabled by the USB-SA profile (seed: USB-SA supervision enables kiosk mode).',
+    description: 'Kiosk mode enabled by the USB-SA profile (Intune: USB-SA supervision enables kiosk mode).',
   })
   @Property({ type: 'boolean', default: false })
   kioskMode: boolean & Opt = false;
 
   @Field(() => Boolean, {
     description:
-      'Whether conditional access can be enforced (seed: USB-Direct devices cannot support conditional access).',
+      'Whether conditional access can be enforced (Intune: USB-Direct devices cannot support conditional access).',
   })
   @Property({ type: 'boolean', default: true })
   supportsConditionalAccess: boolean & Opt = true;
 
   @Field(() => Boolean, {
     description:
-      'Whether jailbreak detection works (seed: USB-Direct devices cannot support jailbreak detection).',
+      'Whether jailbreak detection works (Intune: USB-Direct devices cannot support jailbreak detection).',
   })
   @Property({ type: 'boolean', default: true })
   supportsJailbreakDetection: boolean & Opt = true;
 
   @Field(() => Boolean, {
     description:
-      'Whether app protection (MAM) works (seed: USB-Direct devices cannot support mobile application management).',
+      'Whether app protection (MAM) works (Intune: USB-Direct devices cannot support mobile application management).',
   })
   @Property({ type: 'boolean', default: true })
   supportsAppProtection: boolean & Opt = true;

@@ -43,7 +43,7 @@ export class DeviceResolver {
 
   @FieldResolver(() => User, {
     nullable: true,
-    description: 'The affine user (seed: User Affinity); null for userless devices.',
+    description: 'The affine user (Intune: User Affinity); null for userless devices.',
   })
   user(@Root() device: ManagedDevice): User | null | Promise<User | null> {
     return this.devices.userOf(device);

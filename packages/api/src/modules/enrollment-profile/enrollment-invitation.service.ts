@@ -72,7 +72,7 @@ const createSchema = z
       context.addIssue({
         code: 'custom',
         path: ['userPrincipalName'],
-        message: 'a BYOD invitation is for a user (seed: BYOD has user affinity)',
+        message: 'a BYOD invitation is for a user (Intune: BYOD has user affinity)',
       });
     if (input.method === EnrollmentMethodKind.DEM && !input.enrollmentManagerUserPrincipalName)
       context.addIssue({
@@ -84,7 +84,7 @@ const createSchema = z
       context.addIssue({
         code: 'custom',
         path: ['userPrincipalName'],
-        message: 'DEM enrollments are userless (seed: DEM has no user affinity)',
+        message: 'DEM enrollments are userless (Intune: DEM has no user affinity)',
       });
   });
 

@@ -42,7 +42,8 @@ export class EnrollDeviceInput {
 
   @Field(() => EnrollmentMethodKind, {
     defaultValue: EnrollmentMethodKind.BYOD,
-    description: "Enrollment method; must be a row of the platform's seed table. Default BYOD.",
+    description:
+      "Enrollment method; must be a row of the platform's enrollment table (Intune). Default BYOD.",
   })
   method: EnrollmentMethodKind = EnrollmentMethodKind.BYOD;
 
@@ -89,7 +90,7 @@ export class EnrollDeviceInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'DEM only, and required then: UPN of the device enrollment manager account enrolling the device (seed: Device enrollment manager).',
+      'DEM only, and required then: UPN of the device enrollment manager account enrolling the device (Intune: Device enrollment manager).',
   })
   enrollmentManagerUserPrincipalName?: string | null;
 

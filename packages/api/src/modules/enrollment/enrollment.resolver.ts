@@ -20,7 +20,7 @@ export class EnrollDeviceSuccess {
   device!: ManagedDevice;
 
   @Field(() => MdmCertificate, {
-    description: 'The MDM certificate issued by this enrollment (seed: "it is issued an MDM certificate").',
+    description: 'The MDM certificate issued by this enrollment (Intune: "it is issued an MDM certificate").',
   })
   certificate!: MdmCertificate;
 
@@ -88,7 +88,7 @@ export class EnrollmentResolver {
   @Roles(...ENROLL_ROLES)
   @Mutation(() => EnrollDeviceResult, {
     description:
-      "Enrolls a device with a method of its platform's seed table. Refusals (unknown method for the platform, user affinity broken, bad identifiers) are typed results.",
+      "Enrolls a device with a method of its platform's enrollment table (Intune). Refusals (unknown method for the platform, user affinity broken, bad identifiers) are typed results.",
   })
   async enrollDevice(
     @Arg('input', () => EnrollDeviceInput) input: EnrollDeviceInput,

@@ -32,7 +32,7 @@ export class CertificateWatchItemType implements CertificateWatchItem {
 
   @Field(() => Date, {
     description:
-      'When the device is removed if it never renews: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (seed: 180 days).',
+      'When the device is removed if it never renews: notAfter + DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (Intune: 180 days).',
   })
   removalDateTime!: Date;
 }

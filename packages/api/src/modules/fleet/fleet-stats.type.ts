@@ -23,7 +23,7 @@ export class FleetStats {
   @Field(() => [FleetCount], { description: 'By Graph `managedDeviceOwnerType`.' })
   byOwnerType!: FleetCount[];
 
-  @Field(() => [FleetCount], { description: 'By seed enrollment method.' })
+  @Field(() => [FleetCount], { description: 'By enrollment method (Intune’s tables).' })
   byEnrollmentMethod!: FleetCount[];
 
   @Field(() => [FleetCount], { description: 'By Graph `managementState`.' })
@@ -41,7 +41,7 @@ export class FleetStats {
 
   @Field(() => Int, {
     description:
-      'Devices whose current certificate has expired: the sweeper removes each DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (180) after expiry unless it re-enrolls (seed: Mobile device cleanup after MDM certificate expiration).',
+      'Devices whose current certificate has expired: the sweeper removes each DEVICE_REMOVAL_AFTER_EXPIRY_DAYS (180) after expiry unless it re-enrolls (Intune: Mobile device cleanup after MDM certificate expiration).',
   })
   devicesDueForRemoval!: number;
 

@@ -37,7 +37,7 @@ export class User {
    */
   @Field(() => Boolean, {
     description:
-      'Whether this account is a device enrollment manager (seed: Device enrollment manager). Default false.',
+      'Whether this account is a device enrollment manager (Intune: Device enrollment manager). Default false.',
   })
   @Property({ type: 'boolean', default: false })
   isDeviceEnrollmentManager: boolean & Opt = false;
