@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -21,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type DeviceEventPayload, type DeviceUpdatedPayload } from '../src/events/topics.js';
 import { uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
+import { appleTestBed, freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const run = promisify(execFile);
@@ -228,33 +227,13 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = await startTestGateway({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
   setup = enrollmentSetup(gateway);
-  work = await mkdtemp(join(tmpdir(), 'apple-e2e-'));
-  caFile = join(work, 'ca.pem');
-  await writeFile(caFile, gateway.services.certificates.authority.ca.certificatePem);
-  const p7b = join(work, 'ra.p7b');
-  await writeFile(p7b, gateway.services.scep.caCertificates());
-  const { stdout } = await run('openssl', ['pkcs7', '-inform', 'der', '-in', p7b, '-print_certs']);
-  raFingerprint = (stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])
-    .map((pem) => new X509Certificate(pem))
-    .find((c) => !c.ca)!
-    .fingerprint256.replace(/:/g, '');
-  machineKey = join(work, 'machine.key');
-  machineCertificate = join(work, 'machine.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    machineKey,
-    '-out',
-    machineCertificate,
-    '-subj',
-    '/CN=Apple iPhone Device',
-    '-days',
-    '2',
-  ]);
+  ({
+    work,
+    caFile,
+    raFingerprint,
+    signerKey: machineKey,
+    signerCertificate: machineCertificate,
+  } = await appleTestBed(gateway, 'apple-e2e-'));
 });
 afterAll(() => gateway.stop());
 

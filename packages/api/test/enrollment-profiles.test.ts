@@ -1,11 +1,9 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  CertificateAuthorityDocument,
   CreateEnrollmentInvitationDocument,
   ExportAppleEnrollmentProfileDocument,
   PendingEnrollmentsDocument,
@@ -16,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACEHOLDER_PUSH_TOPIC } from '../src/modules/enrollment-profile/push-topic.js';
 import { uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
-import { freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
+import { appleTestBed, freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const run = promisify(execFile);
@@ -142,36 +140,13 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = await startTestGateway({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
   setup = enrollmentSetup(gateway);
-  work = await mkdtemp(join(tmpdir(), 'profiles-test-'));
-  caFile = join(work, 'ca.pem');
-  const { certificateAuthority } = await gateway.query(CertificateAuthorityDocument);
-  await writeFile(caFile, certificateAuthority.certificatePem);
-  const ra = gateway.services.scep.caCertificates();
-  const p7b = join(work, 'ra.p7b');
-  await writeFile(p7b, ra);
-  const { stdout } = await run('openssl', ['pkcs7', '-inform', 'der', '-in', p7b, '-print_certs']);
-  const raPem = (stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])
-    .map((pem) => new X509Certificate(pem))
-    .find((c) => !c.ca)!;
-  raFingerprint = raPem.fingerprint256.replace(/:/g, '');
-  // The device's own signing identity for MachineInfo (Apple's is issued by Apple; any works for the signature).
-  deviceKey = join(work, 'device.key');
-  deviceCertificate = join(work, 'device.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    deviceKey,
-    '-out',
-    deviceCertificate,
-    '-subj',
-    '/CN=Apple iPhone Device',
-    '-days',
-    '2',
-  ]);
+  ({
+    work,
+    caFile,
+    raFingerprint,
+    signerKey: deviceKey,
+    signerCertificate: deviceCertificate,
+  } = await appleTestBed(gateway, 'profiles-test-'));
 });
 afterAll(() => gateway.stop());
 

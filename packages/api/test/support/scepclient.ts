@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
+import type { TestGateway } from './test-gateway.js';
+import { promisify } from 'node:util';
 
 /** What a run of micromdm's `scepclient` (Debian package `scep`) did. */
 export interface ScepClientRun {
@@ -69,4 +71,56 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** What the Apple enrollment tests keep on disk for openssl and scepclient. */
+export interface AppleTestBed {
+  /** A private temporary directory. */
+  work: string;
+  /** The gateway's CA certificate (PEM), for `openssl cms -verify` and `openssl verify`. */
+  caFile: string;
+  /** SHA-256 of the RSA RA certificate that GetCACert returns: `scepclient -ca-fingerprint`. */
+  raFingerprint: string;
+  /** A self-signed RSA identity (key and certificate files) for signing a MachineInfo. */
+  signerKey: string;
+  signerCertificate: string;
+}
+
+/**
+ * Writes the gateway's CA, finds its SCEP RA by the `GetCACert` answer (read back with `openssl
+ * pkcs7`), and makes a device signing identity with `openssl req`.
+ */
+export async function appleTestBed(
+  gateway: Pick<TestGateway, 'services'>,
+  prefix: string,
+): Promise<AppleTestBed> {
+  const run = promisify(execFile);
+  const work = await mkdtemp(join(tmpdir(), prefix));
+  const caFile = join(work, 'ca.pem');
+  await writeFile(caFile, gateway.services.certificates.authority.ca.certificatePem);
+  const p7b = join(work, 'ra.p7b');
+  await writeFile(p7b, gateway.services.scep.caCertificates());
+  const { stdout } = await run('openssl', ['pkcs7', '-inform', 'der', '-in', p7b, '-print_certs']);
+  const raFingerprint = (stdout.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])
+    .map((pem) => new X509Certificate(pem))
+    .find((c) => !c.ca)!
+    .fingerprint256.replace(/:/g, '');
+  const signerKey = join(work, 'signer.key');
+  const signerCertificate = join(work, 'signer.pem');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    signerKey,
+    '-out',
+    signerCertificate,
+    '-subj',
+    '/CN=Apple iPhone Device',
+    '-days',
+    '2',
+  ]);
+  return { work, caFile, raFingerprint, signerKey, signerCertificate };
 }
