@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/db/database.js';
+import { createScratchDatabase } from '../src/testing/gateway-process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,8 +29,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const templateParent = await mkdtemp(join(tmpdir(), 'mdm-template-'));
   const templateDir = join(templateParent, 'data');
-  const database = await openDatabase({ dataDir: templateDir, poolSize: 1 }, pino({ level: 'silent' }));
-  await database.close();
+  const template = await openDatabase({ dataDir: templateDir, poolSize: 1 }, pino({ level: 'silent' }));
+  await template.close();
   project.provide('embeddedTemplateDir', templateDir);
   const removeTemplate = () => rm(templateParent, { recursive: true, force: true });
 
@@ -39,19 +39,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('databaseUrl', '');
     return removeTemplate;
   }
-  const name = `mdm_test_${Date.now()}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  project.provide('databaseUrl', url.toString());
+  const database = await createScratchDatabase(serverUrl, 'mdm_test');
+  project.provide('databaseUrl', database.url);
   return async () => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.end();
+    await database.drop();
     await removeTemplate();
   };
 }
