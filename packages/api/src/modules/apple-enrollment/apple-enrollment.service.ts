@@ -5,8 +5,9 @@ import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
-import { AppleDevice, AppleDeviceSource } from './apple-device.entity.js';
+import { AppleDeviceSource } from './apple-device.entity.js';
 import { assignProfileSchema, createProfileSchema } from './apple-enrollment.input.js';
+import { AppleEnrollmentStore } from './apple-enrollment.store.js';
 import { DepOnboardingSetting } from './dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile, AppleProfileKind } from './enrollment-profile.entity.js';
 import { AppleProfileExport, hashToken } from './profile-export.entity.js';
@@ -59,6 +60,7 @@ export class AppleEnrollmentService {
   constructor(
     private readonly clock: Clock,
     private readonly publicUrl: string,
+    private readonly store = new AppleEnrollmentStore(),
   ) {}
 
   /** @throws InputValidationError */
@@ -66,12 +68,7 @@ export class AppleEnrollmentService {
     const data = validateInput(createProfileSchema, input, 'input');
     return em.transactional(async (tx) => {
       // Graph: one default DEP profile; making a new one default demotes the old.
-      if (data.isDefault)
-        await tx.nativeUpdate(
-          AppleEnrollmentProfile,
-          { kind: AppleProfileKind.DEP, isDefault: true },
-          { isDefault: false },
-        );
+      if (data.isDefault) await this.store.clearDefaultDepProfile(tx);
       const profile = tx.create(AppleEnrollmentProfile, {
         ...data,
         supervisedModeEnabled: data.kind !== AppleProfileKind.USB_DIRECT,
@@ -107,11 +104,11 @@ export class AppleEnrollmentService {
   }
 
   depTokens(em: EntityManager): Promise<DepOnboardingSetting[]> {
-    return em.find(DepOnboardingSetting, {}, { orderBy: { createdDateTime: 'asc', id: 'asc' } });
+    return this.store.depTokens(em);
   }
 
   list(em: EntityManager): Promise<AppleEnrollmentProfile[]> {
-    return em.find(AppleEnrollmentProfile, {}, { orderBy: { createdDateTime: 'asc', id: 'asc' } });
+    return this.store.profiles(em);
   }
 
   /**
@@ -123,7 +120,7 @@ export class AppleEnrollmentService {
   async assignProfile(em: EntityManager, input: unknown): Promise<number> {
     const data = validateInput(assignProfileSchema, input, 'input');
     return em.transactional(async (tx) => {
-      const profile = await tx.findOne(AppleEnrollmentProfile, data.profileId);
+      const profile = await this.store.profile(tx, data.profileId);
       if (!profile) throw new NotFoundError('AppleEnrollmentProfile', data.profileId);
       const source = sourceOf[profile.kind];
       if (!source) {
@@ -136,12 +133,7 @@ export class AppleEnrollmentService {
         ]);
       }
       const serials = [...new Set(data.serialNumbers)];
-      const known = await tx.find(
-        AppleDevice,
-        { source, serialNumber: { $in: serials } },
-        { fields: ['serialNumber'] },
-      );
-      const found = new Set(known.map((d) => d.serialNumber));
+      const found = await this.store.listedSerials(tx, source, serials);
       const missing = data.serialNumbers.map((s, i) => ({ s, i })).filter(({ s }) => !found.has(s));
       if (missing.length > 0) {
         throw new InputValidationError(
@@ -152,11 +144,7 @@ export class AppleEnrollmentService {
           })),
         );
       }
-      return tx.nativeUpdate(
-        AppleDevice,
-        { source, serialNumber: { $in: serials } },
-        { profile: profile.id, updatedDateTime: this.clock.now() },
-      );
+      return this.store.assignProfile(tx, source, serials, profile.id, this.clock.now());
     });
   }
 
@@ -169,7 +157,7 @@ export class AppleEnrollmentService {
     const id = validateInput(assignProfileSchema.shape.profileId, profileId, 'profileId');
     const now = this.clock.now();
     return em.transactional(async (tx) => {
-      const profile = await tx.findOne(AppleEnrollmentProfile, id);
+      const profile = await this.store.profile(tx, id);
       if (!profile) throw new NotFoundError('AppleEnrollmentProfile', id);
       if (profile.kind === AppleProfileKind.DEP) {
         throw new InputValidationError([
@@ -229,7 +217,7 @@ export class AppleEnrollmentService {
         : 'the Apple Configurator serial list';
     if (!serialNumber)
       throw new PrerequisiteMissingError(`${kind} enrollment needs a serial number in ${listName}`);
-    const device = await tx.findOne(AppleDevice, { source, serialNumber }, { populate: ['profile'] });
+    const device = await this.store.listedDevice(tx, source, serialNumber);
     if (!device) throw new PrerequisiteMissingError(`serial number ${serialNumber} is not in ${listName}`);
     const profile = device.profile?.getEntity();
     if (!profile)
@@ -248,11 +236,7 @@ export class AppleEnrollmentService {
     profile: AppleEnrollmentProfile;
     expiresDateTime: Date | null;
   } | null> {
-    const found = await tx.findOne(
-      AppleProfileExport,
-      { tokenHash: hashToken(token) },
-      { populate: ['profile'] },
-    );
+    const found = await this.store.exportByTokenHash(tx, hashToken(token));
     const profile = found?.profile.getEntity();
     return found && profile ? { kind: profile.kind, profile, expiresDateTime: found.expiresDateTime } : null;
   }
@@ -271,7 +255,7 @@ export class AppleEnrollmentService {
     validUntil: Date,
     now: Date,
   ): Promise<AppleEnrollmentGrant> {
-    const profile = await tx.findOne(AppleEnrollmentProfile, profileId);
+    const profile = await this.store.profile(tx, profileId);
     if (!profile || profile.kind !== AppleProfileKind.USB_DIRECT)
       throw new PrerequisiteMissingError('unknown USB-Direct profile export');
     if (validUntil.getTime() <= now.getTime())
@@ -290,11 +274,7 @@ export class AppleEnrollmentService {
       throw new PrerequisiteMissingError(
         'USB-Direct enrollment needs the profileExportToken of an exported .mobileconfig',
       );
-    const found = await tx.findOne(
-      AppleProfileExport,
-      { tokenHash: hashToken(token) },
-      { populate: ['profile'] },
-    );
+    const found = await this.store.exportByTokenHash(tx, hashToken(token));
     const profile = found?.profile.getEntity();
     if (!found || !profile || profile.kind !== AppleProfileKind.USB_DIRECT)
       throw new PrerequisiteMissingError('unknown USB-Direct profile export');

@@ -12,8 +12,6 @@ import { hashToken } from '../apple-enrollment/profile-export.entity.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
-import { managedDevicesFromRows } from '../device/device.rows.js';
-import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import {
   ActingUserMismatchError,
@@ -21,69 +19,15 @@ import {
   HardwareHeldError,
   PrerequisiteMissingError,
 } from '../enrollment/enrollment.errors.js';
-import { ACTIVE_STATES, identifyingHardware } from '../enrollment/enrollment.service.js';
+import { identifyingHardware } from '../enrollment/enrollment.service.js';
+import { EnrollmentStore } from '../enrollment/enrollment.store.js';
 import { mayReEnroll } from '../enrollment/re-enrollment.policy.js';
 import type { ScopedCaller } from '../auth/device-scope.policy.js';
-import { activeDeviceSql } from '../device/active-device.policy.js';
-import {
-  planEnrollment,
-  planExchange,
-  type PlannedDevice,
-  type PlannedExchange,
-} from '../enrollment/enrollment-plan.policy.js';
+import { planEnrollment, planExchange } from '../enrollment/enrollment-plan.policy.js';
 import { recognizeHardwareMany } from '../corporate-identifier/corporate-identifier.matching.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
 import { enrollDevicesSchema } from './bulk-enrollment.input.js';
 import { BulkEnrollmentToken } from './bulk-token.entity.js';
-
-/** The planned columns (enrollment-plan.policy.ts) a bulk enrollment persists, with their column and recordset type. */
-const PLANNED_COLUMNS: Record<keyof (PlannedDevice & PlannedExchange), [column: string, type: string]> = {
-  platform: ['platform', 'text'],
-  operatingSystem: ['operating_system', 'text'],
-  managedDeviceOwnerType: ['managed_device_owner_type', 'text'],
-  enrollmentMethod: ['enrollment_method', 'text'],
-  enrollmentType: ['enrollment_type', 'text'],
-  managementState: ['management_state', 'text'],
-  isSupervised: ['is_supervised', 'boolean'],
-  lockedEnrollment: ['locked_enrollment', 'boolean'],
-  resetDuringEnrollment: ['reset_during_enrollment', 'boolean'],
-  kioskMode: ['kiosk_mode', 'boolean'],
-  joinType: ['join_type', 'text'],
-  supportsConditionalAccess: ['supports_conditional_access', 'boolean'],
-  supportsJailbreakDetection: ['supports_jailbreak_detection', 'boolean'],
-  supportsAppProtection: ['supports_app_protection', 'boolean'],
-  easDeviceId: ['eas_device_id', 'text'],
-  easActivated: ['eas_activated', 'boolean'],
-  managementAgent: ['management_agent', 'text'],
-};
-const PLANNED = Object.entries(PLANNED_COLUMNS).map(
-  ([key, [column]]) => [key as keyof (PlannedDevice & PlannedExchange), column] as const,
-);
-const plannedColumns = Object.values(PLANNED_COLUMNS).map(([column]) => column);
-
-/**
- * The set-based write of a bulk enrollment: one INSERT ... ON CONFLICT over `jsonb_to_recordset`
- * (parameters: enrolled and last-sync time, certificate notAfter, the rows as JSON). The planned
- * columns come from each row; a serial number with an active record re-enrolls that record in place
- * (identity kept, userless, every planned column overwritten). RETURNING gives one row per input
- * row, in input order.
- */
-const INSERT_PLANNED_DEVICES = `insert into managed_device (id, device_name, os_version, model, manufacturer, serial_number, imei,
-    ${plannedColumns.join(', ')}, enrolled_date_time, last_sync_date_time, management_certificate_expiration_date)
-  select r.id, r.device_name, r.os_version, r.model, r.manufacturer, r.serial_number, r.imei,
-    ${plannedColumns.map((c) => `r.${c}`).join(', ')}, ?::timestamptz, ?::timestamptz, ?::timestamptz
-  from jsonb_to_recordset(?::jsonb) as r(id uuid, device_name text, os_version text, model text, manufacturer text, serial_number text, imei text,
-    ${Object.values(PLANNED_COLUMNS)
-      .map(([column, type]) => `${column} ${type}`)
-      .join(', ')})
-  on conflict (platform, serial_number) where serial_number is not null and ${activeDeviceSql()}
-  do update set device_name = excluded.device_name, os_version = excluded.os_version, model = excluded.model,
-    manufacturer = excluded.manufacturer, imei = coalesce(excluded.imei, managed_device.imei),
-    ${plannedColumns.map((c) => `${c} = excluded.${c}`).join(', ')},
-    enrolled_date_time = excluded.enrolled_date_time, last_sync_date_time = excluded.last_sync_date_time,
-    user_id = null, enrollment_manager_id = null,
-    management_certificate_expiration_date = excluded.management_certificate_expiration_date
-  returning *`;
 
 /** Longest validity of a bulk token: 180 days (Windows Configuration Designer's bulk token limit). */
 export const BULK_TOKEN_MAX_DAYS = 180;
@@ -100,6 +44,7 @@ export class BulkEnrollmentService {
     private readonly events: EventBus,
     private readonly restrictions: RestrictionService,
     private readonly certificates: CertificateService,
+    private readonly store = new EnrollmentStore(),
   ) {}
 
   /**
@@ -172,41 +117,25 @@ export class BulkEnrollmentService {
             restrictions,
           );
         }
-        const rows = command.devices.map((d, i) => {
-          const plan = plans[i]!;
-          const ids = identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null });
-          const row: Record<string, unknown> = {
-            id: randomUUID(),
-            device_name: d.deviceName,
-            os_version: d.osVersion,
-            model: d.model,
-            manufacturer: d.manufacturer,
-            serial_number: ids.serialNumber,
-            imei: ids.imei,
-          };
-          for (const [key, column] of PLANNED) row[column] = plan[key];
-          return row;
-        });
-        await this.checkHeldHardware(
-          tx,
-          rows as { serial_number: string | null; imei: string | null }[],
-          caller,
-        );
+        const rows = command.devices.map((d, i) => ({
+          id: randomUUID(),
+          deviceName: d.deviceName,
+          osVersion: d.osVersion,
+          model: d.model ?? null,
+          manufacturer: d.manufacturer ?? null,
+          ...identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null }),
+          plan: plans[i]!,
+        }));
+        await this.checkHeldHardware(tx, rows, caller);
         // Every device gets its MDM certificate; its expiration date is written with the device row.
         const { notAfter } = this.certificates.validityAt(now);
-        const inserted = await queryRows<Record<string, unknown>>(tx, INSERT_PLANNED_DEVICES, [
-          now,
-          now,
-          notAfter,
-          JSON.stringify(rows),
-        ]);
-        // RETURNING gives one row per input device, in input order (the previous version relied on this too).
-        const devices = managedDevicesFromRows(tx, inserted);
+        // One set-based write; the devices come back in input order.
+        const devices = await this.store.insertPlanned(tx, rows, now, notAfter);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
-        await queryRows(
+        await this.store.cancelPendingActions(
           tx,
-          `update device_action set state = 'cancelled', completed_date_time = ? where state = 'pending' and device_id = any(?::uuid[])`,
-          [now, `{${devices.map((d) => d.id).join(',')}}`],
+          devices.map((d) => d.id),
+          now,
         );
         // Every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
         const credentials = await this.certificates.issueMany(tx, devices, now);
@@ -232,26 +161,21 @@ export class BulkEnrollmentService {
    */
   private async checkHeldHardware(
     tx: EntityManager,
-    rows: { serial_number: string | null }[],
+    rows: readonly { serialNumber: string | null }[],
     caller: ScopedCaller | null,
   ): Promise<void> {
-    const serials = rows.map((r) => r.serial_number).filter((s): s is string => s !== null);
-    const held = await queryRows<{ user_id: string }>(
-      tx,
-      `select user_id from managed_device where platform = 'WINDOWS' and serial_number = any(?::text[])
-         and user_id is not null and management_state = any(?::text[]) limit 1`,
-      [serials, ACTIVE_STATES],
-    );
-    for (const { user_id } of held) {
-      const allowed = mayReEnroll({
-        existing: { active: true, userId: user_id },
-        userId: null,
-        resetsDevice: false,
-        provenByDevice: false,
-        caller,
-      });
-      if (!allowed) throw new HardwareHeldError();
-    }
+    const serials = rows.map((r) => r.serialNumber).filter((s): s is string => s !== null);
+    // Whoever holds it, the answer is the same (the enrollment is userless): one holder is enough.
+    const holder = await this.store.holderOfSerials(tx, DevicePlatform.WINDOWS, serials);
+    if (holder === null) return;
+    const allowed = mayReEnroll({
+      existing: { active: true, userId: holder },
+      userId: null,
+      resetsDevice: false,
+      provenByDevice: false,
+      caller,
+    });
+    if (!allowed) throw new HardwareHeldError();
   }
 
   /**
@@ -284,7 +208,7 @@ export class BulkEnrollmentService {
       throw new PrerequisiteMissingError(
         'Windows bulk enrollment needs the bulkEnrollmentToken of a provisioning package',
       );
-    const token = await tx.findOne(BulkEnrollmentToken, { tokenHash: hashToken(secret) });
+    const token = await this.store.bulkTokenByHash(tx, hashToken(secret));
     if (!token) throw new PrerequisiteMissingError('unknown bulk enrollment token');
     if (token.expiresDateTime.getTime() <= now.getTime()) {
       throw new PrerequisiteMissingError(

@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DevicePlatform } from '../catalog/platform.enum.js';
-import { queryRows } from '../../shared/raw-sql.js';
-import { CorporateIdentifierType, IdentifierEnrollmentState } from './corporate-identifier.entity.js';
+import { CorporateIdentifierStore } from './corporate-identifier.store.js';
+
+/** The statements (stateless). */
+const store = new CorporateIdentifierStore();
 
 /** The hardware facts an enrollment reports, as far as identifiers can match them. */
 export interface IdentifiedHardware {
@@ -39,9 +41,8 @@ const UNRECOGNIZED: HardwareRecognition = {
  *   spaces kept) is an organisation device and enrolls as corporate (Autopilot);
  * - whether records of the hardware exist, so the common case (hardware never seen) needs no
  *   lookup of them.
- * Hand-written and combined because it runs on every enrollment: the ORM's query
- * building and two more round trips cost more than the statement. A NULL parameter makes its
- * branch false, so the statement text is the same whatever the hardware.
+ * One statement (corporate-identifier.store.ts) because it runs on every enrollment: the ORM's
+ * query building and two more round trips cost more than the statement.
  */
 export async function recognizeHardware(
   tx: EntityManager,
@@ -50,37 +51,24 @@ export async function recognizeHardware(
 ): Promise<HardwareRecognition> {
   if (!hardware.imei && !hardware.serialNumber) return UNRECOGNIZED;
   const isWindows = hardware.platform === DevicePlatform.WINDOWS;
-  const windowsIdentity = isWindows && hardware.manufacturer && hardware.model;
-  const [row] = await queryRows<{ identified: boolean; autopilot: boolean; known: boolean }>(
+  return store.recognize(
     tx,
-    `with marked as (
-       update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
-        where ("identifier_type" = ? and "identifier" = ?)
-           or ("identifier_type" = ? and "identifier" = ?)
-           or ("identifier_type" = ? and "identifier" = ? and "manufacturer" = ? and "model" = ?)
-       returning 1
-     )
-     select exists (select 1 from marked) as "identified",
-            exists (select 1 from "autopilot_device" where "serial_number" = ?) as "autopilot",
-            exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`,
-    [
-      IdentifierEnrollmentState.enrolled,
-      now,
-      CorporateIdentifierType.IMEI,
-      hardware.imei,
-      CorporateIdentifierType.SERIAL,
-      hardware.serialNumber,
-      CorporateIdentifierType.WINDOWS,
-      windowsIdentity ? hardware.serialNumber : null,
-      windowsIdentity ? hardware.manufacturer : null,
-      windowsIdentity ? hardware.model : null,
-      isWindows ? hardware.serialNumber : null,
-      hardware.platform,
-      hardware.serialNumber,
-      hardware.imei,
-    ],
+    {
+      imei: hardware.imei,
+      serialNumber: hardware.serialNumber,
+      windows:
+        isWindows && hardware.serialNumber && hardware.manufacturer && hardware.model
+          ? {
+              serialNumber: hardware.serialNumber,
+              manufacturer: hardware.manufacturer,
+              model: hardware.model,
+            }
+          : null,
+      autopilotSerialNumber: isWindows ? hardware.serialNumber : null,
+      platform: hardware.platform,
+    },
+    now,
   );
-  return { identified: row!.identified, autopilotRegistered: row!.autopilot, hasRecords: row!.known };
 }
 
 /** What {@link recognizeHardwareMany} found for one device of a batch (same order as its input). */
@@ -101,31 +89,5 @@ export async function recognizeHardwareMany(
   hardware: readonly IdentifiedHardware[],
   now: Date,
 ): Promise<BatchRecognition[]> {
-  if (hardware.length === 0) return [];
-  const input = hardware.map((h, i) => ({
-    i,
-    platform: h.platform,
-    serial_number: h.serialNumber,
-    imei: h.imei,
-    manufacturer: h.manufacturer,
-    model: h.model,
-  }));
-  const match = `(ci."identifier_type" = '${CorporateIdentifierType.IMEI}' and ci."identifier" = r.imei)
-        or (ci."identifier_type" = '${CorporateIdentifierType.SERIAL}' and ci."identifier" = r.serial_number)
-        or (r.platform = '${DevicePlatform.WINDOWS}' and ci."identifier_type" = '${CorporateIdentifierType.WINDOWS}'
-            and ci."identifier" = r.serial_number and ci."manufacturer" = r.manufacturer and ci."model" = r.model)`;
-  const rows = await queryRows<{ identified: boolean; autopilot: boolean }>(
-    tx,
-    `with r as (
-       select * from jsonb_to_recordset(?::jsonb) as r(i int, platform text, serial_number text, imei text, manufacturer text, model text)
-     ), marked as (
-       update "corporate_identifier" ci set "enrollment_state" = ?, "last_contacted_date_time" = ?
-         from r where ${match}
-     )
-     select exists (select 1 from "corporate_identifier" ci where ${match}) as "identified",
-            r.platform = '${DevicePlatform.WINDOWS}' and exists (select 1 from "autopilot_device" a where a."serial_number" = r.serial_number) as "autopilot"
-       from r order by r.i`,
-    [JSON.stringify(input), IdentifierEnrollmentState.enrolled, now],
-  );
-  return rows.map((row) => ({ identified: row.identified, autopilotRegistered: row.autopilot }));
+  return store.recognizeMany(tx, hardware, now);
 }

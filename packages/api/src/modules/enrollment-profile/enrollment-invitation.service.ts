@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError } from '../../shared/domain-error.js';
-import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { AppleEnrollmentProfile } from '../apple-enrollment/enrollment-profile.entity.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
@@ -15,6 +14,7 @@ import type { UserService } from '../user/user.service.js';
 import { User } from '../user/user.entity.js';
 import { APPLE_PATHS } from './apple-endpoints.js';
 import { EnrollmentInvitation } from './enrollment-invitation.entity.js';
+import { EnrollmentInvitationStore } from './enrollment-invitation.store.js';
 
 /** Default lifetime of an invitation made through GraphQL: 7 days (Intune's enrollment invitations last a week). */
 export const DEFAULT_INVITATION_HOURS = 168;
@@ -105,6 +105,7 @@ export class EnrollmentInvitationService {
     private readonly users: UserService,
     secretKey: Buffer,
     private readonly publicUrl: string,
+    private readonly store = new EnrollmentInvitationStore(),
   ) {
     this.challengeKey = Buffer.from(hkdfSync('sha256', secretKey, 'mdm-scep-challenge', 'v1', 32));
   }
@@ -133,7 +134,7 @@ export class EnrollmentInvitationService {
       const user = valid.userPrincipalName ? await this.users.ensure(tx, valid.userPrincipalName, now) : null;
       let manager: User | null = null;
       if (valid.enrollmentManagerUserPrincipalName) {
-        manager = await tx.findOne(User, { userPrincipalName: valid.enrollmentManagerUserPrincipalName });
+        manager = await this.users.byUserPrincipalName(tx, valid.enrollmentManagerUserPrincipalName);
         if (!manager?.isDeviceEnrollmentManager)
           throw new DemNotAllowedError(
             `${valid.enrollmentManagerUserPrincipalName} is not a device enrollment manager account`,
@@ -222,11 +223,7 @@ export class EnrollmentInvitationService {
     em: EntityManager,
     profileToken: string,
   ): Promise<{ invitation: EnrollmentInvitation } | { refusal: ChallengeRefusal }> {
-    const invitation = await em.findOne(
-      EnrollmentInvitation,
-      { profileTokenHash: secretHash(profileToken) },
-      { populate: ['user', 'enrollmentManager', 'appleProfile'] },
-    );
+    const invitation = await this.store.byProfileTokenHash(em, secretHash(profileToken));
     if (!invitation) return { refusal: 'UNKNOWN' };
     if (invitation.expiresDateTime.getTime() <= this.clock.now().getTime()) return { refusal: 'EXPIRED' };
     if (invitation.maxUses !== null && invitation.useCount >= invitation.maxUses) return { refusal: 'USED' };
@@ -244,22 +241,12 @@ export class EnrollmentInvitationService {
   ): Promise<{ invitationId: string } | { refusal: ChallengeRefusal; invitationId?: string }> {
     const now = this.clock.now();
     const hash = secretHash(challenge);
-    const [used] = await queryRows<{ id: string }>(
-      tx,
-      `update "enrollment_invitation" set "use_count" = "use_count" + 1, "used_date_time" = ?
-        where "challenge_hash" = ? and "expires_date_time" > ? and ("max_uses" is null or "use_count" < "max_uses")
-        returning "id"`,
-      [now, hash, now],
-    );
-    if (used) return { invitationId: used.id };
-    const [found] = await queryRows<{ id: string; expires_date_time: Date }>(
-      tx,
-      `select "id", "expires_date_time" from "enrollment_invitation" where "challenge_hash" = ?`,
-      [hash],
-    );
+    const used = await this.store.consumeChallenge(tx, hash, now);
+    if (used) return { invitationId: used };
+    const found = await this.store.byChallengeHash(tx, hash);
     if (!found) return { refusal: 'UNKNOWN' };
     return {
-      refusal: new Date(found.expires_date_time).getTime() <= now.getTime() ? 'EXPIRED' : 'USED',
+      refusal: found.expiresDateTime.getTime() <= now.getTime() ? 'EXPIRED' : 'USED',
       invitationId: found.id,
     };
   }

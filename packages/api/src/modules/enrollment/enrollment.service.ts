@@ -1,4 +1,4 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic } from '../../events/topics.js';
@@ -17,7 +17,7 @@ import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-me
 import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { toCheckInCertificate, verifyPossession } from '../check-in/device-possession.js';
-import { linkEasPartnership } from '../exchange/eas-link.js';
+import { ExchangeStore } from '../exchange/exchange.store.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -29,7 +29,7 @@ import { ManagementState } from '../device/device.enums.js';
 import { ACTIVE_STATES, isActiveDevice } from '../device/active-device.policy.js';
 import { demDeviceCapReached } from './device-limits.policy.js';
 import type { RestrictionService } from '../restriction/restriction.service.js';
-import { User } from '../user/user.entity.js';
+import type { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
 import {
   ActingUserMismatchError,
@@ -43,6 +43,7 @@ import { disclosedPreviousUser, mayReEnroll } from './re-enrollment.policy.js';
 import { enrollDeviceSchema, type EnrollDeviceCommand } from './enrollment.input.js';
 import { checkMethodInputs, checkUserAffinity, effectiveAffinity, resetsDevice } from './enrollment.rules.js';
 import { planEnrollment, planExchange } from './enrollment-plan.policy.js';
+import { EnrollmentStore } from './enrollment.store.js';
 
 /** States in which a record still stands for live hardware (device/active-device.policy.ts). */
 export { ACTIVE_STATES };
@@ -89,12 +90,22 @@ interface Grant {
   enrollmentManager: User | null;
 }
 
+/** The statements enrollment runs itself (stateless stores). */
+export interface EnrollmentStores {
+  enrollments: EnrollmentStore;
+  exchange: ExchangeStore;
+}
+
 /** Enrolls devices according to the seed's method tables. */
 export class EnrollmentService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly deps: EnrollmentDependencies,
+    private readonly stores: EnrollmentStores = {
+      enrollments: new EnrollmentStore(),
+      exchange: new ExchangeStore(),
+    },
   ) {}
 
   /**
@@ -176,11 +187,13 @@ export class EnrollmentService {
           ? await this.deps.users.ensure(tx, command.userPrincipalName, now)
           : null;
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
-        const existing = hardware.hasRecords ? await findHardware(tx, identified) : null;
+        const existing = hardware.hasRecords
+          ? await this.stores.enrollments.recordOfHardware(tx, identified)
+          : null;
         const reset = resetsDevice(row);
         const allowed = mayReEnroll({
           existing: existing && {
-            active: ACTIVE_STATES.includes(existing.managementState),
+            active: isActiveDevice(existing.managementState),
             userId: existing.user?.id ?? null,
           },
           userId: user?.id ?? null,
@@ -224,7 +237,7 @@ export class EnrollmentService {
               ),
             }
           : null;
-        if (existing) await startClean(tx, existing, identified, reset, now);
+        if (existing) await this.startClean(tx, existing, identified, reset, now);
         tx.assign(record, {
           ...plan,
           deviceName: command.deviceName,
@@ -239,7 +252,7 @@ export class EnrollmentService {
           enrollmentManager: grant.enrollmentManager,
         });
         const linked = command.easDeviceId
-          ? await linkEasPartnership(tx, command.easDeviceId, record.id)
+          ? await this.stores.exchange.linkPartnership(tx, command.easDeviceId, record.id)
           : false;
         tx.assign(record, planExchange(command.easDeviceId ?? null, linked));
         // Every enrollment issues the MDM certificate in the same transaction (a reused
@@ -319,11 +332,7 @@ export class EnrollmentService {
       case M.DEM: {
         const upn = command.enrollmentManagerUserPrincipalName!;
         // Locked: one DEM's enrollments are serialized, so its cap holds under concurrency.
-        const manager = await tx.findOne(
-          User,
-          { userPrincipalName: upn },
-          { lockMode: LockMode.PESSIMISTIC_WRITE },
-        );
+        const manager = await this.deps.users.lockByUserPrincipalName(tx, upn);
         if (!manager?.isDeviceEnrollmentManager)
           throw new DemNotAllowedError(`${upn} is not a device enrollment manager account`);
         return { profile: null, enrollmentManager: manager };
@@ -364,11 +373,7 @@ export class EnrollmentService {
 
   /** Seed: a DEM account has at most DEM_DEVICE_LIMIT (1,000) enrolled devices; re-enrolling one of them does not add one. */
   private async checkDemCap(tx: EntityManager, manager: User, existing: ManagedDevice | null): Promise<void> {
-    const count = await tx.count(ManagedDevice, {
-      enrollmentManager: manager.id,
-      managementState: { $in: [...ACTIVE_STATES] },
-      ...(existing ? { id: { $ne: existing.id } } : {}),
-    });
+    const count = await this.stores.enrollments.countForDemCap(tx, manager.id, existing?.id ?? null);
     if (demDeviceCapReached(count, this.deps.demDeviceLimit))
       throw new DemDeviceLimitError(manager.userPrincipalName, this.deps.demDeviceLimit);
   }
@@ -384,7 +389,7 @@ export class EnrollmentService {
     user: User | null,
     now: Date,
   ): Promise<void> {
-    const previous = await tx.findOne(ManagedDevice, deviceId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const previous = await this.stores.enrollments.lockDevice(tx, deviceId);
     if (!previous || !user || previous.user?.id !== user.id)
       throw new NotFoundError('ManagedDevice', deviceId);
     await cancelPendingActions(tx, previous.id, now);
@@ -392,6 +397,24 @@ export class EnrollmentService {
     tx.persist(
       actionRecord(previous.id, DeviceActionKind.replacedByReenrollment, DeviceActionState.done, null, now),
     );
+  }
+
+  /**
+   * Before a record is re-enrolled: pending actions are cancelled (the device came back under a
+   * new enrollment). With "Reset Required" (seed) the hardware was factory reset: every earlier
+   * record of it loses its user too, and the reset is recorded on the new enrollment. A wiped or
+   * retired record also starts clean: nothing of its previous enrollment is carried over, because
+   * `enroll` assigns every enrollment field afresh.
+   */
+  private async startClean(
+    tx: EntityManager,
+    record: ManagedDevice,
+    command: EnrollDeviceCommand,
+    reset: boolean,
+    now: Date,
+  ): Promise<void> {
+    await cancelPendingActions(tx, record.id, now);
+    if (reset) await this.stores.enrollments.detachOtherRecords(tx, command, record.id);
   }
 }
 
@@ -405,52 +428,6 @@ export function identifyingHardware(ids: { serialNumber: string | null; imei: st
 } {
   const real = (id: string | null) => (id !== null && !isPlaceholderHardwareId(id) ? id : null);
   return { serialNumber: real(ids.serialNumber), imei: real(ids.imei) };
-}
-
-/**
- * The record of the same hardware to re-enroll (identity is reused): the active one if any,
- * otherwise the most recent retired or wiped one. Null for a device without hardware ids. Called
- * only when `recognizeHardware` found records of it.
- */
-async function findHardware(tx: EntityManager, command: EnrollDeviceCommand): Promise<ManagedDevice | null> {
-  const ids = [
-    ...(command.serialNumber ? [{ platform: command.platform, serialNumber: command.serialNumber }] : []),
-    ...(command.imei ? [{ imei: command.imei }] : []),
-  ];
-  if (ids.length === 0) return null;
-  const found = await tx.find(
-    ManagedDevice,
-    { $or: ids },
-    { populate: ['user'], orderBy: { enrolledDateTime: 'desc' }, limit: 10 },
-  );
-  return found.find((d) => isActiveDevice(d.managementState)) ?? found[0] ?? null;
-}
-
-/**
- * Before a record is re-enrolled: pending actions are cancelled (the device came back under a
- * new enrollment). With "Reset Required" (seed) the hardware was factory reset: every earlier
- * record of it loses its user too, and the reset is recorded on the new enrollment. A wiped or
- * retired record also starts clean: nothing of its previous enrollment is carried over, because
- * `enroll` assigns every enrollment field afresh.
- */
-async function startClean(
-  tx: EntityManager,
-  record: ManagedDevice,
-  command: EnrollDeviceCommand,
-  reset: boolean,
-  now: Date,
-): Promise<void> {
-  await cancelPendingActions(tx, record.id, now);
-  if (!reset) return;
-  const ids = [
-    ...(command.serialNumber ? [{ platform: command.platform, serialNumber: command.serialNumber }] : []),
-    ...(command.imei ? [{ imei: command.imei }] : []),
-  ];
-  await tx.nativeUpdate(
-    ManagedDevice,
-    { $or: ids, id: { $ne: record.id } },
-    { user: null, enrollmentManager: null },
-  );
 }
 
 /**

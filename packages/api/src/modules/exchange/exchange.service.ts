@@ -4,18 +4,22 @@ import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import {
-  EasDevice,
-  ExchangeAccessState,
+  type EasDevice,
+  type ExchangeAccessState,
   ExchangeConnector,
   ExchangeConnectorStatus,
-  ExchangeConnectorType,
+  type ExchangeConnectorType,
 } from './exchange.entity.js';
+import { ExchangeStore } from './exchange.store.js';
 
 const uuid = z.uuid({ error: 'must be a UUID' });
 
 /** Exchange connectors and the access state of EAS-managed devices (seed: EAS MDM policy). */
 export class ExchangeService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly store = new ExchangeStore(),
+  ) {}
 
   /** @throws InputValidationError */
   async createConnector(
@@ -41,7 +45,7 @@ export class ExchangeService {
   ): Promise<ExchangeConnector> {
     const id = validateInput(uuid, connectorId, 'connectorId');
     return em.transactional(async (tx) => {
-      const connector = await tx.findOne(ExchangeConnector, id);
+      const connector = await this.store.connector(tx, id);
       if (!connector) throw new NotFoundError('ExchangeConnector', id);
       connector.status = status;
       if (status === ExchangeConnectorStatus.connected) connector.lastSyncDateTime = this.clock.now();
@@ -57,7 +61,7 @@ export class ExchangeService {
   ): Promise<EasDevice> {
     const id = validateInput(uuid, easDeviceId, 'id');
     return em.transactional(async (tx) => {
-      const device = await tx.findOne(EasDevice, id);
+      const device = await this.store.easDevice(tx, id);
       if (!device) throw new NotFoundError('EasDevice', id);
       device.accessState = state;
       return device;
@@ -65,12 +69,12 @@ export class ExchangeService {
   }
 
   connectors(em: EntityManager): Promise<ExchangeConnector[]> {
-    return em.find(ExchangeConnector, {}, { orderBy: { serverName: 'asc', id: 'asc' } });
+    return this.store.connectors(em);
   }
 
   /** EAS-known devices, optionally of one connector; at most 5,000 (one connector report). */
   devices(em: EntityManager, connectorId?: string | null): Promise<EasDevice[]> {
-    const where = connectorId ? { connector: validateInput(uuid, connectorId, 'connectorId') } : {};
-    return em.find(EasDevice, where, { orderBy: { easDeviceId: 'asc' }, limit: 5000 });
+    const connector = connectorId ? validateInput(uuid, connectorId, 'connectorId') : null;
+    return this.store.easDevices(em, connector, 5000);
   }
 }

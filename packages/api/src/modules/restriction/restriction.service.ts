@@ -3,29 +3,25 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
-import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import {
-  countedForUserLimitSql,
   countsAgainstUserLimit,
   DEFAULT_DEVICE_LIMIT,
   DEFAULT_LIMIT_NAME,
   userLimitReached,
 } from '../enrollment/device-limits.policy.js';
 import { EnrollmentRestrictedError } from '../enrollment/enrollment.errors.js';
+import { EnrollmentStore } from '../enrollment/enrollment.store.js';
 import type { User } from '../user/user.entity.js';
 import { EnrollmentRestriction, RestrictionKind } from './restriction.entity.js';
 import { createRestrictionSchema } from './restriction.input.js';
+import { RestrictionStore } from './restriction.store.js';
 
 /** The device limit's defaults, defined in enrollment/device-limits.policy.ts. */
 export { DEFAULT_DEVICE_LIMIT, DEFAULT_LIMIT_NAME };
-
-/** The user-limit count: the user's devices that count (device-limits.policy.ts), the re-enrolled record excluded. */
-const COUNT_USER_DEVICES = `select count(*)::int as "counted" from "managed_device"
-  where "user_id" = ? and ${countedForUserLimitSql()} and "id" is distinct from ?::uuid`;
 
 /** What a restriction check needs to know about the enrollment. */
 export interface RestrictionSubject {
@@ -54,7 +50,15 @@ export function compareVersions(a: string, b: string): number {
  * among restrictions of one kind that target the user (or everyone), the lowest priority wins.
  */
 export class RestrictionService {
-  constructor(private readonly clock: Clock) {}
+  /**
+   * @param store the restrictions' statements
+   * @param enrollments where the user's counted devices are counted
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly store = new RestrictionStore(),
+    private readonly enrollments = new EnrollmentStore(),
+  ) {}
 
   /** @throws InputValidationError, including a priority already used by a restriction of the same kind */
   async create(em: EntityManager, input: unknown): Promise<EnrollmentRestriction> {
@@ -80,28 +84,20 @@ export class RestrictionService {
   /** @throws NotFoundError */
   async delete(em: EntityManager, restrictionId: string): Promise<string> {
     const id = validateInput(z.uuid({ error: 'must be a UUID' }), restrictionId, 'id');
-    const deleted = await em.nativeDelete(EnrollmentRestriction, { id });
-    if (deleted === 0) throw new NotFoundError('EnrollmentRestriction', id);
+    if (!(await this.store.delete(em, id))) throw new NotFoundError('EnrollmentRestriction', id);
     return id;
   }
 
   list(em: EntityManager): Promise<EnrollmentRestriction[]> {
-    return em.find(EnrollmentRestriction, {}, { orderBy: { kind: 'asc', priority: 'asc' } });
+    return this.store.list(em);
   }
 
   /**
    * Every restriction in priority order, for `check`. Loading them separately lets an enrollment
    * read them before it takes its user's row lock, so the lock is held for fewer round trips.
-   * A plain SELECT mapped to managed entities: it runs on every enrollment, where the ORM's query
-   * building cost more CPU than the statement. Needs a transaction (as every caller has).
    */
-  async load(tx: EntityManager): Promise<EnrollmentRestriction[]> {
-    const rows = await queryRows<Record<string, unknown>>(
-      tx,
-      `select * from "enrollment_restriction" order by "priority" asc`,
-      [],
-    );
-    return rows.map((row) => tx.map(EnrollmentRestriction, row));
+  load(tx: EntityManager): Promise<EnrollmentRestriction[]> {
+    return this.store.inPriorityOrder(tx);
   }
 
   /**
@@ -150,10 +146,7 @@ export class RestrictionService {
     if (!subject.user || !countsAgainstUserLimit(subject.method)) return;
     const limit = all.find((r) => r.kind === RestrictionKind.DEVICE_LIMIT && applies(r));
     const max = limit?.deviceLimit ?? DEFAULT_DEVICE_LIMIT;
-    const [{ counted } = { counted: 0 }] = await queryRows<{ counted: number }>(tx, COUNT_USER_DEVICES, [
-      subject.user.id,
-      subject.reusedDeviceId,
-    ]);
+    const counted = await this.enrollments.countForUserLimit(tx, subject.user.id, subject.reusedDeviceId);
     if (userLimitReached(counted, max)) {
       throw new EnrollmentRestrictedError(
         limit?.displayName ?? DEFAULT_LIMIT_NAME,
