@@ -12,7 +12,7 @@ import { hashToken } from '../apple-enrollment/profile-export.entity.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
-import { managedDevicesFromRows } from '../device/device.rows.js';
+import { DeviceStore } from '../device/device.store.js';
 import { queryRows } from '../../shared/raw-sql.js';
 import { toDeviceEventPayload } from '../device/device.events.js';
 import {
@@ -84,6 +84,9 @@ const INSERT_PLANNED_DEVICES = `insert into managed_device (id, device_name, os_
     user_id = null, enrollment_manager_id = null,
     management_certificate_expiration_date = excluded.management_certificate_expiration_date
   returning *`;
+
+/** Maps the inserted device rows (stateless: one serves every call). */
+const deviceRows = new DeviceStore();
 
 /** Longest validity of a bulk token: 180 days (Windows Configuration Designer's bulk token limit). */
 export const BULK_TOKEN_MAX_DAYS = 180;
@@ -201,7 +204,7 @@ export class BulkEnrollmentService {
           JSON.stringify(rows),
         ]);
         // RETURNING gives one row per input device, in input order (the previous version relied on this too).
-        const devices = managedDevicesFromRows(tx, inserted);
+        const devices = deviceRows.fromRows(tx, inserted);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
         await queryRows(
           tx,
