@@ -3,14 +3,14 @@ import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { textViolations, validateInput } from '../../shared/validation.js';
-import { ManagedDevice } from './device.entity.js';
+import type { ManagedDevice } from './device.entity.js';
 import {
   ManagedDeviceOrderField,
   type ManagedDeviceConnection,
   type ManagedDevicesArgs,
 } from './device.connection.js';
 import { DeviceStore } from './device.store.js';
-import { User } from '../user/user.entity.js';
+import type { User } from '../user/user.entity.js';
 import type { Clock } from '../../shared/clock.js';
 import type { LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 

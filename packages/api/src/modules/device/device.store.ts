@@ -217,7 +217,7 @@ export class DeviceStore {
    */
   fromRows(em: EntityManager, rows: readonly Record<string, unknown>[]): ManagedDevice[] {
     const { device } = this.rowsOf(em);
-    return rows.map((row) => device.from(row));
+    return rows.map((row) => device.fromReturned(row));
   }
 
   /**
@@ -383,6 +383,15 @@ function expiryCondition(
   }
 }
 
+/** A column the row mapper reads: its result key, its property, how its value is mapped. */
+interface Column {
+  key: string;
+  name: string;
+  date: boolean;
+  /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
+  target: EntityMetadata | null;
+}
+
 /**
  * The device store's one row mapper: read-only entity instances (devices, and the users joined
  * to them) straight from the rows of this store's statements, keyed by column name (with a
@@ -402,13 +411,10 @@ class DeviceRows<T extends object> {
   /** `"alias"."column"` (as `"prefix<column>"` with a prefix), … for the scalar properties. */
   readonly selectList: string;
   private readonly prototype: T;
-  private readonly columns: {
-    key: string;
-    name: string;
-    date: boolean;
-    /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
-    target: EntityMetadata | null;
-  }[];
+  /** Every persisted scalar and single-column many-to-one property, for rows of `returning *`. */
+  private readonly columns: Column[];
+  /** The scalar columns of {@link selectList}: present in every row of this store's selects. */
+  private readonly selected: Column[];
 
   constructor(
     meta: EntityMetadata<T>,
@@ -429,6 +435,7 @@ class DeviceRows<T extends object> {
       target: p.kind === ReferenceKind.MANY_TO_ONE ? p.targetMeta! : null,
     }));
     // Only scalars are selected: a page renders the user it joins, never a reference.
+    this.selected = this.columns.filter((c) => c.target === null);
     this.selectList = mapped
       .filter((p) => p.kind === ReferenceKind.SCALAR)
       .map((p) => {
@@ -442,8 +449,21 @@ class DeviceRows<T extends object> {
     this.prototype = Object.create(meta.prototype as object, shadow) as T;
   }
 
-  /** One read-only instance from a result row; columns the row lacks stay undefined. */
+  /** One read-only instance from a row of a statement that selected {@link selectList} (the page's hot path). */
   from(row: Record<string, unknown>): T {
+    const instance: Record<string, unknown> = Object.create(this.prototype);
+    for (const { key, name, date } of this.selected) {
+      const value = row[key];
+      instance[name] = date && value != null ? dateOf(this.platform, value) : value;
+    }
+    return instance as T;
+  }
+
+  /**
+   * One read-only instance from a row of `returning *` (or any subset of the table's columns):
+   * columns the row lacks stay undefined, many-to-one columns become unloaded references.
+   */
+  fromReturned(row: Record<string, unknown>): T {
     const instance: Record<string, unknown> = Object.create(this.prototype);
     for (const { key, name, date, target } of this.columns) {
       if (!(key in row)) continue;
