@@ -21,6 +21,7 @@ import { ImportedDevicesStore } from './modules/imported-devices/imported-device
 import { ImportService } from './modules/imports/imports.service.js';
 import { EventDevices } from './modules/device/device-event.loader.js';
 import { DeviceService } from './modules/device/device.service.js';
+import { DeviceStore } from './modules/device/device.store.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js';
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
@@ -145,7 +146,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     insights: new FleetInsightsService(clock, lifecycle),
     rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
-    eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
+    eventDevices: new EventDevices(perEvent, new DeviceStore(), forkEntityManager),
     tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs, events),
     audit,
     users,

@@ -7,7 +7,7 @@ import { enrollDevice } from './support/device-credential.js';
 import type { TestGateway } from './support/test-gateway.js';
 import { startTracedGateway, type TracedGateway } from './support/traced-gateway.js';
 
-/** The statement that reads the devices of subscription events (DeviceService.readByIds). */
+/** The statement that reads the devices of subscription events (DeviceStore.readByIds). */
 const EVENT_DEVICE_READ = /where "d"\."id" = any\(\$1::uuid\[\]\)/;
 
 /**

@@ -2,7 +2,7 @@ import { CheckInDocument, DeleteDeviceDocument, EnrollDeviceDocument } from '@md
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { Topic, type CertificateEventPayload } from '../src/events/topics.js';
-import { DEVICE_CHILD_TABLES, type DeviceChildTable } from '../src/modules/device/device-children.sql.js';
+import { DEVICE_CHILD_TABLES, type DeviceChildTable } from '../src/modules/device/device.store.js';
 import { byodInput, uniqueSerial } from './support/builders.js';
 import { enrollDevice, signedCheckIn } from './support/device-credential.js';
 import { lifecycleHarness } from './support/lifecycle-harness.js';

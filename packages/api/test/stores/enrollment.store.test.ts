@@ -1,3 +1,4 @@
+import { DeviceStore } from '../../src/modules/device/device.store.js';
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -329,7 +330,7 @@ describeStore('the enrollment store', (backend) => {
     });
   });
 
-  describe('cancelPendingActions', () => {
+  describe('bulk re-enrollment: DeviceStore.cancelPendingActions of many devices', () => {
     it("cancels the listed devices' pending actions at the given time and no others", async () => {
       const em = backend().em();
       const a = await device(em, { serialNumber: unique() });
@@ -346,8 +347,8 @@ describeStore('the enrollment store', (backend) => {
       em.persist([pendingA, doneA, pendingB]);
       await em.flush();
       const later = new Date(now.getTime() + 60_000);
-      expect(await store.cancelPendingActions(backend().em(), [a.id], later)).toBe(1);
-      expect(await store.cancelPendingActions(backend().em(), [], later)).toBe(0);
+      expect(await new DeviceStore().cancelPendingActions(backend().em(), [a.id], later)).toBe(1);
+      expect(await new DeviceStore().cancelPendingActions(backend().em(), [], later)).toBe(0);
       const rows = await backend()
         .em()
         .find(DeviceAction, { id: { $in: [pendingA.id, doneA.id, pendingB.id] } });

@@ -14,7 +14,7 @@ export enum MdmEnrollmentChannel {
  * how to wake it (APNs token, PushMagic, topic), its UnlockToken and bootstrap token, and where
  * it is in the check-in sequence (Apple's protocol reference, "Authenticate", "TokenUpdate",
  * "CheckOut"). One row per managed device that came through the protocol; a child of the device
- * (device-children.sql.ts). Token values are secrets for the device: never exposed through
+ * (device.store.ts, DEVICE_CHILD_TABLES). Token values are secrets for the device: never exposed through
  * GraphQL, only whether they are present.
  */
 @Entity({ tableName: 'apple_mdm_enrollment' })
@@ -22,7 +22,7 @@ export class AppleMdmEnrollment {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  /** The managed device (no foreign key: device-children.sql.ts). */
+  /** The managed device (no foreign key: device.store.ts, DEVICE_CHILD_TABLES). */
   @Property({ type: 'uuid' })
   @Unique()
   deviceId!: string;

@@ -27,7 +27,7 @@ registerEnumType(MdmCommandStatus, {
 /**
  * One command of a device's queue, delivered in order over the ServerURL and answered by the
  * device (RemoveProfile for retire, EraseDevice for wipe, DeviceInformation after enrollment,
- * DeviceConfigured to release a DEP device). A child of the device (device-children.sql.ts).
+ * DeviceConfigured to release a DEP device). A child of the device (device.store.ts, DEVICE_CHILD_TABLES).
  */
 @ObjectType({ description: "An Apple MDM command in a device's queue, with the device's answer." })
 @Entity({ tableName: 'mdm_command' })

@@ -20,6 +20,7 @@ import {
   PrerequisiteMissingError,
 } from '../enrollment/enrollment.errors.js';
 import { identifyingHardware } from '../enrollment/enrollment.service.js';
+import { DeviceStore } from '../device/device.store.js';
 import { EnrollmentStore } from '../enrollment/enrollment.store.js';
 import { mayReEnroll } from '../enrollment/re-enrollment.policy.js';
 import type { ScopedCaller } from '../auth/device-scope.policy.js';
@@ -45,6 +46,7 @@ export class BulkEnrollmentService {
     private readonly restrictions: RestrictionService,
     private readonly certificates: CertificateService,
     private readonly store = new EnrollmentStore(),
+    private readonly devices = new DeviceStore(),
   ) {}
 
   /**
@@ -132,7 +134,7 @@ export class BulkEnrollmentService {
         // One set-based write; the devices come back in input order.
         const devices = await this.store.insertPlanned(tx, rows, now, notAfter);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
-        await this.store.cancelPendingActions(
+        await this.devices.cancelPendingActions(
           tx,
           devices.map((d) => d.id),
           now,

@@ -46,7 +46,7 @@ export class MdmCertificate {
    * The device the certificate was issued to; null while a certificate issued over SCEP awaits the
    * device's first check-in (a pending enrollment, modules/scep/pending-enrollment.entity.ts). No
    * foreign key: whoever deletes a device deletes its certificates first, set-based
-   * (modules/device/device-children.sql.ts; a cascading key cost a trigger call per removed device).
+   * (modules/device/device.store.ts, DEVICE_CHILD_TABLES; a cascading key cost a trigger call per removed device).
    */
   @ManyToOne(() => ManagedDevice, { ref: true, nullable: true, createForeignKeyConstraint: false })
   @Index()

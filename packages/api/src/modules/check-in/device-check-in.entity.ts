@@ -18,7 +18,7 @@ export class DeviceCheckIn {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  /** No foreign key: deleted with the device, set-based (modules/device/device-children.sql.ts). */
+  /** No foreign key: deleted with the device, set-based (modules/device/device.store.ts, DEVICE_CHILD_TABLES). */
   @ManyToOne(() => ManagedDevice, { ref: true, createForeignKeyConstraint: false })
   device!: Ref<ManagedDevice>;
 

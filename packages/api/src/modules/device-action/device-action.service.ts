@@ -1,14 +1,12 @@
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type DeviceChangeKind, type DeviceEventPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
-import { queryRows } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
-import { ManagedDevice } from '../device/device.entity.js';
+import type { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType, ManagementState } from '../device/device.enums.js';
-import { DELETE_CHILDREN_OF_DEVICE } from '../device/device-children.sql.js';
+import { DeviceStore } from '../device/device.store.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
 import type { ActionCommands } from './device-action.commands.js';
@@ -21,6 +19,9 @@ import {
 } from '../auth/device-scope.policy.js';
 import { DeviceAction, DeviceActionKind, DeviceActionState } from './device-action.entity.js';
 import { ActionNotAllowedError, EnrollmentLockedError } from './device-action.errors.js';
+
+/** The device store of this module (stateless: one serves every caller). */
+const deviceStore = new DeviceStore();
 
 /** What a pending state becomes when the device next checks in (Graph: retire/wipe complete on the device). */
 const COMPLETION: Partial<Record<ManagementState, ManagementState>> = {
@@ -52,6 +53,8 @@ export class DeviceActionService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
+    /** Every statement about devices and their action history. */
+    private readonly store: DeviceStore = deviceStore,
     /** Carries retire, wipe and unenroll to devices that take commands (Apple's MDM protocol); optional. */
     private commands: ActionCommands | null = null,
   ) {}
@@ -134,15 +137,12 @@ export class DeviceActionService {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
     const now = this.clock.now();
     const removed: DeviceEventPayload = await em.transactional(async (tx) => {
-      const device = await tx.findOne(ManagedDevice, id, {
-        populate: ['user'],
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-      });
+      const device = await this.store.byId(tx, id, true);
       if (!device) throw new NotFoundError('ManagedDevice', id);
       const payload = toDeviceEventPayload(device, now);
-      await cancelPendingActions(tx, id, now);
-      // Its certificates and check-in history first (no cascading foreign key: device-children.sql.ts).
-      for (const statement of DELETE_CHILDREN_OF_DEVICE) await queryRows(tx, statement, [id]);
+      await this.store.cancelPendingActions(tx, id, now);
+      // Its certificates and check-in history first (no cascading foreign key: DEVICE_CHILD_TABLES).
+      await this.store.deleteChildren(tx, id);
       tx.persist(record(id, DeviceActionKind.delete, DeviceActionState.done, requestedBy, now));
       tx.remove(device);
       return payload;
@@ -187,13 +187,8 @@ export class DeviceActionService {
     device: Pick<ManagedDevice, 'id' | 'enrolledDateTime'>,
     caller: ScopedCaller | null = null,
   ): Promise<DeviceAction[]> {
-    const since =
-      deviceScopeOf(caller) === 'all' ? {} : { requestedDateTime: { $gte: device.enrolledDateTime } };
-    return em.find(
-      DeviceAction,
-      { deviceId: device.id, ...since },
-      { orderBy: { requestedDateTime: 'desc', id: 'desc' } },
-    );
+    const since = deviceScopeOf(caller) === 'all' ? undefined : device.enrolledDateTime;
+    return this.store.actionHistory(em, device.id, since);
   }
 
   /**
@@ -210,11 +205,7 @@ export class DeviceActionService {
     if (!next) return undefined;
     device.managementState = next;
     if (next === ManagementState.wiped) device.user = null;
-    await em.nativeUpdate(
-      DeviceAction,
-      { deviceId: device.id, state: DeviceActionState.pending },
-      { state: DeviceActionState.done, completedDateTime: now },
-    );
+    await this.store.completePendingActions(em, device.id, now);
     return next;
   }
 
@@ -232,10 +223,7 @@ export class DeviceActionService {
     let before: ReturnType<typeof deviceBefore> | undefined;
     let queued = false;
     const device = await em.transactional(async (tx) => {
-      const device = await tx.findOne(ManagedDevice, id, {
-        populate: ['user'],
-        lockMode: LockMode.PESSIMISTIC_WRITE,
-      });
+      const device = await this.store.byId(tx, id, true);
       // Out of scope reads as absent: the caller learns nothing about another user's device.
       if (!device || !isInScope(scope, device.user?.unwrap().userPrincipalName ?? null))
         throw new NotFoundError('ManagedDevice', id);
@@ -244,7 +232,7 @@ export class DeviceActionService {
       change(device, entry);
       // A new retire/wipe supersedes whatever was pending (e.g. wipe after retire).
       if (entry.state === DeviceActionState.pending) {
-        await cancelPendingActions(tx, id, now);
+        await this.store.cancelPendingActions(tx, id, now);
         queued = (await this.commands?.actionRequested(tx, id, entry)) ?? false;
       }
       tx.persist(entry);
@@ -276,11 +264,10 @@ export function record(
   });
 }
 
-/** Marks the device's pending actions as cancelled (superseded, re-enrolled, or deleted). */
+/**
+ * Marks the device's pending actions as cancelled (superseded, re-enrolled, or deleted), for the
+ * enrollment and check-in paths that re-enroll a device (DeviceStore.cancelPendingActions).
+ */
 export async function cancelPendingActions(em: EntityManager, deviceId: string, now: Date): Promise<void> {
-  await em.nativeUpdate(
-    DeviceAction,
-    { deviceId, state: DeviceActionState.pending },
-    { state: DeviceActionState.cancelled, completedDateTime: now },
-  );
+  await deviceStore.cancelPendingActions(em, deviceId, now);
 }

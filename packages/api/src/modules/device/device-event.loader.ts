@@ -3,8 +3,8 @@ import DataLoader from 'dataloader';
 import type { EventBus } from '../../events/event-bus.js';
 import type { PerEventWork } from '../../events/per-event.js';
 import { Topic, type DeviceEventPayload } from '../../events/topics.js';
-import { ManagedDevice } from './device.entity.js';
-import type { DeviceService } from './device.service.js';
+import type { ManagedDevice } from './device.entity.js';
+import type { DeviceStore } from './device.store.js';
 
 /** Topics whose subscribers get the event's device, and that arrive at request rate. */
 const PREFETCHED_TOPICS = [Topic.DeviceCheckedIn, Topic.DeviceEnrolled] as const;
@@ -12,7 +12,7 @@ const PREFETCHED_TOPICS = [Topic.DeviceCheckedIn, Topic.DeviceEnrolled] as const
 /**
  * The device of a subscription event, as it is when the event arrives: read once per event for
  * all its subscribers (PerEventWork), and for all the events that arrive in the same turn of the
- * event loop in one statement (DataLoader), as read-only instances (DeviceService.readByIds).
+ * event loop in one statement (DataLoader), as read-only instances (DeviceStore.readByIds).
  *
  * Why: graphql-js maps a subscription's events one after the other, so a device read per event,
  * started only when that event's turn came, capped a stream at one pool round trip per event.
@@ -31,7 +31,7 @@ export class EventDevices {
    */
   constructor(
     private readonly work: PerEventWork,
-    devices: DeviceService,
+    private readonly devices: DeviceStore,
     fork: () => EntityManager,
   ) {
     // No cache: each event wants the device as it is when that event arrives.
@@ -47,9 +47,7 @@ export class EventDevices {
   /** The device of `payload`'s event (null once deleted), shared by the event's subscribers. */
   of(payload: DeviceEventPayload): Promise<ManagedDevice | null> {
     if (!this.work.shares)
-      return this.work.once(payload, 'device', (em) =>
-        em.findOne(ManagedDevice, payload.deviceId, { populate: ['user'] }),
-      );
+      return this.work.once(payload, 'device', (em) => this.devices.byId(em, payload.deviceId));
     return this.work.once(payload, 'device', () => this.loader.load(payload.deviceId));
   }
 

@@ -2,25 +2,20 @@ import { Cursor, type EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Config } from '../../config/config.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
-import { poolQuery } from '../../shared/pool-query.js';
 import { textViolations, validateInput } from '../../shared/validation.js';
-import { ManagedDevice } from './device.entity.js';
+import type { ManagedDevice } from './device.entity.js';
 import {
-  DeviceCertificateFilter,
   ManagedDeviceOrderField,
   type ManagedDeviceConnection,
   type ManagedDevicesArgs,
 } from './device.connection.js';
-import { ReadModel } from '../../shared/read-model.js';
-import { User } from '../user/user.entity.js';
+import { DeviceStore } from './device.store.js';
+import type { User } from '../user/user.entity.js';
 import type { Clock } from '../../shared/clock.js';
-import { questionMarks, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
+import type { LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 
 /** Device ids are UUIDs; anything else is refused before touching the database. */
 export const deviceIdSchema = z.uuid({ error: 'must be a UUID' });
-
-/** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A search text of the device list. */
 const searchSchema = z.string().trim().min(1).max(128);
@@ -35,6 +30,7 @@ export class DeviceService {
     private readonly clock: Clock,
     /** The certificate lifecycle rules the certificate status filter applies. */
     private readonly lifecycle: LifecyclePolicy,
+    private readonly store: DeviceStore = new DeviceStore(),
   ) {
     this.pageSizeSchema = z.number().int().min(1).max(pagination.maxSize);
   }
@@ -45,14 +41,15 @@ export class DeviceService {
    */
   async getById(em: EntityManager, id: string): Promise<ManagedDevice> {
     const deviceId = validateInput(deviceIdSchema, id, 'id');
-    const device = await em.findOne(ManagedDevice, deviceId, { populate: ['user'] });
+    const device = await this.store.byId(em, deviceId);
     if (!device) throw new NotFoundError('ManagedDevice', deviceId);
     return device;
   }
 
   /**
    * One page of devices matching `args.filter`, ordered by `args.orderBy` then id (keyset
-   * pagination, so pages stay stable while devices enroll).
+   * pagination, so pages stay stable while devices enroll). Read-only devices, their users read
+   * in the same statement (DeviceStore.page): two statements per page whatever its size.
    * @throws InputValidationError for a page size outside 1..PAGE_SIZE_MAX, an oversized search or a malformed cursor
    */
   async list(em: EntityManager, args: ManagedDevicesArgs): Promise<ManagedDeviceConnection> {
@@ -60,61 +57,24 @@ export class DeviceService {
     const filter = args.filter ?? {};
     const search =
       filter.search == null ? undefined : validateInput(searchSchema, filter.search, 'filter.search');
-    // Read-only page: plain SQL mapped to read models (see ReadModel), the user joined in the
-    // same statement. Two statements per page whatever its size: the page and its total count.
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const equals = (column: string, value: unknown) => {
-      params.push(value);
-      conditions.push(`"d"."${column}" = ?`);
-    };
-    if (filter.platform) equals('platform', filter.platform);
-    if (filter.managedDeviceOwnerType) equals('managed_device_owner_type', filter.managedDeviceOwnerType);
-    if (filter.enrollmentMethod) equals('enrollment_method', filter.enrollmentMethod);
-    if (filter.managementState) equals('management_state', filter.managementState);
-    if (filter.certificateStatus) conditions.push(this.expiryCondition(filter.certificateStatus, params));
-    if (filter.userPrincipalName) {
-      params.push(filter.userPrincipalName.toLowerCase());
-      conditions.push(`"d"."user_id" in (select "id" from "app_user" where "user_principal_name" = ?)`);
-    }
-    if (search) {
-      params.push(
-        `%${escapeLike(search)}%`,
-        `%${escapeLike(search)}%`,
-        `${escapeLike(search.replace(/[\s-]/g, ''))}%`,
-      );
-      conditions.push(`("d"."serial_number" ilike ? or "d"."device_name" ilike ? or "d"."imei" like ?)`);
-    }
-    const filtered = conditions.length ? `where ${conditions.join(' and ')}` : '';
-    const dir = args.direction === 'ASC' ? 'asc' : 'desc';
     const orderBy = args.orderBy;
-    const orderColumn = ORDER_COLUMNS[orderBy];
-    const pageConditions = [...conditions];
-    const pageParams = [...params];
-    if (args.after) {
-      const [value, id] = checkedCursor(args.after, orderBy);
-      pageConditions.push(`("d"."${orderColumn}", "d"."id") ${dir === 'asc' ? '>' : '<'} (?, ?)`);
-      pageParams.push(value, id);
-    }
-    const { device, user } = this.readModels(em);
-    const connection = em.getConnection();
-    const [rows, counted] = await Promise.all([
-      connection.execute<Record<string, unknown>[]>(
-        `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" ` +
-          `${pageConditions.length ? `where ${pageConditions.join(' and ')}` : ''} order by "d"."${orderColumn}" ${dir}, "d"."id" ${dir} limit ?`,
-        [...pageParams, first + 1],
-      ),
-      connection.execute<{ count: number }[]>(
-        `select count(*)::int as "count" from "managed_device" as "d" ${filtered}`,
-        params,
-      ),
-    ]);
-    const hasNextPage = rows.length > first;
-    const nodes = rows.slice(0, first).map((row) => {
-      const node = device.from(row);
-      preloadUser(node, row['u_id'] == null ? null : user.from(row));
-      return node;
-    });
+    const {
+      devices: nodes,
+      hasNextPage,
+      totalCount,
+    } = await this.store.page(
+      em,
+      {
+        filter,
+        search,
+        orderBy,
+        direction: args.direction === 'ASC' ? 'asc' : 'desc',
+        after: args.after ? checkedCursor(args.after, orderBy) : undefined,
+        first,
+        now: this.clock.now(),
+      },
+      this.lifecycle,
+    );
     const cursorOf = (node: ManagedDevice) => Cursor.encode([node[orderBy], node.id]);
     return {
       // Cursors are encoded only when the query selects them (integrations mostly read endCursor).
@@ -130,84 +90,22 @@ export class DeviceService {
         startCursor: nodes.length ? cursorOf(nodes[0]!) : null,
         endCursor: nodes.length ? cursorOf(nodes.at(-1)!) : null,
       },
-      totalCount: counted[0]!.count,
+      totalCount,
     };
   }
-
-  /**
-   * Read-only devices (with their users) by id, in one statement whatever the number of ids: for
-   * work that only renders devices (subscription events). Ids without a device are absent.
-   * @param em any EntityManager: only its connection is used (read models are not managed)
-   */
-  async readByIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, ManagedDevice>> {
-    const { device, user } = this.readModels(em);
-    const rows = await poolQuery<Record<string, unknown>>(
-      em,
-      `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" where "d"."id" = any($1::uuid[])`,
-      [ids],
-    );
-    const found = new Map<string, ManagedDevice>();
-    for (const row of rows) {
-      const node = device.from(row);
-      preloadUser(node, row['u_id'] == null ? null : user.from(row));
-      found.set(node.id, node);
-    }
-    return found;
-  }
-
-  /** Read models of a device row and of its joined user (`u_` columns), built once. */
-  private readModels(em: EntityManager): { device: ReadModel<ManagedDevice>; user: ReadModel<User> } {
-    return (this.models ??= {
-      device: ReadModel.of(em, ManagedDevice, 'd'),
-      user: ReadModel.of(em, User, 'u', 'u_'),
-    });
-  }
-
-  private models?: { device: ReadModel<ManagedDevice>; user: ReadModel<User> };
 
   /**
    * The affine user of `device`: the one read with it by `list`, or else its relation (already
    * loaded by `getById` and the enrollment paths, loaded now otherwise); null for userless devices.
    */
   userOf(device: ManagedDevice): User | null | Promise<User | null> {
-    const preloaded = (device as { [PRELOADED_USER]?: User | null })[PRELOADED_USER];
+    const preloaded = this.store.preloadedUserOf(device);
     if (preloaded !== undefined) return preloaded;
     if (!device.user) return null;
     return device.user.isInitialized()
       ? device.user.getEntity()
       : (device.user.load() as Promise<User | null>);
   }
-
-  /** The SQL condition of a certificate status filter (on the device's current certificate expiry), at the clock's now. */
-  private expiryCondition(status: DeviceCertificateFilter, params: unknown[]): string {
-    const column = '"d"."management_certificate_expiration_date"';
-    const now = this.clock.now();
-    const bind = questionMarks(params);
-    switch (status) {
-      case DeviceCertificateFilter.NONE:
-        return `${column} is null`;
-      case DeviceCertificateFilter.EXPIRED:
-        return this.lifecycle.sql.expired(column, now, bind);
-      case DeviceCertificateFilter.EXPIRING:
-        return this.lifecycle.sql.expiring(column, now, bind);
-      case DeviceCertificateFilter.VALID:
-        return this.lifecycle.sql.valid(column, now, bind);
-    }
-  }
-}
-
-/** Sort keys of the list and their columns. */
-const ORDER_COLUMNS: Record<ManagedDeviceOrderField, string> = {
-  [ManagedDeviceOrderField.enrolledDateTime]: 'enrolled_date_time',
-  [ManagedDeviceOrderField.lastSyncDateTime]: 'last_sync_date_time',
-  [ManagedDeviceOrderField.deviceName]: 'device_name',
-};
-
-/** Where `list` keeps the user it read with a device (read models carry no ORM relation). */
-const PRELOADED_USER = Symbol('preloadedUser');
-
-function preloadUser(device: ManagedDevice, user: User | null): void {
-  (device as { [PRELOADED_USER]?: User | null })[PRELOADED_USER] = user;
 }
 
 /**

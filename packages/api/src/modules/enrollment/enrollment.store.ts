@@ -2,10 +2,9 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlOf } from '../../db/sql.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
-import { DeviceActionState } from '../device-action/device-action.entity.js';
 import { ACTIVE_STATES, activeDeviceSql, isActiveDevice } from '../device/active-device.policy.js';
 import { ManagedDevice } from '../device/device.entity.js';
-import { managedDevicesFromRows } from '../device/device.rows.js';
+import { DeviceStore } from '../device/device.store.js';
 import { BulkEnrollmentToken } from '../bulk-enrollment/bulk-token.entity.js';
 import { countedForUserLimitSql } from './device-limits.policy.js';
 import type { PlannedDevice, PlannedExchange } from './enrollment-plan.policy.js';
@@ -90,10 +89,6 @@ const HOLDER_OF_SERIALS = `select "user_id" from "managed_device"
   where "platform" = ? and "serial_number" = any(?::text[]) and "user_id" is not null and ${activeDeviceSql()}
   limit 1`;
 
-/** Pending actions of the listed devices become cancelled (a re-enrollment supersedes them). */
-const CANCEL_PENDING_ACTIONS = `update "device_action" set "state" = ?, "completed_date_time" = ?
-  where "state" = ? and "device_id" = any(?::uuid[])`;
-
 /**
  * Every statement about enrollments: the device records an enrollment reuses, locks, counts
  * against the device limits (device-limits.policy.ts, active-device.policy.ts) and writes in
@@ -101,6 +96,9 @@ const CANCEL_PENDING_ACTIONS = `update "device_action" set "state" = ?, "complet
  * method runs in the caller's entity manager (its transaction when it is in one); the decisions
  * stay in the policies and the unit of work in the services.
  */
+/** Device rows come back as devices through the devices store's mapper. */
+const deviceStore = new DeviceStore();
+
 export class EnrollmentStore {
   /**
    * The record of this hardware to re-enroll (identity is reused): the active one if any,
@@ -177,7 +175,7 @@ export class EnrollmentStore {
    * Writes a bulk enrollment's devices in one statement: new records, or an active record of the
    * same platform and serial number re-enrolled in place (its id kept; userless; every planned
    * column, name, OS version, model and manufacturer overwritten; its IMEI kept when none is given).
-   * The devices are returned in input order and are not managed by `tx` (device/device.rows.ts).
+   * The devices are returned in input order and are not managed by `tx` (DeviceStore.fromRows).
    * @param certificateNotAfter the expiration date of the MDM certificates the devices get
    * @throws UniqueConstraintViolationException when an IMEI is active on another record, or a
    *   concurrent enrollment of the same hardware committed first
@@ -208,22 +206,7 @@ export class EnrollmentStore {
       certificateNotAfter,
       JSON.stringify(rows),
     ]);
-    return managedDevicesFromRows(tx, inserted);
-  }
-
-  /**
-   * The pending actions of `deviceIds` become cancelled at `now` (set-based; a bulk re-enrollment
-   * supersedes them). @returns the number of actions cancelled
-   */
-  async cancelPendingActions(em: EntityManager, deviceIds: readonly string[], now: Date): Promise<number> {
-    if (deviceIds.length === 0) return 0;
-    const { rowCount } = await sqlOf(em).run(CANCEL_PENDING_ACTIONS, [
-      DeviceActionState.cancelled,
-      now,
-      DeviceActionState.pending,
-      deviceIds,
-    ]);
-    return rowCount;
+    return deviceStore.fromRows(tx, inserted);
   }
 
   /** The bulk enrollment token with this secret's hash (expired or not); null when unknown. */

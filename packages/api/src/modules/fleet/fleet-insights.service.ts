@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { validateInput } from '../../shared/validation.js';
-import { ManagedDevice } from '../device/device.entity.js';
+import type { ManagedDevice } from '../device/device.entity.js';
+import { DeviceStore } from '../device/device.store.js';
 import type { LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 
 const MINUTE_MS = 60_000;
@@ -31,6 +32,7 @@ export class FleetInsightsService {
     private readonly clock: Clock,
     /** The lifecycle rules: expiring windows, days left and removal dates. */
     private readonly lifecycle: LifecyclePolicy,
+    private readonly store: DeviceStore = new DeviceStore(),
   ) {}
 
   /** When a device whose certificate expires at `notAfter` is removed if it never renews (lifecycle.policy.ts). */
@@ -47,19 +49,7 @@ export class FleetInsightsService {
     const span = validateInput(z.number().int().min(1).max(1440), minutes, 'minutes');
     const end = Math.floor(this.clock.now().getTime() / MINUTE_MS) * MINUTE_MS;
     const start = new Date(end - (span - 1) * MINUTE_MS);
-    const rows = await em.execute<{ minute: Date; enrollments: number; check_ins: number }[]>(
-      `with minutes as (select generate_series(?::timestamptz, ?::timestamptz, interval '1 minute') as minute)
-       select m.minute,
-              (select count(*)::int from managed_device d where d.enrolled_date_time >= m.minute and d.enrolled_date_time < m.minute + interval '1 minute') as enrollments,
-              (select count(*)::int from device_check_in c where c.checked_in_date_time >= m.minute and c.checked_in_date_time < m.minute + interval '1 minute') as check_ins
-         from minutes m order by m.minute`,
-      [start, new Date(end)],
-    );
-    return rows.map((r) => ({
-      minute: new Date(r.minute),
-      enrollments: Number(r.enrollments),
-      checkIns: Number(r.check_ins),
-    }));
+    return this.store.activity(em, start, new Date(end));
   }
 
   /**
@@ -78,14 +68,10 @@ export class FleetInsightsService {
     const limit = validateInput(z.number().int().min(1).max(500), first, 'first');
     const now = this.clock.now();
     const window = this.lifecycle.expiringWindow(now, days);
-    const devices = await em.find(
-      ManagedDevice,
-      {
-        managementCertificateExpirationDate: includeExpired
-          ? { $ne: null, $lt: window.until }
-          : { $gte: window.from, $lt: window.until },
-      },
-      { orderBy: { managementCertificateExpirationDate: 'asc', id: 'asc' }, limit, populate: ['user'] },
+    const devices = await this.store.expiringCertificates(
+      em,
+      includeExpired ? { until: window.until } : window,
+      limit,
     );
     return devices.map((device) => {
       const notAfter = device.managementCertificateExpirationDate!;

@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
-import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
-import { questionMarks, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
+import { DeviceStore } from '../device/device.store.js';
+import type { LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import type { FleetCount, FleetStats } from './fleet-stats.type.js';
 
 /** Events after which the counts may differ. */
@@ -45,6 +45,7 @@ export class FleetStatsService {
     private readonly logger: Logger,
     /** The certificate lifecycle rules (status, expiring windows) the counts apply. */
     private readonly lifecycle: LifecyclePolicy,
+    private readonly store: DeviceStore = new DeviceStore(),
   ) {}
 
   /** Starts listening to the bus. */
@@ -61,34 +62,10 @@ export class FleetStatsService {
     await this.computing;
   }
 
-  /** The counts now (one grouped query over devices and their current certificates). */
+  /** The counts now (one grouped query over devices and their current certificates, DeviceStore.fleetCounts). */
   async compute(em: EntityManager): Promise<FleetStats> {
     const now = this.clock.now();
-    const params: unknown[] = [];
-    const bind = questionMarks(params);
-    const { sql } = this.lifecycle;
-    const live = `c.status <> '${MdmCertificateStatus.revoked}'`;
-    const rows = await em.execute<
-      {
-        platform: string;
-        owner: string;
-        method: string;
-        state: string;
-        cert: string;
-        week: boolean;
-        due: boolean;
-        n: number;
-      }[]
-    >(
-      `select d.platform, d.managed_device_owner_type as owner, d.enrollment_method as method, d.management_state as state,
-              case when c.id is null then 'none' else ${sql.status('c.not_after', `not (${live})`, now, bind)} end as cert,
-              coalesce(${live} and ${sql.expiring('c.not_after', now, bind, 7)}, false) as week,
-              coalesce(${live} and ${sql.expired('c.not_after', now, bind)}, false) as due,
-              count(*)::int as n
-         from managed_device d left join mdm_certificate c on c.device_id = d.id and c.superseded_by_id is null
-        group by 1, 2, 3, 4, 5, 6, 7`,
-      params,
-    );
+    const rows = await this.store.fleetCounts(em, now, this.lifecycle);
     const tally = (pick: (r: (typeof rows)[number]) => string): FleetCount[] => {
       const counts = new Map<string, number>();
       for (const row of rows) counts.set(pick(row), (counts.get(pick(row)) ?? 0) + Number(row.n));

@@ -12,7 +12,7 @@ import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { DAY_MS } from '../../shared/clock.js';
 import { lifecyclePolicy, type LifecycleFacts, type LifecyclePolicy } from './lifecycle.policy.js';
-import { deleteChildrenOfDevices } from '../device/device-children.sql.js';
+import { DeviceStore } from '../device/device.store.js';
 import {
   certificateTransitions,
   collectDueCertificates,
@@ -271,8 +271,8 @@ export class LifecycleSweeper {
         await run(collectDueCertificates(now, this.policy));
         await connection.query(KEEP_DEVICES_WITH_LIVE_CERTIFICATE);
         await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
-        // Their certificates and check-in history first, set-based (no cascading foreign key: device-children.sql.ts).
-        for (const statement of deleteChildrenOfDevices('lifecycle_due_device', {
+        // Their certificates and check-in history first, set-based (no cascading foreign key: DEVICE_CHILD_TABLES).
+        for (const statement of new DeviceStore().childDeletesOf('lifecycle_due_device', {
           mdm_certificate: REMOVE_DUE_CERTIFICATES,
         }))
           await connection.query(statement);

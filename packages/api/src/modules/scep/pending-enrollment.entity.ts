@@ -69,7 +69,7 @@ export class PendingEnrollment {
 
   /**
    * The device record the enrollment completed into. No foreign key: the record is a device child,
-   * deleted with the device (modules/device/device-children.sql.ts); the index serves that delete.
+   * deleted with the device (modules/device/device.store.ts, DEVICE_CHILD_TABLES); the index serves that delete.
    */
   @Index()
   @ManyToOne(() => ManagedDevice, { ref: true, nullable: true, createForeignKeyConstraint: false })

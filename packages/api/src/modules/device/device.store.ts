@@ -1,0 +1,488 @@
+import {
+  LockMode,
+  Reference,
+  ReferenceKind,
+  type EntityMetadata,
+  type EntityProperty,
+  type Platform,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlOf } from '../../db/sql.js';
+import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import { DeviceAction, DeviceActionState } from '../device-action/device-action.entity.js';
+import { questionMarks, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
+import { User } from '../user/user.entity.js';
+import {
+  DeviceCertificateFilter,
+  ManagedDeviceOrderField,
+  type ManagedDeviceFilter,
+} from './device.connection.js';
+import { ManagedDevice } from './device.entity.js';
+
+/**
+ * The tables whose rows belong to one device (column `device_id`) and go with it: the SCEP
+ * enrollments completed into it, its MDM certificates, its check-in history, and its Apple MDM
+ * enrollment and command queue. There is no foreign key from them to `managed_device`
+ * (Migration20261130050000_deviceChildrenSetBasedDelete: a key's row triggers were a third of the
+ * lifecycle sweep), so every statement that deletes devices must, in the same transaction, first
+ * delete their rows here. The two that do: the lifecycle sweeper (a set of devices,
+ * {@link DeviceStore.childDeletesOf}) and the `deleteDevice` action (one device,
+ * {@link DeviceStore.deleteChildren}), in this order. `pending_enrollment` comes before
+ * `mdm_certificate`: a completed enrollment's certificate is the device's (its `certificate_id` key
+ * cascades from `mdm_certificate`), so the record goes with the device rather than keeping a
+ * cleared `device_id`; a pending or refused one has no device and stays. `device_action` is not
+ * listed: the action history outlives the device on purpose.
+ */
+export const DEVICE_CHILD_TABLES = [
+  'pending_enrollment',
+  'mdm_certificate',
+  'device_check_in',
+  'apple_mdm_enrollment',
+  'mdm_command',
+] as const;
+
+export type DeviceChildTable = (typeof DEVICE_CHILD_TABLES)[number];
+
+/** Sort keys of the device page and their columns (non-null columns only, so keyset pages never skip a device). */
+const ORDER_COLUMNS: Record<ManagedDeviceOrderField, string> = {
+  [ManagedDeviceOrderField.enrolledDateTime]: 'enrolled_date_time',
+  [ManagedDeviceOrderField.lastSyncDateTime]: 'last_sync_date_time',
+  [ManagedDeviceOrderField.deviceName]: 'device_name',
+};
+
+/** Escapes LIKE wildcards so a search for "50%" matches the literal text. */
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One page of the device list, as the service has validated it. */
+export interface DevicePageQuery {
+  /** Equality filters and the certificate status / user filters (all must match). */
+  filter: Omit<ManagedDeviceFilter, 'search'>;
+  /** Trimmed search text (1-128 characters): substring of serial or name, prefix of the IMEI. */
+  search?: string;
+  orderBy: ManagedDeviceOrderField;
+  direction: 'asc' | 'desc';
+  /** Keyset position: the sort value (a Date for the date orderings) and the id of the last device seen. */
+  after?: readonly [Date | string, string];
+  /** Page size (1..PAGE_SIZE_MAX): one more row is read to tell whether a next page exists. */
+  first: number;
+  /** The instant the certificate status filter is evaluated at. */
+  now: Date;
+}
+
+/** A page of devices (read-only instances, their users preloaded) and the filter's total. */
+export interface DevicePage {
+  devices: ManagedDevice[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** One group of the fleet counts: devices sharing all of these values. */
+export interface FleetCountRow {
+  platform: string;
+  owner: string;
+  method: string;
+  state: string;
+  /** Certificate status of the current certificate, or `none`. */
+  cert: string;
+  /** The current certificate is live and expires within 7 days. */
+  week: boolean;
+  /** The current certificate is live and has expired. */
+  due: boolean;
+  n: number;
+}
+
+/** Enrollments and check-ins in one minute. */
+export interface ActivityRow {
+  /** Start of the minute (UTC). */
+  minute: Date;
+  enrollments: number;
+  checkIns: number;
+}
+
+/**
+ * Every statement about managed devices: single lookups, the paginated list and the batched
+ * reads of subscription events, the fleet counts and insights, the children a deleted device
+ * takes with it, and the device's action history. Stateless: every method runs in the entity
+ * manager it is given (its transaction when inside `em.transactional`, else the pool). Rules the
+ * statements apply (certificate lifecycle) are passed in by the services that own them.
+ */
+export class DeviceStore {
+  /**
+   * The device with `id`, its user loaded; with `lock`, locked FOR UPDATE (call inside a
+   * transaction that changes it). Managed by `em`.
+   */
+  byId(em: EntityManager, id: string, lock = false): Promise<ManagedDevice | null> {
+    return em.findOne(
+      ManagedDevice,
+      id,
+      lock ? { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE } : { populate: ['user'] },
+    );
+  }
+
+  /**
+   * One page of devices matching `query.filter`, ordered by `query.orderBy` then id (keyset), with
+   * their users joined in the same statement, and the filter's total count: two statements
+   * whatever the page size, run side by side. Devices are read-only (see {@link DeviceRows}).
+   * @param rules the certificate lifecycle the certificate status filter applies
+   */
+  async page(em: EntityManager, query: DevicePageQuery, rules: LifecyclePolicy): Promise<DevicePage> {
+    const { filter } = query;
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const equals = (column: string, value: unknown) => {
+      params.push(value);
+      conditions.push(`"d"."${column}" = ?`);
+    };
+    if (filter.platform) equals('platform', filter.platform);
+    if (filter.managedDeviceOwnerType) equals('managed_device_owner_type', filter.managedDeviceOwnerType);
+    if (filter.enrollmentMethod) equals('enrollment_method', filter.enrollmentMethod);
+    if (filter.managementState) equals('management_state', filter.managementState);
+    if (filter.certificateStatus)
+      conditions.push(expiryCondition(filter.certificateStatus, query.now, rules, params));
+    if (filter.userPrincipalName) {
+      params.push(filter.userPrincipalName.toLowerCase());
+      conditions.push(`"d"."user_id" in (select "id" from "app_user" where "user_principal_name" = ?)`);
+    }
+    if (query.search) {
+      const search = query.search;
+      params.push(
+        `%${escapeLike(search)}%`,
+        `%${escapeLike(search)}%`,
+        `${escapeLike(search.replace(/[\s-]/g, ''))}%`,
+      );
+      conditions.push(`("d"."serial_number" ilike ? or "d"."device_name" ilike ? or "d"."imei" like ?)`);
+    }
+    const dir = query.direction;
+    const orderColumn = ORDER_COLUMNS[query.orderBy];
+    const pageConditions = [...conditions];
+    const pageParams = [...params];
+    if (query.after) {
+      pageConditions.push(`("d"."${orderColumn}", "d"."id") ${dir === 'asc' ? '>' : '<'} (?, ?)`);
+      pageParams.push(query.after[0], query.after[1]);
+    }
+    const where = (list: string[]) => (list.length ? `where ${list.join(' and ')}` : '');
+    const { device, user } = this.rowsOf(em);
+    const sql = sqlOf(em);
+    const [rows, counted] = await Promise.all([
+      sql.rows<Record<string, unknown>>(
+        `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" ` +
+          `${where(pageConditions)} order by "d"."${orderColumn}" ${dir}, "d"."id" ${dir} limit ?`,
+        [...pageParams, query.first + 1],
+      ),
+      sql.first<{ count: number }>(
+        `select count(*)::int as "count" from "managed_device" as "d" ${where(conditions)}`,
+        params,
+      ),
+    ]);
+    return {
+      devices: rows.slice(0, query.first).map((row) => this.withUser(row)),
+      hasNextPage: rows.length > query.first,
+      totalCount: counted!.count,
+    };
+  }
+
+  /**
+   * Read-only devices (with their users) by id, in one statement whatever the number of ids: for
+   * work that only renders devices (subscription events). Ids without a device are absent.
+   */
+  async readByIds(em: EntityManager, ids: readonly string[]): Promise<Map<string, ManagedDevice>> {
+    const { device, user } = this.rowsOf(em);
+    const rows = await sqlOf(em).rows<Record<string, unknown>>(
+      `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" where "d"."id" = any(?::uuid[])`,
+      [ids],
+    );
+    const found = new Map<string, ManagedDevice>();
+    for (const row of rows) {
+      const node = this.withUser(row);
+      found.set(node.id, node);
+    }
+    return found;
+  }
+
+  /**
+   * The user a device was read with by {@link page} or {@link readByIds} (null: no user);
+   * undefined for devices read otherwise (their `user` relation applies).
+   */
+  preloadedUserOf(device: ManagedDevice): User | null | undefined {
+    return (device as { [PRELOADED_USER]?: User | null })[PRELOADED_USER];
+  }
+
+  /**
+   * ManagedDevice objects from rows a hand-written statement returned (`returning *`, column
+   * names as keys), WITHOUT registering them in the entity manager: for results of set-based
+   * writes (bulk enrollment) that are read for the response and events and never changed
+   * afterwards. `em.map` hydrated and merged 1,000 rows through the unit of work (9 % of a bulk
+   * enrollment's CPU) and the closing flush then compared all of them for changes. Many-to-one
+   * columns become unloaded references, timestamps Dates.
+   */
+  fromRows(em: EntityManager, rows: readonly Record<string, unknown>[]): ManagedDevice[] {
+    const { device } = this.rowsOf(em);
+    return rows.map((row) => device.fromReturned(row));
+  }
+
+  /**
+   * Devices whose current certificate expires before `until` and, when `from` is given, not
+   * before it (without `from`, expired ones included), soonest first then by id, at most
+   * `limit`, their users loaded. Managed by `em`.
+   */
+  expiringCertificates(
+    em: EntityManager,
+    window: { from?: Date; until: Date },
+    limit: number,
+  ): Promise<ManagedDevice[]> {
+    return em.find(
+      ManagedDevice,
+      {
+        managementCertificateExpirationDate: window.from
+          ? { $gte: window.from, $lt: window.until }
+          : { $ne: null, $lt: window.until },
+      },
+      { orderBy: { managementCertificateExpirationDate: 'asc', id: 'asc' }, limit, populate: ['user'] },
+    );
+  }
+
+  /**
+   * Enrollments (by `enrolled_date_time`) and check-ins per minute from `start` to `end` (both
+   * minute starts, inclusive), oldest first, empty minutes included; one statement.
+   */
+  async activity(em: EntityManager, start: Date, end: Date): Promise<ActivityRow[]> {
+    const rows = await sqlOf(em).rows<{ minute: string | Date; enrollments: number; check_ins: number }>(
+      `with minutes as (select generate_series(?::timestamptz, ?::timestamptz, interval '1 minute') as minute)
+       select m.minute,
+              (select count(*)::int from managed_device d where d.enrolled_date_time >= m.minute and d.enrolled_date_time < m.minute + interval '1 minute') as enrollments,
+              (select count(*)::int from device_check_in c where c.checked_in_date_time >= m.minute and c.checked_in_date_time < m.minute + interval '1 minute') as check_ins
+         from minutes m order by m.minute`,
+      [start, end],
+    );
+    const platform = em.getPlatform();
+    return rows.map((r) => ({
+      minute: dateOf(platform, r.minute),
+      enrollments: Number(r.enrollments),
+      checkIns: Number(r.check_ins),
+    }));
+  }
+
+  /**
+   * The fleet grouped by platform, ownership, method, state and current-certificate status at
+   * `now` (one grouped statement over devices and their current certificates).
+   * @param rules the certificate lifecycle (status, expiring windows)
+   */
+  fleetCounts(em: EntityManager, now: Date, rules: LifecyclePolicy): Promise<FleetCountRow[]> {
+    const params: unknown[] = [];
+    const bind = questionMarks(params);
+    const { sql } = rules;
+    const live = `c.status <> '${MdmCertificateStatus.revoked}'`;
+    return sqlOf(em).rows<FleetCountRow>(
+      `select d.platform, d.managed_device_owner_type as owner, d.enrollment_method as method, d.management_state as state,
+              case when c.id is null then 'none' else ${sql.status('c.not_after', `not (${live})`, now, bind)} end as cert,
+              coalesce(${live} and ${sql.expiring('c.not_after', now, bind, 7)}, false) as week,
+              coalesce(${live} and ${sql.expired('c.not_after', now, bind)}, false) as due,
+              count(*)::int as n
+         from managed_device d left join mdm_certificate c on c.device_id = d.id and c.superseded_by_id is null
+        group by 1, 2, 3, 4, 5, 6, 7`,
+      params,
+    );
+  }
+
+  /**
+   * Deletes the children of one device ({@link DEVICE_CHILD_TABLES}, in that order). Call in the
+   * transaction that then removes the device.
+   */
+  async deleteChildren(tx: EntityManager, deviceId: string): Promise<void> {
+    const sql = sqlOf(tx);
+    for (const table of DEVICE_CHILD_TABLES)
+      await sql.run(`delete from ${table} where device_id = ?`, [deviceId]);
+  }
+
+  /**
+   * Statements (no parameters) deleting the children of the devices whose ids `deviceIds` (an SQL
+   * relation with a column `id`, e.g. a temporary table) holds: one join per table, so PostgreSQL
+   * picks a hash join over the child table or index probes, whichever the numbers favour.
+   * `instead`: a caller's own statement for a table whose rows it has already found (the
+   * sweeper's certificates). For the lifecycle sweeper, which runs them on its own connection.
+   */
+  childDeletesOf(deviceIds: string, instead: Partial<Record<DeviceChildTable, string>> = {}): string[] {
+    return DEVICE_CHILD_TABLES.map(
+      (table) => instead[table] ?? `delete from ${table} c using ${deviceIds} k where c.device_id = k.id`,
+    );
+  }
+
+  /** The device's action history, newest first; only actions requested at or after `since` when given. */
+  actionHistory(em: EntityManager, deviceId: string, since?: Date): Promise<DeviceAction[]> {
+    return em.find(DeviceAction, since ? { deviceId, requestedDateTime: { $gte: since } } : { deviceId }, {
+      orderBy: { requestedDateTime: 'desc', id: 'desc' },
+    });
+  }
+
+  /** Marks the device's pending actions done at `now` (the device carried them out). */
+  async completePendingActions(em: EntityManager, deviceId: string, now: Date): Promise<void> {
+    await em.nativeUpdate(
+      DeviceAction,
+      { deviceId, state: DeviceActionState.pending },
+      { state: DeviceActionState.done, completedDateTime: now },
+    );
+  }
+
+  /**
+   * Marks the pending actions of one device, or of many at once (a bulk re-enrollment), cancelled
+   * at `now` (superseded, re-enrolled, or deleted), in one statement.
+   * @returns how many actions were cancelled
+   */
+  async cancelPendingActions(
+    em: EntityManager,
+    deviceIds: string | readonly string[],
+    now: Date,
+  ): Promise<number> {
+    const ids = typeof deviceIds === 'string' ? [deviceIds] : [...deviceIds];
+    if (ids.length === 0) return 0;
+    return em.nativeUpdate(
+      DeviceAction,
+      { deviceId: { $in: ids }, state: DeviceActionState.pending },
+      { state: DeviceActionState.cancelled, completedDateTime: now },
+    );
+  }
+
+  /** A device row with its joined user (`u_` columns) as a read-only device, the user preloaded. */
+  private withUser(row: Record<string, unknown>): ManagedDevice {
+    const { device, user } = this.rows!;
+    const node = device.from(row);
+    (node as { [PRELOADED_USER]?: User | null })[PRELOADED_USER] =
+      row['u_id'] == null ? null : user.from(row);
+    return node;
+  }
+
+  /** The row mappers of a device (`d`) and of its joined user (`u`, columns prefixed `u_`), built once. */
+  private rowsOf(em: EntityManager): { device: DeviceRows<ManagedDevice>; user: DeviceRows<User> } {
+    const metadata = em.getMetadata();
+    return (this.rows ??= {
+      device: new DeviceRows(metadata.get<ManagedDevice>(ManagedDevice.name), em.getPlatform(), 'd'),
+      user: new DeviceRows(metadata.get<User>(User.name), em.getPlatform(), 'u', 'u_'),
+    });
+  }
+
+  /** Derived from the ORM's metadata once (it never changes for a running gateway). */
+  private rows?: { device: DeviceRows<ManagedDevice>; user: DeviceRows<User> };
+}
+
+/** Where {@link DeviceStore.page} keeps the user it read with a device (read-only devices carry no ORM relation). */
+const PRELOADED_USER = Symbol('preloadedUser');
+
+/** A timestamp as the driver returned it (text, as the ORM's type parsers leave it) as a Date. */
+function dateOf(platform: Platform, value: unknown): Date {
+  return value instanceof Date ? value : (platform.parseDate(value as string) as Date);
+}
+
+/** The SQL condition of a certificate status filter (on the device's current certificate expiry) at `now`. */
+function expiryCondition(
+  status: DeviceCertificateFilter,
+  now: Date,
+  rules: LifecyclePolicy,
+  params: unknown[],
+): string {
+  const column = '"d"."management_certificate_expiration_date"';
+  const bind = questionMarks(params);
+  switch (status) {
+    case DeviceCertificateFilter.NONE:
+      return `${column} is null`;
+    case DeviceCertificateFilter.EXPIRED:
+      return rules.sql.expired(column, now, bind);
+    case DeviceCertificateFilter.EXPIRING:
+      return rules.sql.expiring(column, now, bind);
+    case DeviceCertificateFilter.VALID:
+      return rules.sql.valid(column, now, bind);
+  }
+}
+
+/** A column the row mapper reads: its result key, its property, how its value is mapped. */
+interface Column {
+  key: string;
+  name: string;
+  date: boolean;
+  /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
+  target: EntityMetadata | null;
+}
+
+/**
+ * The device store's one row mapper: read-only entity instances (devices, and the users joined
+ * to them) straight from the rows of this store's statements, keyed by column name (with a
+ * prefix for a joined table). Not MikroORM's virtual entities, which the device page was
+ * measured with: a virtual entity cannot hold the device's many-to-one user, and `em.find` on one
+ * hydrates every row through the EntityFactory, which is what this mapper exists to avoid (full
+ * hydration of a 100-device page cost about a quarter of the gateway's CPU per request:
+ * EntityFactory.create, UnitOfWork.register, EntityHelper.ensurePropagation).
+ *
+ * The instances are `instanceof` the entity class, so type-graphql's field resolvers take them
+ * as they are (it would otherwise build a new entity per field resolver call). MikroORM installs
+ * accessors on the entity's prototype for tracked properties; an intermediate prototype with
+ * plain writable data properties of the same names shadows them, so assigning a value creates an
+ * ordinary own property. They are never passed to an EntityManager: they are not managed.
+ */
+class DeviceRows<T extends object> {
+  /** `"alias"."column"` (as `"prefix<column>"` with a prefix), … for the scalar properties. */
+  readonly selectList: string;
+  private readonly prototype: T;
+  /** Every persisted scalar and single-column many-to-one property, for rows of `returning *`. */
+  private readonly columns: Column[];
+  /** The scalar columns of {@link selectList}: present in every row of this store's selects. */
+  private readonly selected: Column[];
+
+  constructor(
+    meta: EntityMetadata<T>,
+    private readonly platform: Platform,
+    alias: string,
+    prefix = '',
+  ) {
+    const mapped = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
+      (p) =>
+        (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE) &&
+        p.persist !== false &&
+        p.fieldNames?.length === 1,
+    );
+    this.columns = mapped.map((p) => ({
+      key: `${prefix}${p.fieldNames[0]}`,
+      name: p.name,
+      date: p.runtimeType === 'Date' || /timestamp|date/i.test(String(p.type)),
+      target: p.kind === ReferenceKind.MANY_TO_ONE ? p.targetMeta! : null,
+    }));
+    // Only scalars are selected: a page renders the user it joins, never a reference.
+    this.selected = this.columns.filter((c) => c.target === null);
+    this.selectList = mapped
+      .filter((p) => p.kind === ReferenceKind.SCALAR)
+      .map((p) => {
+        const column = p.fieldNames[0]!;
+        return prefix ? `"${alias}"."${column}" as "${prefix}${column}"` : `"${alias}"."${column}"`;
+      })
+      .join(', ');
+    const shadow: PropertyDescriptorMap = {};
+    for (const name of Object.keys(meta.properties))
+      shadow[name] = { value: undefined, writable: true, enumerable: false, configurable: true };
+    this.prototype = Object.create(meta.prototype as object, shadow) as T;
+  }
+
+  /** One read-only instance from a row of a statement that selected {@link selectList} (the page's hot path). */
+  from(row: Record<string, unknown>): T {
+    const instance: Record<string, unknown> = Object.create(this.prototype);
+    for (const { key, name, date } of this.selected) {
+      const value = row[key];
+      instance[name] = date && value != null ? dateOf(this.platform, value) : value;
+    }
+    return instance as T;
+  }
+
+  /**
+   * One read-only instance from a row of `returning *` (or any subset of the table's columns):
+   * columns the row lacks stay undefined, many-to-one columns become unloaded references.
+   */
+  fromReturned(row: Record<string, unknown>): T {
+    const instance: Record<string, unknown> = Object.create(this.prototype);
+    for (const { key, name, date, target } of this.columns) {
+      if (!(key in row)) continue;
+      const value = row[key];
+      if (value == null) instance[name] = value;
+      else if (date) instance[name] = dateOf(this.platform, value);
+      else if (target) instance[name] = Reference.createFromPK(target.class, value as string);
+      else instance[name] = value;
+    }
+    return instance as T;
+  }
+}
