@@ -7,7 +7,12 @@ import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type CertificateEventPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
-import { lifecyclePolicy, type LifecycleFacts, type LifecyclePolicy } from './lifecycle.policy.js';
+import {
+  lifecyclePolicy,
+  wholeSecond,
+  type LifecycleFacts,
+  type LifecyclePolicy,
+} from './lifecycle.policy.js';
 import { LifecycleSweepStore, SWEEP_CURSORS, type SweepEventRow } from './lifecycle-sweep.store.js';
 
 /** What one sweep did. `skipped`: another instance held the sweep lock, so this one did nothing. */
@@ -122,7 +127,7 @@ export class LifecycleSweeper {
 
   private async sweepNow(em: EntityManager): Promise<CommittedSweep> {
     const started = performance.now();
-    const now = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
+    const now = wholeSecond(this.clock.now());
     for (let attempt = 1; ; attempt++) {
       // The transaction settles once the events are published (its connection holds the cursors
       // until then); `committed` resolves at the commit of the sweep's work, before that.
