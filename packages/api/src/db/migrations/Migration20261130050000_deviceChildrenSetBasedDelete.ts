@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * A device's certificates and check-in history are deleted by the code that deletes the device,
- * set-based and in the same transaction (modules/device/device-children.sql.ts), instead of by
+ * set-based and in the same transaction (modules/device/device.store.ts), instead of by
  * `ON DELETE CASCADE` foreign keys (the lifecycle sweep over 1,000,000 devices under 5 s).
  *
  * Why no foreign key at all: PostgreSQL enforces every foreign key with row triggers on the parent,

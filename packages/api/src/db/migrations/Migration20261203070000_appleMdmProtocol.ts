@@ -3,7 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Apple's MDM check-in and command protocol: a device's protocol enrollment (UDID or
  * EnrollmentID, push token and magic, UnlockToken, bootstrap token) and its command queue.
- * Children of the device without a foreign key (device-children.sql.ts).
+ * Children of the device without a foreign key (DEVICE_CHILD_TABLES in device/device.store.ts).
  */
 export class Migration20261203070000_appleMdmProtocol extends Migration {
   override async up(): Promise<void> {

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * A SCEP enrollment completed into a device is one of the device's children, deleted with it by
- * `device_id` (modules/device/device-children.sql.ts). Without this index the `deleteDevice`
+ * `device_id` (modules/device/device.store.ts). Without this index the `deleteDevice`
  * action's delete of one device's enrollments scans the whole table, which grows by one row per
  * SCEP enrollment.
  */

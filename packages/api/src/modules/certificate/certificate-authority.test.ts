@@ -8,7 +8,7 @@ import {
   loadCaFromPem,
 } from './certificate-authority.js';
 import { issueDeviceCertificate } from './certificate-issuer.js';
-import { CertificateAuthorityError, SealedKeyError } from './errors.js';
+import { CertificateAuthorityError, SealedKeyError } from './certificate.errors.js';
 import { x509 } from './x509-runtime.js';
 
 const now = new Date('2026-03-10T08:15:30.250Z');

@@ -5,7 +5,7 @@
  * gateway, which trusts exactly this one CA.
  */
 import { createPrivateKey, createPublicKey, sign, verify, webcrypto, type KeyObject } from 'node:crypto';
-import { CertificateAuthorityError } from './errors.js';
+import { CertificateAuthorityError } from './certificate.errors.js';
 import { sealPrivateKey, unsealPrivateKey } from './private-key-seal.js';
 import { addValidity } from './validity.js';
 import {

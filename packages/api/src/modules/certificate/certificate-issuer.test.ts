@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto } fro
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CertificateAuthority, createCertificateAuthority } from './certificate-authority.js';
 import { issueDeviceCertificate } from './certificate-issuer.js';
-import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
+import { CertificateAuthorityError, InvalidCsrError } from './certificate.errors.js';
 import { ECDSA_P256_SHA256, RSA_PKCS1_SHA256, x509 } from './x509-runtime.js';
 
 const now = new Date('2026-05-04T09:10:11.900Z');

@@ -5,7 +5,7 @@
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import type { CertificateAuthority } from './certificate-authority.js';
-import { CertificateAuthorityError, InvalidCsrError } from './errors.js';
+import { CertificateAuthorityError, InvalidCsrError } from './certificate.errors.js';
 import { generateEcP256KeyPair } from './ec-key.js';
 import { type DeviceNameAttribute, issuerOf, signDeviceCertificate } from './device-certificate-template.js';
 import { addValidity } from './validity.js';

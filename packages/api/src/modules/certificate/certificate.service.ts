@@ -2,21 +2,16 @@ import { createHash, createHmac, randomUUID, timingSafeEqual, X509Certificate } 
 import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
-import { InputValidationError } from '../../shared/domain-error.js';
-import { insertRowSql, queryRows, rowOf } from '../../shared/raw-sql.js';
 import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { ManagedDevice } from '../device/device.entity.js';
 import { lifecyclePolicy, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
-import {
-  deviceCertificateValidity,
-  InvalidCsrError,
-  issueDeviceCertificate,
-  type IssuedDeviceCertificate,
-} from './index.js';
+import { deviceCertificateValidity, issueDeviceCertificate, type IssuedDeviceCertificate } from './index.js';
 import type { IssuingCa } from './issuing-ca.js';
+import { CertificateStore } from './certificate.store.js';
 import { MdmCertificate } from './mdm-certificate.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
+import { csrRefused } from './certificate.errors.js';
 
 /**
  * What a device receives when a certificate is issued to it (enrollment or renewal). The
@@ -36,6 +31,8 @@ export class CertificateService {
   constructor(
     private readonly issuing: IssuingCa,
     private readonly config: CertificateConfig,
+    /** Every statement about certificates. */
+    private readonly store = new CertificateStore(),
   ) {
     this.lifecycle = lifecyclePolicy(config);
   }
@@ -68,7 +65,7 @@ export class CertificateService {
       device: device.id,
       ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
     });
-    await this.supersede(tx, device.id, certificate.id, now);
+    await this.store.supersede(tx, device.id, certificate.id, now);
     device.managementCertificateExpirationDate = issued.notAfter;
     return {
       certificate,
@@ -99,15 +96,7 @@ export class CertificateService {
       prepared?.device === device ? await prepared.issued : await this.build(device, now, csrPem, fieldPath);
     device.managementCertificateExpirationDate = issued.notAfter;
     const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
-    // Two statements sent as one simple query: one round trip (tx.execute inlines the values, so
-    // the text carries no bind parameters, which the simple query protocol requires for this).
-    const deviceRow = rowOf(tx, device);
-    const certificateRow = rowOf(tx, certificate);
-    await tx.execute(
-      `${insertRowSql(tx, 'ManagedDevice', deviceRow)};\n${insertRowSql(tx, 'MdmCertificate', certificateRow)}`,
-      [JSON.stringify(deviceRow), JSON.stringify(certificateRow)],
-      'run',
-    );
+    await this.store.insertDeviceWithCertificate(tx, device, certificate);
     return {
       certificate,
       privateKeyPem: issued.privateKeyPem,
@@ -127,13 +116,9 @@ export class CertificateService {
     const x509 = new X509Certificate(pem);
     const serialNumber = x509.serialNumber.toUpperCase();
     const notAfter = new Date(x509.validTo);
-    let certificate = await tx.findOne(MdmCertificate, { serialNumber });
+    let certificate = await this.store.bySerialNumber(tx, serialNumber);
     if (certificate) {
-      await queryRows(
-        tx,
-        'update "mdm_certificate" set "device_id" = ?, "superseded_by_id" = null where "id" = ?',
-        [device.id, certificate.id],
-      );
+      await this.store.assignToDevice(tx, certificate.id, device.id);
       tx.assign(certificate, { device: device.id, supersededById: null });
     } else {
       certificate = tx.create(MdmCertificate, {
@@ -149,15 +134,7 @@ export class CertificateService {
         issuedDateTime: now,
       });
     }
-    await queryRows(
-      tx,
-      `update "mdm_certificate" set "superseded_by_id" = ?,
-         "revoked_date_time" = case when "status" in ('valid', 'expiring') then ?::timestamptz else "revoked_date_time" end,
-         "revocation_reason" = case when "status" in ('valid', 'expiring') then 'superseded' else "revocation_reason" end,
-         "status" = case when "status" in ('valid', 'expiring') then 'revoked' else "status" end
-       where "device_id" = ? and "superseded_by_id" is null and "id" <> ?`,
-      [certificate.id, now, device.id, certificate.id],
-    );
+    await this.store.supersede(tx, device.id, certificate.id, now);
     device.managementCertificateExpirationDate = notAfter;
     return { certificate, deviceToken: this.deviceToken(certificate.sha256Thumbprint) };
   }
@@ -172,14 +149,7 @@ export class CertificateService {
     now: Date,
     reason = RevocationReason.cessationOfOperation,
   ): Promise<number> {
-    return tx.nativeUpdate(
-      MdmCertificate,
-      {
-        serialNumber: serialNumber.toUpperCase(),
-        status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] },
-      },
-      { status: MdmCertificateStatus.revoked, revokedDateTime: now, revocationReason: reason },
-    );
+    return this.store.revokeBySerialNumber(tx, serialNumber, now, reason);
   }
 
   /**
@@ -206,11 +176,7 @@ export class CertificateService {
         backdateSeconds: this.config.backdateSeconds,
       });
     } catch (error) {
-      if (error instanceof InvalidCsrError)
-        throw new InputValidationError([
-          { field: 'csr', rule: `csr.${error.reason}`, message: error.message },
-        ]);
-      throw error;
+      throw csrRefused(error, 'csr');
     }
     return tx.create(MdmCertificate, {
       device: null,
@@ -218,7 +184,6 @@ export class CertificateService {
     });
   }
 
-  /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
   /**
    * Builds, outside any transaction, the certificate a device will get if it turns out to be new
    * (key pair, signature: the CPU of issuance), for `issueToNewDevice(..., prepared)`: a
@@ -238,6 +203,7 @@ export class CertificateService {
     return { device, issued };
   }
 
+  /** Builds (and signs) the certificate of `device`, translating a refused CSR into an input error. */
   private async build(
     device: ManagedDevice,
     now: Date,
@@ -256,12 +222,7 @@ export class CertificateService {
         backdateSeconds: this.config.backdateSeconds,
       });
     } catch (error) {
-      if (error instanceof InvalidCsrError) {
-        throw new InputValidationError([
-          { field: fieldPath, rule: `csr.${error.reason}`, message: error.message },
-        ]);
-      }
-      throw error;
+      throw csrRefused(error, fieldPath);
     }
   }
 
@@ -315,42 +276,13 @@ export class CertificateService {
     );
     const status = this.statusAt(issued[0]!.notAfter, now);
     const certificates = issued.map((c, i) => this.certificateOf(devices[i]!, c, status, now));
-    const deviceIds = `{${devices.map((d) => d.id).join(',')}}`;
-    const newIds = `{${certificates.map((c) => c.id).join(',')}}`;
-    await queryRows(
+    await this.store.supersedeMany(
       tx,
-      `update "mdm_certificate" as c set "superseded_by_id" = n.new_id,
-         "revoked_date_time" = case when c."status" in ('valid', 'expiring') then ?::timestamptz else c."revoked_date_time" end,
-         "revocation_reason" = case when c."status" in ('valid', 'expiring') then 'superseded' else c."revocation_reason" end,
-         "status" = case when c."status" in ('valid', 'expiring') then 'revoked' else c."status" end
-       from unnest(?::uuid[], ?::uuid[]) as n(device_id, new_id)
-       where c."device_id" = n.device_id and c."superseded_by_id" is null`,
-      [now, deviceIds, newIds],
+      devices.map((d) => d.id),
+      certificates.map((c) => c.id),
+      now,
     );
-    await queryRows(
-      tx,
-      `insert into "mdm_certificate" ("id", "device_id", "serial_number", "sha256_thumbprint", "subject", "issuer", "not_before", "not_after", "status", "pem", "issued_date_time")
-       select r.id, r.device_id, r.serial_number, r.sha256_thumbprint, r.subject, r.issuer, r.not_before, r.not_after, r.status, r.pem, r.issued_date_time
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, device_id uuid, serial_number text, sha256_thumbprint text, subject text, issuer text,
-         not_before timestamptz, not_after timestamptz, status text, pem text, issued_date_time timestamptz)`,
-      [
-        JSON.stringify(
-          certificates.map((c, i) => ({
-            id: c.id,
-            device_id: devices[i]!.id,
-            serial_number: c.serialNumber,
-            sha256_thumbprint: c.sha256Thumbprint,
-            subject: c.subject,
-            issuer: c.issuer,
-            not_before: c.notBefore,
-            not_after: c.notAfter,
-            status: c.status,
-            pem: c.pem,
-            issued_date_time: now,
-          })),
-        ),
-      ],
-    );
+    await this.store.insertMany(tx, certificates);
     return certificates.map((certificate, i) => ({
       certificate,
       privateKeyPem: issued[i]!.privateKeyPem,
@@ -385,20 +317,13 @@ export class CertificateService {
     device: ManagedDevice,
     now: Date,
   ): Promise<boolean> {
-    const [row] = await queryRows<{ not_after: Date; device_id: string | null }>(
-      tx,
-      `select "not_after", "device_id" from "mdm_certificate" where "id" = ? for update`,
-      [certificateId],
-    );
-    if (!row || (row.device_id !== null && row.device_id !== device.id)) return false;
+    const row = await this.store.lockForAttach(tx, certificateId);
+    if (!row || (row.deviceId !== null && row.deviceId !== device.id)) return false;
     // Already this device's (adopted by its enrollment in the same transaction): nothing to supersede.
-    if (row.device_id === device.id) return true;
-    await this.supersede(tx, device.id, certificateId, now);
-    await queryRows(tx, `update "mdm_certificate" set "device_id" = ? where "id" = ?`, [
-      device.id,
-      certificateId,
-    ]);
-    device.managementCertificateExpirationDate = new Date(row.not_after);
+    if (row.deviceId === device.id) return true;
+    await this.store.supersede(tx, device.id, certificateId, now);
+    await this.store.assignToDevice(tx, certificateId, device.id);
+    device.managementCertificateExpirationDate = row.notAfter;
     return true;
   }
 
@@ -414,15 +339,7 @@ export class CertificateService {
     now: Date,
     reason = RevocationReason.cessationOfOperation,
   ): Promise<number> {
-    return tx.nativeUpdate(
-      MdmCertificate,
-      {
-        device: deviceId,
-        supersededById: null,
-        status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] },
-      },
-      { status: MdmCertificateStatus.revoked, revokedDateTime: now, revocationReason: reason },
-    );
+    return this.store.revokeCurrent(tx, deviceId, now, reason);
   }
 
   /** The issuing CA as the API shows it. */
@@ -454,17 +371,17 @@ export class CertificateService {
    */
   async listForDevice(em: EntityManager, deviceId: string): Promise<MdmCertificate[]> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
-    return em.find(MdmCertificate, { device: id }, { orderBy: { issuedDateTime: 'desc', id: 'desc' } });
+    return this.store.listForDevice(em, id);
   }
 
   /** The device's current (not superseded) certificate, or null before its first enrollment with a certificate. */
   async current(em: EntityManager, deviceId: string): Promise<MdmCertificate | null> {
-    return em.findOne(MdmCertificate, { device: deviceId, supersededById: null });
+    return this.store.current(em, deviceId);
   }
 
   /** The certificate with this serial number (uppercase hex), or null. */
   async bySerialNumber(em: EntityManager, serialNumber: string): Promise<MdmCertificate | null> {
-    return em.findOne(MdmCertificate, { serialNumber: serialNumber.toUpperCase() });
+    return this.store.bySerialNumber(em, serialNumber);
   }
 
   /**
@@ -492,33 +409,15 @@ export class CertificateService {
   largestThreshold(): number {
     return this.lifecycle.expiringWindowDays;
   }
-
-  /**
-   * Marks every not-yet-superseded certificate of the device as superseded by `newId`; the live
-   * ones (valid/expiring) are also revoked now with reason `superseded`. One statement, before the
-   * new row is flushed, so the "one current certificate per device" unique index holds throughout.
-   */
-  private async supersede(tx: EntityManager, deviceId: string, newId: string, now: Date): Promise<void> {
-    await tx.getConnection().execute(
-      `update "mdm_certificate" set "superseded_by_id" = ?,
-         "revoked_date_time" = case when "status" in ('valid', 'expiring') then ?::timestamptz else "revoked_date_time" end,
-         "revocation_reason" = case when "status" in ('valid', 'expiring') then 'superseded' else "revocation_reason" end,
-         "status" = case when "status" in ('valid', 'expiring') then 'revoked' else "status" end
-       where "device_id" = ? and "superseded_by_id" is null`,
-      [newId, now, deviceId],
-      'run',
-      tx.getTransactionContext(),
-    );
-  }
 }
 
-/** The stored fields of a freshly issued certificate (one place for the ORM path and the set-based path). */
 /** A certificate built ahead of the transaction for one unsaved device record (`CertificateService.prepare`). */
 export interface PreparedCertificate {
   device: ManagedDevice;
   issued: Promise<IssuedDeviceCertificate>;
 }
 
+/** The stored fields of a freshly issued certificate (one place for the ORM path and the set-based path). */
 function recordFields(issued: IssuedDeviceCertificate, status: MdmCertificateStatus, now: Date) {
   return {
     serialNumber: issued.serialNumber,

@@ -1,22 +1,19 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { poolQuery } from '../../shared/pool-query.js';
-import { ReadModel } from '../../shared/read-model.js';
-import { MdmCertificate } from './mdm-certificate.entity.js';
-
-/** Column alias of the device id in the batched statement (the relation is not a scalar of the read model). */
-const DEVICE_ID = 'c_device_id';
+import { CertificateStore } from './certificate.store.js';
+import type { MdmCertificate } from './mdm-certificate.entity.js';
 
 /**
  * Every MDM certificate of each device a request asks about, newest first, read for all the
  * devices of one turn of the event loop in one statement (a page of 100 devices with their
  * certificates costs one statement more, not 100). One loader per request (`for`), so a
  * request sees its own reads and nothing outlives it; certificates are read-only instances
- * (ReadModel), never passed to an EntityManager.
+ * (ReadModel, CertificateStore.byDevices), never passed to an EntityManager.
  */
 export class DeviceCertificatesLoader {
   private readonly perRequest = new WeakMap<object, DataLoader<string, MdmCertificate[]>>();
-  private model?: ReadModel<MdmCertificate>;
+
+  constructor(private readonly store = new CertificateStore()) {}
 
   /**
    * The loader of the request whose context is `request`.
@@ -31,21 +28,7 @@ export class DeviceCertificatesLoader {
     return loader;
   }
 
-  private async read(em: EntityManager, ids: readonly string[]): Promise<MdmCertificate[][]> {
-    const model = (this.model ??= ReadModel.of(em, MdmCertificate, 'c'));
-    const rows = await poolQuery<Record<string, unknown>>(
-      em,
-      `select ${model.selectList}, "c"."device_id" as "${DEVICE_ID}" from "mdm_certificate" as "c" ` +
-        `where "c"."device_id" = any($1::uuid[]) order by "c"."issued_date_time" desc, "c"."id" desc`,
-      [ids],
-    );
-    const byDevice = new Map<string, MdmCertificate[]>();
-    for (const row of rows) {
-      const deviceId = row[DEVICE_ID] as string;
-      let list = byDevice.get(deviceId);
-      if (!list) byDevice.set(deviceId, (list = []));
-      list.push(model.from(row));
-    }
-    return ids.map((id) => byDevice.get(id) ?? []);
+  private read(em: EntityManager, ids: readonly string[]): Promise<MdmCertificate[][]> {
+    return this.store.byDevices(em, ids);
   }
 }

@@ -45,4 +45,4 @@ export {
   type InvalidCsrReason,
   SealedKeyError,
   type SealedKeyErrorCode,
-} from './errors.js';
+} from './certificate.errors.js';

@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { CertificateConfig } from '../../config/config.js';
 import type { Clock } from '../../shared/clock.js';
-import { CertificateAuthorityRecord } from './certificate-authority.entity.js';
+import { CertificateAuthorityError } from './certificate.errors.js';
+import { CertificateStore } from './certificate.store.js';
 import {
   createCertificateAuthority,
   exportCertificateAuthority,
@@ -34,42 +35,43 @@ const RECORD_ID = 'issuing';
  * database race on `insert ... on conflict do nothing` and all end up with the winner's CA.
  * Without CA_KEY_SECRET (refused in production by config.ts) a secret is generated and stored in
  * the database beside the sealed key, with a warning: convenient for development, no protection.
- * @throws CertificateAuthorityError for a bad supplied CA; SealedKeyError when CA_KEY_SECRET does
- *   not open the stored key (startup must fail loudly rather than issue from a different CA)
+ * @throws CertificateAuthorityError for a bad supplied CA, or a stored CA the configured secret
+ *   cannot apply to (`CA_KEY_SECRET_REQUIRED`, `CA_KEY_SECRET_NOT_USED`); SealedKeyError when
+ *   CA_KEY_SECRET does not open the stored key (startup must fail loudly rather than issue from a
+ *   different CA)
  */
 export async function loadIssuingCa(
   em: EntityManager,
   config: CertificateConfig,
   clock: Clock,
   logger: Logger,
+  store = new CertificateStore(),
 ): Promise<IssuingCa> {
   if (config.suppliedCa) {
     const ca = await loadCaFromPem(config.suppliedCa.certificatePem, config.suppliedCa.keyPem);
     logger.info({ subject: ca.certificate.subject }, 'issuing CA supplied by configuration');
     return { ca, source: 'CONFIGURED', deviceTokenKey: await deriveTokenKey(ca) };
   }
-  let record = await em.fork().findOne(CertificateAuthorityRecord, RECORD_ID);
+  let record = await store.authority(em, RECORD_ID);
   if (!record) {
     const secret = config.keySecret ?? randomBytes(32).toString('base64url');
     const created = await createCertificateAuthority({ organization: config.organization, now: clock.now() });
     const exported = await exportCertificateAuthority(created, secret);
-    await em.getConnection().execute(
-      `insert into "certificate_authority" ("id", "certificate_pem", "sealed_private_key", "generated_key_secret", "created_date_time")
-       values (?, ?, ?, ?, ?) on conflict ("id") do nothing`,
-      [
-        RECORD_ID,
-        exported.certificatePem,
-        exported.sealedPrivateKey,
-        config.keySecret ? null : secret,
-        clock.now(),
-      ],
-    );
-    record = await em.fork().findOneOrFail(CertificateAuthorityRecord, RECORD_ID);
+    await store.insertAuthorityIfAbsent(em, {
+      id: RECORD_ID,
+      certificatePem: exported.certificatePem,
+      sealedPrivateKey: exported.sealedPrivateKey,
+      generatedKeySecret: config.keySecret ? null : secret,
+      createdDateTime: clock.now(),
+    });
+    // Ours, or the one a concurrent start stored first.
+    record = await store.authorityOrFail(em, RECORD_ID);
     logger.info({ subject: created.certificate.subject }, 'issuing CA created and stored');
   }
   const secret = config.keySecret ?? record.generatedKeySecret;
   if (!secret)
-    throw new Error(
+    throw new CertificateAuthorityError(
+      'CA_KEY_SECRET_REQUIRED',
       'CA_KEY_SECRET is not set, and the stored CA was sealed with a configured secret: set CA_KEY_SECRET',
     );
   if (!config.keySecret) {
@@ -87,7 +89,8 @@ export async function loadIssuingCa(
     // The demo-to-production trap: this database's CA was created without CA_KEY_SECRET (sealed
     // with a generated secret stored beside it), and the CA_KEY_SECRET now set cannot unseal it.
     if (config.keySecret && record.generatedKeySecret) {
-      throw new Error(
+      throw new CertificateAuthorityError(
+        'CA_KEY_SECRET_NOT_USED',
         'CA_KEY_SECRET is set, but the issuing CA stored in this database was created without it (sealed with a generated development secret): start production on a new database with CA_KEY_SECRET set from the first start, or unset CA_KEY_SECRET to keep using this development database (docs/certificates.md)',
         { cause: error },
       );

@@ -12,6 +12,7 @@ import {
 } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ManagedDevice } from '../device/device.entity.js';
+import { liveSql } from '../lifecycle/lifecycle.policy.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
 
 /**
@@ -30,12 +31,12 @@ import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.
 // The lifecycle sweeper only scans certificates that can still change status.
 @Index({
   name: 'mdm_certificate_live_not_after_index',
-  expression: `create index "mdm_certificate_live_not_after_index" on "mdm_certificate" ("not_after") where "status" in ('valid', 'expiring')`,
+  expression: `create index "mdm_certificate_live_not_after_index" on "mdm_certificate" ("not_after") where ${liveSql('"status"')}`,
 })
 // The lifecycle sweeper finds certificates created since its last sweep (lifecycle-sweeper.service.ts).
 @Index({
   name: 'mdm_certificate_live_created_xid_index',
-  expression: `create index "mdm_certificate_live_created_xid_index" on "mdm_certificate" ("created_xid") where "status" in ('valid', 'expiring')`,
+  expression: `create index "mdm_certificate_live_created_xid_index" on "mdm_certificate" ("created_xid") where ${liveSql('"status"')}`,
 })
 export class MdmCertificate {
   @Field(() => ID, { description: 'Certificate record id (UUID).' })

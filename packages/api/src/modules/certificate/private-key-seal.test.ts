@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SealedKeyError } from './errors.js';
+import { SealedKeyError } from './certificate.errors.js';
 import { sealPrivateKey, unsealPrivateKey } from './private-key-seal.js';
 
 const secret = 'correct horse battery staple';

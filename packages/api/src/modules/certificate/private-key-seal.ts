@@ -11,7 +11,7 @@
  *   authenticated data, so the version/algorithm label cannot be swapped undetected.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
-import { SealedKeyError } from './errors.js';
+import { SealedKeyError } from './certificate.errors.js';
 
 const PREFIX = 'mdm-sealed-key';
 const VERSION = 'v1';

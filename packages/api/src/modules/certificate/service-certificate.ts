@@ -9,9 +9,9 @@
 import { createPrivateKey, hkdfSync, webcrypto, type KeyObject } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as pkijs from 'pkijs';
-import type { Clock } from '../../shared/clock.js';
+import { DAY_MS, type Clock } from '../../shared/clock.js';
 import type { CertificateAuthority } from './certificate-authority.js';
-import { CertificateAuthorityRecord } from './certificate-authority.entity.js';
+import { CertificateStore } from './certificate.store.js';
 import { sealPrivateKey, unsealPrivateKey } from './private-key-seal.js';
 import { addValidity } from './validity.js';
 import { RSA_PKCS1_SHA256, truncateToSeconds, x509, type CryptoKey } from './x509-runtime.js';
@@ -32,7 +32,7 @@ export interface ServiceCertificate {
 
 /** Two years; replaced at start once fewer than 30 days remain (devices fetch it fresh at each enrollment). */
 const VALIDITY_DAYS = 730;
-const RENEW_BEFORE_MS = 30 * 86_400_000;
+const RENEW_BEFORE_MS = 30 * DAY_MS;
 
 const SUBJECTS: Record<ServiceCertificatePurpose, string> = {
   'scep-ra': 'MDM Enrollment Gateway SCEP RA',
@@ -57,10 +57,11 @@ export async function loadServiceCertificate(
   ca: CertificateAuthority,
   clock: Clock,
   purpose: ServiceCertificatePurpose,
+  store = new CertificateStore(),
 ): Promise<ServiceCertificate> {
   const secret = await sealingSecret(ca, purpose);
   const now = clock.now();
-  const stored = await em.fork().findOne(CertificateAuthorityRecord, purpose);
+  const stored = await store.authority(em, purpose);
   const usable =
     stored &&
     (() => {
@@ -72,15 +73,18 @@ export async function loadServiceCertificate(
     })();
   if (!usable) {
     const issued = await issue(ca, purpose, now);
-    await em.getConnection().execute(
-      `insert into "certificate_authority" ("id", "certificate_pem", "sealed_private_key", "generated_key_secret", "created_date_time")
-       values (?, ?, ?, null, ?)
-       on conflict ("id") do update set "certificate_pem" = excluded."certificate_pem", "sealed_private_key" = excluded."sealed_private_key", "created_date_time" = excluded."created_date_time"
-       where "certificate_authority"."certificate_pem" = ?`,
-      [purpose, issued.pem, await sealPrivateKey(issued.pkcs8, secret), now, stored?.certificatePem ?? ''],
+    await store.replaceAuthority(
+      em,
+      {
+        id: purpose,
+        certificatePem: issued.pem,
+        sealedPrivateKey: await sealPrivateKey(issued.pkcs8, secret),
+        createdDateTime: now,
+      },
+      stored?.certificatePem ?? '',
     );
   }
-  const record = await em.fork().findOneOrFail(CertificateAuthorityRecord, purpose);
+  const record = await store.authorityOrFail(em, purpose);
   const pkcs8 = await unsealPrivateKey(record.sealedPrivateKey, secret);
   const certificate = new x509.X509Certificate(record.certificatePem);
   return {

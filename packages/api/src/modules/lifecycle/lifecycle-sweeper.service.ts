@@ -1,31 +1,19 @@
+import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { SweepRecorder } from '../../observability/gateway-metrics.js';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type CertificateEventPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
-import type { DevicePlatform } from '../catalog/platform.enum.js';
-import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
-import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
-import { DAY_MS } from '../../shared/clock.js';
-import { lifecyclePolicy, type LifecycleFacts, type LifecyclePolicy } from './lifecycle.policy.js';
-import { DeviceStore } from '../device/device.store.js';
 import {
-  certificateTransitions,
-  collectDueCertificates,
-  collectDueDevices,
-  KEEP_DEVICES_WITH_LIVE_CERTIFICATE,
-  parseMarks,
-  READ_MARKS,
-  recordMark,
-  REMOVAL_EVENTS,
-  REMOVE_DUE_CERTIFICATES,
-  REMOVE_DUE_DEVICES,
-  type Statement,
-} from './lifecycle-sweep.sql.js';
+  lifecyclePolicy,
+  wholeSecond,
+  type LifecycleFacts,
+  type LifecyclePolicy,
+} from './lifecycle.policy.js';
+import { LifecycleSweepStore, SWEEP_CURSORS, type SweepEventRow } from './lifecycle-sweep.store.js';
 
 /** What one sweep did. `skipped`: another instance held the sweep lock, so this one did nothing. */
 export interface SweepReport {
@@ -67,35 +55,15 @@ export interface CommittedSweep {
   published: Promise<SweepReport>;
 }
 
-/** Key of the transaction-scoped advisory lock that lets one sweep run at a time across instances. */
-const SWEEP_LOCK_KEY = 0x6d646d01; // "mdm" + 1
 /** Events fetched from a cursor and published per slice after commit: bounds the memory of a sweep that moves 500,000 rows. */
 const PUBLISH_SLICE = 20_000;
 /** Attempts when the REPEATABLE READ transaction meets a concurrent change of a row it deletes (SQLSTATE 40001). */
 const ATTEMPTS = 3;
 
-/**
- * An event row of the sweep's cursors, as an array in the column order both cursors select (topic,
- * device id, certificate id, serial number, notAfter as ISO text, threshold days, platform, owner
- * type, enrollment method, user principal name).
- */
-type EventRow = [
-  topic: string,
-  deviceId: string,
-  certificateId: string | null,
-  serialNumber: string | null,
-  notAfter: string | null,
-  thresholdDays: number | null,
-  platform: DevicePlatform,
-  ownerType: ManagedDeviceOwnerType,
-  enrollmentMethod: EnrollmentMethodKind,
-  userPrincipalName: string | null,
-];
-
-/** The pool's connections as knex hands them out (a node-postgres client). */
-interface KnexClient {
-  acquireConnection(): Promise<pg.PoolClient>;
-  releaseConnection(connection: pg.PoolClient): Promise<void>;
+/** What a sweep's transaction did before its commit. */
+interface Swept {
+  removed: number;
+  pruned: number;
 }
 
 /**
@@ -105,7 +73,7 @@ interface KnexClient {
  *
  * Certificates are not written: their status is derived from notAfter and the clock
  * (lifecycle.policy.ts); the sweep finds the threshold crossings and expiries since the sweeps that
- * already saw each certificate (lifecycle-sweep.sql.ts), removes the due devices, and records its
+ * already saw each certificate (lifecycle-sweep.store.ts), removes the due devices, and records its
  * mark. One REPEATABLE READ transaction holding `pg_try_advisory_xact_lock` (concurrent sweeps on
  * several instances do the work once; the others report `skipped`), so the event cursors, the
  * delete and the mark share one snapshot: each transition is published exactly once. Events are
@@ -136,6 +104,8 @@ export class LifecycleSweeper {
     private readonly logger: Logger,
     /** Told of every completed sweep (Prometheus metrics); optional. */
     private readonly recorder?: SweepRecorder,
+    /** The sweep's statements. */
+    private readonly store = new LifecycleSweepStore(),
   ) {
     this.policy = lifecyclePolicy(config);
   }
@@ -157,49 +127,54 @@ export class LifecycleSweeper {
 
   private async sweepNow(em: EntityManager): Promise<CommittedSweep> {
     const started = performance.now();
-    const now = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
-    const knex = em.getConnection().getKnex().client as unknown as KnexClient;
-    const connection = await knex.acquireConnection();
-    const release = async () => {
-      await connection.query('close all').catch(() => undefined);
-      await knex.releaseConnection(connection);
-    };
-    let swept: { removed: number; pruned: number } | undefined;
-    try {
-      swept = await this.sweepOnce(connection, now);
-    } catch (error) {
-      await release();
-      throw error;
-    }
-    const transactionMs = performance.now() - started;
-    if (!swept) {
-      await release();
-      const report = {
-        skipped: true,
-        expiring: 0,
-        expired: 0,
-        removed: 0,
-        prunedCheckIns: 0,
-        sweptAt: now,
-        durationMs: transactionMs,
-      };
-      return {
-        skipped: true,
-        removed: 0,
-        prunedCheckIns: 0,
-        sweptAt: now,
-        transactionMs,
-        published: Promise.resolve(report),
-      };
-    }
-    const { removed, pruned } = swept;
-    const published = this.publishing.then(async () => {
+    const now = wholeSecond(this.clock.now());
+    for (let attempt = 1; ; attempt++) {
+      // The transaction settles once the events are published (its connection holds the cursors
+      // until then); `committed` resolves at the commit of the sweep's work, before that.
+      let onCommit!: (swept: Swept) => void;
+      const committed = new Promise<Swept>((resolve) => (onCommit = resolve));
+      const previous = this.publishing;
+      const transaction = em.transactional((tx) => this.sweepIn(tx, now, onCommit, previous), {
+        isolationLevel: IsolationLevel.REPEATABLE_READ,
+      });
+      let outcome: { swept: Swept } | { skipped: true };
       try {
-        const counts = await this.publishCursors(connection, now.toISOString());
+        outcome = await Promise.race([
+          committed.then((swept) => ({ swept })),
+          transaction.then(() => ({ skipped: true as const })),
+        ]);
+      } catch (error) {
+        // Failed before its commit: nothing was written, nothing is published.
+        if ((error as { code?: string }).code !== '40001' || attempt >= ATTEMPTS) throw error;
+        this.logger.warn({ attempt }, 'lifecycle sweep met a concurrent change; retrying');
+        continue;
+      }
+      const transactionMs = performance.now() - started;
+      if ('skipped' in outcome) {
+        const report = {
+          skipped: true,
+          expiring: 0,
+          expired: 0,
+          removed: 0,
+          prunedCheckIns: 0,
+          sweptAt: now,
+          durationMs: transactionMs,
+        };
+        return {
+          skipped: true,
+          removed: 0,
+          prunedCheckIns: 0,
+          sweptAt: now,
+          transactionMs,
+          published: Promise.resolve(report),
+        };
+      }
+      const { removed, pruned } = outcome.swept;
+      const published = transaction.then((counts) => {
         const durationMs = performance.now() - started;
         const report: SweepReport = {
           skipped: false,
-          ...counts,
+          ...counts!,
           removed,
           prunedCheckIns: pruned,
           sweptAt: now,
@@ -217,97 +192,67 @@ export class LifecycleSweeper {
           },
         });
         return report;
-      } finally {
-        await release();
-      }
-    });
-    // Handled here (logged) so that a caller that does not wait for the publishing never meets an unhandled rejection.
-    published.catch((error: unknown) =>
-      this.logger.error(
-        { err: error, sweptAt: now },
-        'lifecycle sweep: publishing the committed events failed',
-      ),
-    );
-    this.publishing = published.catch(() => undefined);
-    return { skipped: false, removed, prunedCheckIns: pruned, sweptAt: now, transactionMs, published };
+      });
+      // Handled here (logged) so that a caller that does not wait for the publishing never meets an unhandled rejection.
+      published.catch((error: unknown) =>
+        this.logger.error(
+          { err: error, sweptAt: now },
+          'lifecycle sweep: publishing the committed events failed',
+        ),
+      );
+      this.publishing = published.catch(() => undefined);
+      return { skipped: false, removed, prunedCheckIns: pruned, sweptAt: now, transactionMs, published };
+    }
   }
 
-  /** The sweep's transaction, retried on a serialization failure; undefined when another instance holds the lock. */
-  private async sweepOnce(
-    connection: pg.PoolClient,
+  /**
+   * The sweep in its REPEATABLE READ transaction `tx`: when it gets the sweep lock, collects the
+   * transitions and the due devices, removes these, records its mark and prunes the check-in
+   * history, commits (`onCommit`), then publishes the events of its cursors after `previous` (the
+   * publishing of the sweep before). Cursors, the temporary tables, the deletes and the mark share
+   * the transaction's one snapshot, so each transition is published exactly once.
+   * @returns the counts of published events, or undefined (nothing done) without the lock
+   */
+  private async sweepIn(
+    tx: EntityManager,
     now: Date,
-  ): Promise<{ removed: number; pruned: number } | undefined> {
-    const run = (statement: Statement) => connection.query(statement.text, statement.values);
-    for (let attempt = 1; ; attempt++) {
-      await connection.query('begin isolation level repeatable read');
-      try {
-        const { rows: lock } = await connection.query<{ locked: boolean }>(
-          'select pg_try_advisory_xact_lock($1) as locked',
-          [SWEEP_LOCK_KEY],
-        );
-        if (!lock[0]?.locked) {
-          await connection.query('rollback');
-          return undefined;
-        }
-        // Room for the hash joins of a large sweep; JIT compilation costs more than it saves on these
-        // plans. cursor_tuple_fraction 1: the event cursors are read to the end (materialised at
-        // commit), so plan them for all their rows, not the default first 10 % (hash joins, not
-        // probes: 1.2-1.9 s instead of 1.8-2.3 s for the commit of the 1,000,000-device benchmark).
-        await connection.query(
-          `set local work_mem = '64MB'; set local jit = off; set local cursor_tuple_fraction = 1`,
-        );
-        const { rows: state } = await connection.query<{ marks: unknown }>(READ_MARKS);
-        const marks = parseMarks(state[0]?.marks);
-        const certificates = certificateTransitions(now, this.policy, marks);
-        await connection.query(
-          `declare sweep_certificates no scroll cursor with hold for ${certificates.text}`,
-          certificates.values,
-        );
-        await connection.query(
-          'drop table if exists pg_temp.lifecycle_due_device, pg_temp.lifecycle_due_certificate',
-        );
-        await run(collectDueDevices(now, this.policy));
-        await connection.query('analyze lifecycle_due_device');
-        await run(collectDueCertificates(now, this.policy));
-        await connection.query(KEEP_DEVICES_WITH_LIVE_CERTIFICATE);
-        await connection.query(`declare sweep_removals no scroll cursor with hold for ${REMOVAL_EVENTS}`);
-        // Their certificates and check-in history first, set-based (no cascading foreign key: DEVICE_CHILD_TABLES).
-        for (const statement of new DeviceStore().childDeletesOf('lifecycle_due_device', {
-          mdm_certificate: REMOVE_DUE_CERTIFICATES,
-        }))
-          await connection.query(statement);
-        const removed = await connection.query(REMOVE_DUE_DEVICES);
-        await run(recordMark(now, marks));
-        const pruned = await connection.query('delete from device_check_in where checked_in_date_time < $1', [
-          new Date(now.getTime() - this.config.checkInHistoryDays * DAY_MS),
-        ]);
-        await connection.query('commit');
-        return { removed: removed.rowCount ?? 0, pruned: pruned.rowCount ?? 0 };
-      } catch (error) {
-        await connection.query('rollback').catch(() => undefined);
-        await connection.query('close all').catch(() => undefined);
-        if ((error as { code?: string }).code !== '40001' || attempt >= ATTEMPTS) throw error;
-        this.logger.warn({ attempt }, 'lifecycle sweep met a concurrent change; retrying');
-      }
+    onCommit: (swept: Swept) => void,
+    previous: Promise<unknown>,
+  ): Promise<{ expiring: number; expired: number } | undefined> {
+    if (!(await this.store.tryLock(tx))) return undefined;
+    await this.store.tune(tx);
+    const marks = await this.store.marks(tx);
+    await this.store.declareTransitions(tx, now, this.policy, marks);
+    await this.store.collectDue(tx, now, this.policy);
+    const removed = await this.store.removeDue(tx);
+    await this.store.recordMark(tx, now, marks);
+    const pruned = await this.store.pruneCheckIns(
+      tx,
+      this.policy.checkInHistoryCutoff(now, this.config.checkInHistoryDays),
+    );
+    await this.store.commitKeepingCursors(tx);
+    onCommit({ removed, pruned });
+    try {
+      await previous;
+      return await this.publishCursors(tx, now.toISOString());
+    } finally {
+      await this.store.closeCursors(tx);
     }
   }
 
   /**
    * Streams the committed transitions to the bus, PUBLISH_SLICE rows per fetch, and counts them by
-   * kind. Rows come as arrays (column order of EVENT_COLUMNS) and each payload is built as one
+   * kind. Rows come as arrays (column order of SweepEventRow) and each payload is built as one
    * object literal: at 500,000 events the per-row allocations were most of the publishing time.
    */
   private async publishCursors(
-    connection: pg.PoolClient,
+    tx: EntityManager,
     occurredAt: string,
   ): Promise<{ expiring: number; expired: number }> {
     const counts = { expiring: 0, expired: 0 };
-    for (const cursor of ['sweep_certificates', 'sweep_removals']) {
+    for (const cursor of SWEEP_CURSORS) {
       for (;;) {
-        const { rows } = await connection.query<EventRow>({
-          text: `fetch ${PUBLISH_SLICE} from ${cursor}`,
-          rowMode: 'array',
-        });
+        const rows = await this.store.fetchEvents(tx, cursor, PUBLISH_SLICE);
         if (!rows.length) break;
         const events = new Array<PendingEvent>(rows.length);
         for (let i = 0; i < rows.length; i++) {
@@ -319,7 +264,6 @@ export class LifecycleSweeper {
         await this.events.publishCommitted(events);
         if (rows.length < PUBLISH_SLICE) break;
       }
-      await connection.query(`close ${cursor}`);
     }
     return counts;
   }
@@ -359,7 +303,7 @@ export class LifecycleSweeper {
   }
 }
 
-function toEvent(row: EventRow, occurredAt: string): PendingEvent {
+function toEvent(row: SweepEventRow, occurredAt: string): PendingEvent {
   const [
     topic,
     deviceId,

@@ -63,6 +63,23 @@ export function numbered(values: unknown[]): Bind {
   return (value) => (values.push(value), `$${values.length}`);
 }
 
+/**
+ * The stored statuses of a certificate whose status can still move with time: not revoked
+ * (`expiring`/`expired` may be stored by older versions; the status shown is derived, see
+ * {@link statusAt}). The partial indexes of mdm_certificate use the same list.
+ */
+export const LIVE_STATUSES = [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] as const;
+
+/** True when the stored status `column` is one of {@link LIVE_STATUSES} (the partial indexes' predicate). */
+export function liveSql(column: string): string {
+  return `${column} in (${LIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+}
+
+/** `instant` moved by `days` exact days of 86,400 s (negative: back), never calendar days. */
+export function plusDays(instant: Date, days: number): Date {
+  return new Date(instant.getTime() + days * DAY_MS);
+}
+
 /** Whole UNIX seconds of `date` (floor): the unit of every boundary. */
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 /** `date` truncated to its whole second. */
@@ -156,7 +173,7 @@ export class LifecyclePolicy {
    */
   expiringWindow(now: Date, days: number = this.expiringWindowDays): NotAfterWindow {
     const from = wholeSecond(now);
-    return { from, until: new Date(from.getTime() + days * DAY_MS) };
+    return { from, until: plusDays(from, days) };
   }
 
   /** Whether a check-in at `now` renews the certificate (inside CERT_RENEWAL_WINDOW_DAYS, not expired). */
@@ -171,12 +188,20 @@ export class LifecyclePolicy {
 
   /** When a device whose certificate expires at `notAfter` is removed if it never renews: notAfter + the removal delay. */
   removalDate(notAfter: Date): Date {
-    return new Date(notAfter.getTime() + this.removalAfterExpiryDays * DAY_MS);
+    return plusDays(notAfter, this.removalAfterExpiryDays);
   }
 
   /** Devices whose certificate's notAfter is before this instant are due for removal at `now`. */
   removalCutoff(now: Date): Date {
-    return new Date(wholeSecond(now).getTime() - this.removalAfterExpiryDays * DAY_MS);
+    return plusDays(wholeSecond(now), -this.removalAfterExpiryDays);
+  }
+
+  /**
+   * Check-in history recorded before this instant is pruned at `now` (CHECK_IN_HISTORY_DAYS =
+   * `retentionDays`, exact days).
+   */
+  checkInHistoryCutoff(now: Date, retentionDays: number): Date {
+    return plusDays(now, -retentionDays);
   }
 
   /** Whether a device whose certificate expires at `notAfter` is due for removal at `now`. */

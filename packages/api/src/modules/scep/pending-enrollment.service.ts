@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
 import type { CertificateService } from '../certificate/certificate.service.js';
-import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
-import { MdmCertificateStatus, RevocationReason } from '../certificate/mdm-certificate.enums.js';
+import { CertificateStore, type PendingEnrollmentKey } from '../certificate/certificate.store.js';
+import { type MdmCertificateStatus, RevocationReason } from '../certificate/mdm-certificate.enums.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import { PendingEnrollment, PendingEnrollmentStatus } from './pending-enrollment.entity.js';
@@ -59,15 +58,15 @@ export function thumbprintOf(certificateDer: Uint8Array): string {
  *    when they refuse (the certificate is revoked; the device must enroll again).
  */
 export class PendingEnrollmentService {
-  constructor(private readonly certificates: CertificateService) {}
+  constructor(
+    private readonly certificates: CertificateService,
+    /** Every statement about certificates and their pending enrollments. */
+    private readonly store = new CertificateStore(),
+  ) {}
 
   /** SCEP-issued certificates, newest first (500 at most), optionally of one status. */
   async list(em: EntityManager, status: PendingEnrollmentStatus | null): Promise<PendingEnrollment[]> {
-    return em.find(PendingEnrollment, status ? { status } : {}, {
-      orderBy: { createdDateTime: 'desc', id: 'desc' },
-      limit: 500,
-      populate: ['invitation'],
-    });
+    return this.store.listPendingEnrollments(em, status, 500);
   }
 
   /** The binding of a SCEP-issued certificate (DER), whatever its status; null when there is none. */
@@ -75,7 +74,7 @@ export class PendingEnrollmentService {
     em: EntityManager,
     certificateDer: Uint8Array,
   ): Promise<PendingEnrollmentBinding | null> {
-    return this.findBy(em, { certificate: { sha256Thumbprint: thumbprintOf(certificateDer) } });
+    return this.findBy(em, { sha256Thumbprint: thumbprintOf(certificateDer) });
   }
 
   /** The binding of the certificate with this serial number (hex, any case); null when there is none. */
@@ -83,16 +82,14 @@ export class PendingEnrollmentService {
     em: EntityManager,
     serialNumber: string,
   ): Promise<PendingEnrollmentBinding | null> {
-    return this.findBy(em, { certificate: { serialNumber: serialNumber.toUpperCase() } });
+    return this.findBy(em, { serialNumber: serialNumber.toUpperCase() });
   }
 
   private async findBy(
     em: EntityManager,
-    where: { certificate: { sha256Thumbprint: string } | { serialNumber: string } },
+    key: PendingEnrollmentKey,
   ): Promise<PendingEnrollmentBinding | null> {
-    const found = await em.fork().findOne(PendingEnrollment, where, {
-      populate: ['certificate', 'invitation', 'invitation.user', 'invitation.enrollmentManager'],
-    });
+    const found = await this.store.pendingEnrollmentOf(em, key);
     return found ? bindingOf(found) : null;
   }
 
@@ -107,10 +104,11 @@ export class PendingEnrollmentService {
     device: ManagedDevice,
     now: Date,
   ): Promise<boolean> {
-    const pending = await tx.findOne(
-      PendingEnrollment,
-      { id: pendingEnrollmentId, status: PendingEnrollmentStatus.pending },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    const pending = await this.store.pendingEnrollment(
+      tx,
+      pendingEnrollmentId,
+      PendingEnrollmentStatus.pending,
+      true,
     );
     if (!pending) return false;
     const attached = await this.certificates.attachToDevice(tx, pending.certificate.id, device, now);
@@ -128,23 +126,13 @@ export class PendingEnrollmentService {
    * @returns false when it is not pending any more or does not exist
    */
   async refuse(tx: EntityManager, pendingEnrollmentId: string, code: string, now: Date): Promise<boolean> {
-    const pending = await tx.findOne(PendingEnrollment, {
-      id: pendingEnrollmentId,
-      status: PendingEnrollmentStatus.pending,
-    });
-    if (!pending) return false;
-    await tx.nativeUpdate(
-      MdmCertificate,
-      {
-        id: pending.certificate.id,
-        status: { $in: [MdmCertificateStatus.valid, MdmCertificateStatus.expiring] },
-      },
-      {
-        status: MdmCertificateStatus.revoked,
-        revokedDateTime: now,
-        revocationReason: RevocationReason.cessationOfOperation,
-      },
+    const pending = await this.store.pendingEnrollment(
+      tx,
+      pendingEnrollmentId,
+      PendingEnrollmentStatus.pending,
     );
+    if (!pending) return false;
+    await this.store.revokeById(tx, pending.certificate.id, now, RevocationReason.cessationOfOperation);
     pending.status = PendingEnrollmentStatus.refused;
     pending.resolvedDateTime = now;
     pending.refusalCode = code.slice(0, 64);
