@@ -196,6 +196,22 @@ describeStore('CheckInStore', (backend) => {
     expect(await lastSync(backend(), s.deviceId)).toBe(latest.toISOString());
   });
 
+  it('record: a write submitted from inside a transaction commits on its own, not in that transaction', async () => {
+    // PGlite has one connection: the batch would wait for the transaction that waits for it.
+    if (backend().name !== 'postgresql') return;
+    const store = storeOf(backend());
+    const s = await seed(backend());
+    await expect(
+      backend()
+        .em()
+        .transactional(async () => {
+          expect((await store.record(recordOf(s, 'inside'))).outcome).toBe('recorded');
+          throw new Error('roll back the caller');
+        }),
+    ).rejects.toThrow('roll back the caller');
+    expect(await nonces(backend(), s.deviceId)).toEqual(['inside']);
+  });
+
   it("add and recent: history rows in the caller's unit of work; newest first, per device or fleet-wide, limited", async () => {
     const store = storeOf(backend());
     const s = await seed(backend());

@@ -108,6 +108,7 @@ export class CheckInStore {
   >;
   private readonly writes: GroupCommit<CheckInRecord, CheckInWrite>;
   private readonly idles: GroupCommit<ProtocolIdle, ProtocolIdleWrite>;
+  private poolEm: EntityManager | undefined;
 
   /**
    * @param em any EntityManager of the gateway: only its connection pool is used
@@ -284,8 +285,14 @@ export class CheckInStore {
     });
   }
 
+  /**
+   * The batches' statements, on the pool: through an entity manager of their own (a fork, which
+   * follows no ambient context), so that a batch started from a caller's async context never runs
+   * inside that caller's transaction.
+   */
   private query<T extends object>(text: string, values: unknown[]): Promise<T[]> {
-    return sqlOf(this.em()).rows<T>(text, values);
+    this.poolEm ??= this.em().fork();
+    return sqlOf(this.poolEm).rows<T>(text, values);
   }
 }
 
