@@ -53,11 +53,11 @@ export class AppleCommandService {
   ) {}
 
   /**
-   * An Idle report with nothing to deliver, from a device in good standing (the storm every
-   * enrolled device makes) is one coalesced statement of the check-in store, which checks the
-   * enrollment, the certificate (revocation included) and the queue as it writes; any other
-   * report, and an Idle that statement did not accept, runs in its own ORM transaction, which
-   * applies the same rules and says which one refused.
+   * An Idle report with nothing to deliver, from a device in good standing whose certificate is
+   * outside its renewal window (the storm every enrolled device makes), is one coalesced
+   * statement of the check-in store, which checks the enrollment, the certificate (revocation
+   * included) and the queue as it writes; any other report, and an Idle that statement did not
+   * accept, runs in its own ORM transaction, which applies the same rules and says which refused.
    * @throws MdmAuthenticationError (401) for a certificate or device that may not talk
    */
   async report(
@@ -66,7 +66,12 @@ export class AppleCommandService {
     certificate: MdmClientCertificate,
   ): Promise<CommandAnswer> {
     const now = this.clock.now();
-    if (report.status === 'Idle') {
+    // Outside the renewal window, an Idle has nothing to do but record the check-in, unless the
+    // statement finds otherwise (a command waiting, a refusal): then the transaction below runs.
+    if (
+      report.status === 'Idle' &&
+      !isInRenewalWindow(certificate.notAfter, now, this.deps.config.renewalWindowDays)
+    ) {
       const written = await this.deps.checkIns.recordIdle({
         identifier: identityKey(report.identity),
         serialNumber: certificate.serialNumber,
@@ -82,10 +87,7 @@ export class AppleCommandService {
             payload: toDeviceEventPayload(device, now, written.userPrincipalName),
           },
         ]);
-        return {
-          next: null,
-          renewalDue: isInRenewalWindow(certificate.notAfter, now, this.deps.config.renewalWindowDays),
-        };
+        return { next: null, renewalDue: false };
       }
     }
     let device!: ManagedDevice;
