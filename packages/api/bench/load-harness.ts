@@ -157,6 +157,11 @@ export interface HttpLoad {
   amount?: number;
   /** The JSON body of the next request (unique identifiers per request). */
   body: () => string;
+  /**
+   * Another endpoint than /graphql (e.g. Apple's protocol): the next request's path, method,
+   * headers (no ADMIN token is sent) and body; `body` is then not used.
+   */
+  request?: () => { path: string; method: 'PUT' | 'POST'; headers: Record<string, string>; body: string };
   /** True when a response body is the expected success. */
   verify: (body: string) => boolean;
   /** Work items per request (devices per bulk call); default 1. */
@@ -177,7 +182,8 @@ export async function httpLoad(load: HttpLoad): Promise<Figures> {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${load.gateway.token}` },
-        setupRequest: (request) => ({ ...request, body: load.body() }),
+        setupRequest: (request) =>
+          load.request ? { ...request, ...load.request() } : { ...request, body: load.body() },
         onResponse: (status, body) => {
           if (status !== 200 || !load.verify(body)) failed++;
         },

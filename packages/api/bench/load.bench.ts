@@ -277,8 +277,11 @@ async function batchedCheckInWrites(
     [population.map((p) => p.serialNumber.toUpperCase())],
   );
   const certificateIds = new Map(rows.map((r) => [r.serial_number, r.id]));
+  // The store's statement is written for the seam (`?`); pg numbers its parameters.
+  let n = 0;
+  const recordSql = CHECK_IN_RECORD_SQL.replace(/\?(?=::)/g, () => `$${++n}`);
   const queue = new GroupCommit<{ device: Credential; nonce: string; at: string }, number>(async (items) => {
-    await gateway.pool.query(CHECK_IN_RECORD_SQL, [
+    await gateway.pool.query(recordSql, [
       items.map(() => randomUUID()),
       items.map((i) => i.device.deviceId),
       items.map((i) => i.nonce),

@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import type { Database } from './db/database.js';
 import type { EventBus } from './events/event-bus.js';
 import { createAppleMdmServices } from './modules/apple-mdm/apple-mdm.services.js';
+import { UNDELIVERED_COMMAND_STATUSES } from './modules/apple-mdm/command-queue.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import type { PushRecorder } from './modules/push/apns.push.js';
 import { ApiTokenService } from './modules/auth/api-token.service.js';
@@ -22,6 +23,7 @@ import { ImportService } from './modules/imports/imports.service.js';
 import { EventDevices } from './modules/device/device-event.loader.js';
 import { DeviceService } from './modules/device/device.service.js';
 import { DeviceStore } from './modules/device/device.store.js';
+import { ENDED_STATES } from './modules/device/active-device.policy.js';
 import { EnrollmentService } from './modules/enrollment/enrollment.service.js';
 import { FleetInsightsService } from './modules/fleet/fleet-insights.service.js';
 import { FleetStatsService } from './modules/fleet/fleet-stats.service.js';
@@ -103,6 +105,10 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     proofMaxSkewSeconds: config.certificates.maxSkewSeconds,
   });
   const pendingEnrollments = new PendingEnrollmentService(certificates);
+  const checkInStore = new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES, {
+    endedStates: ENDED_STATES,
+    undeliveredCommandStatuses: UNDELIVERED_COMMAND_STATUSES,
+  });
   const appleMdm = createAppleMdmServices(config, {
     clock,
     events,
@@ -114,6 +120,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     audit,
     pushRecorder: deps.pushRecorder ?? { recordPush: () => undefined },
     pending: new ScepPendingEnrollments(pendingEnrollments),
+    checkIns: checkInStore,
   });
   return {
     devices,
@@ -125,7 +132,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
       certificates,
       config.certificates,
       deviceActions,
-      new CheckInStore(() => database.orm.em, NOT_COMMON_PATH_STATES),
+      checkInStore,
     ),
     sweeper: new LifecycleSweeper(
       clock,

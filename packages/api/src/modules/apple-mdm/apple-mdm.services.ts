@@ -10,6 +10,7 @@ import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import { ApnsPusher, type PushRecorder } from '../push/apns.push.js';
 import { PushService } from '../push/push.service.js';
 import type { ProtocolRoute } from '../../server/protocol-route.js';
+import type { CheckInStore } from '../check-in/check-in.store.js';
 import { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import { checkInRoute } from './checkin.handler.js';
 import { AppleCheckInService } from './checkin.service.js';
@@ -47,6 +48,7 @@ export function createAppleMdmServices(
     audit: AuditService;
     pushRecorder: PushRecorder;
     pending?: PendingEnrollments | null;
+    checkIns: CheckInStore;
   },
 ): AppleMdmServices {
   const enrollments = new AppleMdmEnrollmentStore();
@@ -83,6 +85,7 @@ export function createAppleMdmServices(
     deviceActions: deps.deviceActions,
     enrollments,
     commands: queue,
+    checkIns: deps.checkIns,
     config: config.certificates,
   });
   return {

@@ -20,6 +20,16 @@ const COMMAND_OF_ACTION: Partial<Record<DeviceActionKind, () => MdmCommandReques
 };
 
 /**
+ * The commands an Idle report gets delivered: queued, sent but never answered (sent again), or
+ * answered NotNow (Apple: the device takes it at its next Idle).
+ */
+export const UNDELIVERED_COMMAND_STATUSES: readonly MdmCommandStatus[] = [
+  MdmCommandStatus.queued,
+  MdmCommandStatus.sent,
+  MdmCommandStatus.notNow,
+];
+
+/**
  * A device's command queue: commands are delivered one at a time, oldest first, in answer to
  * the device's status reports; a command answered NotNow waits for the device's next Idle (Apple:
  * the device will not accept it before), one delivered but never answered is sent again then.
@@ -87,9 +97,7 @@ export class MdmCommandQueue implements ActionCommands {
     answered: string | null,
     now: Date,
   ): Promise<MdmCommand | null> {
-    const statuses = answered
-      ? [MdmCommandStatus.queued]
-      : [MdmCommandStatus.queued, MdmCommandStatus.sent, MdmCommandStatus.notNow];
+    const statuses = answered ? [MdmCommandStatus.queued] : [...UNDELIVERED_COMMAND_STATUSES];
     const command = await this.store.next(tx, deviceId, statuses, answered);
     if (!command) return null;
     command.status = MdmCommandStatus.sent;

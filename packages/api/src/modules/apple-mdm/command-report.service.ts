@@ -6,13 +6,14 @@ import type { Clock } from '../../shared/clock.js';
 import { isInRenewalWindow } from '../certificate/certificate-status.js';
 import type { CertificateService } from '../certificate/certificate.service.js';
 import type { DeviceActionService } from '../device-action/device-action.service.js';
-import type { ManagedDevice } from '../device/device.entity.js';
+import type { CheckInStore } from '../check-in/check-in.store.js';
+import { ManagedDevice } from '../device/device.entity.js';
 import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
 import { MdmCommandStatus, type MdmCommand } from './mdm-command.entity.js';
 import { authenticateDevice, type AuthenticatedDevice } from './mdm-device.authenticator.js';
-import type { CommandReport, CommandStatus, ErrorChainItem } from './mdm-message.js';
+import { identityKey, type CommandReport, type CommandStatus, type ErrorChainItem } from './mdm-message.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
 
 /** What the server URL answers: the next command, or nothing (200 with an empty body). */
@@ -46,11 +47,17 @@ export class AppleCommandService {
       deviceActions: DeviceActionService;
       enrollments: AppleMdmEnrollmentStore;
       commands: MdmCommandQueue;
+      checkIns: CheckInStore;
       config: CertificateConfig;
     },
   ) {}
 
   /**
+   * An Idle report with nothing to deliver, from a device in good standing whose certificate is
+   * outside its renewal window (the storm every enrolled device makes), is one coalesced
+   * statement of the check-in store, which checks the enrollment, the certificate (revocation
+   * included) and the queue as it writes; any other report, and an Idle that statement did not
+   * accept, runs in its own ORM transaction, which applies the same rules and says which refused.
    * @throws MdmAuthenticationError (401) for a certificate or device that may not talk
    */
   async report(
@@ -59,6 +66,30 @@ export class AppleCommandService {
     certificate: MdmClientCertificate,
   ): Promise<CommandAnswer> {
     const now = this.clock.now();
+    // Outside the renewal window, an Idle has nothing to do but record the check-in, unless the
+    // statement finds otherwise (a command waiting, a refusal): then the transaction below runs.
+    if (
+      report.status === 'Idle' &&
+      !isInRenewalWindow(certificate.notAfter, now, this.deps.config.renewalWindowDays)
+    ) {
+      const written = await this.deps.checkIns.recordIdle({
+        identifier: identityKey(report.identity),
+        serialNumber: certificate.serialNumber,
+        sha256Thumbprint: certificate.sha256Thumbprint,
+        checkedInAt: now,
+      });
+      if (written.outcome === 'recorded') {
+        // The committed row; lastSyncDateTime is this report's (a later one of the batch may have set the row's).
+        const device = em.map(ManagedDevice, { ...written.deviceRow, last_sync_date_time: now });
+        void this.events.publishCommitted([
+          {
+            topic: Topic.DeviceCheckedIn,
+            payload: toDeviceEventPayload(device, now, written.userPrincipalName),
+          },
+        ]);
+        return { next: null, renewalDue: false };
+      }
+    }
     let device!: ManagedDevice;
     let updated: DeviceUpdatedPayload | null = null;
     const answer = await em.transactional(async (tx): Promise<CommandAnswer> => {

@@ -5,7 +5,6 @@ import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type DeviceUpdatedPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
-import { queryRows } from '../../shared/raw-sql.js';
 import { ErrorCode } from '../../shared/error-code.js';
 import { validateInput } from '../../shared/validation.js';
 import { z } from 'zod';
@@ -28,7 +27,7 @@ import { DeviceNotManagedError } from './check-in.errors.js';
 import { CheckInProofType } from './check-in.enums.js';
 import { checkInSchema, type CheckInCommand } from './check-in.input.js';
 import type { CheckInCertificate, CheckInStore, CheckInWrite } from './check-in.store.js';
-import { DeviceCheckIn } from './device-check-in.entity.js';
+import type { DeviceCheckIn } from './device-check-in.entity.js';
 import { toCheckInCertificate, verifyPossession } from './device-possession.js';
 
 /** States that end management (device/active-device.policy.ts): the record is history, not a device that can check in. */
@@ -179,10 +178,8 @@ export class CheckInService {
       outcome = await em.transactional(async (tx) => {
         // The device row locked first (the lock its update below takes anyway): this transaction writes
         // the device's children (a check-in, maybe a certificate), which have no foreign key to it
-        // (device-children.sql.ts), so a concurrent delete either waits for it or has removed the row.
-        await queryRows(tx, 'select 1 from managed_device where id = ? for no key update', [
-          command.deviceId,
-        ]);
+        // (DEVICE_CHILD_TABLES in device/device.store.ts), so a concurrent delete either waits for it or has removed the row.
+        await this.store.lockDevice(tx, command.deviceId);
         const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
         const entity =
           device && command.certificateSerialNumber
@@ -205,8 +202,8 @@ export class CheckInService {
         } else if (this.renews(certificate, now)) {
           renewal = await this.certificates.issue(tx, device, now, command.csr, 'input.csr');
         }
-        tx.create(DeviceCheckIn, {
-          device: device.id,
+        this.store.add(tx, {
+          deviceId: device.id,
           nonce: command.nonce!,
           certificateSerialNumber: certificate.serialNumber,
           proofType: command.proofType,
@@ -246,11 +243,7 @@ export class CheckInService {
     args: { deviceId?: string | null; first?: number | null },
   ): Promise<DeviceCheckIn[]> {
     const { deviceId, first } = validateInput(recentSchema, args);
-    return em.find(DeviceCheckIn, deviceId ? { device: deviceId } : {}, {
-      orderBy: { checkedInDateTime: 'desc', id: 'desc' },
-      limit: first,
-      populate: ['device'],
-    });
+    return this.store.recent(em, deviceId ?? null, first);
   }
 
   /**

@@ -1,9 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { GroupCommit } from '../../shared/group-commit.js';
-import { poolQuery } from '../../shared/pool-query.js';
-import { CHECK_IN_RECORD_SQL, deviceRowOf, LOOKUP_SQL, toSubject } from './check-in.sql.js';
+import { sqlOf } from '../../db/sql.js';
+import {
+  CHECK_IN_RECORD_SQL,
+  deviceRowOf,
+  IDLE_RECORD_SQL,
+  LOCK_DEVICE_SQL,
+  LOOKUP_SQL,
+  toSubject,
+} from './check-in.sql.js';
 import type { CheckInProofType } from './check-in.enums.js';
+import { DeviceCheckIn } from './device-check-in.entity.js';
 
 /** The certificate a check-in names, reduced to what authentication needs. */
 export interface CheckInCertificate {
@@ -50,14 +58,42 @@ export type CheckInWrite =
   | { outcome: 'replayed' }
   | { outcome: 'ineligible' };
 
+/** One Apple protocol Idle status report, from the holder of a certificate that signed it. */
+export interface ProtocolIdle {
+  /** The UDID or EnrollmentID the report names. */
+  identifier: string;
+  /** The presented identity certificate: uppercase hex serial, SHA-256 thumbprint (uppercase hex). */
+  serialNumber: string;
+  sha256Thumbprint: string;
+  checkedInAt: Date;
+}
+
+/**
+ * What the write of one Idle report did. `recorded`: committed, with the device row as updated
+ * (column names, for `em.map`) and its user's UPN; `ineligible`: nothing written (unknown or
+ * ended enrollment, certificate unknown, revoked or another device's, device ended, or a command
+ * waiting for delivery), left to the protocol's full path, which tells which.
+ */
+export type ProtocolIdleWrite =
+  | { outcome: 'recorded'; deviceRow: Record<string, unknown>; userPrincipalName: string | null }
+  | { outcome: 'ineligible' };
+
+/** What the Idle statement must not accept: device states that ended, command statuses still to deliver. */
+export interface ProtocolIdleRules {
+  endedStates: readonly string[];
+  undeliveredCommandStatuses: readonly string[];
+}
+
 /** Certificates remembered per instance (~0.3 KB each, ~1.5 KB with the PEM). */
 const KNOWN_CERTIFICATES = 20_000;
 
 /**
- * The check-in hot path's storage, in hand-written set-based SQL on the ORM's connection pool
- * (the unit of work cost ~44 % of the gateway's CPU per check-in; docs/performance.md). Lookups
- * and writes of concurrent check-ins are each coalesced ({@link GroupCommit}): one SELECT per
- * batch of lookups, one statement per batch of writes.
+ * Every statement about check-ins. The hot path's lookups and writes are hand-written set-based
+ * SQL through the seam ({@link sqlOf}) on the ORM's connection pool (the unit of work cost ~44 % of
+ * the gateway's CPU per check-in; docs/performance.md), coalesced across concurrent check-ins
+ * ({@link GroupCommit}): one SELECT per batch of lookups, one statement per batch of writes. Those
+ * batches span requests, so they run outside any caller's transaction; the other methods run in
+ * the entity manager they are given.
  */
 export class CheckInStore {
   /**
@@ -71,18 +107,27 @@ export class CheckInStore {
     CheckInSubject
   >;
   private readonly writes: GroupCommit<CheckInRecord, CheckInWrite>;
+  private readonly idles: GroupCommit<ProtocolIdle, ProtocolIdleWrite>;
+  private poolEm: EntityManager | undefined;
 
   /**
    * @param em any EntityManager of the gateway: only its connection pool is used
    * @param otherPathStates device states whose check-ins the common path must not record
+   * @param idleRules what an Apple Idle report written by {@link recordIdle} must not meet
+   * @param options group commit limits (GroupCommit's defaults: 256 items, 2 batches in flight)
    */
   constructor(
     private readonly em: () => EntityManager,
     private readonly otherPathStates: readonly string[],
+    private readonly idleRules: ProtocolIdleRules,
     options: { maxBatch?: number; maxInFlight?: number } = {},
   ) {
     this.lookups = new GroupCommit((items) => this.lookupBatch(items), options);
     this.writes = new GroupCommit((items) => this.recordBatch(items), options);
+    this.idles = new GroupCommit(
+      (items) => this.inBatchOrAlone(items, (batch) => this.recordIdles(batch)),
+      options,
+    );
   }
 
   /** The device `deviceId`, its user's UPN, and the certificate with serial number `serialNumber` (any device's). */
@@ -102,6 +147,15 @@ export class CheckInStore {
   /** Records an authenticated check-in; settles once it is committed (or found replayed or ineligible). */
   record(checkIn: CheckInRecord): Promise<CheckInWrite> {
     return this.writes.submit(checkIn);
+  }
+
+  /**
+   * Records an Apple Idle status report (lastSyncDateTime) when nothing but that is to be done;
+   * settles once committed, or `ineligible` with nothing written. Coalesced with concurrent
+   * reports into one statement, which re-checks certificate revocation as it writes.
+   */
+  recordIdle(idle: ProtocolIdle): Promise<ProtocolIdleWrite> {
+    return this.idles.submit(idle);
   }
 
   private async lookupBatch(
@@ -128,20 +182,47 @@ export class CheckInStore {
    * deadlock with another writer), nothing of the batch was written; each check-in is then
    * tried alone, so one bad row fails only its own check-in.
    */
-  private async recordBatch(items: CheckInRecord[]): Promise<(CheckInWrite | Error)[]> {
+  private recordBatch(items: CheckInRecord[]): Promise<(CheckInWrite | Error)[]> {
+    return this.inBatchOrAlone(items, (batch) => this.recordAll(batch));
+  }
+
+  /** Runs `write` on the batch; if it fails, on each item alone, so one bad item fails only itself. */
+  private async inBatchOrAlone<I, R>(
+    items: I[],
+    write: (batch: I[]) => Promise<R[]>,
+  ): Promise<(R | Error)[]> {
     try {
-      return await this.recordAll(items);
+      return await write(items);
     } catch (error) {
       if (items.length === 1) return [asError(error)];
     }
-    const results: (CheckInWrite | Error)[] = [];
+    const results: (R | Error)[] = [];
     for (const item of items) {
       try {
-        results.push((await this.recordAll([item]))[0]!);
+        results.push((await write([item]))[0]!);
       } catch (error) {
         results.push(asError(error));
       }
     }
+    return results;
+  }
+
+  private async recordIdles(items: ProtocolIdle[]): Promise<ProtocolIdleWrite[]> {
+    const rows = await this.query<Record<string, unknown>>(IDLE_RECORD_SQL, [
+      items.map((i) => i.identifier),
+      items.map((i) => i.serialNumber.toUpperCase()),
+      items.map((i) => i.sha256Thumbprint),
+      items.map((i) => i.checkedInAt.toISOString()),
+      this.idleRules.endedStates,
+      this.idleRules.undeliveredCommandStatuses,
+    ]);
+    const results: ProtocolIdleWrite[] = items.map(() => ({ outcome: 'ineligible' }));
+    for (const row of rows)
+      results[(row['__ord'] as number) - 1] = {
+        outcome: 'recorded',
+        deviceRow: deviceRowOf(row),
+        userPrincipalName: (row['__upn'] as string | null) ?? null,
+      };
     return results;
   }
 
@@ -171,8 +252,47 @@ export class CheckInStore {
     return items.map((i) => written.get(i.id) ?? { outcome: 'ineligible' });
   }
 
-  private query<T>(text: string, values: unknown[]): Promise<T[]> {
-    return poolQuery<T>(this.em(), text, values);
+  /**
+   * Locks the device row for the rest of `tx`'s transaction (FOR NO KEY UPDATE, the lock its
+   * update takes anyway), so that a concurrent delete waits for the check-in or has already
+   * removed the row. No-op when there is no such device.
+   */
+  async lockDevice(tx: EntityManager, deviceId: string): Promise<void> {
+    await sqlOf(tx).run(LOCK_DEVICE_SQL, [deviceId]);
+  }
+
+  /** Adds a check-in history row to `tx`'s unit of work (written at its flush). */
+  add(
+    tx: EntityManager,
+    checkIn: Pick<
+      DeviceCheckIn,
+      'nonce' | 'certificateSerialNumber' | 'proofType' | 'renewed' | 'checkedInDateTime'
+    > & { deviceId: string },
+  ): DeviceCheckIn {
+    const { deviceId, ...rest } = checkIn;
+    return tx.create(DeviceCheckIn, { ...rest, device: deviceId });
+  }
+
+  /**
+   * The `first` most recent accepted check-ins, newest first (ties by id), of one device or, with
+   * `deviceId` null, of the whole fleet; each with its device loaded.
+   */
+  recent(em: EntityManager, deviceId: string | null, first: number): Promise<DeviceCheckIn[]> {
+    return em.find(DeviceCheckIn, deviceId ? { device: deviceId } : {}, {
+      orderBy: { checkedInDateTime: 'desc', id: 'desc' },
+      limit: first,
+      populate: ['device'],
+    });
+  }
+
+  /**
+   * The batches' statements, on the pool: through an entity manager of their own (a fork, which
+   * follows no ambient context), so that a batch started from a caller's async context never runs
+   * inside that caller's transaction.
+   */
+  private query<T extends object>(text: string, values: unknown[]): Promise<T[]> {
+    this.poolEm ??= this.em().fork();
+    return sqlOf(this.poolEm).rows<T>(text, values);
   }
 }
 

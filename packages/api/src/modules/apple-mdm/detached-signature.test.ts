@@ -1,0 +1,122 @@
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCertificateAuthority,
+  issueDeviceCertificate,
+  type IssuedDeviceCertificate,
+} from '../certificate/index.js';
+import { verifyDetachedCms } from './detached-signature.js';
+import { signMdmMessage } from './mdm-signature.js';
+
+const now = new Date('2026-12-03T12:00:00Z');
+const body = Buffer.from(
+  '<plist version="1.0"><dict><key>Status</key><string>Idle</string></dict></plist>\n',
+);
+
+describe('detached CMS signatures on node:crypto', () => {
+  let device: IssuedDeviceCertificate;
+  let rsa: { certificatePem: string; keyPem: string };
+  let dir: string;
+
+  /** `openssl cms -sign` over `data` (detached, DER, OpenSSL's default signed attributes) plus `extra` options. */
+  const opensslSign = (
+    data: Buffer,
+    certificatePem: string,
+    keyPem: string,
+    extra: string[] = [],
+  ): Buffer => {
+    writeFileSync(join(dir, 'body'), data);
+    writeFileSync(join(dir, 'cert.pem'), certificatePem);
+    writeFileSync(join(dir, 'key.pem'), keyPem);
+    return execFileSync('openssl', [
+      'cms',
+      '-sign',
+      '-binary',
+      '-outform',
+      'DER',
+      '-in',
+      join(dir, 'body'),
+      '-signer',
+      join(dir, 'cert.pem'),
+      '-inkey',
+      join(dir, 'key.pem'),
+      ...extra,
+    ]);
+  };
+  const der = (pem: string) => Buffer.from(new X509Certificate(pem).raw);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'detached-signature-'));
+    const ca = await createCertificateAuthority({ organization: 'CMS Test CA', now });
+    device = await issueDeviceCertificate({
+      ca,
+      deviceId: 'd-1',
+      deviceName: 'iPhone',
+      now,
+      validityDays: 30,
+    });
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    writeFileSync(join(dir, 'rsa.key'), keyPem);
+    const certificatePem = execFileSync('openssl', [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      join(dir, 'rsa.key'),
+      '-subj',
+      '/CN=rsa-device',
+      '-days',
+      '2',
+    ]).toString();
+    rsa = { certificatePem, keyPem };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('returns the signer certificate of an openssl signature with signed attributes (EC and RSA, SHA-1 to SHA-512)', () => {
+    for (const md of ['sha1', 'sha256', 'sha384', 'sha512']) {
+      const ec = opensslSign(body, device.certificatePem, device.privateKeyPem!, ['-md', md]);
+      expect(verifyDetachedCms(ec, body)).toEqual(der(device.certificatePem));
+      const rsaSigned = opensslSign(body, rsa.certificatePem, rsa.keyPem, ['-md', md]);
+      expect(verifyDetachedCms(rsaSigned, body)).toEqual(der(rsa.certificatePem));
+    }
+  });
+
+  it('returns the signer certificate of a signature without signed attributes (our device-side signer, openssl -noattr)', async () => {
+    const ours = Buffer.from(
+      await signMdmMessage(body, device.certificatePem, device.privateKeyPem!),
+      'base64',
+    );
+    expect(verifyDetachedCms(ours, body)).toEqual(der(device.certificatePem));
+    const noattr = opensslSign(body, rsa.certificatePem, rsa.keyPem, ['-noattr']);
+    expect(verifyDetachedCms(noattr, body)).toEqual(der(rsa.certificatePem));
+  });
+
+  it('gives no certificate for another body, a corrupted signature, or garbage', async () => {
+    const signed = opensslSign(body, device.certificatePem, device.privateKeyPem!);
+    expect(verifyDetachedCms(signed, Buffer.from('another body'))).toBeUndefined();
+    const ours = Buffer.from(
+      await signMdmMessage(body, device.certificatePem, device.privateKeyPem!),
+      'base64',
+    );
+    expect(verifyDetachedCms(ours, Buffer.concat([body, Buffer.from(' ')]))).toBeUndefined();
+    const corrupted = Buffer.from(signed);
+    corrupted[corrupted.length - 5]! ^= 0xff;
+    expect(verifyDetachedCms(corrupted, body)).toBeUndefined();
+    expect(verifyDetachedCms(Buffer.from('not DER at all'), body)).toBeUndefined();
+    expect(verifyDetachedCms(signed.subarray(0, signed.length - 10), body)).toBeUndefined();
+  });
+
+  it('leaves the shapes it does not read to the general verifier: a signer named by key id, attached content', () => {
+    expect(
+      verifyDetachedCms(opensslSign(body, device.certificatePem, device.privateKeyPem!, ['-keyid']), body),
+    ).toBeUndefined();
+    expect(
+      verifyDetachedCms(opensslSign(body, device.certificatePem, device.privateKeyPem!, ['-nodetach']), body),
+    ).toBeUndefined();
+  });
+});
