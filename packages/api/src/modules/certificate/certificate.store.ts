@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { insertRowSql, rowOf } from '../../db/entity-rows.js';
 import { sqlOf } from '../../db/sql.js';
-import { ReadModel } from '../../shared/read-model.js';
+import { EntityRows } from '../../db/entity-rows.js';
 import type { ManagedDevice } from '../device/device.entity.js';
 import { LIVE_STATUSES, liveSql } from '../lifecycle/lifecycle.policy.js';
 import { PendingEnrollment, type PendingEnrollmentStatus } from '../scep/pending-enrollment.entity.js';
@@ -35,7 +35,7 @@ export type PendingEnrollmentKey = { sha256Thumbprint: string } | { serialNumber
  * moves with time is derived by lifecycle.policy.ts, whose live-status list the statements use.
  */
 export class CertificateStore {
-  private model?: ReadModel<MdmCertificate>;
+  private model?: EntityRows<MdmCertificate>;
 
   /** Every certificate of the device, newest first (issuance time, then id). */
   listForDevice(em: EntityManager, deviceId: string): Promise<MdmCertificate[]> {
@@ -44,11 +44,11 @@ export class CertificateStore {
 
   /**
    * Every certificate of each of `deviceIds`, newest first, in one statement, as read-only
-   * instances (ReadModel: never pass them to an EntityManager).
+   * instances (EntityRows: never pass them to an EntityManager).
    * @returns one list per id, in the order of `deviceIds` (empty for a device without certificates)
    */
   async byDevices(em: EntityManager, deviceIds: readonly string[]): Promise<MdmCertificate[][]> {
-    const model = (this.model ??= ReadModel.of(em, MdmCertificate, 'c'));
+    const model = (this.model ??= EntityRows.of(em, MdmCertificate, 'c'));
     const rows = await sqlOf(em).rows<Record<string, unknown>>(
       `select ${model.selectList}, "c"."device_id" as "${DEVICE_ID}" from "mdm_certificate" as "c" ` +
         `where "c"."device_id" = any(?::uuid[]) order by "c"."issued_date_time" desc, "c"."id" desc`,

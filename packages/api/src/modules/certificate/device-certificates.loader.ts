@@ -8,7 +8,7 @@ import type { MdmCertificate } from './mdm-certificate.entity.js';
  * devices of one turn of the event loop in one statement (a page of 100 devices with their
  * certificates costs one statement more, not 100). One loader per request (`for`), so a
  * request sees its own reads and nothing outlives it; certificates are read-only instances
- * (ReadModel, CertificateStore.byDevices), never passed to an EntityManager.
+ * (EntityRows, CertificateStore.byDevices), never passed to an EntityManager.
  */
 export class DeviceCertificatesLoader {
   private readonly perRequest = new WeakMap<object, DataLoader<string, MdmCertificate[]>>();

@@ -1,12 +1,6 @@
-import {
-  LockMode,
-  Reference,
-  ReferenceKind,
-  type EntityMetadata,
-  type EntityProperty,
-  type Platform,
-} from '@mikro-orm/core';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { dateOf, EntityRows } from '../../db/entity-rows.js';
 import { sqlOf } from '../../db/sql.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { DeviceAction, DeviceActionState } from '../device-action/device-action.entity.js';
@@ -122,7 +116,7 @@ export class DeviceStore {
   /**
    * One page of devices matching `query.filter`, ordered by `query.orderBy` then id (keyset), with
    * their users joined in the same statement, and the filter's total count: two statements
-   * whatever the page size, run side by side. Devices are read-only (see {@link DeviceRows}).
+   * whatever the page size, run side by side. Devices are read-only (see {@link EntityRows}).
    * @param rules the certificate lifecycle the certificate status filter applies
    */
   async page(em: EntityManager, query: DevicePageQuery, rules: LifecyclePolicy): Promise<DevicePage> {
@@ -352,25 +346,20 @@ export class DeviceStore {
   }
 
   /** The row mappers of a device (`d`) and of its joined user (`u`, columns prefixed `u_`), built once. */
-  private rowsOf(em: EntityManager): { device: DeviceRows<ManagedDevice>; user: DeviceRows<User> } {
+  private rowsOf(em: EntityManager): { device: EntityRows<ManagedDevice>; user: EntityRows<User> } {
     const metadata = em.getMetadata();
     return (this.rows ??= {
-      device: new DeviceRows(metadata.get<ManagedDevice>(ManagedDevice.name), em.getPlatform(), 'd'),
-      user: new DeviceRows(metadata.get<User>(User.name), em.getPlatform(), 'u', 'u_'),
+      device: new EntityRows(metadata.get<ManagedDevice>(ManagedDevice.name), em.getPlatform(), 'd'),
+      user: new EntityRows(metadata.get<User>(User.name), em.getPlatform(), 'u', 'u_'),
     });
   }
 
   /** Derived from the ORM's metadata once (it never changes for a running gateway). */
-  private rows?: { device: DeviceRows<ManagedDevice>; user: DeviceRows<User> };
+  private rows?: { device: EntityRows<ManagedDevice>; user: EntityRows<User> };
 }
 
 /** Where {@link DeviceStore.page} keeps the user it read with a device (read-only devices carry no ORM relation). */
 const PRELOADED_USER = Symbol('preloadedUser');
-
-/** A timestamp as the driver returned it (text, as the ORM's type parsers leave it) as a Date. */
-function dateOf(platform: Platform, value: unknown): Date {
-  return value instanceof Date ? value : (platform.parseDate(value as string) as Date);
-}
 
 /** The SQL condition of a certificate status filter (on the device's current certificate expiry) at `now`. */
 function expiryCondition(
@@ -390,99 +379,5 @@ function expiryCondition(
       return rules.sql.expiring(column, now, bind);
     case DeviceCertificateFilter.VALID:
       return rules.sql.valid(column, now, bind);
-  }
-}
-
-/** A column the row mapper reads: its result key, its property, how its value is mapped. */
-interface Column {
-  key: string;
-  name: string;
-  date: boolean;
-  /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
-  target: EntityMetadata | null;
-}
-
-/**
- * The device store's one row mapper: read-only entity instances (devices, and the users joined
- * to them) straight from the rows of this store's statements, keyed by column name (with a
- * prefix for a joined table). Not MikroORM's virtual entities, which the device page was
- * measured with: a virtual entity cannot hold the device's many-to-one user, and `em.find` on one
- * hydrates every row through the EntityFactory, which is what this mapper exists to avoid (full
- * hydration of a 100-device page cost about a quarter of the gateway's CPU per request:
- * EntityFactory.create, UnitOfWork.register, EntityHelper.ensurePropagation).
- *
- * The instances are `instanceof` the entity class, so type-graphql's field resolvers take them
- * as they are (it would otherwise build a new entity per field resolver call). MikroORM installs
- * accessors on the entity's prototype for tracked properties; an intermediate prototype with
- * plain writable data properties of the same names shadows them, so assigning a value creates an
- * ordinary own property. They are never passed to an EntityManager: they are not managed.
- */
-class DeviceRows<T extends object> {
-  /** `"alias"."column"` (as `"prefix<column>"` with a prefix), … for the scalar properties. */
-  readonly selectList: string;
-  private readonly prototype: T;
-  /** Every persisted scalar and single-column many-to-one property, for rows of `returning *`. */
-  private readonly columns: Column[];
-  /** The scalar columns of {@link selectList}: present in every row of this store's selects. */
-  private readonly selected: Column[];
-
-  constructor(
-    meta: EntityMetadata<T>,
-    private readonly platform: Platform,
-    alias: string,
-    prefix = '',
-  ) {
-    const mapped = (Object.values(meta.properties) as EntityProperty<T>[]).filter(
-      (p) =>
-        (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE) &&
-        p.persist !== false &&
-        p.fieldNames?.length === 1,
-    );
-    this.columns = mapped.map((p) => ({
-      key: `${prefix}${p.fieldNames[0]}`,
-      name: p.name,
-      date: p.runtimeType === 'Date' || /timestamp|date/i.test(String(p.type)),
-      target: p.kind === ReferenceKind.MANY_TO_ONE ? p.targetMeta! : null,
-    }));
-    // Only scalars are selected: a page renders the user it joins, never a reference.
-    this.selected = this.columns.filter((c) => c.target === null);
-    this.selectList = mapped
-      .filter((p) => p.kind === ReferenceKind.SCALAR)
-      .map((p) => {
-        const column = p.fieldNames[0]!;
-        return prefix ? `"${alias}"."${column}" as "${prefix}${column}"` : `"${alias}"."${column}"`;
-      })
-      .join(', ');
-    const shadow: PropertyDescriptorMap = {};
-    for (const name of Object.keys(meta.properties))
-      shadow[name] = { value: undefined, writable: true, enumerable: false, configurable: true };
-    this.prototype = Object.create(meta.prototype as object, shadow) as T;
-  }
-
-  /** One read-only instance from a row of a statement that selected {@link selectList} (the page's hot path). */
-  from(row: Record<string, unknown>): T {
-    const instance: Record<string, unknown> = Object.create(this.prototype);
-    for (const { key, name, date } of this.selected) {
-      const value = row[key];
-      instance[name] = date && value != null ? dateOf(this.platform, value) : value;
-    }
-    return instance as T;
-  }
-
-  /**
-   * One read-only instance from a row of `returning *` (or any subset of the table's columns):
-   * columns the row lacks stay undefined, many-to-one columns become unloaded references.
-   */
-  fromReturned(row: Record<string, unknown>): T {
-    const instance: Record<string, unknown> = Object.create(this.prototype);
-    for (const { key, name, date, target } of this.columns) {
-      if (!(key in row)) continue;
-      const value = row[key];
-      if (value == null) instance[name] = value;
-      else if (date) instance[name] = dateOf(this.platform, value);
-      else if (target) instance[name] = Reference.createFromPK(target.class, value as string);
-      else instance[name] = value;
-    }
-    return instance as T;
   }
 }
