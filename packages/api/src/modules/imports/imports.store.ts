@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { sqlOf } from '../../db/sql.js';
@@ -265,15 +265,28 @@ export class ImportsStore {
       );
     }
     await sql.run(`analyze ${STAGE_TABLE}`);
+    // The merge of a large batch hashes the stored identifiers of its type: room for it in memory
+    // rather than batches on disk (for the rest of this transaction only).
+    if (rows.length > 10_000) await sql.run(`set local work_mem = '64MB'`);
   }
 
   /**
    * Merges the staged identifiers (see {@link stageCorporateIdentifiers}, same transaction) of
-   * `type` into corporate_identifier in ONE statement. Identity: type, identifier (serials ignoring
-   * case), manufacturer, model (null equals empty). A staged row matching no stored identifier is
+   * `type` into corporate_identifier. Identity: type, identifier (serials ignoring case),
+   * manufacturer, model (null equals empty). A staged row matching no stored identifier is
    * inserted (`enrollmentState` `enrolled` when an active device already carries it, else
    * `notContacted`; created at `now`); one matching is UNCHANGED when its details are equal (null
    * equals null), else OVERWRITTEN (details replaced) when `overwrite`, else CONFLICTING.
+   *
+   * IMEIs first try the bulk case, a batch of identifiers none of which is stored, as one plain
+   * INSERT ... SELECT of every staged row inside a savepoint: an IMEI's identity is exactly the
+   * unique index `corporate_identifier_identity_unique`, so the insert succeeds only when every
+   * row is new, and then costs what a COPY into the table costs (no speculative insertion, no
+   * read of the stored identifiers). The insert stops at the first stored (or repeated)
+   * identity: the savepoint undoes it and the classifying statement below runs (a batch that
+   * mixes new and stored IMEIs pays again for the rows before that one). Serial numbers match
+   * ignoring case, which the unique index does not see, so they always take the classifying
+   * statement.
    * @returns the outcome of every staged row that matched a stored identifier
    */
   async mergeStagedCorporateIdentifiers(
@@ -283,11 +296,23 @@ export class ImportsStore {
     now: Date,
   ): Promise<MatchedIdentifier[]> {
     const sql = sqlOf(em);
-    const [{ staged } = { staged: 0 }] = await sql.rows<{ staged: number }>(
-      `select count(*)::int as staged from ${STAGE_TABLE}`,
-    );
-    // A large batch hashes the stored identifiers of its type: room for it in memory rather than batches on disk.
-    if (staged > 10_000) await sql.run(`set local work_mem = '64MB'`);
+    if (type === CorporateIdentifierType.IMEI) {
+      await sql.run('savepoint corporate_identifier_all_new');
+      try {
+        await sql.run(
+          `insert into corporate_identifier (id, identifier_type, identifier, details, manufacturer, model, enrollment_state, created_date_time)
+           select gen_random_uuid(), ?, s.identifier, s.details, s.manufacturer, s.model,
+                  case when ${enrolledMatch[type]} then 'enrolled' else 'notContacted' end, ?
+             from ${STAGE_TABLE} s`,
+          [type, now],
+        );
+        await sql.run('release savepoint corporate_identifier_all_new');
+        return [];
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        await sql.run('rollback to savepoint corporate_identifier_all_new');
+      }
+    }
     const matched = await sql.rows<{ row_number: number; outcome: string }>(
       `with matched as materialized (
          select s.row_number, s.identifier, s.details, s.manufacturer, s.model, c.id as stored_id, c.details as stored_details,
