@@ -19,6 +19,7 @@ import { DeviceActionService } from './modules/device-action/device-action.servi
 import { ExchangeService } from './modules/exchange/exchange.service.js';
 import { ImportedDevicesService } from './modules/imported-devices/imported-devices.service.js';
 import { ImportedDevicesStore } from './modules/imported-devices/imported-devices.store.js';
+import { ImportsStore } from './modules/imports/imports.store.js';
 import { ImportService } from './modules/imports/imports.service.js';
 import { EventDevices } from './modules/device/device-event.loader.js';
 import { DeviceService } from './modules/device/device.service.js';
@@ -161,7 +162,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     apple,
     bulk,
     deviceActions,
-    imports: new ImportService(clock, events, !database.embedded),
+    imports: new ImportService(clock, events, new ImportsStore(), !database.embedded),
     exchange: new ExchangeService(clock),
     importedDevices: new ImportedDevicesService(new ImportedDevicesStore(), config.pagination),
     appleMdm,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlOf } from '../../db/sql.js';
 import { AppleDevice } from '../apple-enrollment/apple-device.entity.js';
 import { AutopilotDevice } from '../imports/autopilot-device.entity.js';
 import { ACTIVE_STATES } from '../enrollment/enrollment.service.js';
@@ -111,13 +112,13 @@ export class ImportedDevicesStore {
       pageConditions.push('("a"."serial_number", "a"."id") > (?, ?)');
       pageParams.push(after.serialNumber, after.id);
     }
-    const connection = em.getConnection();
+    const sql = sqlOf(em);
     const [rows, counted] = await Promise.all([
-      connection.execute<Record<string, unknown>[]>(
+      sql.rows<Record<string, unknown>>(
         `select "a".* from "${table}" as "a" ${pageConditions.length ? `where ${pageConditions.join(' and ')}` : ''} order by "a"."serial_number", "a"."id" limit ?`,
         [...pageParams, limit],
       ),
-      connection.execute<{ count: number }[]>(
+      sql.rows<{ count: number }>(
         `select count(*)::int as "count" from "${table}" as "a" ${filtered}`,
         params,
       ),

@@ -6,18 +6,18 @@ import { Topic } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError, NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
-import { AppleDevice, AppleDeviceSource } from '../apple-enrollment/apple-device.entity.js';
 import { DepOnboardingSetting } from '../apple-enrollment/dep-onboarding-setting.entity.js';
 import { AppleEnrollmentProfile, AppleProfileKind } from '../apple-enrollment/enrollment-profile.entity.js';
-import {
+import type {
   CorporateIdentifier,
   CorporateIdentifierType,
 } from '../corporate-identifier/corporate-identifier.entity.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import { ExchangeConnector } from '../exchange/exchange.entity.js';
-import { GraphImportedDevice } from './graph-imported-device.entity.js';
+import type { GraphImportedDevice } from './graph-imported-device.entity.js';
 import { ImportRejectedError } from './imports.errors.js';
 import { importFileSchema, type ImportFileCommand } from './imports.input.js';
+import type { ImportsStore } from './imports.store.js';
 import { ImportRowOutcome, type ImportRowResult } from './imports.types.js';
 import { ImportKind, ImportRecord } from './import-record.entity.js';
 import {
@@ -60,6 +60,7 @@ export class ImportService {
   constructor(
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly store: ImportsStore,
     /** Stage bulk rows with COPY; false on the embedded PGlite, whose socket server has no COPY sub-protocol. */
     private readonly stageWithCopy = true,
   ) {}
@@ -78,7 +79,15 @@ export class ImportService {
       importedBy,
       (content) => parseCorporateIdentifiers(content, identifierType),
       (tx, rows, command, now) =>
-        writeCorporateIdentifiers(tx, identifierType, rows, command.overwrite, now, this.stageWithCopy),
+        writeCorporateIdentifiers(
+          tx,
+          identifierType,
+          rows,
+          command.overwrite,
+          now,
+          this.stageWithCopy,
+          this.store,
+        ),
     );
   }
 
@@ -116,10 +125,10 @@ export class ImportService {
             );
           }
         }
-        const outcome = await writeAbmDevices(tx, rows, now);
+        const outcome = await writeAbmDevices(tx, rows, now, this.store);
         if (token) {
           token.lastSyncDateTime = now;
-          token.syncedDeviceCount = await tx.count(AppleDevice, { source: AppleDeviceSource.DEP });
+          token.syncedDeviceCount = await this.store.depDeviceCount(tx);
         }
         return outcome;
       },
@@ -158,7 +167,7 @@ export class ImportService {
             ]);
           }
         }
-        return writeConfiguratorSerials(tx, rows, command.overwrite, profile?.id ?? null, now);
+        return writeConfiguratorSerials(tx, rows, command.overwrite, profile?.id ?? null, now, this.store);
       },
     );
   }
@@ -175,7 +184,7 @@ export class ImportService {
       file,
       importedBy,
       parseAutopilotDevices,
-      (tx, rows, command, now) => writeAutopilotDevices(tx, rows, command.overwrite, now),
+      (tx, rows, command, now) => writeAutopilotDevices(tx, rows, command.overwrite, now, this.store),
     );
   }
 
@@ -200,7 +209,7 @@ export class ImportService {
         const connector = await tx.findOne(ExchangeConnector, id);
         if (!connector) throw new NotFoundError('ExchangeConnector', id);
         connector.lastSyncDateTime = now;
-        return writeEasDevices(tx, connector.id, rows);
+        return writeEasDevices(tx, connector.id, rows, this.store);
       },
     );
   }
@@ -217,7 +226,7 @@ export class ImportService {
       file,
       importedBy,
       parseGraphManagedDevices,
-      (tx, rows, _command, now) => writeGraphManagedDevices(tx, rows, now),
+      (tx, rows, _command, now) => writeGraphManagedDevices(tx, rows, now, this.store),
     );
   }
 
@@ -235,25 +244,22 @@ export class ImportService {
       ids,
       'ids',
     );
-    return em.nativeDelete(CorporateIdentifier, { id: { $in: valid } });
+    return this.store.deleteCorporateIdentifiers(em, valid);
   }
 
   /** Corporate identifiers, optionally only those equal to `identifier` (newest first, at most 5,000). */
   corporateIdentifiers(em: EntityManager, identifier: string | null): Promise<CorporateIdentifier[]> {
-    return em.find(CorporateIdentifier, identifier ? { identifier } : {}, {
-      orderBy: { createdDateTime: 'desc', id: 'asc' },
-      limit: 5000,
-    });
+    return this.store.corporateIdentifiers(em, identifier);
   }
 
   /** Graph-imported devices by Graph id, at most 5,000. */
   graphImportedDevices(em: EntityManager): Promise<GraphImportedDevice[]> {
-    return em.find(GraphImportedDevice, {}, { orderBy: { graphId: 'asc' }, limit: 5000 });
+    return this.store.graphImportedDevices(em);
   }
 
   /** The latest 100 imports, newest first. */
   recent(em: EntityManager): Promise<ImportRecord[]> {
-    return em.find(ImportRecord, {}, { orderBy: { completedDateTime: 'desc', id: 'desc' }, limit: 100 });
+    return this.store.recentImports(em);
   }
 
   /**

@@ -1,20 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { ImportRowOutcome, type ImportRowResult } from './imports.types.js';
-
-/**
- * Runs one set-based statement over many rows: the rows travel as ONE jsonb parameter that the
- * SQL expands with `jsonb_to_recordset` (a multi-row INSERT/UPDATE without one bind per value,
- * and without one ORM flush per row). `?` placeholders; the rows must be the last parameter.
- */
-export async function executeWithRows<R extends object>(
-  tx: EntityManager,
-  sql: string,
-  params: unknown[],
-  rows: readonly object[],
-): Promise<R[]> {
-  if (rows.length === 0) return [];
-  return tx.execute<R[]>(sql, [...params, JSON.stringify(rows)]);
-}
 
 /** A parsed row reduced to what comparison needs: its key and the values that may differ. */
 export interface Comparable {

@@ -32,28 +32,29 @@ export type CsvRecords =
   | { readonly ok: true; readonly records: CsvRecord[] }
   | { readonly ok: false; readonly error: ImportFileError };
 
-interface InfoRecord {
-  record: string[];
-  info: { lines: number };
-}
-
 /**
  * Splits `text` (already decoded, see text-decoding.ts) into records. Never throws for bad input.
  * `EMPTY_FILE` when there is no data row after the header rows.
  */
 export function readCsvRecords(text: string, options: CsvReadOptions): CsvRecords {
   const limit = options.headerRows + options.maxDataRows;
-  let parsed: InfoRecord[];
+  // Each record is collected with the line it ends on from csv-parse's typed `on_record` hook
+  // (record: the fields, context: the parser's position), which returns null so that parse()
+  // itself keeps nothing; `to` still counts every record.
+  const parsed: CsvRecord[] = [];
   try {
-    parsed = parse(text, {
-      info: true,
+    parse(text, {
+      on_record: (record, context) => {
+        parsed.push({ line: context.lines, fields: record });
+        return null;
+      },
       quote: options.quotes ? '"' : false,
       record_delimiter: ['\r\n', '\n', '\r'],
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
       to: limit + 1,
-    }) as unknown as InfoRecord[];
+    });
   } catch (cause) {
     const { message, lines } = cause as { message?: string; lines?: number };
     const error: ImportFileError = {
@@ -69,12 +70,12 @@ export function readCsvRecords(text: string, options: CsvReadOptions): CsvRecord
       message: `File has more than ${options.maxDataRows} rows; split it into files of at most ${options.maxDataRows}`,
       limit: options.maxDataRows,
       actual: options.maxDataRows + 1,
-      line: parsed[limit]?.info.lines,
+      line: parsed[limit]?.line,
     };
     return { ok: false, error };
   }
   if (parsed.length <= options.headerRows) {
     return { ok: false, error: { code: 'EMPTY_FILE', message: 'File has no data rows' } };
   }
-  return { ok: true, records: parsed.map((r) => ({ line: r.info.lines, fields: r.record })) };
+  return { ok: true, records: parsed };
 }

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WriteOutcome } from '../imports.service.js';
 import { ImportRowOutcome, type ImportRowResult } from '../imports.types.js';
 import { reduceAbmSync, type AbmDevice, type ConfiguratorSerialRow } from '../parsers/index.js';
-import { classify, executeWithRows } from '../set-based.js';
+import { ImportsStore } from '../imports.store.js';
+import { classify } from '../set-based.js';
 
 /**
  * Applies an ABM fetch/sync page (Apple's Device Assignment API) set-based:
@@ -18,21 +18,18 @@ export async function writeAbmDevices(
   tx: EntityManager,
   devices: AbmDevice[],
   now: Date,
+  store: ImportsStore = new ImportsStore(),
 ): Promise<WriteOutcome> {
   const winners = reduceAbmSync(devices);
   const deletions = winners.filter((d) => d.opType === 'deleted');
   const upserts = winners.filter((d) => d.opType !== 'deleted');
   const results: ImportRowResult[] = [];
 
-  const deleted = await executeWithRows<{ serial_number: string }>(
+  const deleted = await store.deleteDepDevices(
     tx,
-    `delete from apple_device a using jsonb_to_recordset(?::jsonb) as r(serial_number text, op_date timestamptz)
-      where a.source = 'DEP' and a.serial_number = r.serial_number and (a.op_date_time is null or r.op_date is null or a.op_date_time <= r.op_date)
-      returning a.serial_number`,
-    [],
-    deletions.map((d) => ({ serial_number: d.serialNumber, op_date: d.opDate?.toISOString() ?? null })),
+    deletions.map((d) => ({ serialNumber: d.serialNumber, opDate: d.opDate })),
   );
-  const deletedSerials = new Set(deleted.map((d) => d.serial_number));
+  const deletedSerials = new Set(deleted);
   for (const d of deletions) {
     results.push({
       rowNumber: d.position + 1,
@@ -41,34 +38,21 @@ export async function writeAbmDevices(
     });
   }
 
-  const written = await executeWithRows<{ serial_number: string; inserted: boolean }>(
+  const written = await store.upsertDepDevices(
     tx,
-    `insert into apple_device (id, source, serial_number, model, description, profile_status, op_date_time, apple_profile_uuid, device_assigned_by, profile_id, updated_date_time)
-     select r.id, 'DEP', r.serial_number, r.model, r.description, r.profile_status, r.op_date, r.profile_uuid, r.device_assigned_by,
-            (select p.id from apple_enrollment_profile p where p.kind = 'DEP' and p.is_default limit 1), ?
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, serial_number text, model text, description text, profile_status text, op_date timestamptz, profile_uuid text, device_assigned_by text)
-     on conflict (source, serial_number) do update set
-            model = excluded.model, description = excluded.description, profile_status = excluded.profile_status,
-            op_date_time = excluded.op_date_time, apple_profile_uuid = excluded.apple_profile_uuid,
-            device_assigned_by = excluded.device_assigned_by, updated_date_time = excluded.updated_date_time
-      where (apple_device.op_date_time is null or excluded.op_date_time is null or excluded.op_date_time > apple_device.op_date_time)
-        and (apple_device.model, apple_device.description, apple_device.profile_status, apple_device.op_date_time, apple_device.apple_profile_uuid, apple_device.device_assigned_by)
-            is distinct from (excluded.model, excluded.description, excluded.profile_status, excluded.op_date_time, excluded.apple_profile_uuid, excluded.device_assigned_by)
-     returning apple_device.serial_number, (xmax = 0) as inserted`,
-    [now],
     upserts.map((d) => ({
-      id: randomUUID(),
-      serial_number: d.serialNumber,
+      serialNumber: d.serialNumber,
       model: d.model,
       description: d.description,
-      profile_status: d.profileStatusRaw,
-      op_date: d.opDate?.toISOString() ?? null,
-      profile_uuid: d.profileUuid,
-      device_assigned_by: d.deviceAssignedBy,
+      profileStatus: d.profileStatusRaw,
+      opDate: d.opDate,
+      profileUuid: d.profileUuid,
+      deviceAssignedBy: d.deviceAssignedBy,
     })),
+    now,
   );
   const outcome = new Map(
-    written.map((w) => [w.serial_number, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
+    written.map((w) => [w.key, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
   );
   for (const d of upserts)
     results.push({
@@ -90,6 +74,7 @@ export async function writeConfiguratorSerials(
   overwrite: boolean,
   profileId: string | null,
   now: Date,
+  store: ImportsStore = new ImportsStore(),
 ): Promise<WriteOutcome> {
   const input = rows.map((r) => ({
     rowNumber: r.rowNumber,
@@ -97,41 +82,23 @@ export async function writeConfiguratorSerials(
     details: r.details ?? null,
     values: [r.details ?? null],
   }));
-  const stored = await executeWithRows<{ serial_number: string; description: string | null }>(
+  const stored = await store.configuratorDetails(
     tx,
-    `select a.serial_number, a.description from apple_device a join jsonb_to_recordset(?::jsonb) as r(serial_number text)
-       on a.source = 'CONFIGURATOR' and a.serial_number = r.serial_number`,
-    [],
-    input.map((r) => ({ serial_number: r.key })),
+    input.map((r) => r.key),
   );
   const { results, fresh, changed } = classify(
     input,
-    new Map(stored.map((s) => [s.serial_number, [s.description]])),
+    new Map([...stored].map(([serial, description]) => [serial, [description]])),
     overwrite,
   );
-  await executeWithRows(
-    tx,
-    `insert into apple_device (id, source, serial_number, description, profile_id, updated_date_time)
-     select r.id, 'CONFIGURATOR', r.serial_number, r.details, ?::uuid, ? from jsonb_to_recordset(?::jsonb) as r(id uuid, serial_number text, details text)
-     on conflict do nothing`,
-    [profileId, now],
-    fresh.map((r) => ({ id: randomUUID(), serial_number: r.key, details: r.details })),
-  );
-  await executeWithRows(
-    tx,
-    `update apple_device a set description = r.details, updated_date_time = ? from jsonb_to_recordset(?::jsonb) as r(serial_number text, details text)
-      where a.source = 'CONFIGURATOR' and a.serial_number = r.serial_number`,
-    [now],
-    changed.map((r) => ({ serial_number: r.key, details: r.details })),
-  );
-  if (profileId) {
-    await executeWithRows(
+  const serial = (r: (typeof input)[number]) => ({ serialNumber: r.key, details: r.details });
+  await store.insertConfiguratorSerials(tx, fresh.map(serial), profileId, now);
+  await store.updateConfiguratorDetails(tx, changed.map(serial), now);
+  if (profileId)
+    await store.assignConfiguratorProfile(
       tx,
-      `update apple_device a set profile_id = ?::uuid from jsonb_to_recordset(?::jsonb) as r(serial_number text)
-        where a.source = 'CONFIGURATOR' and a.serial_number = r.serial_number`,
-      [profileId],
-      input.map((r) => ({ serial_number: r.key })),
+      input.map((r) => r.key),
+      profileId,
     );
-  }
   return { rows: results };
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { userPrincipalNameSchema } from '../../user/user-principal-name.js';
@@ -11,7 +10,7 @@ import {
   type ImportResult,
   type ImportRowError,
 } from '../parsers/index.js';
-import { executeWithRows } from '../set-based.js';
+import { ImportsStore } from '../imports.store.js';
 
 /** One device partnership an Exchange connector reports. */
 export interface EasPartnershipRow {
@@ -107,29 +106,21 @@ export async function writeEasDevices(
   tx: EntityManager,
   connectorId: string,
   rows: EasPartnershipRow[],
+  store: ImportsStore = new ImportsStore(),
 ): Promise<WriteOutcome> {
-  const written = await executeWithRows<{ eas_device_id: string; inserted: boolean }>(
+  const written = await store.upsertEasPartnerships(
     tx,
-    `insert into eas_device (id, connector_id, eas_device_id, user_principal_name, device_type, operating_system, last_sync_date_time)
-     select r.id, ?::uuid, r.eas_device_id, r.user_principal_name, r.device_type, r.operating_system, r.last_sync
-       from jsonb_to_recordset(?::jsonb) as r(id uuid, eas_device_id text, user_principal_name text, device_type text, operating_system text, last_sync timestamptz)
-     on conflict (connector_id, eas_device_id) do update set user_principal_name = excluded.user_principal_name, device_type = excluded.device_type,
-       operating_system = excluded.operating_system, last_sync_date_time = excluded.last_sync_date_time
-      where (eas_device.user_principal_name, eas_device.device_type, eas_device.operating_system, eas_device.last_sync_date_time)
-            is distinct from (excluded.user_principal_name, excluded.device_type, excluded.operating_system, excluded.last_sync_date_time)
-     returning eas_device.eas_device_id, (xmax = 0) as inserted`,
-    [connectorId],
+    connectorId,
     rows.map((r) => ({
-      id: randomUUID(),
-      eas_device_id: r.easDeviceId,
-      user_principal_name: r.userPrincipalName,
-      device_type: r.deviceType,
-      operating_system: r.operatingSystem,
-      last_sync: r.lastSyncDateTime?.toISOString() ?? null,
+      easDeviceId: r.easDeviceId,
+      userPrincipalName: r.userPrincipalName,
+      deviceType: r.deviceType,
+      operatingSystem: r.operatingSystem,
+      lastSyncDateTime: r.lastSyncDateTime,
     })),
   );
   const outcome = new Map(
-    written.map((w) => [w.eas_device_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
+    written.map((w) => [w.key, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
   );
   return {
     rows: rows.map((r) => ({

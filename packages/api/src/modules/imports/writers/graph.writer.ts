@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { WriteOutcome } from '../imports.service.js';
 import { ImportRowOutcome } from '../imports.types.js';
 import type { GraphManagedDevice } from '../parsers/index.js';
-import { executeWithRows } from '../set-based.js';
+import { ImportsStore } from '../imports.store.js';
 
 const ENUMS = [
   'managedDeviceOwnerType',
@@ -15,28 +14,6 @@ const ENUMS = [
   'exchangeAccessState',
   'exchangeAccessStateReason',
   'partnerReportedThreatState',
-] as const;
-
-/** The stored columns an export sets: a record equal in all of them is UNCHANGED and left alone. */
-const COMPARED = [
-  'device_name',
-  'user_principal_name',
-  'operating_system',
-  'os_version',
-  'serial_number',
-  'imei',
-  'managed_device_owner_type',
-  'management_agent',
-  'device_enrollment_type',
-  'compliance_state',
-  'enum_originals',
-  'enrolled_ticks',
-  'enrolled_offset_minutes',
-  'last_sync_ticks',
-  'last_sync_offset_minutes',
-  'total_storage_space_in_bytes',
-  'free_storage_space_in_bytes',
-  'physical_memory_in_bytes',
 ] as const;
 
 /**
@@ -52,57 +29,36 @@ export async function writeGraphManagedDevices(
   tx: EntityManager,
   devices: GraphManagedDevice[],
   now: Date,
+  store: ImportsStore = new ImportsStore(),
 ): Promise<WriteOutcome> {
   if (devices.length === 0) return { rows: [] };
-  const written = await executeWithRows<{ graph_id: string; inserted: boolean }>(
+  const written = await store.upsertGraphDevices(
     tx,
-    `insert into graph_imported_device (id, graph_id, device_name, user_principal_name, operating_system, os_version, serial_number, imei,
-       managed_device_owner_type, management_agent, device_enrollment_type, compliance_state, enum_originals,
-       enrolled_ticks, enrolled_offset_minutes, last_sync_ticks, last_sync_offset_minutes,
-       total_storage_space_in_bytes, free_storage_space_in_bytes, physical_memory_in_bytes, imported_date_time)
-     select r.id, r.graph_id, r.device_name, r.user_principal_name, r.operating_system, r.os_version, r.serial_number, r.imei,
-       r.owner_type, r.management_agent, r.enrollment_type, r.compliance_state, r.enum_originals,
-       r.enrolled_ticks::bigint, r.enrolled_offset, r.last_sync_ticks::bigint, r.last_sync_offset,
-       r.total_storage::bigint, r.free_storage::bigint, r.physical_memory::bigint, ?
-     from jsonb_to_recordset(?::jsonb) as r(id uuid, graph_id text, device_name text, user_principal_name text, operating_system text, os_version text,
-       serial_number text, imei text, owner_type text, management_agent text, enrollment_type text, compliance_state text, enum_originals jsonb,
-       enrolled_ticks text, enrolled_offset int, last_sync_ticks text, last_sync_offset int, total_storage text, free_storage text, physical_memory text)
-     on conflict (graph_id) do update set device_name = excluded.device_name, user_principal_name = excluded.user_principal_name,
-       operating_system = excluded.operating_system, os_version = excluded.os_version, serial_number = excluded.serial_number, imei = excluded.imei,
-       managed_device_owner_type = excluded.managed_device_owner_type, management_agent = excluded.management_agent,
-       device_enrollment_type = excluded.device_enrollment_type, compliance_state = excluded.compliance_state, enum_originals = excluded.enum_originals,
-       enrolled_ticks = excluded.enrolled_ticks, enrolled_offset_minutes = excluded.enrolled_offset_minutes, last_sync_ticks = excluded.last_sync_ticks,
-       last_sync_offset_minutes = excluded.last_sync_offset_minutes, total_storage_space_in_bytes = excluded.total_storage_space_in_bytes,
-       free_storage_space_in_bytes = excluded.free_storage_space_in_bytes, physical_memory_in_bytes = excluded.physical_memory_in_bytes,
-       imported_date_time = excluded.imported_date_time
-     where (${COMPARED.map((c) => `graph_imported_device.${c}`).join(', ')}) is distinct from (${COMPARED.map((c) => `excluded.${c}`).join(', ')})
-     returning graph_imported_device.graph_id, (xmax = 0) as inserted`,
-    [now],
     devices.map((d) => ({
-      id: randomUUID(),
-      graph_id: d.id,
-      device_name: d.deviceName,
-      user_principal_name: d.userPrincipalName,
-      operating_system: d.operatingSystem,
-      os_version: d.osVersion,
-      serial_number: d.serialNumber,
+      graphId: d.id,
+      deviceName: d.deviceName,
+      userPrincipalName: d.userPrincipalName,
+      operatingSystem: d.operatingSystem,
+      osVersion: d.osVersion,
+      serialNumber: d.serialNumber,
       imei: d.imei,
-      owner_type: d.managedDeviceOwnerType?.value ?? null,
-      management_agent: d.managementAgent?.value ?? null,
-      enrollment_type: d.deviceEnrollmentType?.value ?? null,
-      compliance_state: d.complianceState?.value ?? null,
-      enum_originals: Object.fromEntries(ENUMS.flatMap((k) => (d[k] ? [[k, d[k]!.original]] : []))),
-      enrolled_ticks: d.enrolledDateTime?.ticks.toString() ?? null,
-      enrolled_offset: d.enrolledDateTime?.offsetMinutes ?? null,
-      last_sync_ticks: d.lastSyncDateTime?.ticks.toString() ?? null,
-      last_sync_offset: d.lastSyncDateTime?.offsetMinutes ?? null,
-      total_storage: d.totalStorageSpaceInBytes?.toString() ?? null,
-      free_storage: d.freeStorageSpaceInBytes?.toString() ?? null,
-      physical_memory: d.physicalMemoryInBytes?.toString() ?? null,
+      ownerType: d.managedDeviceOwnerType?.value ?? null,
+      managementAgent: d.managementAgent?.value ?? null,
+      enrollmentType: d.deviceEnrollmentType?.value ?? null,
+      complianceState: d.complianceState?.value ?? null,
+      enumOriginals: Object.fromEntries(ENUMS.flatMap((k) => (d[k] ? [[k, d[k]!.original]] : []))),
+      enrolledTicks: d.enrolledDateTime?.ticks.toString() ?? null,
+      enrolledOffsetMinutes: d.enrolledDateTime?.offsetMinutes ?? null,
+      lastSyncTicks: d.lastSyncDateTime?.ticks.toString() ?? null,
+      lastSyncOffsetMinutes: d.lastSyncDateTime?.offsetMinutes ?? null,
+      totalStorage: d.totalStorageSpaceInBytes?.toString() ?? null,
+      freeStorage: d.freeStorageSpaceInBytes?.toString() ?? null,
+      physicalMemory: d.physicalMemoryInBytes?.toString() ?? null,
     })),
+    now,
   );
   const outcome = new Map(
-    written.map((w) => [w.graph_id, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
+    written.map((w) => [w.key, w.inserted ? ImportRowOutcome.NEW : ImportRowOutcome.OVERWRITTEN]),
   );
   return {
     rows: devices.map((d) => ({
