@@ -7,12 +7,16 @@
 // client work. The gateway answers with a one-time challenge per device (minted before the timed
 // part) and writes the certificate and its pending enrollment to PostgreSQL; scepserver checks one
 // static challenge and writes to a file depot. Rounds alternate (gateway, scepserver, ...); the
-// figure is the median round. Printed, never asserted.
+// figure is the median round, each round printed with the machine's load average and this process's
+// CPU per enrollment (the gateway runs in it, beside the scepclient launches it makes for both
+// servers). BENCH_WINDOW_PROF=<dir>: a CPU profile of this process for each gateway round.
+// Printed, never asserted.
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -24,6 +28,25 @@ const run = promisify(execFile);
 const enrollments = Number(process.env['BENCH_SCEP_ENROLLMENTS'] ?? 120);
 const concurrency = Number(process.env['BENCH_SCEP_CONCURRENCY'] ?? 4);
 const ROUNDS = 3;
+const profileDir = process.env['BENCH_WINDOW_PROF'];
+
+/** Runs `work` inside a CPU profile of this process when BENCH_WINDOW_PROF is set. */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  if (!profileDir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    const file = join(profileDir, `${name}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    console.log(`  profile ${file}`);
+  }
+}
 
 /** One scepclient enrollment in a fresh directory with a pre-made key. */
 async function enrollOnce(
@@ -61,9 +84,10 @@ async function round(
   keys: string[],
   challenges: string[],
   work: string,
-): Promise<{ rate: number; failed: number }> {
+): Promise<{ rate: number; failed: number; cpuMs: number }> {
   let next = 0;
   let failed = 0;
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -81,8 +105,14 @@ async function round(
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   await rm(work, { recursive: true, force: true });
-  return { rate: (challenges.length - failed) / seconds, failed };
+  const succeeded = challenges.length - failed;
+  return {
+    rate: succeeded / seconds,
+    failed,
+    cpuMs: (used.user + used.system) / 1000 / Math.max(1, succeeded),
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -168,9 +198,16 @@ export async function scepBenchmark(): Promise<void> {
     let oursFailed = 0;
     let theirsFailed = 0;
     for (let r = 0; r < ROUNDS; r += 1) {
-      const gw = await round(`${gateway.url}/scep`, raFingerprint, keys, await mint(), join(work, `gw${r}`));
+      const challenges = await mint();
+      const load = loadavg()[0]!.toFixed(1);
+      const gw = await profiled(`scep-gateway-${process.pid}-${r}`, () =>
+        round(`${gateway.url}/scep`, raFingerprint, keys, challenges, join(work, `gw${r}`)),
+      );
       const baseline = Array<string>(enrollments).fill('bench-secret');
       const ss = await round(scepUrl, caFingerprint, keys, baseline, join(work, `ss${r}`));
+      console.log(
+        `scep: round ${r + 1}, load average ${load}: gateway ${gw.rate.toFixed(1)}/s (this process ${gw.cpuMs.toFixed(2)} ms CPU per enrollment), scepserver ${ss.rate.toFixed(1)}/s (this process, launching clients only, ${ss.cpuMs.toFixed(2)} ms), ratio ${(gw.rate / ss.rate).toFixed(2)}`,
+      );
       ours.push(gw.rate);
       theirs.push(ss.rate);
       oursFailed += gw.failed;

@@ -3,7 +3,6 @@
  * either for a device-supplied PKCS#10 request or with a server-generated key pair.
  */
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
-import type { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './certificate.errors.js';
 import { generateEcP256KeyPair } from './ec-key.js';
@@ -80,7 +79,7 @@ export async function issueDeviceCertificate(
     backdateSeconds,
   );
 
-  let spki: Uint8Array | SubjectPublicKeyInfo;
+  let spki: Uint8Array;
   let isRsa = false;
   let privateKeyPem: string | undefined;
   if (input.csrPem !== undefined) {
@@ -89,7 +88,7 @@ export async function issueDeviceCertificate(
     isRsa = checked.isRsa;
   } else {
     const keys = generateEcP256KeyPair();
-    spki = keys.publicKeyInfo;
+    spki = keys.spki;
     privateKeyPem = x509.PemConverter.encode(keys.pkcs8, 'PRIVATE KEY');
   }
 

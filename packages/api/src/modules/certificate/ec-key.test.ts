@@ -1,6 +1,14 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateEcP256KeyPair } from './ec-key.js';
+import { ecP256KeyPairDer, encodeEcP256KeyPair, generateEcP256KeyPair } from './ec-key.js';
 
 describe('generateEcP256KeyPair', () => {
   it('writes the same DER layout as OpenSSL and round-trips through node:crypto', () => {
@@ -31,5 +39,23 @@ describe('generateEcP256KeyPair', () => {
   it('draws a different key every time', () => {
     const keys = new Set(Array.from({ length: 500 }, () => generateEcP256KeyPair().pkcs8.toString('hex')));
     expect(keys.size).toBe(500);
+  });
+
+  it("places scalar and point exactly where the library's own encoding of the same key puts them", () => {
+    for (let i = 0; i < 300; i++) {
+      // Scalars with 0, 1 and 2 leading zero bytes: ECDH.getPrivateKey() drops them, RFC 5915 keeps 32 bytes.
+      const d = randomBytes(32);
+      d.fill(0, 0, i % 3);
+      if (d.every((b) => b === 0)) d[31] = 1;
+      const ecdh = createECDH('prime256v1');
+      ecdh.setPrivateKey(d);
+      const point = ecdh.getPublicKey();
+      const expected = encodeEcP256KeyPair(d, point);
+      expect(ecP256KeyPairDer(ecdh.getPrivateKey(), point)).toEqual(expected);
+      expect(ecP256KeyPairDer(d, point)).toEqual(expected);
+    }
+    expect(() => ecP256KeyPairDer(randomBytes(33), createECDH('prime256v1').generateKeys())).toThrow(
+      RangeError,
+    );
   });
 });

@@ -5,11 +5,12 @@
  * key, most of it in OpenSSL's generic key encoders, and key generation was the largest cost of
  * a bulk enrollment (1,000 keys per call). `createECDH('prime256v1').generateKeys()` draws the
  * same kind of key (a random scalar on P-256 from OpenSSL's CSPRNG, and its public point) in
- * ~0.03 ms; the two encodings around it (RFC 5480 SPKI, RFC 5958 PKCS#8 wrapping an RFC 5915
- * ECPrivateKey) are written by @peculiar/asn1-x509 / asn1-pkcs8 / asn1-ecc rather than by hand.
- * Measured per key (CPU, same machine, 6,000 keys): ECDH + these encoders ~0.12 ms; ECDH +
- * node:crypto JWK import and DER export ~0.135 ms; generateKeyPairSync ~0.22 ms. The bytes are
- * the ones OpenSSL writes (ec-key.test.ts compares them and round-trips them through node:crypto).
+ * ~0.03 ms. Its two encodings (RFC 5480 SPKI, RFC 5958 PKCS#8 wrapping an RFC 5915 ECPrivateKey)
+ * have a fixed size for P-256: @peculiar/asn1-x509 / asn1-pkcs8 / asn1-ecc encode each once, at
+ * load, with placeholder key bytes, and every key pair is those bytes with its scalar and point
+ * copied in (encoding both per key through the library was ~0.09 ms, three quarters of the cost).
+ * The bytes are the ones OpenSSL writes (ec-key.test.ts compares them with OpenSSL's and with the
+ * library's per-key encoding, and round-trips them through node:crypto).
  */
 import { createECDH } from 'node:crypto';
 import { ECParameters, ECPrivateKey, id_ecPublicKey, id_secp256r1 } from '@peculiar/asn1-ecc';
@@ -23,27 +24,69 @@ const EC_P256 = new AlgorithmIdentifier({
   parameters: AsnConvert.serialize(new ECParameters({ namedCurve: id_secp256r1 })),
 });
 
+/** Sizes of a P-256 private scalar (RFC 5915: fixed length) and of an uncompressed point (0x04 ‖ X ‖ Y). */
+const SCALAR_LENGTH = 32;
+const POINT_LENGTH = 65;
+
 /**
- * A new P-256 key pair: `spki` (public, DER), `publicKeyInfo` (the same, decoded: a certificate
- * template takes it without parsing the DER back) and `pkcs8` (private, DER). Synchronous, ~0.12 ms.
+ * The library's encodings of a P-256 key pair, `d` the scalar (32 bytes) and `point` the public
+ * point: what the templates are made of, and what the tests compare them with.
  */
-export function generateEcP256KeyPair(): {
-  spki: Buffer;
-  publicKeyInfo: SubjectPublicKeyInfo;
-  pkcs8: Buffer;
-} {
-  const ecdh = createECDH('prime256v1');
-  const point = ecdh.generateKeys(); // uncompressed: 0x04 ‖ X ‖ Y, 65 bytes
-  const scalar = ecdh.getPrivateKey(); // big-endian, leading zero bytes dropped
-  // RFC 5915: privateKey is the scalar as a fixed-length (32-byte) octet string.
-  const d = new Uint8Array(32);
-  d.set(scalar, 32 - scalar.length);
+export function encodeEcP256KeyPair(d: Uint8Array, point: Uint8Array): { spki: Buffer; pkcs8: Buffer } {
   const publicKey = new Uint8Array(point).buffer;
-  const publicKeyInfo = new SubjectPublicKeyInfo({ algorithm: EC_P256, subjectPublicKey: publicKey });
-  const spki = AsnConvert.serialize(publicKeyInfo);
-  const ecPrivateKey = AsnConvert.serialize(new ECPrivateKey({ privateKey: new OctetString(d), publicKey }));
+  const spki = AsnConvert.serialize(
+    new SubjectPublicKeyInfo({ algorithm: EC_P256, subjectPublicKey: publicKey }),
+  );
+  const ecPrivateKey = AsnConvert.serialize(
+    new ECPrivateKey({ privateKey: new OctetString(new Uint8Array(d)), publicKey }),
+  );
   const pkcs8 = AsnConvert.serialize(
     new PrivateKeyInfo({ privateKeyAlgorithm: EC_P256, privateKey: new PrivateKey(ecPrivateKey) }),
   );
-  return { spki: Buffer.from(spki), publicKeyInfo, pkcs8: Buffer.from(pkcs8) };
+  return { spki: Buffer.from(spki), pkcs8: Buffer.from(pkcs8) };
+}
+
+/** The templates, and where the scalar and point go (found by their placeholder bytes). */
+const TEMPLATE = (() => {
+  const d = new Uint8Array(SCALAR_LENGTH).fill(0xd1);
+  const point = new Uint8Array(POINT_LENGTH).fill(0x9e);
+  point[0] = 0x04;
+  const { spki, pkcs8 } = encodeEcP256KeyPair(d, point);
+  const at = (der: Buffer, bytes: Uint8Array) => {
+    const offset = der.indexOf(bytes);
+    if (offset < 0 || der.indexOf(bytes, offset + 1) >= 0) throw new Error('ambiguous EC key template');
+    return offset;
+  };
+  return {
+    spki,
+    spkiPoint: at(spki, point),
+    pkcs8,
+    pkcs8Scalar: at(pkcs8, d),
+    pkcs8Point: at(pkcs8, point),
+  };
+})();
+
+/** A new P-256 key pair: `spki` (public, DER) and `pkcs8` (private, DER). Synchronous, ~0.04 ms. */
+export function generateEcP256KeyPair(): { spki: Buffer; pkcs8: Buffer } {
+  const ecdh = createECDH('prime256v1');
+  const point = ecdh.generateKeys(); // uncompressed: 0x04 ‖ X ‖ Y, 65 bytes
+  return ecP256KeyPairDer(ecdh.getPrivateKey(), point);
+}
+
+/**
+ * The template's encodings of the key pair with scalar `scalar` (big-endian, leading zero bytes
+ * dropped or not, as `ECDH.getPrivateKey()` gives it) and uncompressed point `point` (65 bytes).
+ */
+export function ecP256KeyPairDer(scalar: Uint8Array, point: Uint8Array): { spki: Buffer; pkcs8: Buffer } {
+  if (point.length !== POINT_LENGTH || scalar.length > SCALAR_LENGTH)
+    throw new RangeError('not a P-256 key pair');
+  const spki = Buffer.from(TEMPLATE.spki);
+  spki.set(point, TEMPLATE.spkiPoint);
+  const pkcs8 = Buffer.from(TEMPLATE.pkcs8);
+  // RFC 5915: privateKey is the scalar as a fixed-length (32-byte) octet string.
+  const scalarEnd = TEMPLATE.pkcs8Scalar + SCALAR_LENGTH;
+  pkcs8.fill(0, TEMPLATE.pkcs8Scalar, scalarEnd - scalar.length);
+  pkcs8.set(scalar, scalarEnd - scalar.length);
+  pkcs8.set(point, TEMPLATE.pkcs8Point);
+  return { spki, pkcs8 };
 }

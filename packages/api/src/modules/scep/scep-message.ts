@@ -249,6 +249,7 @@ export function openEnvelope(envelopeDer: Uint8Array, recipient: ScepRecipient):
       `pkcsPKIEnvelope is unreadable: ${(error as Error).message}`,
     );
   }
+  openedCiphers.set(envelopeDer, enveloped.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId);
   const transport = enveloped.recipientInfos
     .map((r) => r.value)
     .find(
@@ -376,8 +377,16 @@ function envelope(
   return new Uint8Array(info.toSchema().toBER(false));
 }
 
+/**
+ * The cipher OID of each envelope `openEnvelope` has read, by its bytes: the CertRep answers in
+ * the request's cipher, and parsing the envelope a second time for it cost as much as opening it.
+ */
+const openedCiphers = new WeakMap<Uint8Array, string>();
+
 /** The cipher OID of a request envelope, or undefined when unreadable. */
 export function envelopeCipher(envelopeDer: Uint8Array): string | undefined {
+  const opened = openedCiphers.get(envelopeDer);
+  if (opened !== undefined) return opened;
   try {
     const info = pkijs.ContentInfo.fromBER(toArrayBuffer(envelopeDer));
     return new pkijs.EnvelopedData({ schema: info.content }).encryptedContentInfo.contentEncryptionAlgorithm

@@ -126,7 +126,9 @@ export class ScepService {
       return {
         certRep: await writeCertRep(request, this.ra, {
           status: 'SUCCESS',
-          certificate: pkijs.Certificate.fromBER(new x509.X509Certificate(certificate.pem).rawData),
+          // The DER of the PEM just issued, read once by pkijs (a full @peculiar/x509 parse first was
+          // as dear as the rest of the answer's certificate handling).
+          certificate: pkijs.Certificate.fromBER(x509.PemConverter.decodeFirst(certificate.pem)),
           caCertificates: [this.caCms],
         }),
       };

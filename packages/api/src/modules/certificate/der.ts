@@ -1,0 +1,88 @@
+/**
+ * The few DER primitives the certificate templates write per certificate (X.690 section 10):
+ * definite lengths in their shortest form, and a strict reader for the one structure read back
+ * (a SubjectPublicKeyInfo's key bits). Everything else in a certificate is encoded by
+ * @peculiar/asn1-schema, once per CA (device-certificate-template.ts).
+ */
+
+/** Bytes a definite length of `length` takes: 1 below 128, else 1 + its big-endian bytes. */
+export function lengthSize(length: number): number {
+  if (length < 0x80) return 1;
+  if (length <= 0xff) return 2;
+  if (length <= 0xffff) return 3;
+  if (length <= 0xffffff) return 4;
+  throw new RangeError('DER length above 16 MiB');
+}
+
+/** Size of a whole TLV whose content is `length` bytes (one-byte tags only). */
+export function tlvSize(length: number): number {
+  return 1 + lengthSize(length) + length;
+}
+
+/** Writes tag and length of a TLV with `length` content bytes at `offset`; returns where the content starts. */
+export function writeHeader(out: Uint8Array, offset: number, tag: number, length: number): number {
+  out[offset++] = tag;
+  const size = lengthSize(length);
+  if (size === 1) {
+    out[offset++] = length;
+    return offset;
+  }
+  out[offset++] = 0x80 | (size - 1);
+  for (let shift = (size - 2) * 8; shift >= 0; shift -= 8) out[offset++] = (length >>> shift) & 0xff;
+  return offset;
+}
+
+/** A whole TLV of `content` (for constants built once). */
+export function tlv(tag: number, ...content: Uint8Array[]): Buffer {
+  const length = content.reduce((sum, part) => sum + part.length, 0);
+  const out = Buffer.alloc(tlvSize(length));
+  let offset = writeHeader(out, 0, tag, length);
+  for (const part of content) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Reads the TLV at `offset` with the expected `tag`, refusing anything DER forbids in a length
+ * (indefinite form, leading zero bytes, long form below 128) or a TLV running past `end`.
+ * @returns the content's start and end offsets
+ * @throws RangeError for any other tag or malformed length
+ */
+export function readTlv(
+  der: Uint8Array,
+  offset: number,
+  tag: number,
+  end = der.length,
+): { start: number; end: number } {
+  if (offset + 2 > end || der[offset] !== tag) throw new RangeError(`expected DER tag 0x${tag.toString(16)}`);
+  let length = der[offset + 1]!;
+  let start = offset + 2;
+  if (length & 0x80) {
+    const size = length & 0x7f;
+    if (size === 0 || size > 3 || start + size > end || der[start] === 0)
+      throw new RangeError('malformed DER length');
+    length = 0;
+    for (let i = 0; i < size; i++) length = length * 256 + der[start + i]!;
+    if (length < 0x80) throw new RangeError('malformed DER length');
+    start += size;
+  }
+  if (start + length > end) throw new RangeError('DER value runs past its container');
+  return { start, end: start + length };
+}
+
+/**
+ * The subjectPublicKey bits of a DER SubjectPublicKeyInfo (RFC 5280 4.1: SEQUENCE {
+ * AlgorithmIdentifier, BIT STRING }), without the unused-bits octet, which must be 0.
+ * @throws RangeError when `spki` is not exactly that structure
+ */
+export function subjectPublicKeyBits(spki: Uint8Array): Uint8Array {
+  const outer = readTlv(spki, 0, 0x30);
+  if (outer.end !== spki.length) throw new RangeError('trailing bytes after SubjectPublicKeyInfo');
+  const algorithm = readTlv(spki, outer.start, 0x30, outer.end);
+  const bits = readTlv(spki, algorithm.end, 0x03, outer.end);
+  if (bits.end !== outer.end || bits.start === bits.end || spki[bits.start] !== 0)
+    throw new RangeError('malformed subjectPublicKey');
+  return spki.subarray(bits.start + 1, bits.end);
+}
