@@ -5,6 +5,7 @@ import type { Database } from './db/database.js';
 import type { EventBus } from './events/event-bus.js';
 import { createAppleMdmServices } from './modules/apple-mdm/apple-mdm.services.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { AuditStore } from './modules/audit/audit.store.js';
 import type { PushRecorder } from './modules/push/apns.push.js';
 import { ApiTokenService } from './modules/auth/api-token.service.js';
 import { PerEventWork } from './events/per-event.js';
@@ -69,7 +70,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const deviceActions = new DeviceActionService(clock, events);
   const lifecycle = lifecyclePolicy(config.certificates);
   const devices = new DeviceService(config.pagination, clock, lifecycle);
-  const audit = new AuditService(clock, forkEntityManager, logger);
+  const audit = new AuditService(clock, forkEntityManager, logger, new AuditStore());
   const invitations = new EnrollmentInvitationService(
     clock,
     users,
