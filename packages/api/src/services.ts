@@ -8,6 +8,7 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { AuditStore } from './modules/audit/audit.store.js';
 import type { PushRecorder } from './modules/push/apns.push.js';
 import { ApiTokenService } from './modules/auth/api-token.service.js';
+import { ApiTokenStore } from './modules/auth/api-token.store.js';
 import { PerEventWork } from './events/per-event.js';
 import { CertificateService } from './modules/certificate/certificate.service.js';
 import type { IssuingCa } from './modules/certificate/issuing-ca.js';
@@ -147,7 +148,13 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, devices, forkEntityManager),
-    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs, events),
+    tokens: new ApiTokenService(
+      clock,
+      forkEntityManager,
+      config.auth.tokenCacheTtlMs,
+      new ApiTokenStore(),
+      events,
+    ),
     audit,
     users,
     restrictions,
