@@ -6,8 +6,10 @@ import type { EventBus } from './events/event-bus.js';
 import { createAppleMdmServices } from './modules/apple-mdm/apple-mdm.services.js';
 import { UNDELIVERED_COMMAND_STATUSES } from './modules/apple-mdm/command-queue.service.js';
 import { AuditService } from './modules/audit/audit.service.js';
+import { AuditStore } from './modules/audit/audit.store.js';
 import type { PushRecorder } from './modules/push/apns.push.js';
 import { ApiTokenService } from './modules/auth/api-token.service.js';
+import { ApiTokenStore } from './modules/auth/api-token.store.js';
 import { PerEventWork } from './events/per-event.js';
 import { CertificateService } from './modules/certificate/certificate.service.js';
 import type { IssuingCa } from './modules/certificate/issuing-ca.js';
@@ -73,7 +75,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
   const deviceActions = new DeviceActionService(clock, events);
   const lifecycle = lifecyclePolicy(config.certificates);
   const devices = new DeviceService(config.pagination, clock, lifecycle);
-  const audit = new AuditService(clock, forkEntityManager, logger);
+  const audit = new AuditService(clock, forkEntityManager, logger, new AuditStore());
   const invitations = new EnrollmentInvitationService(
     clock,
     users,
@@ -155,7 +157,13 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     rollout: new RolloutService(clock, new RolloutStore()),
     perEvent,
     eventDevices: new EventDevices(perEvent, new DeviceStore(), forkEntityManager),
-    tokens: new ApiTokenService(clock, forkEntityManager, config.auth.tokenCacheTtlMs, events),
+    tokens: new ApiTokenService(
+      clock,
+      forkEntityManager,
+      config.auth.tokenCacheTtlMs,
+      new ApiTokenStore(),
+      events,
+    ),
     audit,
     users,
     restrictions,

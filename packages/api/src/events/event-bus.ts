@@ -1,4 +1,10 @@
-import { DroppingBuffer, Repeater, type PubSub } from '@graphql-yoga/subscription';
+import {
+  DroppingBuffer,
+  Repeater,
+  type PubSub,
+  type PubSubEvent,
+  type PubSubEventTarget,
+} from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { setMaxListeners } from 'node:events';
 import { Redis } from 'ioredis';
@@ -51,14 +57,17 @@ export interface EventBus {
  */
 export async function createEventBus(redisUrl?: string, channelPrefix = ''): Promise<EventBus> {
   let connections: Redis[] = [];
-  let eventTarget: EventTarget;
+  let eventTarget: PubSubEventTarget<TopicPayloads>;
   let prefix = '';
   if (redisUrl) {
     const publishClient = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
     const subscribeClient = new Redis(redisUrl, { lazyConnect: true });
     await Promise.all([publishClient.connect(), subscribeClient.connect()]);
     connections = [publishClient, subscribeClient];
-    eventTarget = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as EventTarget;
+    eventTarget = createRedisEventTarget<PubSubEvent<TopicPayloads, Extract<keyof TopicPayloads, string>>>({
+      publishClient,
+      subscribeClient,
+    });
     prefix = channelPrefix;
   } else {
     eventTarget = new EventTarget();
@@ -69,12 +78,15 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
     eventTarget.dispatchEvent(new CustomEvent(`${prefix}${topic}`, { detail: payload }));
   /** Live subscription streams by topic (whatever their id). */
   const streams = new Map<string, number>();
-  const pubSub = {
-    publish,
-    subscribe(topic: string, id?: string) {
-      const channel = `${prefix}${id === undefined ? topic : `${topic}:${id}`}`;
-      return new Repeater<unknown>(async (push, stop) => {
-        const listener = (event: Event) => void push((event as CustomEvent).detail);
+  const pubSub: PubSub<TopicPayloads> = {
+    publish: (topic, ...args) => publish(topic, args[0]),
+    subscribe(...[topic, id]) {
+      const channel = `${prefix}${id === undefined ? topic : `${topic}:${String(id)}`}`;
+      return new Repeater(async (push, stop) => {
+        // The event carries what `publish` was given for this topic; the library types a
+        // subscription's values by topic only through its own publish, which this bypasses.
+        const listener = (event: { detail: unknown }) =>
+          void push(event.detail as Parameters<typeof push>[0]);
         eventTarget.addEventListener(channel, listener);
         streams.set(topic, (streams.get(topic) ?? 0) + 1);
         await stop;
@@ -82,7 +94,7 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
         eventTarget.removeEventListener(channel, listener);
       }, new DroppingBuffer(SUBSCRIBER_BUFFER));
     },
-  } as unknown as PubSub<TopicPayloads>;
+  };
   return {
     pubSub,
     async publishCommitted(events) {
@@ -96,7 +108,7 @@ export async function createEventBus(redisUrl?: string, channelPrefix = ''): Pro
     },
     onEvent(topic, listener) {
       const channel = `${prefix}${topic}`;
-      const wrapped = (event: Event) => listener((event as CustomEvent).detail);
+      const wrapped = (event: { detail: unknown }) => listener(event.detail);
       eventTarget.addEventListener(channel, wrapped);
       return () => eventTarget.removeEventListener(channel, wrapped);
     },

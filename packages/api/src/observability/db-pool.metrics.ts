@@ -1,23 +1,20 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import { Gauge } from 'prom-client';
 import type { GatewayMetrics } from './gateway-metrics.js';
-
-/** The parts of knex's tarn.js pool read here (MikroORM 6 runs its SQL through knex). */
-interface TarnPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  max: number;
-}
 
 /**
  * Database pool gauges, read from MikroORM's knex pool at each scrape: connections in use and
  * idle, requests waiting for a connection (a sustained non-zero value means DB_POOL_SIZE is too
- * small or queries are slow), and the configured maximum.
+ * small or queries are slow), and the configured maximum (MikroORM's `pool.max`, which it hands
+ * to knex).
  */
 export function registerDatabasePoolMetrics(metrics: GatewayMetrics, orm: MikroORM): void {
-  const pool = (): TarnPool | undefined =>
-    (orm.em.getConnection().getKnex() as unknown as { client?: { pool?: TarnPool } }).client?.pool;
+  // knex types its instance's `client` loosely; `Knex.Client` is its own typing of that client,
+  // whose `pool` (tarn.js, absent until the first connection or after destroy) it declares public.
+  const pool = () => {
+    const client: Knex.Client = orm.em.getConnection().getKnex().client;
+    return client.pool;
+  };
   new Gauge({
     name: 'mdm_db_pool_connections',
     help: 'Database pool connections by state (used: checked out by a query or transaction; free: idle).',
@@ -42,7 +39,7 @@ export function registerDatabasePoolMetrics(metrics: GatewayMetrics, orm: MikroO
     help: 'Largest number of connections the pool opens (DB_POOL_SIZE).',
     registers: [metrics.registry],
     collect() {
-      this.set(pool()?.max ?? 0);
+      this.set(orm.config.get('pool')?.max ?? 0);
     },
   });
 }

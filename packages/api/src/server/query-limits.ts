@@ -53,7 +53,7 @@ export function queryLimitRules(limits: Config['queryLimits']): ValidationRule[]
       errorMessage: 'Query uses too many directives.',
       ...report,
     }),
-  ] as unknown as ValidationRule[];
+  ];
 }
 
 /**

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import { InputValidationError } from '../../shared/domain-error.js';
 import { GroupCommit } from '../../shared/group-commit.js';
-import { poolQuery } from '../../shared/pool-query.js';
 import { storableText, validateInput } from '../../shared/validation.js';
 import type { Principal } from '../auth/principal.js';
-import { AuditOutcome, AuditRecord } from './audit-record.entity.js';
+import type { AuditOutcome } from './audit-record.entity.js';
+import type { AuditFilter, AuditStore, NewAuditRow } from './audit.store.js';
 
 /** What the audit needs to know about one attempt. */
 export interface AuditEntry {
@@ -54,41 +54,19 @@ function nullableText(value: string | null | undefined): string | null {
   return value == null ? null : storableText(value);
 }
 
-/** The columns of one audit row, in {@link INSERT_SQL}'s order. */
-type AuditRow = [
-  string,
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  string,
-];
-
-// A batch of audit rows in one statement (one array parameter per column).
-const INSERT_SQL = `insert into audit_record (id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
-    client_address, target_type, target_id, request_id, details)
-  select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])`;
-
 /** Writes and reads the append-only audit trail. */
 export class AuditService {
   /**
    * Records of concurrent requests are written together, one multi-row INSERT per batch (group
    * commit): an audit row per check-in was one more round trip and commit per request.
    */
-  private readonly writes = new GroupCommit<AuditRow, true>((rows) => this.insert(rows));
+  private readonly writes = new GroupCommit<NewAuditRow, true>((rows) => this.insert(rows));
 
   constructor(
     private readonly clock: Clock,
     private readonly forkEntityManager: () => EntityManager,
     private readonly logger: Logger,
+    private readonly store: AuditStore,
   ) {}
 
   /**
@@ -99,35 +77,30 @@ export class AuditService {
    */
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await this.writes.submit([
-        randomUUID(),
-        this.clock.now().toISOString(),
-        entry.action.slice(0, 128),
-        entry.outcome,
-        entry.code ?? null,
-        nullableText(entry.principal?.name),
-        entry.principal?.tokenId ?? null,
-        entry.principal?.role ?? null,
-        nullableText(entry.clientAddress?.slice(0, 64)),
-        nullableText(entry.targetType),
+      await this.writes.submit({
+        id: randomUUID(),
+        occurredDateTime: this.clock.now(),
+        action: entry.action.slice(0, 128),
+        outcome: entry.outcome,
+        code: entry.code ?? null,
+        actorName: nullableText(entry.principal?.name),
+        actorTokenId: entry.principal?.tokenId ?? null,
+        actorRole: entry.principal?.role ?? null,
+        clientAddress: nullableText(entry.clientAddress?.slice(0, 64)),
+        targetType: nullableText(entry.targetType),
         // The target id is often an argument (a deviceId), refused or not: any text may arrive.
-        nullableText(entry.targetId?.slice(0, 128)),
-        nullableText(entry.requestId),
-        JSON.stringify((redact(entry.args ?? {}) as Record<string, unknown>) ?? {}),
-      ]);
+        targetId: nullableText(entry.targetId?.slice(0, 128)),
+        requestId: nullableText(entry.requestId),
+        details: JSON.stringify((redact(entry.args ?? {}) as Record<string, unknown>) ?? {}),
+      });
     } catch (error) {
       this.logger.error({ err: error, action: entry.action }, 'audit record could not be written');
     }
   }
 
   /** Writes a batch; if the statement fails, each row is tried alone so one bad row loses only itself. */
-  private async insert(rows: AuditRow[]): Promise<(true | Error)[]> {
-    const write = (batch: AuditRow[]) =>
-      poolQuery(
-        this.forkEntityManager(),
-        INSERT_SQL,
-        batch[0]!.map((_, column) => batch.map((row) => row[column])),
-      );
+  private async insert(rows: NewAuditRow[]): Promise<(true | Error)[]> {
+    const write = (batch: NewAuditRow[]) => this.store.append(this.forkEntityManager(), batch);
     try {
       await write(rows);
       return rows.map(() => true as const);
@@ -162,11 +135,11 @@ export class AuditService {
     },
   ) {
     const first = validateInput(z.number().int().min(1).max(500), args.first ?? 50, 'first');
-    const where: Record<string, unknown> = {};
-    if (args.action) where['action'] = args.action;
-    if (args.targetId) where['targetId'] = args.targetId;
-    if (args.outcome) where['outcome'] = args.outcome;
-    if (args.actorTokenId) where['actorTokenId'] = validateInput(z.uuid(), args.actorTokenId, 'actorTokenId');
+    const filter: AuditFilter = {};
+    if (args.action) filter.action = args.action;
+    if (args.targetId) filter.targetId = args.targetId;
+    if (args.outcome) filter.outcome = args.outcome;
+    if (args.actorTokenId) filter.actorTokenId = validateInput(z.uuid(), args.actorTokenId, 'actorTokenId');
     let after: string | undefined;
     if (args.after) {
       try {
@@ -178,11 +151,7 @@ export class AuditService {
         ]);
       }
     }
-    const cursor = await em.findByCursor(AuditRecord, where, {
-      first,
-      after,
-      orderBy: { occurredDateTime: 'desc', id: 'desc' },
-    });
+    const cursor = await this.store.page(em, filter, first, after);
     return {
       nodes: cursor.items,
       endCursor: cursor.endCursor,

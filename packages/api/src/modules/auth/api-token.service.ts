@@ -1,5 +1,4 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
@@ -10,6 +9,7 @@ import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
 import { userPrincipalNameSchema } from '../user/user-principal-name.js';
 import { ApiToken } from './api-token.entity.js';
+import type { ApiTokenStore } from './api-token.store.js';
 import type { Principal } from './principal.js';
 import { Role } from './role.enum.js';
 
@@ -55,6 +55,7 @@ export class ApiTokenService {
     private readonly clock: Clock,
     private readonly forkEntityManager: () => EntityManager,
     cacheTtlMs: number,
+    private readonly store: ApiTokenStore,
     private readonly events?: EventBus,
   ) {
     this.cache = new LRUCache({ max: 10_000, ttl: Math.max(cacheTtlMs, 1) });
@@ -78,11 +79,7 @@ export class ApiTokenService {
   async stillValid(tokenIds: readonly string[]): Promise<Set<string>> {
     if (tokenIds.length === 0) return new Set();
     const now = this.clock.now();
-    const tokens = await this.forkEntityManager().find(
-      ApiToken,
-      { id: { $in: [...tokenIds] }, revokedDateTime: null },
-      { fields: ['id', 'expiresDateTime'] },
-    );
+    const tokens = await this.store.unrevokedAmong(this.forkEntityManager(), tokenIds);
     return new Set(tokens.filter((t) => !t.expiresDateTime || t.expiresDateTime >= now).map((t) => t.id));
   }
 
@@ -127,7 +124,7 @@ export class ApiTokenService {
    */
   async revoke(em: EntityManager, id: string): Promise<ApiToken> {
     const tokenId = validateInput(z.uuid(), id, 'id');
-    const token = await em.findOne(ApiToken, tokenId);
+    const token = await this.store.byId(em, tokenId);
     if (!token) throw new NotFoundError('ApiToken', tokenId);
     token.revokedDateTime ??= this.clock.now();
     await em.flush();
@@ -138,7 +135,7 @@ export class ApiTokenService {
 
   /** Every token, newest first (a few dozen in practice; the list is capped at 1,000). */
   list(em: EntityManager): Promise<ApiToken[]> {
-    return em.find(ApiToken, {}, { orderBy: { createdDateTime: 'desc', id: 'desc' }, limit: 1000 });
+    return this.store.newestFirst(em, 1000);
   }
 
   /**
@@ -151,10 +148,7 @@ export class ApiTokenService {
     const now = this.clock.now();
     let entry = this.cache.get(hash);
     if (!entry) {
-      const token = await this.forkEntityManager().findOne(ApiToken, {
-        secretHash: hash,
-        revokedDateTime: null,
-      });
+      const token = await this.store.unrevokedBySecretHash(this.forkEntityManager(), hash);
       if (!token) return null;
       entry = {
         principal: {
@@ -171,11 +165,7 @@ export class ApiTokenService {
     if (entry.expires && entry.expires < now) return null;
     if (now.getTime() - entry.lastUsed >= LAST_USED_RESOLUTION_MS) {
       entry.lastUsed = now.getTime();
-      await this.forkEntityManager().nativeUpdate(
-        ApiToken,
-        { id: entry.principal.tokenId },
-        { lastUsedDateTime: now },
-      );
+      await this.store.touchLastUsed(this.forkEntityManager(), entry.principal.tokenId, now);
     }
     return entry.principal;
   }
@@ -192,32 +182,24 @@ export class ApiTokenService {
       const hash = hashSecret(configuredSecret);
       // Instances starting together with the same ADMIN_TOKEN may race to register it: the
       // unique hash lets one insert win; for the others it is already there.
-      await em
-        .insert(ApiToken, {
-          id: randomUUID(),
-          name: 'bootstrap',
-          role: Role.ADMIN,
-          secretHash: hash,
-          secretPrefix: configuredSecret.slice(0, 12),
-          createdDateTime: now,
-        } as ApiToken)
-        .catch((error: unknown) => {
-          if (!(error instanceof UniqueConstraintViolationException)) throw error;
-        });
+      await this.store.insertUnlessKnown(em, {
+        id: randomUUID(),
+        name: 'bootstrap',
+        role: Role.ADMIN,
+        secretHash: hash,
+        secretPrefix: configuredSecret.slice(0, 12),
+        createdDateTime: now,
+      });
       return null;
     }
-    if ((await em.count(ApiToken)) > 0) return null;
+    if ((await this.store.count(em)) > 0) return null;
     const { secret } = await this.create(em, { name: 'bootstrap', role: Role.ADMIN });
     return secret;
   }
 
   /** Demo mode: revokes earlier demo tokens and creates a fresh ADMIN token "demo" to print. */
   async createDemoToken(em: EntityManager): Promise<string> {
-    await em.nativeUpdate(
-      ApiToken,
-      { name: 'demo', revokedDateTime: null },
-      { revokedDateTime: this.clock.now() },
-    );
+    await this.store.revokeUnrevokedNamed(em, 'demo', this.clock.now());
     const { secret } = await this.create(em, { name: 'demo', role: Role.ADMIN });
     return secret;
   }

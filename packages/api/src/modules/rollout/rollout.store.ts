@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlOf } from '../../db/sql.js';
 
 /**
  * Mutations whose refused attempts count as failed enrollments: one device (`enrollDevice`) or a
@@ -18,7 +19,7 @@ const RESTRICTION_SQL = `substring(details->>'refusal' from 'enrollment restrict
 const PLATFORM_SQL = `coalesce(details->'input'->>'platform', case when action = 'enrollDevices' then 'WINDOWS' end)`;
 const METHOD_SQL = `coalesce(details->'input'->>'method', case when action = 'enrollDevices' then 'BULK_ENROLL' end)`;
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-/** Constants of this file only, so inlining them is safe (and keeps array parameters out of knex). */
+/** Constants of this file only, so inlining them is safe (and the text is the same for every call). */
 const FAILED_WHERE = `action in (${quoted(ENROLLMENT_ACTIONS)}) and outcome in (${quoted(FAILED_OUTCOMES)})`;
 
 /** One row of {@link RolloutStore.activity}: a bucket's start and its counts. */
@@ -83,9 +84,12 @@ export class RolloutStore {
   async activity(em: EntityManager, first: Date, last: Date, bucketMinutes: number): Promise<ActivityRow[]> {
     const step = `${bucketMinutes} minutes`;
     const end = new Date(last.getTime() + bucketMinutes * 60_000);
-    const rows = await em.execute<
-      { start: Date; enrollments: number; check_ins: number; failures: number }[]
-    >(
+    const rows = await sqlOf(em).rows<{
+      start: Date;
+      enrollments: number;
+      check_ins: number;
+      failures: number;
+    }>(
       `with buckets as (select generate_series(?::timestamptz, ?::timestamptz, ?::interval) as start),
             e as (select date_bin(?::interval, enrolled_date_time, ?::timestamptz) as start, count(*)::int as n
                     from managed_device where enrolled_date_time >= ? and enrolled_date_time < ? group by 1),
@@ -118,7 +122,7 @@ export class RolloutStore {
    * time until the first check-in) against two cutoffs; one statement.
    */
   async freshness(em: EntityManager, onlineSince: Date, missingBefore: Date): Promise<FreshnessRow> {
-    const [row] = await em.execute<{ online: number; offline: number; missing: number }[]>(
+    const row = await sqlOf(em).first<{ online: number; offline: number; missing: number }>(
       `select count(*) filter (where last_sync_date_time >= ?)::int as online,
               count(*) filter (where last_sync_date_time < ? and last_sync_date_time >= ?)::int as offline,
               count(*) filter (where last_sync_date_time < ?)::int as missing
@@ -134,16 +138,14 @@ export class RolloutStore {
 
   /** Failed enrollment attempts since `since`, grouped; largest group first, at most `limit`. */
   async failureGroups(em: EntityManager, since: Date, limit: number): Promise<FailureGroupRow[]> {
-    const rows = await em.execute<
-      {
-        code: string | null;
-        platform: string | null;
-        method: string | null;
-        restriction: string | null;
-        count: number;
-        last: Date;
-      }[]
-    >(
+    const rows = await sqlOf(em).rows<{
+      code: string | null;
+      platform: string | null;
+      method: string | null;
+      restriction: string | null;
+      count: number;
+      last: string;
+    }>(
       `select code, ${PLATFORM_SQL} as platform, ${METHOD_SQL} as method, ${RESTRICTION_SQL} as restriction,
               count(*)::int as count, max(occurred_date_time) as last
          from audit_record where occurred_date_time >= ? and ${FAILED_WHERE}
@@ -180,21 +182,19 @@ export class RolloutStore {
     key(PLATFORM_SQL, filter.platform);
     key(METHOD_SQL, filter.method);
     key(RESTRICTION_SQL, filter.restriction);
-    const rows = await em.execute<
-      {
-        id: string;
-        occurred_date_time: Date;
-        outcome: string;
-        code: string | null;
-        platform: string | null;
-        method: string | null;
-        restriction: string | null;
-        reason: string | null;
-        upn: string | null;
-        device_name: string | null;
-        serial_number: string | null;
-      }[]
-    >(
+    const rows = await sqlOf(em).rows<{
+      id: string;
+      occurred_date_time: string;
+      outcome: string;
+      code: string | null;
+      platform: string | null;
+      method: string | null;
+      restriction: string | null;
+      reason: string | null;
+      upn: string | null;
+      device_name: string | null;
+      serial_number: string | null;
+    }>(
       `select id, occurred_date_time, outcome, code, ${PLATFORM_SQL} as platform, ${METHOD_SQL} as method,
               ${RESTRICTION_SQL} as restriction, details->>'refusal' as reason,
               details->'input'->>'userPrincipalName' as upn, details->'input'->>'deviceName' as device_name,

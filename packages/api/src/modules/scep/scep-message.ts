@@ -135,16 +135,15 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 
 /**
  * The octets of an OCTET STRING as pkijs leaves it after parsing: an `[0] IMPLICIT` encrypted
- * content is kept as the element asn1js read (primitive, or constructed of OCTET STRING chunks,
- * as Go's pkcs7 writes it), not as an asn1js OctetString.
+ * content is kept as the element asn1js read (a `Primitive`, or a `Constructed` of OCTET STRING
+ * chunks, as Go's pkcs7 writes it), not as an asn1js OctetString.
+ * @throws Error for any other element (the caller refuses the envelope as undecryptable)
  */
 function octetsOf(element: asn1js.BaseBlock): Buffer {
   if (element instanceof asn1js.OctetString) return Buffer.from(element.getValue());
-  if (element.idBlock.isConstructed) {
-    const parts = (element.valueBlock as unknown as { value: asn1js.BaseBlock[] }).value;
-    return Buffer.concat(parts.map(octetsOf));
-  }
-  return Buffer.from((element.valueBlock as unknown as { valueHexView: Uint8Array }).valueHexView);
+  if (element instanceof asn1js.Constructed) return Buffer.concat(element.valueBlock.value.map(octetsOf));
+  if (element instanceof asn1js.Primitive) return Buffer.from(element.valueBlock.valueHexView);
+  throw new Error(`encrypted content is a ${element.constructor.name}, not an OCTET STRING`);
 }
 
 /** Does `certificate` match the IssuerAndSerialNumber `sid`? */
