@@ -173,28 +173,30 @@ export async function httpLoad(load: HttpLoad): Promise<Figures> {
   const latencies: number[] = [];
   let failed = 0;
   const started = performance.now();
-  const instance = autocannon({
-    url: `${load.gateway.url}/graphql`,
-    connections: load.connections,
-    ...(load.amount ? { amount: load.amount } : { duration: load.seconds ?? 10 }),
-    timeout: 60,
-    requests: [
+  // The callback form returns the instance, typed as an EventEmitter (the promise form's type hides it).
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${load.gateway.token}` },
-        setupRequest: (request) =>
-          load.request ? { ...request, ...load.request() } : { ...request, body: load.body() },
-        onResponse: (status, body) => {
-          if (status !== 200 || !load.verify(body)) failed++;
-        },
+        url: `${load.gateway.url}/graphql`,
+        connections: load.connections,
+        ...(load.amount ? { amount: load.amount } : { duration: load.seconds ?? 10 }),
+        timeout: 60,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${load.gateway.token}` },
+            setupRequest: (request) =>
+              load.request ? { ...request, ...load.request() } : { ...request, body: load.body() },
+            onResponse: (status, body) => {
+              if (status !== 200 || !load.verify(body)) failed++;
+            },
+          },
+        ],
       },
-    ],
+      (error, finished) => (error ? reject(error) : resolve(finished)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-  (instance as unknown as NodeJS.EventEmitter).on(
-    'response',
-    (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime),
-  );
-  const result = await instance;
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const requests = latencies.length;

@@ -36,12 +36,15 @@ describe('one enrollment, in SQL statements', () => {
     const listing = statements.join('\n---\n');
     // BEGIN, restrictions, what is known of the hardware (corporate identifiers marked, Autopilot,
     // existing records: one statement), user upsert (its row lock serializes the user's
-    // enrollments), the user's device count, device + certificate (one round trip), COMMIT, and the
+    // enrollments), the user's device count, device + certificate (one statement), COMMIT, and the
     // audit record after the commit. (Earlier versions made 12, then 9.)
     expect(statements.length, listing).toBeLessThanOrEqual(8);
     const inserts = statements.filter((sql) => /insert into "(managed_device|mdm_certificate)"/.test(sql));
     expect(inserts, listing).toHaveLength(1);
-    expect(inserts[0]).toMatch(/^insert into "managed_device"[\s\S]*insert into "mdm_certificate"/);
+    // One statement: the device's insert as a data-modifying CTE, then the certificate's.
+    expect(inserts[0]).toMatch(
+      /^with "new_device" as \(insert into "managed_device"[\s\S]*\) insert into "mdm_certificate"/,
+    );
     // A brand-new device has no certificate to supersede.
     expect(
       statements.some((sql) => /update "mdm_certificate"/.test(sql)),

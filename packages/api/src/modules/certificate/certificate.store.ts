@@ -75,10 +75,10 @@ export class CertificateStore {
   }
 
   /**
-   * Writes a new device row and its first certificate row in ONE round trip (two statements sent
-   * as one simple query, the values inlined by the ORM since that protocol carries no parameters).
-   * Neither entity is managed by `tx` afterwards; both must be new. Why: the enrollment hot path,
-   * where the unit of work's flush cost two ORM-built INSERTs.
+   * Writes a new device row and its first certificate row in one statement (the device's insert
+   * is a data-modifying CTE), so one round trip with bound parameters. Neither entity is managed
+   * by `tx` afterwards; both must be new. Why: the enrollment hot path, where the unit of work's
+   * flush cost two ORM-built INSERTs.
    * @throws UniqueConstraintViolationException when a row with the same unique key exists
    *   (an active record of the same hardware committed first)
    */
@@ -89,10 +89,9 @@ export class CertificateStore {
   ): Promise<void> {
     const deviceRow = rowOf(tx, device);
     const certificateRow = rowOf(tx, certificate);
-    await tx.execute(
-      `${insertRowSql(tx, 'ManagedDevice', deviceRow)};\n${insertRowSql(tx, 'MdmCertificate', certificateRow)}`,
+    await sqlOf(tx).run(
+      `with "new_device" as (${insertRowSql(tx, 'ManagedDevice', deviceRow)}) ${insertRowSql(tx, 'MdmCertificate', certificateRow)}`,
       [JSON.stringify(deviceRow), JSON.stringify(certificateRow)],
-      'run',
     );
   }
 
