@@ -113,6 +113,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     audit,
     pushRecorder: deps.pushRecorder ?? { recordPush: () => undefined },
     pending: new ScepPendingEnrollments(pendingEnrollments),
+    renewalProfiles: enrollmentProfiles,
   });
   return {
     devices,

@@ -17,6 +17,7 @@ import { commandRoute } from './command.handler.js';
 import { AppleCommandService } from './command-report.service.js';
 import { MdmCommandQueue } from './command-queue.service.js';
 import { DeviceProtocolService } from './device-protocol.service.js';
+import { IdentityRenewalService, type RenewalProfiles } from './identity-renewal.service.js';
 import { MdmCommandStore } from './mdm-command.store.js';
 import type { PendingEnrollments } from './pending-enrollment.js';
 
@@ -47,6 +48,8 @@ export function createAppleMdmServices(
     audit: AuditService;
     pushRecorder: PushRecorder;
     pending?: PendingEnrollments | null;
+    /** The re-sent enrollment profiles of identity renewals; absent: identities are not renewed over the protocol. */
+    renewalProfiles?: RenewalProfiles | null;
   },
 ): AppleMdmServices {
   const enrollments = new AppleMdmEnrollmentStore();
@@ -68,6 +71,12 @@ export function createAppleMdmServices(
   const push = new PushService(pusher, enrollments, deps.em, deps.pushRecorder, deps.logger);
   queue.wakeWith(push);
   deps.deviceActions.sendCommandsWith(queue);
+  const renewal = new IdentityRenewalService({
+    profiles: deps.renewalProfiles ?? null,
+    pending: deps.pending ?? null,
+    certificates: deps.certificates,
+    commands: queue,
+  });
   const checkIn = new AppleCheckInService(deps.clock, deps.events, {
     enrollment: deps.enrollment,
     certificates: deps.certificates,
@@ -77,6 +86,7 @@ export function createAppleMdmServices(
     logger: deps.logger,
     pending: deps.pending ?? null,
     userChannels: false,
+    renewal,
   });
   const commands = new AppleCommandService(deps.clock, deps.events, {
     certificates: deps.certificates,
@@ -84,6 +94,7 @@ export function createAppleMdmServices(
     enrollments,
     commands: queue,
     config: config.certificates,
+    renewal,
   });
   return {
     checkIn,

@@ -21,7 +21,13 @@ import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js'
 import { MdmEnrollmentChannel } from './apple-mdm-enrollment.entity.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
-import { authenticateDevice, knownCertificate } from './mdm-device.authenticator.js';
+import type { IdentityRenewalService } from './identity-renewal.service.js';
+import {
+  authenticateDevice,
+  knownCertificate,
+  type AuthenticatedDevice,
+  type RenewedIdentities,
+} from './mdm-device.authenticator.js';
 import { deviceConfigured, deviceInformation } from './mdm-commands.js';
 import { identityKey, type CheckInMessage } from './mdm-message.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
@@ -61,8 +67,20 @@ export class AppleCheckInService {
       pending: PendingEnrollments | null;
       /** Whether the gateway serves macOS user channels (UserAuthenticate); it does not yet. */
       userChannels: boolean;
+      renewal: IdentityRenewalService;
     },
   ) {}
+
+  /** Lets authentication adopt a renewed identity presented on its own channel. */
+  private renewals(now: Date): RenewedIdentities {
+    return { service: this.deps.renewal, now };
+  }
+
+  /** Publishes the `certificateRenewed` of a message that was the first signed with a renewed identity. */
+  private publishRenewal(found: AuthenticatedDevice | undefined): void {
+    if (found?.renewed)
+      void this.events.publishCommitted([{ topic: Topic.CertificateRenewed, payload: found.renewed }]);
+  }
 
   /**
    * Handles one check-in message from the holder of `certificate`.
@@ -174,6 +192,11 @@ export class AppleCheckInService {
       });
       return { status: 200 };
     }
+    // A device that installed its re-sent enrollment profile authenticates again with the renewed
+    // identity (NanoMDM records a device's new certificate at this message): it renews, it does
+    // not enroll again.
+    if (!known?.device && (await this.authenticateRenewed(em, message, presented, identifier, channel, now)))
+      return { status: 200 };
     const binding = this.deps.pending ? await this.deps.pending.bindingFor(em, presented) : null;
     if (!binding) {
       await knownCertificate(em, presented); // the precise reason: unknown or revoked
@@ -254,6 +277,49 @@ export class AppleCheckInService {
   }
 
   /**
+   * Authenticate signed with the renewal certificate of this very channel: the certificate becomes
+   * the device's current one and the channel's topic is refreshed; `certificateRenewed` is published.
+   * @returns false when the certificate is no renewal of this channel
+   */
+  private async authenticateRenewed(
+    em: EntityManager,
+    message: Message<'Authenticate'>,
+    presented: MdmClientCertificate,
+    identifier: string,
+    channel: MdmEnrollmentChannel,
+    now: Date,
+  ): Promise<boolean> {
+    if (!(await this.deps.enrollments.byIdentifier(em, identifier, false))) return false;
+    let found: AuthenticatedDevice;
+    try {
+      found = await em.transactional(async (tx) => {
+        const authenticated = await authenticateDevice(
+          tx,
+          this.deps.enrollments,
+          message.identity,
+          presented,
+          this.renewals(now),
+        );
+        await this.deps.enrollments.bind(tx, {
+          deviceId: authenticated.device.id,
+          channel,
+          identifier,
+          topic: message.Topic,
+          authenticatedDateTime: now,
+        });
+        return authenticated;
+      });
+    } catch (error) {
+      // Not this channel's renewal (a new enrollment of the UDID, an ended device): enrollment decides.
+      if (error instanceof MdmAuthenticationError) return false;
+      throw error;
+    }
+    if (!found.renewed) return false;
+    this.publishRenewal(found);
+    return true;
+  }
+
+  /**
    * TokenUpdate: stores the push token, PushMagic, topic and UnlockToken (one without UnlockToken
    * keeps the stored one; Apple's schema notes). The first one makes the device reachable:
    * DeviceInformation is queued (and pushed), and a DEP device AwaitingConfiguration gets
@@ -269,8 +335,16 @@ export class AppleCheckInService {
     const now = this.clock.now();
     let first = false;
     let device: ManagedDevice | undefined;
+    let authenticated: AuthenticatedDevice | undefined;
     await em.transactional(async (tx) => {
-      const found = await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate);
+      const found = await authenticateDevice(
+        tx,
+        this.deps.enrollments,
+        message.identity,
+        certificate,
+        this.renewals(now),
+      );
+      authenticated = found;
       const { enrollment } = found;
       device = found.device;
       first = enrollment.lastTokenUpdateDateTime === null;
@@ -289,6 +363,7 @@ export class AppleCheckInService {
       }
     });
     if (first && device) this.deps.commands.wake(device.id);
+    this.publishRenewal(authenticated);
     return { status: 200 };
   }
 
@@ -359,9 +434,19 @@ export class AppleCheckInService {
       found: Awaited<ReturnType<typeof authenticateDevice>>,
     ) => Promise<CheckInAnswer>,
   ): Promise<CheckInAnswer> {
-    return em.transactional(async (tx) =>
-      work(tx, await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate)),
-    );
+    let found: AuthenticatedDevice | undefined;
+    const answer = await em.transactional(async (tx) => {
+      found = await authenticateDevice(
+        tx,
+        this.deps.enrollments,
+        message.identity,
+        certificate,
+        this.renewals(this.clock.now()),
+      );
+      return work(tx, found);
+    });
+    this.publishRenewal(found);
+    return answer;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
+import { Topic, type CertificateEventPayload, type DeviceUpdatedPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { isInRenewalWindow } from '../certificate/certificate-status.js';
 import type { CertificateService } from '../certificate/certificate.service.js';
@@ -12,7 +12,8 @@ import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
 import { MdmCommandStatus, type MdmCommand } from './mdm-command.entity.js';
 import { authenticateDevice, type AuthenticatedDevice } from './mdm-device.authenticator.js';
-import type { CommandReport, CommandStatus, ErrorChainItem } from './mdm-message.js';
+import type { IdentityRenewalService } from './identity-renewal.service.js';
+import { identityKey, type CommandReport, type CommandStatus, type ErrorChainItem } from './mdm-message.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
 
 /** What the server URL answers: the next command, or nothing (200 with an empty body). */
@@ -47,6 +48,7 @@ export class AppleCommandService {
       enrollments: AppleMdmEnrollmentStore;
       commands: MdmCommandQueue;
       config: CertificateConfig;
+      renewal: IdentityRenewalService;
     },
   ) {}
 
@@ -61,9 +63,15 @@ export class AppleCommandService {
     const now = this.clock.now();
     let device!: ManagedDevice;
     let updated: DeviceUpdatedPayload | null = null;
+    let renewed: CertificateEventPayload | undefined;
+    let renewalQueued = false;
     const answer = await em.transactional(async (tx): Promise<CommandAnswer> => {
-      const found = await authenticateDevice(tx, this.deps.enrollments, report.identity, certificate);
+      const found = await authenticateDevice(tx, this.deps.enrollments, report.identity, certificate, {
+        service: this.deps.renewal,
+        now,
+      });
       device = found.device;
+      renewed = found.renewed;
       device.lastSyncDateTime = now;
       if (report.status !== 'Idle') {
         const command = await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
@@ -76,14 +84,24 @@ export class AppleCommandService {
             return { next: null, renewalDue: false };
         }
       }
+      const renewalDue = isInRenewalWindow(
+        found.certificate.notAfter,
+        now,
+        this.deps.config.renewalWindowDays,
+      );
+      // Idle inside the renewal window: the device is told to renew its identity (once in flight).
+      if (renewalDue && report.status === 'Idle')
+        renewalQueued = await this.deps.renewal.queue(tx, device, identityKey(report.identity), now);
       return {
         next: await this.deps.commands.deliverNext(tx, device.id, report.commandUuid, now),
-        renewalDue: isInRenewalWindow(found.certificate.notAfter, now, this.deps.config.renewalWindowDays),
+        renewalDue,
       };
     });
+    if (renewalQueued) this.deps.commands.wake(device.id);
     void this.events.publishCommitted([
       { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) },
       ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
+      ...(renewed ? [{ topic: Topic.CertificateRenewed, payload: renewed }] : []),
     ]);
     return answer;
   }
