@@ -9,7 +9,7 @@ const HOUR = 3_600_000;
 
 /** An invitation row; `renews` makes it an identity renewal of that device. */
 async function invitation(
-  backend: StoreBackend,
+  backend: () => StoreBackend,
   fields: { expires: Date; renews?: string; profileIdentifierId?: string; appleProfileId?: string },
 ): Promise<string> {
   const id = randomUUID();
@@ -35,7 +35,7 @@ async function invitation(
 
 /** A SCEP-issued certificate and its pending enrollment of `invitationId`. */
 async function pendingEnrollment(
-  backend: StoreBackend,
+  backend: () => StoreBackend,
   invitationId: string,
   fields: { status: 'pending' | 'completed' | 'refused'; deviceId?: string; resolved?: Date },
 ): Promise<string> {
