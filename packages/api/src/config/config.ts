@@ -94,6 +94,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
   /** Requests per minute per client address without a token (devices checking in); 0 turns it off; default 60000. */
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Requests per minute per client address to the device protocol routes (Apple check-in and
+   * command URLs, SCEP, enrollment profiles), a budget of their own; 0 turns it off; default
+   * 12000 (a site's devices behind one NAT address each check in every few minutes).
+   */
+  RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE: z.coerce.number().int().min(0).default(12_000),
   /** Deepest selection set accepted (graphql-armor max-depth); default 12. */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   /**
@@ -248,7 +254,7 @@ export interface Config {
   introspection: boolean;
   pagination: { defaultSize: number; maxSize: number };
   auth: { adminToken?: string; tokenCacheTtlMs: number };
-  rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
+  rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number; deviceProtocolPerMinute: number };
   queryLimits: {
     maxDepth: number;
     /** Depth limit of introspection selections (GRAPHQL_MAX_INTROSPECTION_DEPTH, default 15). */
@@ -384,6 +390,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     rateLimit: {
       perTokenPerMinute: e.RATE_LIMIT_PER_MINUTE,
       anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      deviceProtocolPerMinute: e.RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE,
     },
     queryLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -91,6 +91,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     CA_KEY_SECRET: TEST_CA_KEY_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE: '0',
     // Tests run the lifecycle sweep on demand (runLifecycleSweep), never on a timer.
     LIFECYCLE_SWEEP_INTERVAL_MS: '0',
     ...options.env,
