@@ -21,6 +21,30 @@ export interface CommandAnswer {
   next: MdmCommand | null;
   /** The device's certificate is inside its renewal window (CERT_RENEWAL_WINDOW_DAYS). */
   renewalDue: boolean;
+  /**
+   * The report answered a command that was already settled: a replay (or a device resending an
+   * answer whose reply it lost). It changed nothing and gets nothing (see {@link isReplayedAnswer}).
+   */
+  replayed?: boolean;
+}
+
+/** Answers after which a command is settled for good. */
+const SETTLED = new Set([
+  MdmCommandStatus.acknowledged,
+  MdmCommandStatus.error,
+  MdmCommandStatus.commandFormatError,
+]);
+
+/**
+ * Whether a command answer repeats one already recorded: the command it names was settled
+ * (Acknowledged, Error, CommandFormatError). Apple's devices answer a delivered command once; a
+ * second answer settles nothing and must not be answered with the next command, or whoever
+ * replays a captured answer would receive the device's commands (and, during an identity
+ * renewal, its enrollment challenge). Idle reports are not replay-sensitive: a device sends the
+ * same Idle body again and again, and an Idle changes nothing but the last contact time.
+ */
+export function isReplayedAnswer(command: Pick<MdmCommand, 'status'> | null): boolean {
+  return command !== null && SETTLED.has(command.status);
 }
 
 const STATUS_OF_ANSWER: Record<Exclude<CommandStatus, 'Idle'>, MdmCommandStatus> = {
@@ -72,9 +96,11 @@ export class AppleCommandService {
       });
       device = found.device;
       renewed = found.renewed;
+      const command =
+        report.status === 'Idle' ? null : await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
+      if (isReplayedAnswer(command)) return { next: null, renewalDue: false, replayed: true };
       device.lastSyncDateTime = now;
       if (report.status !== 'Idle') {
-        const command = await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
         if (command && command.status !== MdmCommandStatus.cancelled) {
           const before = deviceBefore(device);
           if (await this.settle(tx, found, command, report, now))
@@ -98,6 +124,10 @@ export class AppleCommandService {
       };
     });
     if (renewalQueued) this.deps.commands.wake(device.id);
+    if (answer.replayed) {
+      if (renewed) void this.events.publishCommitted([{ topic: Topic.CertificateRenewed, payload: renewed }]);
+      return answer;
+    }
     void this.events.publishCommitted([
       { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) },
       ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
