@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
+import { Topic, type DeviceUpdatedPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { AuditOutcome } from '../audit/audit-record.entity.js';
@@ -221,6 +221,7 @@ export class AppleCheckInService {
       manufacturer: 'Apple',
     };
     const pending = this.deps.pending!;
+    let enrolledEvents: PendingEvent[] = [];
     try {
       await em.transactional(async (tx) => {
         // DEP / USB-SA: the profile was issued for the serial the device's MachineInfo reported.
@@ -228,13 +229,14 @@ export class AppleCheckInService {
           throw new PrerequisiteMissingError(
             `the device's serial number is not ${binding.serialNumber}, the one its enrollment profile was issued for`,
           );
-        const { device } = await this.deps.enrollment.enroll(
+        const { device, unpublished } = await this.deps.enrollment.enroll(
           tx,
           input,
           null,
           presented.pem,
           binding.exportedProfile,
         );
+        enrolledEvents = unpublished ?? [];
         await this.deps.enrollments.bind(tx, {
           deviceId: device.id,
           channel,
@@ -273,6 +275,8 @@ export class AppleCheckInService {
       );
       throw new MdmProtocolError(403, error.code, error.message);
     }
+    // After the commit that made the device, its certificate and its binding visible together.
+    void this.events.publishCommitted(enrolledEvents);
     return { status: 200 };
   }
 
