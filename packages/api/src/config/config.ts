@@ -172,6 +172,12 @@ const EnvSchema = z.object({
   DEVICE_REMOVAL_AFTER_EXPIRY_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   /** Largest accepted |now - timestamp| of a check-in proof, in seconds; default 300. */
   CHECK_IN_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+  /**
+   * Hours a SCEP-issued certificate may wait for its device's first check-in (Apple's
+   * Authenticate, or a renewed identity's first message): after that the lifecycle sweep ends the
+   * pending enrollment (refused, PENDING_ENROLLMENT_EXPIRED) and revokes the certificate; default 24.
+   */
+  PENDING_ENROLLMENT_TTL_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
   /** Days of check-in history kept (the dashboard shows recent check-ins); default 30. */
   CHECK_IN_HISTORY_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   /** Milliseconds between lifecycle sweeps; 0 runs them only on demand (`runLifecycleSweep`); default 60000. */
@@ -312,6 +318,8 @@ export interface CertificateConfig {
   removalAfterExpiryDays: number;
   maxSkewSeconds: number;
   checkInHistoryDays: number;
+  /** PENDING_ENROLLMENT_TTL_HOURS. */
+  pendingEnrollmentTtlHours: number;
   sweepIntervalMs: number;
 }
 
@@ -418,6 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       removalAfterExpiryDays: e.DEVICE_REMOVAL_AFTER_EXPIRY_DAYS,
       maxSkewSeconds: e.CHECK_IN_MAX_SKEW_SECONDS,
       checkInHistoryDays: e.CHECK_IN_HISTORY_DAYS,
+      pendingEnrollmentTtlHours: e.PENDING_ENROLLMENT_TTL_HOURS,
       sweepIntervalMs: e.LIFECYCLE_SWEEP_INTERVAL_MS,
     },
     clockSpeed: e.CLOCK_SPEED,

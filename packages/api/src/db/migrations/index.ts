@@ -11,6 +11,7 @@ import { Migration20261203060000_enrollmentInvitations } from './Migration202612
 import { Migration20261203070000_appleMdmProtocol } from './Migration20261203070000_appleMdmProtocol.js';
 import { Migration20261203080000_pendingEnrollmentDeviceIndex } from './Migration20261203080000_pendingEnrollmentDeviceIndex.js';
 import { Migration20261203270000_identityRenewal } from './Migration20261203270000_identityRenewal.js';
+import { Migration20261203270100_pendingEnrollmentAbandonedIndex } from './Migration20261203270100_pendingEnrollmentAbandonedIndex.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -44,4 +45,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203080000_pendingEnrollmentDeviceIndex,
   },
   { name: 'Migration20261203270000_identityRenewal', class: Migration20261203270000_identityRenewal },
+  {
+    name: 'Migration20261203270100_pendingEnrollmentAbandonedIndex',
+    class: Migration20261203270100_pendingEnrollmentAbandonedIndex,
+  },
 ];

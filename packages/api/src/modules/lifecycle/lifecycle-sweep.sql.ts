@@ -238,3 +238,30 @@ function mergeRanges(ranges: [number, number][]): [number, number][] {
   }
   return merged;
 }
+
+/**
+ * Ends abandoned SCEP enrollments: a certificate issued over SCEP whose device never completed
+ * its check-in (Apple's Authenticate, or a renewed identity's first message) within the TTL is
+ * revoked (RFC 5280 cessationOfOperation, as a refused enrollment's) and its pending enrollment
+ * refused with PENDING_ENROLLMENT_EXPIRED. One statement; counts both.
+ * @param cutoff enrollments created before this instant are abandoned
+ */
+export function expireAbandonedEnrollments(now: Date, cutoff: Date): Statement {
+  return {
+    text: `
+with stale as (
+  update pending_enrollment
+     set status = 'refused', refusal_code = 'PENDING_ENROLLMENT_EXPIRED', resolved_date_time = $1
+   where status = 'pending' and created_date_time < $2
+  returning certificate_id
+), revoked as (
+  update mdm_certificate c
+     set status = 'revoked', revoked_date_time = $1, revocation_reason = 'cessationOfOperation'
+    from stale
+   where c.id = stale.certificate_id and c.status in ('valid', 'expiring')
+  returning c.id
+)
+select (select count(*) from stale)::int as expired, (select count(*) from revoked)::int as revoked`,
+    values: [now, cutoff],
+  };
+}

@@ -24,6 +24,7 @@ import {
   REMOVAL_EVENTS,
   REMOVE_DUE_CERTIFICATES,
   REMOVE_DUE_DEVICES,
+  expireAbandonedEnrollments,
   type Statement,
 } from './lifecycle-sweep.sql.js';
 
@@ -38,6 +39,8 @@ export interface SweepReport {
   removed: number;
   /** Check-in history rows older than CHECK_IN_HISTORY_DAYS deleted. */
   prunedCheckIns: number;
+  /** SCEP enrollments abandoned for PENDING_ENROLLMENT_TTL_HOURS: refused, their certificates revoked. */
+  expiredPendingEnrollments?: number;
   /** The clock's now, truncated to whole seconds, that every rule of the sweep used. */
   sweptAt: Date;
   /** From the start of the sweep until its last event was published. */
@@ -56,6 +59,8 @@ export interface CommittedSweep {
   /** Devices removed (one `deviceRemoved` event each, still being published). */
   removed: number;
   prunedCheckIns: number;
+  /** SCEP enrollments abandoned for PENDING_ENROLLMENT_TTL_HOURS: refused, their certificates revoked. */
+  expiredPendingEnrollments: number;
   sweptAt: Date;
   /** From the start of the sweep until its commit. */
   transactionMs: number;
@@ -164,7 +169,7 @@ export class LifecycleSweeper {
       await connection.query('close all').catch(() => undefined);
       await knex.releaseConnection(connection);
     };
-    let swept: { removed: number; pruned: number } | undefined;
+    let swept: { removed: number; pruned: number; abandoned: number } | undefined;
     try {
       swept = await this.sweepOnce(connection, now);
     } catch (error) {
@@ -187,12 +192,13 @@ export class LifecycleSweeper {
         skipped: true,
         removed: 0,
         prunedCheckIns: 0,
+        expiredPendingEnrollments: 0,
         sweptAt: now,
         transactionMs,
         published: Promise.resolve(report),
       };
     }
-    const { removed, pruned } = swept;
+    const { removed, pruned, abandoned } = swept;
     const published = this.publishing.then(async () => {
       try {
         const counts = await this.publishCursors(connection, now.toISOString());
@@ -202,11 +208,12 @@ export class LifecycleSweeper {
           ...counts,
           removed,
           prunedCheckIns: pruned,
+          expiredPendingEnrollments: abandoned,
           sweptAt: now,
           durationMs,
           transactionMs,
         };
-        if (report.expiring + report.expired + report.removed > 0)
+        if (report.expiring + report.expired + report.removed + abandoned > 0)
           this.logger.info(report, 'lifecycle sweep');
         this.recorder?.recordSweep({
           durationMs,
@@ -229,14 +236,22 @@ export class LifecycleSweeper {
       ),
     );
     this.publishing = published.catch(() => undefined);
-    return { skipped: false, removed, prunedCheckIns: pruned, sweptAt: now, transactionMs, published };
+    return {
+      skipped: false,
+      removed,
+      prunedCheckIns: pruned,
+      expiredPendingEnrollments: abandoned,
+      sweptAt: now,
+      transactionMs,
+      published,
+    };
   }
 
   /** The sweep's transaction, retried on a serialization failure; undefined when another instance holds the lock. */
   private async sweepOnce(
     connection: pg.PoolClient,
     now: Date,
-  ): Promise<{ removed: number; pruned: number } | undefined> {
+  ): Promise<{ removed: number; pruned: number; abandoned: number } | undefined> {
     const run = (statement: Statement) => connection.query(statement.text, statement.values);
     for (let attempt = 1; ; attempt++) {
       await connection.query('begin isolation level repeatable read');
@@ -281,8 +296,18 @@ export class LifecycleSweeper {
         const pruned = await connection.query('delete from device_check_in where checked_in_date_time < $1', [
           new Date(now.getTime() - this.config.checkInHistoryDays * DAY_MS),
         ]);
+        const { rows: abandoned } = await run(
+          expireAbandonedEnrollments(
+            now,
+            new Date(now.getTime() - (this.config.pendingEnrollmentTtlHours * DAY_MS) / 24),
+          ),
+        );
         await connection.query('commit');
-        return { removed: removed.rowCount ?? 0, pruned: pruned.rowCount ?? 0 };
+        return {
+          removed: removed.rowCount ?? 0,
+          pruned: pruned.rowCount ?? 0,
+          abandoned: (abandoned[0] as { expired?: number } | undefined)?.expired ?? 0,
+        };
       } catch (error) {
         await connection.query('rollback').catch(() => undefined);
         await connection.query('close all').catch(() => undefined);
