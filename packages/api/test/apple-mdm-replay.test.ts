@@ -17,6 +17,17 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.stop());
 
+/** The audit records of one request; written in batches after the answer, so waited for (5 s at most). */
+async function auditOf(requestId: string | null): Promise<unknown[]> {
+  for (let waited = 0; ; waited += 50) {
+    const rows = await gateway.sql('select outcome, code from audit_record where request_id = ?', [
+      requestId,
+    ]);
+    if (rows.length > 0 || waited >= 5_000) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('Mdm-Signature replays', () => {
   it('a command answer sent again settles nothing and gets no command (audited MESSAGE_REPLAYED); an identical Idle resent is served as usual', async () => {
     const { createEnrollmentInvitation: r } = await gateway.query(CreateEnrollmentInvitationDocument, {
@@ -54,11 +65,9 @@ describe('Mdm-Signature replays', () => {
     });
     expect(replay.status).toBe(200);
     expect(await replay.text()).toBe('');
-    expect(
-      await gateway.sql('select outcome, code from audit_record where request_id = ?', [
-        replay.headers.get('x-request-id'),
-      ]),
-    ).toEqual([{ outcome: 'refused', code: 'MESSAGE_REPLAYED' }]);
+    expect(await auditOf(replay.headers.get('x-request-id'))).toEqual([
+      { outcome: 'refused', code: 'MESSAGE_REPLAYED' },
+    ]);
     // Not a check-in either, and the queued RemoveProfile was not handed out.
     expect(await gateway.sql('select last_sync_date_time from managed_device where id = ?', [id])).toEqual([
       before,
@@ -77,5 +86,44 @@ describe('Mdm-Signature replays', () => {
     const again = await device.putSigned('/mdm/connect', idle, idleSignature);
     expect(device.commandOf(first.text).Command.RequestType).toBe('RemoveProfile');
     expect(device.commandOf(again.text).Command.RequestType).toBe('RemoveProfile');
+  });
+
+  it('a TokenUpdate sent again cannot bring back an older push token: 200 without effect, audited MESSAGE_REPLAYED', async () => {
+    const { createEnrollmentInvitation: r } = await gateway.query(CreateEnrollmentInvitationDocument, {
+      input: { platform: 'IOS', method: 'BYOD', userPrincipalName: uniqueUpn() },
+    });
+    if (r.__typename !== 'CreateEnrollmentInvitationSuccess') throw new Error(r.__typename);
+    const handset = await device.handsetFrom(await fetch(r.profileUrl), `RPT${randomUUID().slice(0, 8)}`);
+    expect((await device.authenticate(handset)).status).toBe(200);
+    const tokenUpdate = (token: string) =>
+      Buffer.from(
+        build({
+          MessageType: 'TokenUpdate',
+          UDID: handset.udid,
+          Topic: 'com.apple.mgmt.External.placeholder',
+          Token: Buffer.from(token, 'hex'),
+          PushMagic: 'MAGIC',
+        }),
+      );
+    const old = tokenUpdate('aa'.repeat(32));
+    const oldSignature = await device.signedBy(old, handset);
+    expect((await device.putSigned('/mdm/checkin', old, oldSignature)).status).toBe(200);
+    const newer = tokenUpdate('bb'.repeat(32));
+    expect(
+      (await device.putSigned('/mdm/checkin', newer, await device.signedBy(newer, handset))).status,
+    ).toBe(200);
+
+    const replay = await fetch(`${gateway.url}/mdm/checkin`, {
+      method: 'PUT',
+      headers: { 'mdm-signature': oldSignature },
+      body: old,
+    });
+    expect(replay.status).toBe(200);
+    expect(
+      await gateway.sql('select push_token from apple_mdm_enrollment where identifier = ?', [handset.udid]),
+    ).toEqual([{ push_token: 'bb'.repeat(32) }]);
+    expect(await auditOf(replay.headers.get('x-request-id'))).toEqual([
+      { outcome: 'refused', code: 'MESSAGE_REPLAYED' },
+    ]);
   });
 });

@@ -18,7 +18,8 @@ import { ManagementState } from '../device/device.enums.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
-import { MdmEnrollmentChannel } from './apple-mdm-enrollment.entity.js';
+import { MdmEnrollmentChannel, type AppleMdmEnrollment } from './apple-mdm-enrollment.entity.js';
+import { messageDigest, rememberMessage } from './message-replay.policy.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
 import type { IdentityRenewalService } from './identity-renewal.service.js';
@@ -45,6 +46,8 @@ type Message<T extends CheckInMessage['MessageType']> = Extract<CheckInMessage, 
 export interface MdmRequestFacts {
   clientAddress: string | null;
   requestId: string;
+  /** The exact body: state-changing messages are remembered by its digest (replays). */
+  body?: Uint8Array;
 }
 
 /**
@@ -98,7 +101,7 @@ export class AppleCheckInService {
       case 'Authenticate':
         return this.authenticate(em, message, certificate, facts);
       case 'TokenUpdate':
-        return this.tokenUpdate(em, message, certificate);
+        return this.tokenUpdate(em, message, certificate, facts);
       case 'CheckOut':
         return this.checkOut(em, message, certificate);
       case 'UserAuthenticate':
@@ -113,6 +116,7 @@ export class AppleCheckInService {
         }));
       case 'SetBootstrapToken':
         return this.withDevice(em, message, certificate, async (_tx, { enrollment }) => {
+          if (this.replayed(enrollment, certificate, message, facts)) return { status: 200 };
           // Apple: an absent BootstrapToken clears the escrowed one.
           enrollment.bootstrapToken = message.BootstrapToken?.toString('base64') ?? null;
           return { status: 200 };
@@ -335,6 +339,7 @@ export class AppleCheckInService {
     em: EntityManager,
     message: Message<'TokenUpdate'>,
     certificate: MdmClientCertificate,
+    facts: MdmRequestFacts,
   ): Promise<CheckInAnswer> {
     const now = this.clock.now();
     let first = false;
@@ -350,6 +355,7 @@ export class AppleCheckInService {
       );
       authenticated = found;
       const { enrollment } = found;
+      if (this.replayed(enrollment, certificate, message, facts)) return;
       device = found.device;
       first = enrollment.lastTokenUpdateDateTime === null;
       tx.assign(enrollment, {
@@ -427,6 +433,40 @@ export class AppleCheckInService {
         ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
       ]);
     return { status: 200 };
+  }
+
+  /**
+   * Remembers a state-changing message of the channel; when it repeats one already remembered, it
+   * is a replay: audited `MESSAGE_REPLAYED` and answered 200 without effect (a real device's
+   * identical resend would change nothing either).
+   */
+  private replayed(
+    enrollment: AppleMdmEnrollment,
+    certificate: MdmClientCertificate,
+    message: CheckInMessage,
+    facts: MdmRequestFacts,
+  ): boolean {
+    if (!facts.body) return false;
+    const { replayed, recent } = rememberMessage(
+      enrollment.recentMessageDigests,
+      messageDigest(certificate.serialNumber, facts.body),
+    );
+    if (!replayed) {
+      enrollment.recentMessageDigests = recent;
+      return false;
+    }
+    void this.deps.audit.record({
+      action: 'mdm.checkIn',
+      outcome: AuditOutcome.refused,
+      code: 'MESSAGE_REPLAYED',
+      principal: null,
+      clientAddress: facts.clientAddress,
+      requestId: facts.requestId,
+      targetType: 'ManagedDevice',
+      targetId: enrollment.deviceId,
+      args: { messageType: message.MessageType, udid: enrollment.identifier },
+    });
+    return true;
   }
 
   private async withDevice(
