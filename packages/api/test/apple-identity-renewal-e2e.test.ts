@@ -25,7 +25,12 @@ let device: ReturnType<typeof appleHandsets>;
 
 beforeAll(async () => {
   const port = await freePort();
-  gateway = await startTestGateway({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  // Short-lived device certificates: the renewal window opens weeks after the clock's start, well
+  // before the real date, so no certificate of the shared test database (the profile signer
+  // included) is ever issued in the future, where openssl's checks in other test files would fail.
+  gateway = await startTestGateway({
+    env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, CERT_VALIDITY_DAYS: '60' },
+  });
   device = appleHandsets(gateway, await appleTestBed(gateway, 'apple-renewal-'));
 });
 afterAll(() => gateway.stop());
