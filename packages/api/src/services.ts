@@ -124,6 +124,7 @@ export function createServices(config: Config, deps: ServiceDependencies): Servi
     pushRecorder: deps.pushRecorder ?? { recordPush: () => undefined },
     pending: new ScepPendingEnrollments(pendingEnrollments),
     checkIns: checkInStore,
+    renewalProfiles: enrollmentProfiles,
   });
   return {
     devices,

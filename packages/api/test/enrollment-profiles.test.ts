@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -100,18 +100,21 @@ async function invite(input: Partial<CreateEnrollmentInvitationInput>) {
 }
 
 /** A MachineInfo as Setup Assistant sends it: a plist signed (CMS, content attached) by `openssl cms -sign`. */
-async function machineInfo(serial: string): Promise<Buffer> {
-  const plistFile = join(work, `machineinfo-${serial}.plist`);
+const NUL_MARK = 'NUL-CHARACTER-HERE';
+
+async function machineInfo(serial: string, udid = `00008030-${serial}`): Promise<Buffer> {
+  const plistFile = join(work, `machineinfo-${randomUUID()}.plist`);
   await writeFile(
     plistFile,
+    // plist's writer refuses NUL; a hostile device writes it raw into the XML text.
     build({
-      UDID: `00008030-${serial}`,
-      SERIAL: serial,
+      UDID: udid.replaceAll('\u0000', NUL_MARK),
+      SERIAL: serial.replaceAll('\u0000', NUL_MARK),
       PRODUCT: 'iPhone15,2',
       VERSION: '21E236',
       IMEI: '35 395810 112406 8',
       LANGUAGE: 'en',
-    }),
+    }).replaceAll(NUL_MARK, '\u0000'),
   );
   const out = `${plistFile}.p7s`;
   await run('openssl', [
@@ -255,6 +258,23 @@ describe('signed Apple enrollment profiles', () => {
 
     const garbage = await post(`${gateway.url}/enrollment/apple/dep`, Buffer.from('not cms'));
     expect(garbage.status).toBe(400);
+  });
+
+  it('DEP: a MachineInfo holding NUL (which PostgreSQL cannot store) is refused and audited like any other refusal', async () => {
+    const marker = randomUUID();
+    for (const [serial, udid] of [
+      [`C02\u0000${marker.slice(0, 6)}`, `00008030-${marker}`],
+      [`NUL${marker.slice(0, 8)}`, `00008030-\u0000${marker}`],
+    ] as const) {
+      const response = await post(`${gateway.url}/enrollment/apple/dep`, await machineInfo(serial, udid));
+      const requestId = response.headers.get('x-request-id');
+      expect(response.status).toBe(400);
+      const [audited] = await gateway.sql<{ outcome: string; code: string }>(
+        `select outcome, code from audit_record where action = 'enrollmentProfile.dep' and request_id = ?`,
+        [requestId],
+      );
+      expect(audited).toEqual({ outcome: 'refused', code: 'MACHINE_INFO_INVALID' });
+    }
   });
 
   it('USB-SA: the Configurator enrollment URL serves a profile to a listed serial only', async () => {

@@ -154,7 +154,7 @@ describe('device protocol routes on the edge', () => {
         throw new Error('no GraphQL in this test');
       },
       authenticate: async () => null,
-      rateLimit: createRateLimit({ perTokenPerMinute: 0, anonymousPerMinute: 0 }),
+      rateLimit: createRateLimit({ perTokenPerMinute: 0, anonymousPerMinute: 0, deviceProtocolPerMinute: 0 }),
       isReady: async () => true,
       bodyLimitBytes: 1024,
       authenticatedGraphQLBodyLimitBytes: 1024,

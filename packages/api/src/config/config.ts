@@ -94,6 +94,12 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(6_000),
   /** Requests per minute per client address without a token (devices checking in); 0 turns it off; default 60000. */
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * Requests per minute per client address to the device protocol routes (Apple check-in and
+   * command URLs, SCEP, enrollment profiles), a budget of their own; 0 turns it off; default
+   * 12000 (a site's devices behind one NAT address each check in every few minutes).
+   */
+  RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE: z.coerce.number().int().min(0).default(12_000),
   /** Deepest selection set accepted (graphql-armor max-depth); default 12. */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
   /**
@@ -166,6 +172,12 @@ const EnvSchema = z.object({
   DEVICE_REMOVAL_AFTER_EXPIRY_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
   /** Largest accepted |now - timestamp| of a check-in proof, in seconds; default 300. */
   CHECK_IN_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+  /**
+   * Hours a SCEP-issued certificate may wait for its device's first check-in (Apple's
+   * Authenticate, or a renewed identity's first message): after that the lifecycle sweep ends the
+   * pending enrollment (refused, PENDING_ENROLLMENT_EXPIRED) and revokes the certificate; default 24.
+   */
+  PENDING_ENROLLMENT_TTL_HOURS: z.coerce.number().int().min(1).max(8_760).default(24),
   /** Days of check-in history kept (the dashboard shows recent check-ins); default 30. */
   CHECK_IN_HISTORY_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
   /** Milliseconds between lifecycle sweeps; 0 runs them only on demand (`runLifecycleSweep`); default 60000. */
@@ -248,7 +260,7 @@ export interface Config {
   introspection: boolean;
   pagination: { defaultSize: number; maxSize: number };
   auth: { adminToken?: string; tokenCacheTtlMs: number };
-  rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number };
+  rateLimit: { perTokenPerMinute: number; anonymousPerMinute: number; deviceProtocolPerMinute: number };
   queryLimits: {
     maxDepth: number;
     /** Depth limit of introspection selections (GRAPHQL_MAX_INTROSPECTION_DEPTH, default 15). */
@@ -306,6 +318,8 @@ export interface CertificateConfig {
   removalAfterExpiryDays: number;
   maxSkewSeconds: number;
   checkInHistoryDays: number;
+  /** PENDING_ENROLLMENT_TTL_HOURS. */
+  pendingEnrollmentTtlHours: number;
   sweepIntervalMs: number;
 }
 
@@ -384,6 +398,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     rateLimit: {
       perTokenPerMinute: e.RATE_LIMIT_PER_MINUTE,
       anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      deviceProtocolPerMinute: e.RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE,
     },
     queryLimits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
@@ -411,6 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       removalAfterExpiryDays: e.DEVICE_REMOVAL_AFTER_EXPIRY_DAYS,
       maxSkewSeconds: e.CHECK_IN_MAX_SKEW_SECONDS,
       checkInHistoryDays: e.CHECK_IN_HISTORY_DAYS,
+      pendingEnrollmentTtlHours: e.PENDING_ENROLLMENT_TTL_HOURS,
       sweepIntervalMs: e.LIFECYCLE_SWEEP_INTERVAL_MS,
     },
     clockSpeed: e.CLOCK_SPEED,

@@ -325,6 +325,18 @@ async function registerProtocolRoutes(scope: FastifyInstance, edge: HttpEdge): P
       url: route.path,
       bodyLimit: route.bodyLimitBytes ?? edge.bodyLimitBytes,
       exposeHeadRoute: false,
+      // Before the body is read: a caller over its budget costs no parsing or signature check.
+      async onRequest(request, reply) {
+        const retryAfter = await edge.rateLimit.consume({
+          protocolAddress: request.socket.remoteAddress ?? 'unknown',
+        });
+        if (retryAfter !== null)
+          return reply
+            .code(429)
+            .header('retry-after', String(retryAfter))
+            .header('content-type', 'text/plain; charset=utf-8')
+            .send(`RATE_LIMITED: retry after ${retryAfter} s\n`);
+      },
       async handler(request, reply) {
         const headers: Record<string, string | undefined> = {};
         for (const [name, value] of Object.entries(request.headers))

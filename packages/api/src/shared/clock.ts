@@ -15,6 +15,8 @@ export interface Clock {
 export const SECONDS_PER_DAY = 86_400;
 /** {@link SECONDS_PER_DAY} in milliseconds, for `Date` arithmetic. */
 export const DAY_MS = SECONDS_PER_DAY * 1000;
+/** One hour in milliseconds, for `Date` arithmetic. */
+export const HOUR_MS = 3_600_000;
 
 /** Wall-clock time of this machine. */
 export const systemClock: Clock = { now: () => new Date() };

@@ -91,6 +91,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     CA_KEY_SECRET: TEST_CA_KEY_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE: '0',
+    // Test files share the run's database and move their clocks: a sweep at a late instant must not
+    // end the SCEP enrollments other files are in the middle of. Tests of the TTL set their own.
+    PENDING_ENROLLMENT_TTL_HOURS: '8760',
     // Tests run the lifecycle sweep on demand (runLifecycleSweep), never on a timer.
     LIFECYCLE_SWEEP_INTERVAL_MS: '0',
     ...options.env,

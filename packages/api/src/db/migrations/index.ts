@@ -10,6 +10,9 @@ import { Migration20261130050000_deviceChildrenSetBasedDelete } from './Migratio
 import { Migration20261203060000_enrollmentInvitations } from './Migration20261203060000_enrollmentInvitations.js';
 import { Migration20261203070000_appleMdmProtocol } from './Migration20261203070000_appleMdmProtocol.js';
 import { Migration20261203080000_pendingEnrollmentDeviceIndex } from './Migration20261203080000_pendingEnrollmentDeviceIndex.js';
+import { Migration20261203270000_identityRenewal } from './Migration20261203270000_identityRenewal.js';
+import { Migration20261203270100_pendingEnrollmentAbandonedIndex } from './Migration20261203270100_pendingEnrollmentAbandonedIndex.js';
+import { Migration20261203270200_checkInMessageDigests } from './Migration20261203270200_checkInMessageDigests.js';
 
 /**
  * Every migration, in order. Listed explicitly (not discovered from the file system) so the
@@ -41,5 +44,14 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203080000_pendingEnrollmentDeviceIndex',
     class: Migration20261203080000_pendingEnrollmentDeviceIndex,
+  },
+  { name: 'Migration20261203270000_identityRenewal', class: Migration20261203270000_identityRenewal },
+  {
+    name: 'Migration20261203270100_pendingEnrollmentAbandonedIndex',
+    class: Migration20261203270100_pendingEnrollmentAbandonedIndex,
+  },
+  {
+    name: 'Migration20261203270200_checkInMessageDigests',
+    class: Migration20261203270200_checkInMessageDigests,
   },
 ];

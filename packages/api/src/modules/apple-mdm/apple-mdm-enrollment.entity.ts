@@ -69,4 +69,8 @@ export class AppleMdmEnrollment {
   /** When the device said it removed its MDM profile; null while enrolled. */
   @Property({ type: 'timestamptz', nullable: true })
   checkedOutDateTime: Date | null = null;
+
+  /** Digests of the channel's latest state-changing check-in messages, newest last (message-replay.policy.ts). */
+  @Property({ type: 'text[]', default: '{}' })
+  recentMessageDigests: string[] & Opt = [];
 }

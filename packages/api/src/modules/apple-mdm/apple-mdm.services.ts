@@ -18,6 +18,7 @@ import { commandRoute } from './command.handler.js';
 import { AppleCommandService } from './command-report.service.js';
 import { MdmCommandQueue } from './command-queue.service.js';
 import { DeviceProtocolService } from './device-protocol.service.js';
+import { IdentityRenewalService, type RenewalProfiles } from './identity-renewal.service.js';
 import { MdmCommandStore } from './mdm-command.store.js';
 import type { PendingEnrollments } from './pending-enrollment.js';
 
@@ -49,6 +50,8 @@ export function createAppleMdmServices(
     pushRecorder: PushRecorder;
     pending?: PendingEnrollments | null;
     checkIns: CheckInStore;
+    /** The re-sent enrollment profiles of identity renewals; absent: identities are not renewed over the protocol. */
+    renewalProfiles?: RenewalProfiles | null;
   },
 ): AppleMdmServices {
   const enrollments = new AppleMdmEnrollmentStore();
@@ -70,6 +73,12 @@ export function createAppleMdmServices(
   const push = new PushService(pusher, enrollments, deps.em, deps.pushRecorder, deps.logger);
   queue.wakeWith(push);
   deps.deviceActions.sendCommandsWith(queue);
+  const renewal = new IdentityRenewalService({
+    profiles: deps.renewalProfiles ?? null,
+    pending: deps.pending ?? null,
+    certificates: deps.certificates,
+    commands: queue,
+  });
   const checkIn = new AppleCheckInService(deps.clock, deps.events, {
     enrollment: deps.enrollment,
     certificates: deps.certificates,
@@ -79,6 +88,7 @@ export function createAppleMdmServices(
     logger: deps.logger,
     pending: deps.pending ?? null,
     userChannels: false,
+    renewal,
   });
   const commands = new AppleCommandService(deps.clock, deps.events, {
     certificates: deps.certificates,
@@ -87,6 +97,7 @@ export function createAppleMdmServices(
     commands: queue,
     checkIns: deps.checkIns,
     config: config.certificates,
+    renewal,
   });
   return {
     checkIn,

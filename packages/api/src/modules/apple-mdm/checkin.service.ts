@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
+import { Topic, type DeviceUpdatedPayload, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/domain-error.js';
 import { AuditOutcome } from '../audit/audit-record.entity.js';
@@ -18,10 +18,17 @@ import { ManagementState } from '../device/device.enums.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
-import { MdmEnrollmentChannel } from './apple-mdm-enrollment.entity.js';
+import { MdmEnrollmentChannel, type AppleMdmEnrollment } from './apple-mdm-enrollment.entity.js';
+import { messageDigest, rememberMessage } from './message-replay.policy.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
-import { authenticateDevice, knownCertificate } from './mdm-device.authenticator.js';
+import type { IdentityRenewalService } from './identity-renewal.service.js';
+import {
+  authenticateDevice,
+  knownCertificate,
+  type AuthenticatedDevice,
+  type RenewedIdentities,
+} from './mdm-device.authenticator.js';
 import { deviceConfigured, deviceInformation } from './mdm-commands.js';
 import { identityKey, type CheckInMessage } from './mdm-message.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
@@ -39,6 +46,8 @@ type Message<T extends CheckInMessage['MessageType']> = Extract<CheckInMessage, 
 export interface MdmRequestFacts {
   clientAddress: string | null;
   requestId: string;
+  /** The exact body: state-changing messages are remembered by its digest (replays). */
+  body?: Uint8Array;
 }
 
 /**
@@ -61,8 +70,20 @@ export class AppleCheckInService {
       pending: PendingEnrollments | null;
       /** Whether the gateway serves macOS user channels (UserAuthenticate); it does not yet. */
       userChannels: boolean;
+      renewal: IdentityRenewalService;
     },
   ) {}
+
+  /** Lets authentication adopt a renewed identity presented on its own channel. */
+  private renewals(now: Date): RenewedIdentities {
+    return { service: this.deps.renewal, now };
+  }
+
+  /** Publishes the `certificateRenewed` of a message that was the first signed with a renewed identity. */
+  private publishRenewal(found: AuthenticatedDevice | undefined): void {
+    if (found?.renewed)
+      void this.events.publishCommitted([{ topic: Topic.CertificateRenewed, payload: found.renewed }]);
+  }
 
   /**
    * Handles one check-in message from the holder of `certificate`.
@@ -80,7 +101,7 @@ export class AppleCheckInService {
       case 'Authenticate':
         return this.authenticate(em, message, certificate, facts);
       case 'TokenUpdate':
-        return this.tokenUpdate(em, message, certificate);
+        return this.tokenUpdate(em, message, certificate, facts);
       case 'CheckOut':
         return this.checkOut(em, message, certificate);
       case 'UserAuthenticate':
@@ -95,6 +116,7 @@ export class AppleCheckInService {
         }));
       case 'SetBootstrapToken':
         return this.withDevice(em, message, certificate, async (_tx, { enrollment }) => {
+          if (this.replayed(enrollment, certificate, message, facts)) return { status: 200 };
           // Apple: an absent BootstrapToken clears the escrowed one.
           enrollment.bootstrapToken = message.BootstrapToken?.toString('base64') ?? null;
           return { status: 200 };
@@ -174,6 +196,11 @@ export class AppleCheckInService {
       });
       return { status: 200 };
     }
+    // A device that installed its re-sent enrollment profile authenticates again with the renewed
+    // identity (NanoMDM records a device's new certificate at this message): it renews, it does
+    // not enroll again.
+    if (!known?.device && (await this.authenticateRenewed(em, message, presented, identifier, channel, now)))
+      return { status: 200 };
     const binding = this.deps.pending ? await this.deps.pending.bindingFor(em, presented) : null;
     if (!binding) {
       await knownCertificate(em, presented); // the precise reason: unknown or revoked
@@ -198,6 +225,7 @@ export class AppleCheckInService {
       manufacturer: 'Apple',
     };
     const pending = this.deps.pending!;
+    let enrolledEvents: PendingEvent[] = [];
     try {
       await em.transactional(async (tx) => {
         // DEP / USB-SA: the profile was issued for the serial the device's MachineInfo reported.
@@ -205,13 +233,14 @@ export class AppleCheckInService {
           throw new PrerequisiteMissingError(
             `the device's serial number is not ${binding.serialNumber}, the one its enrollment profile was issued for`,
           );
-        const { device } = await this.deps.enrollment.enroll(
+        const { device, unpublished } = await this.deps.enrollment.enroll(
           tx,
           input,
           null,
           presented.pem,
           binding.exportedProfile,
         );
+        enrolledEvents = unpublished ?? [];
         await this.deps.enrollments.bind(tx, {
           deviceId: device.id,
           channel,
@@ -250,7 +279,52 @@ export class AppleCheckInService {
       );
       throw new MdmProtocolError(403, error.code, error.message);
     }
+    // After the commit that made the device, its certificate and its binding visible together.
+    void this.events.publishCommitted(enrolledEvents);
     return { status: 200 };
+  }
+
+  /**
+   * Authenticate signed with the renewal certificate of this very channel: the certificate becomes
+   * the device's current one and the channel's topic is refreshed; `certificateRenewed` is published.
+   * @returns false when the certificate is no renewal of this channel
+   */
+  private async authenticateRenewed(
+    em: EntityManager,
+    message: Message<'Authenticate'>,
+    presented: MdmClientCertificate,
+    identifier: string,
+    channel: MdmEnrollmentChannel,
+    now: Date,
+  ): Promise<boolean> {
+    if (!(await this.deps.enrollments.byIdentifier(em, identifier, false))) return false;
+    let found: AuthenticatedDevice;
+    try {
+      found = await em.transactional(async (tx) => {
+        const authenticated = await authenticateDevice(
+          tx,
+          this.deps.enrollments,
+          message.identity,
+          presented,
+          this.renewals(now),
+        );
+        await this.deps.enrollments.bind(tx, {
+          deviceId: authenticated.device.id,
+          channel,
+          identifier,
+          topic: message.Topic,
+          authenticatedDateTime: now,
+        });
+        return authenticated;
+      });
+    } catch (error) {
+      // Not this channel's renewal (a new enrollment of the UDID, an ended device): enrollment decides.
+      if (error instanceof MdmAuthenticationError) return false;
+      throw error;
+    }
+    if (!found.renewed) return false;
+    this.publishRenewal(found);
+    return true;
   }
 
   /**
@@ -265,13 +339,23 @@ export class AppleCheckInService {
     em: EntityManager,
     message: Message<'TokenUpdate'>,
     certificate: MdmClientCertificate,
+    facts: MdmRequestFacts,
   ): Promise<CheckInAnswer> {
     const now = this.clock.now();
     let first = false;
     let device: ManagedDevice | undefined;
+    let authenticated: AuthenticatedDevice | undefined;
     await em.transactional(async (tx) => {
-      const found = await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate);
+      const found = await authenticateDevice(
+        tx,
+        this.deps.enrollments,
+        message.identity,
+        certificate,
+        this.renewals(now),
+      );
+      authenticated = found;
       const { enrollment } = found;
+      if (this.replayed(enrollment, certificate, message, facts)) return;
       device = found.device;
       first = enrollment.lastTokenUpdateDateTime === null;
       tx.assign(enrollment, {
@@ -289,6 +373,7 @@ export class AppleCheckInService {
       }
     });
     if (first && device) this.deps.commands.wake(device.id);
+    this.publishRenewal(authenticated);
     return { status: 200 };
   }
 
@@ -350,6 +435,40 @@ export class AppleCheckInService {
     return { status: 200 };
   }
 
+  /**
+   * Remembers a state-changing message of the channel; when it repeats one already remembered, it
+   * is a replay: audited `MESSAGE_REPLAYED` and answered 200 without effect (a real device's
+   * identical resend would change nothing either).
+   */
+  private replayed(
+    enrollment: AppleMdmEnrollment,
+    certificate: MdmClientCertificate,
+    message: CheckInMessage,
+    facts: MdmRequestFacts,
+  ): boolean {
+    if (!facts.body) return false;
+    const { replayed, recent } = rememberMessage(
+      enrollment.recentMessageDigests,
+      messageDigest(certificate.serialNumber, facts.body),
+    );
+    if (!replayed) {
+      enrollment.recentMessageDigests = recent;
+      return false;
+    }
+    void this.deps.audit.record({
+      action: 'mdm.checkIn',
+      outcome: AuditOutcome.refused,
+      code: 'MESSAGE_REPLAYED',
+      principal: null,
+      clientAddress: facts.clientAddress,
+      requestId: facts.requestId,
+      targetType: 'ManagedDevice',
+      targetId: enrollment.deviceId,
+      args: { messageType: message.MessageType, udid: enrollment.identifier },
+    });
+    return true;
+  }
+
   private async withDevice(
     em: EntityManager,
     message: CheckInMessage,
@@ -359,9 +478,19 @@ export class AppleCheckInService {
       found: Awaited<ReturnType<typeof authenticateDevice>>,
     ) => Promise<CheckInAnswer>,
   ): Promise<CheckInAnswer> {
-    return em.transactional(async (tx) =>
-      work(tx, await authenticateDevice(tx, this.deps.enrollments, message.identity, certificate)),
-    );
+    let found: AuthenticatedDevice | undefined;
+    const answer = await em.transactional(async (tx) => {
+      found = await authenticateDevice(
+        tx,
+        this.deps.enrollments,
+        message.identity,
+        certificate,
+        this.renewals(this.clock.now()),
+      );
+      return work(tx, found);
+    });
+    this.publishRenewal(found);
+    return answer;
   }
 }
 

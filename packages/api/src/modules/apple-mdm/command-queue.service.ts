@@ -114,6 +114,11 @@ export class MdmCommandQueue implements ActionCommands {
     return this.store.cancelOpen(tx, deviceId, this.clock.now());
   }
 
+  /** Cancels the device's open commands of `requestType`. */
+  cancelOpenOfType(tx: EntityManager, deviceId: string, requestType: string): Promise<number> {
+    return this.store.cancelOpenOfType(tx, deviceId, requestType, this.clock.now());
+  }
+
   /** The device's commands, newest first (at most `limit`). */
   list(em: EntityManager, deviceId: string, limit = 50): Promise<MdmCommand[]> {
     return this.store.list(em, deviceId, limit);

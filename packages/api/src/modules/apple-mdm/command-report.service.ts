@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic, type DeviceUpdatedPayload } from '../../events/topics.js';
+import { Topic, type CertificateEventPayload, type DeviceUpdatedPayload } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { isInRenewalWindow } from '../certificate/certificate-status.js';
 import type { CertificateService } from '../certificate/certificate.service.js';
@@ -13,6 +13,7 @@ import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
 import { MdmCommandStatus, type MdmCommand } from './mdm-command.entity.js';
 import { authenticateDevice, type AuthenticatedDevice } from './mdm-device.authenticator.js';
+import type { IdentityRenewalService } from './identity-renewal.service.js';
 import { identityKey, type CommandReport, type CommandStatus, type ErrorChainItem } from './mdm-message.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
 
@@ -21,6 +22,30 @@ export interface CommandAnswer {
   next: MdmCommand | null;
   /** The device's certificate is inside its renewal window (CERT_RENEWAL_WINDOW_DAYS). */
   renewalDue: boolean;
+  /**
+   * The report answered a command that was already settled: a replay (or a device resending an
+   * answer whose reply it lost). It changed nothing and gets nothing (see {@link isReplayedAnswer}).
+   */
+  replayed?: boolean;
+}
+
+/** Answers after which a command is settled for good. */
+const SETTLED = new Set([
+  MdmCommandStatus.acknowledged,
+  MdmCommandStatus.error,
+  MdmCommandStatus.commandFormatError,
+]);
+
+/**
+ * Whether a command answer repeats one already recorded: the command it names was settled
+ * (Acknowledged, Error, CommandFormatError). Apple's devices answer a delivered command once; a
+ * second answer settles nothing and must not be answered with the next command, or whoever
+ * replays a captured answer would receive the device's commands (and, during an identity
+ * renewal, its enrollment challenge). Idle reports are not replay-sensitive: a device sends the
+ * same Idle body again and again, and an Idle changes nothing but the last contact time.
+ */
+export function isReplayedAnswer(command: Pick<MdmCommand, 'status'> | null): boolean {
+  return command !== null && SETTLED.has(command.status);
 }
 
 const STATUS_OF_ANSWER: Record<Exclude<CommandStatus, 'Idle'>, MdmCommandStatus> = {
@@ -49,6 +74,7 @@ export class AppleCommandService {
       commands: MdmCommandQueue;
       checkIns: CheckInStore;
       config: CertificateConfig;
+      renewal: IdentityRenewalService;
     },
   ) {}
 
@@ -92,12 +118,20 @@ export class AppleCommandService {
     }
     let device!: ManagedDevice;
     let updated: DeviceUpdatedPayload | null = null;
+    let renewed: CertificateEventPayload | undefined;
+    let renewalQueued = false;
     const answer = await em.transactional(async (tx): Promise<CommandAnswer> => {
-      const found = await authenticateDevice(tx, this.deps.enrollments, report.identity, certificate);
+      const found = await authenticateDevice(tx, this.deps.enrollments, report.identity, certificate, {
+        service: this.deps.renewal,
+        now,
+      });
       device = found.device;
+      renewed = found.renewed;
+      const command =
+        report.status === 'Idle' ? null : await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
+      if (isReplayedAnswer(command)) return { next: null, renewalDue: false, replayed: true };
       device.lastSyncDateTime = now;
       if (report.status !== 'Idle') {
-        const command = await this.deps.commands.byUuid(tx, device.id, report.commandUuid!);
         if (command && command.status !== MdmCommandStatus.cancelled) {
           const before = deviceBefore(device);
           if (await this.settle(tx, found, command, report, now))
@@ -107,14 +141,28 @@ export class AppleCommandService {
             return { next: null, renewalDue: false };
         }
       }
+      const renewalDue = isInRenewalWindow(
+        found.certificate.notAfter,
+        now,
+        this.deps.config.renewalWindowDays,
+      );
+      // Idle inside the renewal window: the device is told to renew its identity (once in flight).
+      if (renewalDue && report.status === 'Idle')
+        renewalQueued = await this.deps.renewal.queue(tx, device, identityKey(report.identity), now);
       return {
         next: await this.deps.commands.deliverNext(tx, device.id, report.commandUuid, now),
-        renewalDue: isInRenewalWindow(found.certificate.notAfter, now, this.deps.config.renewalWindowDays),
+        renewalDue,
       };
     });
+    if (renewalQueued) this.deps.commands.wake(device.id);
+    if (answer.replayed) {
+      if (renewed) void this.events.publishCommitted([{ topic: Topic.CertificateRenewed, payload: renewed }]);
+      return answer;
+    }
     void this.events.publishCommitted([
       { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now) },
       ...(updated ? [{ topic: Topic.DeviceUpdated, payload: updated }] : []),
+      ...(renewed ? [{ topic: Topic.CertificateRenewed, payload: renewed }] : []),
     ]);
     return answer;
   }

@@ -1,10 +1,35 @@
-import type { ProtocolRoute } from '../../server/protocol-route.js';
+import type { ProtocolRequest, ProtocolRoute } from '../../server/protocol-route.js';
+import { AuditOutcome } from '../audit/audit-record.entity.js';
 import { APPLE_MDM_PATHS, type MdmHandlerDependencies } from './checkin.handler.js';
 import type { AppleCommandService } from './command-report.service.js';
 import { commandPlist } from './mdm-commands.js';
 import { failureResponse } from './mdm-response.js';
 import { parseCommandReport } from './mdm-message.js';
 import { authenticateMdmRequest } from './mdm-signature.js';
+
+/**
+ * A replayed command answer is answered 200 without a command and audited as refused: a real
+ * device that resent an answer whose reply it lost is no impostor, and simply gets its next
+ * command at its next Idle.
+ */
+function auditReplay(
+  deps: MdmHandlerDependencies,
+  request: ProtocolRequest,
+  commandUuid: string | null,
+  status: string,
+): void {
+  void deps.audit.record({
+    action: 'mdm.command',
+    outcome: AuditOutcome.refused,
+    code: 'MESSAGE_REPLAYED',
+    principal: null,
+    clientAddress: request.clientAddress,
+    requestId: request.requestId,
+    targetType: 'MdmCommand',
+    targetId: commandUuid,
+    args: { status, reason: 'the command was already answered' },
+  });
+}
 
 /** Command answers can carry large query responses (installed applications, certificates). */
 const SERVER_BODY_LIMIT = 4 * 1024 * 1024;
@@ -28,7 +53,8 @@ export function commandRoute(service: AppleCommandService, deps: MdmHandlerDepen
           deps.clock.now(),
         );
         const report = parseCommandReport(request.body);
-        const { next } = await service.report(deps.em().fork(), report, certificate);
+        const { next, replayed } = await service.report(deps.em().fork(), report, certificate);
+        if (replayed) auditReplay(deps, request, report.commandUuid, report.status);
         if (!next) return { status: 200 };
         return {
           status: 200,

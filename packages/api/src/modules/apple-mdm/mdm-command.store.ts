@@ -42,6 +42,19 @@ export class MdmCommandStore {
     );
   }
 
+  /** Cancels the device's open commands of one request type (a newer one replaces them). */
+  cancelOpenOfType(tx: EntityManager, deviceId: string, requestType: string, now: Date): Promise<number> {
+    return tx.nativeUpdate(
+      MdmCommand,
+      {
+        deviceId,
+        requestType,
+        status: { $in: [MdmCommandStatus.queued, MdmCommandStatus.sent, MdmCommandStatus.notNow] },
+      },
+      { status: MdmCommandStatus.cancelled, answeredDateTime: now },
+    );
+  }
+
   /** The device's queue, newest first (GraphQL). */
   list(em: EntityManager, deviceId: string, limit: number): Promise<MdmCommand[]> {
     return em.find(MdmCommand, { deviceId }, { orderBy: { queuedDateTime: 'desc', id: 'desc' }, limit });

@@ -47,6 +47,21 @@ export const deviceConfigured = (): MdmCommandRequest => ({
   parameters: {},
 });
 
+/**
+ * Parameters that are plist `data` on the wire; the queue keeps them as base64 text (its
+ * parameters are JSON) and `commandPlist` turns them back into bytes.
+ */
+const DATA_PARAMETERS: Readonly<Record<string, readonly string[]>> = { InstallProfile: ['Payload'] };
+
+/**
+ * Installs (or, with the PayloadIdentifier of an installed one, replaces) a configuration profile
+ * (Apple: "InstallProfile", `Payload` the profile's bytes, signed or not).
+ */
+export const installProfile = (profile: Uint8Array): MdmCommandRequest => ({
+  requestType: 'InstallProfile',
+  parameters: { Payload: Buffer.from(profile).toString('base64') },
+});
+
 /** A new CommandUUID: uppercase, as Apple's tools write them. */
 export function newCommandUuid(): string {
   return randomUUID().toUpperCase();
@@ -54,8 +69,8 @@ export function newCommandUuid(): string {
 
 /** The plist a device receives for a command (`CommandUUID`, `Command` with its `RequestType`). */
 export function commandPlist(commandUuid: string, request: MdmCommandRequest): string {
-  return build({
-    CommandUUID: commandUuid,
-    Command: { RequestType: request.requestType, ...(request.parameters as Record<string, PlistValue>) },
-  });
+  const parameters = { ...(request.parameters as Record<string, PlistValue>) };
+  for (const key of DATA_PARAMETERS[request.requestType] ?? [])
+    if (typeof parameters[key] === 'string') parameters[key] = Buffer.from(parameters[key], 'base64');
+  return build({ CommandUUID: commandUuid, Command: { RequestType: request.requestType, ...parameters } });
 }

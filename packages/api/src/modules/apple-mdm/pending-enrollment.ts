@@ -32,6 +32,18 @@ export interface EnrollmentBinding {
 }
 
 /**
+ * A certificate obtained with the challenge of an identity renewal (the re-sent enrollment
+ * profile), waiting for the device it renews to present it.
+ */
+export interface RenewalBinding {
+  pendingEnrollmentId: string;
+  /** The device the renewal was queued for. */
+  deviceId: string;
+  /** The UDID (or EnrollmentID) whose channel alone may present the certificate. */
+  identifier: string;
+}
+
+/**
  * The enrollments SCEP started and Authenticate completes (the enrollment profile and SCEP
  * module implements it). Absent: only devices whose certificate is already recorded (enrolled
  * before, e.g. through `enrollDevice` with a CSR) can authenticate.
@@ -39,7 +51,7 @@ export interface EnrollmentBinding {
 export interface PendingEnrollments {
   /**
    * The binding of the pending (neither completed nor refused) enrollment that issued this
-   * certificate, or null.
+   * certificate, or null; null too for an identity renewal's certificate, which enrolls nothing.
    */
   bindingFor(em: EntityManager, certificate: MdmClientCertificate): Promise<EnrollmentBinding | null>;
   /** Authenticate enrolled `device`: the pending enrollment is complete (same transaction). */
@@ -49,4 +61,15 @@ export interface PendingEnrollments {
    * error `code` and its certificate revoked (same transaction).
    */
   refused(tx: EntityManager, binding: EnrollmentBinding, code: string, now: Date): Promise<void>;
+  /**
+   * The renewal binding of this certificate when it is an identity renewal's, still pending,
+   * presented exactly (serial and thumbprint) and unrevoked; else null.
+   */
+  renewalFor(em: EntityManager, certificate: MdmClientCertificate): Promise<RenewalBinding | null>;
+  /**
+   * The renewed device presented its new certificate: it becomes the device's current one (the
+   * previous one superseded) and the pending enrollment is complete (same transaction).
+   * @returns false when it was completed or refused meanwhile
+   */
+  renewed(tx: EntityManager, binding: RenewalBinding, device: ManagedDevice, now: Date): Promise<boolean>;
 }

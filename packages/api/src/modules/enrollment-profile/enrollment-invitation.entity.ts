@@ -28,6 +28,10 @@ import { User } from '../user/user.entity.js';
     'An enrollment invitation: the one-time link (and SCEP challenge) a device uses to enroll, and what it is bound to.',
 })
 @Entity({ tableName: 'enrollment_invitation' })
+@Index({
+  name: 'enrollment_invitation_renews_device_id_index',
+  expression: `create index "enrollment_invitation_renews_device_id_index" on "enrollment_invitation" ("renews_device_id") where "renews_device_id" is not null`,
+})
 export class EnrollmentInvitation {
   @Field(() => ID, { description: 'Invitation id (UUID).' })
   @PrimaryKey({ type: 'uuid' })
@@ -101,6 +105,26 @@ export class EnrollmentInvitation {
   @Field(() => Date, { nullable: true, description: 'When the challenge was last used (UTC).' })
   @Property({ type: 'timestamptz', nullable: true })
   usedDateTime: Date | null = null;
+
+  /**
+   * Identity renewal: the enrolled device whose identity this invitation's challenge renews (its
+   * profile was re-sent over the MDM channel). No foreign key: a deleted device's renewal simply
+   * finds no device. Null for every other invitation.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  renewsDeviceId: string | null = null;
+
+  /** Identity renewal: the UDID (or EnrollmentID) whose channel alone may adopt the new certificate. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  renewsIdentifier: string | null = null;
+
+  /**
+   * Identity renewal: the invitation the device's installed profile was built for; the re-sent
+   * profile's payload identifiers derive from it so that it replaces that profile (Apple: a
+   * profile with the same PayloadIdentifier replaces the installed one). Null: this invitation's own id.
+   */
+  @Property({ type: 'uuid', nullable: true })
+  profileIdentifierId: string | null = null;
 
   @Field(() => String, {
     nullable: true,

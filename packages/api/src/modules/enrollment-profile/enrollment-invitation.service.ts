@@ -7,6 +7,7 @@ import { validateInput } from '../../shared/validation.js';
 import { AppleEnrollmentProfile } from '../apple-enrollment/enrollment-profile.entity.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { DevicePlatform } from '../catalog/platform.enum.js';
+import type { ManagedDevice } from '../device/device.entity.js';
 import { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import { DemNotAllowedError } from '../enrollment/enrollment.errors.js';
 import { userPrincipalNameSchema } from '../user/user-principal-name.js';
@@ -20,6 +21,13 @@ import { EnrollmentInvitationStore } from './enrollment-invitation.store.js';
 export const DEFAULT_INVITATION_HOURS = 168;
 /** A challenge minted for a DEP / USB-SA MachineInfo is used within the same Setup Assistant run: 1 hour. */
 export const MACHINE_INFO_CHALLENGE_MS = 60 * 60 * 1000;
+
+/**
+ * How long the challenge of an identity renewal stays usable: one day, for the InstallProfile
+ * command to reach a device that checks in rarely. While it is unexpired no second renewal is
+ * queued.
+ */
+export const RENEWAL_CHALLENGE_MS = 24 * 60 * 60 * 1000;
 
 /** SHA-256 hex of a secret (profile token or challenge): only hashes are stored. */
 export const secretHash = (secret: string): string =>
@@ -35,11 +43,14 @@ interface MintFields {
   ownershipIntent: ManagedDeviceOwnerType;
   expiresDateTime: Date;
   createdBy: string | null;
-  user?: User | null;
-  enrollmentManager?: User | null;
+  user?: Pick<User, 'id'> | null;
+  enrollmentManager?: Pick<User, 'id'> | null;
   appleProfile?: AppleEnrollmentProfile | null;
   serialNumber?: string | null;
   maxUses?: number | null;
+  renewsDeviceId?: string | null;
+  renewsIdentifier?: string | null;
+  profileIdentifierId?: string | null;
 }
 
 /** A freshly made invitation with the secrets shown only now. */
@@ -196,6 +207,35 @@ export class EnrollmentInvitationService {
       expiresDateTime,
       maxUses: null,
       createdBy,
+    });
+  }
+
+  /**
+   * The single-use invitation of an identity renewal: the device's own platform, method, ownership
+   * and user, bound to the device and to the UDID (or EnrollmentID) whose channel alone may present
+   * the certificate it obtains; valid RENEWAL_CHALLENGE_MS.
+   * @param installed the invitation the device's installed profile was built for (`identifierId`)
+   *   and the Apple enrollment profile it follows
+   */
+  mintForRenewal(
+    tx: EntityManager,
+    device: ManagedDevice,
+    identifier: string,
+    installed: { identifierId: string; appleProfile: AppleEnrollmentProfile | null },
+  ): MintedInvitation {
+    const now = this.clock.now();
+    return this.mint(tx, {
+      platform: device.platform,
+      method: device.enrollmentMethod,
+      ownershipIntent: device.managedDeviceOwnerType,
+      user: device.user,
+      enrollmentManager: device.enrollmentManager,
+      expiresDateTime: new Date(now.getTime() + RENEWAL_CHALLENGE_MS),
+      createdBy: null,
+      renewsDeviceId: device.id,
+      renewsIdentifier: identifier,
+      profileIdentifierId: installed.identifierId,
+      appleProfile: installed.appleProfile,
     });
   }
 

@@ -23,8 +23,13 @@ export const MDM_ACCESS_RIGHTS = 8191;
 
 /** Everything a profile says; the caller decides it from the invitation and the configuration. */
 export interface EnrollmentProfileSpec {
-  /** The invitation id: stable identifiers and the SCEP subject. */
+  /** The invitation id: payload UUIDs and the SCEP subject. */
   invitationId: string;
+  /**
+   * What the payload identifiers derive from (default `invitationId`): an identity renewal names
+   * the invitation of the installed profile, so that the re-sent profile replaces it.
+   */
+  identifierId?: string;
   organization: string;
   /** Shown in Settings, e.g. "Contoso device management". */
   displayName: string;
@@ -49,7 +54,7 @@ function payloadUuid(invitationId: string, payload: string): string {
 
 /** The profile as a property-list object (what `plist.build` writes and `plist.parse` returns). */
 export function enrollmentProfile(spec: EnrollmentProfileSpec): { [key: string]: PlistValue } {
-  const base = `mdm.gateway.enrollment.${spec.invitationId}`;
+  const base = `mdm.gateway.enrollment.${spec.identifierId ?? spec.invitationId}`;
   const scepUuid = payloadUuid(spec.invitationId, 'scep');
   const root = {
     PayloadType: 'com.apple.security.root',

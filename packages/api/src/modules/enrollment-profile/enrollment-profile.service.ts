@@ -2,17 +2,16 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome } from '../audit/audit-record.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AppleEnrollmentService } from '../apple-enrollment/apple-enrollment.service.js';
-import {
-  AppleProfileKind,
-  type AppleEnrollmentProfile,
-} from '../apple-enrollment/enrollment-profile.entity.js';
+import { AppleEnrollmentProfile, AppleProfileKind } from '../apple-enrollment/enrollment-profile.entity.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { CertificateAuthority } from '../certificate/certificate-authority.js';
 import type { ServiceCertificate } from '../certificate/service-certificate.js';
+import type { ManagedDevice } from '../device/device.entity.js';
 import { normalizeSerialNumber } from '../device/hardware-identifiers.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import { APPLE_PATHS } from './apple-endpoints.js';
 import type { EnrollmentInvitation } from './enrollment-invitation.entity.js';
+import { EnrollmentInvitationStore } from './enrollment-invitation.store.js';
 import type { EnrollmentInvitationService, MintedInvitation } from './enrollment-invitation.service.js';
 import {
   enrollmentProfileXml,
@@ -55,11 +54,40 @@ export class EnrollmentProfileService {
     private readonly ca: CertificateAuthority,
     private readonly identity: ProfileIdentity,
     private readonly forkEntityManager: () => EntityManager,
+    private readonly invitationStore = new EnrollmentInvitationStore(),
   ) {}
+
+  /**
+   * Identity renewal (the way Apple's MDM renews a device identity: the server re-sends the
+   * enrollment profile over the MDM channel, the device runs its SCEP payload again and replaces
+   * the profile): the device's enrollment profile again, same push topic and URLs and the payload
+   * identifiers of its installed profile, with a fresh one-time challenge bound to the device and
+   * `identifier` (its UDID or EnrollmentID).
+   * @returns the signed profile, or null when the device has no profile of ours installed (it was
+   *   enrolled without SCEP, e.g. through `enrollDevice`) or a renewal is already in flight
+   */
+  async forRenewal(
+    tx: EntityManager,
+    device: ManagedDevice,
+    identifier: string,
+    now: Date,
+  ): Promise<Buffer | null> {
+    if (await this.invitationStore.renewalInFlight(tx, device.id, now)) return null;
+    const installed = await this.invitationStore.installedProfile(tx, device.id);
+    if (!installed) return null;
+    const appleProfile = installed.appleProfileId
+      ? await tx.findOne(AppleEnrollmentProfile, installed.appleProfileId)
+      : null;
+    const minted = this.invitations.mintForRenewal(tx, device, identifier, {
+      identifierId: installed.identifierId,
+      appleProfile,
+    });
+    return this.signed(minted, appleProfile);
+  }
 
   /** What a profile for `invitation` says. */
   spec(
-    invitation: Pick<EnrollmentInvitation, 'id' | 'method'>,
+    invitation: Pick<EnrollmentInvitation, 'id' | 'method' | 'profileIdentifierId'>,
     challenge: string,
     appleProfile: AppleEnrollmentProfile | null,
   ): EnrollmentProfileSpec {
@@ -67,6 +95,7 @@ export class EnrollmentProfileService {
     const { organization } = this.identity;
     return {
       invitationId: invitation.id,
+      identifierId: invitation.profileIdentifierId ?? invitation.id,
       organization,
       displayName: `${organization} device management`,
       description: `Enrolls this device in ${organization}'s device management (${invitation.method}).`,

@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventBus } from '../../events/event-bus.js';
-import { Topic } from '../../events/topics.js';
+import { Topic, type PendingEvent } from '../../events/topics.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/domain-error.js';
 import { validateInput } from '../../shared/validation.js';
@@ -72,6 +72,12 @@ export interface EnrollmentOutcome {
    * and a device changing hands, from a first enrollment.
    */
   previous?: PreviousEnrollment | null;
+  /**
+   * Called inside the caller's transaction (`em` already in one): the `deviceEnrolled` event the
+   * caller publishes once that transaction commits (subscribers read the device when the event
+   * arrives, so it must not go out before the record is visible). Absent otherwise: published here.
+   */
+  unpublished?: PendingEvent[];
 }
 
 /** What a reused record was before its re-enrollment. */
@@ -126,6 +132,7 @@ export class EnrollmentService {
    *   the caller has checked that it chains to the CA
    * @param invited USB-Direct through Apple's protocol: the export's profile the device's
    *   enrollment invitation bound, granted instead of a `profileExportToken`
+   * @returns the outcome; inside the caller's transaction with `unpublished`, the event to publish after its commit
    * @throws InputValidationError for bad input; ActingUserMismatchError (a user token naming another user); MethodNotAvailableError; UserAffinityError;
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
    *   EnrollmentConflictError when a concurrent enrollment of the same hardware committed first;
@@ -292,9 +299,11 @@ export class EnrollmentService {
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }
-    void this.events.publishCommitted([
+    const enrolled: PendingEvent[] = [
       { topic: Topic.DeviceEnrolled, payload: toDeviceEventPayload(device, now) },
-    ]);
+    ];
+    if (em.isInTransaction()) return { device, credential, previous, unpublished: enrolled };
+    void this.events.publishCommitted(enrolled);
     return { device, credential, previous };
   }
 

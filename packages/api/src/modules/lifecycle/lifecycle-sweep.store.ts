@@ -358,6 +358,34 @@ export class LifecycleSweepStore {
   }
 
   /**
+   * Ends abandoned SCEP enrollments: a certificate issued over SCEP whose device never completed
+   * its check-in (Apple's Authenticate, or a renewed identity's first message) before `cutoff` is
+   * revoked (RFC 5280 cessationOfOperation, as a refused enrollment's) and its pending enrollment
+   * refused with PENDING_ENROLLMENT_EXPIRED. One statement.
+   * @param cutoff enrollments created before this instant are abandoned
+   * @returns how many pending enrollments were expired
+   */
+  async expireAbandonedEnrollments(tx: EntityManager, now: Date, cutoff: Date): Promise<number> {
+    const row = await sqlOf(tx).first<{ expired: number }>(
+      `with stale as (
+         update pending_enrollment
+            set status = 'refused', refusal_code = 'PENDING_ENROLLMENT_EXPIRED', resolved_date_time = ?
+          where status = 'pending' and created_date_time < ?
+         returning certificate_id
+       ), revoked as (
+         update mdm_certificate c
+            set status = 'revoked', revoked_date_time = ?, revocation_reason = 'cessationOfOperation'
+           from stale
+          where c.id = stale.certificate_id and ${liveSql('c.status')}
+         returning c.id
+       )
+       select (select count(*) from stale)::int as expired, (select count(*) from revoked)::int as revoked`,
+      [now, cutoff, now],
+    );
+    return row?.expired ?? 0;
+  }
+
+  /**
    * Commits the sweep's work now and goes on in a new transaction on the same connection
    * (`commit and chain`), where the WITH HOLD cursors are read after the commit; READ COMMITTED, so
    * reading them holds no snapshot back. The entity manager's own commit then ends that one.

@@ -5,7 +5,7 @@ import type { SweepRecorder } from '../../observability/gateway-metrics.js';
 import type { CertificateConfig } from '../../config/config.js';
 import type { EventBus } from '../../events/event-bus.js';
 import { Topic, type CertificateEventPayload, type PendingEvent } from '../../events/topics.js';
-import type { Clock } from '../../shared/clock.js';
+import { HOUR_MS, type Clock } from '../../shared/clock.js';
 import type { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import {
   lifecyclePolicy,
@@ -26,6 +26,8 @@ export interface SweepReport {
   removed: number;
   /** Check-in history rows older than CHECK_IN_HISTORY_DAYS deleted. */
   prunedCheckIns: number;
+  /** SCEP enrollments abandoned for PENDING_ENROLLMENT_TTL_HOURS: refused, their certificates revoked. */
+  expiredPendingEnrollments?: number;
   /** The clock's now, truncated to whole seconds, that every rule of the sweep used. */
   sweptAt: Date;
   /** From the start of the sweep until its last event was published. */
@@ -44,6 +46,8 @@ export interface CommittedSweep {
   /** Devices removed (one `deviceRemoved` event each, still being published). */
   removed: number;
   prunedCheckIns: number;
+  /** SCEP enrollments abandoned for PENDING_ENROLLMENT_TTL_HOURS: refused, their certificates revoked. */
+  expiredPendingEnrollments: number;
   sweptAt: Date;
   /** From the start of the sweep until its commit. */
   transactionMs: number;
@@ -64,6 +68,7 @@ const ATTEMPTS = 3;
 interface Swept {
   removed: number;
   pruned: number;
+  abandoned: number;
 }
 
 /**
@@ -164,12 +169,13 @@ export class LifecycleSweeper {
           skipped: true,
           removed: 0,
           prunedCheckIns: 0,
+          expiredPendingEnrollments: 0,
           sweptAt: now,
           transactionMs,
           published: Promise.resolve(report),
         };
       }
-      const { removed, pruned } = outcome.swept;
+      const { removed, pruned, abandoned } = outcome.swept;
       const published = transaction.then((counts) => {
         const durationMs = performance.now() - started;
         const report: SweepReport = {
@@ -177,11 +183,12 @@ export class LifecycleSweeper {
           ...counts!,
           removed,
           prunedCheckIns: pruned,
+          expiredPendingEnrollments: abandoned,
           sweptAt: now,
           durationMs,
           transactionMs,
         };
-        if (report.expiring + report.expired + report.removed > 0)
+        if (report.expiring + report.expired + report.removed + abandoned > 0)
           this.logger.info(report, 'lifecycle sweep');
         this.recorder?.recordSweep({
           durationMs,
@@ -201,7 +208,15 @@ export class LifecycleSweeper {
         ),
       );
       this.publishing = published.catch(() => undefined);
-      return { skipped: false, removed, prunedCheckIns: pruned, sweptAt: now, transactionMs, published };
+      return {
+        skipped: false,
+        removed,
+        prunedCheckIns: pruned,
+        expiredPendingEnrollments: abandoned,
+        sweptAt: now,
+        transactionMs,
+        published,
+      };
     }
   }
 
@@ -230,8 +245,13 @@ export class LifecycleSweeper {
       tx,
       this.policy.checkInHistoryCutoff(now, this.config.checkInHistoryDays),
     );
+    const abandoned = await this.store.expireAbandonedEnrollments(
+      tx,
+      now,
+      new Date(now.getTime() - this.config.pendingEnrollmentTtlHours * HOUR_MS),
+    );
     await this.store.commitKeepingCursors(tx);
-    onCommit({ removed, pruned });
+    onCommit({ removed, pruned, abandoned });
     try {
       await previous;
       return await this.publishCursors(tx, now.toISOString());

@@ -2,7 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import type { ManagedDevice } from '../device/device.entity.js';
-import type { EnrollmentBinding, PendingEnrollments } from '../apple-mdm/pending-enrollment.js';
+import type {
+  EnrollmentBinding,
+  PendingEnrollments,
+  RenewalBinding,
+} from '../apple-mdm/pending-enrollment.js';
 import type { MdmClientCertificate } from '../apple-mdm/mdm-signature.js';
 import { PendingEnrollmentStatus } from './pending-enrollment.entity.js';
 import type { PendingEnrollmentService } from './pending-enrollment.service.js';
@@ -21,7 +25,8 @@ export class ScepPendingEnrollments implements PendingEnrollments {
       !found ||
       found.status !== PendingEnrollmentStatus.pending ||
       found.sha256Thumbprint !== certificate.sha256Thumbprint ||
-      found.certificateStatus === MdmCertificateStatus.revoked
+      found.certificateStatus === MdmCertificateStatus.revoked ||
+      found.renewsDeviceId !== null
     )
       return null;
     return {
@@ -47,6 +52,28 @@ export class ScepPendingEnrollments implements PendingEnrollments {
   ): Promise<void> {
     if (!(await this.pending.complete(tx, binding.pendingEnrollmentId, device, now)))
       throw new Error(`pending enrollment ${binding.pendingEnrollmentId} could not be completed`);
+  }
+
+  async renewalFor(em: EntityManager, certificate: MdmClientCertificate): Promise<RenewalBinding | null> {
+    const found = await this.pending.findByCertificateSerial(em, certificate.serialNumber);
+    if (
+      !found ||
+      found.status !== PendingEnrollmentStatus.pending ||
+      found.sha256Thumbprint !== certificate.sha256Thumbprint ||
+      found.certificateStatus === MdmCertificateStatus.revoked ||
+      found.renewsDeviceId === null ||
+      found.renewsIdentifier === null
+    )
+      return null;
+    return {
+      pendingEnrollmentId: found.pendingEnrollmentId,
+      deviceId: found.renewsDeviceId,
+      identifier: found.renewsIdentifier,
+    };
+  }
+
+  renewed(tx: EntityManager, binding: RenewalBinding, device: ManagedDevice, now: Date): Promise<boolean> {
+    return this.pending.complete(tx, binding.pendingEnrollmentId, device, now);
   }
 
   async refused(tx: EntityManager, binding: EnrollmentBinding, code: string, now: Date): Promise<void> {

@@ -42,6 +42,10 @@ registerEnumType(PendingEnrollmentStatus, {
     'A device certificate issued over SCEP, awaiting the device check-in that completes the enrollment.',
 })
 @Entity({ tableName: 'pending_enrollment' })
+@Index({
+  name: 'pending_enrollment_pending_created_index',
+  expression: `create index "pending_enrollment_pending_created_index" on "pending_enrollment" ("created_date_time") where "status" = 'pending'`,
+})
 export class PendingEnrollment {
   @Field(() => ID, { description: 'Pending enrollment id (UUID); the certificate subject CN.' })
   @PrimaryKey({ type: 'uuid' })

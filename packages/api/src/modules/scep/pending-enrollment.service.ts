@@ -37,6 +37,10 @@ export interface PendingEnrollmentBinding {
   appleProfileId: string | null;
   /** When the invitation stops issuing (UTC); for a USB-Direct export, the export's expiry. */
   invitationExpiresDateTime: Date;
+  /** Identity renewal: the enrolled device whose identity this certificate renews; null otherwise. */
+  renewsDeviceId: string | null;
+  /** Identity renewal: the UDID (or EnrollmentID) that must present it; null otherwise. */
+  renewsIdentifier: string | null;
 }
 
 /** SHA-256 thumbprint (uppercase hex) of a DER certificate: the key certificates are found by. */
@@ -159,5 +163,7 @@ function bindingOf(pending: PendingEnrollment): PendingEnrollmentBinding {
     serialNumber: invitation.serialNumber,
     appleProfileId: invitation.appleProfile?.id ?? null,
     invitationExpiresDateTime: invitation.expiresDateTime,
+    renewsDeviceId: invitation.renewsDeviceId,
+    renewsIdentifier: invitation.renewsIdentifier,
   };
 }
