@@ -90,7 +90,8 @@ export const LOCK_DEVICE_SQL = 'select 1 from managed_device where id = ? for no
 // waits for it or has ended the enrollment; the presented certificate must be the gateway's record
 // (serial and thumbprint), unrevoked, and the enrolled device's; the device must not be in an
 // ended state (the 5th parameter) and must have no command to deliver (statuses: the 6th). Then
-// lastSyncDateTime of each such device (its latest report of the batch), returning the updated
+// lastSyncDateTime of each such device (its latest report of the batch; never earlier than the stored
+// one, since concurrent batches may commit out of order), returning the updated
 // device rows and their users' UPNs. A report left out is ineligible: its caller takes the full path.
 export const IDLE_RECORD_SQL = `
 with v as (
@@ -106,7 +107,7 @@ with v as (
   order by e.id
   for update of e
 ), synced as (
-  update managed_device d set last_sync_date_time = x.at
+  update managed_device d set last_sync_date_time = greatest(d.last_sync_date_time, x.at)
   from (select device_id, max(checked_in_date_time) as at from eligible group by device_id) x
   where d.id = x.device_id
   returning d.*
