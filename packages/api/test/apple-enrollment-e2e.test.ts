@@ -46,6 +46,8 @@ interface Handset {
   serial: string;
   keyFile: string;
   certificateFile: string;
+  /** The top-level PayloadIdentifier of the enrollment profile the device installed. */
+  profileIdentifier: string;
 }
 
 async function signedBy(body: Buffer, device: Handset): Promise<string> {
@@ -123,8 +125,11 @@ const status = (device: Handset, answer: Dict = { Status: 'Idle' }) =>
 const commandOf = (text: string) =>
   parse(text) as { CommandUUID: string; Command: { RequestType: string } & Dict };
 
-/** Verifies a downloaded profile with `openssl cms -verify` and returns its SCEP payload's content. */
-async function scepPayloadOf(body: Buffer): Promise<Dict> {
+/**
+ * Verifies a downloaded profile with `openssl cms -verify` and returns its SCEP payload's content
+ * and the profile's own PayloadIdentifier.
+ */
+async function scepPayloadOf(body: Buffer): Promise<{ scep: Dict; profileIdentifier: string }> {
   const file = join(work, `profile-${randomUUID()}.mobileconfig`);
   await writeFile(file, body);
   const { stdout } = await run('openssl', [
@@ -143,13 +148,13 @@ async function scepPayloadOf(body: Buffer): Promise<Dict> {
   const scep = (profile['PayloadContent'] as Dict[]).find(
     (p) => p['PayloadType'] === 'com.apple.security.scep',
   );
-  return scep!['PayloadContent'] as Dict;
+  return { scep: scep!['PayloadContent'] as Dict, profileIdentifier: String(profile['PayloadIdentifier']) };
 }
 
 /** Runs scepclient with the profile's URL and challenge, as the device does when it installs the profile. */
 async function identityFrom(profile: Response, serial: string): Promise<Handset> {
   expect(profile.status).toBe(200);
-  const scep = await scepPayloadOf(Buffer.from(await profile.arrayBuffer()));
+  const { scep, profileIdentifier } = await scepPayloadOf(Buffer.from(await profile.arrayBuffer()));
   const enrolled = await runScepClient({
     serverUrl: String(scep['URL']),
     recipientFingerprint: raFingerprint,
@@ -162,6 +167,7 @@ async function identityFrom(profile: Response, serial: string): Promise<Handset>
     serial,
     keyFile: join(enrolled.dir, 'key.pem'),
     certificateFile: join(enrolled.dir, 'client.pem'),
+    profileIdentifier,
   };
 }
 
@@ -276,6 +282,8 @@ async function lifecycle(device: Handset, platform: 'IOS' | 'MACOS', enrolledByG
       next = commandOf((await status(device)).text);
     } else next = commandOf(answer.text);
   }
+  // The profile the device installed is the one it is told to remove.
+  expect(next.Command['Identifier']).toBe(device.profileIdentifier);
   expect((await gateway.query(ManagedDeviceDocument, { id })).managedDevice?.managementState).toBe(
     'retirePending',
   );

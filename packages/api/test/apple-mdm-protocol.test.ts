@@ -199,9 +199,10 @@ describe("Apple's MDM check-in and command protocol", () => {
     await gateway.query(RetireDeviceDocument, { deviceId: device.id });
     await retirePush;
     const removal = command((await report('status-idle-device.plist', device)).text);
+    // Enrolled through GraphQL, the device installed no profile of ours: the identifier says so.
     expect(removal.Command).toMatchObject({
       RequestType: 'RemoveProfile',
-      Identifier: 'org.mdm-gateway.enrollment',
+      Identifier: 'mdm.gateway.enrollment.unknown',
     });
     expect(
       (await gateway.query(ManagedDeviceDocument, { id: device.id })).managedDevice?.managementState,
@@ -215,7 +216,7 @@ describe("Apple's MDM check-in and command protocol", () => {
     // A retired device's messages are refused, and the refusal is audited.
     expect((await report('status-idle-device.plist', device)).status).toBe(401);
     const commands = await gateway.sql<{ request_type: string; status: string }>(
-      'select request_type, status from mdm_command where device_id = ? order by queued_date_time',
+      'select request_type, status from mdm_command where device_id = ? order by queued_date_time, queue_order',
       [device.id],
     );
     expect(commands).toEqual([

@@ -13,6 +13,8 @@ async function queue(
   backend: () => StoreBackend,
   deviceId: string,
   commands: { requestType: string; status?: MdmCommandStatus }[],
+  /** The queued time of the i-th command (default: i seconds after T0). */
+  queuedAt: (i: number) => Date = at,
 ): Promise<string[]> {
   const em = backend().em();
   const uuids: string[] = [];
@@ -27,7 +29,7 @@ async function queue(
         parameters: { Payload: 'AAEC' },
         deviceActionId: null,
         status: status ?? MdmCommandStatus.queued,
-        queuedDateTime: at(i),
+        queuedDateTime: queuedAt(i),
       });
     });
   });
@@ -38,6 +40,30 @@ const statuses = async (backend: () => StoreBackend, deviceId: string) =>
   (await store.list(backend().em(), deviceId, 100)).map((c) => [c.requestType, c.status]);
 
 describeStore('MDM command store', (backend) => {
+  it('delivers commands queued at the same time in the order they were queued, and lists them newest first', async () => {
+    const device = randomUUID();
+    const types = Array.from({ length: 12 }, (_, i) => `Command${i}`);
+    const uuids = await queue(
+      backend,
+      device,
+      types.map((requestType) => ({ requestType })),
+      () => T0,
+    );
+    const em = backend().em();
+    const delivered: string[] = [];
+    let except: string | null = null;
+    for (let i = 0; i < uuids.length; i++) {
+      const next = await store.next(em, device, [MdmCommandStatus.queued], null);
+      delivered.push(next!.commandUuid);
+      next!.status = MdmCommandStatus.acknowledged;
+      await em.flush();
+      except = next!.commandUuid;
+    }
+    expect(except).toBe(uuids.at(-1));
+    expect(delivered).toEqual(uuids);
+    expect((await store.list(em, device, 100)).map((c) => c.commandUuid)).toEqual([...uuids].reverse());
+  });
+
   it('add, list (newest first, limited), byUuid (any case), next (oldest of the statuses, one excepted)', async () => {
     const device = randomUUID();
     const [first, second, third] = await queue(backend, device, [

@@ -12,6 +12,7 @@ import { Migration20261203070000_appleMdmProtocol } from './Migration20261203070
 import { Migration20261203080000_pendingEnrollmentDeviceIndex } from './Migration20261203080000_pendingEnrollmentDeviceIndex.js';
 import { Migration20261203270000_identityRenewal } from './Migration20261203270000_identityRenewal.js';
 import { Migration20261203270100_pendingEnrollmentAbandonedIndex } from './Migration20261203270100_pendingEnrollmentAbandonedIndex.js';
+import { Migration20261203290000_mdmCommandQueueOrder } from './Migration20261203290000_mdmCommandQueueOrder.js';
 import { Migration20261203270200_checkInMessageDigests } from './Migration20261203270200_checkInMessageDigests.js';
 
 /**
@@ -53,5 +54,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203270200_checkInMessageDigests',
     class: Migration20261203270200_checkInMessageDigests,
+  },
+  {
+    name: 'Migration20261203290000_mdmCommandQueueOrder',
+    class: Migration20261203290000_mdmCommandQueueOrder,
   },
 ];

@@ -3,6 +3,8 @@ import type { Clock } from '../../shared/clock.js';
 import { DeviceActionKind, type DeviceAction } from '../device-action/device-action.entity.js';
 import type { ActionCommands } from '../device-action/device-action.commands.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
+import { enrollmentProfileIdentifier } from '../enrollment-profile/enrollment-profile.builder.js';
+import { EnrollmentInvitationStore } from '../enrollment-profile/enrollment-invitation.store.js';
 import { MdmCommand, MdmCommandStatus } from './mdm-command.entity.js';
 import type { MdmCommandStore } from './mdm-command.store.js';
 import { eraseDevice, newCommandUuid, removeProfile, type MdmCommandRequest } from './mdm-commands.js';
@@ -12,12 +14,24 @@ export interface DeviceWaker {
   wake(deviceId: string): void;
 }
 
-/** The commands that carry out a device action on an Apple device (Apple's "RemoveProfile", "EraseDevice"). */
-const COMMAND_OF_ACTION: Partial<Record<DeviceActionKind, () => MdmCommandRequest>> = {
-  [DeviceActionKind.retire]: removeProfile,
-  [DeviceActionKind.unenroll]: removeProfile,
-  [DeviceActionKind.wipe]: eraseDevice,
-};
+/**
+ * The commands that carry out a device action on an Apple device (Apple's "RemoveProfile",
+ * "EraseDevice"), given the PayloadIdentifier of the device's installed enrollment profile.
+ */
+const COMMAND_OF_ACTION: Partial<Record<DeviceActionKind, (profileIdentifier: string) => MdmCommandRequest>> =
+  {
+    [DeviceActionKind.retire]: removeProfile,
+    [DeviceActionKind.unenroll]: removeProfile,
+    [DeviceActionKind.wipe]: () => eraseDevice(),
+  };
+
+/**
+ * The profile identifier named when the device's installed enrollment profile is unknown: a
+ * device whose identity did not come from a profile this gateway built (its SCEP enrollment
+ * record is gone, or it enrolled with a profile made elsewhere). A RemoveProfile of it is answered
+ * with an Error by the device, which the action's history then shows.
+ */
+const UNKNOWN_PROFILE = enrollmentProfileIdentifier('unknown');
 
 /**
  * The commands an Idle report gets delivered: queued, sent but never answered (sent again), or
@@ -40,6 +54,7 @@ export class MdmCommandQueue implements ActionCommands {
     private readonly store: MdmCommandStore,
     private readonly enrollments: AppleMdmEnrollmentStore,
     private waker: DeviceWaker | null = null,
+    private readonly invitations = new EnrollmentInvitationStore(),
   ) {}
 
   /** Sets who wakes devices once a command is queued (the push service, created after the queue). */
@@ -77,7 +92,11 @@ export class MdmCommandQueue implements ActionCommands {
     const enrollment = await this.enrollments.byDevice(tx, deviceId);
     if (!enrollment || enrollment.checkedOutDateTime) return false;
     await this.store.cancelOpen(tx, deviceId, this.clock.now());
-    this.enqueue(tx, deviceId, command(), action.id);
+    const installed = await this.invitations.installedProfile(tx, deviceId);
+    const profileIdentifier = installed
+      ? enrollmentProfileIdentifier(installed.identifierId)
+      : UNKNOWN_PROFILE;
+    this.enqueue(tx, deviceId, command(profileIdentifier), action.id);
     return true;
   }
 

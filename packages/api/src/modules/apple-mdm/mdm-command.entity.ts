@@ -66,6 +66,17 @@ export class MdmCommand {
   @Property({ type: 'timestamptz' })
   queuedDateTime!: Date;
 
+  /**
+   * The queue's order, assigned by the database at insert (a sequence): commands queued at the
+   * same time are delivered in the order they were queued. Never written by the gateway.
+   */
+  @Property({
+    type: 'bigint',
+    autoincrement: true,
+    hidden: true,
+  })
+  queueOrder?: string & Opt;
+
   @Field(() => Date, { nullable: true, description: 'Latest delivery to the device.' })
   @Property({ type: 'timestamptz', nullable: true })
   sentDateTime: Date | null = null;

@@ -21,7 +21,7 @@ export class MdmCommandStore {
     return tx.findOne(
       MdmCommand,
       { deviceId, status: { $in: statuses }, ...(exceptUuid ? { commandUuid: { $ne: exceptUuid } } : {}) },
-      { orderBy: { queuedDateTime: 'asc', id: 'asc' } },
+      { orderBy: { queuedDateTime: 'asc', queueOrder: 'asc' } },
     );
   }
 
@@ -57,6 +57,10 @@ export class MdmCommandStore {
 
   /** The device's queue, newest first (GraphQL). */
   list(em: EntityManager, deviceId: string, limit: number): Promise<MdmCommand[]> {
-    return em.find(MdmCommand, { deviceId }, { orderBy: { queuedDateTime: 'desc', id: 'desc' }, limit });
+    return em.find(
+      MdmCommand,
+      { deviceId },
+      { orderBy: { queuedDateTime: 'desc', queueOrder: 'desc' }, limit },
+    );
   }
 }

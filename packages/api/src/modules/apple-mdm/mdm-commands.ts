@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { build, type PlistValue } from 'plist';
 
-/**
- * The identifier of the gateway's enrollment profile (its top-level PayloadIdentifier): a
- * `RemoveProfile` of it unenrolls the device (Apple's protocol reference, "RemoveProfile").
- * The profile builder must use this value.
- */
-export const ENROLLMENT_PROFILE_IDENTIFIER = 'org.mdm-gateway.enrollment';
-
 /** What a queued command asks (Apple's "Commands and Queries"). */
 export interface MdmCommandRequest {
   requestType: string;
   parameters: Record<string, unknown>;
 }
 
-/** retire: the device removes the enrollment profile, and with it everything the MDM installed. */
-export const removeProfile = (): MdmCommandRequest => ({
+/**
+ * retire: the device removes the enrollment profile, and with it everything the MDM installed
+ * (Apple's protocol reference, "RemoveProfile": `Identifier` is the installed profile's top-level
+ * PayloadIdentifier).
+ * @param profileIdentifier the PayloadIdentifier of the device's installed enrollment profile
+ */
+export const removeProfile = (profileIdentifier: string): MdmCommandRequest => ({
   requestType: 'RemoveProfile',
-  parameters: { Identifier: ENROLLMENT_PROFILE_IDENTIFIER },
+  parameters: { Identifier: profileIdentifier },
 });
 
 /** wipe: the device erases all content and settings. */

@@ -52,9 +52,19 @@ function payloadUuid(invitationId: string, payload: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`.toUpperCase();
 }
 
+/**
+ * The top-level PayloadIdentifier of the enrollment profile built for an invitation (or, for an
+ * identity renewal, the invitation whose profile it replaces): what a `RemoveProfile` names to
+ * unenroll the device, and what a re-sent profile keeps so that it replaces the installed one
+ * (Apple: a profile with the same PayloadIdentifier replaces the installed one).
+ */
+export function enrollmentProfileIdentifier(identifierId: string): string {
+  return `mdm.gateway.enrollment.${identifierId}`;
+}
+
 /** The profile as a property-list object (what `plist.build` writes and `plist.parse` returns). */
 export function enrollmentProfile(spec: EnrollmentProfileSpec): { [key: string]: PlistValue } {
-  const base = `mdm.gateway.enrollment.${spec.identifierId ?? spec.invitationId}`;
+  const base = enrollmentProfileIdentifier(spec.identifierId ?? spec.invitationId);
   const scepUuid = payloadUuid(spec.invitationId, 'scep');
   const root = {
     PayloadType: 'com.apple.security.root',
