@@ -8,8 +8,8 @@ import { AuditOutcome } from '../audit/audit-record.entity.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { EnrollmentMethodKind } from '../catalog/enrollment-method-kind.enum.js';
 import type { CertificateService } from '../certificate/certificate.service.js';
+import { CertificateStore } from '../certificate/certificate.store.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
-import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { DeviceActionKind, DeviceActionState } from '../device-action/device-action.entity.js';
 import { cancelPendingActions, record as actionRecord } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
@@ -156,11 +156,7 @@ export class AppleCheckInService {
     const identifier = identityKey(message.identity);
     const channel =
       message.identity.kind === 'device' ? MdmEnrollmentChannel.device : MdmEnrollmentChannel.userEnrollment;
-    const known = await em.findOne(
-      MdmCertificate,
-      { serialNumber: presented.serialNumber },
-      { populate: ['device'] },
-    );
+    const known = await new CertificateStore().bySerialNumberWithDevice(em, presented.serialNumber);
     if (
       known?.device?.getEntity() &&
       known.status !== MdmCertificateStatus.revoked &&

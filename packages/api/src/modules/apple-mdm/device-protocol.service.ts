@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../../shared/domain-error.js';
-import { ManagedDevice } from '../device/device.entity.js';
+import type { ManagedDevice } from '../device/device.entity.js';
+import { DeviceStore } from '../device/device.store.js';
 import type { PushOutcome } from '../push/apns.push.js';
 import type { PushService } from '../push/push.service.js';
 import type { AppleMdmEnrollment } from './apple-mdm-enrollment.entity.js';
@@ -42,7 +43,7 @@ export class DeviceProtocolService {
    */
   async sync(em: EntityManager, deviceId: string): Promise<{ device: ManagedDevice; push: PushOutcome }> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
-    const device = await em.findOne(ManagedDevice, { id });
+    const device = await new DeviceStore().byId(em, id);
     if (!device) throw new NotFoundError('ManagedDevice', id);
     return { device, push: await this.push.syncDevice(id) };
   }

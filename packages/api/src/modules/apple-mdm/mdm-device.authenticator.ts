@@ -1,8 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
-import { ManagedDevice } from '../device/device.entity.js';
-import { ManagementState } from '../device/device.enums.js';
+import { CertificateStore } from '../certificate/certificate.store.js';
+import type { ManagedDevice } from '../device/device.entity.js';
+import { isActiveDevice } from '../device/active-device.policy.js';
+import { DeviceStore } from '../device/device.store.js';
 import { MdmAuthenticationError } from './apple-mdm.errors.js';
 import type { AppleMdmEnrollment } from './apple-mdm-enrollment.entity.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
@@ -27,7 +29,8 @@ export interface RenewedIdentities {
 }
 
 /** States in which the device no longer talks to the gateway: its messages are refused. */
-const ENDED = new Set([ManagementState.retired, ManagementState.wiped]);
+const devices = new DeviceStore();
+const certificates = new CertificateStore();
 
 /**
  * Binds a verified identity certificate to the device the message names: the certificate is one
@@ -53,9 +56,9 @@ export async function authenticateDevice(
   const ownCertificate = certificate.device?.id === enrollment.deviceId;
   if (!ownCertificate && (certificate.device || !renewals))
     throw new MdmAuthenticationError('WRONG_DEVICE', 'the identity certificate belongs to another device');
-  const device = await tx.findOne(ManagedDevice, enrollment.deviceId, { populate: ['user'] });
+  const device = await devices.byId(tx, enrollment.deviceId);
   if (!device) throw new MdmAuthenticationError('UNKNOWN_DEVICE', 'the device was deleted');
-  if (ENDED.has(device.managementState))
+  if (!isActiveDevice(device.managementState))
     throw new MdmAuthenticationError('DEVICE_NOT_MANAGED', `the device is ${device.managementState}`);
   if (ownCertificate) return { device, enrollment, certificate };
   const renewed = await renewals!.service.adopt(
@@ -79,7 +82,7 @@ export async function knownCertificate(
   tx: EntityManager,
   presented: MdmClientCertificate,
 ): Promise<MdmCertificate> {
-  const certificate = await tx.findOne(MdmCertificate, { serialNumber: presented.serialNumber });
+  const certificate = await certificates.bySerialNumber(tx, presented.serialNumber);
   if (!certificate || certificate.sha256Thumbprint !== presented.sha256Thumbprint)
     throw new MdmAuthenticationError(
       'UNKNOWN_CERTIFICATE',

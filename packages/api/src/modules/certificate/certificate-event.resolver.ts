@@ -7,7 +7,9 @@ import { READ_ROLES } from '../auth/role.enum.js';
 import type { EventDevices } from '../device/device-event.loader.js';
 import { DeviceEventFilter, matchesDeviceFilter } from '../device/device-event.resolver.js';
 import { CertificateEvent } from './certificate-event.type.js';
-import { MdmCertificate } from './mdm-certificate.entity.js';
+import { CertificateStore } from './certificate.store.js';
+
+const certificateStore = new CertificateStore();
 
 type FilterArgs = { payload: CertificateEventPayload; args: { filter?: DeviceEventFilter | null } };
 const byFilter = ({ payload, args }: FilterArgs) => matchesDeviceFilter(payload, args.filter);
@@ -71,7 +73,7 @@ export class CertificateEventResolver {
   private async toEvent(payload: CertificateEventPayload): Promise<CertificateEvent> {
     const [device, certificate] = await Promise.all([
       this.eventDevices.of(payload),
-      this.work.once(payload, 'certificate', (em) => em.findOne(MdmCertificate, payload.certificateId)),
+      this.work.once(payload, 'certificate', (em) => certificateStore.byId(em, payload.certificateId)),
     ]);
     return Object.assign(new CertificateEvent(), {
       ...payload,

@@ -69,6 +69,26 @@ export class CertificateStore {
     return em.findOne(MdmCertificate, { device: deviceId, supersededById: null });
   }
 
+  /** The certificate with this id, or null. */
+  byId(em: EntityManager, id: string): Promise<MdmCertificate | null> {
+    return em.findOne(MdmCertificate, id);
+  }
+
+  /** The certificate with this SHA-256 thumbprint (uppercase hex), locked FOR UPDATE in `tx`; null when unknown. */
+  byThumbprintLocked(tx: EntityManager, sha256Thumbprint: string): Promise<MdmCertificate | null> {
+    return tx.findOne(MdmCertificate, { sha256Thumbprint }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  /** The pending enrollment that holds this certificate (any status), in the caller's transaction; null when none. */
+  pendingEnrollmentHolding(tx: EntityManager, certificateId: string): Promise<PendingEnrollment | null> {
+    return tx.findOne(PendingEnrollment, { certificate: certificateId });
+  }
+
+  /** The certificate with this serial number (as stored) and its device loaded, or null. */
+  bySerialNumberWithDevice(em: EntityManager, serialNumber: string): Promise<MdmCertificate | null> {
+    return em.findOne(MdmCertificate, { serialNumber }, { populate: ['device'] });
+  }
+
   /** The certificate with this serial number (any case; stored uppercase hex), or null. */
   bySerialNumber(em: EntityManager, serialNumber: string): Promise<MdmCertificate | null> {
     return em.findOne(MdmCertificate, { serialNumber: serialNumber.toUpperCase() });

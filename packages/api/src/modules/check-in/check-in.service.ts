@@ -15,6 +15,7 @@ import { lifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { completesAtCheckIn, type DeviceActionService } from '../device-action/device-action.service.js';
 import { ManagedDevice } from '../device/device.entity.js';
+import { DeviceStore } from '../device/device.store.js';
 import {
   deviceBefore,
   toCertificateEventPayload,
@@ -57,6 +58,7 @@ export class CheckInService {
     private readonly config: CertificateConfig,
     private readonly deviceActions: DeviceActionService,
     private readonly store: CheckInStore,
+    private readonly devices = new DeviceStore(),
   ) {
     this.lifecycle = lifecyclePolicy(config);
   }
@@ -180,7 +182,7 @@ export class CheckInService {
         // the device's children (a check-in, maybe a certificate), which have no foreign key to it
         // (DEVICE_CHILD_TABLES in device/device.store.ts), so a concurrent delete either waits for it or has removed the row.
         await this.store.lockDevice(tx, command.deviceId);
-        const device = await tx.findOne(ManagedDevice, command.deviceId, { populate: ['user'] });
+        const device = await this.devices.byId(tx, command.deviceId);
         const entity =
           device && command.certificateSerialNumber
             ? await this.certificates.bySerialNumber(tx, command.certificateSerialNumber)

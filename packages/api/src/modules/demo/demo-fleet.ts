@@ -4,7 +4,7 @@ import { EnrollmentMethodKind as M } from '../catalog/enrollment-method-kind.enu
 import { DevicePlatform as P } from '../catalog/platform.enum.js';
 import { WindowsJoinType } from '../device/device.enums.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
-import { User } from '../user/user.entity.js';
+import { UserStore } from '../user/user.store.js';
 
 /** A small, realistic fleet: every platform, personal devices of a few users. */
 const demoDevices = [
@@ -125,7 +125,7 @@ export async function seedDemoFleet(
   enrollment: EnrollmentService,
   logger: Logger,
 ): Promise<number> {
-  if ((await em.count(User)) > 0) return 0;
+  if (await new UserStore().any(em)) return 0;
   for (const device of demoDevices) await enrollment.enroll(em.fork(), device);
   logger.info({ devices: demoDevices.length }, 'demo fleet enrolled');
   return demoDevices.length;

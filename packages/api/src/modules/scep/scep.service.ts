@@ -1,5 +1,4 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as pkijs from 'pkijs';
 import type { EventBus } from '../../events/event-bus.js';
@@ -12,9 +11,10 @@ import type { CertificateService } from '../certificate/certificate.service.js';
 import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { MdmCertificateStatus, RevocationReason } from '../certificate/mdm-certificate.enums.js';
 import type { ServiceCertificate } from '../certificate/service-certificate.js';
+import { CertificateStore } from '../certificate/certificate.store.js';
 import { x509 } from '../certificate/x509-runtime.js';
-import { ManagedDevice } from '../device/device.entity.js';
-import { ManagementState } from '../device/device.enums.js';
+import { isActiveDevice } from '../device/active-device.policy.js';
+import { DeviceStore } from '../device/device.store.js';
 import { toCertificateEventPayload } from '../device/device.events.js';
 import type { EnrollmentInvitationService } from '../enrollment-profile/enrollment-invitation.service.js';
 import { EnrollmentInvitation } from '../enrollment-profile/enrollment-invitation.entity.js';
@@ -67,6 +67,8 @@ export class ScepService {
     private readonly invitations: EnrollmentInvitationService,
     private readonly ra: ServiceCertificate,
     private readonly forkEntityManager: () => EntityManager,
+    private readonly certificateStore = new CertificateStore(),
+    private readonly deviceStore = new DeviceStore(),
   ) {
     const ca = certificates.authority.ca.certificate;
     this.caCms = pkijs.Certificate.fromBER(ca.rawData);
@@ -249,11 +251,7 @@ export class ScepService {
     const now = this.clock.now();
     const em = this.forkEntityManager();
     const outcome = await em.transactional(async (tx) => {
-      const current = await tx.findOne(
-        MdmCertificate,
-        { sha256Thumbprint: thumbprint },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
+      const current = await this.certificateStore.byThumbprintLocked(tx, thumbprint);
       if (!current)
         return this.refuse(
           ScepFailInfo.badCertId,
@@ -269,11 +267,9 @@ export class ScepService {
       if (current.notAfter.getTime() < now.getTime())
         this.refuse(ScepFailInfo.badRequest, 'CERTIFICATE_EXPIRED', 'the signing certificate expired');
       if (current.device) {
-        const device = await tx.findOneOrFail(ManagedDevice, current.device.id);
-        if (
-          device.managementState === ManagementState.retired ||
-          device.managementState === ManagementState.wiped
-        )
+        const device = await this.deviceStore.byId(tx, current.device.id);
+        if (!device) throw new Error(`certificate ${current.id} names a device that does not exist`);
+        if (!isActiveDevice(device.managementState))
           this.refuse(
             ScepFailInfo.badRequest,
             'INVALID_DEVICE_STATE',
@@ -285,7 +281,7 @@ export class ScepService {
         await tx.flush();
         return { certificate: credential.certificate, device, previous: current };
       }
-      const pending = await tx.findOne(PendingEnrollment, { certificate: current.id });
+      const pending = await this.certificateStore.pendingEnrollmentHolding(tx, current.id);
       if (!pending)
         return this.refuse(
           ScepFailInfo.badCertId,
