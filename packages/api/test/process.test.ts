@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ManagedDevicesDocument } from '@mdm/schema';
 import { createScratchDatabase } from '../src/testing/gateway-process.js';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -87,6 +88,21 @@ describe.runIf(existsSync(mainJs))('the gateway process (built dist/main.js)', (
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("seeds the demo fleet into a new embedded database (DEMO_DATA), as the README's start command does", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));
+    try {
+      const demo = await startTestGateway({ embeddedDataDir: dataDir, env: { DEMO_DATA: 'true' } });
+      try {
+        const { managedDevices } = await demo.query(ManagedDevicesDocument, { first: 1 });
+        expect(managedDevices.totalCount).toBeGreaterThan(0);
+      } finally {
+        await demo.stop();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('explains why a production start fails on a database whose CA was created without CA_KEY_SECRET', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'mdm-proc-'));

@@ -10,6 +10,14 @@ const now = new Date('2026-12-03T10:00:00.000Z');
 const upn = () => `u${randomUUID().slice(0, 8)}@example.com`;
 
 describeStore('the user store', (backend) => {
+  it('any: whether the database holds a user at all', async () => {
+    const em = backend().em();
+    const before = await store.any(em);
+    await store.ensure(backend().em(), `any-${randomUUID()}@contoso.example`, new Date());
+    expect(await store.any(backend().em())).toBe(true);
+    expect(typeof before).toBe('boolean');
+  });
+
   describe('ensure', () => {
     it('creates the user on first sight, named after the UPN, and returns the same row afterwards', async () => {
       const name = upn();

@@ -310,16 +310,16 @@ export class CertificateStore {
 
   /**
    * The pending enrollment of a certificate, with its certificate, invitation and the invitation's
-   * user and enrollment manager, read on a fork of `em` (whatever its status); null when there is none.
+   * user and enrollment manager (whatever its status); null when there is none. Read on a fork of
+   * `em` (its own identity map), except inside a transaction, where it runs in that transaction:
+   * on the embedded database's single connection a fork would wait for the transaction to end.
    */
   pendingEnrollmentOf(em: EntityManager, key: PendingEnrollmentKey): Promise<PendingEnrollment | null> {
-    return em
-      .fork()
-      .findOne(
-        PendingEnrollment,
-        { certificate: key },
-        { populate: ['certificate', 'invitation', 'invitation.user', 'invitation.enrollmentManager'] },
-      );
+    return (em.isInTransaction() ? em : em.fork()).findOne(
+      PendingEnrollment,
+      { certificate: key },
+      { populate: ['certificate', 'invitation', 'invitation.user', 'invitation.enrollmentManager'] },
+    );
   }
 
   /** The pending enrollment `id` when its status is `status`, locked (FOR UPDATE) when `lock`; else null. */

@@ -49,7 +49,8 @@ async function sealingSecret(ca: CertificateAuthority, purpose: ServiceCertifica
 
 /**
  * Loads the service certificate of `purpose`, issuing (and storing) one when none exists, when
- * the stored one was issued by another CA, or when it expires within 30 days. Concurrent starts
+ * the stored one was issued by another CA, is not valid yet at this instance's `now`, or expires
+ * within 30 days. Concurrent starts
  * race on an upsert; each then reads the stored winner.
  */
 export async function loadServiceCertificate(
@@ -68,6 +69,9 @@ export async function loadServiceCertificate(
       const certificate = new x509.X509Certificate(stored.certificatePem);
       return (
         certificate.issuer === ca.certificate.subject &&
+        // One issued by an instance whose clock ran ahead is not valid yet for this one: clients
+        // (openssl, devices) would refuse what it signs.
+        certificate.notBefore.getTime() <= now.getTime() &&
         certificate.notAfter.getTime() - now.getTime() > RENEW_BEFORE_MS
       );
     })();
