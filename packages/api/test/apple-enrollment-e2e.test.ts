@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type DeviceEventPayload, type DeviceUpdatedPayload } from '../src/events/topics.js';
 import { uniqueUpn } from './support/builders.js';
 import { enrollmentSetup } from './support/enrollment-setup.js';
+import { appleHandsets, TEST_TOPIC } from './support/apple-handset.js';
 import { appleTestBed, freePort, issuedCertificate, runScepClient } from './support/scepclient.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 
@@ -34,6 +35,7 @@ type Dict = { [key: string]: PlistValue };
  */
 let gateway: TestGateway;
 let setup: ReturnType<typeof enrollmentSetup>;
+let handsets: ReturnType<typeof appleHandsets>;
 let work: string;
 let caFile: string;
 let raFingerprint: string;
@@ -50,43 +52,13 @@ interface Handset {
   profileIdentifier: string;
 }
 
-async function signedBy(body: Buffer, device: Handset): Promise<string> {
-  const file = join(work, `body-${randomUUID()}`);
-  await writeFile(file, body);
-  const { stdout } = await run(
-    'openssl',
-    [
-      'cms',
-      '-sign',
-      '-binary',
-      '-outform',
-      'der',
-      '-in',
-      file,
-      '-signer',
-      device.certificateFile,
-      '-inkey',
-      device.keyFile,
-    ],
-    { encoding: 'buffer' },
-  );
-  return (stdout as unknown as Buffer).toString('base64');
-}
-
+/** Signs the message with the device's identity (`openssl cms -sign`, the kit's) and PUTs it. */
 async function put(path: string, message: Dict, device: Handset) {
   const body = Buffer.from(build(message));
-  const response = await fetch(`${gateway.url}${path}`, {
-    method: 'PUT',
-    headers: {
-      'content-type': 'application/x-apple-aspen-mdm',
-      'mdm-signature': await signedBy(body, device),
-    },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
+  return handsets.putSigned(path, body, await handsets.signedBy(body, device));
 }
 
-const TOPIC = 'com.apple.mgmt.External.placeholder';
+const TOPIC = TEST_TOPIC;
 
 const authenticate = (device: Handset, platform: 'IOS' | 'MACOS') =>
   put(
@@ -233,13 +205,9 @@ beforeAll(async () => {
   const port = await freePort();
   gateway = await startTestGateway({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
   setup = enrollmentSetup(gateway);
-  ({
-    work,
-    caFile,
-    raFingerprint,
-    signerKey: machineKey,
-    signerCertificate: machineCertificate,
-  } = await appleTestBed(gateway, 'apple-e2e-'));
+  const bed = await appleTestBed(gateway, 'apple-e2e-');
+  ({ work, caFile, raFingerprint, signerKey: machineKey, signerCertificate: machineCertificate } = bed);
+  handsets = appleHandsets(gateway, bed);
 });
 afterAll(() => gateway.stop());
 
