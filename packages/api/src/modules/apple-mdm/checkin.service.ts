@@ -34,6 +34,9 @@ import { identityKey, type CheckInMessage } from './mdm-message.js';
 import type { MdmClientCertificate } from './mdm-signature.js';
 import type { PendingEnrollments } from './pending-enrollment.js';
 
+/** Stateless; one serves every call. */
+const certificates = new CertificateStore();
+
 /** What the check-in endpoint answers: a status and, for GetBootstrapToken, a plist dictionary. */
 export interface CheckInAnswer {
   status: number;
@@ -156,7 +159,7 @@ export class AppleCheckInService {
     const identifier = identityKey(message.identity);
     const channel =
       message.identity.kind === 'device' ? MdmEnrollmentChannel.device : MdmEnrollmentChannel.userEnrollment;
-    const known = await new CertificateStore().bySerialNumberWithDevice(em, presented.serialNumber);
+    const known = await certificates.bySerialNumberWithDevice(em, presented.serialNumber);
     if (
       known?.device?.getEntity() &&
       known.status !== MdmCertificateStatus.revoked &&

@@ -11,6 +11,9 @@ import { validateInput } from '../../shared/validation.js';
 import { deviceIdSchema } from '../device/device.service.js';
 import type { MdmCommandStore } from './mdm-command.store.js';
 
+/** Stateless; one serves every call. */
+const devices = new DeviceStore();
+
 /** Most commands one `mdmCommands` read returns. */
 export const MAX_COMMANDS_PER_READ = 100;
 
@@ -43,7 +46,7 @@ export class DeviceProtocolService {
    */
   async sync(em: EntityManager, deviceId: string): Promise<{ device: ManagedDevice; push: PushOutcome }> {
     const id = validateInput(deviceIdSchema, deviceId, 'deviceId');
-    const device = await new DeviceStore().byId(em, id);
+    const device = await devices.byId(em, id);
     if (!device) throw new NotFoundError('ManagedDevice', id);
     return { device, push: await this.push.syncDevice(id) };
   }

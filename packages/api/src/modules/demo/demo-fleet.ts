@@ -6,6 +6,9 @@ import { WindowsJoinType } from '../device/device.enums.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
 import { UserStore } from '../user/user.store.js';
 
+/** Stateless; one serves every call. */
+const users = new UserStore();
+
 /** A small, realistic fleet: every platform, personal devices of a few users. */
 const demoDevices = [
   {
@@ -125,7 +128,7 @@ export async function seedDemoFleet(
   enrollment: EnrollmentService,
   logger: Logger,
 ): Promise<number> {
-  if (await new UserStore().any(em)) return 0;
+  if (await users.any(em)) return 0;
   for (const device of demoDevices) await enrollment.enroll(em.fork(), device);
   logger.info({ devices: demoDevices.length }, 'demo fleet enrolled');
   return demoDevices.length;

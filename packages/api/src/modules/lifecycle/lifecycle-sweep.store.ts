@@ -7,6 +7,9 @@ import { DeviceStore } from '../device/device.store.js';
 import type { ManagedDeviceOwnerType } from '../device/device.enums.js';
 import { liveSql, plusDays, questionMarks, type LifecyclePolicy } from './lifecycle.policy.js';
 
+/** Stateless; one serves every sweep. */
+const deviceStore = new DeviceStore();
+
 /**
  * The SQL of the lifecycle sweep (lifecycle-sweeper.service.ts runs it, in one REPEATABLE READ
  * transaction): {@link LifecycleSweepStore} runs the statements, which the functions below build
@@ -338,7 +341,7 @@ export class LifecycleSweepStore {
    */
   async removeDue(tx: EntityManager): Promise<number> {
     const sql = sqlOf(tx);
-    for (const statement of new DeviceStore().childDeletesOf('lifecycle_due_device', {
+    for (const statement of deviceStore.childDeletesOf('lifecycle_due_device', {
       mdm_certificate: REMOVE_DUE_CERTIFICATES,
     }))
       await sql.run(statement);
