@@ -13,7 +13,7 @@ describe('Apple MDM message parsing', () => {
       MessageType: 'Authenticate',
       identity: { kind: 'device', udid: '00008110-001A2B3C4D5E6F70', userId: null },
       SerialNumber: 'F2LXK0Q7HG7F',
-      IMEI: '35 395911 012345 6',
+      IMEI: '35 395911 012345 2',
       OSVersion: '17.4.1',
       ProductName: 'iPhone15,2',
     });
