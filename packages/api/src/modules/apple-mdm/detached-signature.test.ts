@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createCertificateAuthority,
   issueDeviceCertificate,
@@ -11,6 +7,7 @@ import {
 } from '../certificate/index.js';
 import { verifyDetachedCms } from './detached-signature.js';
 import { signMdmMessage } from './mdm-signature.js';
+import { opensslCmsSign, opensslSelfSigned } from '../../../test/support/openssl.js';
 
 const now = new Date('2026-12-03T12:00:00Z');
 const body = Buffer.from(
@@ -20,37 +17,10 @@ const body = Buffer.from(
 describe('detached CMS signatures on node:crypto', () => {
   let device: IssuedDeviceCertificate;
   let rsa: { certificatePem: string; keyPem: string };
-  let dir: string;
 
-  /** `openssl cms -sign` over `data` (detached, DER, OpenSSL's default signed attributes) plus `extra` options. */
-  const opensslSign = (
-    data: Buffer,
-    certificatePem: string,
-    keyPem: string,
-    extra: string[] = [],
-  ): Buffer => {
-    writeFileSync(join(dir, 'body'), data);
-    writeFileSync(join(dir, 'cert.pem'), certificatePem);
-    writeFileSync(join(dir, 'key.pem'), keyPem);
-    return execFileSync('openssl', [
-      'cms',
-      '-sign',
-      '-binary',
-      '-outform',
-      'DER',
-      '-in',
-      join(dir, 'body'),
-      '-signer',
-      join(dir, 'cert.pem'),
-      '-inkey',
-      join(dir, 'key.pem'),
-      ...extra,
-    ]);
-  };
   const der = (pem: string) => Buffer.from(new X509Certificate(pem).raw);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'detached-signature-'));
     const ca = await createCertificateAuthority({ organization: 'CMS Test CA', now });
     device = await issueDeviceCertificate({
       ca,
@@ -61,27 +31,15 @@ describe('detached CMS signatures on node:crypto', () => {
     });
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    writeFileSync(join(dir, 'rsa.key'), keyPem);
-    const certificatePem = execFileSync('openssl', [
-      'req',
-      '-x509',
-      '-new',
-      '-key',
-      join(dir, 'rsa.key'),
-      '-subj',
-      '/CN=rsa-device',
-      '-days',
-      '2',
-    ]).toString();
+    const certificatePem = opensslSelfSigned('rsa-device', keyPem);
     rsa = { certificatePem, keyPem };
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('returns the signer certificate of an openssl signature with signed attributes (EC and RSA, SHA-1 to SHA-512)', () => {
     for (const md of ['sha1', 'sha256', 'sha384', 'sha512']) {
-      const ec = opensslSign(body, device.certificatePem, device.privateKeyPem!, ['-md', md]);
+      const ec = opensslCmsSign(body, device.certificatePem, device.privateKeyPem!, ['-md', md]);
       expect(verifyDetachedCms(ec, body)).toEqual(der(device.certificatePem));
-      const rsaSigned = opensslSign(body, rsa.certificatePem, rsa.keyPem, ['-md', md]);
+      const rsaSigned = opensslCmsSign(body, rsa.certificatePem, rsa.keyPem, ['-md', md]);
       expect(verifyDetachedCms(rsaSigned, body)).toEqual(der(rsa.certificatePem));
     }
   });
@@ -92,12 +50,12 @@ describe('detached CMS signatures on node:crypto', () => {
       'base64',
     );
     expect(verifyDetachedCms(ours, body)).toEqual(der(device.certificatePem));
-    const noattr = opensslSign(body, rsa.certificatePem, rsa.keyPem, ['-noattr']);
+    const noattr = opensslCmsSign(body, rsa.certificatePem, rsa.keyPem, ['-noattr']);
     expect(verifyDetachedCms(noattr, body)).toEqual(der(rsa.certificatePem));
   });
 
   it('gives no certificate for another body, a corrupted signature, or garbage', async () => {
-    const signed = opensslSign(body, device.certificatePem, device.privateKeyPem!);
+    const signed = opensslCmsSign(body, device.certificatePem, device.privateKeyPem!);
     expect(verifyDetachedCms(signed, Buffer.from('another body'))).toBeUndefined();
     const ours = Buffer.from(
       await signMdmMessage(body, device.certificatePem, device.privateKeyPem!),
@@ -113,10 +71,13 @@ describe('detached CMS signatures on node:crypto', () => {
 
   it('leaves the shapes it does not read to the general verifier: a signer named by key id, attached content', () => {
     expect(
-      verifyDetachedCms(opensslSign(body, device.certificatePem, device.privateKeyPem!, ['-keyid']), body),
+      verifyDetachedCms(opensslCmsSign(body, device.certificatePem, device.privateKeyPem!, ['-keyid']), body),
     ).toBeUndefined();
     expect(
-      verifyDetachedCms(opensslSign(body, device.certificatePem, device.privateKeyPem!, ['-nodetach']), body),
+      verifyDetachedCms(
+        opensslCmsSign(body, device.certificatePem, device.privateKeyPem!, ['-nodetach']),
+        body,
+      ),
     ).toBeUndefined();
   });
 });

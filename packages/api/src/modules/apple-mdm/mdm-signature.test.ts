@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createCertificateAuthority,
   issueDeviceCertificate,
@@ -11,6 +7,7 @@ import {
 } from '../certificate/index.js';
 import { MdmAuthenticationError } from './apple-mdm.errors.js';
 import { authenticateMdmRequest, signMdmMessage } from './mdm-signature.js';
+import { openssl, opensslCmsSign } from '../../../test/support/openssl.js';
 
 const now = new Date('2026-12-03T12:00:00Z');
 const body = Buffer.from(
@@ -21,33 +18,12 @@ describe('Mdm-Signature verification', () => {
   let ca: CertificateAuthority;
   let other: CertificateAuthority;
   let device: IssuedDeviceCertificate;
-  let dir: string;
   const options = () => ({ caCertificatePem: ca.certificatePem, clientCertificateHeader: 'x-client-cert' });
 
-  /** `openssl cms -sign` over `data`: detached DER, with the signed attributes OpenSSL adds by default. */
-  const opensslSign = (data: Buffer, certificatePem: string, keyPem: string): string => {
-    writeFileSync(join(dir, 'body'), data);
-    writeFileSync(join(dir, 'cert.pem'), certificatePem);
-    writeFileSync(join(dir, 'key.pem'), keyPem);
-    return execFileSync('openssl', [
-      'cms',
-      '-sign',
-      '-binary',
-      '-md',
-      'sha256',
-      '-outform',
-      'DER',
-      '-in',
-      join(dir, 'body'),
-      '-signer',
-      join(dir, 'cert.pem'),
-      '-inkey',
-      join(dir, 'key.pem'),
-    ]).toString('base64');
-  };
+  const opensslSign = (data: Buffer, certificatePem: string, keyPem: string): string =>
+    opensslCmsSign(data, certificatePem, keyPem, ['-md', 'sha256']).toString('base64');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mdm-signature-'));
     ca = await createCertificateAuthority({
       organization: 'Signature Test CA',
       now: new Date('2026-01-01T00:00:00Z'),
@@ -65,7 +41,6 @@ describe('Mdm-Signature verification', () => {
       backdateSeconds: 60,
     });
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('accepts a body signed by openssl cms -sign with a certificate of the CA', async () => {
     const signature = opensslSign(body, device.certificatePem, device.privateKeyPem!);
@@ -80,11 +55,7 @@ describe('Mdm-Signature verification', () => {
     ).resolves.toMatchObject({
       sha256Thumbprint: device.sha256Thumbprint,
     });
-    writeFileSync(join(dir, 'sig.der'), Buffer.from(signature, 'base64'));
-    writeFileSync(join(dir, 'body'), body);
-    writeFileSync(join(dir, 'ca.pem'), ca.certificatePem);
-    execFileSync(
-      'openssl',
+    openssl(
       [
         'cms',
         '-verify',
@@ -92,17 +63,17 @@ describe('Mdm-Signature verification', () => {
         '-inform',
         'DER',
         '-in',
-        join(dir, 'sig.der'),
+        '{sig.der}',
         '-content',
-        join(dir, 'body'),
+        '{body}',
         '-CAfile',
-        join(dir, 'ca.pem'),
+        '{ca.pem}',
         '-purpose',
         'any',
         '-out',
         '/dev/null',
       ],
-      { stdio: 'pipe' },
+      { 'sig.der': Buffer.from(signature, 'base64'), body, 'ca.pem': ca.certificatePem },
     );
   });
 
