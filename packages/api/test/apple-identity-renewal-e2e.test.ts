@@ -7,7 +7,7 @@ import {
 } from '@mdm/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type CertificateEventPayload } from '../src/events/topics.js';
-import { appleHandsets, type Dict, type Handset } from './support/apple-handset.js';
+import { appleHandsets, TEST_TOPIC, type Dict, type Handset } from './support/apple-handset.js';
 import { uniqueUpn } from './support/builders.js';
 import { appleTestBed, freePort } from './support/scepclient.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -171,5 +171,39 @@ describe('identity renewal over the protocol', () => {
     expect(await gateway.sql<{ n: string }>('select count(*) as n from managed_device')).toEqual(
       devicesBefore,
     );
+  });
+
+  it('a device that removes its renewed profile checks out with the renewed identity: retired, every certificate revoked', async () => {
+    const { handset, id } = await enrolled();
+    const old = (await gateway.query(MdmCertificatesDocument, { deviceId: id })).mdmCertificates.find(
+      (c) => c.supersededById === null,
+    )!;
+    gateway.clock.set(new Date(new Date(old.notAfter).getTime() - 5 * DAY_MS));
+    const command = device.commandOf((await device.status(handset)).text);
+    expect(command.Command.RequestType).toBe('InstallProfile');
+    const identity = await device.identityFrom(command.Command['Payload'] as Buffer);
+    const renewed: Handset = {
+      ...handset,
+      keyFile: identity.keyFile,
+      certificateFile: identity.certificateFile,
+    };
+
+    // The first message signed with the new identity is the CheckOut.
+    const checkOut = await device.put(
+      '/mdm/checkin',
+      { MessageType: 'CheckOut', UDID: handset.udid, Topic: TEST_TOPIC },
+      renewed,
+    );
+    expect(checkOut.status).toBe(200);
+    const [row] = await gateway.sql<{ management_state: string }>(
+      'select management_state from managed_device where id = ?',
+      [id],
+    );
+    expect(row?.management_state).toBe('retired');
+    const certificates = (await gateway.query(MdmCertificatesDocument, { deviceId: id })).mdmCertificates;
+    expect(certificates.map((c) => c.serialNumber)).toContain(await serialOf(renewed.certificateFile));
+    expect(certificates.every((c) => c.status === 'revoked')).toBe(true);
+    // The ended enrollment no longer speaks: its renewed identity is refused like the old one.
+    expect((await device.status(renewed)).status).toBe(401);
   });
 });

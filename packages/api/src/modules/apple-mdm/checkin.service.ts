@@ -391,11 +391,14 @@ export class AppleCheckInService {
     let updated: DeviceUpdatedPayload | null = null;
     try {
       await em.transactional(async (tx) => {
+        // A device whose profile was replaced by its renewal signs its CheckOut with the renewed
+        // identity, possibly before any other message adopted it.
         const { device, enrollment } = await authenticateDevice(
           tx,
           this.deps.enrollments,
           message.identity,
           certificate,
+          this.renewals(now),
         );
         const retiring = device.managementState === ManagementState.retirePending;
         const before = deviceBefore(device);
