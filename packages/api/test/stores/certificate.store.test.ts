@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { NotFoundError, Reference, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { NotFoundError, Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { expect, it } from 'vitest';
 import { sqlOf } from '../../src/db/sql.js';
@@ -128,18 +128,6 @@ describeStore('certificate store', (backend) => {
     expect(read).toBeInstanceOf(MdmCertificate);
     expect(read.notAfter).toEqual(a.certificates[1]!.notAfter);
     expect(read.status).toBe(MdmCertificateStatus.valid);
-  });
-
-  it('writes a new device and its first certificate together, and refuses a second write of the same device', async () => {
-    const em = backend().em();
-    const device = newDevice();
-    const certificate = newCertificate(device);
-    await em.transactional((tx) => store.insertDeviceWithCertificate(tx, device, certificate));
-    expect((await em.fork().findOneOrFail(ManagedDevice, device.id)).serialNumber).toBe(device.serialNumber);
-    expect((await row(em, certificate.id))?.device_id).toBe(device.id);
-    await expect(
-      em.transactional((tx) => store.insertDeviceWithCertificate(tx, device, newCertificate(device))),
-    ).rejects.toBeInstanceOf(UniqueConstraintViolationException);
   });
 
   it('inserts many certificates in one statement', async () => {

@@ -4,6 +4,16 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { sqlOf } from '../../src/db/sql.js';
+import { MdmCertificate } from '../../src/modules/certificate/mdm-certificate.entity.js';
+import { MdmCertificateStatus } from '../../src/modules/certificate/mdm-certificate.enums.js';
+import {
+  CorporateIdentifier,
+  CorporateIdentifierType,
+  IdentifierEnrollmentState,
+} from '../../src/modules/corporate-identifier/corporate-identifier.entity.js';
+import { hardwareMatchOf } from '../../src/modules/corporate-identifier/corporate-identifier.matching.js';
+import { EnrollmentRestriction, RestrictionKind } from '../../src/modules/restriction/restriction.entity.js';
+import { User } from '../../src/modules/user/user.entity.js';
 import { BulkEnrollmentToken } from '../../src/modules/bulk-enrollment/bulk-token.entity.js';
 import { findEnrollmentMethod } from '../../src/modules/catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M } from '../../src/modules/catalog/enrollment-method-kind.enum.js';
@@ -220,6 +230,180 @@ describeStore('the enrollment store', (backend) => {
       expect(await store.countForUserLimit(fresh, userId, a.id)).toBe(2);
       expect(await store.countForUserLimit(fresh, await user(fresh), null)).toBe(0);
       expect(3).toBeLessThan(DEFAULT_DEVICE_LIMIT);
+    });
+  });
+
+  describe('open', () => {
+    const match = (serialNumber: string | null, imei: string | null = null) =>
+      hardwareMatchOf({ platform: P.IOS, serialNumber, imei, manufacturer: null, model: null });
+
+    it('marks matching identifiers, reads the hardware facts and the restrictions, and creates then keeps the user', async () => {
+      const em = backend().em();
+      const imei = unique();
+      const marked = em.create(CorporateIdentifier, {
+        identifierType: CorporateIdentifierType.IMEI,
+        identifier: imei,
+        createdDateTime: now,
+      });
+      const later = em.create(EnrollmentRestriction, {
+        displayName: 'later',
+        kind: RestrictionKind.DEVICE_LIMIT,
+        priority: 9_002,
+        deviceLimit: 2,
+        targetGroups: ['pilots'],
+        createdDateTime: now,
+      });
+      const first = em.create(EnrollmentRestriction, {
+        displayName: 'first',
+        kind: RestrictionKind.PLATFORM,
+        priority: 9_001,
+        platform: P.IOS,
+        osMinimumVersion: '16.0',
+        createdDateTime: now,
+      });
+      await em.flush();
+      const upn = `u${unique().toLowerCase()}@example.com`;
+
+      const opened = await backend()
+        .em()
+        .transactional((tx) => store.open(tx, P.IOS, match(unique(), imei), upn, now));
+      expect(opened).toMatchObject({ identified: true, autopilotRegistered: false, hasRecords: false });
+      expect((await backend().em().findOneOrFail(CorporateIdentifier, marked.id)).enrollmentState).toBe(
+        IdentifierEnrollmentState.enrolled,
+      );
+      const ours = opened.restrictions.filter((r) => r.id === first.id || r.id === later.id);
+      expect(ours.map((r) => r.id)).toEqual([first.id, later.id]);
+      expect(ours[0]).toBeInstanceOf(EnrollmentRestriction);
+      expect(ours[0]).toMatchObject({ platform: P.IOS, osMinimumVersion: '16.0', platformBlocked: false });
+      expect(ours[1]).toMatchObject({ deviceLimit: 2, targetGroups: ['pilots'], createdDateTime: now });
+      expect(opened.user).toBeInstanceOf(User);
+      expect(opened.user).toMatchObject({
+        userPrincipalName: upn,
+        displayName: upn.split('@')[0],
+        groups: [],
+      });
+      expect(opened.user?.createdDateTime).toEqual(now);
+
+      // Seen again: the same user, and records of the hardware once a device has them.
+      const serialNumber = unique();
+      await device(em, { serialNumber });
+      const again = await backend()
+        .em()
+        .transactional((tx) => store.open(tx, P.IOS, match(serialNumber), upn, new Date()));
+      expect(again).toMatchObject({ identified: false, hasRecords: true });
+      expect(again.user?.id).toBe(opened.user?.id);
+      expect(again.user?.createdDateTime).toEqual(now);
+    });
+
+    it('reads without a user and without hardware ids, matching nothing', async () => {
+      const em = backend().em();
+      await device(em, { serialNumber: null, imei: null });
+      const users = await em.count(User);
+      const opened = await em.transactional((tx) => store.open(tx, P.IOS, match(null), null, now));
+      expect(match(null)).toBeNull();
+      expect(opened).toMatchObject({
+        identified: false,
+        autopilotRegistered: false,
+        hasRecords: false,
+        user: null,
+      });
+      expect(await backend().em().count(User)).toBe(users);
+    });
+
+    it("leaves the user's row locked until commit", async () => {
+      if (backend().name !== 'postgresql') return; // PGlite has one connection
+      const upn = `u${unique().toLowerCase()}@example.com`;
+      await backend()
+        .em()
+        .transactional(async (tx) => {
+          await store.open(tx, P.IOS, null, upn, now);
+          await expect(
+            backend()
+              .em()
+              .transactional(async (tx2) => {
+                await sqlOf(tx2).run(`set local lock_timeout = '100ms'`);
+                return store.open(tx2, P.IOS, null, upn, now);
+              }),
+          ).rejects.toThrow(/lock timeout/);
+        });
+    });
+  });
+
+  describe('insertNewDevice', () => {
+    /** An unsaved device of `userId` and its unsaved first certificate. */
+    function newDevice(userId: string | null): [ManagedDevice, MdmCertificate] {
+      const row = findEnrollmentMethod(P.IOS, M.BYOD)!;
+      const plan = planEnrollment({
+        row,
+        joinType: null,
+        profile: null,
+        hasUser: Boolean(userId),
+        identified: false,
+        autopilotRegistered: false,
+      });
+      const record = Object.assign(new ManagedDevice(), {
+        ...plan,
+        ...planExchange(null, false),
+        deviceName: 'new',
+        osVersion: '17.4',
+        serialNumber: unique(),
+        enrolledDateTime: now,
+        lastSyncDateTime: now,
+        managementCertificateExpirationDate: now,
+      });
+      if (userId) record.user = backend().em().getReference(User, userId) as never;
+      const serial = unique();
+      const certificate = Object.assign(new MdmCertificate(), {
+        device: record,
+        serialNumber: serial,
+        sha256Thumbprint: randomUUID().replaceAll('-', ''),
+        subject: `CN=${serial}`,
+        issuer: 'CN=store test CA',
+        notBefore: now,
+        notAfter: now,
+        status: MdmCertificateStatus.valid,
+        pem: 'pem',
+        issuedDateTime: now,
+      });
+      return [record, certificate];
+    }
+
+    it("writes the device and its certificate in one statement and counts the user's other counted devices", async () => {
+      const em = backend().em();
+      const userId = await user(em);
+      await device(em, { serialNumber: unique(), userId });
+      await device(em, { serialNumber: unique(), userId, state: ManagementState.retired });
+      const [record, certificate] = newDevice(userId);
+      const counted = await backend()
+        .em()
+        .transactional((tx) => store.insertNewDevice(tx, record, certificate, userId));
+      expect(counted).toBe(1);
+      const fresh = backend().em();
+      const stored = await fresh.findOneOrFail(ManagedDevice, record.id);
+      expect(stored.user?.id).toBe(userId);
+      expect((await fresh.findOneOrFail(MdmCertificate, certificate.id)).device?.id).toBe(record.id);
+      // Now counted itself; without a user nothing is counted.
+      expect(await store.countForUserLimit(backend().em(), userId, null)).toBe(2);
+      const [userless, itsCertificate] = newDevice(null);
+      expect(
+        await backend()
+          .em()
+          .transactional((tx) => store.insertNewDevice(tx, userless, itsCertificate, null)),
+      ).toBe(0);
+    });
+
+    it('refuses a second write of the same device', async () => {
+      const [record, certificate] = newDevice(null);
+      await backend()
+        .em()
+        .transactional((tx) => store.insertNewDevice(tx, record, certificate, null));
+      const [, other] = newDevice(null);
+      other.device = certificate.device;
+      await expect(
+        backend()
+          .em()
+          .transactional((tx) => store.insertNewDevice(tx, record, other, null)),
+      ).rejects.toBeInstanceOf(UniqueConstraintViolationException);
     });
   });
 

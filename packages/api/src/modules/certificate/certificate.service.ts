@@ -75,17 +75,17 @@ export class CertificateService {
   }
 
   /**
-   * Enrollment of a device that has no record yet: issues its first certificate (same rules as
-   * `issue`) and writes the device row AND the certificate row in ONE round trip inside `tx`.
-   * `device` must be new (never persisted, so it has no certificate to supersede) and must not be
-   * persisted through the unit of work (this statement inserts it); neither returned entity is
-   * managed by `tx`. Why: the unit of work's flush cost two INSERTs built by the ORM, and `issue`
-   * a supersede UPDATE that cannot match anything for a new device (enrollment hot path).
-   * @throws InputValidationError (field `fieldPath`) for a refused CSR;
-   *   UniqueConstraintViolationException when an active record of the same hardware was committed first
+   * Enrollment of a device that has no record yet: its first certificate (same rules as `issue`),
+   * NOT written: the caller writes the device row and this certificate row in one statement
+   * (enrollment.store.ts `insertNewDevice`). Sets `managementCertificateExpirationDate` on
+   * `device`, which must be new (never persisted, so it has no certificate to supersede). The
+   * certificate entity is not managed by any entity manager. Why: the enrollment hot path, where
+   * the unit of work's flush cost two ORM-built INSERTs and `issue` a supersede UPDATE that cannot
+   * match anything for a new device.
+   * @param prepared from `prepare` for this `device` (built outside the transaction); built here otherwise
+   * @throws InputValidationError (field `fieldPath`) for a refused CSR
    */
-  async issueToNewDevice(
-    tx: EntityManager,
+  async newDeviceCredential(
     device: ManagedDevice,
     now: Date,
     csrPem?: string | null,
@@ -96,7 +96,6 @@ export class CertificateService {
       prepared?.device === device ? await prepared.issued : await this.build(device, now, csrPem, fieldPath);
     device.managementCertificateExpirationDate = issued.notAfter;
     const certificate = this.certificateOf(device, issued, this.statusAt(issued.notAfter, now), now);
-    await this.store.insertDeviceWithCertificate(tx, device, certificate);
     return {
       certificate,
       privateKeyPem: issued.privateKeyPem,
@@ -186,7 +185,7 @@ export class CertificateService {
 
   /**
    * Builds, outside any transaction, the certificate a device will get if it turns out to be new
-   * (key pair, signature: the CPU of issuance), for `issueToNewDevice(..., prepared)`: a
+   * (key pair, signature: the CPU of issuance), for `newDeviceCredential(..., prepared)`: a
    * transaction then holds its connection and locks only for its statements. `device` is the
    * unsaved record the caller will insert (its id and the fields the certificate names must not
    * change). A refused CSR rejects `issued` only when it is awaited, where the error would have

@@ -1,9 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { insertRowSql, rowOf } from '../../db/entity-rows.js';
 import { sqlOf } from '../../db/sql.js';
 import { EntityRows } from '../../db/entity-rows.js';
-import type { ManagedDevice } from '../device/device.entity.js';
 import { LIVE_STATUSES, liveSql } from '../lifecycle/lifecycle.policy.js';
 import { PendingEnrollment, type PendingEnrollmentStatus } from '../scep/pending-enrollment.entity.js';
 import { CertificateAuthorityRecord } from './certificate-authority.entity.js';
@@ -92,27 +90,6 @@ export class CertificateStore {
   /** The certificate with this serial number (any case; stored uppercase hex), or null. */
   bySerialNumber(em: EntityManager, serialNumber: string): Promise<MdmCertificate | null> {
     return em.findOne(MdmCertificate, { serialNumber: serialNumber.toUpperCase() });
-  }
-
-  /**
-   * Writes a new device row and its first certificate row in one statement (the device's insert
-   * is a data-modifying CTE), so one round trip with bound parameters. Neither entity is managed
-   * by `tx` afterwards; both must be new. Why: the enrollment hot path, where the unit of work's
-   * flush cost two ORM-built INSERTs.
-   * @throws UniqueConstraintViolationException when a row with the same unique key exists
-   *   (an active record of the same hardware committed first)
-   */
-  async insertDeviceWithCertificate(
-    tx: EntityManager,
-    device: ManagedDevice,
-    certificate: MdmCertificate,
-  ): Promise<void> {
-    const deviceRow = rowOf(tx, device);
-    const certificateRow = rowOf(tx, certificate);
-    await sqlOf(tx).run(
-      `with "new_device" as (${insertRowSql(tx, 'ManagedDevice', deviceRow)}) ${insertRowSql(tx, 'MdmCertificate', certificateRow)}`,
-      [JSON.stringify(deviceRow), JSON.stringify(certificateRow)],
-    );
   }
 
   /**

@@ -37,16 +37,49 @@ export interface Recognized {
   autopilotRegistered: boolean;
 }
 
-const RECOGNIZE = `with marked as (
-    update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
+/**
+ * Marks the corporate identifiers one enrollment's hardware matches `enrolled` (a data-modifying
+ * CTE body; `returning 1` per identifier marked). Parameters: {@link markParams}.
+ */
+export const MARK_MATCHING_IDENTIFIERS = `update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
      where ("identifier_type" = ? and "identifier" = ?)
         or ("identifier_type" = ? and "identifier" = ?)
         or ("identifier_type" = ? and "identifier" = ? and "manufacturer" = ? and "model" = ?)
-    returning 1
+    returning 1`;
+
+/**
+ * Select-list items "autopilot" (the serial is registered with Windows Autopilot) and "known"
+ * (records of the hardware exist). Parameters: {@link factsParams}.
+ */
+export const HARDWARE_FACTS = `exists (select 1 from "autopilot_device" where "serial_number" = ?) as "autopilot",
+         exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`;
+
+const RECOGNIZE = `with marked as (
+    ${MARK_MATCHING_IDENTIFIERS}
   )
   select exists (select 1 from marked) as "identified",
-         exists (select 1 from "autopilot_device" where "serial_number" = ?) as "autopilot",
-         exists (select 1 from "managed_device" where ("platform" = ? and "serial_number" = ?) or "imei" = ?) as "known"`;
+         ${HARDWARE_FACTS}`;
+
+/** The parameters of {@link MARK_MATCHING_IDENTIFIERS}: `match`'s identifiers marked at `now`. */
+export function markParams(match: HardwareMatch, now: Date): unknown[] {
+  return [
+    IdentifierEnrollmentState.enrolled,
+    now,
+    CorporateIdentifierType.IMEI,
+    match.imei,
+    CorporateIdentifierType.SERIAL,
+    match.serialNumber,
+    CorporateIdentifierType.WINDOWS,
+    match.windows?.serialNumber ?? null,
+    match.windows?.manufacturer ?? null,
+    match.windows?.model ?? null,
+  ];
+}
+
+/** The parameters of {@link HARDWARE_FACTS} for `match`. */
+export function factsParams(match: HardwareMatch): unknown[] {
+  return [match.autopilotSerialNumber, match.platform, match.serialNumber, match.imei];
+}
 
 /**
  * A batch's matching: IMEI matches IMEI; SERIAL the serial number; WINDOWS a Windows device's
@@ -86,22 +119,7 @@ export class CorporateIdentifierStore {
   ): Promise<Recognized & { hasRecords: boolean }> {
     const row = await sqlOf(em).first<{ identified: boolean; autopilot: boolean; known: boolean }>(
       RECOGNIZE,
-      [
-        IdentifierEnrollmentState.enrolled,
-        now,
-        CorporateIdentifierType.IMEI,
-        match.imei,
-        CorporateIdentifierType.SERIAL,
-        match.serialNumber,
-        CorporateIdentifierType.WINDOWS,
-        match.windows?.serialNumber ?? null,
-        match.windows?.manufacturer ?? null,
-        match.windows?.model ?? null,
-        match.autopilotSerialNumber,
-        match.platform,
-        match.serialNumber,
-        match.imei,
-      ],
+      [...markParams(match, now), ...factsParams(match)],
     );
     return { identified: row!.identified, autopilotRegistered: row!.autopilot, hasRecords: row!.known };
   }

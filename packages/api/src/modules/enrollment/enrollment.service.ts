@@ -14,7 +14,7 @@ import type { BulkEnrollmentService } from '../bulk-enrollment/bulk-enrollment.s
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
 import { findEnrollmentMethod } from '../catalog/enrollment-method.catalog.js';
 import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-method-kind.enum.js';
-import { recognizeHardware } from '../corporate-identifier/corporate-identifier.matching.js';
+import { hardwareMatchOf } from '../corporate-identifier/corporate-identifier.matching.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
 import { toCheckInCertificate, verifyPossession } from '../check-in/device-possession.js';
 import { ExchangeStore } from '../exchange/exchange.store.js';
@@ -28,7 +28,7 @@ import { toDeviceEventPayload } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
 import { ACTIVE_STATES, isActiveDevice } from '../device/active-device.policy.js';
 import { demDeviceCapReached } from './device-limits.policy.js';
-import type { RestrictionService } from '../restriction/restriction.service.js';
+import { countsAgainstDeviceLimit, type RestrictionService } from '../restriction/restriction.service.js';
 import type { User } from '../user/user.entity.js';
 import type { UserService } from '../user/user.service.js';
 import {
@@ -179,22 +179,26 @@ export class EnrollmentService {
       ({ device, credential, previous } = await em.transactional(async (tx) => {
         const grant = await this.grant(tx, command, now, invited);
         checkUserAffinity(effectiveAffinity(row, grant.profile), command);
-        // What does not depend on the user is read (and written) before the user's row is locked below,
-        // so concurrent enrollments of one user wait for each other over fewer round trips.
-        const restrictions = await this.deps.restrictions.load(tx);
-        // Matching identifiers' enrollmentState becomes current whatever else is known. Whether the
-        // hardware has records is read before the user's lock too: an enrollment of the same
-        // hardware committed meanwhile makes this one's insert fail with ENROLLMENT_CONFLICT (the
-        // partial unique indexes), rather than re-enroll the record just created.
-        const hardware = await recognizeHardware(tx, identified, now);
-        // Serializes one user's enrollments, so the device limit cannot be overrun by a race: `ensure`
-        // is an INSERT ... ON CONFLICT DO UPDATE, which leaves the user's row locked (inserted or
-        // updated by this transaction) until commit, exactly as a SELECT ... FOR UPDATE would.
-        const user = command.userPrincipalName
-          ? await this.deps.users.ensure(tx, command.userPrincipalName, now)
-          : null;
+        // One statement for what does not depend on the decisions below: the corporate
+        // identifiers matching the hardware are marked `enrolled` (their enrollmentState becomes
+        // current whatever else is known), whether the hardware has records, the restrictions,
+        // and the user. The user is created or kept with an INSERT ... ON CONFLICT DO UPDATE,
+        // which leaves the user's row locked until commit, exactly as a SELECT ... FOR UPDATE
+        // would: one user's enrollments are serialized, so the device limit cannot be overrun by a
+        // race. The hardware is read in the statement's snapshot, before that lock is waited for:
+        // an enrollment of the same hardware committed meanwhile makes this one's insert fail
+        // with ENROLLMENT_CONFLICT (the partial unique indexes), rather than re-enroll the record
+        // just created.
+        const opened = await this.stores.enrollments.open(
+          tx,
+          command.platform,
+          hardwareMatchOf(identified),
+          command.userPrincipalName ?? null,
+          now,
+        );
+        const { restrictions, user } = opened;
         if (command.replacesDeviceId) await this.retireReplaced(tx, command.replacesDeviceId, user, now);
-        const existing = hardware.hasRecords
+        const existing = opened.hasRecords
           ? await this.stores.enrollments.recordOfHardware(tx, identified)
           : null;
         const reset = resetsDevice(row);
@@ -216,22 +220,24 @@ export class EnrollmentService {
           joinType: command.joinType,
           profile: grant.profile,
           hasUser: user !== null,
-          identified: hardware.identified,
-          autopilotRegistered: hardware.autopilotRegistered,
+          identified: opened.identified,
+          autopilotRegistered: opened.autopilotRegistered,
         });
         const ownerType = plan.managedDeviceOwnerType;
-        await this.deps.restrictions.check(
-          tx,
-          {
-            platform: command.platform,
-            method: command.method,
-            osVersion: command.osVersion,
-            ownerType,
-            user,
-            reusedDeviceId: existing?.id ?? null,
-          },
-          restrictions,
-        );
+        const subject = {
+          platform: command.platform,
+          method: command.method,
+          osVersion: command.osVersion,
+          ownerType,
+          user,
+          reusedDeviceId: existing?.id ?? null,
+        };
+        // A new record (the hot path) is counted against the user's device limit by the
+        // statement that inserts it, after this user's lock was taken; the limit is checked on
+        // that count before commit (a refusal rolls the insert back). Otherwise counted here.
+        const countedOnInsert = !existing && !presentedCertificatePem;
+        if (countedOnInsert) this.deps.restrictions.checkPlatform(subject, restrictions);
+        else await this.deps.restrictions.check(tx, subject, restrictions);
 
         const record = existing ?? fresh;
         const previous = existing
@@ -274,14 +280,26 @@ export class EnrollmentService {
           tx.persist(record);
           credential = await this.deps.certificates.issue(tx, record, now, command.csr);
         } else {
-          credential = await this.deps.certificates.issueToNewDevice(
+          try {
+            credential = await this.deps.certificates.newDeviceCredential(
+              record,
+              now,
+              command.csr,
+              undefined,
+              prepared,
+            );
+          } catch (error) {
+            // Refusals keep their order: a device limit reached is reported before a refused CSR.
+            await this.deps.restrictions.check(tx, subject, restrictions);
+            throw error;
+          }
+          const counted = await this.stores.enrollments.insertNewDevice(
             tx,
             record,
-            now,
-            command.csr,
-            undefined,
-            prepared,
+            credential.certificate,
+            countsAgainstDeviceLimit(subject) ? subject.user.id : null,
           );
+          this.deps.restrictions.checkDeviceLimit(subject, restrictions, counted);
         }
         if (reset)
           tx.persist(

@@ -1,11 +1,23 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { EntityRows, insertRowSql, rowOf } from '../../db/entity-rows.js';
 import { sqlOf } from '../../db/sql.js';
 import type { DevicePlatform } from '../catalog/platform.enum.js';
 import { ACTIVE_STATES, activeDeviceSql, isActiveDevice } from '../device/active-device.policy.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { DeviceStore } from '../device/device.store.js';
 import { BulkEnrollmentToken } from '../bulk-enrollment/bulk-token.entity.js';
+import type { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
+import {
+  HARDWARE_FACTS,
+  MARK_MATCHING_IDENTIFIERS,
+  factsParams,
+  markParams,
+  type HardwareMatch,
+} from '../corporate-identifier/corporate-identifier.store.js';
+import { EnrollmentRestriction } from '../restriction/restriction.entity.js';
+import { ENSURE_USER, ensureUserParams } from '../user/user.store.js';
+import { User } from '../user/user.entity.js';
 import { countedForUserLimitSql } from './device-limits.policy.js';
 import type { PlannedDevice, PlannedExchange } from './enrollment-plan.policy.js';
 
@@ -80,9 +92,54 @@ const INSERT_PLANNED_DEVICES = `insert into managed_device (id, device_name, os_
     management_certificate_expiration_date = excluded.management_certificate_expiration_date
   returning *`;
 
-/** The user-limit count: the user's devices that count (device-limits.policy.ts), one record excluded. */
+/**
+ * The user-limit count: the user's devices that count (device-limits.policy.ts), one record
+ * excluded (parameters: user id, excluded id). A statement, or a scalar subquery of one.
+ */
 const COUNT_USER_LIMIT_DEVICES = `select count(*)::int as "counted" from "managed_device"
   where "user_id" = ? and ${countedForUserLimitSql()} and "id" is distinct from ?::uuid`;
+
+/**
+ * What an enrollment reads (and the writes that come with reading it) before it decides, in one
+ * statement: the corporate identifiers the hardware matches marked `enrolled` and the hardware
+ * facts (corporate-identifier.store.ts), every restriction in priority order (as JSON), and the
+ * user created or kept (user.store.ts `ENSURE_USER`, as JSON; null without a user), whose row
+ * the upsert leaves locked until commit. One snapshot: the hardware facts and the restrictions
+ * are read as the statement starts, before the user's lock is waited for, as when they were
+ * separate statements before the upsert.
+ */
+const OPEN_ENROLLMENT = `with "marked" as (
+    ${MARK_MATCHING_IDENTIFIERS}
+  ), "ensured" as (
+    ${ENSURE_USER}
+  )
+  select exists (select 1 from "marked") as "identified",
+         ${HARDWARE_FACTS},
+         (select coalesce(json_agg(r order by r."priority"), '[]'::json) from "enrollment_restriction" r) as "restrictions",
+         (select row_to_json("ensured") from "ensured") as "user"`;
+
+/** Matches no hardware: the parameters of {@link OPEN_ENROLLMENT} for a device without ids. */
+const NO_HARDWARE = (platform: DevicePlatform): HardwareMatch => ({
+  imei: null,
+  serialNumber: null,
+  windows: null,
+  autopilotSerialNumber: null,
+  platform,
+});
+
+/** What {@link EnrollmentStore.open} read. */
+export interface OpenedEnrollment {
+  /** Corporate identifiers matched the hardware (they are now marked `enrolled`). */
+  identified: boolean;
+  /** The serial number is registered with Windows Autopilot. */
+  autopilotRegistered: boolean;
+  /** Records of the hardware exist (same platform and serial number, or IMEI). */
+  hasRecords: boolean;
+  /** Every restriction, lowest priority first: read-only instances, not managed by the entity manager. */
+  restrictions: EnrollmentRestriction[];
+  /** The user, managed by the entity manager and locked until commit; null without a UPN. */
+  user: User | null;
+}
 
 /** A user holding an active record of one of the serial numbers (platform given). */
 const HOLDER_OF_SERIALS = `select "user_id" from "managed_device"
@@ -207,6 +264,71 @@ export class EnrollmentStore {
       JSON.stringify(rows),
     ]);
     return deviceStore.fromRows(tx, inserted);
+  }
+
+  /**
+   * The first statement of an enrollment ({@link OPEN_ENROLLMENT}): marks the corporate
+   * identifiers `match` matches (null: the hardware has no ids, nothing matches), reads whether
+   * it is registered with Autopilot and has records, reads the restrictions, and creates or keeps
+   * the user of `userPrincipalName` (null: none), leaving its row locked until commit.
+   */
+  async open(
+    tx: EntityManager,
+    platform: DevicePlatform,
+    match: HardwareMatch | null,
+    userPrincipalName: string | null,
+    now: Date,
+  ): Promise<OpenedEnrollment> {
+    const row = await sqlOf(tx).first<{
+      identified: boolean;
+      autopilot: boolean;
+      known: boolean;
+      restrictions: Record<string, unknown>[];
+      user: Record<string, unknown> | null;
+    }>(OPEN_ENROLLMENT, [
+      ...markParams(match ?? NO_HARDWARE(platform), now),
+      ...ensureUserParams(userPrincipalName, now),
+      ...factsParams(match ?? NO_HARDWARE(platform)),
+    ]);
+    const restrictionRows = (this.restrictionRows ??= EntityRows.of(tx, EnrollmentRestriction, 'r'));
+    return {
+      identified: row!.identified,
+      autopilotRegistered: row!.autopilot,
+      hasRecords: row!.known,
+      restrictions: row!.restrictions.map((r) => restrictionRows.fromReturned(r)),
+      user: row!.user ? tx.map(User, row!.user) : null,
+    };
+  }
+
+  /** The restriction row mapper (built on first use, from the metadata of the first entity manager). */
+  private restrictionRows?: EntityRows<EnrollmentRestriction>;
+
+  /**
+   * Writes a new device row and its first certificate row in one statement (data-modifying CTEs),
+   * and counts in it the devices of `limitUserId` that count against the user's device limit
+   * (device-limits.policy.ts), the new one not included (the statement's snapshot predates its
+   * own insert). Run it after the user's row lock is taken, so the count sees every enrollment of
+   * the user committed before. Neither entity is managed by `tx` afterwards; both must be new.
+   * @param limitUserId the user whose devices are counted; null counts nothing (0)
+   * @returns the count
+   * @throws UniqueConstraintViolationException when a row with the same unique key exists
+   *   (an active record of the same hardware committed first)
+   */
+  async insertNewDevice(
+    tx: EntityManager,
+    device: ManagedDevice,
+    certificate: MdmCertificate,
+    limitUserId: string | null,
+  ): Promise<number> {
+    const deviceRow = rowOf(tx, device);
+    const certificateRow = rowOf(tx, certificate);
+    const row = await sqlOf(tx).first<{ counted: number | null }>(
+      `with "new_device" as (${insertRowSql(tx, 'ManagedDevice', deviceRow)}),
+        "new_certificate" as (${insertRowSql(tx, 'MdmCertificate', certificateRow)})
+       select (${COUNT_USER_LIMIT_DEVICES}) as "counted"`,
+      [JSON.stringify(deviceRow), JSON.stringify(certificateRow), limitUserId, device.id],
+    );
+    return row?.counted ?? 0;
   }
 
   /** The bulk enrollment token with this secret's hash (expired or not); null when unknown. */

@@ -113,40 +113,60 @@ export class RestrictionService {
     loaded?: readonly EnrollmentRestriction[],
   ): Promise<void> {
     const all = loaded ?? (await this.load(tx));
-    const groups = new Set(subject.user?.groups ?? []);
-    const applies = (r: EnrollmentRestriction) =>
-      r.targetGroups.length === 0 || r.targetGroups.some((g) => groups.has(g));
+    this.checkPlatform(subject, all);
+    if (!countsAgainstDeviceLimit(subject)) return;
+    const counted = await this.enrollments.countForUserLimit(tx, subject.user.id, subject.reusedDeviceId);
+    this.checkDeviceLimit(subject, all, counted);
+  }
 
+  /**
+   * `check`'s PLATFORM part: refuses the enrollment when the winning PLATFORM restriction blocks
+   * the platform, personal devices or the OS version.
+   * @param all every restriction, in priority order (`load`)
+   * @throws EnrollmentRestrictedError naming the restriction
+   */
+  checkPlatform(subject: RestrictionSubject, all: readonly EnrollmentRestriction[]): void {
+    const applies = appliesTo(subject);
     const platform = all.find(
       (r) => r.kind === RestrictionKind.PLATFORM && r.platform === subject.platform && applies(r),
     );
-    if (platform) {
-      if (platform.platformBlocked)
-        throw new EnrollmentRestrictedError(
-          platform.displayName,
-          `${subject.platform} enrollment is blocked`,
-        );
-      if (platform.personalDeviceEnrollmentBlocked && subject.ownerType === ManagedDeviceOwnerType.personal) {
-        throw new EnrollmentRestrictedError(platform.displayName, 'personally owned devices are blocked');
-      }
-      if (platform.osMinimumVersion && compareVersions(subject.osVersion, platform.osMinimumVersion) < 0) {
-        throw new EnrollmentRestrictedError(
-          platform.displayName,
-          `OS version ${subject.osVersion} is below the minimum ${platform.osMinimumVersion}`,
-        );
-      }
-      if (platform.osMaximumVersion && compareVersions(subject.osVersion, platform.osMaximumVersion) > 0) {
-        throw new EnrollmentRestrictedError(
-          platform.displayName,
-          `OS version ${subject.osVersion} is above the maximum ${platform.osMaximumVersion}`,
-        );
-      }
+    if (!platform) return;
+    if (platform.platformBlocked)
+      throw new EnrollmentRestrictedError(platform.displayName, `${subject.platform} enrollment is blocked`);
+    if (platform.personalDeviceEnrollmentBlocked && subject.ownerType === ManagedDeviceOwnerType.personal) {
+      throw new EnrollmentRestrictedError(platform.displayName, 'personally owned devices are blocked');
     }
+    if (platform.osMinimumVersion && compareVersions(subject.osVersion, platform.osMinimumVersion) < 0) {
+      throw new EnrollmentRestrictedError(
+        platform.displayName,
+        `OS version ${subject.osVersion} is below the minimum ${platform.osMinimumVersion}`,
+      );
+    }
+    if (platform.osMaximumVersion && compareVersions(subject.osVersion, platform.osMaximumVersion) > 0) {
+      throw new EnrollmentRestrictedError(
+        platform.displayName,
+        `OS version ${subject.osVersion} is above the maximum ${platform.osMaximumVersion}`,
+      );
+    }
+  }
 
-    if (!subject.user || !countsAgainstUserLimit(subject.method)) return;
+  /**
+   * `check`'s DEVICE_LIMIT part, with the count made by the caller (the enrollment hot path counts
+   * in its insert: enrollment.store.ts `insertNewDevice`): refuses the enrollment when the user
+   * already had `counted` devices and the winning DEVICE_LIMIT restriction allows no more. Nothing
+   * to check without a user or for a method that does not count (`countsAgainstDeviceLimit`).
+   * @param counted the user's devices that count (device-limits.policy.ts), this enrollment's excluded
+   * @throws EnrollmentRestrictedError naming the restriction
+   */
+  checkDeviceLimit(
+    subject: RestrictionSubject,
+    all: readonly EnrollmentRestriction[],
+    counted: number,
+  ): void {
+    if (!countsAgainstDeviceLimit(subject)) return;
+    const applies = appliesTo(subject);
     const limit = all.find((r) => r.kind === RestrictionKind.DEVICE_LIMIT && applies(r));
     const max = limit?.deviceLimit ?? DEFAULT_DEVICE_LIMIT;
-    const counted = await this.enrollments.countForUserLimit(tx, subject.user.id, subject.reusedDeviceId);
     if (userLimitReached(counted, max)) {
       throw new EnrollmentRestrictedError(
         limit?.displayName ?? DEFAULT_LIMIT_NAME,
@@ -154,4 +174,17 @@ export class RestrictionService {
       );
     }
   }
+}
+
+/** Whether the enrollment of `subject` is subject to its user's device limit: it has a user and a counted method. */
+export function countsAgainstDeviceLimit(
+  subject: RestrictionSubject,
+): subject is RestrictionSubject & { user: User } {
+  return subject.user !== null && countsAgainstUserLimit(subject.method);
+}
+
+/** Whether a restriction applies to the subject's user: it targets everyone or one of the user's groups. */
+function appliesTo(subject: RestrictionSubject): (r: EnrollmentRestriction) => boolean {
+  const groups = new Set(subject.user?.groups ?? []);
+  return (r) => r.targetGroups.length === 0 || r.targetGroups.some((g) => groups.has(g));
 }

@@ -7,11 +7,26 @@ import { User } from './user.entity.js';
 /**
  * Creates the user of a UPN or keeps it: one `INSERT ... ON CONFLICT (user_principal_name) DO
  * UPDATE ... RETURNING`, so concurrent first sights of one user cannot collide, and the row stays
- * locked (inserted or updated by this transaction) until commit.
+ * locked (inserted or updated by this transaction) until commit. Writes nothing (and returns no
+ * row) when the UPN is null, so an enrollment's combined statement has one text with or without a
+ * user (enrollment.store.ts). Parameters: {@link ensureUserParams}.
  */
-const ENSURE_USER = `insert into "app_user" ("id", "user_principal_name", "display_name", "created_date_time") values (?, ?, ?, ?)
+export const ENSURE_USER = `insert into "app_user" ("id", "user_principal_name", "display_name", "created_date_time")
+  select ?::uuid, ?::text, ?::text, ?::timestamptz where ?::text is not null
   on conflict ("user_principal_name") do update set "user_principal_name" = excluded."user_principal_name"
   returning *`;
+
+/** The parameters of {@link ENSURE_USER} for `userPrincipalName` (null: no user) first seen at `now`. */
+export function ensureUserParams(userPrincipalName: string | null, now: Date): unknown[] {
+  if (userPrincipalName === null) return [null, null, null, null, null];
+  return [
+    randomUUID(),
+    userPrincipalName,
+    userPrincipalName.split('@')[0] ?? userPrincipalName,
+    now,
+    userPrincipalName,
+  ];
+}
 
 /** The transaction-level advisory lock under which the DEM account cap is checked. */
 const LOCK_DEM_ACCOUNTS = `select pg_advisory_xact_lock(hashtext('dem-accounts'))`;
@@ -25,12 +40,10 @@ export class UserStore {
    * building cost more CPU than the statement (docs/performance.md).
    */
   async ensure(em: EntityManager, userPrincipalName: string, now: Date): Promise<User> {
-    const row = await sqlOf(em).first<Record<string, unknown>>(ENSURE_USER, [
-      randomUUID(),
-      userPrincipalName,
-      userPrincipalName.split('@')[0] ?? userPrincipalName,
-      now,
-    ]);
+    const row = await sqlOf(em).first<Record<string, unknown>>(
+      ENSURE_USER,
+      ensureUserParams(userPrincipalName, now),
+    );
     return em.map(User, row!);
   }
 
