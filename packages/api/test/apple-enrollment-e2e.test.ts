@@ -492,6 +492,49 @@ describe('Apple enrollment end to end: profile, scepclient, check-in, commands',
     );
   });
 
+  it("Apple's User Enrollment (an EnrollmentID, no UDID) enrolls a personal device recorded as appleUserEnrollment, without hardware identifiers; a UDID-named BYOD device is userEnrollment", async () => {
+    const upn = uniqueUpn();
+    const device = await identityFrom(await invitationProfile({ userPrincipalName: upn }), serialOf());
+    const enrollmentId = randomUUID().toUpperCase();
+    const answer = await put(
+      '/mdm/checkin',
+      {
+        MessageType: 'Authenticate',
+        EnrollmentID: enrollmentId,
+        Topic: TOPIC,
+        OSVersion: '17.4.1',
+        BuildVersion: '21E236',
+        ProductName: 'iPhone14,5',
+      },
+      device,
+    );
+    expect(answer.status).toBe(200);
+    const [row] = await gateway.sql<{
+      enrollment_type: string;
+      managed_device_owner_type: string;
+      serial_number: string | null;
+      channel: string;
+    }>(
+      `select d.enrollment_type, d.managed_device_owner_type, d.serial_number, e.channel
+         from apple_mdm_enrollment e join managed_device d on d.id = e.device_id where e.identifier = ?`,
+      [enrollmentId],
+    );
+    expect(row).toEqual({
+      enrollment_type: 'appleUserEnrollment',
+      managed_device_owner_type: 'personal',
+      serial_number: null,
+      channel: 'userEnrollment',
+    });
+
+    const whole = await identityFrom(await invitationProfile({ userPrincipalName: uniqueUpn() }), serialOf());
+    expect(await authenticate(whole, 'IOS')).toMatchObject({ status: 200 });
+    const [byUdid] = await gateway.sql<{ enrollment_type: string }>(
+      'select enrollment_type from managed_device where id = ?',
+      [await deviceIdOf(whole)],
+    );
+    expect(byUdid?.enrollment_type).toBe('userEnrollment');
+  });
+
   it('syncDevice wakes an enrolled device (skipped without a push certificate) and names an unknown device NOT_FOUND; a device enrolled by enrollDevice has no Apple state', async () => {
     const upn = uniqueUpn();
     const device = await identityFrom(await invitationProfile({ userPrincipalName: upn }), serialOf());

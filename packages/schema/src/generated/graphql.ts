@@ -211,10 +211,11 @@ export type DeviceChange =
   | 'UNENROLL_REQUESTED'
   | 'WIPE_REQUESTED';
 
-/** Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms. */
+/** Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms. `userEnrollment` is a user-driven BYOD enrollment of the whole device (Company Portal, or an Apple enrollment profile that names the device by its UDID); `appleUserEnrollment` is Apple's User Enrollment, which manages only the user's work data and names no hardware. */
 export type DeviceEnrollmentType =
   | 'appleBulkWithUser'
   | 'appleBulkWithoutUser'
+  | 'appleUserEnrollment'
   | 'deviceEnrollmentManager'
   | 'unknown'
   | 'userEnrollment'

@@ -238,6 +238,7 @@ export class AppleCheckInService {
           null,
           presented.pem,
           binding.exportedProfile,
+          userEnrollment,
         );
         enrolledEvents = unpublished ?? [];
         await this.deps.enrollments.bind(tx, {

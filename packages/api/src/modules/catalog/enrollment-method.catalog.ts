@@ -46,14 +46,14 @@ type Row = [M, string, Requirement, Requirement, Requirement, T[]];
  */
 const tables: Record<P, Row[]> = {
   [P.IOS]: [
-    [M.BYOD, 'BYOD', NO, YES, NO, [T.userEnrollment]],
+    [M.BYOD, 'BYOD', NO, YES, NO, [T.userEnrollment, T.appleUserEnrollment]],
     [M.DEM, 'DEM', NO, NO, NO, [T.deviceEnrollmentManager]],
     [M.DEP, 'DEP', YES, OPTIONAL, OPTIONAL, [T.appleBulkWithUser, T.appleBulkWithoutUser]],
     [M.USB_SA, 'USB-SA', YES, OPTIONAL, NO, [T.appleBulkWithUser, T.appleBulkWithoutUser]],
     [M.USB_DIRECT, 'USB-Direct', NO, NO, NO, [T.appleBulkWithoutUser]],
   ],
   [P.MACOS]: [
-    [M.BYOD, 'BYOD', NO, YES, NO, [T.userEnrollment]],
+    [M.BYOD, 'BYOD', NO, YES, NO, [T.userEnrollment, T.appleUserEnrollment]],
     [M.DEM, 'DEM', NO, NO, NO, [T.deviceEnrollmentManager]],
   ],
   [P.WINDOWS]: [

@@ -25,10 +25,12 @@ export enum DeviceEnrollmentType {
   windowsBulkUserless = 'windowsBulkUserless',
   windowsAutoEnrollment = 'windowsAutoEnrollment',
   windowsCoManagement = 'windowsCoManagement',
+  appleUserEnrollment = 'appleUserEnrollment',
 }
 registerEnumType(DeviceEnrollmentType, {
   name: 'DeviceEnrollmentType',
-  description: 'Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms.',
+  description:
+    "Graph `deviceEnrollmentType`: how the device was enrolled, in Microsoft Graph terms. `userEnrollment` is a user-driven BYOD enrollment of the whole device (Company Portal, or an Apple enrollment profile that names the device by its UDID); `appleUserEnrollment` is Apple's User Enrollment, which manages only the user's work data and names no hardware.",
 });
 
 /**

@@ -4,6 +4,7 @@ import { EnrollmentMethodKind as M, Requirement } from '../catalog/enrollment-me
 import { enrollmentMethodCatalog } from '../catalog/enrollment-method.catalog.js';
 import { DevicePlatform, operatingSystemName } from '../catalog/platform.enum.js';
 import {
+  DeviceEnrollmentType,
   ManagedDeviceOwnerType,
   ManagementAgent,
   ManagementState,
@@ -50,6 +51,18 @@ describe('planEnrollment', () => {
       );
     },
   );
+
+  it("records Apple's User Enrollment as appleUserEnrollment, a UDID-named BYOD enrollment as userEnrollment, and nothing else as appleUserEnrollment", () => {
+    for (const row of enrollmentMethodCatalog) {
+      const userEnrolled = planEnrollment(facts(row, { appleUserEnrollment: true })).enrollmentType;
+      const apple =
+        row.method === M.BYOD && [DevicePlatform.IOS, DevicePlatform.MACOS].includes(row.platform);
+      expect(userEnrolled === DeviceEnrollmentType.appleUserEnrollment).toBe(apple);
+      expect(planEnrollment(facts(row)).enrollmentType).not.toBe(DeviceEnrollmentType.appleUserEnrollment);
+      if (row.method === M.BYOD)
+        expect(planEnrollment(facts(row)).enrollmentType).toBe(DeviceEnrollmentType.userEnrollment);
+    }
+  });
 
   it('keeps personal ownership for BYOD and a registered (not joined) Windows device that nothing recognises', () => {
     const byod = enrollmentMethodCatalog.find(

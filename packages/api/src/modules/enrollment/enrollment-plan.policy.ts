@@ -40,6 +40,11 @@ export interface EnrollmentFacts {
   identified: boolean;
   /** A Windows device whose serial number is registered with Windows Autopilot (an organisation device). */
   autopilotRegistered: boolean;
+  /**
+   * The device enrolled through Apple's User Enrollment (its check-in messages carry an
+   * EnrollmentID, not a UDID): Graph `deviceEnrollmentType` `appleUserEnrollment`. Default false.
+   */
+  appleUserEnrollment?: boolean;
 }
 
 /** The device columns an enrollment decides (everything but identity, names, hardware ids, times and relations). */
@@ -82,7 +87,7 @@ export function planEnrollment(facts: EnrollmentFacts): PlannedDevice {
       ? ManagedDeviceOwnerType.company
       : ownerTypeFor(row.method, facts.joinType),
     enrollmentMethod: row.method,
-    enrollmentType: deviceEnrollmentTypeFor(row, facts.hasUser),
+    enrollmentType: deviceEnrollmentTypeFor(row, facts.hasUser, facts.appleUserEnrollment),
     managementState: ManagementState.managed,
     isSupervised: isSupervised(row.method, profile),
     lockedEnrollment: isLocked(row, profile),

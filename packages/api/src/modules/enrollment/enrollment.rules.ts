@@ -32,11 +32,20 @@ export function ownerTypeFor(method: M, joinType: WindowsJoinType | null): Manag
 }
 
 /**
- * The Graph `deviceEnrollmentType` an enrollment records: the catalog row's only value, or for
- * Apple bulk methods with optional affinity, `appleBulkWithUser` when a user was linked.
+ * The Graph `deviceEnrollmentType` an enrollment records: `appleUserEnrollment` for a device that
+ * enrolled through Apple's User Enrollment (iOS/iPadOS and macOS BYOD, an EnrollmentID instead of
+ * a UDID); otherwise the catalog row's one other value, or for Apple bulk methods with optional
+ * affinity, `appleBulkWithUser` when a user was linked.
  */
-export function deviceEnrollmentTypeFor(row: EnrollmentMethod, hasUser: boolean): DeviceEnrollmentType {
-  if (row.deviceEnrollmentTypes.length === 1) return row.deviceEnrollmentTypes[0]!;
+export function deviceEnrollmentTypeFor(
+  row: EnrollmentMethod,
+  hasUser: boolean,
+  appleUserEnrollment = false,
+): DeviceEnrollmentType {
+  if (appleUserEnrollment && row.deviceEnrollmentTypes.includes(DeviceEnrollmentType.appleUserEnrollment))
+    return DeviceEnrollmentType.appleUserEnrollment;
+  const types = row.deviceEnrollmentTypes.filter((t) => t !== DeviceEnrollmentType.appleUserEnrollment);
+  if (types.length === 1) return types[0]!;
   return hasUser ? DeviceEnrollmentType.appleBulkWithUser : DeviceEnrollmentType.appleBulkWithoutUser;
 }
 

@@ -132,6 +132,8 @@ export class EnrollmentService {
    *   the caller has checked that it chains to the CA
    * @param invited USB-Direct through Apple's protocol: the export's profile the device's
    *   enrollment invitation bound, granted instead of a `profileExportToken`
+   * @param appleUserEnrollment the device enrolls through Apple's User Enrollment (an
+   *   EnrollmentID, no UDID): its `enrollmentType` is `appleUserEnrollment`; default false
    * @returns the outcome; inside the caller's transaction with `unpublished`, the event to publish after its commit
    * @throws InputValidationError for bad input; ActingUserMismatchError (a user token naming another user); MethodNotAvailableError; UserAffinityError;
    *   PrerequisiteMissingError; DemNotAllowedError; DemDeviceLimitError; EnrollmentRestrictedError;
@@ -144,6 +146,7 @@ export class EnrollmentService {
     caller: ScopedCaller | string | null = null,
     presentedCertificatePem: string | null = null,
     invited: InvitedProfile | null = null,
+    appleUserEnrollment = false,
   ): Promise<EnrollmentOutcome> {
     const principal: ScopedCaller | null =
       typeof caller === 'string' ? { role: Role.ENROLLER, userPrincipalName: caller } : caller;
@@ -222,6 +225,7 @@ export class EnrollmentService {
           hasUser: user !== null,
           identified: opened.identified,
           autopilotRegistered: opened.autopilotRegistered,
+          appleUserEnrollment,
         });
         const ownerType = plan.managedDeviceOwnerType;
         const subject = {
