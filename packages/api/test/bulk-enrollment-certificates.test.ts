@@ -132,8 +132,9 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
         revocation_reason: string | null;
         superseded_by_id: string | null;
         id: string;
+        pem: string;
       }>(
-        `select id, device_id, serial_number, status, revocation_reason, superseded_by_id from mdm_certificate where device_id = any(?::uuid[])`,
+        `select id, device_id, serial_number, status, revocation_reason, superseded_by_id, pem from mdm_certificate where device_id = any(?::uuid[])`,
         [`{${ids.join(',')}}`],
       );
       expect(rows).toHaveLength(6);
@@ -143,6 +144,8 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
         const old = rows.find((r) => r.serial_number === firstSerials[i])!;
         const current = rows.find((r) => r.device_id === id && r.superseded_by_id === null)!;
         expect(current.serial_number).toBe(secondSerials[i]);
+        // The record kept its id, and the new certificate names that id (not the one a new record would have had).
+        expect(new X509Certificate(current.pem).subject.split('\n')[0]).toBe(`CN=${id}`);
         expect(old).toMatchObject({
           device_id: id,
           status: 'revoked',
