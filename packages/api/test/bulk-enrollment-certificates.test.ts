@@ -1,4 +1,4 @@
-import { CertificateAuthorityDocument, EnrollDevicesDocument } from '@mdm/schema';
+import { CertificateAuthorityDocument, EnrollDevicesDocument, RetireDeviceDocument } from '@mdm/schema';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { x509 } from '../src/modules/certificate/x509-runtime.js';
@@ -115,6 +115,10 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
       const first = await gateway.query(EnrollDevicesDocument, {
         input: { bulkEnrollmentToken: token, devices },
       });
+      if (first.enrollDevices.__typename !== 'EnrollDevicesSuccess') throw new Error('bulk failed');
+      // A pending action on a record the second call re-enrolls in place is cancelled by it.
+      const retired = first.enrollDevices.enrollments[0]!.device.id;
+      await gateway.query(RetireDeviceDocument, { deviceId: retired });
       const second = await gateway.query(EnrollDevicesDocument, {
         input: { bulkEnrollmentToken: token, devices: [...devices, windowsDevice()] },
       });
@@ -153,6 +157,12 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
           superseded_by_id: current.id,
         });
       }
+      expect(
+        await gateway.sql<{ state: string }>(
+          'select state from device_action where device_id = ? and action = ?',
+          [retired, 'retire'],
+        ),
+      ).toEqual([{ state: 'cancelled' }]);
     },
     HEAVY_TIMEOUT_MS,
   );

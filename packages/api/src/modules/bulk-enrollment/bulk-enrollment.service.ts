@@ -53,7 +53,9 @@ export class BulkEnrollmentService {
    * Windows bulk enrollment of up to 1,000 devices in one call, ALL OR NOTHING: every device is
    * validated first (every violation reported), then one transaction writes them with a single
    * set-based INSERT ... ON CONFLICT over `jsonb_to_recordset` (a serial with an active record is
-   * re-enrolled in place: identity reused). Any refusal writes nothing. Each device's columns are
+   * re-enrolled in place: identity reused). The devices' certificates (key pairs, signatures) are
+   * built while the transaction's statements run (CertificateService.prepareMany) and written with
+   * one INSERT. Any refusal writes nothing. Each device's columns are
    * planned as a single enrollment plans them (enrollment-plan.policy.ts: the catalog's Windows
    * "Bulk enroll" row, userless and corporate; matching corporate identifiers marked enrolled;
    * Autopilot), and bulk devices are not counted against user device limits.
