@@ -1,4 +1,4 @@
-import { CertificateAuthorityDocument, EnrollDevicesDocument } from '@mdm/schema';
+import { CertificateAuthorityDocument, EnrollDevicesDocument, RetireDeviceDocument } from '@mdm/schema';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { x509 } from '../src/modules/certificate/x509-runtime.js';
@@ -115,6 +115,10 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
       const first = await gateway.query(EnrollDevicesDocument, {
         input: { bulkEnrollmentToken: token, devices },
       });
+      if (first.enrollDevices.__typename !== 'EnrollDevicesSuccess') throw new Error('bulk failed');
+      // A pending action on a record the second call re-enrolls in place is cancelled by it.
+      const retired = first.enrollDevices.enrollments[0]!.device.id;
+      await gateway.query(RetireDeviceDocument, { deviceId: retired });
       const second = await gateway.query(EnrollDevicesDocument, {
         input: { bulkEnrollmentToken: token, devices: [...devices, windowsDevice()] },
       });
@@ -132,8 +136,9 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
         revocation_reason: string | null;
         superseded_by_id: string | null;
         id: string;
+        pem: string;
       }>(
-        `select id, device_id, serial_number, status, revocation_reason, superseded_by_id from mdm_certificate where device_id = any(?::uuid[])`,
+        `select id, device_id, serial_number, status, revocation_reason, superseded_by_id, pem from mdm_certificate where device_id = any(?::uuid[])`,
         [`{${ids.join(',')}}`],
       );
       expect(rows).toHaveLength(6);
@@ -143,6 +148,8 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
         const old = rows.find((r) => r.serial_number === firstSerials[i])!;
         const current = rows.find((r) => r.device_id === id && r.superseded_by_id === null)!;
         expect(current.serial_number).toBe(secondSerials[i]);
+        // The record kept its id, and the new certificate names that id (not the one a new record would have had).
+        expect(new X509Certificate(current.pem).subject.split('\n')[0]).toBe(`CN=${id}`);
         expect(old).toMatchObject({
           device_id: id,
           status: 'revoked',
@@ -150,6 +157,12 @@ describe('bulk enrollment issues every device its own certificate, set-based', (
           superseded_by_id: current.id,
         });
       }
+      expect(
+        await gateway.sql<{ state: string }>(
+          'select state from device_action where device_id = ? and action = ?',
+          [retired, 'retire'],
+        ),
+      ).toEqual([{ state: 'cancelled' }]);
     },
     HEAVY_TIMEOUT_MS,
   );

@@ -53,7 +53,9 @@ export class BulkEnrollmentService {
    * Windows bulk enrollment of up to 1,000 devices in one call, ALL OR NOTHING: every device is
    * validated first (every violation reported), then one transaction writes them with a single
    * set-based INSERT ... ON CONFLICT over `jsonb_to_recordset` (a serial with an active record is
-   * re-enrolled in place: identity reused). Any refusal writes nothing. Each device's columns are
+   * re-enrolled in place: identity reused). The devices' certificates (key pairs, signatures) are
+   * built while the transaction's statements run (CertificateService.prepareMany) and written with
+   * one INSERT. Any refusal writes nothing. Each device's columns are
    * planned as a single enrollment plans them (enrollment-plan.policy.ts: the catalog's Windows
    * "Bulk enroll" row, userless and corporate; matching corporate identifiers marked enrolled;
    * Autopilot), and bulk devices are not counted against user device limits.
@@ -77,6 +79,21 @@ export class BulkEnrollmentService {
     const command = validateInput(enrollDevicesSchema, input, 'input');
     const row = findEnrollmentMethod(DevicePlatform.WINDOWS, EnrollmentMethodKind.BULK_ENROLL)!;
     const now = this.clock.now();
+    // What each device is written with but its plan: a new id (kept unless an active record of
+    // the serial number is re-enrolled in place), and its identifying hardware (placeholders dropped).
+    const identities = command.devices.map((d) => ({
+      id: randomUUID(),
+      deviceName: d.deviceName,
+      osVersion: d.osVersion,
+      model: d.model ?? null,
+      manufacturer: d.manufacturer ?? null,
+      ...identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null }),
+    }));
+    // The certificates' CPU (key pairs, signatures) runs while the transaction's statements do:
+    // built for the ids above; a device re-enrolled in place gets its own built again by issueMany.
+    const abandon = new AbortController();
+    const prepared = this.certificates.prepareMany(identities, now, abandon.signal);
+    prepared.catch(() => {}); // awaited in the transaction; a refused call abandons it
     let outcomes: EnrollmentOutcome[];
     try {
       outcomes = await em.transactional(async (tx) => {
@@ -86,12 +103,13 @@ export class BulkEnrollmentService {
         // set-based; then the same plan decides each device's columns (enrollment-plan.policy.ts).
         const recognized = await recognizeHardwareMany(
           tx,
-          command.devices.map((d) => ({
+          identities.map((d) => ({
             platform: DevicePlatform.WINDOWS,
             // Firmware placeholders identify nothing: they match no corporate identifier or registration.
-            ...identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null }),
-            manufacturer: d.manufacturer ?? null,
-            model: d.model ?? null,
+            serialNumber: d.serialNumber,
+            imei: d.imei,
+            manufacturer: d.manufacturer,
+            model: d.model,
           })),
           now,
         );
@@ -119,31 +137,28 @@ export class BulkEnrollmentService {
             restrictions,
           );
         }
-        const rows = command.devices.map((d, i) => ({
-          id: randomUUID(),
-          deviceName: d.deviceName,
-          osVersion: d.osVersion,
-          model: d.model ?? null,
-          manufacturer: d.manufacturer ?? null,
-          ...identifyingHardware({ serialNumber: d.serialNumber, imei: d.imei ?? null }),
-          plan: plans[i]!,
-        }));
+        const rows = identities.map((identity, i) => ({ ...identity, plan: plans[i]! }));
         await this.checkHeldHardware(tx, rows, caller);
         // Every device gets its MDM certificate; its expiration date is written with the device row.
         const { notAfter } = this.certificates.validityAt(now);
         // One set-based write; the devices come back in input order.
         const devices = await this.store.insertPlanned(tx, rows, now, notAfter);
+        // A device keeps the id it was given unless an active record was re-enrolled in place:
+        // only those have pending actions and certificates to replace.
+        const newDeviceIds = new Set(devices.filter((d, i) => d.id === identities[i]!.id).map((d) => d.id));
+        const reEnrolled = devices.filter((d) => !newDeviceIds.has(d.id)).map((d) => d.id);
         // Re-enrolled records drop whatever action was pending (set-based, like the insert).
-        await this.devices.cancelPendingActions(
-          tx,
-          devices.map((d) => d.id),
-          now,
-        );
-        // Every enrollment, bulk ones included, issues the device its MDM certificate (set-based: two statements per batch).
-        const credentials = await this.certificates.issueMany(tx, devices, now);
+        if (reEnrolled.length > 0) await this.devices.cancelPendingActions(tx, reEnrolled, now);
+        // Every enrollment, bulk ones included, issues the device its MDM certificate (set-based:
+        // the certificates prepared above, one INSERT, and one supersede statement when a record was re-enrolled).
+        const credentials = await this.certificates.issueMany(tx, devices, now, {
+          prepared: await prepared,
+          newDeviceIds,
+        });
         return devices.map((device, i) => ({ device, credential: credentials[i]! }));
       });
     } catch (error) {
+      abandon.abort(error);
       if (error instanceof UniqueConstraintViolationException) throw new EnrollmentConflictError();
       throw error;
     }

@@ -7,6 +7,7 @@ import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './certificate.errors.js';
 import { generateEcP256KeyPair } from './ec-key.js';
 import { type DeviceNameAttribute, issuerOf, signDeviceCertificate } from './device-certificate-template.js';
+import { pemOf } from './pem.js';
 import { addValidity } from './validity.js';
 import { epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
 
@@ -89,7 +90,7 @@ export async function issueDeviceCertificate(
   } else {
     const keys = generateEcP256KeyPair();
     spki = keys.spki;
-    privateKeyPem = x509.PemConverter.encode(keys.pkcs8, 'PRIVATE KEY');
+    privateKeyPem = pemOf(keys.pkcs8, 'PRIVATE KEY');
   }
 
   const { organization } = issuerOf(ca);
@@ -115,7 +116,7 @@ export async function issueDeviceCertificate(
     isRsa,
   });
   return {
-    certificatePem: x509.PemConverter.encode(der, 'CERTIFICATE'),
+    certificatePem: pemOf(der, 'CERTIFICATE'),
     serialNumber: Buffer.from(serial).toString('hex').toUpperCase(),
     sha256Thumbprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
     subject,

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual, X509Certificate } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Reference } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CertificateConfig } from '../../config/config.js';
@@ -25,6 +26,26 @@ export interface IssuedCredential {
   /** HMAC check-in token bound to this certificate (docs/certificates.md, "device token"). */
   deviceToken: string;
 }
+
+/** What a device certificate names of its device: the subject of `prepareMany`. */
+export interface CertificateSubject {
+  id: string;
+  deviceName: string;
+  /** The hardware serial number (null: none). */
+  serialNumber: string | null;
+}
+
+/** Certificates built ahead of their batch's transaction (`prepareMany`), index for index. */
+export interface PreparedBatch {
+  subjects: readonly CertificateSubject[];
+  issued: readonly IssuedDeviceCertificate[];
+}
+
+/**
+ * Certificates `prepareMany` builds between two yields to the event loop: ~5 ms of CPU on a quiet
+ * machine, so a statement's reply waits at most that long.
+ */
+const PREPARE_CHUNK = 100;
 
 /** Issues, supersedes and revokes MDM device certificates; the PKI rules live in ./index.ts. */
 export class CertificateService {
@@ -245,48 +266,100 @@ export class CertificateService {
   }
 
   /**
+   * Builds, outside any transaction, the certificates (server-generated keys) a batch of devices
+   * about to be written will get: the CPU of a batch's issuance (key pairs, signatures), for
+   * `issueMany(..., { prepared })`. It works in chunks of {@link PREPARE_CHUNK} and yields to the
+   * event loop between them, so the batch's statements run meanwhile (their round trips and the
+   * database's work overlap this CPU). Aborting `signal` stops it after the current chunk (a
+   * refused batch). A subject whose id or named fields turn out different when the rows are
+   * written is built again by `issueMany`.
+   * @returns the subjects and their certificates, in the order of `subjects`
+   * @throws CertificateAuthorityError('CA_NOT_VALID'); `signal.reason` when aborted
+   */
+  async prepareMany(
+    subjects: readonly CertificateSubject[],
+    now: Date,
+    signal?: AbortSignal,
+  ): Promise<PreparedBatch> {
+    const issued: Promise<IssuedDeviceCertificate>[] = [];
+    for (let start = 0; start < subjects.length; start += PREPARE_CHUNK) {
+      if (start > 0) await yieldToEventLoop();
+      if (signal?.aborted) {
+        await Promise.allSettled(issued);
+        throw signal.reason;
+      }
+      for (const subject of subjects.slice(start, start + PREPARE_CHUNK))
+        issued.push(this.buildServerKeyed(subject, now));
+    }
+    return { subjects, issued: await Promise.all(issued) };
+  }
+
+  /**
    * Set-based issuance for a batch of devices (bulk enrollment): every certificate is assembled
-   * and signed in memory (keys generated on the thread pool, in parallel), then ONE statement
+   * and signed in memory (signatures on the thread pool, in parallel), then ONE statement
    * supersedes the devices' previous certificates and ONE multi-row INSERT stores the new ones,
    * inside the caller's transaction `tx`. Same rules as `issue` (server-generated keys, no CSR).
    * Why: issuing one by one cost a supersede statement, an ORM entity and its flush per device.
    * The caller records `managementCertificateExpirationDate` (`validityAt(now).notAfter`) with its
    * own set-based device write; the returned certificates are not managed by `tx`.
+   * @param options.prepared certificates built by `prepareMany` (same `now`): used for each device
+   *   whose id, name and serial number are the prepared subject's at the same index; others are built here
+   * @param options.newDeviceIds devices inserted by `tx` itself (no certificate to supersede): the
+   *   supersede statement covers only the others, and is skipped when there are none
    * @returns one credential per device, in the order of `devices`
    */
   async issueMany(
     tx: EntityManager,
     devices: readonly ManagedDevice[],
     now: Date,
+    options: { prepared?: PreparedBatch; newDeviceIds?: ReadonlySet<string> } = {},
   ): Promise<IssuedCredential[]> {
     if (devices.length === 0) return [];
+    const { prepared, newDeviceIds } = options;
     const issued = await Promise.all(
-      devices.map((device) =>
-        issueDeviceCertificate({
-          ca: this.issuing.ca,
-          deviceId: device.id,
-          deviceName: device.deviceName,
-          serialNumber: device.serialNumber ?? undefined,
-          now,
-          validityDays: this.config.validityDays,
-          backdateSeconds: this.config.backdateSeconds,
-        }),
-      ),
+      devices.map((device, i) => {
+        const subject = prepared?.subjects[i];
+        if (
+          subject &&
+          subject.id === device.id &&
+          subject.deviceName === device.deviceName &&
+          subject.serialNumber === (device.serialNumber ?? null)
+        )
+          return prepared.issued[i]!;
+        return this.buildServerKeyed(device, now);
+      }),
     );
     const status = this.statusAt(issued[0]!.notAfter, now);
     const certificates = issued.map((c, i) => this.certificateOf(devices[i]!, c, status, now));
-    await this.store.supersedeMany(
-      tx,
-      devices.map((d) => d.id),
-      certificates.map((c) => c.id),
-      now,
-    );
+    const superseding = newDeviceIds
+      ? certificates.filter((c) => !newDeviceIds.has(c.device!.id))
+      : certificates;
+    if (superseding.length > 0)
+      await this.store.supersedeMany(
+        tx,
+        superseding.map((c) => c.device!.id),
+        superseding.map((c) => c.id),
+        now,
+      );
     await this.store.insertMany(tx, certificates);
     return certificates.map((certificate, i) => ({
       certificate,
       privateKeyPem: issued[i]!.privateKeyPem,
       deviceToken: this.deviceToken(certificate.sha256Thumbprint),
     }));
+  }
+
+  /** The certificate of `subject` with a server-generated key. */
+  private buildServerKeyed(subject: CertificateSubject, now: Date): Promise<IssuedDeviceCertificate> {
+    return issueDeviceCertificate({
+      ca: this.issuing.ca,
+      deviceId: subject.id,
+      deviceName: subject.deviceName,
+      serialNumber: subject.serialNumber ?? undefined,
+      now,
+      validityDays: this.config.validityDays,
+      backdateSeconds: this.config.backdateSeconds,
+    });
   }
 
   /** An unmanaged MdmCertificate for a certificate written by `issueMany`'s INSERT. */

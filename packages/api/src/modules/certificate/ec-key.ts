@@ -66,10 +66,18 @@ const TEMPLATE = (() => {
   };
 })();
 
+/**
+ * The one ECDH object every key pair is drawn with: `generateKeys()` replaces its key with a new
+ * random one each call (OpenSSL `EC_KEY_generate_key`). Why not one per key: with OpenSSL 3
+ * constructing it looks the curve up again, under locks the thread pool's signatures also take;
+ * 1,000 constructions beside a bulk call's signatures cost 70-250 ms of the event loop against
+ * 50-70 ms reused. Used from this thread only, one call at a time (synchronous).
+ */
+const ecdh = createECDH('prime256v1');
+
 /** A new P-256 key pair: `spki` (public, DER) and `pkcs8` (private, DER). Synchronous, ~0.04 ms. */
 export function generateEcP256KeyPair(): { spki: Buffer; pkcs8: Buffer } {
-  const ecdh = createECDH('prime256v1');
-  const point = ecdh.generateKeys(); // uncompressed: 0x04 ‖ X ‖ Y, 65 bytes
+  const point = ecdh.generateKeys(); // a new key; uncompressed point: 0x04 ‖ X ‖ Y, 65 bytes
   return ecP256KeyPairDer(ecdh.getPrivateKey(), point);
 }
 
