@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UniqueConstraintViolationException, type EntityManager, type Knex } from '@mikro-orm/postgresql';
@@ -139,6 +140,28 @@ async function copyConnection(em: EntityManager): Promise<pg.PoolClient> {
   return connection;
 }
 
+/**
+ * Streams `lines` (COPY text-format rows, each ending in a newline) into `COPY <target> FROM STDIN`
+ * on `connection`, in writes of about {@link CHUNK_CHARS}.
+ */
+async function copyLines(connection: pg.PoolClient, target: string, lines: Iterable<string>): Promise<void> {
+  function* chunks(): Generator<string> {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += line;
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(Readable.from(chunks()), connection.query(copyFrom(`copy ${target} from stdin`)));
+}
+
+/** PostgreSQL's SQLSTATE for a unique violation (node-postgres reports it as `code`). */
+const UNIQUE_VIOLATION = '23505';
+
 const STAGE_TABLE = 'corporate_identifier_stage';
 const STAGE_COLUMNS = [
   { name: 'row_number', type: 'int' },
@@ -214,6 +237,55 @@ const GRAPH_COMPARED = [
  */
 export class ImportsStore {
   /**
+   * Inserts a batch of IMEIs none of which is stored straight into corporate_identifier with
+   * `COPY ... FROM STDIN` on the transaction's own connection, inside a savepoint: what the bulk
+   * case (a new pool of handsets) costs is then what a COPY into the table costs, with no staging
+   * table and no INSERT (a COPY writes the heap a page of rows per WAL record, an INSERT one row
+   * per record). An IMEI's identity is exactly the unique index
+   * `corporate_identifier_identity_unique`, so the COPY stops at the first stored or repeated
+   * identity: the savepoint then undoes it and the caller merges (see
+   * {@link mergeStagedCorporateIdentifiers}). Rows are created `notContacted` at `now`; one
+   * statement then marks `enrolled` the new rows an active device already carries (the rule the
+   * merge applies as it inserts). Ids are random UUIDs made here (as `gen_random_uuid()` would).
+   * PostgreSQL servers only (the embedded PGlite does not speak COPY).
+   * @returns true when every row was inserted; false when a stored or repeated IMEI refused the
+   *   batch (nothing of it is written)
+   * @throws Error outside `em.transactional`; any database error but a unique violation
+   */
+  async copyNewImeis(em: EntityManager, rows: readonly StagedIdentifier[], now: Date): Promise<boolean> {
+    const connection = await copyConnection(em);
+    const sql = sqlOf(em);
+    const created = now.toISOString();
+    function* lines(): Generator<string> {
+      for (const r of rows)
+        yield `${randomUUID()}\t${CorporateIdentifierType.IMEI}\t${copyField(r.identifier)}\t${copyField(r.details)}\t${copyField(r.manufacturer)}\t${copyField(r.model)}\tnotContacted\t${created}\n`;
+    }
+    await sql.run('savepoint corporate_identifier_copy');
+    try {
+      await copyLines(
+        connection,
+        'corporate_identifier (id, identifier_type, identifier, details, manufacturer, model, enrollment_state, created_date_time)',
+        lines(),
+      );
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await sql.run('rollback to savepoint corporate_identifier_copy');
+      return false;
+    }
+    // Driven by the active devices that carry an IMEI (their partial unique index), each probing
+    // the identity index; the rows of this batch are the ones created at `now`.
+    await sql.run(
+      `update corporate_identifier c set enrollment_state = 'enrolled'
+         from managed_device d
+        where ${ACTIVE} and d.imei is not null
+          and c.identifier_type = ? and c.identifier = d.imei and c.created_date_time = ? and c.enrollment_state = 'notContacted'`,
+      [CorporateIdentifierType.IMEI, now],
+    );
+    await sql.run('release savepoint corporate_identifier_copy');
+    return true;
+  }
+
+  /**
    * Loads `rows` into the temporary table `corporate_identifier_stage` (dropped at commit; a
    * second call in one transaction replaces it), then ANALYZEs it so the merge sees its size.
    * With `copy` (a PostgreSQL server), through `COPY ... FROM STDIN` on the transaction's own
@@ -243,19 +315,10 @@ export class ImportsStore {
       `create temp table ${STAGE_TABLE} (${STAGE_COLUMNS.map((c) => `${c.name} ${c.type}`).join(', ')}) on commit drop`,
     );
     if (copy) {
-      function* chunks(): Generator<string> {
-        let chunk = '';
-        for (const row of rows) {
-          chunk += `${valuesOf(row).map(copyField).join('\t')}\n`;
-          if (chunk.length >= CHUNK_CHARS) {
-            yield chunk;
-            chunk = '';
-          }
-        }
-        if (chunk) yield chunk;
+      function* lines(): Generator<string> {
+        for (const row of rows) yield `${valuesOf(row).map(copyField).join('\t')}\n`;
       }
-      const connection = await copyConnection(em);
-      await pipeline(Readable.from(chunks()), connection.query(copyFrom(`copy ${STAGE_TABLE} from stdin`)));
+      await copyLines(await copyConnection(em), STAGE_TABLE, lines());
     } else {
       const arrays = STAGE_COLUMNS.map(() => [] as StagedValue[]);
       for (const row of rows) valuesOf(row).forEach((value, c) => arrays[c]!.push(value));
@@ -286,7 +349,8 @@ export class ImportsStore {
    * identity: the savepoint undoes it and the classifying statement below runs (a batch that
    * mixes new and stored IMEIs pays again for the rows before that one). Serial numbers match
    * ignoring case, which the unique index does not see, so they always take the classifying
-   * statement.
+   * statement. `allNewTried` skips the bulk case (the caller's {@link copyNewImeis} already found
+   * a stored or repeated IMEI).
    * @returns the outcome of every staged row that matched a stored identifier
    */
   async mergeStagedCorporateIdentifiers(
@@ -294,9 +358,10 @@ export class ImportsStore {
     type: CorporateIdentifierType,
     overwrite: boolean,
     now: Date,
+    allNewTried = false,
   ): Promise<MatchedIdentifier[]> {
     const sql = sqlOf(em);
-    if (type === CorporateIdentifierType.IMEI) {
+    if (type === CorporateIdentifierType.IMEI && !allNewTried) {
       await sql.run('savepoint corporate_identifier_all_new');
       try {
         await sql.run(
