@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { expect, it } from 'vitest';
 import { CorporateIdentifierType } from '../../src/modules/corporate-identifier/corporate-identifier.entity.js';
 import { ImportsStore, type StagedIdentifier } from '../../src/modules/imports/imports.store.js';
@@ -159,6 +160,61 @@ describeStore('ImportsStore', (backend) => {
       );
     await merge(CorporateIdentifierType.IMEI, [staged(carried, 1)]);
     expect((await storedIdentifiers([carried]))[0]!.enrollment_state).toBe('enrolled');
+  });
+
+  it('COPies a batch of new IMEIs straight into the table (enrolled when an active device carries one); a stored or repeated IMEI refuses the whole batch', async () => {
+    // COPY is a PostgreSQL server's sub-protocol: the embedded PGlite stages with unnest() instead.
+    if (!copy()) return;
+    const [carried, fresh, tricky] = [imei(), imei(), imei()];
+    await backend()
+      .sql()
+      .run(
+        `insert into managed_device (id, device_name, platform, operating_system, os_version, imei, managed_device_owner_type,
+           enrollment_method, enrollment_type, enrolled_date_time, last_sync_date_time)
+         values (?, 'laptop', 'WINDOWS', 'Windows', '10.0.22631', ?, 'company', 'BULK_ENROLL', 'windowsBulkUserless', ?, ?)`,
+        [randomUUID(), carried, now, now],
+      );
+    const copyInTransaction = (rows: StagedIdentifier[], after?: (tx: EntityManager) => Promise<unknown>) =>
+      backend()
+        .em()
+        .transactional(async (tx) => {
+          const copied = await store.copyNewImeis(tx, rows, now);
+          return { copied, after: await after?.(tx) };
+        });
+    const first = await copyInTransaction([
+      staged(carried, 1, 'a'),
+      staged(fresh, 2),
+      { ...staged(tricky, 3, 'tab\there \\N'), model: 'line\nbreak' },
+    ]);
+    expect(first.copied).toBe(true);
+    expect(await storedIdentifiers([carried, fresh, tricky])).toEqual(
+      [
+        { identifier: carried, details: 'a', enrollment_state: 'enrolled' },
+        { identifier: fresh, details: null, enrollment_state: 'notContacted' },
+        { identifier: tricky, details: 'tab\there \\N', enrollment_state: 'notContacted' },
+      ].sort((a, b) => a.identifier.localeCompare(b.identifier)),
+    );
+
+    // A stored IMEI after a new one: nothing is written, and the transaction goes on (the merge runs).
+    const [later, repeated] = [imei(), imei()];
+    const refused = await copyInTransaction([staged(later, 1), staged(fresh, 2, 'b')], async (tx) => {
+      await store.stageCorporateIdentifiers(tx, [staged(later, 1), staged(fresh, 2, 'b')], true);
+      return store.mergeStagedCorporateIdentifiers(tx, CorporateIdentifierType.IMEI, false, now, true);
+    });
+    expect(refused).toEqual({
+      copied: false,
+      after: [{ rowNumber: 2, outcome: ImportRowOutcome.CONFLICTING }],
+    });
+    expect(await storedIdentifiers([later, fresh])).toEqual(
+      [
+        { identifier: later, details: null, enrollment_state: 'notContacted' },
+        { identifier: fresh, details: null, enrollment_state: 'notContacted' },
+      ].sort((a, b) => a.identifier.localeCompare(b.identifier)),
+    );
+
+    const twice = await copyInTransaction([staged(repeated, 1), staged(repeated, 2)]);
+    expect(twice.copied).toBe(false);
+    expect(await storedIdentifiers([repeated])).toEqual([]);
   });
 
   it('deletes and upserts DEP serials by op_date: newer wins, an equal replay writes nothing, new ones get the default DEP profile', async () => {

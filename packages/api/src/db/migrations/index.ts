@@ -13,6 +13,7 @@ import { Migration20261203080000_pendingEnrollmentDeviceIndex } from './Migratio
 import { Migration20261203270000_identityRenewal } from './Migration20261203270000_identityRenewal.js';
 import { Migration20261203270100_pendingEnrollmentAbandonedIndex } from './Migration20261203270100_pendingEnrollmentAbandonedIndex.js';
 import { Migration20261203290000_mdmCommandQueueOrder } from './Migration20261203290000_mdmCommandQueueOrder.js';
+import { Migration20261204160000_corporateIdentifierSerialUpperIndex } from './Migration20261204160000_corporateIdentifierSerialUpperIndex.js';
 import { Migration20261204170000_appleUserEnrollmentType } from './Migration20261204170000_appleUserEnrollmentType.js';
 import { Migration20261203270200_checkInMessageDigests } from './Migration20261203270200_checkInMessageDigests.js';
 
@@ -59,6 +60,10 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261203290000_mdmCommandQueueOrder',
     class: Migration20261203290000_mdmCommandQueueOrder,
+  },
+  {
+    name: 'Migration20261204160000_corporateIdentifierSerialUpperIndex',
+    class: Migration20261204160000_corporateIdentifierSerialUpperIndex,
   },
   {
     name: 'Migration20261204170000_appleUserEnrollmentType',

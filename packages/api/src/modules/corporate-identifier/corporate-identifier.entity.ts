@@ -38,6 +38,10 @@ registerEnumType(IdentifierEnrollmentState, {
   name: 'corporate_identifier_identity_unique',
   expression: `create unique index "corporate_identifier_identity_unique" on "corporate_identifier" ("identifier_type", "identifier", coalesce("manufacturer", ''), coalesce("model", ''))`,
 })
+@Index({
+  name: 'corporate_identifier_serial_upper_index',
+  expression: `create index "corporate_identifier_serial_upper_index" on "corporate_identifier" ("identifier_type", upper("identifier")) where "identifier_type" <> 'IMEI'`,
+})
 @Index({ properties: ['identifier'] })
 export class CorporateIdentifier {
   @Field(() => ID)
