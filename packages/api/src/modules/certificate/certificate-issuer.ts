@@ -26,6 +26,8 @@ export interface IssueDeviceCertificateInput {
   deviceName: string;
   serialNumber?: string;
   csrPem?: string;
+  /** `csrPem` already parsed (the caller read it), so it is not parsed again. */
+  csr?: x509.Pkcs10CertificateRequest;
   now: Date;
   validityDays?: number;
   backdateSeconds?: number;
@@ -83,7 +85,7 @@ export async function issueDeviceCertificate(
   let isRsa = false;
   let privateKeyPem: string | undefined;
   if (input.csrPem !== undefined) {
-    const checked = await checkCsr(input.csrPem);
+    const checked = await checkCsr(input.csr ?? input.csrPem);
     spki = new Uint8Array(checked.publicKey.rawData);
     isRsa = checked.isRsa;
   } else {
@@ -154,10 +156,12 @@ function randomSerial(): Buffer {
   return bytes;
 }
 
-async function checkCsr(csrPem: string): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {
+async function checkCsr(
+  request: string | x509.Pkcs10CertificateRequest,
+): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
-    csr = new x509.Pkcs10CertificateRequest(csrPem);
+    csr = typeof request === 'string' ? new x509.Pkcs10CertificateRequest(request) : request;
   } catch {
     throw new InvalidCsrError('MALFORMED', 'CSR is not a parseable PKCS#10 request');
   }

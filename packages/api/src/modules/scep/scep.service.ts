@@ -27,9 +27,11 @@ import {
   ScepMessageError,
   ScepMessageType,
   ScepRefusal,
+  scepCertificate,
   writeCertRep,
   type ScepRecipient,
   type ScepRequest,
+  type ScepSigner,
 } from './scep-message.js';
 
 /**
@@ -56,8 +58,10 @@ export type PkiOperationResult = { certRep: Buffer } | { unreadable: string };
  */
 export class ScepService {
   private readonly recipient: ScepRecipient;
+  private readonly signer: ScepSigner;
   private readonly caChain: Buffer;
-  private readonly caCms: pkijs.Certificate;
+  /** The CA certificate (DER), sent with each issued one. */
+  private readonly caDer: Uint8Array;
 
   constructor(
     private readonly clock: Clock,
@@ -71,15 +75,19 @@ export class ScepService {
     private readonly deviceStore = new DeviceStore(),
   ) {
     const ca = certificates.authority.ca.certificate;
-    this.caCms = pkijs.Certificate.fromBER(ca.rawData);
+    this.caDer = new Uint8Array(ca.rawData);
+    // The RA as the CMS reader and writer use it: parsed once here, not per request.
+    const raCertificate = scepCertificate(new Uint8Array(ra.certificate.rawData));
+    this.signer = { certificate: raCertificate, privateKey: ra.privateKey };
     this.recipient = {
-      certificate: ra.cms,
+      certificate: raCertificate,
+      cms: ra.cms,
       privateKey: ra.privateKey,
       rejectionKey: createHmac('sha256', certificates.authority.deviceTokenKey)
         .update('scep-rejection')
         .digest(),
     };
-    this.caChain = Buffer.from(degenerateCertificates([this.caCms, ra.cms]));
+    this.caChain = Buffer.from(degenerateCertificates([pkijs.Certificate.fromBER(ca.rawData), ra.cms]));
   }
 
   /** GetCACaps: one capability per line. */
@@ -126,12 +134,11 @@ export class ScepService {
                 `messageType ${request.messageType} is not served`,
               );
       return {
-        certRep: await writeCertRep(request, this.ra, {
+        certRep: await writeCertRep(request, this.signer, {
           status: 'SUCCESS',
-          // The DER of the PEM just issued, read once by pkijs (a full @peculiar/x509 parse first was
-          // as dear as the rest of the answer's certificate handling).
-          certificate: pkijs.Certificate.fromBER(x509.PemConverter.decodeFirst(certificate.pem)),
-          caCertificates: [this.caCms],
+          // The DER of the PEM just issued, copied into the answer as it is.
+          certificate: new Uint8Array(x509.PemConverter.decodeFirst(certificate.pem)),
+          caCertificates: [this.caDer],
         }),
       };
     } catch (error) {
@@ -151,7 +158,7 @@ export class ScepService {
   }
 
   private failure(request: ScepRequest, failInfo: ScepFailInfo): Promise<Buffer> {
-    return writeCertRep(request, this.ra, { status: 'FAILURE', failInfo });
+    return writeCertRep(request, this.signer, { status: 'FAILURE', failInfo });
   }
 
   private refuse(failInfo: ScepFailInfo, code: string, message: string, invitationId?: string): never {
@@ -181,8 +188,7 @@ export class ScepService {
    */
   private async enroll(request: ScepRequest, caller: ScepCaller): Promise<MdmCertificate> {
     const { csr, pem } = this.requestedCertificate(request);
-    const signerKey = Buffer.from(request.signerCertificate.subjectPublicKeyInfo.toSchema().toBER(false));
-    if (!signerKey.equals(Buffer.from(csr.publicKey.rawData)))
+    if (!request.signerCertificate.spki.equals(Buffer.from(csr.publicKey.rawData)))
       this.refuse(
         ScepFailInfo.badMessageCheck,
         'SCEP_SIGNER_MISMATCH',
@@ -210,7 +216,7 @@ export class ScepService {
         );
       const pendingId = randomUUID();
       const certificate = await this.issueOrRefuse(() =>
-        this.certificates.issueWithoutDevice(tx, pendingId, now, pem),
+        this.certificates.issueWithoutDevice(tx, pendingId, now, pem, csr),
       );
       tx.create(PendingEnrollment, {
         id: pendingId,
@@ -245,8 +251,7 @@ export class ScepService {
    * enrollment's certificate is replaced and the enrollment stays pending with the new one.
    */
   private async renew(request: ScepRequest, caller: ScepCaller): Promise<MdmCertificate> {
-    const signerDer = Buffer.from(request.signerCertificate.toSchema().toBER(false));
-    const thumbprint = createHash('sha256').update(signerDer).digest('hex').toUpperCase();
+    const thumbprint = createHash('sha256').update(request.signerCertificate.der).digest('hex').toUpperCase();
     const { pem } = this.requestedCertificate(request);
     const now = this.clock.now();
     const em = this.forkEntityManager();
