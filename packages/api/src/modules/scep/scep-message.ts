@@ -154,6 +154,8 @@ export interface ScepCertificate {
   serial: Buffer;
   /** The SubjectPublicKeyInfo (SEQUENCE), DER. */
   spki: Buffer;
+  /** `spki` as a key, when a reader already made it (the CertRep's envelope is encrypted to it). */
+  key?: KeyObject;
 }
 
 /**
@@ -339,7 +341,7 @@ function readCommon(der: Uint8Array): ScepRequest | undefined {
     messageType: type as ScepMessageType,
     transactionId: transaction,
     senderNonce: new Uint8Array(derValue(der, nonce)),
-    signerCertificate,
+    signerCertificate: { ...signerCertificate, key },
     envelope: new Uint8Array(content),
   };
 }
@@ -750,7 +752,7 @@ function envelope(
   const iv = randomBytes(cipher.name.startsWith('aes') ? 16 : 8);
   const encipher = createCipheriv(cipher.name, key, iv);
   const encrypted = Buffer.concat([encipher.update(content), encipher.final()]);
-  const publicKey = createPublicKey({ key: recipient.spki, format: 'der', type: 'spki' });
+  const publicKey = recipient.key ?? createPublicKey({ key: recipient.spki, format: 'der', type: 'spki' });
   const encryptedKey = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, key);
   return encodeEnvelope({ recipient, encryptedKey, cipherOid: oid, iv, encrypted });
 }
