@@ -20,6 +20,8 @@ import type { EnrollmentInvitationService } from '../enrollment-profile/enrollme
 import { EnrollmentInvitation } from '../enrollment-profile/enrollment-invitation.entity.js';
 import { PendingEnrollment } from './pending-enrollment.entity.js';
 import {
+  CHALLENGE_PASSWORD_OID,
+  csrFields,
   degenerateCertificates,
   openEnvelope,
   readScepRequest,
@@ -165,12 +167,16 @@ export class ScepService {
     throw new ScepRefusal(failInfo, message, code, invitationId);
   }
 
-  /** The PKCS#10 request inside the envelope, as PEM, and its parsed form. */
-  private requestedCertificate(request: ScepRequest): { csr: x509.Pkcs10CertificateRequest; pem: string } {
+  /** The PKCS#10 request inside the envelope: its DER, as PEM, and its parsed form. */
+  private requestedCertificate(request: ScepRequest): {
+    der: Buffer;
+    csr: x509.Pkcs10CertificateRequest;
+    pem: string;
+  } {
     const der = openEnvelope(request.envelope, this.recipient);
     try {
       const csr = new x509.Pkcs10CertificateRequest(der);
-      return { csr, pem: csr.toString('pem') };
+      return { der, csr, pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST') };
     } catch {
       return this.refuse(
         ScepFailInfo.badRequest,
@@ -187,16 +193,19 @@ export class ScepService {
    * recorded as a pending enrollment carrying the invitation's binding.
    */
   private async enroll(request: ScepRequest, caller: ScepCaller): Promise<MdmCertificate> {
-    const { csr, pem } = this.requestedCertificate(request);
-    if (!request.signerCertificate.spki.equals(Buffer.from(csr.publicKey.rawData)))
+    const { der, csr, pem } = this.requestedCertificate(request);
+    // The key and password read from the DER; the library's parse of them when it is unusual.
+    const fields = csrFields(der) ?? {
+      spki: Buffer.from(csr.publicKey.rawData),
+      challengePassword: challengePasswordOf(csr),
+    };
+    if (!request.signerCertificate.spki.equals(fields.spki))
       this.refuse(
         ScepFailInfo.badMessageCheck,
         'SCEP_SIGNER_MISMATCH',
         'the PKCSReq is not signed with the requested key',
       );
-    // PKCS#9 challengePassword (RFC 2985 section 5.4.1), where SCEP carries the challenge (RFC 8894 section 2.3).
-    const challenge = csr.getAttribute('1.2.840.113549.1.9.7');
-    const password = challenge ? new x509.ChallengePasswordAttribute(challenge.rawData).password : '';
+    const password = fields.challengePassword;
     if (!password)
       this.refuse(
         ScepFailInfo.badRequest,
@@ -365,6 +374,12 @@ export class ScepService {
       },
     });
   }
+}
+
+/** The PKCS#9 challengePassword of a parsed request, '' when it has none. */
+function challengePasswordOf(csr: x509.Pkcs10CertificateRequest): string {
+  const challenge = csr.getAttribute(CHALLENGE_PASSWORD_OID);
+  return challenge ? new x509.ChallengePasswordAttribute(challenge.rawData).password : '';
 }
 
 /** The RFC name of a failInfo value (`2` → `badRequest`). */
