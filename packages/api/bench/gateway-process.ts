@@ -4,6 +4,8 @@
 // since the previous 'rss'); 'stop' → stops the gateway and exits. With BENCH_WINDOW_PROF=<dir>,
 // 'profile:start' / 'profile:stop' (→ { type: 'profile', file }) record a CPU profile of just the
 // measured window, so set-up work (enrolling the population) does not dilute its proportions.
+// 'scep-challenges:<count>' → { type: 'scep-challenges', challenges }: one-time SCEP challenges of
+// as many new BYOD invitations (what a device reads from its profile), for the SCEP benchmark.
 // argv: databaseUrl adminToken [extra env as JSON]
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -80,6 +82,7 @@ process.on('message', (message: string) => {
   }
   if (message === 'profile:start' || message === 'profile:stop') void windowProfile(message);
   if (message.startsWith('import:')) void importIdentifiers(message);
+  if (message.startsWith('scep-challenges:')) void scepChallenges(message);
   if (message === 'stop') void gateway.stop().then(() => process.exit(0));
 });
 process.send!({ type: 'ready', url: gateway.url });
@@ -133,4 +136,19 @@ async function importIdentifiers(message: string): Promise<void> {
       writeCorporateIdentifiers(tx, CorporateIdentifierType.IMEI, rows, false, new Date()),
     );
   process.send!({ type: 'import', ms: performance.now() - started });
+}
+
+/** Mints `count` BYOD invitations and replies with their SCEP challenges ('scep-challenges:<count>'). */
+async function scepChallenges(message: string): Promise<void> {
+  const count = Number(message.split(':')[1]);
+  const challenges: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const minted = await gateway.services.invitations.create(
+      gateway.database.orm.em.fork(),
+      { platform: 'IOS', method: 'BYOD', userPrincipalName: `scep-bench-${process.pid}-${i}@contoso.com` },
+      'bench',
+    );
+    challenges.push(minted.challenge);
+  }
+  process.send!({ type: 'scep-challenges', challenges });
 }

@@ -11,7 +11,9 @@
 // its name; BENCH_REUSE_DATABASE=<name> runs on it again without seeding. BENCH_WINDOW_PROF=<dir>
 // writes a CPU profile of each gateway window. BENCH_COMPARE_DIST=<dir> (a copy of `dist/` made
 // before a change, e.g. packages/api/.bench-before/dist) adds the same-run A/B of that change to
-// the enroll, checkin and page rows: a second gateway from that build on the same database.
+// the enroll, checkin, bulk, page, apple and scep rows: a second gateway from that build on the same
+// database. The scep row (scep.bench.ts) runs micromdm's scepclient against the gateway and
+// against micromdm's scepserver: BENCH_SCEP_ENROLLMENTS (80) per window, BENCH_SCEP_CONCURRENCY (4).
 import { generateKeyPair, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +44,15 @@ import {
   type Credential,
 } from './load.bench.js';
 import { appleIdleRequest, applePopulation } from './apple.bench.js';
+import {
+  gatewayScep,
+  processCpuMs,
+  scepClients,
+  scepSettings,
+  scepWindow,
+  startScepServer,
+  type ScepTarget,
+} from './scep.bench.js';
 import {
   ask,
   driverLoad,
@@ -701,15 +712,57 @@ async function scaleRow(gateway: BenchGateway, devices: Credential[]): Promise<v
   }
 }
 
-/** Rows whose peer or path other work brings: printed as not measured until their benchmark lands. */
-const NOT_MEASURED: Record<string, Row> = {
-  scep: {
-    work: "SCEP enrollment vs micromdm's `scepserver` (Debian `scep`), same client load",
-    goal: '≥ 1.0×',
-    rounds: [],
-    note: 'not measured: no SCEP benchmark in this build yet',
-  },
-};
+/**
+ * SCEP enrollment (micromdm's scepclient, one process per enrollment: GetCACert, GetCACaps,
+ * PKCSReq with a challenge, the CertRep decrypted) against micromdm's scepserver, the same client
+ * load launched by this process for both (scep.bench.ts); each window BENCH_SCEP_ENROLLMENTS (80)
+ * enrollments, BENCH_SCEP_CONCURRENCY (4) clients at once.
+ */
+async function scepRow(gateway: BenchGateway): Promise<void> {
+  const clients = await scepClients();
+  const server = await startScepServer(clients);
+  try {
+    const ours = await gatewayScep(gateway);
+    const theirs = before.gateway ? await gatewayScep(before.gateway, 'the gateway built before') : undefined;
+    for (const target of [ours, server, ...(theirs ? [theirs] : [])]) await scepWindow(clients, target, 8);
+    const gatewaySide = (g: BenchGateway, target: ScepTarget): Side => ({
+      name: `${target.name} (PostgreSQL, one-time challenges)`,
+      async measure() {
+        await g.cpuMs();
+        const w = await g.profiled(() => scepWindow(clients, target));
+        const cpu = await g.cpuMs();
+        return scepFigure(w, `gateway CPU ${(cpu / Math.max(1, w.succeeded)).toFixed(2)} ms per enrollment`);
+      },
+    });
+    await alternate('scep', 'enrollments/s', gatewaySide(gateway, ours), [
+      {
+        side: {
+          name: server.name,
+          async measure() {
+            const cpu = await processCpuMs(server.process.pid!);
+            const w = await scepWindow(clients, server);
+            const used = (await processCpuMs(server.process.pid!)) - cpu;
+            return scepFigure(
+              w,
+              `scepserver CPU ${(used / Math.max(1, w.succeeded)).toFixed(2)} ms per enrollment`,
+            );
+          },
+        },
+        work: `SCEP enrollment vs micromdm's \`scepserver\` (Debian \`scep\`), same client load (${scepSettings.concurrency} scepclient processes at once)`,
+        goal: '≥ 1.0×',
+      },
+      ...(theirs ? abPeer('SCEP enrollment', () => gatewaySide(before.gateway!, theirs).measure()) : []),
+    ]);
+  } finally {
+    server.stop();
+    await clients.close();
+  }
+}
+
+const scepFigure = (w: Awaited<ReturnType<typeof scepWindow>>, cpu: string) => ({
+  value: w.succeeded / w.seconds,
+  detail: `${w.succeeded} in ${w.seconds.toFixed(1)} s, failed ${w.failed}, ${cpu}`,
+});
 
 export const ratioRows = [
   'enroll',
@@ -733,7 +786,9 @@ export async function ratiosBenchmark(only: string[] = []): Promise<void> {
   const gateway = await startBenchGateway('ratios', {}, { reusable: true });
   const compareDist = env['BENCH_COMPARE_DIST'];
   try {
-    const devices = await population(gateway);
+    // The rows that check in need the enrolled population; the others run without it.
+    const needsPopulation = only.length === 0 || only.some((row) => row !== 'scep');
+    const devices = needsPopulation ? await population(gateway) : [];
     if (compareDist) {
       before.gateway = await startBenchGateway(
         'ratios',
@@ -750,11 +805,11 @@ export async function ratiosBenchmark(only: string[] = []): Promise<void> {
     if (wanted('fanout')) await fanoutRow(gateway, devices);
     if (wanted('scale')) await scaleRow(gateway, devices);
     if (wanted('apple')) await appleRow(gateway, devices);
+    if (wanted('scep')) await scepRow(gateway);
   } finally {
     await before.gateway?.stop();
     await gateway.stop();
   }
-  for (const name of ['scep']) if (wanted(name)) rows.push(NOT_MEASURED[name]!);
 
   console.log(
     `\nRatios measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC (median of ${rounds} alternating rounds):\n`,

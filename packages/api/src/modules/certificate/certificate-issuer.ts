@@ -2,12 +2,13 @@
  * Issues MDM device (client-authentication) certificates signed by the gateway CA,
  * either for a device-supplied PKCS#10 request or with a server-generated key pair.
  */
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { CertificateAuthorityError, InvalidCsrError } from './certificate.errors.js';
 import { generateEcP256KeyPair } from './ec-key.js';
 import { type DeviceNameAttribute, issuerOf, signDeviceCertificate } from './device-certificate-template.js';
 import { pemOf } from './pem.js';
+import { derBytes, derChildren, derExpect, derNode, derValue } from './der.js';
 import { addValidity } from './validity.js';
 import { epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
 
@@ -27,6 +28,8 @@ export interface IssueDeviceCertificateInput {
   deviceName: string;
   serialNumber?: string;
   csrPem?: string;
+  /** `csrPem` already parsed (the caller read it), so it is not parsed again. */
+  csr?: x509.Pkcs10CertificateRequest;
   now: Date;
   validityDays?: number;
   backdateSeconds?: number;
@@ -84,7 +87,7 @@ export async function issueDeviceCertificate(
   let isRsa = false;
   let privateKeyPem: string | undefined;
   if (input.csrPem !== undefined) {
-    const checked = await checkCsr(input.csrPem);
+    const checked = await checkCsr(input.csr ?? input.csrPem);
     spki = new Uint8Array(checked.publicKey.rawData);
     isRsa = checked.isRsa;
   } else {
@@ -155,27 +158,61 @@ function randomSerial(): Buffer {
   return bytes;
 }
 
-async function checkCsr(csrPem: string): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {
+async function checkCsr(
+  request: string | x509.Pkcs10CertificateRequest,
+): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {
   let csr: x509.Pkcs10CertificateRequest;
   try {
-    csr = new x509.Pkcs10CertificateRequest(csrPem);
+    csr = typeof request === 'string' ? new x509.Pkcs10CertificateRequest(request) : request;
   } catch {
     throw new InvalidCsrError('MALFORMED', 'CSR is not a parseable PKCS#10 request');
   }
-  const details = (() => {
-    try {
-      const key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
-      return { type: key.asymmetricKeyType, ...key.asymmetricKeyDetails };
-    } catch {
-      return undefined;
-    }
-  })();
+  let key: KeyObject | undefined;
+  try {
+    key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
+  } catch {
+    key = undefined;
+  }
+  const details = key && { type: key.asymmetricKeyType, ...key.asymmetricKeyDetails };
   const isEcP256 = details?.type === 'ec' && details.namedCurve === 'prime256v1';
   const isRsa = details?.type === 'rsa' && (details.modulusLength ?? 0) >= 2048;
   if (!isEcP256 && !isRsa)
     throw new InvalidCsrError('UNSUPPORTED_KEY', 'CSR key must be EC P-256 or RSA >= 2048 bits');
   // Proof of possession: the request must be signed by the key it asks us to certify.
-  const signatureOk = await csr.verify().catch(() => false);
+  const signatureOk = verifyCsrSignature(csr, key!) ?? (await csr.verify().catch(() => false));
   if (!signatureOk) throw new InvalidCsrError('BAD_SIGNATURE', 'CSR signature does not verify');
   return { publicKey: csr.publicKey, isRsa };
+}
+
+/** Node's digest names for the WebCrypto hashes a CSR signature names. */
+const CSR_DIGESTS: Record<string, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
+/**
+ * The CSR's signature checked with node:crypto over its CertificationRequestInfo DER (RFC 2986),
+ * for RSASSA-PKCS1-v1_5 and ECDSA (DER signature) with SHA-1/2: @peculiar/x509's `verify()`
+ * imports the key into WebCrypto first, which cost more than the verification.
+ * @returns whether it verifies; undefined for another algorithm or shape (the caller then asks
+ *   the library)
+ */
+function verifyCsrSignature(csr: x509.Pkcs10CertificateRequest, key: KeyObject): boolean | undefined {
+  try {
+    const algorithm = csr.signatureAlgorithm as { name: string; hash?: { name: string } };
+    const digest = CSR_DIGESTS[algorithm.hash?.name ?? ''];
+    const keyType = { 'RSASSA-PKCS1-v1_5': 'rsa', ECDSA: 'ec' }[algorithm.name];
+    if (!digest || !keyType || key.asymmetricKeyType !== keyType) return undefined;
+    const der = new Uint8Array(csr.rawData);
+    const outer = derExpect(derNode(der, 0), 0x30);
+    if (outer.end !== der.length) return undefined;
+    const [info, , bits] = derChildren(der, outer);
+    const signature = derValue(der, derExpect(bits, 0x03));
+    if (signature[0] !== 0) return undefined; // unused bits
+    return verify(digest, derBytes(der, derExpect(info, 0x30)), key, signature.subarray(1));
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,7 @@ import type { ManagedDevice } from '../device/device.entity.js';
 import { lifecyclePolicy, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import { deviceCertificateValidity, issueDeviceCertificate, type IssuedDeviceCertificate } from './index.js';
 import type { IssuingCa } from './issuing-ca.js';
+import type { x509 } from './x509-runtime.js';
 import { CertificateStore } from './certificate.store.js';
 import { MdmCertificate } from './mdm-certificate.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
@@ -175,7 +176,8 @@ export class CertificateService {
   /**
    * Issues a certificate that belongs to no device yet (SCEP: the device is known only once it
    * checks in) inside `tx`, for the PKCS#10 request `csrPem`. Same CA, validity and extensions as
-   * any device certificate; the subject CN is `subjectId` (the pending enrollment's id).
+   * any device certificate; the subject CN is `subjectId` (the pending enrollment's id). `csr`:
+   * the same request already parsed by the caller, so issuance does not parse it again.
    * @throws InputValidationError (field `csr`) for a refused CSR
    */
   async issueWithoutDevice(
@@ -183,6 +185,7 @@ export class CertificateService {
     subjectId: string,
     now: Date,
     csrPem: string,
+    csr?: x509.Pkcs10CertificateRequest,
   ): Promise<MdmCertificate> {
     let issued: IssuedDeviceCertificate;
     try {
@@ -191,6 +194,7 @@ export class CertificateService {
         deviceId: subjectId,
         deviceName: '',
         csrPem,
+        ...(csr ? { csr } : {}),
         now,
         validityDays: this.config.validityDays,
         backdateSeconds: this.config.backdateSeconds,

@@ -86,3 +86,87 @@ export function subjectPublicKeyBits(spki: Uint8Array): Uint8Array {
     throw new RangeError('malformed subjectPublicKey');
   return spki.subarray(bits.start + 1, bits.end);
 }
+
+/** One element of a DER walk: its tag byte, where it starts, where its value starts, where it ends. */
+export interface DerNode {
+  tag: number;
+  start: number;
+  valueStart: number;
+  end: number;
+}
+
+/**
+ * Reads the element at `offset` (one-byte tags, definite lengths: what DER allows; BER's
+ * indefinite lengths and high tag numbers are refused for the caller's general reader).
+ * @throws RangeError when truncated, indefinite or past `limit`
+ */
+export function derNode(der: Uint8Array, offset: number, limit = der.length): DerNode {
+  if (offset + 2 > limit) throw new RangeError('truncated DER');
+  const tag = der[offset]!;
+  if ((tag & 0x1f) === 0x1f) throw new RangeError('high DER tag number');
+  let length = der[offset + 1]!;
+  let valueStart = offset + 2;
+  if (length & 0x80) {
+    const size = length & 0x7f;
+    if (size === 0 || size > 4 || valueStart + size > limit) throw new RangeError('malformed DER length');
+    length = 0;
+    for (let i = 0; i < size; i++) length = length * 256 + der[valueStart + i]!;
+    valueStart += size;
+  }
+  const end = valueStart + length;
+  if (end > limit) throw new RangeError('truncated DER');
+  return { tag, start: offset, valueStart, end };
+}
+
+/** The elements inside a constructed element `parent`. */
+export function derChildren(der: Uint8Array, parent: DerNode): DerNode[] {
+  const out: DerNode[] = [];
+  for (let at = parent.valueStart; at < parent.end;) {
+    const child = derNode(der, at, parent.end);
+    out.push(child);
+    at = child.end;
+  }
+  return out;
+}
+
+/** `node` when it has `tag`. @throws RangeError otherwise (or when absent) */
+export function derExpect(node: DerNode | undefined, tag: number): DerNode {
+  if (!node || node.tag !== tag) throw new RangeError(`expected DER tag 0x${tag.toString(16)}`);
+  return node;
+}
+
+/** The dotted form of an OBJECT IDENTIFIER element. @throws RangeError for another tag */
+export function derOid(der: Uint8Array, node: DerNode | undefined): string {
+  const { valueStart, end } = derExpect(node, 0x06);
+  const parts: number[] = [];
+  let value = 0;
+  for (let i = valueStart; i < end; i++) {
+    value = value * 128 + (der[i]! & 0x7f);
+    if (!(der[i]! & 0x80)) {
+      if (parts.length === 0)
+        parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      else parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+/** The DER of an OBJECT IDENTIFIER element for a dotted OID (arcs below 2^53). */
+export function derOidBytes(dotted: string): Buffer {
+  const arcs = dotted.split('.').map(Number);
+  const out: number[] = [];
+  for (const arc of [arcs[0]! * 40 + arcs[1]!, ...arcs.slice(2)]) {
+    const groups = [arc % 128];
+    for (let rest = Math.floor(arc / 128); rest > 0; rest = Math.floor(rest / 128))
+      groups.unshift(0x80 | (rest % 128));
+    out.push(...groups);
+  }
+  return tlv(0x06, Uint8Array.from(out));
+}
+
+/** The whole element (tag, length, value). */
+export const derBytes = (der: Uint8Array, node: DerNode): Uint8Array => der.subarray(node.start, node.end);
+/** The element's value only. */
+export const derValue = (der: Uint8Array, node: DerNode): Uint8Array =>
+  der.subarray(node.valueStart, node.end);

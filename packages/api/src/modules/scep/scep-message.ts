@@ -1,8 +1,15 @@
 /**
  * SCEP messages (RFC 8894 section 3): reading a client's pkiMessage (a CMS SignedData whose
- * content is an EnvelopedData holding a PKCS#10 request) and writing the CertRep answer. The CMS
- * and ASN.1 structures are pkijs's (parsing, signature verification, signing); the ciphers are
- * node:crypto's. No database and no HTTP: the SCEP service decides, this module encodes.
+ * content is an EnvelopedData holding a PKCS#10 request) and writing the CertRep answer. No
+ * database and no HTTP: the SCEP service decides, this module encodes.
+ *
+ * Reading walks the DER for the few fields SCEP needs and verifies with node:crypto; anything
+ * outside the common shape (BER indefinite lengths, a SubjectKeyIdentifier signer, another
+ * signature algorithm, a signature that does not verify) goes to pkijs's full parse, which decides
+ * and says why. Writing encodes the CertRep directly in the bytes pkijs writes for the same
+ * structure (scep-message.test.ts compares them byte for byte): building it through pkijs's and
+ * asn1js's object model was most of the gateway's CPU per SCEP enrollment (docs/performance.md).
+ * The ciphers and signatures are node:crypto's.
  */
 import {
   constants,
@@ -14,10 +21,23 @@ import {
   privateDecrypt,
   publicEncrypt,
   randomBytes,
+  sign,
+  verify,
   type KeyObject,
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import {
+  derBytes,
+  derChildren,
+  derExpect,
+  derNode,
+  derOid,
+  derOidBytes,
+  derValue,
+  tlv,
+  type DerNode,
+} from '../certificate/der.js';
 
 /** SCEP attribute OIDs (RFC 8894 section 3.2.1, VeriSign arc). */
 const OID = {
@@ -33,7 +53,26 @@ const OID = {
   signedData: '1.2.840.113549.1.7.2',
   envelopedData: '1.2.840.113549.1.7.3',
   rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha256: '2.16.840.1.101.3.4.2.1',
 } as const;
+
+/** Digest algorithms of a SignerInfo the fast reader verifies, by OID: node's name. */
+const DIGESTS: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1',
+  [OID.sha256]: 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+/** RSA PKCS#1 v1.5 signature algorithms, by OID: the digest they imply (null: the SignerInfo's). */
+const RSA_SIGNATURES: Record<string, string | null> = {
+  [OID.rsaEncryption]: null,
+  '1.2.840.113549.1.1.5': 'sha1',
+  [OID.sha256WithRsa]: 'sha256',
+  '1.2.840.113549.1.1.12': 'sha384',
+  '1.2.840.113549.1.1.13': 'sha512',
+};
 
 /** SCEP messageType values (RFC 8894 section 3.2.1.2). */
 export enum ScepMessageType {
@@ -106,13 +145,75 @@ export class ScepRefusal extends Error {
   }
 }
 
+/** A certificate as SCEP uses it: its DER, and the DER of its issuer Name, serial INTEGER and key. */
+export interface ScepCertificate {
+  der: Buffer;
+  /** The issuer Name (SEQUENCE), DER: with `serial`, how a CMS IssuerAndSerialNumber names it. */
+  issuer: Buffer;
+  /** The serialNumber INTEGER element (tag, length, value), DER. */
+  serial: Buffer;
+  /** The SubjectPublicKeyInfo (SEQUENCE), DER. */
+  spki: Buffer;
+  /** `spki` as a key, when a reader already made it (the CertRep's envelope is encrypted to it). */
+  key?: KeyObject;
+}
+
+/**
+ * The issuer, serial and key of a DER certificate (RFC 5280 4.1).
+ * @throws RangeError when `der` is not a certificate
+ */
+export function scepCertificate(der: Uint8Array): ScepCertificate {
+  const certificate = derExpect(derNode(der, 0), 0x30);
+  if (certificate.end !== der.length) throw new RangeError('trailing bytes after the certificate');
+  const tbs = derChildren(der, derExpect(derChildren(der, certificate)[0], 0x30));
+  const fields = tbs[0]?.tag === 0xa0 ? tbs.slice(1) : tbs; // [0] version is optional
+  return {
+    der: Buffer.from(der),
+    serial: Buffer.from(derBytes(der, derExpect(fields[0], 0x02))),
+    issuer: Buffer.from(derBytes(der, derExpect(fields[2], 0x30))),
+    spki: Buffer.from(derBytes(der, derExpect(fields[5], 0x30))),
+  };
+}
+
+/** PKCS#9 challengePassword (RFC 2985 section 5.4.1), where SCEP carries the challenge (RFC 8894 section 2.3). */
+export const CHALLENGE_PASSWORD_OID = '1.2.840.113549.1.9.7';
+
+/**
+ * The key and challenge password of a DER PKCS#10 request (RFC 2986: CertificationRequestInfo
+ * SEQUENCE { version, subject, SubjectPublicKeyInfo, [0] attributes }), read without parsing the
+ * rest; the signature is issuance's to check.
+ * @returns undefined for another shape or a password that is not a PrintableString or
+ *   UTF8String (the caller then asks the library); `challengePassword` '' when absent
+ */
+export function csrFields(der: Uint8Array): { spki: Buffer; challengePassword: string } | undefined {
+  try {
+    const outer = derExpect(derNode(der, 0), 0x30);
+    if (outer.end !== der.length) return undefined;
+    const [info] = derChildren(der, outer);
+    const [version, , spki, attributes] = derChildren(der, derExpect(info, 0x30));
+    derExpect(version, 0x02);
+    let challengePassword = '';
+    for (const attribute of attributes ? derChildren(der, derExpect(attributes, 0xa0)) : []) {
+      const [type, values] = derChildren(der, derExpect(attribute, 0x30));
+      if (derOid(der, type) !== CHALLENGE_PASSWORD_OID) continue;
+      const [value] = derChildren(der, derExpect(values, 0x31));
+      if (value?.tag !== 0x13 && value?.tag !== 0x0c) return undefined;
+      challengePassword = Buffer.from(derValue(der, value)).toString('utf8');
+      break;
+    }
+    return { spki: Buffer.from(derBytes(der, derExpect(spki, 0x30))), challengePassword };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A verified client pkiMessage. */
 export interface ScepRequest {
   messageType: ScepMessageType;
   transactionId: string;
   senderNonce: Uint8Array;
-  /** The certificate that signed the message (self-signed for PKCSReq, the current one for RenewalReq), DER. */
-  signerCertificate: pkijs.Certificate;
+  /** The certificate that signed the message (self-signed for PKCSReq, the current one for RenewalReq). */
+  signerCertificate: ScepCertificate;
   /** The encapsulated pkcsPKIEnvelope (EnvelopedData ContentInfo), DER. */
   envelope: Uint8Array;
 }
@@ -146,6 +247,15 @@ function octetsOf(element: asn1js.BaseBlock): Buffer {
   throw new Error(`encrypted content is a ${element.constructor.name}, not an OCTET STRING`);
 }
 
+/** `octetsOf`, or no bytes (which then fail to decrypt) for an element that is not an OCTET STRING. */
+function octetsOrNothing(element: asn1js.BaseBlock): Buffer {
+  try {
+    return octetsOf(element);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
 /** Does `certificate` match the IssuerAndSerialNumber `sid`? */
 function matchesIssuerAndSerial(certificate: pkijs.Certificate, sid: unknown): boolean {
   if (!(sid instanceof pkijs.IssuerAndSerialNumber)) return false;
@@ -160,6 +270,119 @@ function matchesIssuerAndSerial(certificate: pkijs.Certificate, sid: unknown): b
  *   signature does not verify (badMessageCheck)
  */
 export async function readScepRequest(der: Uint8Array): Promise<ScepRequest> {
+  return readCommonRequest(der) ?? readRequestWithLibrary(der);
+}
+
+/** SCEP's text attributes: PrintableString or UTF8String as pkijs reads them, an OCTET STRING as latin1. */
+function textAt(der: Uint8Array, node: DerNode): string | undefined {
+  const value = Buffer.from(derValue(der, node));
+  if (node.tag === 0x13 || node.tag === 0x04) return value.toString('latin1');
+  if (node.tag === 0x0c) return value.toString('utf8');
+  return undefined;
+}
+
+/**
+ * The common pkiMessage read from its DER: a ContentInfo holding a SignedData with its content
+ * attached as one OCTET STRING (primitive, or constructed of primitive pieces), one SignerInfo named by issuer and serial, with signed
+ * attributes, RSA PKCS#1 v1.5, its certificate among the SignedData's, and a signature that
+ * verifies (over the attributes as a DER SET, whose messageDigest is the content's digest).
+ * @returns undefined for any other shape, or when the signature does not verify: the library's
+ *   reader then decides
+ */
+export function readCommonRequest(der: Uint8Array): ScepRequest | undefined {
+  try {
+    return readCommon(der);
+  } catch {
+    return undefined; // a shape this reader does not walk
+  }
+}
+
+/** `octets` of an OCTET STRING element, primitive or constructed of primitive pieces (as pkijs writes it). */
+function octetString(der: Uint8Array, node: DerNode | undefined): Buffer {
+  if (node?.tag === 0x24)
+    return Buffer.concat(derChildren(der, node).map((piece) => derValue(der, derExpect(piece, 0x04))));
+  return Buffer.from(derValue(der, derExpect(node, 0x04)));
+}
+
+function readCommon(der: Uint8Array): ScepRequest | undefined {
+  const outer = derExpect(derNode(der, 0), 0x30);
+  if (outer.end !== der.length) return undefined;
+  const info = derChildren(der, outer);
+  if (derOid(der, info[0]) !== OID.signedData) return undefined;
+  const signedData = derChildren(der, derExpect(derChildren(der, derExpect(info[1], 0xa0))[0], 0x30));
+  // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+  const encap = derChildren(der, derExpect(signedData[2], 0x30));
+  const wrapped = derChildren(der, derExpect(encap[1], 0xa0));
+  if (wrapped.length !== 1) return undefined;
+  const content = octetString(der, wrapped[0]);
+  const certificates = signedData.find((node) => node.tag === 0xa0);
+  const signerInfos = derChildren(der, derExpect(signedData[signedData.length - 1], 0x31));
+  if (!certificates || signerInfos.length !== 1) return undefined;
+  const signer = derChildren(der, derExpect(signerInfos[0], 0x30));
+  // version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs?
+  const [sidIssuer, sidSerial] = derChildren(der, derExpect(signer[1], 0x30));
+  const digest = DIGESTS[derOid(der, derChildren(der, derExpect(signer[2], 0x30))[0])];
+  const attributes = derExpect(signer[3], 0xa0);
+  const implied = RSA_SIGNATURES[derOid(der, derChildren(der, derExpect(signer[4], 0x30))[0])];
+  const signature = derValue(der, derExpect(signer[5], 0x04));
+  if (!digest || implied === undefined || (implied !== null && implied !== digest)) return undefined;
+  const issuer = derBytes(der, derExpect(sidIssuer, 0x30));
+  const serial = derBytes(der, derExpect(sidSerial, 0x02));
+
+  let signerCertificate: ScepCertificate | undefined;
+  for (const node of derChildren(der, certificates)) {
+    if (node.tag !== 0x30) continue;
+    const candidate = scepCertificate(derBytes(der, node));
+    if (candidate.serial.equals(serial) && candidate.issuer.equals(issuer)) {
+      signerCertificate = candidate;
+      break;
+    }
+  }
+  if (!signerCertificate) return undefined;
+
+  const found = new Map<string, DerNode>();
+  for (const attribute of derChildren(der, attributes)) {
+    const [type, values] = derChildren(der, derExpect(attribute, 0x30));
+    const inner = derChildren(der, derExpect(values, 0x31));
+    const name = derOid(der, type);
+    if (inner.length !== 1 || found.has(name)) return undefined;
+    found.set(name, inner[0]!);
+  }
+  const messageDigest = found.get(OID.messageDigest);
+  const messageType = found.get(OID.messageType);
+  const transactionId = found.get(OID.transactionId);
+  const nonce = found.get(OID.senderNonce);
+  if (!messageDigest || !messageType || !transactionId || nonce?.tag !== 0x04) return undefined;
+  const type = textAt(der, messageType);
+  const transaction = textAt(der, transactionId);
+  if (!type || !transaction || !Object.values(ScepMessageType).includes(type as ScepMessageType))
+    return undefined;
+  if (
+    !createHash(digest)
+      .update(content)
+      .digest()
+      .equals(derValue(der, derExpect(messageDigest, 0x04)))
+  )
+    return undefined;
+  // RFC 5652 5.4: the signature covers the attributes' DER with the SET OF tag, not [0].
+  const signed = Buffer.from(derBytes(der, attributes));
+  signed[0] = 0x31;
+  const key = createPublicKey({ key: signerCertificate.spki, format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType !== 'rsa' || !verify(digest, signed, key, signature)) return undefined;
+  return {
+    messageType: type as ScepMessageType,
+    transactionId: transaction,
+    senderNonce: new Uint8Array(derValue(der, nonce)),
+    signerCertificate: { ...signerCertificate, key },
+    envelope: new Uint8Array(content),
+  };
+}
+
+/**
+ * readScepRequest through pkijs's full parse and verification: every shape, every refusal's reason
+ * (exported as the reference the fast reader is tested against).
+ */
+export async function readRequestWithLibrary(der: Uint8Array): Promise<ScepRequest> {
   let signedData: pkijs.SignedData;
   try {
     const info = pkijs.ContentInfo.fromBER(toArrayBuffer(der));
@@ -191,7 +414,7 @@ export async function readScepRequest(der: Uint8Array): Promise<ScepRequest> {
     messageType: messageType as ScepMessageType,
     transactionId,
     senderNonce: new Uint8Array(nonce.getValue()),
-    signerCertificate,
+    signerCertificate: scepCertificate(new Uint8Array(signerCertificate.toSchema().toBER(false))),
     envelope: new Uint8Array(content.getValue()),
   };
   if (!verified)
@@ -201,7 +424,9 @@ export async function readScepRequest(der: Uint8Array): Promise<ScepRequest> {
 
 /** The recipient's key and certificate: the SCEP RA (RSA: key transport needs an RSA recipient). */
 export interface ScepRecipient {
-  certificate: pkijs.Certificate;
+  certificate: ScepCertificate;
+  /** The same certificate parsed by pkijs, for the library's reader. */
+  cms: pkijs.Certificate;
   privateKey: KeyObject;
   /** A secret for implicit rejection of a bad key-transport padding (see `unwrapKey`). */
   rejectionKey: Buffer;
@@ -230,13 +455,73 @@ function unwrapKey(recipient: ScepRecipient, encryptedKey: Uint8Array, keyLength
   return good === 1 ? Buffer.from(key) : fallback;
 }
 
+/** What decrypting a pkcsPKIEnvelope needs from it, however it was read. */
+interface EnvelopeFields {
+  cipherOid: string;
+  /** The content-encryption parameters when they are an OCTET STRING (the IV), else undefined. */
+  iv: Uint8Array | undefined;
+  /** The key transport addressed to the recipient, or undefined when none is. */
+  transport: { algorithm: string; encryptedKey: Uint8Array } | undefined;
+  /** The encrypted content, or undefined when absent. */
+  encrypted: Buffer | undefined;
+}
+
 /**
- * Decrypts a pkcsPKIEnvelope addressed to `recipient` and returns its content (a PKCS#10 request
- * for PKCSReq and RenewalReq).
- * @throws ScepRefusal badAlg for an unsupported cipher or key transport; badMessageCheck when it
- *   is not addressed to the RA or does not decrypt
+ * The common pkcsPKIEnvelope read from its DER: a ContentInfo holding an EnvelopedData whose
+ * KeyTransRecipientInfo names `recipient` by its issuer and serial bytes.
+ * @returns undefined for any other shape (BER indefinite lengths, a recipient named otherwise):
+ *   the library's reader then decides
  */
-export function openEnvelope(envelopeDer: Uint8Array, recipient: ScepRecipient): Buffer {
+function readCommonEnvelope(der: Uint8Array, recipient: ScepCertificate): EnvelopeFields | undefined {
+  const outer = derExpect(derNode(der, 0), 0x30);
+  if (outer.end !== der.length) return undefined;
+  const info = derChildren(der, outer);
+  if (derOid(der, info[0]) !== OID.envelopedData) return undefined;
+  const enveloped = derChildren(der, derExpect(derChildren(der, derExpect(info[1], 0xa0))[0], 0x30));
+  // version, [0] originatorInfo?, recipientInfos, encryptedContentInfo, [1] unprotectedAttrs?
+  const at = enveloped[1]?.tag === 0xa0 ? 2 : 1;
+  let transport: EnvelopeFields['transport'];
+  for (const node of derChildren(der, derExpect(enveloped[at], 0x31))) {
+    if (node.tag !== 0x30) continue; // another kind of RecipientInfo ([1] KeyAgree, ...)
+    const fields = derChildren(der, node);
+    if (fields[1]?.tag !== 0x30) continue; // [0] SubjectKeyIdentifier
+    const [issuer, serial] = derChildren(der, fields[1]);
+    if (
+      !issuer ||
+      !serial ||
+      !recipient.issuer.equals(derBytes(der, issuer)) ||
+      !recipient.serial.equals(derBytes(der, serial))
+    )
+      continue;
+    transport = {
+      algorithm: derOid(der, derChildren(der, derExpect(fields[2], 0x30))[0]),
+      encryptedKey: derValue(der, derExpect(fields[3], 0x04)),
+    };
+    break;
+  }
+  if (!transport) return undefined;
+  const [, algorithm, content] = derChildren(der, derExpect(enveloped[at + 1], 0x30));
+  const [cipher, parameters] = derChildren(der, derExpect(algorithm, 0x30));
+  let encrypted: Buffer | undefined;
+  if (content?.tag === 0x80) encrypted = Buffer.from(derValue(der, content));
+  else if (content?.tag === 0xa0)
+    encrypted = Buffer.concat(
+      derChildren(der, content).map((chunk) => derValue(der, derExpect(chunk, 0x04))),
+    );
+  else if (content) return undefined;
+  return {
+    cipherOid: derOid(der, cipher),
+    iv: parameters?.tag === 0x04 ? derValue(der, parameters) : undefined,
+    transport,
+    encrypted,
+  };
+}
+
+/**
+ * The pkcsPKIEnvelope through pkijs's full parse.
+ * @throws ScepRefusal badRequest when it is not an EnvelopedData
+ */
+function readEnvelopeWithLibrary(envelopeDer: Uint8Array, recipient: ScepRecipient): EnvelopeFields {
   let enveloped: pkijs.EnvelopedData;
   try {
     const info = pkijs.ContentInfo.fromBER(toArrayBuffer(envelopeDer));
@@ -248,65 +533,71 @@ export function openEnvelope(envelopeDer: Uint8Array, recipient: ScepRecipient):
       `pkcsPKIEnvelope is unreadable: ${(error as Error).message}`,
     );
   }
-  openedCiphers.set(envelopeDer, enveloped.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId);
   const transport = enveloped.recipientInfos
     .map((r) => r.value)
     .find(
       (r): r is pkijs.KeyTransRecipientInfo =>
-        r instanceof pkijs.KeyTransRecipientInfo && matchesIssuerAndSerial(recipient.certificate, r.rid),
-    );
-  if (!transport)
-    throw new ScepRefusal(ScepFailInfo.badMessageCheck, 'pkcsPKIEnvelope is not addressed to the SCEP RA');
-  if (transport.keyEncryptionAlgorithm.algorithmId !== OID.rsaEncryption)
-    throw new ScepRefusal(
-      ScepFailInfo.badAlg,
-      `unsupported key transport ${transport.keyEncryptionAlgorithm.algorithmId}`,
+        r instanceof pkijs.KeyTransRecipientInfo && matchesIssuerAndSerial(recipient.cms, r.rid),
     );
   const info = enveloped.encryptedContentInfo;
-  const cipher = CIPHERS[info.contentEncryptionAlgorithm.algorithmId];
   const iv = info.contentEncryptionAlgorithm.algorithmParams;
-  if (!cipher || !(iv instanceof asn1js.OctetString) || !info.encryptedContent)
-    throw new ScepRefusal(
-      ScepFailInfo.badAlg,
-      `unsupported content encryption ${info.contentEncryptionAlgorithm.algorithmId}`,
-    );
-  const key = unwrapKey(recipient, new Uint8Array(transport.encryptedKey.getValue()), cipher.keyLength);
+  return {
+    cipherOid: info.contentEncryptionAlgorithm.algorithmId,
+    iv: iv instanceof asn1js.OctetString ? new Uint8Array(iv.getValue()) : undefined,
+    transport: transport && {
+      algorithm: transport.keyEncryptionAlgorithm.algorithmId,
+      encryptedKey: new Uint8Array(transport.encryptedKey.getValue()),
+    },
+    encrypted: info.encryptedContent ? octetsOrNothing(info.encryptedContent) : undefined,
+  };
+}
+
+/**
+ * Decrypts a pkcsPKIEnvelope addressed to `recipient` and returns its content (a PKCS#10 request
+ * for PKCSReq and RenewalReq).
+ * @throws ScepRefusal badAlg for an unsupported cipher or key transport; badMessageCheck when it
+ *   is not addressed to the RA or does not decrypt; badRequest when it is unreadable
+ */
+export function openEnvelope(envelopeDer: Uint8Array, recipient: ScepRecipient): Buffer {
+  let fields: EnvelopeFields | undefined;
+  try {
+    fields = readCommonEnvelope(envelopeDer, recipient.certificate);
+  } catch {
+    fields = undefined;
+  }
+  fields ??= readEnvelopeWithLibrary(envelopeDer, recipient);
+  openedCiphers.set(envelopeDer, fields.cipherOid);
+  const { transport, iv, encrypted } = fields;
+  if (!transport)
+    throw new ScepRefusal(ScepFailInfo.badMessageCheck, 'pkcsPKIEnvelope is not addressed to the SCEP RA');
+  if (transport.algorithm !== OID.rsaEncryption)
+    throw new ScepRefusal(ScepFailInfo.badAlg, `unsupported key transport ${transport.algorithm}`);
+  const cipher = CIPHERS[fields.cipherOid];
+  if (!cipher || !iv || !encrypted)
+    throw new ScepRefusal(ScepFailInfo.badAlg, `unsupported content encryption ${fields.cipherOid}`);
+  const key = unwrapKey(recipient, transport.encryptedKey, cipher.keyLength);
   const [name, cipherKey] =
     cipher.name === 'des-cbc' ? ['des-ede3-cbc', Buffer.concat([key, key, key])] : [cipher.name, key];
   try {
-    const decipher = createDecipheriv(name, cipherKey, Buffer.from(iv.getValue()));
-    return Buffer.concat([decipher.update(octetsOf(info.encryptedContent)), decipher.final()]);
+    const decipher = createDecipheriv(name, cipherKey, iv);
+    return Buffer.concat([decipher.update(encrypted), decipher.final()]);
   } catch {
     throw new ScepRefusal(ScepFailInfo.badMessageCheck, 'pkcsPKIEnvelope does not decrypt');
   }
 }
 
-/** The RA that signs CertReps: its certificate and WebCrypto signing key (RSASSA-PKCS1-v1_5). */
+/** The RA that signs CertReps (RSASSA-PKCS1-v1_5 with SHA-256). */
 export interface ScepSigner {
-  cms: pkijs.Certificate;
-  signingKey: CryptoKey;
+  certificate: ScepCertificate;
+  privateKey: KeyObject;
 }
-type CryptoKey = Parameters<pkijs.SignedData['sign']>[0];
 
-/** What to answer: SUCCESS with the issued certificate, or FAILURE with a failInfo. */
+/** What to answer: SUCCESS with the issued certificate (DER) and the CA's, or FAILURE with a failInfo. */
 export type CertRepOutcome =
-  | { status: 'SUCCESS'; certificate: pkijs.Certificate; caCertificates: pkijs.Certificate[] }
+  | { status: 'SUCCESS'; certificate: Uint8Array; caCertificates: Uint8Array[] }
   | { status: 'FAILURE'; failInfo: ScepFailInfo };
 
-/**
- * The attributes in DER order (X.690 section 11.6: a SET OF sorted by encoding). The signature
- * covers the DER encoding, and verifiers that re-encode the parsed attributes (Go's
- * encoding/asn1, used by micromdm's scepclient) sort them, so unsorted ones would not verify.
- */
-function derOrdered(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
-  const encoded = attributes.map((attribute) => ({
-    attribute,
-    der: Buffer.from(attribute.toSchema().toBER(false)),
-  }));
-  return encoded.sort((a, b) => Buffer.compare(a.der, b.der)).map((e) => e.attribute);
-}
-
-/** A degenerate ("certs-only") SignedData ContentInfo (RFC 8894 section 3.4). */
+/** A degenerate ("certs-only") SignedData ContentInfo (RFC 8894 section 3.4), through pkijs. */
 export function degenerateCertificates(certificates: pkijs.Certificate[]): Uint8Array {
   const signed = new pkijs.SignedData({
     version: 1,
@@ -318,15 +609,170 @@ export function degenerateCertificates(certificates: pkijs.Certificate[]): Uint8
   return new Uint8Array(info.toSchema().toBER(false));
 }
 
+// ---- the CertRep's encoding: the bytes pkijs writes for it, without its object model ----
+
+const OIDS = {
+  signedData: derOidBytes(OID.signedData),
+  envelopedData: derOidBytes(OID.envelopedData),
+  data: derOidBytes(OID.data),
+  /** AlgorithmIdentifier rsaEncryption with NULL parameters (the key transport). */
+  rsaEncryption: tlv(0x30, derOidBytes(OID.rsaEncryption), Buffer.from([0x05, 0x00])),
+  /** AlgorithmIdentifier SHA-256 with NULL parameters, as pkijs writes the digest algorithm. */
+  sha256: tlv(0x30, derOidBytes(OID.sha256), Buffer.from([0x05, 0x00])),
+  /** AlgorithmIdentifier sha256WithRSAEncryption without parameters, as pkijs writes it. */
+  sha256WithRsa: tlv(0x30, derOidBytes(OID.sha256WithRsa)),
+  messageType: derOidBytes(OID.messageType),
+  pkiStatus: derOidBytes(OID.pkiStatus),
+  failInfo: derOidBytes(OID.failInfo),
+  senderNonce: derOidBytes(OID.senderNonce),
+  recipientNonce: derOidBytes(OID.recipientNonce),
+  transactionId: derOidBytes(OID.transactionId),
+  contentType: derOidBytes(OID.contentType),
+  messageDigest: derOidBytes(OID.messageDigest),
+};
+/** BER end-of-contents octets, closing an indefinite length. */
+const EOC = Buffer.from([0x00, 0x00]);
+/** An indefinite-length header with `tag` (pkijs writes the envelope's outer structures this way). */
+const open = (tag: number) => Buffer.from([tag, 0x80]);
+
+/** A degenerate ("certs-only") SignedData of DER certificates, the bytes `degenerateCertificates` writes. */
+export function encodeDegenerateCertificates(certificates: Uint8Array[]): Buffer {
+  const signed = tlv(
+    0x30,
+    Buffer.from([0x02, 0x01, 0x01, 0x31, 0x00]), // version 1, no digest algorithms
+    tlv(0x30, OIDS.data),
+    tlv(0xa0, ...certificates),
+    Buffer.from([0x31, 0x00]), // no signers
+  );
+  return tlv(0x30, OIDS.signedData, tlv(0xa0, signed));
+}
+
+/** The parts of an EnvelopedData with one RSA key-transport recipient (RFC 5652 section 6). */
+export interface EnvelopeParts {
+  recipient: ScepCertificate;
+  encryptedKey: Uint8Array;
+  cipherOid: string;
+  iv: Uint8Array;
+  encrypted: Uint8Array;
+}
+
+/**
+ * The EnvelopedData ContentInfo as pkijs writes it: the ContentInfo, its [0], the EnvelopedData
+ * and its EncryptedContentInfo in indefinite lengths, the encrypted content as a constructed
+ * [0] of OCTET STRINGs of 1,024 bytes; everything else definite.
+ */
+export function encodeEnvelope(parts: EnvelopeParts): Buffer {
+  const recipientInfo = tlv(
+    0x30,
+    Buffer.from([0x02, 0x01, 0x00]), // version 0: IssuerAndSerialNumber
+    tlv(0x30, parts.recipient.issuer, parts.recipient.serial),
+    OIDS.rsaEncryption,
+    tlv(0x04, parts.encryptedKey),
+  );
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < parts.encrypted.length; at += 1024)
+    chunks.push(tlv(0x04, parts.encrypted.subarray(at, at + 1024)));
+  return Buffer.concat([
+    open(0x30),
+    OIDS.envelopedData,
+    open(0xa0),
+    open(0x30),
+    Buffer.from([0x02, 0x01, 0x00]), // version 0
+    tlv(0x31, recipientInfo),
+    open(0x30),
+    OIDS.data,
+    tlv(0x30, derOidBytes(parts.cipherOid), tlv(0x04, parts.iv)),
+    open(0xa0),
+    ...chunks,
+    EOC, // encrypted content
+    EOC, // EncryptedContentInfo
+    EOC, // EnvelopedData
+    EOC, // [0]
+    EOC, // ContentInfo
+  ]);
+}
+
+/** The signed attributes of a CertRep (RFC 8894 section 3.2.1). */
+export interface CertRepAttributes {
+  transactionId: string;
+  status: '0' | '2';
+  failInfo?: ScepFailInfo;
+  senderNonce: Uint8Array;
+  recipientNonce: Uint8Array;
+  /** SHA-256 of the content (the envelope, or nothing on FAILURE). */
+  digest: Uint8Array;
+}
+
+const printable = (value: string) => tlv(0x13, Buffer.from(value, 'latin1'));
+const attribute = (type: Buffer, value: Buffer) => tlv(0x30, type, tlv(0x31, value));
+
+/**
+ * The signed attributes as a DER SET (the bytes the signature covers): in DER order (X.690
+ * section 11.6: a SET OF sorted by encoding), because verifiers that re-encode the parsed
+ * attributes (Go's encoding/asn1, used by micromdm's scepclient) sort them.
+ */
+export function encodeCertRepAttributes(a: CertRepAttributes): Buffer {
+  const attributes = [
+    attribute(OIDS.contentType, OIDS.data),
+    attribute(OIDS.messageDigest, tlv(0x04, a.digest)),
+    attribute(OIDS.transactionId, printable(a.transactionId)),
+    attribute(OIDS.messageType, printable(ScepMessageType.CertRep)),
+    attribute(OIDS.pkiStatus, printable(a.status)),
+    attribute(OIDS.senderNonce, tlv(0x04, a.senderNonce)),
+    attribute(OIDS.recipientNonce, tlv(0x04, a.recipientNonce)),
+    ...(a.failInfo !== undefined ? [attribute(OIDS.failInfo, printable(a.failInfo))] : []),
+  ];
+  return tlv(0x31, ...attributes.sort(Buffer.compare));
+}
+
+/**
+ * The CertRep SignedData ContentInfo as pkijs writes it: `content` (the envelope, absent on
+ * FAILURE) as a [0] holding a constructed OCTET STRING of pieces of up to 65,536 bytes, the RA's
+ * certificate, one SignerInfo by issuer and serial with `attributes` (a DER SET, sent as [0]) and
+ * its SHA-256 RSA `signature`.
+ */
+export function encodeCertRep(
+  signer: ScepCertificate,
+  content: Uint8Array,
+  attributes: Uint8Array,
+  signature: Uint8Array,
+): Buffer {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < content.length; at += 65536) pieces.push(tlv(0x04, content.subarray(at, at + 65536)));
+  const encapsulated = content.length
+    ? tlv(0x30, OIDS.data, tlv(0xa0, tlv(0x24, ...pieces)))
+    : tlv(0x30, OIDS.data);
+  const signedAttributes = Buffer.from(attributes);
+  signedAttributes[0] = 0xa0; // [0] IMPLICIT in the SignerInfo
+  const signerInfo = tlv(
+    0x30,
+    Buffer.from([0x02, 0x01, 0x01]), // version 1: IssuerAndSerialNumber
+    tlv(0x30, signer.issuer, signer.serial),
+    OIDS.sha256,
+    signedAttributes,
+    OIDS.sha256WithRsa,
+    tlv(0x04, signature),
+  );
+  const signed = tlv(
+    0x30,
+    Buffer.from([0x02, 0x01, 0x01]), // version 1
+    tlv(0x31, OIDS.sha256),
+    encapsulated,
+    tlv(0xa0, signer.der),
+    tlv(0x31, signerInfo),
+  );
+  return tlv(0x30, OIDS.signedData, tlv(0xa0, signed));
+}
+
 /**
  * Encrypts `content` to `recipient` (RSA key transport, PKCS#1 v1.5 as every SCEP client
  * decrypts it). The cipher follows the request: AES stays AES; DES is answered with DES-EDE3.
  */
 function envelope(
   content: Uint8Array,
-  recipient: pkijs.Certificate,
+  recipient: ScepCertificate,
   requestCipherOid: string | undefined,
-): Uint8Array {
+): Buffer {
   const oid =
     requestCipherOid && requestCipherOid !== '1.3.14.3.2.7' && CIPHERS[requestCipherOid]
       ? requestCipherOid
@@ -338,42 +784,9 @@ function envelope(
   const iv = randomBytes(cipher.name.startsWith('aes') ? 16 : 8);
   const encipher = createCipheriv(cipher.name, key, iv);
   const encrypted = Buffer.concat([encipher.update(content), encipher.final()]);
-  const publicKey = createPublicKey({
-    key: Buffer.from(recipient.subjectPublicKeyInfo.toSchema().toBER(false)),
-    format: 'der',
-    type: 'spki',
-  });
+  const publicKey = recipient.key ?? createPublicKey({ key: recipient.spki, format: 'der', type: 'spki' });
   const encryptedKey = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, key);
-  const enveloped = new pkijs.EnvelopedData({
-    version: 0,
-    recipientInfos: [
-      new pkijs.RecipientInfo({
-        variant: 1,
-        value: new pkijs.KeyTransRecipientInfo({
-          version: 0,
-          rid: new pkijs.IssuerAndSerialNumber({
-            issuer: recipient.issuer,
-            serialNumber: recipient.serialNumber,
-          }),
-          keyEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
-            algorithmId: OID.rsaEncryption,
-            algorithmParams: new asn1js.Null(),
-          }),
-          encryptedKey: new asn1js.OctetString({ valueHex: encryptedKey }),
-        }),
-      }),
-    ],
-    encryptedContentInfo: new pkijs.EncryptedContentInfo({
-      contentType: OID.data,
-      contentEncryptionAlgorithm: new pkijs.AlgorithmIdentifier({
-        algorithmId: oid,
-        algorithmParams: new asn1js.OctetString({ valueHex: iv }),
-      }),
-      encryptedContent: new asn1js.OctetString({ valueHex: encrypted }),
-    }),
-  });
-  const info = new pkijs.ContentInfo({ contentType: OID.envelopedData, content: enveloped.toSchema() });
-  return new Uint8Array(info.toSchema().toBER(false));
+  return encodeEnvelope({ recipient, encryptedKey, cipherOid: oid, iv, encrypted });
 }
 
 /**
@@ -399,65 +812,34 @@ export function envelopeCipher(envelopeDer: Uint8Array): string | undefined {
  * Writes the CertRep for `request` (RFC 8894 section 3.3.2): a SignedData by the RA (SHA-256,
  * RSASSA-PKCS1-v1_5) with transactionID, messageType 3, pkiStatus, failInfo (FAILURE), a fresh
  * senderNonce and the request's nonce as recipientNonce; on SUCCESS its content is the issued
- * certificate as a certs-only SignedData, encrypted to the request's signer certificate.
+ * certificate and the CA's as a certs-only SignedData, encrypted to the request's signer
+ * certificate. The signature runs on libuv's thread pool.
  */
 export async function writeCertRep(
   request: ScepRequest,
   signer: ScepSigner,
   outcome: CertRepOutcome,
 ): Promise<Buffer> {
-  const printable = (value: string) => new asn1js.PrintableString({ value });
   const content =
     outcome.status === 'SUCCESS'
       ? envelope(
-          degenerateCertificates([outcome.certificate, ...outcome.caCertificates]),
+          encodeDegenerateCertificates([outcome.certificate, ...outcome.caCertificates]),
           request.signerCertificate,
           envelopeCipher(request.envelope),
         )
-      : new Uint8Array(0);
-  const digest = createHash('sha256').update(content).digest();
-  const attributes = [
-    new pkijs.Attribute({
-      type: OID.contentType,
-      values: [new asn1js.ObjectIdentifier({ value: OID.data })],
-    }),
-    new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: digest })] }),
-    new pkijs.Attribute({ type: OID.transactionId, values: [printable(request.transactionId)] }),
-    new pkijs.Attribute({ type: OID.messageType, values: [printable(ScepMessageType.CertRep)] }),
-    new pkijs.Attribute({
-      type: OID.pkiStatus,
-      values: [printable(outcome.status === 'SUCCESS' ? '0' : '2')],
-    }),
-    new pkijs.Attribute({
-      type: OID.senderNonce,
-      values: [new asn1js.OctetString({ valueHex: randomBytes(16) })],
-    }),
-    new pkijs.Attribute({
-      type: OID.recipientNonce,
-      values: [new asn1js.OctetString({ valueHex: toArrayBuffer(request.senderNonce) })],
-    }),
-  ];
-  if (outcome.status === 'FAILURE')
-    attributes.push(new pkijs.Attribute({ type: OID.failInfo, values: [printable(outcome.failInfo)] }));
-  const signed = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: OID.data,
-      ...(content.length ? { eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) } : {}),
-    }),
-    certificates: [signer.cms],
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({
-          issuer: signer.cms.issuer,
-          serialNumber: signer.cms.serialNumber,
-        }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: derOrdered(attributes) }),
-      }),
-    ],
+      : Buffer.alloc(0);
+  const attributes = encodeCertRepAttributes({
+    transactionId: request.transactionId,
+    status: outcome.status === 'SUCCESS' ? '0' : '2',
+    ...(outcome.status === 'FAILURE' ? { failInfo: outcome.failInfo } : {}),
+    senderNonce: randomBytes(16),
+    recipientNonce: request.senderNonce,
+    digest: createHash('sha256').update(content).digest(),
   });
-  await signed.sign(signer.signingKey, 0, 'SHA-256');
-  const info = new pkijs.ContentInfo({ contentType: OID.signedData, content: signed.toSchema(true) });
-  return Buffer.from(info.toSchema().toBER(false));
+  const signature = await new Promise<Buffer>((resolve, reject) =>
+    sign('sha256', attributes, signer.privateKey, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+  return encodeCertRep(signer.certificate, content, attributes, signature);
 }

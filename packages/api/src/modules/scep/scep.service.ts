@@ -20,6 +20,8 @@ import type { EnrollmentInvitationService } from '../enrollment-profile/enrollme
 import { EnrollmentInvitation } from '../enrollment-profile/enrollment-invitation.entity.js';
 import { PendingEnrollment } from './pending-enrollment.entity.js';
 import {
+  CHALLENGE_PASSWORD_OID,
+  csrFields,
   degenerateCertificates,
   openEnvelope,
   readScepRequest,
@@ -27,9 +29,11 @@ import {
   ScepMessageError,
   ScepMessageType,
   ScepRefusal,
+  scepCertificate,
   writeCertRep,
   type ScepRecipient,
   type ScepRequest,
+  type ScepSigner,
 } from './scep-message.js';
 
 /**
@@ -56,8 +60,10 @@ export type PkiOperationResult = { certRep: Buffer } | { unreadable: string };
  */
 export class ScepService {
   private readonly recipient: ScepRecipient;
+  private readonly signer: ScepSigner;
   private readonly caChain: Buffer;
-  private readonly caCms: pkijs.Certificate;
+  /** The CA certificate (DER), sent with each issued one. */
+  private readonly caDer: Uint8Array;
 
   constructor(
     private readonly clock: Clock,
@@ -71,15 +77,19 @@ export class ScepService {
     private readonly deviceStore = new DeviceStore(),
   ) {
     const ca = certificates.authority.ca.certificate;
-    this.caCms = pkijs.Certificate.fromBER(ca.rawData);
+    this.caDer = new Uint8Array(ca.rawData);
+    // The RA as the CMS reader and writer use it: parsed once here, not per request.
+    const raCertificate = scepCertificate(new Uint8Array(ra.certificate.rawData));
+    this.signer = { certificate: raCertificate, privateKey: ra.privateKey };
     this.recipient = {
-      certificate: ra.cms,
+      certificate: raCertificate,
+      cms: ra.cms,
       privateKey: ra.privateKey,
       rejectionKey: createHmac('sha256', certificates.authority.deviceTokenKey)
         .update('scep-rejection')
         .digest(),
     };
-    this.caChain = Buffer.from(degenerateCertificates([this.caCms, ra.cms]));
+    this.caChain = Buffer.from(degenerateCertificates([pkijs.Certificate.fromBER(ca.rawData), ra.cms]));
   }
 
   /** GetCACaps: one capability per line. */
@@ -126,12 +136,11 @@ export class ScepService {
                 `messageType ${request.messageType} is not served`,
               );
       return {
-        certRep: await writeCertRep(request, this.ra, {
+        certRep: await writeCertRep(request, this.signer, {
           status: 'SUCCESS',
-          // The DER of the PEM just issued, read once by pkijs (a full @peculiar/x509 parse first was
-          // as dear as the rest of the answer's certificate handling).
-          certificate: pkijs.Certificate.fromBER(x509.PemConverter.decodeFirst(certificate.pem)),
-          caCertificates: [this.caCms],
+          // The DER of the PEM just issued, copied into the answer as it is.
+          certificate: new Uint8Array(x509.PemConverter.decodeFirst(certificate.pem)),
+          caCertificates: [this.caDer],
         }),
       };
     } catch (error) {
@@ -151,19 +160,23 @@ export class ScepService {
   }
 
   private failure(request: ScepRequest, failInfo: ScepFailInfo): Promise<Buffer> {
-    return writeCertRep(request, this.ra, { status: 'FAILURE', failInfo });
+    return writeCertRep(request, this.signer, { status: 'FAILURE', failInfo });
   }
 
   private refuse(failInfo: ScepFailInfo, code: string, message: string, invitationId?: string): never {
     throw new ScepRefusal(failInfo, message, code, invitationId);
   }
 
-  /** The PKCS#10 request inside the envelope, as PEM, and its parsed form. */
-  private requestedCertificate(request: ScepRequest): { csr: x509.Pkcs10CertificateRequest; pem: string } {
+  /** The PKCS#10 request inside the envelope: its DER, as PEM, and its parsed form. */
+  private requestedCertificate(request: ScepRequest): {
+    der: Buffer;
+    csr: x509.Pkcs10CertificateRequest;
+    pem: string;
+  } {
     const der = openEnvelope(request.envelope, this.recipient);
     try {
       const csr = new x509.Pkcs10CertificateRequest(der);
-      return { csr, pem: csr.toString('pem') };
+      return { der, csr, pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST') };
     } catch {
       return this.refuse(
         ScepFailInfo.badRequest,
@@ -180,17 +193,19 @@ export class ScepService {
    * recorded as a pending enrollment carrying the invitation's binding.
    */
   private async enroll(request: ScepRequest, caller: ScepCaller): Promise<MdmCertificate> {
-    const { csr, pem } = this.requestedCertificate(request);
-    const signerKey = Buffer.from(request.signerCertificate.subjectPublicKeyInfo.toSchema().toBER(false));
-    if (!signerKey.equals(Buffer.from(csr.publicKey.rawData)))
+    const { der, csr, pem } = this.requestedCertificate(request);
+    // The key and password read from the DER; the library's parse of them when it is unusual.
+    const fields = csrFields(der) ?? {
+      spki: Buffer.from(csr.publicKey.rawData),
+      challengePassword: challengePasswordOf(csr),
+    };
+    if (!request.signerCertificate.spki.equals(fields.spki))
       this.refuse(
         ScepFailInfo.badMessageCheck,
         'SCEP_SIGNER_MISMATCH',
         'the PKCSReq is not signed with the requested key',
       );
-    // PKCS#9 challengePassword (RFC 2985 section 5.4.1), where SCEP carries the challenge (RFC 8894 section 2.3).
-    const challenge = csr.getAttribute('1.2.840.113549.1.9.7');
-    const password = challenge ? new x509.ChallengePasswordAttribute(challenge.rawData).password : '';
+    const password = fields.challengePassword;
     if (!password)
       this.refuse(
         ScepFailInfo.badRequest,
@@ -210,7 +225,7 @@ export class ScepService {
         );
       const pendingId = randomUUID();
       const certificate = await this.issueOrRefuse(() =>
-        this.certificates.issueWithoutDevice(tx, pendingId, now, pem),
+        this.certificates.issueWithoutDevice(tx, pendingId, now, pem, csr),
       );
       tx.create(PendingEnrollment, {
         id: pendingId,
@@ -245,8 +260,7 @@ export class ScepService {
    * enrollment's certificate is replaced and the enrollment stays pending with the new one.
    */
   private async renew(request: ScepRequest, caller: ScepCaller): Promise<MdmCertificate> {
-    const signerDer = Buffer.from(request.signerCertificate.toSchema().toBER(false));
-    const thumbprint = createHash('sha256').update(signerDer).digest('hex').toUpperCase();
+    const thumbprint = createHash('sha256').update(request.signerCertificate.der).digest('hex').toUpperCase();
     const { pem } = this.requestedCertificate(request);
     const now = this.clock.now();
     const em = this.forkEntityManager();
@@ -360,6 +374,12 @@ export class ScepService {
       },
     });
   }
+}
+
+/** The PKCS#9 challengePassword of a parsed request, '' when it has none. */
+function challengePasswordOf(csr: x509.Pkcs10CertificateRequest): string {
+  const challenge = csr.getAttribute(CHALLENGE_PASSWORD_OID);
+  return challenge ? new x509.ChallengePasswordAttribute(challenge.rawData).password : '';
 }
 
 /** The RFC name of a failInfo value (`2` → `badRequest`). */
