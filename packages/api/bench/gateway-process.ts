@@ -4,6 +4,9 @@
 // since the previous 'rss'); 'stop' → stops the gateway and exits. With BENCH_WINDOW_PROF=<dir>,
 // 'profile:start' / 'profile:stop' (→ { type: 'profile', file }) record a CPU profile of just the
 // measured window, so set-up work (enrolling the population) does not dilute its proportions.
+// 'published:start' / 'published' (→ { type: 'published', times }) record when each
+// `deviceCheckedIn` event is published on the gateway's event bus (key "deviceId occurredAt" →
+// epoch ms): the fan-out row's latency from publication to delivery.
 // argv: databaseUrl adminToken [extra env as JSON]
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -27,6 +30,8 @@ const { writeCorporateIdentifiers } = (await import(
 const { CorporateIdentifierType } = (await import(
   `${from}/modules/corporate-identifier/corporate-identifier.entity.js`
 )) as typeof import('../src/modules/corporate-identifier/corporate-identifier.entity.js');
+
+const { Topic } = (await import(`${from}/events/topics.js`)) as typeof import('../src/events/topics.js');
 
 const [databaseUrl, adminToken, extraEnv] = process.argv.slice(2) as [string, string, string | undefined];
 const config = loadConfig(
@@ -55,6 +60,15 @@ let peak = process.memoryUsage().rss;
 /** The process's memory at its RSS peak (BENCH_MEMORY_DETAIL=1 prints it with each 'rss' answer). */
 let atPeak = process.memoryUsage();
 let cpuMark = process.cpuUsage();
+/** Publication times while recording ('published:start'), else undefined. */
+let published: Record<string, number> | undefined;
+// Registered before any subscription exists, so this listener runs first when an event is
+// dispatched: the time is the publication's, before any subscriber's work.
+gateway.events.onEvent(Topic.DeviceCheckedIn, (payload) => {
+  if (!published) return;
+  const event = payload as { deviceId: string; occurredAt: string };
+  published[`${event.deviceId} ${event.occurredAt}`] = performance.timeOrigin + performance.now();
+});
 setInterval(() => {
   const now = process.memoryUsage();
   if (now.rss > peak) [peak, atPeak] = [now.rss, now];
@@ -77,6 +91,14 @@ process.on('message', (message: string) => {
     const used = process.cpuUsage(cpuMark);
     cpuMark = process.cpuUsage();
     process.send!({ type: 'cpu', ms: (used.user + used.system) / 1000 });
+  }
+  if (message === 'published:start') {
+    published = {};
+    process.send!({ type: 'published:started' });
+  }
+  if (message === 'published') {
+    process.send!({ type: 'published', times: published ?? {} });
+    published = undefined;
   }
   if (message === 'profile:start' || message === 'profile:stop') void windowProfile(message);
   if (message.startsWith('import:')) void importIdentifiers(message);
