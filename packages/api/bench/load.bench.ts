@@ -481,7 +481,7 @@ type Report = {
   rssMiB: number;
   cpuMs?: number;
   /** Latency from publication, over the deliveries of the events the publisher reported. */
-  published?: { deliveries: number; p50: number; p95: number; p99: number };
+  published?: { deliveries: number; p50: number; p95: number; p99: number; firstP50: number };
 };
 
 /** Starts `count` subscribers in a child process and waits until each has received an event. */

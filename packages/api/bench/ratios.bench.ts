@@ -632,7 +632,7 @@ async function fanoutRow(gateway: BenchGateway, devices: Credential[]): Promise<
       value: fromPublish.p95,
       metrics: { publish: fromPublish.p95, endToEnd: figures.p95 },
       detail:
-        `publication → delivery p50 ${ms(fromPublish.p50)} p95 ${ms(fromPublish.p95)} p99 ${ms(fromPublish.p99)} ms over ${fromPublish.deliveries.toLocaleString('en')} deliveries; ` +
+        `publication → delivery p50 ${ms(fromPublish.p50)} p95 ${ms(fromPublish.p95)} p99 ${ms(fromPublish.p99)} ms over ${fromPublish.deliveries.toLocaleString('en')} deliveries, an event's first delivery p50 ${ms(fromPublish.firstP50)} ms; ` +
         `end to end p50 ${ms(figures.p50)} p95 ${ms(figures.p95)} p99 ${ms(figures.p99)} ms; ` +
         `${result.acknowledged}/${events} events acknowledged, lost ${figures.errors} of ${(result.acknowledged * n).toLocaleString('en')} deliveries`,
     };
