@@ -6,6 +6,9 @@
 // measured window, so set-up work (enrolling the population) does not dilute its proportions.
 // 'scep-challenges:<count>' → { type: 'scep-challenges', challenges }: one-time SCEP challenges of
 // as many new BYOD invitations (what a device reads from its profile), for the SCEP benchmark.
+// 'published:start' / 'published' (→ { type: 'published', times }) record when each
+// `deviceCheckedIn` event is published on the gateway's event bus (key "deviceId occurredAt" →
+// epoch ms): the fan-out row's latency from publication to delivery.
 // argv: databaseUrl adminToken [extra env as JSON]
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -29,6 +32,8 @@ const { writeCorporateIdentifiers } = (await import(
 const { CorporateIdentifierType } = (await import(
   `${from}/modules/corporate-identifier/corporate-identifier.entity.js`
 )) as typeof import('../src/modules/corporate-identifier/corporate-identifier.entity.js');
+
+const { Topic } = (await import(`${from}/events/topics.js`)) as typeof import('../src/events/topics.js');
 
 const [databaseUrl, adminToken, extraEnv] = process.argv.slice(2) as [string, string, string | undefined];
 const config = loadConfig(
@@ -57,6 +62,15 @@ let peak = process.memoryUsage().rss;
 /** The process's memory at its RSS peak (BENCH_MEMORY_DETAIL=1 prints it with each 'rss' answer). */
 let atPeak = process.memoryUsage();
 let cpuMark = process.cpuUsage();
+/** Publication times while recording ('published:start'), else undefined. */
+let published: Record<string, number> | undefined;
+// Registered before any subscription exists, so this listener runs first when an event is
+// dispatched: the time is the publication's, before any subscriber's work.
+gateway.events.onEvent(Topic.DeviceCheckedIn, (payload) => {
+  if (!published) return;
+  const event = payload as { deviceId: string; occurredAt: string };
+  published[`${event.deviceId} ${event.occurredAt}`] = performance.timeOrigin + performance.now();
+});
 setInterval(() => {
   const now = process.memoryUsage();
   if (now.rss > peak) [peak, atPeak] = [now.rss, now];
@@ -79,6 +93,14 @@ process.on('message', (message: string) => {
     const used = process.cpuUsage(cpuMark);
     cpuMark = process.cpuUsage();
     process.send!({ type: 'cpu', ms: (used.user + used.system) / 1000 });
+  }
+  if (message === 'published:start') {
+    published = {};
+    process.send!({ type: 'published:started' });
+  }
+  if (message === 'published') {
+    process.send!({ type: 'published', times: published ?? {} });
+    published = undefined;
   }
   if (message === 'profile:start' || message === 'profile:stop') void windowProfile(message);
   if (message.startsWith('import:')) void importIdentifiers(message);

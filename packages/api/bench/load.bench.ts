@@ -480,6 +480,8 @@ type Report = {
   p99: number;
   rssMiB: number;
   cpuMs?: number;
+  /** Latency from publication, over the deliveries of the events the publisher reported. */
+  published?: { deliveries: number; p50: number; p95: number; p99: number; firstP50: number };
 };
 
 /** Starts `count` subscribers in a child process and waits until each has received an event. */
@@ -512,13 +514,34 @@ export async function openSubscribers(
   return child;
 }
 
-/** Emits `events` at `perSecond`, then waits for `expected` deliveries (or 15 s) and reports. */
+/**
+ * What the bare `ws` baselines broadcast: a graphql-ws `next` message of the shape and size the
+ * gateway sends its `deviceCheckedIn { deviceId occurredAt device { id lastSyncDateTime } }`
+ * subscribers (one message for every socket: a bare broadcast has no per-operation id).
+ */
+export const bareNextMessage = (deviceId: string, occurredAt: string) =>
+  JSON.stringify({
+    id: randomUUID(),
+    type: 'next',
+    payload: {
+      data: {
+        deviceCheckedIn: { deviceId, occurredAt, device: { id: deviceId, lastSyncDateTime: occurredAt } },
+      },
+    },
+  });
+
+/**
+ * Emits `events` at `perSecond`, then waits for `expected` deliveries (or 15 s) and reports.
+ * `published`, when given, says when each event was published (key "deviceId occurredAt" → epoch
+ * ms, asked once every emit has returned): the report then also has latency from publication.
+ */
 export async function measureDeliveries(
   child: ReturnType<typeof forkTs>,
   events: number,
   perSecond: number,
   expectedPerEvent: number,
   emit: () => Promise<boolean>,
+  published?: () => Promise<Record<string, number>>,
 ) {
   const started = performance.now();
   let acknowledged = 0;
@@ -529,6 +552,7 @@ export async function measureDeliveries(
     pending.push(emit().then((ok) => void (ok && acknowledged++)));
   }
   await Promise.all(pending);
+  if (published) child.send({ type: 'published', times: await published() });
   let result: Report;
   const deadline = performance.now() + 15_000;
   for (;;) {
@@ -551,7 +575,7 @@ export async function measureDeliveries(
     console.log(
       `  clients CPU ${((result.cpuMs * 1000) / Math.max(1, result.received)).toFixed(1)} µs per delivery received (${Math.round(result.cpuMs)} ms)`,
     );
-  return { figures, clientsRss: result.rssMiB, acknowledged };
+  return { figures, clientsRss: result.rssMiB, acknowledged, published: result.published };
 }
 
 export async function subscribersScenario(): Promise<void> {
@@ -590,10 +614,7 @@ export async function subscribersScenario(): Promise<void> {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
     const broadcast = async () => {
-      const message = JSON.stringify({
-        deviceCheckedIn: { deviceId: randomUUID(), occurredAt: new Date().toISOString() },
-        occurredAt: new Date().toISOString(),
-      });
+      const message = bareNextMessage(randomUUID(), new Date().toISOString());
       for (const socket of server.clients) socket.send(message);
       return true;
     };

@@ -7,7 +7,7 @@
 //   pnpm bench [ratios] [row ...]      rows: enroll checkin bulk page import fanout scale scep apple
 // Scale: BENCH_ROUND_SECONDS (4) per window, BENCH_CONNECTIONS (20), BENCH_POPULATION (2000
 // devices that check in), BENCH_BULK_CALLS (2 calls of 1,000 per window), BENCH_IMPORT_ROWS
-// (200000), BENCH_SUBSCRIBERS (1000). BENCH_KEEP_DATABASE=1 keeps the seeded database and prints
+// (200000), BENCH_SUBSCRIBERS (1000,5000: the fan-out row's sizes). BENCH_KEEP_DATABASE=1 keeps the seeded database and prints
 // its name; BENCH_REUSE_DATABASE=<name> runs on it again without seeding. BENCH_WINDOW_PROF=<dir>
 // writes a CPU profile of each gateway window. BENCH_COMPARE_DIST=<dir> (a copy of `dist/` made
 // before a change, e.g. packages/api/.bench-before/dist) adds the same-run A/B of that change to
@@ -16,6 +16,7 @@
 // against micromdm's scepserver: BENCH_SCEP_ENROLLMENTS (80) per window, BENCH_SCEP_CONCURRENCY (4).
 import { generateKeyPair, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
@@ -35,6 +36,7 @@ import {
   enrollPopulation,
   enrollWrites,
   bulkWrites,
+  bareNextMessage,
   measureDeliveries,
   ok,
   openSubscribers,
@@ -69,7 +71,6 @@ const connections = Number(env['BENCH_CONNECTIONS'] ?? 20);
 const populationSize = Number(env['BENCH_POPULATION'] ?? 2000);
 const bulkCalls = Number(env['BENCH_BULK_CALLS'] ?? 2);
 const importRows = Number(env['BENCH_IMPORT_ROWS'] ?? 200_000);
-const subscribers = Number(env['BENCH_SUBSCRIBERS'] ?? 1000);
 
 /** One row of the table: the gateway's figure over its peer's, per round. */
 interface Row {
@@ -95,36 +96,45 @@ const fixed = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en') : v.
 /** A measured side: its name, its unit, and one window's figure (higher is better unless `lower`). */
 interface Side {
   name: string;
-  measure: () => Promise<{ value: number; detail?: string }>;
+  /** `metrics`: further figures of the same window, compared by the peers that name them. */
+  measure: () => Promise<{ value: number; detail?: string; metrics?: Record<string, number> }>;
 }
 
 /**
  * Runs A and its peers alternately for `rounds` rounds (A first in odd rounds, last in even
  * ones) and records, per peer, A's figure over the peer's (`lower`: the peer's over A's is the
- * goal's direction, so the ratio is printed as A/B and compared with a ceiling).
+ * goal's direction, so the ratio is printed as A/B and compared with a ceiling). A peer with a
+ * `metric` compares that figure of both windows instead of their values; peers may share a side
+ * (measured once per round).
  */
 async function alternate(
   label: string,
   unit: string,
   a: Side,
-  peers: { side: Side; work: string; goal: string }[],
+  peers: { side: Side; work: string; goal: string; metric?: string }[],
 ): Promise<void> {
   const records = peers.map((p) => ({ work: p.work, goal: p.goal, rounds: [] as Row['rounds'] }));
+  const others = [...new Set(peers.map((p) => p.side))];
   for (let round = 0; round < rounds; round++) {
     const load = loadavg()[0]!;
     console.log(`${label}: round ${round + 1}, load average ${loads()}`);
-    const order =
-      round % 2 === 0 ? [a, ...peers.map((p) => p.side)] : [...peers.map((p) => p.side).reverse(), a];
-    const figures = new Map<Side, number>();
+    const order = round % 2 === 0 ? [a, ...others] : [...others].reverse().concat(a);
+    const figures = new Map<Side, { value: number; metrics?: Record<string, number> }>();
     for (const side of order) {
-      const { value, detail } = await side.measure();
-      figures.set(side, value);
-      console.log(`  ${side.name}: ${fixed(value)} ${unit}${detail ? ` (${detail})` : ''}`);
+      const measured = await side.measure();
+      figures.set(side, measured);
+      console.log(
+        `  ${side.name}: ${fixed(measured.value)} ${unit}${measured.detail ? ` (${measured.detail})` : ''}`,
+      );
     }
     peers.forEach((p, i) => {
-      const ratio = figures.get(a)! / figures.get(p.side)!;
+      const of = (side: Side) => {
+        const f = figures.get(side)!;
+        return p.metric ? f.metrics![p.metric]! : f.value;
+      };
+      const ratio = of(a) / of(p.side);
       records[i]!.rounds.push({ ratio, load });
-      console.log(`  ratio vs ${p.side.name}: ${ratio.toFixed(2)}`);
+      console.log(`  ratio vs ${p.side.name}${p.metric ? ` (${p.metric})` : ''}: ${ratio.toFixed(2)}`);
     });
   }
   rows.push(...records);
@@ -568,69 +578,179 @@ async function importRow(gateway: BenchGateway): Promise<void> {
   }
 }
 
+/**
+ * Fan-out latency, N graphql-ws subscribers of `deviceCheckedIn` (BENCH_SUBSCRIBERS, default
+ * 1,000 and 5,000) and 10 events/s, against a bare node `http` + `ws` server that broadcasts a
+ * message of the same shape to as many plain sockets when it is sent the same check-in request
+ * body. Both sides are raised the same way (an HTTP POST from this process, 10/s) and measured the
+ * same ways, by the same client process code:
+ * - from publication to delivery (the goal's figure): the gateway's time is taken by a listener on
+ *   its event bus that runs before any subscriber's (so it includes the event's device read, the
+ *   one execution, serialisation and the write to every socket); the bare server's just before its
+ *   send loop;
+ * - end to end, from the event's `occurredAt` to delivery: the gateway stamps it when the check-in
+ *   starts (so it also includes authentication, the check-in's statement and its group commit),
+ *   the bare server when the request arrives (so it also includes reading the body).
+ * Delivery is the `message` event of the socket in the subscribers' process. Lost: deliveries
+ * expected for the events the server acknowledged but not received within 15 s.
+ */
 async function fanoutRow(gateway: BenchGateway, devices: Credential[]): Promise<void> {
   const body = checkInBody(devices.slice(0, 100));
-  const checkIn = async () => {
-    const response = await fetch(`${gateway.url}/graphql`, {
+  const post = async (url: string, token = gateway.token) => {
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: body(),
     });
     return ok('CheckInSuccess')(await response.text());
   };
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const broadcast = async () => {
-    const message = JSON.stringify({
-      deviceCheckedIn: { deviceId: randomUUID(), occurredAt: new Date().toISOString() },
-      occurredAt: new Date().toISOString(),
+  // The bare peer: answers a POST by broadcasting, after reading and parsing the body as any
+  // HTTP endpoint would, the same-shaped `next` message, then answers as the gateway does.
+  let barePublished: Record<string, number> = {};
+  const bare = createServer((request, response) => {
+    const occurredAt = new Date().toISOString();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as {
+        variables: { input: { deviceId: string } };
+      };
+      const deviceId = variables.input.deviceId;
+      const message = bareNextMessage(deviceId, occurredAt);
+      barePublished[`${deviceId} ${occurredAt}`] = performance.timeOrigin + performance.now();
+      for (const socket of sockets.clients) socket.send(message);
+      response.setHeader('content-type', 'application/json');
+      response.end('{"data":{"checkIn":{"__typename":"CheckInSuccess"}}}');
     });
-    for (const socket of server.clients) socket.send(message);
-    return true;
-  };
+  });
+  const sockets = new WebSocketServer({ server: bare });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
   const events = 10 * windowSeconds;
-  const p95Of = async (mode: 'graphql' | 'raw', url: string, emit: () => Promise<boolean>) => {
-    const child = await openSubscribers(mode, url, subscribers, gateway.token, emit);
-    const { figures } = await measureDeliveries(child, events, 10, subscribers, emit);
+  const sizes = (env['BENCH_SUBSCRIBERS'] ?? '1000,5000').split(',').map(Number);
+  const profiling = Boolean(env['BENCH_WINDOW_PROF']);
+  const ms = (v: number) => (v >= 100 ? String(Math.round(v)) : v.toFixed(1));
+  /** One window: subscribe n, `start`, 10 events/s, report both latencies and what was lost. */
+  const window = async (
+    n: number,
+    mode: 'graphql' | 'raw',
+    emit: () => Promise<boolean>,
+    wsUrl: string,
+    start: () => Promise<unknown>,
+    published: () => Promise<Record<string, number>>,
+    token = gateway.token,
+  ) => {
+    const child = await openSubscribers(mode, wsUrl, n, token, emit);
+    await start();
+    const result = await measureDeliveries(child, events, 10, n, emit, published);
+    const fromPublish = result.published!;
+    const { figures } = result;
     return {
-      value: figures.p95,
-      detail: `p50 ${figures.p50} ms, p95 ${figures.p95} ms, lost ${figures.errors}`,
+      value: fromPublish.p95,
+      metrics: { publish: fromPublish.p95, endToEnd: figures.p95 },
+      detail:
+        `publication → delivery p50 ${ms(fromPublish.p50)} p95 ${ms(fromPublish.p95)} p99 ${ms(fromPublish.p99)} ms over ${fromPublish.deliveries.toLocaleString('en')} deliveries, an event's first delivery p50 ${ms(fromPublish.firstP50)} ms; ` +
+        `end to end p50 ${ms(figures.p50)} p95 ${ms(figures.p95)} p99 ${ms(figures.p99)} ms; ` +
+        `${result.acknowledged}/${events} events acknowledged, lost ${figures.errors} of ${(result.acknowledged * n).toLocaleString('en')} deliveries`,
+    };
+  };
+  // Profiled like the HTTP windows (BENCH_WINDOW_PROF), from the first event on (not while
+  // subscribing); its CPU per event covers the check-in that raises the event and the delivery
+  // to every subscriber.
+  const measureGateway = (g: BenchGateway, n: number) => async () => {
+    const measured = await window(
+      n,
+      'graphql',
+      () => post(`${g.url}/graphql`, g.token),
+      `${g.url.replace(/^http/, 'ws')}/graphql`,
+      async () => {
+        await g.cpuMs();
+        await g.ask('published:start', 'published:started');
+        if (profiling) await g.ask('profile:start', 'profile');
+      },
+      async () => {
+        const { times } = await g.ask<{ type: string; times: Record<string, number> }>(
+          'published',
+          'published',
+        );
+        if (profiling) {
+          const { file } = await g.ask<{ type: string; file: string | null }>('profile:stop', 'profile');
+          console.log(`gateway CPU profile of the measured window: ${file}`);
+        }
+        return times;
+      },
+      g.token,
+    );
+    const cpu = await g.cpuMs();
+    return {
+      ...measured,
+      detail: `${measured.detail}, gateway CPU ${(cpu / events).toFixed(1)} ms per event`,
     };
   };
   try {
-    await alternate(
-      'fanout',
-      'ms p95',
-      {
-        name: `gateway deviceCheckedIn to ${subscribers} graphql-ws subscribers, 10 check-ins/s`,
-        // Profiled like the HTTP windows (BENCH_WINDOW_PROF); its CPU per event covers the check-in
-        // that raises the event and the delivery to every subscriber.
+    for (const n of sizes) {
+      const bareSide: Side = {
+        name: `bare http+ws broadcast to ${n.toLocaleString('en')} sockets, 10 POSTs/s`,
+        // Its CPU per event is this whole process's (the HTTP client raising the events included).
         measure: async () => {
-          await gateway.cpuMs();
-          const measured = await gateway.profiled(() =>
-            p95Of('graphql', `${gateway.url.replace(/^http/, 'ws')}/graphql`, checkIn),
+          let mark = process.cpuUsage();
+          const measured = await window(
+            n,
+            'raw',
+            () => post(bareUrl),
+            bareUrl.replace(/^http/, 'ws'),
+            async () => {
+              barePublished = {};
+              mark = process.cpuUsage();
+            },
+            async () => barePublished,
           );
-          const cpu = await gateway.cpuMs();
+          const cpu = process.cpuUsage(mark);
           return {
             ...measured,
-            detail: `${measured.detail}, gateway CPU ${(cpu / events).toFixed(1)} ms per event`,
+            detail: `${measured.detail}, this process's CPU ${((cpu.user + cpu.system) / 1000 / events).toFixed(1)} ms per event`,
           };
         },
-      },
-      [
+      };
+      await alternate(
+        `fanout N=${n}`,
+        'ms p95 from publication',
         {
-          side: {
-            name: `bare ws broadcast to ${subscribers} sockets, 10/s`,
-            measure: () =>
-              p95Of('raw', `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, broadcast),
-          },
-          work: `Subscription fan-out latency p95 (${subscribers.toLocaleString('en')} × 10/s) vs a bare \`ws\` broadcast (lower is better)`,
-          goal: '≤ 1.2×',
+          name: `gateway deviceCheckedIn to ${n.toLocaleString('en')} graphql-ws subscribers, 10 check-ins/s`,
+          measure: measureGateway(gateway, n),
         },
-      ],
-    );
+        [
+          {
+            side: bareSide,
+            metric: 'publish',
+            work: `Subscription fan-out latency p95, publication → delivery (${n.toLocaleString('en')} subscribers × 10/s) vs a bare \`ws\` broadcast to as many sockets (lower is better)`,
+            goal: '≤ 1.2×',
+          },
+          {
+            side: bareSide,
+            metric: 'endToEnd',
+            work: `(the same, end to end: check-in request → delivery, vs the bare server's POST → delivery)`,
+            goal: '—',
+          },
+          ...(before.gateway
+            ? [
+                {
+                  side: {
+                    name: 'the same gateway built before the change',
+                    measure: measureGateway(before.gateway, n),
+                  },
+                  metric: 'publish',
+                  work: `Fan-out publication → delivery p95 (${n.toLocaleString('en')}): after the change vs before it (same run)`,
+                  goal: 'A/B',
+                },
+              ]
+            : []),
+        ],
+      );
+    }
   } finally {
-    server.close();
+    sockets.close();
+    bare.close();
   }
 }
 
