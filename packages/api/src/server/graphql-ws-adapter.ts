@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, makeServer, MessageType, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import { WebSocket, type WebSocketServer } from 'ws';
-import { sendTextFrame } from './text-frame.js';
 
 /**
  * WebSocket close codes of RFC 6455 (section 7.4.1) that graphql-ws does not name: the
@@ -146,9 +145,10 @@ export function nextFrameSink(
     },
     send(payload) {
       if (stream === undefined || !options.isRunning(stream) || socket.readyState !== WebSocket.OPEN) return;
-      // A text frame from bytes: the payload was UTF-8 encoded once for every subscriber; the
-      // frame around it is written in the same buffer, one socket write.
-      sendTextFrame(socket, [frameStart, payload, FRAME_END]);
+      // A text frame from bytes: the payload was UTF-8 encoded once for every subscriber.
+      socket.send(Buffer.concat([frameStart, payload, FRAME_END], frameStart.length + payload.length + 1), {
+        binary: false,
+      });
       if (socket.bufferedAmount > options.maxBufferedBytes) options.onSlowReader();
       (delivered ??= options.counter())();
     },
