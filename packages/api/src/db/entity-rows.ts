@@ -59,6 +59,17 @@ interface Column {
   target: EntityMetadata | null;
 }
 
+/** Distinct property lists {@link EntityRows.pick} keeps mappers for (more are built per call). */
+const MAX_PICKS = 64;
+
+/** A mapper of some of an entity's scalar properties ({@link EntityRows.pick}). */
+export interface PickedRows<T> {
+  /** The picked columns as {@link EntityRows.selectList} writes them; '' when none was picked. */
+  readonly selectList: string;
+  /** One read-only instance with only the picked properties set. */
+  from(row: Record<string, unknown>): T;
+}
+
 /**
  * The one row mapper of the stores: read-only entity instances (a page's devices, the users
  * joined to them, their certificates) straight from the rows of a store's statements, keyed by
@@ -82,6 +93,10 @@ export class EntityRows<T extends object> {
   private readonly columns: Column[];
   /** The scalar columns of {@link selectList}: present in every row of the store's selects. */
   private readonly selected: Column[];
+  /** Result key → its select-list entry, for the scalar columns. */
+  private readonly qualified = new Map<string, string>();
+  /** The mappers {@link pick} built, by their joined property names. */
+  private readonly picks = new Map<string, PickedRows<T>>();
 
   constructor(
     meta: EntityMetadata<T>,
@@ -103,13 +118,15 @@ export class EntityRows<T extends object> {
     }));
     // Only scalars are selected: a page renders the user it joins, never a reference.
     this.selected = this.columns.filter((c) => c.target === null);
-    this.selectList = mapped
-      .filter((p) => p.kind === ReferenceKind.SCALAR)
-      .map((p) => {
-        const column = p.fieldNames[0]!;
-        return prefix ? `"${alias}"."${column}" as "${prefix}${column}"` : `"${alias}"."${column}"`;
-      })
-      .join(', ');
+    for (const p of mapped) {
+      if (p.kind !== ReferenceKind.SCALAR) continue;
+      const column = p.fieldNames[0]!;
+      this.qualified.set(
+        `${prefix}${column}`,
+        prefix ? `"${alias}"."${column}" as "${prefix}${column}"` : `"${alias}"."${column}"`,
+      );
+    }
+    this.selectList = [...this.qualified.values()].join(', ');
     const shadow: PropertyDescriptorMap = {};
     for (const name of Object.keys(meta.properties))
       shadow[name] = { value: undefined, writable: true, enumerable: false, configurable: true };
@@ -128,8 +145,33 @@ export class EntityRows<T extends object> {
 
   /** One read-only instance from a row of a statement that selected {@link selectList} (the page's hot path). */
   from(row: Record<string, unknown>): T {
+    return this.mapSelected(this.selected, row);
+  }
+
+  /**
+   * The mapper of only the scalar properties `names` (property names; any others are ignored): a
+   * statement that selects its `selectList` reads and parses only the columns a response needs,
+   * and its `from` sets only those properties (the others stay undefined). Built once per list
+   * of names (clients send a few documents over and over); at most {@link MAX_PICKS} are kept.
+   */
+  pick(names: readonly string[]): PickedRows<T> {
+    const key = names.join(',');
+    let picked = this.picks.get(key);
+    if (!picked) {
+      const wanted = new Set(names);
+      const columns = this.selected.filter((c) => wanted.has(c.name));
+      picked = {
+        selectList: columns.map((c) => this.qualified.get(c.key)!).join(', '),
+        from: (row) => this.mapSelected(columns, row),
+      };
+      if (this.picks.size < MAX_PICKS) this.picks.set(key, picked);
+    }
+    return picked;
+  }
+
+  private mapSelected(columns: readonly Column[], row: Record<string, unknown>): T {
     const instance: Record<string, unknown> = Object.create(this.prototype);
-    for (const { key, name, date } of this.selected) {
+    for (const { key, name, date } of columns) {
       const value = row[key];
       instance[name] = date && value != null ? dateOf(this.platform, value) : value;
     }
