@@ -50,11 +50,28 @@ export function dateOf(platform: Platform, value: unknown): Date {
   return value instanceof Date ? value : (platform.parseDate(value as string) as Date);
 }
 
+/** A timestamp as PostgreSQL writes it in a UTC session, years 0000-9999 (fraction up to microseconds). */
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * A timestamp as the driver returned it as its ISO 8601 text in UTC with milliseconds, exactly
+ * what `Date.prototype.toJSON` writes for the Date {@link dateOf} makes of it (the fraction is
+ * truncated to milliseconds, as that Date is): the text of PostgreSQL's UTC output is rewritten
+ * without building a Date; any other form goes through one.
+ */
+export function isoTextOf(platform: Platform, value: unknown): string {
+  const match = typeof value === 'string' ? PG_UTC_TIMESTAMP.exec(value) : null;
+  if (!match) return dateOf(platform, value).toISOString();
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
+
 /** A column the row mapper reads: its result key, its property, how its value is mapped. */
 interface Column {
   key: string;
   name: string;
   date: boolean;
+  /** A timestamp read as its ISO 8601 text ({@link isoTextOf}) rather than a Date. */
+  text?: boolean;
   /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
   target: EntityMetadata | null;
 }
@@ -153,13 +170,19 @@ export class EntityRows<T extends object> {
    * statement that selects its `selectList` reads and parses only the columns a response needs,
    * and its `from` sets only those properties (the others stay undefined). Built once per list
    * of names (clients send a few documents over and over); at most {@link MAX_PICKS} are kept.
+   * @param asText properties whose timestamps are only rendered, never read as Dates: they are set
+   *   to their ISO 8601 text ({@link isoTextOf}), which the DateTime scalar writes as it is (a
+   *   Date costs its parse and, in the response's JSON.stringify, a `toJSON` call)
    */
-  pick(names: readonly string[]): PickedRows<T> {
-    const key = names.join(',');
+  pick(names: readonly string[], asText: readonly string[] = []): PickedRows<T> {
+    const key = `${names.join(',')};${asText.join(',')}`;
     let picked = this.picks.get(key);
     if (!picked) {
       const wanted = new Set(names);
-      const columns = this.selected.filter((c) => wanted.has(c.name));
+      const text = new Set(asText);
+      const columns = this.selected
+        .filter((c) => wanted.has(c.name))
+        .map((c) => (c.date && text.has(c.name) ? { ...c, date: false, text: true } : c));
       picked = {
         selectList: columns.map((c) => this.qualified.get(c.key)!).join(', '),
         from: (row) => this.mapSelected(columns, row),
@@ -171,9 +194,16 @@ export class EntityRows<T extends object> {
 
   private mapSelected(columns: readonly Column[], row: Record<string, unknown>): T {
     const instance: Record<string, unknown> = Object.create(this.prototype);
-    for (const { key, name, date } of columns) {
+    for (const { key, name, date, text } of columns) {
       const value = row[key];
-      instance[name] = date && value != null ? dateOf(this.platform, value) : value;
+      instance[name] =
+        value == null
+          ? value
+          : date
+            ? dateOf(this.platform, value)
+            : text
+              ? isoTextOf(this.platform, value)
+              : value;
     }
     return instance as T;
   }

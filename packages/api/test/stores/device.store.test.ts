@@ -229,6 +229,13 @@ describeStore('the devices store', (backend) => {
     expect(rest.devices.map((d) => d.id)).toEqual([bare.id]);
     expect(store.preloadedUserOf(rest.devices[0]!)).toBeNull();
     expect(preloadedCertificateOf(rest.devices[0]!)).toBeNull();
+    // Timestamps only rendered are read as the text their Date would be written as.
+    const text = await store.page(em, pageOf(tag, { first: 1 }), rules, {
+      ...selection,
+      renderedOnly: { device: ['lastSyncDateTime'], user: [], certificate: ['notAfter'] },
+    });
+    expect(text.devices[0]!.lastSyncDateTime).toBe(now.toISOString());
+    expect(preloadedCertificateOf(text.devices[0]!)!.notAfter).toBe(later.toISOString());
     // Without a user or certificate in the selection, neither is read (nor preloaded).
     const plain = await store.page(em, pageOf(tag), rules, { device: ['id'], user: null, certificate: null });
     expect(plain.devices.map((d) => Object.keys(d))).toEqual([['id'], ['id']]);

@@ -16,6 +16,11 @@ export interface DevicePageSelection {
    * with the page (its field resolver then loads it, with every certificate of the page's devices).
    */
   certificate: readonly string[] | null;
+  /**
+   * Of the properties above, by entity, those only rendered as fields (no resolver and no cursor
+   * reads them): a timestamp among them can be read as its ISO 8601 text instead of a Date.
+   */
+  renderedOnly?: { device: readonly string[]; user: readonly string[]; certificate: readonly string[] };
 }
 
 /**
@@ -65,8 +70,16 @@ export function devicePageSelection(
     selection = build(info, properties);
     cache.set(field, selection);
   }
-  if (!selection || selection.device.includes(orderProperty)) return selection;
-  return { ...selection, device: [...selection.device, orderProperty] };
+  if (!selection) return selection;
+  // The cursors are made from the sort key's Date.
+  const rendered = selection.renderedOnly!;
+  return {
+    ...selection,
+    device: selection.device.includes(orderProperty)
+      ? selection.device
+      : [...selection.device, orderProperty],
+    renderedOnly: { ...rendered, device: rendered.device.filter((p) => p !== orderProperty) },
+  };
 }
 
 function build(
@@ -79,32 +92,43 @@ function build(
   const nodes = fieldsOf(sets(edges), info.fragments).get('node') ?? [];
   const deviceFields = fieldsOf(sets(nodes), info.fragments);
   const device = new Set(['id']);
+  const deviceNeeds = new Set<string>();
   for (const [name] of deviceFields) {
-    if (properties.device.has(name)) device.add(name);
-    else if (name in DEVICE_RESOLVER_NEEDS) for (const p of DEVICE_RESOLVER_NEEDS[name]!) device.add(p);
+    if (name in DEVICE_RESOLVER_NEEDS) for (const p of DEVICE_RESOLVER_NEEDS[name]!) deviceNeeds.add(p);
+    else if (properties.device.has(name)) device.add(name);
     else return null;
   }
+  const renderedOnly = {
+    device: [...device].filter((p) => !deviceNeeds.has(p)),
+    user: [] as string[],
+    certificate: [] as string[],
+  };
+  for (const p of deviceNeeds) device.add(p);
   let user: string[] | null = null;
   if (deviceFields.has('user') || deviceFields.has('userPrincipalName')) {
     const wanted = new Set(['id', 'userPrincipalName']);
     for (const [name] of fieldsOf(sets(deviceFields.get('user') ?? []), info.fragments)) {
-      if (properties.user.has(name)) wanted.add(name);
-      else if (name !== '__typename') return null;
+      if (properties.user.has(name)) {
+        wanted.add(name);
+        renderedOnly.user.push(name);
+      } else if (name !== '__typename') return null;
     }
     user = [...wanted];
   }
   let certificate: string[] | null = null;
   if (deviceFields.has('mdmCertificate') && !deviceFields.has('mdmCertificates')) {
     const wanted = new Set(['id', 'supersededById']);
+    const needs = new Set<string>();
     for (const [name] of fieldsOf(sets(deviceFields.get('mdmCertificate')!), info.fragments)) {
-      if (name in CERTIFICATE_RESOLVER_NEEDS)
-        for (const p of CERTIFICATE_RESOLVER_NEEDS[name]!) wanted.add(p);
+      if (name in CERTIFICATE_RESOLVER_NEEDS) for (const p of CERTIFICATE_RESOLVER_NEEDS[name]!) needs.add(p);
       else if (properties.certificate.has(name)) wanted.add(name);
       else return null;
     }
+    renderedOnly.certificate = [...wanted].filter((p) => !needs.has(p));
+    for (const p of needs) wanted.add(p);
     certificate = [...wanted];
   }
-  return { device: [...device], user, certificate };
+  return { device: [...device], user, certificate, renderedOnly };
 }
 
 /** The fields selected by `sets` (fragments expanded), by field name, with their nodes. */

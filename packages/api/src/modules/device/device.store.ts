@@ -377,7 +377,8 @@ export class DeviceStore {
         joins: USER_JOIN,
         from: (row) => this.withUser(row),
       };
-    const key = `${selection.device.join(',')};${selection.user?.join(',') ?? '-'};${selection.certificate?.join(',') ?? '-'}`;
+    const text = selection.renderedOnly;
+    const key = JSON.stringify([selection.device, selection.user, selection.certificate, text]);
     let reader = this.pageReaders.get(key);
     if (reader) return reader;
     const certificates = (this.certificateRows ??= new EntityRows(
@@ -386,9 +387,10 @@ export class DeviceStore {
       'c',
       'c_',
     ));
-    const pickedDevice = device.pick(selection.device);
-    const pickedUser = selection.user && user.pick(selection.user);
-    const pickedCertificate = selection.certificate && certificates.pick(selection.certificate);
+    const pickedDevice = device.pick(selection.device, text?.device);
+    const pickedUser = selection.user && user.pick(selection.user, text?.user);
+    const pickedCertificate =
+      selection.certificate && certificates.pick(selection.certificate, text?.certificate);
     reader = {
       selectList: [pickedDevice.selectList, pickedUser?.selectList, pickedCertificate?.selectList]
         .filter(Boolean)
