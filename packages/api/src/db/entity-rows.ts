@@ -54,14 +54,14 @@ export function dateOf(platform: Platform, value: unknown): Date {
 const PG_UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
 
 /**
- * A timestamp as the driver returned it as its ISO 8601 text in UTC with milliseconds, exactly
- * what `Date.prototype.toJSON` writes for the Date {@link dateOf} makes of it (the fraction is
- * truncated to milliseconds, as that Date is): the text of PostgreSQL's UTC output is rewritten
- * without building a Date; any other form goes through one.
+ * A timestamp as the driver returned it, for a response only: PostgreSQL's UTC text (years
+ * 0000-9999) rewritten, without building a Date, into exactly what `Date.prototype.toJSON` writes
+ * for the Date {@link dateOf} makes of it (the fraction truncated to milliseconds, as that Date
+ * is); any other form as that Date.
  */
-export function isoTextOf(platform: Platform, value: unknown): string {
+export function isoTextOf(platform: Platform, value: unknown): string | Date {
   const match = typeof value === 'string' ? PG_UTC_TIMESTAMP.exec(value) : null;
-  if (!match) return dateOf(platform, value).toISOString();
+  if (!match) return dateOf(platform, value);
   return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
 }
 
@@ -70,7 +70,7 @@ interface Column {
   key: string;
   name: string;
   date: boolean;
-  /** A timestamp read as its ISO 8601 text ({@link isoTextOf}) rather than a Date. */
+  /** A timestamp read as its ISO 8601 text ({@link isoTextOf}) rather than a Date where it can be. */
   text?: boolean;
   /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
   target: EntityMetadata | null;
@@ -171,7 +171,7 @@ export class EntityRows<T extends object> {
    * and its `from` sets only those properties (the others stay undefined). Built once per list
    * of names (clients send a few documents over and over); at most {@link MAX_PICKS} are kept.
    * @param asText properties whose timestamps are only rendered, never read as Dates: they are set
-   *   to their ISO 8601 text ({@link isoTextOf}), which the DateTime scalar writes as it is (a
+   *   to their ISO 8601 text where it can be ({@link isoTextOf}), which the DateTime scalar writes as it is (a
    *   Date costs its parse and, in the response's JSON.stringify, a `toJSON` call)
    */
   pick(names: readonly string[], asText: readonly string[] = []): PickedRows<T> {
