@@ -171,8 +171,8 @@ export class EntityRows<T extends object> {
    * and its `from` sets only those properties (the others stay undefined). Built once per list
    * of names (clients send a few documents over and over); at most {@link MAX_PICKS} are kept.
    * @param asText properties whose timestamps are only rendered, never read as Dates: they are set
-   *   to their ISO 8601 text where it can be ({@link isoTextOf}), which the DateTime scalar writes as it is (a
-   *   Date costs its parse and, in the response's JSON.stringify, a `toJSON` call)
+   *   to their ISO 8601 text where they can be ({@link isoTextOf}), which the DateTime scalar
+   *   writes as it is (a Date costs its parse and, in the response's JSON.stringify, a `toJSON`)
    */
   pick(names: readonly string[], asText: readonly string[] = []): PickedRows<T> {
     const key = `${names.join(',')};${asText.join(',')}`;
