@@ -70,6 +70,51 @@ describe('a device page read without the ORM', () => {
     expect(ids.size).toBe(1);
   });
 
+  it('renders every field the single-device query renders, however the page selects them', async () => {
+    const { parse, print } = await import('graphql');
+    const { ManagedDeviceFieldsFragmentDoc, MdmCertificateFieldsFragmentDoc } = await import('@mdm/schema');
+    type Node = Record<string, unknown> & { id: string };
+    type Document<T, V> = import('@graphql-typed-document-node/core').TypedDocumentNode<T, V>;
+    const selections: { fields: string; fragments: string }[] = [
+      // Every field of the device and its user, through a fragment.
+      {
+        fields: `...ManagedDeviceFields user { id userPrincipalName displayName createdDateTime }`,
+        fragments: print(ManagedDeviceFieldsFragmentDoc),
+      },
+      // Every field of the current certificate (the cost limit keeps it to a query of its own).
+      {
+        fields: `id mdmCertificate { ...MdmCertificateFields }`,
+        fragments: print(MdmCertificateFieldsFragmentDoc),
+      },
+      // A few fields, the certificate's derived ones among them, and no user.
+      {
+        fields: `... on ManagedDevice { id mdmCertificate { status removalDateTime expiringThresholdDays } }`,
+        fragments: '',
+      },
+      // Every certificate beside the current one (both from the per-request loader).
+      {
+        fields: `id userPrincipalName mdmCertificate { serialNumber } mdmCertificates { serialNumber }`,
+        fragments: '',
+      },
+    ];
+    for (const { fields, fragments } of selections) {
+      const page = await gateway.query(
+        parse(
+          `query ($search: String) { managedDevices(first: 10, filter: { search: $search }) { edges { node { ${fields} } } } }\n${fragments}`,
+        ) as Document<{ managedDevices: { edges: { node: Node }[] } }, { search: string }>,
+        { search: tag },
+      );
+      expect(page.managedDevices.edges).toHaveLength(7);
+      const single = parse(
+        `query ($id: ID!) { managedDevice(id: $id) { ${fields} } }\n${fragments}`,
+      ) as Document<{ managedDevice: Node }, { id: string }>;
+      for (const { node } of page.managedDevices.edges) {
+        const { managedDevice } = await gateway.query(single, { id: node.id });
+        expect(node).toEqual(managedDevice);
+      }
+    }
+  });
+
   it('pages by name in both directions through its cursors, each device once, with the same total', async () => {
     for (const direction of ['ASC', 'DESC'] as const) {
       const names: string[] = [];

@@ -50,13 +50,41 @@ export function dateOf(platform: Platform, value: unknown): Date {
   return value instanceof Date ? value : (platform.parseDate(value as string) as Date);
 }
 
+/** A timestamp as PostgreSQL writes it in a UTC session, years 0000-9999 (fraction up to microseconds). */
+const PG_UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * A timestamp as the driver returned it, for a response only: PostgreSQL's UTC text (years
+ * 0000-9999) rewritten, without building a Date, into exactly what `Date.prototype.toJSON` writes
+ * for the Date {@link dateOf} makes of it (the fraction truncated to milliseconds, as that Date
+ * is); any other form as that Date.
+ */
+export function isoTextOf(platform: Platform, value: unknown): string | Date {
+  const match = typeof value === 'string' ? PG_UTC_TIMESTAMP.exec(value) : null;
+  if (!match) return dateOf(platform, value);
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
+
 /** A column the row mapper reads: its result key, its property, how its value is mapped. */
 interface Column {
   key: string;
   name: string;
   date: boolean;
+  /** A timestamp read as its ISO 8601 text ({@link isoTextOf}) rather than a Date where it can be. */
+  text?: boolean;
   /** The entity a many-to-one column refers to (its value becomes an unloaded reference). */
   target: EntityMetadata | null;
+}
+
+/** Distinct property lists {@link EntityRows.pick} keeps mappers for (more are built per call). */
+const MAX_PICKS = 64;
+
+/** A mapper of some of an entity's scalar properties ({@link EntityRows.pick}). */
+export interface PickedRows<T> {
+  /** The picked columns as {@link EntityRows.selectList} writes them; '' when none was picked. */
+  readonly selectList: string;
+  /** One read-only instance with only the picked properties set. */
+  from(row: Record<string, unknown>): T;
 }
 
 /**
@@ -82,6 +110,10 @@ export class EntityRows<T extends object> {
   private readonly columns: Column[];
   /** The scalar columns of {@link selectList}: present in every row of the store's selects. */
   private readonly selected: Column[];
+  /** Result key → its select-list entry, for the scalar columns. */
+  private readonly qualified = new Map<string, string>();
+  /** The mappers {@link pick} built, by their joined property names. */
+  private readonly picks = new Map<string, PickedRows<T>>();
 
   constructor(
     meta: EntityMetadata<T>,
@@ -103,13 +135,15 @@ export class EntityRows<T extends object> {
     }));
     // Only scalars are selected: a page renders the user it joins, never a reference.
     this.selected = this.columns.filter((c) => c.target === null);
-    this.selectList = mapped
-      .filter((p) => p.kind === ReferenceKind.SCALAR)
-      .map((p) => {
-        const column = p.fieldNames[0]!;
-        return prefix ? `"${alias}"."${column}" as "${prefix}${column}"` : `"${alias}"."${column}"`;
-      })
-      .join(', ');
+    for (const p of mapped) {
+      if (p.kind !== ReferenceKind.SCALAR) continue;
+      const column = p.fieldNames[0]!;
+      this.qualified.set(
+        `${prefix}${column}`,
+        prefix ? `"${alias}"."${column}" as "${prefix}${column}"` : `"${alias}"."${column}"`,
+      );
+    }
+    this.selectList = [...this.qualified.values()].join(', ');
     const shadow: PropertyDescriptorMap = {};
     for (const name of Object.keys(meta.properties))
       shadow[name] = { value: undefined, writable: true, enumerable: false, configurable: true };
@@ -128,10 +162,48 @@ export class EntityRows<T extends object> {
 
   /** One read-only instance from a row of a statement that selected {@link selectList} (the page's hot path). */
   from(row: Record<string, unknown>): T {
+    return this.mapSelected(this.selected, row);
+  }
+
+  /**
+   * The mapper of only the scalar properties `names` (property names; any others are ignored): a
+   * statement that selects its `selectList` reads and parses only the columns a response needs,
+   * and its `from` sets only those properties (the others stay undefined). Built once per list
+   * of names (clients send a few documents over and over); at most {@link MAX_PICKS} are kept.
+   * @param asText properties whose timestamps are only rendered, never read as Dates: they are set
+   *   to their ISO 8601 text where they can be ({@link isoTextOf}), which the DateTime scalar
+   *   writes as it is (a Date costs its parse and, in the response's JSON.stringify, a `toJSON`)
+   */
+  pick(names: readonly string[], asText: readonly string[] = []): PickedRows<T> {
+    const key = `${names.join(',')};${asText.join(',')}`;
+    let picked = this.picks.get(key);
+    if (!picked) {
+      const wanted = new Set(names);
+      const text = new Set(asText);
+      const columns = this.selected
+        .filter((c) => wanted.has(c.name))
+        .map((c) => (c.date && text.has(c.name) ? { ...c, date: false, text: true } : c));
+      picked = {
+        selectList: columns.map((c) => this.qualified.get(c.key)!).join(', '),
+        from: (row) => this.mapSelected(columns, row),
+      };
+      if (this.picks.size < MAX_PICKS) this.picks.set(key, picked);
+    }
+    return picked;
+  }
+
+  private mapSelected(columns: readonly Column[], row: Record<string, unknown>): T {
     const instance: Record<string, unknown> = Object.create(this.prototype);
-    for (const { key, name, date } of this.selected) {
+    for (const { key, name, date, text } of columns) {
       const value = row[key];
-      instance[name] = date && value != null ? dateOf(this.platform, value) : value;
+      instance[name] =
+        value == null
+          ? value
+          : date
+            ? dateOf(this.platform, value)
+            : text
+              ? isoTextOf(this.platform, value)
+              : value;
     }
     return instance as T;
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeScalar } from '../shared/graphql/date-time.scalar.js';
 import { buildSchema, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../modules/audit/audit.resolver.js';
 import { auditMutations } from '../modules/audit/audit-mutations.js';
@@ -164,7 +164,7 @@ export async function buildGatewaySchema(services?: Services, pubSub?: PubSub): 
         throw new Error('schema built without services cannot execute');
       },
     },
-    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     // Without services (schema printing) nothing executes, so any checker will do.
     authChecker: services ? createAuthChecker(services.audit) : () => false,

@@ -21,6 +21,7 @@ import {
 import {
   DEVICE_CHILD_TABLES,
   DeviceStore,
+  preloadedCertificateOf,
   type DevicePageQuery,
 } from '../../src/modules/device/device.store.js';
 import { lifecyclePolicy } from '../../src/modules/lifecycle/lifecycle.policy.js';
@@ -185,6 +186,64 @@ describeStore('the devices store', (backend) => {
     expect(descending.devices.map((d) => d.deviceName)).toEqual([`${tag} e`]);
     // A device read otherwise has no preloaded user: its relation applies.
     expect(store.preloadedUserOf((await store.byId(em, a!.id))!)).toBeUndefined();
+  });
+
+  it('reads only the selected columns, with the current certificate joined, in one statement', async () => {
+    const tag = `pick-${randomUUID().slice(0, 8)}`;
+    const alice = await add.user();
+    const renewed = await add.device({ deviceName: `${tag} a`, user: alice, model: 'iPhone 15' });
+    const bare = await add.device({ deviceName: `${tag} b` });
+    const later = new Date(now.getTime() + 30 * DAY);
+    const current = await add.certificate(renewed.id, later);
+    await add.certificate(renewed.id, now, { supersededBy: current });
+    const em = backend().em();
+    /** The string-keyed own properties (the preloads are under symbols). */
+    const own = (o: object | null | undefined) => Object.fromEntries(Object.entries(o!));
+    const selection = {
+      device: ['id', 'deviceName', 'lastSyncDateTime'],
+      user: ['id', 'userPrincipalName'],
+      certificate: ['id', 'notAfter', 'status', 'supersededById'],
+    };
+    const page = await store.page(em, pageOf(tag, { first: 1 }), rules, selection);
+    expect(page).toMatchObject({ hasNextPage: true, totalCount: 2 });
+    const [a] = page.devices;
+    expect(a).toBeInstanceOf(ManagedDevice);
+    expect(own(a)).toEqual({ id: renewed.id, deviceName: `${tag} a`, lastSyncDateTime: now });
+    expect(a!.model).toBeUndefined();
+    expect(own(store.preloadedUserOf(a!))).toEqual({
+      id: alice.id,
+      userPrincipalName: alice.userPrincipalName,
+    });
+    expect(own(preloadedCertificateOf(a!))).toEqual({
+      id: current,
+      notAfter: later,
+      status: 'valid',
+      supersededById: null,
+    });
+    const rest = await store.page(
+      em,
+      pageOf(tag, { first: 5, after: [a!.deviceName, a!.id] }),
+      rules,
+      selection,
+    );
+    expect(rest.devices.map((d) => d.id)).toEqual([bare.id]);
+    expect(store.preloadedUserOf(rest.devices[0]!)).toBeNull();
+    expect(preloadedCertificateOf(rest.devices[0]!)).toBeNull();
+    // Timestamps only rendered are read as the text their Date would be written as.
+    const text = await store.page(em, pageOf(tag, { first: 1 }), rules, {
+      ...selection,
+      renderedOnly: { device: ['lastSyncDateTime'], user: [], certificate: ['notAfter'] },
+    });
+    expect(text.devices[0]!.lastSyncDateTime).toBe(now.toISOString());
+    expect(preloadedCertificateOf(text.devices[0]!)!.notAfter).toBe(later.toISOString());
+    // Without a user or certificate in the selection, neither is read (nor preloaded).
+    const plain = await store.page(em, pageOf(tag), rules, { device: ['id'], user: null, certificate: null });
+    expect(plain.devices.map((d) => Object.keys(d))).toEqual([['id'], ['id']]);
+    expect(store.preloadedUserOf(plain.devices[0]!)).toBeUndefined();
+    expect(preloadedCertificateOf(plain.devices[0]!)).toBeUndefined();
+    // Past the last device the page is empty and the total still counts the filter's devices.
+    const past = await store.page(em, pageOf(tag, { after: [bare.deviceName, bare.id] }), rules, selection);
+    expect(past).toEqual({ devices: [], hasNextPage: false, totalCount: 2 });
   });
 
   it('filters a page by its fields, user (case-insensitive) and search, wildcards taken literally', async () => {

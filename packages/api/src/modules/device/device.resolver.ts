@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import { Roles } from '../auth/roles.decorator.js';
 import { READ_ROLES } from '../auth/role.enum.js';
 import type { GraphQLContext } from '../../shared/context.js';
@@ -7,6 +8,7 @@ import { User } from '../user/user.entity.js';
 import { ManagedDeviceConnection, ManagedDevicesArgs } from './device.connection.js';
 import { ManagedDevice } from './device.entity.js';
 import type { DeviceService } from './device.service.js';
+import { devicePageSelection } from './device-page-selection.js';
 
 @Resolver(() => ManagedDevice)
 export class DeviceResolver {
@@ -37,8 +39,11 @@ export class DeviceResolver {
   managedDevices(
     @Args() args: ManagedDevicesArgs,
     @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ManagedDeviceConnection> {
-    return this.devices.list(ctx.em, args);
+    return this.devices.list(ctx.em, args, (properties, orderProperty) =>
+      devicePageSelection(info, properties, orderProperty),
+    );
   }
 
   @FieldResolver(() => User, {

@@ -10,6 +10,10 @@ import {
   type ManagedDevicesArgs,
 } from './device.connection.js';
 import { DeviceStore } from './device.store.js';
+import type { DevicePageSelection } from './device-page-selection.js';
+
+/** The scalar property names of the device, its user and its certificate. */
+type PageProperties = ReturnType<DeviceStore['propertiesOf']>;
 import type { User } from '../user/user.entity.js';
 import type { Clock } from '../../shared/clock.js';
 import type { LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
@@ -49,10 +53,16 @@ export class DeviceService {
   /**
    * One page of devices matching `args.filter`, ordered by `args.orderBy` then id (keyset
    * pagination, so pages stay stable while devices enroll). Read-only devices, their users read
-   * in the same statement (DeviceStore.page): two statements per page whatever its size.
+   * in the same statement (DeviceStore.page): one statement per page whatever its size.
+   * @param selection what the response renders, given the entities' scalar property names and the
+   *   sort key's property: only that is read (DeviceStore.page); without it, every column
    * @throws InputValidationError for a page size outside 1..PAGE_SIZE_MAX, an oversized search or a malformed cursor
    */
-  async list(em: EntityManager, args: ManagedDevicesArgs): Promise<ManagedDeviceConnection> {
+  async list(
+    em: EntityManager,
+    args: ManagedDevicesArgs,
+    selection?: (properties: PageProperties, orderProperty: string) => DevicePageSelection | null,
+  ): Promise<ManagedDeviceConnection> {
     const first = validateInput(this.pageSizeSchema, args.first ?? this.pagination.defaultSize, 'first');
     const filter = args.filter ?? {};
     const search =
@@ -74,6 +84,7 @@ export class DeviceService {
         now: this.clock.now(),
       },
       this.lifecycle,
+      selection?.(this.store.propertiesOf(em), orderBy),
     );
     const cursorOf = (node: ManagedDevice) => Cursor.encode([node[orderBy], node.id]);
     return {

@@ -1,8 +1,9 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, ReferenceKind } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { dateOf, EntityRows } from '../../db/entity-rows.js';
 import { sqlOf } from '../../db/sql.js';
 import { MdmCertificateStatus } from '../certificate/mdm-certificate.enums.js';
+import { MdmCertificate } from '../certificate/mdm-certificate.entity.js';
 import { DeviceAction, DeviceActionState } from '../device-action/device-action.entity.js';
 import { questionMarks, type LifecyclePolicy } from '../lifecycle/lifecycle.policy.js';
 import { User } from '../user/user.entity.js';
@@ -12,6 +13,7 @@ import {
   type ManagedDeviceFilter,
 } from './device.connection.js';
 import { ManagedDevice } from './device.entity.js';
+import type { DevicePageSelection } from './device-page-selection.js';
 
 /**
  * The tables whose rows belong to one device (column `device_id`) and go with it: the SCEP
@@ -115,11 +117,19 @@ export class DeviceStore {
 
   /**
    * One page of devices matching `query.filter`, ordered by `query.orderBy` then id (keyset), with
-   * their users joined in the same statement, and the filter's total count: two statements
-   * whatever the page size, run side by side. Devices are read-only (see {@link EntityRows}).
+   * their users and current certificates joined and the filter's total count, in ONE statement
+   * whatever the page size (the count is a subquery of it; only for an empty page, which has no
+   * row to carry it, a second statement counts). With a `selection`, only its columns are read and
+   * only the joins it asks for made; without one, every device and user column (no certificate).
+   * Devices are read-only (see {@link EntityRows}).
    * @param rules the certificate lifecycle the certificate status filter applies
    */
-  async page(em: EntityManager, query: DevicePageQuery, rules: LifecyclePolicy): Promise<DevicePage> {
+  async page(
+    em: EntityManager,
+    query: DevicePageQuery,
+    rules: LifecyclePolicy,
+    selection?: DevicePageSelection | null,
+  ): Promise<DevicePage> {
     const { filter } = query;
     const conditions: string[] = [];
     const params: unknown[] = [];
@@ -155,24 +165,40 @@ export class DeviceStore {
       pageParams.push(query.after[0], query.after[1]);
     }
     const where = (list: string[]) => (list.length ? `where ${list.join(' and ')}` : '');
-    const { device, user } = this.rowsOf(em);
+    const read = this.pageReaderOf(em, selection);
+    const countSql = `select count(*)::int as "count" from "managed_device" as "d" ${where(conditions)}`;
     const sql = sqlOf(em);
-    const [rows, counted] = await Promise.all([
-      sql.rows<Record<string, unknown>>(
-        `select ${device.selectList}, ${user.selectList} from "managed_device" as "d" left join "app_user" as "u" on "u"."id" = "d"."user_id" ` +
-          `${where(pageConditions)} order by "d"."${orderColumn}" ${dir}, "d"."id" ${dir} limit ?`,
-        [...pageParams, query.first + 1],
-      ),
-      sql.first<{ count: number }>(
-        `select count(*)::int as "count" from "managed_device" as "d" ${where(conditions)}`,
-        params,
-      ),
-    ]);
-    return {
-      devices: rows.slice(0, query.first).map((row) => this.withUser(row)),
-      hasNextPage: rows.length > query.first,
-      totalCount: counted!.count,
-    };
+    const rows = await sql.rows<Record<string, unknown>>(
+      `select ${read.selectList}, (${countSql}) as "${TOTAL}" from "managed_device" as "d"${read.joins} ` +
+        `${where(pageConditions)} order by "d"."${orderColumn}" ${dir}, "d"."id" ${dir} limit ?`,
+      [...params, ...pageParams, query.first + 1],
+    );
+    const totalCount = rows.length
+      ? (rows[0]![TOTAL] as number)
+      : (await sql.first<{ count: number }>(countSql, params))!.count;
+    const devices: ManagedDevice[] = [];
+    for (let i = 0; i < rows.length && i < query.first; i++) devices.push(read.from(rows[i]!));
+    return { devices, hasNextPage: rows.length > query.first, totalCount };
+  }
+
+  /** The scalar property names of the device, its user and its certificate (for {@link DevicePageSelection}). */
+  propertiesOf(em: EntityManager): {
+    device: ReadonlySet<string>;
+    user: ReadonlySet<string>;
+    certificate: ReadonlySet<string>;
+  } {
+    const metadata = em.getMetadata();
+    const scalars = (name: string) =>
+      new Set(
+        Object.values(metadata.get(name).properties)
+          .filter((p) => p.kind === ReferenceKind.SCALAR && p.persist !== false)
+          .map((p) => p.name as string),
+      );
+    return (this.properties ??= {
+      device: scalars(ManagedDevice.name),
+      user: scalars(User.name),
+      certificate: scalars(MdmCertificate.name),
+    });
   }
 
   /**
@@ -336,6 +362,66 @@ export class DeviceStore {
     );
   }
 
+  /**
+   * The select list, joins and row mapper of a page reading `selection` (null/undefined: every
+   * device and user column, no certificate), built once per selection.
+   */
+  private pageReaderOf(
+    em: EntityManager,
+    selection: DevicePageSelection | null | undefined,
+  ): { selectList: string; joins: string; from(row: Record<string, unknown>): ManagedDevice } {
+    const { device, user } = this.rowsOf(em);
+    if (!selection)
+      return {
+        selectList: `${device.selectList}, ${user.selectList}`,
+        joins: USER_JOIN,
+        from: (row) => this.withUser(row),
+      };
+    const text = selection.renderedOnly;
+    const key = JSON.stringify([selection.device, selection.user, selection.certificate, text]);
+    let reader = this.pageReaders.get(key);
+    if (reader) return reader;
+    const certificates = (this.certificateRows ??= new EntityRows(
+      em.getMetadata().get<MdmCertificate>(MdmCertificate.name),
+      em.getPlatform(),
+      'c',
+      'c_',
+    ));
+    const pickedDevice = device.pick(selection.device, text?.device);
+    const pickedUser = selection.user && user.pick(selection.user, text?.user);
+    const pickedCertificate =
+      selection.certificate && certificates.pick(selection.certificate, text?.certificate);
+    reader = {
+      selectList: [pickedDevice.selectList, pickedUser?.selectList, pickedCertificate?.selectList]
+        .filter(Boolean)
+        .join(', '),
+      joins: `${pickedUser ? USER_JOIN : ''}${pickedCertificate ? CERTIFICATE_JOIN : ''}`,
+      from(row) {
+        const node = pickedDevice.from(row);
+        if (pickedUser)
+          (node as Preloaded)[PRELOADED_USER] = row['u_id'] == null ? null : pickedUser.from(row);
+        if (pickedCertificate)
+          (node as Preloaded)[PRELOADED_CERTIFICATE] =
+            row['c_id'] == null ? null : pickedCertificate.from(row);
+        return node;
+      },
+    };
+    if (this.pageReaders.size < 64) this.pageReaders.set(key, reader);
+    return reader;
+  }
+
+  /** The readers {@link pageReaderOf} built, by selection. */
+  private readonly pageReaders = new Map<
+    string,
+    { selectList: string; joins: string; from(row: Record<string, unknown>): ManagedDevice }
+  >();
+  private certificateRows?: EntityRows<MdmCertificate>;
+  private properties?: {
+    device: ReadonlySet<string>;
+    user: ReadonlySet<string>;
+    certificate: ReadonlySet<string>;
+  };
+
   /** A device row with its joined user (`u_` columns) as a read-only device, the user preloaded. */
   private withUser(row: Record<string, unknown>): ManagedDevice {
     const { device, user } = this.rows!;
@@ -360,6 +446,24 @@ export class DeviceStore {
 
 /** Where {@link DeviceStore.page} keeps the user it read with a device (read-only devices carry no ORM relation). */
 const PRELOADED_USER = Symbol('preloadedUser');
+/** Where {@link DeviceStore.page} keeps the current certificate it read with a device. */
+const PRELOADED_CERTIFICATE = Symbol('preloadedCertificate');
+type Preloaded = { [PRELOADED_USER]?: User | null; [PRELOADED_CERTIFICATE]?: MdmCertificate | null };
+
+/** Result key of the filter's total count in the page's rows. */
+const TOTAL = '__total_count';
+const USER_JOIN = ` left join "app_user" as "u" on "u"."id" = "d"."user_id"`;
+/** The current certificate: at most one per device (unique index `mdm_certificate_current_unique`). */
+const CERTIFICATE_JOIN = ` left join "mdm_certificate" as "c" on "c"."device_id" = "d"."id" and "c"."superseded_by_id" is null`;
+
+/**
+ * The current certificate {@link DeviceStore.page} read with `device` (null: it has none);
+ * undefined when the page did not read it (or the device was read otherwise). Only the properties
+ * the page's selection asked for are set.
+ */
+export function preloadedCertificateOf(device: ManagedDevice): MdmCertificate | null | undefined {
+  return (device as Preloaded)[PRELOADED_CERTIFICATE];
+}
 
 /** The SQL condition of a certificate status filter (on the device's current certificate expiry) at `now`. */
 function expiryCondition(
