@@ -109,6 +109,41 @@ describeStore('the corporate identifier store', (backend) => {
       expect(await stateOf(fresh, untouched.id)).toEqual([IdentifierEnrollmentState.notContacted, null]);
     });
 
+    it('matches serial numbers ignoring case, as imports compare them, one device at a time and in a batch', async () => {
+      const em = backend().em();
+      const serial = unique();
+      const winSerial = unique();
+      const bySerial = await identifier(em, T.SERIAL, serial);
+      const win = await identifier(em, T.WINDOWS, winSerial, { manufacturer: 'Contoso', model: 'M2' });
+      expect(
+        (await store.recognize(backend().em(), { ...nothing, serialNumber: serial.toLowerCase() }, now))
+          .identified,
+      ).toBe(true);
+      const windows = { serialNumber: winSerial.toLowerCase(), manufacturer: 'Contoso', model: 'M2' };
+      expect(
+        (await store.recognize(backend().em(), { ...nothing, platform: P.WINDOWS, windows }, now)).identified,
+      ).toBe(true);
+      const fresh = backend().em();
+      for (const id of [bySerial.id, win.id])
+        expect(await stateOf(fresh, id)).toEqual([IdentifierEnrollmentState.enrolled, now]);
+      const other = unique();
+      await identifier(backend().em(), T.SERIAL, other);
+      const [batch] = await store.recognizeMany(
+        backend().em(),
+        [
+          {
+            platform: P.IOS,
+            serialNumber: other.toLowerCase(),
+            imei: null,
+            manufacturer: null,
+            model: null,
+          },
+        ],
+        now,
+      );
+      expect(batch).toEqual({ identified: true, autopilotRegistered: false });
+    });
+
     it('matches a WINDOWS identifier only on serial, manufacturer and model together', async () => {
       const em = backend().em();
       const serial = unique();

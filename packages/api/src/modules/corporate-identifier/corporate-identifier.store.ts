@@ -39,12 +39,14 @@ export interface Recognized {
 
 /**
  * Marks the corporate identifiers one enrollment's hardware matches `enrolled` (a data-modifying
- * CTE body; `returning 1` per identifier marked). Parameters: {@link markParams}.
+ * CTE body; `returning 1` per identifier marked). Serial numbers match ignoring case, as imports
+ * compare them (docs/imports.md), through `corporate_identifier_serial_upper_index`; IMEIs are
+ * digits. Parameters: {@link markParams}.
  */
 export const MARK_MATCHING_IDENTIFIERS = `update "corporate_identifier" set "enrollment_state" = ?, "last_contacted_date_time" = ?
      where ("identifier_type" = ? and "identifier" = ?)
-        or ("identifier_type" = ? and "identifier" = ?)
-        or ("identifier_type" = ? and "identifier" = ? and "manufacturer" = ? and "model" = ?)
+        or ("identifier_type" = '${CorporateIdentifierType.SERIAL}' and upper("identifier") = upper(?))
+        or ("identifier_type" = '${CorporateIdentifierType.WINDOWS}' and upper("identifier") = upper(?) and "manufacturer" = ? and "model" = ?)
     returning 1`;
 
 /**
@@ -67,9 +69,7 @@ export function markParams(match: HardwareMatch, now: Date): unknown[] {
     now,
     CorporateIdentifierType.IMEI,
     match.imei,
-    CorporateIdentifierType.SERIAL,
     match.serialNumber,
-    CorporateIdentifierType.WINDOWS,
     match.windows?.serialNumber ?? null,
     match.windows?.manufacturer ?? null,
     match.windows?.model ?? null,
@@ -86,9 +86,9 @@ export function factsParams(match: HardwareMatch): unknown[] {
  * manufacturer, model and serial number together (the same rules as {@link RECOGNIZE}).
  */
 const BATCH_MATCH = `(ci."identifier_type" = '${CorporateIdentifierType.IMEI}' and ci."identifier" = r.imei)
-      or (ci."identifier_type" = '${CorporateIdentifierType.SERIAL}' and ci."identifier" = r.serial_number)
+      or (ci."identifier_type" = '${CorporateIdentifierType.SERIAL}' and upper(ci."identifier") = upper(r.serial_number))
       or (r.platform = '${DevicePlatform.WINDOWS}' and ci."identifier_type" = '${CorporateIdentifierType.WINDOWS}'
-          and ci."identifier" = r.serial_number and ci."manufacturer" = r.manufacturer and ci."model" = r.model)`;
+          and upper(ci."identifier") = upper(r.serial_number) and ci."manufacturer" = r.manufacturer and ci."model" = r.model)`;
 
 const RECOGNIZE_MANY = `with r as (
     select * from jsonb_to_recordset(?::jsonb) as r(i int, platform text, serial_number text, imei text, manufacturer text, model text)
