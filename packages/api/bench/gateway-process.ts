@@ -48,6 +48,7 @@ const config = loadConfig(
     DB_POOL_SIZE: '10',
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+    RATE_LIMIT_DEVICE_PROTOCOL_PER_MINUTE: '0',
     LIFECYCLE_SWEEP_INTERVAL_MS: '0',
     // Lets a run compare the executors back to back (GRAPHQL_COMPILED_EXECUTION=false pnpm bench reads).
     ...(process.env['GRAPHQL_COMPILED_EXECUTION']

@@ -17,6 +17,7 @@ import {
 } from '@mdm/schema';
 import { print } from 'graphql';
 import { WebSocketServer } from 'ws';
+import { inlineAuditValues } from '../src/modules/audit/audit.store.js';
 import { NOT_COMMON_PATH_STATES } from '../src/modules/check-in/check-in.service.js';
 import { CHECK_IN_RECORD_SQL } from '../src/modules/check-in/check-in.sql.js';
 import { GroupCommit } from '../src/shared/group-commit.js';
@@ -290,6 +291,11 @@ async function batchedCheckInWrites(
       items.map(() => 'HMAC'),
       items.map((i) => i.at),
       NOT_COMMON_PATH_STATES,
+      // No audit rows: this baseline writes none.
+      ...inlineAuditValues(
+        items.map(() => null),
+        items.map(() => randomUUID()),
+      ),
     ]);
     return items.map(() => 1);
   });

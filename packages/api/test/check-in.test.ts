@@ -44,6 +44,39 @@ describe('check-in and live events', () => {
     expect(await checkInRows(device.id)).toBe(1);
   });
 
+  it('audits each accepted check-in once, with its statement (target, redacted input), and a replay as refused', async () => {
+    const { device, credential } = await enrollDevice(gateway);
+    const first = signedCheckIn(credential, gateway.clock.now());
+    expect((await gateway.query(CheckInDocument, { input: first })).checkIn.__typename).toBe(
+      'CheckInSuccess',
+    );
+    // The second goes through the remembered certificate, the third is the first again (a replay).
+    expect((await checkIn(credential, { proofType: 'HMAC' })).checkIn.__typename).toBe('CheckInSuccess');
+    expect((await gateway.query(CheckInDocument, { input: first })).checkIn).toMatchObject({
+      code: 'CHECK_IN_REPLAYED',
+    });
+    const records = await gateway.sql<{
+      outcome: string;
+      code: string | null;
+      target_type: string;
+      details: { input: Record<string, unknown> };
+    }>(
+      `select outcome, code, target_type, details from audit_record
+       where action = 'checkIn' and target_id = ? order by occurred_date_time, outcome desc`,
+      [device.id],
+    );
+    expect(records.map((r) => [r.outcome, r.code, r.target_type])).toEqual([
+      ['success', null, 'ManagedDevice'],
+      ['success', null, 'ManagedDevice'],
+      ['refused', 'CHECK_IN_REPLAYED', 'ManagedDevice'],
+    ]);
+    expect(records[0]!.details.input).toMatchObject({
+      deviceId: device.id,
+      nonce: '[redacted]',
+      signature: '[redacted]',
+    });
+  });
+
   it('keeps a device name with quotes, a comma, a backslash and a leading # verbatim in the certificate, and the device checks in', async () => {
     const printed = {
       'Lab "Mac", #2': 'Lab \\"Mac\\"\\, #2',

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { InlineAudit } from '../modules/audit/audit.service.js';
 import type { Principal } from '../modules/auth/principal.js';
 import type { HttpGraphQLContext, RequestFacts } from './apollo.js';
 
@@ -17,6 +18,8 @@ export class RequestContext implements HttpGraphQLContext {
   /** Made by the `em` accessor; a plain field so that Apollo's copy carries it. */
   private forkedEm: EntityManager | undefined = undefined;
   private childLogger: Logger | undefined = undefined;
+  /** Set by the audit wrapper while a mutation resolver runs (GraphQLContext). */
+  inlineAudit: InlineAudit | undefined = undefined;
 
   constructor(
     readonly requestId: string,

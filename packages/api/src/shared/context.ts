@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { InlineAudit } from '../modules/audit/audit.service.js';
 import type { Principal } from '../modules/auth/principal.js';
 
 /**
@@ -17,4 +18,9 @@ export interface GraphQLContext {
   principal: Principal | null;
   /** Client address (for rate limits and the audit of anonymous callers). */
   clientAddress: string | null;
+  /**
+   * While a mutation's resolver runs: lets it write its own success audit record in its statement
+   * (set by the audit wrapper, audit-mutations.ts); absent otherwise.
+   */
+  inlineAudit?: InlineAudit | undefined;
 }

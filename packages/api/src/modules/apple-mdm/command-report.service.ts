@@ -9,6 +9,7 @@ import type { DeviceActionService } from '../device-action/device-action.service
 import type { CheckInStore } from '../check-in/check-in.store.js';
 import { ManagedDevice } from '../device/device.entity.js';
 import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
+import { DeviceStore } from '../device/device.store.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
 import { MdmCommandStatus, type MdmCommand } from './mdm-command.entity.js';
@@ -30,6 +31,9 @@ export interface CommandAnswer {
 }
 
 /** Answers after which a command is settled for good. */
+/** Stateless but for its row mappers (built once); one serves every call. */
+const devices = new DeviceStore();
+
 const SETTLED = new Set([
   MdmCommandStatus.acknowledged,
   MdmCommandStatus.error,
@@ -105,12 +109,13 @@ export class AppleCommandService {
         checkedInAt: now,
       });
       if (written.outcome === 'recorded') {
-        // The committed row; lastSyncDateTime is this report's (a later one of the batch may have set the row's).
-        const device = em.map(ManagedDevice, { ...written.deviceRow, last_sync_date_time: now });
+        // The committed row, read-only (it only feeds the event: no unit of work to register it
+        // in); lastSyncDateTime is this report's (a later one of the batch may have set the row's).
+        const [device] = devices.fromRows(em, [{ ...written.deviceRow, last_sync_date_time: now }]);
         void this.events.publishCommitted([
           {
             topic: Topic.DeviceCheckedIn,
-            payload: toDeviceEventPayload(device, now, written.userPrincipalName),
+            payload: toDeviceEventPayload(device!, now, written.userPrincipalName),
           },
         ]);
         return { next: null, renewalDue: false };

@@ -65,6 +65,19 @@ describe('Apple MDM message parsing', () => {
     expect(parseCheckInMessage(fixture(file)).MessageType).toBe(type);
   });
 
+  it('reads the same Idle bytes again as the same report, each caller with its own copy', () => {
+    const first = parseCommandReport(fixture('status-idle-device.plist'));
+    first.identity.userId = 'changed by its caller';
+    first.body['Status'] = 'changed';
+    const again = parseCommandReport(fixture('status-idle-device.plist'));
+    expect(again).toEqual({
+      ...first,
+      identity: { ...first.identity, userId: null },
+      body: { ...first.body, Status: 'Idle' },
+    });
+    expect(again.status).toBe('Idle');
+  });
+
   it('reads command reports: Idle, and answers naming their command', () => {
     expect(parseCommandReport(fixture('status-idle-device.plist'))).toMatchObject({
       status: 'Idle',

@@ -4,7 +4,7 @@ import { DomainError } from '../../shared/domain-error.js';
 import { UserError } from '../../shared/graphql/user-error.types.js';
 import { ForbiddenError, UnauthenticatedError } from '../auth/auth.errors.js';
 import { AuditOutcome } from './audit-record.entity.js';
-import type { AuditService } from './audit.service.js';
+import type { AuditService, InlineAudit } from './audit.service.js';
 
 /** The object a mutation acted on: the success payload's device or token, else the id argument. */
 function targetOf(
@@ -42,8 +42,19 @@ export function auditMutations(schema: GraphQLSchema, audit: AuditService): void
         requestId: context.requestId,
         args,
       };
+      // The resolver may write its success record in its own statement (InlineAudit).
+      let written = false;
+      const inline: InlineAudit = {
+        successRow: (targetType, targetId) =>
+          audit.row({ ...base, targetType, targetId, outcome: AuditOutcome.success, code: null }),
+        written: () => {
+          written = true;
+        },
+      };
+      context.inlineAudit = inline;
       try {
         const result: unknown = await resolve(root, args, context, info);
+        if (written) return result;
         const refused = result instanceof UserError;
         await audit.record({
           ...base,
@@ -64,6 +75,9 @@ export function auditMutations(schema: GraphQLSchema, audit: AuditService): void
           code: error instanceof DomainError ? error.code : 'INTERNAL_SERVER_ERROR',
         });
         throw error;
+      } finally {
+        // Mutations run one after another: the next one gets its own.
+        if (context.inlineAudit === inline) context.inlineAudit = undefined;
       }
     };
   }

@@ -24,6 +24,18 @@ export interface AuditEntry {
   args?: Record<string, unknown>;
 }
 
+/**
+ * A mutation's success record that the mutation's own statement may write, so that it commits
+ * with what it records, in the same round trip (the check-in's common path). Offered by the
+ * audit wrapper (audit-mutations.ts) for the duration of one mutation resolver.
+ */
+export interface InlineAudit {
+  /** The success record of this mutation on `targetType` `targetId`, to write in the caller's statement. */
+  successRow(targetType: string, targetId: string): NewAuditRow;
+  /** The caller's statement committed that row: the wrapper then writes no record of its own. */
+  written(): void;
+}
+
 /** Argument names whose values never reach the audit (credentials, key material, file contents). */
 const SECRET_KEYS = /secret|token|password|signature|privatekey|csr|pem|content|text|nonce/i;
 
@@ -77,25 +89,33 @@ export class AuditService {
    */
   async record(entry: AuditEntry): Promise<void> {
     try {
-      await this.writes.submit({
-        id: randomUUID(),
-        occurredDateTime: this.clock.now(),
-        action: entry.action.slice(0, 128),
-        outcome: entry.outcome,
-        code: entry.code ?? null,
-        actorName: nullableText(entry.principal?.name),
-        actorTokenId: entry.principal?.tokenId ?? null,
-        actorRole: entry.principal?.role ?? null,
-        clientAddress: nullableText(entry.clientAddress?.slice(0, 64)),
-        targetType: nullableText(entry.targetType),
-        // The target id is often an argument (a deviceId), refused or not: any text may arrive.
-        targetId: nullableText(entry.targetId?.slice(0, 128)),
-        requestId: nullableText(entry.requestId),
-        details: JSON.stringify((redact(entry.args ?? {}) as Record<string, unknown>) ?? {}),
-      });
+      await this.writes.submit(this.row(entry));
     } catch (error) {
       this.logger.error({ err: error, action: entry.action }, 'audit record could not be written');
     }
+  }
+
+  /**
+   * The row {@link record} appends for `entry`, stamped now: for a caller that writes it in its
+   * own statement (see {@link InlineAudit}).
+   */
+  row(entry: AuditEntry): NewAuditRow {
+    return {
+      id: randomUUID(),
+      occurredDateTime: this.clock.now(),
+      action: entry.action.slice(0, 128),
+      outcome: entry.outcome,
+      code: entry.code ?? null,
+      actorName: nullableText(entry.principal?.name),
+      actorTokenId: entry.principal?.tokenId ?? null,
+      actorRole: entry.principal?.role ?? null,
+      clientAddress: nullableText(entry.clientAddress?.slice(0, 64)),
+      targetType: nullableText(entry.targetType),
+      // The target id is often an argument (a deviceId), refused or not: any text may arrive.
+      targetId: nullableText(entry.targetId?.slice(0, 128)),
+      requestId: nullableText(entry.requestId),
+      details: JSON.stringify((redact(entry.args ?? {}) as Record<string, unknown>) ?? {}),
+    };
   }
 
   /** Writes a batch; if the statement fails, each row is tried alone so one bad row loses only itself. */

@@ -42,6 +42,50 @@ const INSERT_SQL = `insert into audit_record (id, occurred_date_time, action, ou
   select * from unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[],
     ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[])`;
 
+/**
+ * The audit rows of another store's statement (so that a hot operation's record commits with
+ * what it audits, in one round trip): an INSERT for a data-modifying CTE, taking the
+ * {@link inlineAuditValues} parameters: one array per column plus a correlation key per row;
+ * a row is appended when its id is not null and its key is among `keptKeys` (a subquery of the
+ * enclosing statement returning uuids, e.g. the ids of the rows it inserted).
+ */
+export function inlineAuditInsert(keptKeys: string): string {
+  return `insert into audit_record (id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
+    client_address, target_type, target_id, request_id, details)
+  select id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
+    client_address, target_type, target_id, request_id, details
+  from unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[],
+    ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::uuid[])
+    as a(id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
+      client_address, target_type, target_id, request_id, details, correlation)
+  where a.id is not null and a.correlation in (${keptKeys})`;
+}
+
+/** The parameters of {@link inlineAuditInsert}, in order: `rows[i]` (none: null) is kept under `keys[i]`. */
+export function inlineAuditValues(rows: readonly (NewAuditRow | null)[], keys: readonly string[]): unknown[] {
+  const column = <T>(value: (row: NewAuditRow) => T): (T | null)[] => rows.map((r) => (r ? value(r) : null));
+  return [...columnsOf(column), keys];
+}
+
+/** The 13 column arrays of audit rows, in INSERT_SQL's order. */
+function columnsOf(column: <T>(value: (row: NewAuditRow) => T) => unknown[]): unknown[] {
+  return [
+    column((r) => r.id),
+    column((r) => r.occurredDateTime.toISOString()),
+    column((r) => r.action),
+    column((r) => r.outcome),
+    column((r) => r.code),
+    column((r) => r.actorName),
+    column((r) => r.actorTokenId),
+    column((r) => r.actorRole),
+    column((r) => r.clientAddress),
+    column((r) => r.targetType),
+    column((r) => r.targetId),
+    column((r) => r.requestId),
+    column((r) => r.details),
+  ];
+}
+
 /** The SQL of the append-only audit trail. Every method runs in the caller's entity manager. */
 export class AuditStore {
   /**
@@ -52,21 +96,7 @@ export class AuditStore {
   async append(em: EntityManager, rows: readonly NewAuditRow[]): Promise<void> {
     if (rows.length === 0) return;
     const column = <T>(value: (row: NewAuditRow) => T): T[] => rows.map(value);
-    await sqlOf(em).run(INSERT_SQL, [
-      column((r) => r.id),
-      column((r) => r.occurredDateTime.toISOString()),
-      column((r) => r.action),
-      column((r) => r.outcome),
-      column((r) => r.code),
-      column((r) => r.actorName),
-      column((r) => r.actorTokenId),
-      column((r) => r.actorRole),
-      column((r) => r.clientAddress),
-      column((r) => r.targetType),
-      column((r) => r.targetId),
-      column((r) => r.requestId),
-      column((r) => r.details),
-    ]);
+    await sqlOf(em).run(INSERT_SQL, columnsOf(column));
   }
 
   /**

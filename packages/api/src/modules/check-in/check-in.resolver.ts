@@ -76,7 +76,7 @@ export class CheckInResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<typeof CheckInResult> {
     try {
-      const { device, renewal } = await this.checkIns.checkIn(ctx.em, input);
+      const { device, renewal } = await this.checkIns.checkIn(ctx.em, input, ctx.inlineAudit);
       return Object.assign(new CheckInSuccess(), {
         device,
         renewedCertificate: renewal?.certificate ?? null,

@@ -7,6 +7,7 @@ import { Topic, type DeviceUpdatedPayload, type PendingEvent } from '../../event
 import type { Clock } from '../../shared/clock.js';
 import { ErrorCode } from '../../shared/error-code.js';
 import { validateInput } from '../../shared/validation.js';
+import type { InlineAudit } from '../audit/audit.service.js';
 import { z } from 'zod';
 import { DeviceCredentialError } from '../certificate/certificate.errors.js';
 import type { CertificateService, IssuedCredential } from '../certificate/certificate.service.js';
@@ -85,8 +86,10 @@ export class CheckInService {
    *   DeviceNotManagedError for a retired/wiped device (after the proof); DeviceCredentialError: one
    *   DEVICE_CREDENTIAL_INVALID for any failed proof (unknown device or certificate included), then
    *   for a proven credential: revoked, expired, or a replay
+   * @param audit when given, the common path writes the success audit record in its own statement
+   *   (and says so through it); otherwise the caller audits
    */
-  async checkIn(em: EntityManager, input: unknown): Promise<CheckInOutcome> {
+  async checkIn(em: EntityManager, input: unknown, audit?: InlineAudit): Promise<CheckInOutcome> {
     const command = validateInput(checkInSchema, input, 'input');
     const now = this.clock.now();
     const withPem = command.proofType === CheckInProofType.SIGNATURE;
@@ -102,8 +105,8 @@ export class CheckInService {
       this.authenticates(command, known, now) &&
       !this.renews(known, now)
     ) {
-      const written = await this.record(command, known, now);
-      if (written.outcome !== 'ineligible') return this.recorded(em, written, now);
+      const written = await this.record(command, known, now, audit);
+      if (written.outcome !== 'ineligible') return this.recorded(em, written, now, audit);
     }
     const subject = await this.store.lookup(command.deviceId, command.certificateSerialNumber, withPem);
     const state = subject.deviceRow?.['management_state'] as ManagementState | undefined;
@@ -113,8 +116,8 @@ export class CheckInService {
     if (ENDED_STATES.has(state)) throw new DeviceNotManagedError(command.deviceId, state);
     const certificate = this.checkStanding(proven, now);
     if (!completesAtCheckIn(state) && !this.renews(certificate, now)) {
-      const written = await this.record(command, certificate, now);
-      if (written.outcome !== 'ineligible') return this.recorded(em, written, now);
+      const written = await this.record(command, certificate, now, audit);
+      if (written.outcome !== 'ineligible') return this.recorded(em, written, now, audit);
       // The device or the certificate changed between the lookup and the write (a retire, a
       // revocation): the transaction below reads them again and applies the rule that now holds.
     }
@@ -137,7 +140,12 @@ export class CheckInService {
   }
 
   /** Writes the check-in with the common path's batched statement; settles once committed. */
-  private record(command: CheckInCommand, certificate: CheckInCertificate, now: Date): Promise<CheckInWrite> {
+  private record(
+    command: CheckInCommand,
+    certificate: CheckInCertificate,
+    now: Date,
+    audit: InlineAudit | undefined,
+  ): Promise<CheckInWrite> {
     return this.store.record({
       id: randomUUID(),
       deviceId: command.deviceId,
@@ -146,6 +154,7 @@ export class CheckInService {
       certificateSerialNumber: certificate.serialNumber,
       proofType: command.proofType,
       checkedInAt: now,
+      audit: audit?.successRow(ManagedDevice.name, command.deviceId) ?? null,
     });
   }
 
@@ -154,8 +163,10 @@ export class CheckInService {
     em: EntityManager,
     written: Exclude<CheckInWrite, { outcome: 'ineligible' }>,
     now: Date,
+    audit: InlineAudit | undefined,
   ): CheckInOutcome {
     if (written.outcome === 'replayed') throw replayed();
+    if (written.audited) audit?.written();
     // The committed row; lastSyncDateTime is this check-in's (a later one of the same batch may have set the row's).
     const device = em.map(ManagedDevice, { ...written.deviceRow, last_sync_date_time: now });
     void this.events.publishCommitted([

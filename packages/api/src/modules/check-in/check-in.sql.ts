@@ -1,3 +1,4 @@
+import { inlineAuditInsert } from '../audit/audit.store.js';
 import type { CheckInCertificate, CheckInSubject } from './check-in.store.js';
 
 // The statements of CheckInStore (its private SQL: nothing else runs them) and how their rows are
@@ -24,7 +25,9 @@ left join mdm_certificate c on c.serial_number = v.serial`;
 // aborting the batch). The device rows are locked FOR KEY SHARE, as a foreign key's check did:
 // device_check_in has none (DEVICE_CHILD_TABLES in device/device.store.ts), so a device deleted concurrently makes its
 // row ineligible instead of leaving history without a device. Then lastSyncDateTime of every device with an accepted row (the latest per
-// device), returning the updated device rows and their users' UPNs.
+// device), returning the updated device rows and their users' UPNs. With them, the audit record of
+// each accepted check-in that carries one (the audit store's insert, its parameters last), so the
+// check-in and its audit commit together in one round trip.
 export const CHECK_IN_RECORD_SQL = `
 with v as (
   select * from unnest(?::uuid[], ?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::timestamptz[])
@@ -44,6 +47,8 @@ with v as (
   from (select x.device_id, max(x.checked_in_date_time) as at from accepted join v x on x.id = accepted.id group by x.device_id) a
   where d.id = a.device_id
   returning d.*
+), audited as (
+  ${inlineAuditInsert('select id from accepted')}
 )
 select e.id as "__id", a.id is not null as "__recorded", u.user_principal_name as "__upn", s.*
 from eligible e

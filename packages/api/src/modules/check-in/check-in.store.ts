@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { LRUCache } from 'lru-cache';
 import { GroupCommit } from '../../shared/group-commit.js';
 import { sqlOf } from '../../db/sql.js';
+import { inlineAuditValues, type NewAuditRow } from '../audit/audit.store.js';
 import {
   CHECK_IN_RECORD_SQL,
   deviceRowOf,
@@ -45,6 +46,8 @@ export interface CheckInRecord {
   certificateSerialNumber: string;
   proofType: CheckInProofType;
   checkedInAt: Date;
+  /** The audit record to append with the check-in when it is accepted (same statement); none by default. */
+  audit?: NewAuditRow | null;
 }
 
 /**
@@ -54,7 +57,13 @@ export interface CheckInRecord {
  * existed or was in a state the common path does not handle, or the certificate was revoked.
  */
 export type CheckInWrite =
-  | { outcome: 'recorded'; deviceRow: Record<string, unknown>; userPrincipalName: string | null }
+  | {
+      outcome: 'recorded';
+      deviceRow: Record<string, unknown>;
+      userPrincipalName: string | null;
+      /** The record's audit row was appended with it. */
+      audited: boolean;
+    }
   | { outcome: 'replayed' }
   | { outcome: 'ineligible' };
 
@@ -182,8 +191,20 @@ export class CheckInStore {
    * deadlock with another writer), nothing of the batch was written; each check-in is then
    * tried alone, so one bad row fails only its own check-in.
    */
-  private recordBatch(items: CheckInRecord[]): Promise<(CheckInWrite | Error)[]> {
-    return this.inBatchOrAlone(items, (batch) => this.recordAll(batch));
+  private async recordBatch(items: CheckInRecord[]): Promise<(CheckInWrite | Error)[]> {
+    const results = await this.inBatchOrAlone(items, (batch) => this.recordAll(batch));
+    // A failed audit row must not fail its check-in: that one alone again without it (its
+    // caller then audits the usual way, which logs a failure to audit).
+    for (const [i, result] of results.entries()) {
+      const item = items[i]!;
+      if (!(result instanceof Error) || !item.audit) continue;
+      try {
+        results[i] = (await this.recordAll([{ ...item, audit: null }]))[0]!;
+      } catch (error) {
+        results[i] = asError(error);
+      }
+    }
+    return results;
   }
 
   /** Runs `write` on the batch; if it fails, on each item alone, so one bad item fails only itself. */
@@ -236,6 +257,10 @@ export class CheckInStore {
       items.map((i) => i.proofType),
       items.map((i) => i.checkedInAt.toISOString()),
       this.otherPathStates,
+      ...inlineAuditValues(
+        items.map((i) => i.audit ?? null),
+        items.map((i) => i.id),
+      ),
     ]);
     const written = new Map<string, CheckInWrite>();
     for (const row of rows) {
@@ -247,9 +272,13 @@ export class CheckInStore {
         outcome: 'recorded',
         deviceRow: deviceRowOf(row),
         userPrincipalName: (row['__upn'] as string | null) ?? null,
+        audited: false,
       });
     }
-    return items.map((i) => written.get(i.id) ?? { outcome: 'ineligible' });
+    return items.map((i) => {
+      const write = written.get(i.id) ?? { outcome: 'ineligible' };
+      return write.outcome === 'recorded' && i.audit ? { ...write, audited: true } : write;
+    });
   }
 
   /**
