@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DeviceCheckedInDocument, EnrollDeviceDocument } from '@mdm/schema';
 import { print } from 'graphql';
 import { parse } from 'plist';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { opensslCmsSign } from './support/openssl.js';
 import { signMdmMessage } from '../src/modules/apple-mdm/mdm-signature.js';
 import { byodInput } from './support/builders.js';
 import { EventCollector } from './support/deferred.js';
@@ -26,11 +24,6 @@ const fixture = (name: string, udid: string) =>
  */
 describe('Apple Idle status reports', () => {
   const gateway = useTestGateway();
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'apple-idle-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** An iOS device enrolled by enrollDevice, then Authenticate and TokenUpdate, its queued commands acknowledged. */
   const protocolDevice = async () => {
@@ -78,22 +71,7 @@ describe('Apple Idle status reports', () => {
   /** An Idle as devices sign it: `openssl cms -sign`, signed attributes included. */
   const idle = async (device: Awaited<ReturnType<typeof protocolDevice>>) => {
     const body = fixture('status-idle-device.plist', device.udid);
-    writeFileSync(join(dir, 'body'), body);
-    writeFileSync(join(dir, 'device.pem'), device.certificatePem);
-    writeFileSync(join(dir, 'device.key'), device.privateKeyPem);
-    const signature = execFileSync('openssl', [
-      'cms',
-      '-sign',
-      '-binary',
-      '-outform',
-      'DER',
-      '-in',
-      join(dir, 'body'),
-      '-signer',
-      join(dir, 'device.pem'),
-      '-inkey',
-      join(dir, 'device.key'),
-    ]).toString('base64');
+    const signature = opensslCmsSign(body, device.certificatePem, device.privateKeyPem).toString('base64');
     const response = await fetch(`${gateway.url}/mdm/connect`, {
       method: 'PUT',
       headers: { 'content-type': 'application/x-apple-aspen-mdm', 'mdm-signature': signature },

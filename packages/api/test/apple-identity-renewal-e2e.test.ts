@@ -62,6 +62,26 @@ async function enrolled(): Promise<{ handset: Handset; id: string; profile: Dict
   return { handset, id: row!.device_id, profile };
 }
 
+/**
+ * An enrolled handset whose Idle, 5 days before its certificate expires, got the InstallProfile of
+ * its renewal, and the identity scepclient obtained with it (not yet presented to the gateway).
+ */
+async function renewedInWindow(): Promise<{ handset: Handset; id: string; renewed: Handset }> {
+  const { handset, id } = await enrolled();
+  const old = (await gateway.query(MdmCertificatesDocument, { deviceId: id })).mdmCertificates.find(
+    (c) => c.supersededById === null,
+  )!;
+  gateway.clock.set(new Date(new Date(old.notAfter).getTime() - 5 * DAY_MS));
+  const command = device.commandOf((await device.status(handset)).text);
+  expect(command.Command.RequestType).toBe('InstallProfile');
+  const identity = await device.identityFrom(command.Command['Payload'] as Buffer);
+  return {
+    handset,
+    id,
+    renewed: { ...handset, keyFile: identity.keyFile, certificateFile: identity.certificateFile },
+  };
+}
+
 const serialOf = async (file: string) => new X509Certificate(await readFile(file)).serialNumber.toUpperCase();
 
 function nextRenewal(deviceId: string): Promise<CertificateEventPayload> {
@@ -148,19 +168,7 @@ describe('identity renewal over the protocol', () => {
   });
 
   it('a device that authenticates again with its renewed identity renews (it does not enroll again)', async () => {
-    const { handset, id } = await enrolled();
-    const old = (await gateway.query(MdmCertificatesDocument, { deviceId: id })).mdmCertificates.find(
-      (c) => c.supersededById === null,
-    )!;
-    gateway.clock.set(new Date(new Date(old.notAfter).getTime() - 5 * DAY_MS));
-    const command = device.commandOf((await device.status(handset)).text);
-    expect(command.Command.RequestType).toBe('InstallProfile');
-    const identity = await device.identityFrom(command.Command['Payload'] as Buffer);
-    const renewed: Handset = {
-      ...handset,
-      keyFile: identity.keyFile,
-      certificateFile: identity.certificateFile,
-    };
+    const { id, renewed } = await renewedInWindow();
     const devicesBefore = await gateway.sql<{ n: string }>('select count(*) as n from managed_device');
     expect((await device.authenticate(renewed)).status).toBe(200);
     expect((await device.tokenUpdate(renewed)).status).toBe(200);
@@ -174,19 +182,7 @@ describe('identity renewal over the protocol', () => {
   });
 
   it('a device that removes its renewed profile checks out with the renewed identity: retired, every certificate revoked', async () => {
-    const { handset, id } = await enrolled();
-    const old = (await gateway.query(MdmCertificatesDocument, { deviceId: id })).mdmCertificates.find(
-      (c) => c.supersededById === null,
-    )!;
-    gateway.clock.set(new Date(new Date(old.notAfter).getTime() - 5 * DAY_MS));
-    const command = device.commandOf((await device.status(handset)).text);
-    expect(command.Command.RequestType).toBe('InstallProfile');
-    const identity = await device.identityFrom(command.Command['Payload'] as Buffer);
-    const renewed: Handset = {
-      ...handset,
-      keyFile: identity.keyFile,
-      certificateFile: identity.certificateFile,
-    };
+    const { handset, id, renewed } = await renewedInWindow();
 
     // The first message signed with the new identity is the CheckOut.
     const checkOut = await device.put(

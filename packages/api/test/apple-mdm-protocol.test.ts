@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { EnrollDeviceDocument, ManagedDeviceDocument, RetireDeviceDocument } from '@mdm/schema';
 import { parse } from 'plist';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslCmsSign } from './support/openssl.js';
 import { signMdmMessage } from '../src/modules/apple-mdm/mdm-signature.js';
 import { byodInput } from './support/builders.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -284,22 +285,7 @@ describe("Apple's MDM check-in and command protocol", () => {
   it('accepts a request signed by openssl cms -sign', async () => {
     const device = await enrolledDevice();
     const body = fixture('authenticate-ios.plist', device.udid);
-    writeFileSync(join(dir, 'body'), body);
-    writeFileSync(join(dir, 'device.pem'), device.certificatePem);
-    writeFileSync(join(dir, 'device.key'), device.privateKeyPem);
-    const signature = execFileSync('openssl', [
-      'cms',
-      '-sign',
-      '-binary',
-      '-outform',
-      'DER',
-      '-in',
-      join(dir, 'body'),
-      '-signer',
-      join(dir, 'device.pem'),
-      '-inkey',
-      join(dir, 'device.key'),
-    ]).toString('base64');
+    const signature = opensslCmsSign(body, device.certificatePem, device.privateKeyPem).toString('base64');
     const response = await fetch(`${gateway.url}/mdm/checkin`, {
       method: 'PUT',
       headers: { 'mdm-signature': signature },

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { derChildren, derExpect, derNode, derOid, type DerNode } from '../certificate/der.js';
 
 /**
  * The common shapes of a detached CMS signature (RFC 5652 SignedData, no encapsulated content),
@@ -57,68 +58,8 @@ const SIGNATURES: Record<string, { key: 'rsa' | 'ec'; digest: string | null }> =
 };
 
 /** One DER element: its tag byte, where its value starts and where it ends (exclusive). */
-interface Tlv {
-  tag: number;
-  start: number;
-  valueStart: number;
-  end: number;
-}
-
-class DerError extends Error {}
-
-/** Reads the element at `offset` of `der` (definite lengths only, as DER requires). */
-function read(der: Buffer, offset: number, limit = der.length): Tlv {
-  if (offset + 2 > limit) throw new DerError('truncated');
-  const tag = der[offset]!;
-  if ((tag & 0x1f) === 0x1f) throw new DerError('high tag number');
-  let length = der[offset + 1]!;
-  let valueStart = offset + 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes === 0 || bytes > 4 || valueStart + bytes > limit) throw new DerError('bad length');
-    length = 0;
-    for (let i = 0; i < bytes; i++) length = length * 256 + der[valueStart + i]!;
-    valueStart += bytes;
-  }
-  const end = valueStart + length;
-  if (end > limit) throw new DerError('truncated');
-  return { tag, start: offset, valueStart, end };
-}
-
-/** The elements inside a constructed element. */
-function children(der: Buffer, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let at = parent.valueStart; at < parent.end;) {
-    const child = read(der, at, parent.end);
-    out.push(child);
-    at = child.end;
-  }
-  return out;
-}
-
-function expect(tlv: Tlv | undefined, tag: number): Tlv {
-  if (!tlv || tlv.tag !== tag) throw new DerError(`expected tag ${tag}`);
-  return tlv;
-}
-
-function oid(der: Buffer, tlv: Tlv): string {
-  expect(tlv, 0x06);
-  const parts: number[] = [];
-  let value = 0;
-  for (let i = tlv.valueStart; i < tlv.end; i++) {
-    value = value * 128 + (der[i]! & 0x7f);
-    if (!(der[i]! & 0x80)) {
-      if (parts.length === 0)
-        parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else parts.push(value);
-      value = 0;
-    }
-  }
-  return parts.join('.');
-}
-
-const bytes = (der: Buffer, tlv: Tlv) => der.subarray(tlv.start, tlv.end);
-const value = (der: Buffer, tlv: Tlv) => der.subarray(tlv.valueStart, tlv.end);
+const bytes = (der: Buffer, node: DerNode) => der.subarray(node.start, node.end);
+const value = (der: Buffer, node: DerNode) => der.subarray(node.valueStart, node.end);
 
 /** A certificate's public key and the identifiers a SignerInfo names it by. */
 interface SignerCandidate {
@@ -135,12 +76,12 @@ function candidate(der: Buffer): SignerCandidate {
   const cacheKey = der.toString('base64');
   const hit = candidates.get(cacheKey);
   if (hit) return hit;
-  const certificate = read(der, 0);
-  const tbs = children(der, expect(children(der, expect(certificate, 0x30))[0], 0x30));
+  const certificate = derNode(der, 0);
+  const tbs = derChildren(der, derExpect(derChildren(der, derExpect(certificate, 0x30))[0], 0x30));
   const fields = tbs[0]?.tag === 0xa0 ? tbs.slice(1) : tbs; // [0] version is optional
-  const serial = expect(fields[0], 0x02);
-  const issuer = expect(fields[2], 0x30);
-  const spki = expect(fields[5], 0x30);
+  const serial = derExpect(fields[0], 0x02);
+  const issuer = derExpect(fields[2], 0x30);
+  const spki = derExpect(fields[5], 0x30);
   const found: SignerCandidate = {
     der: Buffer.from(der),
     issuer: Buffer.from(bytes(der, issuer)),
@@ -165,31 +106,31 @@ export function verifyDetachedCms(der: Buffer, body: Buffer): Buffer | undefined
 }
 
 function verifyOrThrow(der: Buffer, body: Buffer): Buffer | undefined {
-  const info = children(der, expect(read(der, 0), 0x30));
-  if (oid(der, info[0]!) !== OID.signedData) return undefined;
-  const signedData = children(der, expect(children(der, expect(info[1], 0xa0))[0], 0x30));
+  const info = derChildren(der, derExpect(derNode(der, 0), 0x30));
+  if (derOid(der, info[0]!) !== OID.signedData) return undefined;
+  const signedData = derChildren(der, derExpect(derChildren(der, derExpect(info[1], 0xa0))[0], 0x30));
   // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
-  const encap = children(der, expect(signedData[2], 0x30));
+  const encap = derChildren(der, derExpect(signedData[2], 0x30));
   if (encap.length > 1) return undefined; // content attached: not a detached signature
   const certificates = signedData.find((t) => t.tag === 0xa0);
-  const signerInfos = expect(signedData[signedData.length - 1], 0x31);
+  const signerInfos = derExpect(signedData[signedData.length - 1], 0x31);
   if (!certificates) return undefined;
-  const signer = children(der, children(der, signerInfos)[0] ?? expect(undefined, 0x30));
+  const signer = derChildren(der, derChildren(der, signerInfos)[0] ?? derExpect(undefined, 0x30));
   // version, sid, digestAlgorithm, [0] signedAttrs?, signatureAlgorithm, signature, [1] unsignedAttrs?
-  const sid = expect(signer[1], 0x30); // IssuerAndSerialNumber; a SubjectKeyIdentifier is left over
-  const [sidIssuer, sidSerial] = children(der, sid);
-  const digest = DIGESTS[oid(der, children(der, expect(signer[2], 0x30))[0]!)];
+  const sid = derExpect(signer[1], 0x30); // IssuerAndSerialNumber; a SubjectKeyIdentifier is left over
+  const [sidIssuer, sidSerial] = derChildren(der, sid);
+  const digest = DIGESTS[derOid(der, derChildren(der, derExpect(signer[2], 0x30))[0]!)];
   if (!digest || !sidIssuer || !sidSerial) return undefined;
   let next = 3;
   const signedAttributes = signer[next]?.tag === 0xa0 ? signer[next++] : undefined;
-  const algorithm = SIGNATURES[oid(der, children(der, expect(signer[next++], 0x30))[0]!)];
-  const signature = value(der, expect(signer[next], 0x04));
+  const algorithm = SIGNATURES[derOid(der, derChildren(der, derExpect(signer[next++], 0x30))[0]!)];
+  const signature = value(der, derExpect(signer[next], 0x04));
   if (!algorithm || (algorithm.digest && algorithm.digest !== digest)) return undefined;
 
-  const issuer = bytes(der, expect(sidIssuer, 0x30));
-  const serial = value(der, expect(sidSerial, 0x02));
+  const issuer = bytes(der, derExpect(sidIssuer, 0x30));
+  const serial = value(der, derExpect(sidSerial, 0x02));
   let signerCertificate: SignerCandidate | undefined;
-  for (const certificate of children(der, certificates)) {
+  for (const certificate of derChildren(der, certificates)) {
     if (certificate.tag !== 0x30) continue;
     const found = candidate(bytes(der, certificate));
     if (found.serial.equals(serial) && found.issuer.equals(issuer)) {
@@ -202,12 +143,12 @@ function verifyOrThrow(der: Buffer, body: Buffer): Buffer | undefined {
   let signed: Buffer;
   if (signedAttributes) {
     let messageDigest: Buffer | undefined;
-    for (const attribute of children(der, signedAttributes)) {
-      const [type, values] = children(der, expect(attribute, 0x30));
-      if (oid(der, type!) !== OID.messageDigest) continue;
-      const inner = children(der, expect(values, 0x31));
+    for (const attribute of derChildren(der, signedAttributes)) {
+      const [type, values] = derChildren(der, derExpect(attribute, 0x30));
+      if (derOid(der, type!) !== OID.messageDigest) continue;
+      const inner = derChildren(der, derExpect(values, 0x31));
       if (inner.length !== 1 || messageDigest) return undefined;
-      messageDigest = value(der, expect(inner[0], 0x04));
+      messageDigest = value(der, derExpect(inner[0], 0x04));
     }
     if (!messageDigest || !createHash(digest).update(body).digest().equals(messageDigest)) return undefined;
     // RFC 5652 5.4: the signature covers the attributes' DER with the SET OF tag, not [0].
