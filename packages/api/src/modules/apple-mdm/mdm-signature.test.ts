@@ -77,6 +77,17 @@ describe('Mdm-Signature verification', () => {
     );
   });
 
+  it('refuses a signature that carries its own content, whether that content is another body or this one', async () => {
+    const other = Buffer.from(body.toString().replace('Idle', 'CheckOut'));
+    for (const content of [other, body])
+      for (const extra of [['-nodetach'], ['-nodetach', '-noattr']]) {
+        const attached = opensslCmsSign(content, device.certificatePem, device.privateKeyPem!, extra);
+        await expect(
+          authenticateMdmRequest({ 'mdm-signature': attached.toString('base64') }, body, options(), now),
+        ).rejects.toMatchObject({ reason: 'BAD_SIGNATURE' });
+      }
+  });
+
   it('refuses a signature over another body, from another CA, expired, or none at all', async () => {
     const refusal = async (headers: Record<string, string>, data = body, at = now) => {
       const error = await authenticateMdmRequest(headers, data, options(), at).catch((e: unknown) => e);

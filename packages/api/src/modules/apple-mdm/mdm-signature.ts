@@ -84,6 +84,14 @@ export async function verifyDetachedSignature(headerValue: string, body: Buffer)
   }
   if (signed.signerInfos.length === 0)
     throw new MdmAuthenticationError('BAD_SIGNATURE', 'Mdm-Signature has no signer');
+  // Apple's Mdm-Signature is a detached signature of the body. A SignedData that carries its own
+  // content would be verified over that content, not over the body it arrived with: anyone who
+  // saw one signed message could then send any body as that device.
+  if (signed.encapContentInfo.eContent !== undefined)
+    throw new MdmAuthenticationError(
+      'BAD_SIGNATURE',
+      'Mdm-Signature carries encapsulated content; only a detached signature of the body is accepted',
+    );
   let result: pkijs.SignedDataVerifyResult;
   try {
     result = await signed.verify({
