@@ -5,7 +5,7 @@ import {
   issueDeviceCertificate,
   type IssuedDeviceCertificate,
 } from '../certificate/index.js';
-import { verifyDetachedCms } from './detached-signature.js';
+import { cachedSignerCertificates, verifyDetachedCms } from './detached-signature.js';
 import { signMdmMessage } from './mdm-signature.js';
 import { opensslCmsSign, opensslSelfSigned } from '../../../test/support/openssl.js';
 
@@ -79,5 +79,23 @@ describe('detached CMS signatures on node:crypto', () => {
         body,
       ),
     ).toBeUndefined();
+  });
+
+  it('caches a signer certificate only once a signature by it verified', () => {
+    const before = cachedSignerCertificates();
+    const strangers = Array.from({ length: 5 }, (_, i) => {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const keyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      return { keyPem, certificatePem: opensslSelfSigned(`stranger-${i}`, keyPem) };
+    });
+    // Signatures over another body do not verify: none of their certificates is kept.
+    for (const { keyPem, certificatePem } of strangers)
+      expect(
+        verifyDetachedCms(opensslCmsSign(Buffer.from('other'), certificatePem, keyPem), body),
+      ).toBeUndefined();
+    expect(cachedSignerCertificates()).toBe(before);
+    const [first] = strangers;
+    expect(verifyDetachedCms(opensslCmsSign(body, first!.certificatePem, first!.keyPem), body)).toBeDefined();
+    expect(cachedSignerCertificates()).toBe(before + 1);
   });
 });

@@ -63,17 +63,28 @@ const value = (der: Buffer, node: DerNode) => der.subarray(node.valueStart, node
 
 /** A certificate's public key and the identifiers a SignerInfo names it by. */
 interface SignerCandidate {
+  cacheKey: string;
   der: Buffer;
   issuer: Buffer;
   serial: Buffer;
   key: KeyObject;
 }
 
-/** Parsed signer certificates (public key, issuer, serial) by DER: ~1.5 KB each, at most ~30 MB. */
-const candidates = new LRUCache<string, SignerCandidate>({ max: 20_000 });
+/**
+ * Parsed signer certificates (public key, issuer, serial) by the SHA-256 of their DER, kept only
+ * once a signature by them verified (a sender cannot fill it with certificates of its choosing),
+ * and bounded by their size: 16 MiB of DER, about 10,000 device certificates.
+ */
+const candidates = new LRUCache<string, SignerCandidate>({
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (c) => c.der.length + 256,
+});
+
+/** How many signer certificates are cached (each one that signed a message that verified). */
+export const cachedSignerCertificates = (): number => candidates.size;
 
 function candidate(der: Buffer): SignerCandidate {
-  const cacheKey = der.toString('base64');
+  const cacheKey = createHash('sha256').update(der).digest('base64');
   const hit = candidates.get(cacheKey);
   if (hit) return hit;
   const certificate = derNode(der, 0);
@@ -83,12 +94,12 @@ function candidate(der: Buffer): SignerCandidate {
   const issuer = derExpect(fields[2], 0x30);
   const spki = derExpect(fields[5], 0x30);
   const found: SignerCandidate = {
+    cacheKey,
     der: Buffer.from(der),
     issuer: Buffer.from(bytes(der, issuer)),
     serial: Buffer.from(value(der, serial)),
     key: createPublicKey({ key: bytes(der, spki), format: 'der', type: 'spki' }),
   };
-  candidates.set(cacheKey, found);
   return found;
 }
 
@@ -161,5 +172,7 @@ function verifyOrThrow(der: Buffer, body: Buffer): Buffer | undefined {
     algorithm.key === 'ec'
       ? { key: signerCertificate.key, dsaEncoding: 'der' as const }
       : signerCertificate.key;
-  return verify(digest, signed, key, signature) ? signerCertificate.der : undefined;
+  if (!verify(digest, signed, key, signature)) return undefined;
+  candidates.set(signerCertificate.cacheKey, signerCertificate);
+  return signerCertificate.der;
 }
