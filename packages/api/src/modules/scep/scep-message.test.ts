@@ -26,6 +26,7 @@ import {
   readScepRequest,
   ScepFailInfo,
   ScepMessageError,
+  ScepRefusal,
   scepCertificate,
   type CertRepAttributes,
   type EnvelopeParts,
@@ -346,6 +347,19 @@ describe('SCEP messages without the library object model', () => {
     };
     expect(openEnvelope(encodeEnvelope(parts), recipient)).toEqual(content);
     expect(openEnvelope(libraryEnvelope(parts, ra.cms), recipient)).toEqual(content);
+    // An encrypted key that is no RSA ciphertext for the RA's modulus (too long, not below it):
+    // refused as an envelope that does not decrypt, like any bad key.
+    // The substitute key may, rarely, leave a valid final padding: then garbage comes out, never the content.
+    const opened = (encryptedKey: Buffer) => {
+      try {
+        return openEnvelope(encodeEnvelope({ ...parts, encryptedKey }), recipient);
+      } catch (error) {
+        if (error instanceof ScepRefusal && error.failInfo === ScepFailInfo.badMessageCheck) return 'refused';
+        throw error;
+      }
+    };
+    for (const encryptedKey of [Buffer.alloc(256, 0xff), Buffer.alloc(512, 0x01), Buffer.alloc(3, 0x01)])
+      expect(opened(encryptedKey)).not.toEqual(content);
     // Addressed to someone else: refused by the library's reader.
     expect(() =>
       openEnvelope(encodeEnvelope({ ...parts, recipient: scepCertificate(client.der) }), recipient),

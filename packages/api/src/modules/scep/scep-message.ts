@@ -414,12 +414,25 @@ export async function readRequestWithLibrary(der: Uint8Array): Promise<ScepReque
     messageType: messageType as ScepMessageType,
     transactionId,
     senderNonce: new Uint8Array(nonce.getValue()),
-    signerCertificate: scepCertificate(new Uint8Array(signerCertificate.toSchema().toBER(false))),
+    signerCertificate: signerOf(signerCertificate),
     envelope: new Uint8Array(content.getValue()),
   };
   if (!verified)
     throw new ScepMessageError('pkiMessage signature does not verify', ScepFailInfo.badMessageCheck, request);
   return request;
+}
+
+/**
+ * The signer certificate as the gateway reads certificates (DER). pkijs also accepts BER forms
+ * (indefinite lengths) that re-encode to no valid DER: such a certificate is refused as unreadable.
+ * @throws ScepMessageError
+ */
+function signerOf(certificate: pkijs.Certificate): ScepCertificate {
+  try {
+    return scepCertificate(new Uint8Array(certificate.toSchema().toBER(false)));
+  } catch (error) {
+    throw new ScepMessageError(`pkiMessage signer certificate is not DER: ${(error as Error).message}`);
+  }
 }
 
 /** The recipient's key and certificate: the SCEP RA (RSA: key transport needs an RSA recipient). */
@@ -441,12 +454,16 @@ export interface ScepRecipient {
  * the content's padding, exactly like a wrong key, and the answer reveals nothing about the block.
  */
 function unwrapKey(recipient: ScepRecipient, encryptedKey: Uint8Array, keyLength: number): Buffer {
-  const block = privateDecrypt(
-    { key: recipient.privateKey, padding: constants.RSA_NO_PADDING },
-    encryptedKey,
-  );
   const substitute = createHmac('sha256', recipient.rejectionKey).update(encryptedKey).digest();
   const fallback = Buffer.concat([substitute, substitute]).subarray(0, keyLength);
+  let block: Buffer;
+  try {
+    block = privateDecrypt({ key: recipient.privateKey, padding: constants.RSA_NO_PADDING }, encryptedKey);
+  } catch {
+    // A ciphertext of the wrong length or not below the modulus: no RSA block at all, rejected
+    // like a malformed one (the content then fails to decrypt).
+    return fallback;
+  }
   // EM = 0x00 || 0x02 || PS (>= 8 non-zero bytes) || 0x00 || M, with |M| = keyLength.
   const separator = block.length - keyLength - 1;
   let good = block[0] === 0x00 && block[1] === 0x02 && separator >= 10 && block[separator] === 0x00 ? 1 : 0;
