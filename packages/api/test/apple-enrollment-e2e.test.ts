@@ -509,22 +509,52 @@ describe('Apple enrollment end to end: profile, scepclient, check-in, commands',
       device,
     );
     expect(answer.status).toBe(200);
-    const [row] = await gateway.sql<{
+    const [first] = await gateway.sql<{
+      device_id: string;
       enrollment_type: string;
       managed_device_owner_type: string;
       serial_number: string | null;
       channel: string;
     }>(
-      `select d.enrollment_type, d.managed_device_owner_type, d.serial_number, e.channel
+      `select e.device_id, d.enrollment_type, d.managed_device_owner_type, d.serial_number, e.channel
          from apple_mdm_enrollment e join managed_device d on d.id = e.device_id where e.identifier = ?`,
       [enrollmentId],
     );
+    const { device_id: _deviceId, ...row } = first!;
     expect(row).toEqual({
       enrollment_type: 'appleUserEnrollment',
       managed_device_owner_type: 'personal',
       serial_number: null,
       channel: 'userEnrollment',
     });
+
+    // Another enrollment naming the same EnrollmentID claims a channel that is not its own:
+    // refused by the rules, and the first device keeps its channel.
+    const claimant = await identityFrom(
+      await invitationProfile({ userPrincipalName: uniqueUpn() }),
+      serialOf(),
+    );
+    const claim = await put(
+      '/mdm/checkin',
+      {
+        MessageType: 'Authenticate',
+        EnrollmentID: enrollmentId,
+        Topic: TOPIC,
+        OSVersion: '17.4.1',
+        ProductName: 'iPhone14,5',
+      },
+      claimant,
+    );
+    expect(claim.status).toBe(403);
+    expect(claim.text).toContain('this EnrollmentID belongs to another enrolled device');
+    const [still] = await gateway.sql<{ device_id: string }>(
+      'select device_id from apple_mdm_enrollment where identifier = ?',
+      [enrollmentId],
+    );
+    expect(still?.device_id).toBe(first?.device_id);
+    expect((await put('/mdm/connect', { EnrollmentID: enrollmentId, Status: 'Idle' }, device)).status).toBe(
+      200,
+    );
 
     const whole = await identityFrom(await invitationProfile({ userPrincipalName: uniqueUpn() }), serialOf());
     expect(await authenticate(whole, 'IOS')).toMatchObject({ status: 200 });

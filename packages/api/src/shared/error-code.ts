@@ -21,6 +21,7 @@ export enum ErrorCode {
    * answer says nothing about that user.
    */
   HARDWARE_HELD_BY_ANOTHER_USER = 'HARDWARE_HELD_BY_ANOTHER_USER',
+  ENROLLMENT_ID_IN_USE = 'ENROLLMENT_ID_IN_USE',
   /** The device is not in a state that allows the operation (e.g. checking in after removal). */
   INVALID_DEVICE_STATE = 'INVALID_DEVICE_STATE',
   /** No valid API token was presented (missing, unknown, expired or revoked). */

@@ -1,3 +1,6 @@
+import { DomainError } from '../../shared/domain-error.js';
+import { ErrorCode } from '../../shared/error-code.js';
+
 /**
  * Failures of Apple's MDM protocol endpoints. Each carries the HTTP status the device is answered
  * with; the handlers map them in one place (mdm-response.ts).
@@ -30,5 +33,17 @@ export class MdmMessageError extends MdmProtocolError {
 export class MdmAuthenticationError extends MdmProtocolError {
   constructor(reason: string, message: string) {
     super(401, reason, message);
+  }
+}
+
+/**
+ * An Authenticate names an EnrollmentID that is bound to another enrolled device. Apple's User
+ * Enrollment gives every enrollment an EnrollmentID of its own, so this is no re-enrollment but a
+ * claim to another device's channel (its push token and command queue): refused by the rules
+ * (403), the presented certificate revoked.
+ */
+export class EnrollmentIdInUseError extends DomainError {
+  constructor() {
+    super(ErrorCode.ENROLLMENT_ID_IN_USE, 'this EnrollmentID belongs to another enrolled device');
   }
 }

@@ -17,7 +17,7 @@ import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../d
 import { ManagementState } from '../device/device.enums.js';
 import { PrerequisiteMissingError } from '../enrollment/enrollment.errors.js';
 import type { EnrollmentService } from '../enrollment/enrollment.service.js';
-import { MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
+import { EnrollmentIdInUseError, MdmAuthenticationError, MdmProtocolError } from './apple-mdm.errors.js';
 import { MdmEnrollmentChannel, type AppleMdmEnrollment } from './apple-mdm-enrollment.entity.js';
 import { messageDigest, rememberMessage } from './message-replay.policy.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
@@ -232,6 +232,10 @@ export class AppleCheckInService {
           throw new PrerequisiteMissingError(
             `the device's serial number is not ${binding.serialNumber}, the one its enrollment profile was issued for`,
           );
+        if (userEnrollment) {
+          const bound = await this.deps.enrollments.byIdentifier(tx, identifier, true);
+          if (bound && !bound.checkedOutDateTime) throw new EnrollmentIdInUseError();
+        }
         const { device, unpublished } = await this.deps.enrollment.enroll(
           tx,
           input,
