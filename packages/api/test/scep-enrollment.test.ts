@@ -192,40 +192,52 @@ describe('the SCEP server, driven by micromdm scepclient', () => {
     expect((await scepAudit('CERTIFICATE_REVOKED')).length).toBeGreaterThanOrEqual(1);
   });
 
-  it('serves PKIOperation over GET, the pkiMessage in `message` (base64, URL-safe alphabet as micromdm encodes it)', async () => {
-    // scepclient 2.1 always POSTs its PKIOperation; this proxy forwards that very message to the
-    // gateway as a GET (`message` = base64url of the body) and relays the answer.
-    const upstream: string[] = [];
-    const proxy = createServer((request, response) => {
-      const url = new URL(request.url!, gateway.url);
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        void (async () => {
-          if (url.searchParams.get('operation') === 'PKIOperation')
-            url.searchParams.set('message', Buffer.concat(chunks).toString('base64url'));
-          upstream.push(`GET ${url.searchParams.get('operation')}`);
-          const answer = await fetch(`${gateway.url}${url.pathname}${url.search}`);
-          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
-          response.end(Buffer.from(await answer.arrayBuffer()));
-        })();
+  it.each([
+    ['URL-safe alphabet, as micromdm encodes it', 'base64url'],
+    ['standard alphabet, not percent-encoded', 'raw'],
+  ] as const)(
+    'serves PKIOperation over GET, the pkiMessage in `message` (base64, %s)',
+    async (_, encoding) => {
+      // scepclient 2.1 always POSTs its PKIOperation; this proxy forwards that very message to the
+      // gateway as a GET (`message` = the body in base64) and relays the answer.
+      const upstream: string[] = [];
+      const proxy = createServer((request, response) => {
+        const url = new URL(request.url!, gateway.url);
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          void (async () => {
+            const body = Buffer.concat(chunks);
+            let search = url.search;
+            if (url.searchParams.get('operation') === 'PKIOperation')
+              search =
+                encoding === 'base64url'
+                  ? `?operation=PKIOperation&message=${body.toString('base64url')}`
+                  : // '+' and '/' left as they are, as some clients send them
+                    `?operation=PKIOperation&message=${body.toString('base64')}`;
+            upstream.push(`GET ${url.searchParams.get('operation')}`);
+            const answer = await fetch(`${gateway.url}${url.pathname}${search}`);
+            response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
+            response.end(Buffer.from(await answer.arrayBuffer()));
+          })();
+        });
       });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = proxy.address() as AddressInfo;
-      const result = await runScepClient({
-        serverUrl: `http://127.0.0.1:${port}/scep`,
-        recipientFingerprint: raFingerprint,
-        challenge: await challengeOf((await invite()).profileUrl),
-      });
-      expect(result.output).toContain('pkiStatus=SUCCESS');
-      expect(upstream).toContain('GET PKIOperation');
-      await run('openssl', ['verify', '-CAfile', caPemPath, join(result.dir, 'client.pem')]);
-    } finally {
-      await new Promise((resolve) => proxy.close(resolve));
-    }
-  });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = proxy.address() as AddressInfo;
+        const result = await runScepClient({
+          serverUrl: `http://127.0.0.1:${port}/scep`,
+          recipientFingerprint: raFingerprint,
+          challenge: await challengeOf((await invite()).profileUrl),
+        });
+        expect(result.output).toContain('pkiStatus=SUCCESS');
+        expect(upstream).toContain('GET PKIOperation');
+        await run('openssl', ['verify', '-CAfile', caPemPath, join(result.dir, 'client.pem')]);
+      } finally {
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    },
+  );
 
   it('answers an unreadable PKIOperation with 400 and writes nothing', async () => {
     const before = await gateway.sql<{ n: string }>(`select count(*) as n from mdm_certificate`);

@@ -77,4 +77,11 @@ describe('normalizeSerialNumber', () => {
   it('counts the length after periods are removed', () => {
     expect(normalizeSerialNumber(`${'S'.repeat(128)}...`)).toEqual({ ok: true, value: 'S'.repeat(128) });
   });
+
+  it('quotes a long refused IMEI by its first 40 characters, not whole', () => {
+    const result = normalizeImei('1'.repeat(100_000));
+    expect(result).toMatchObject({ ok: false, rule: 'IMEI_LENGTH' });
+    expect(!result.ok && result.message.length).toBeLessThan(200);
+    expect(!result.ok && result.message).toContain('(100000 characters)');
+  });
 });

@@ -51,10 +51,16 @@ export function luhnCheckDigit(digits14: string): number {
  *   digit, and devices report all 15 digits, so the 14-digit form must still match.
  * - Any other length (including empty, or 16-digit IMEISV) → `IMEI_LENGTH`.
  */
+/** The value as an error message shows it: quoted, and cut to its first 40 characters when longer. */
+function quoted(raw: string): string {
+  return raw.length > 40 ? `"${raw.slice(0, 40)}…" (${raw.length} characters)` : `"${raw}"`;
+}
+
 export function normalizeImei(raw: string): IdentifierResult {
   const compact = raw.replace(/[\s-]/g, '');
+  const shown = quoted(raw);
   if (!/^\d*$/.test(compact)) {
-    return fail('IMEI_NOT_DIGITS', `IMEI "${raw}" must contain only digits (spaces and dashes are ignored)`);
+    return fail('IMEI_NOT_DIGITS', `IMEI ${shown} must contain only digits (spaces and dashes are ignored)`);
   }
   if (compact.length === 14) {
     return { ok: true, value: compact + String(luhnCheckDigit(compact)), checkDigitAdded: true };
@@ -62,14 +68,14 @@ export function normalizeImei(raw: string): IdentifierResult {
   if (compact.length !== 15) {
     return fail(
       'IMEI_LENGTH',
-      `IMEI "${raw}" has ${compact.length} digits; expected 15 (or 14 without check digit)`,
+      `IMEI ${shown} has ${compact.length} digits; expected 15 (or 14 without check digit)`,
     );
   }
   const expected = luhnCheckDigit(compact.slice(0, 14));
   if (compact.endsWith(String(expected))) return { ok: true, value: compact };
   return fail(
     'IMEI_CHECK_DIGIT',
-    `IMEI "${raw}" has check digit ${compact[14]}; the Luhn check digit is ${expected}`,
+    `IMEI ${shown} has check digit ${compact[14]}; the Luhn check digit is ${expected}`,
   );
 }
 

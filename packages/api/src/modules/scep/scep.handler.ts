@@ -38,7 +38,11 @@ async function answer(scep: ScepService, request: ProtocolRequest): Promise<Prot
       };
     case 'PKIOperation': {
       const message =
-        request.method === 'POST' ? request.body : Buffer.from(request.query.get('message') ?? '', 'base64');
+        request.method === 'POST'
+          ? request.body
+          : // A client that did not percent-encode its base64 sent '+' as is, which a query
+            // string reads as a space; base64 has no spaces, so they can only be '+'.
+            Buffer.from((request.query.get('message') ?? '').replaceAll(' ', '+'), 'base64');
       if (message.length === 0) return text(400, 'PKIOperation needs a pkiMessage');
       const result = await scep.pkiOperation(message, {
         clientAddress: request.clientAddress,
