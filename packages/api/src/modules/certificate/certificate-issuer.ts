@@ -182,7 +182,7 @@ async function checkCsr(
 
 /** `checkCsr` for a request read from its DER: same rules, the signature checked with node:crypto. */
 function checkCsrFields(fields: CertificationRequestFields): { spki: Uint8Array; isRsa: boolean } {
-  const key = acceptedKey(fields.spki);
+  const key = acceptedKey(fields.spki, fields.key);
   let signatureOk = false;
   if (key.key.asymmetricKeyType === fields.keyType) {
     try {
@@ -196,13 +196,14 @@ function checkCsrFields(fields: CertificationRequestFields): { spki: Uint8Array;
 }
 
 /**
- * The CSR's key when it is one we certify: EC P-256 or RSA of at least 2048 bits.
+ * The CSR's key when it is one we certify: EC P-256 or RSA of at least 2048 bits. `made`: the
+ * same key already imported by the caller.
  * @throws InvalidCsrError('UNSUPPORTED_KEY') otherwise
  */
-function acceptedKey(spki: Uint8Array): { key: KeyObject; isRsa: boolean } {
-  let key: KeyObject | undefined;
+function acceptedKey(spki: Uint8Array, made?: KeyObject): { key: KeyObject; isRsa: boolean } {
+  let key: KeyObject | undefined = made;
   try {
-    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    key ??= createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch {
     key = undefined;
   }

@@ -4,6 +4,7 @@
  * enrollment). Only the common shape is read: DER, RSASSA-PKCS1-v1_5 or ECDSA with SHA-1/2;
  * anything else is left to the library (the reader returns undefined).
  */
+import type { KeyObject } from 'node:crypto';
 import { derBytes, derChildren, derExpect, derNode, derOid, derValue } from './der.js';
 
 /** PKCS#9 challengePassword (RFC 2985 5.4.1). */
@@ -27,6 +28,11 @@ export interface CertificationRequestFields {
   keyType: 'rsa' | 'ec';
   /** The signature (the BIT STRING's bytes, no unused-bits octet; DER ECDSA-Sig-Value for EC). */
   signature: Uint8Array;
+  /**
+   * `spki` as a key, when the caller already made one of the same bytes (SCEP: the PKCSReq's
+   * signer has the requested key), so issuance does not import it again. Never set by the reader.
+   */
+  key?: KeyObject;
 }
 
 /** Signature algorithm OIDs read here: digest, key type, whether parameters are NULL-or-absent (RSA) or absent (ECDSA). */

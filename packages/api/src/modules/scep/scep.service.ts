@@ -218,6 +218,9 @@ export class ScepService {
         'SCEP_SIGNER_MISMATCH',
         'the PKCSReq is not signed with the requested key',
       );
+    // The signer's key, already imported to check the message, is the requested one.
+    if (!(csr instanceof x509.Pkcs10CertificateRequest) && request.signerCertificate.key)
+      csr.key = request.signerCertificate.key;
     const password = fields.challengePassword;
     if (!password)
       this.refuse(
