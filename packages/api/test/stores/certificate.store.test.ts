@@ -18,6 +18,7 @@ import {
   PendingEnrollment,
   PendingEnrollmentStatus,
 } from '../../src/modules/scep/pending-enrollment.entity.js';
+import { AuditOutcome } from '../../src/modules/audit/audit-record.entity.js';
 import { describeStore } from './backends.js';
 
 const store = new CertificateStore();
@@ -331,5 +332,103 @@ describeStore('certificate store', (backend) => {
         ).rejects.toMatchObject({ code: '55P03' });
       }
     });
+  });
+
+  it('writes a PKCSReq in one statement: one use of the challenge, the certificate, its pending enrollment and audit row; nothing for a refused challenge', async () => {
+    const em = backend().em();
+    const challengeHash = randomBytes(16).toString('hex');
+    const invitation = em.create(EnrollmentInvitation, {
+      platform: DevicePlatform.IOS,
+      method: EnrollmentMethodKind.BYOD,
+      ownershipIntent: ManagedDeviceOwnerType.personal,
+      profileTokenHash: randomBytes(16).toString('hex'),
+      challengeHash,
+      createdDateTime: now,
+      expiresDateTime: day(1),
+      maxUses: 1,
+    });
+    await em.flush();
+    const attempt = (hash = challengeHash) => {
+      const pendingId = randomUUID();
+      const certificate = Object.assign(newCertificate(null), { id: randomUUID() });
+      const audit = {
+        id: randomUUID(),
+        occurredDateTime: now,
+        action: 'scep.PKCSReq',
+        outcome: AuditOutcome.success,
+        code: null,
+        actorName: null,
+        actorTokenId: null,
+        actorRole: null,
+        clientAddress: '127.0.0.1',
+        targetType: 'PendingEnrollment',
+        targetId: pendingId,
+        requestId: null,
+        details: JSON.stringify({ transactionId: 't' }),
+      };
+      return {
+        pendingId,
+        certificate,
+        write: () =>
+          store.insertPendingEnrollment(backend().em(), {
+            challengeHash: hash,
+            now,
+            pendingId,
+            certificate,
+            audit,
+          }),
+      };
+    };
+    const count = async (table: string) =>
+      Number((await backend().sql().first<{ n: string }>(`select count(*) as n from ${table}`))!.n);
+    const before = { certificates: await count('mdm_certificate'), audit: await count('audit_record') };
+
+    // Two requests with the same one-time challenge at once: exactly one writes.
+    const [a, b] = [attempt(), attempt()];
+    const results = await Promise.all([a.write(), b.write()]);
+    expect(results.filter((r) => r.used)).toEqual([{ used: true, invitationId: invitation.id }]);
+    expect(results.filter((r) => !r.used)).toEqual([
+      { used: false, invitation: { id: invitation.id, expiresDateTime: day(1) } },
+    ]);
+    const winner = results[0]!.used ? a : b;
+    const pending = await backend()
+      .sql()
+      .rows<{ id: string; certificate_id: string; invitation_id: string; status: string }>(
+        'select id, certificate_id, invitation_id, status from pending_enrollment where invitation_id = ?',
+        [invitation.id],
+      );
+    expect(pending).toEqual([
+      {
+        id: winner.pendingId,
+        certificate_id: winner.certificate.id,
+        invitation_id: invitation.id,
+        status: 'pending',
+      },
+    ]);
+    expect(await row(backend().em(), winner.certificate.id)).toMatchObject({
+      device_id: null,
+      status: 'valid',
+    });
+    expect(await count('mdm_certificate')).toBe(before.certificates + 1);
+    expect(await count('audit_record')).toBe(before.audit + 1);
+    const audited = await backend()
+      .sql()
+      .first<{ target_id: string; details: Record<string, unknown> }>(
+        'select target_id, details from audit_record where target_id = ?',
+        [winner.pendingId],
+      );
+    expect(audited?.details).toEqual({ transactionId: 't', invitationId: invitation.id });
+    const used = await backend()
+      .sql()
+      .first<{ use_count: number }>('select use_count from enrollment_invitation where id = ?', [
+        invitation.id,
+      ]);
+    expect(used?.use_count).toBe(1);
+
+    // An unknown challenge: nothing written, no invitation to name.
+    const unknown = attempt('unknown');
+    expect(await unknown.write()).toEqual({ used: false, invitation: null });
+    expect(await count('mdm_certificate')).toBe(before.certificates + 1);
+    expect(await count('audit_record')).toBe(before.audit + 1);
   });
 });

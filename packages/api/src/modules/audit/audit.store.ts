@@ -47,13 +47,15 @@ const INSERT_SQL = `insert into audit_record (id, occurred_date_time, action, ou
  * what it audits, in one round trip): an INSERT for a data-modifying CTE, taking the
  * {@link inlineAuditValues} parameters: one array per column plus a correlation key per row;
  * a row is appended when its id is not null and its key is among `keptKeys` (a subquery of the
- * enclosing statement returning uuids, e.g. the ids of the rows it inserted).
+ * enclosing statement returning uuids, e.g. the ids of the rows it inserted). `detailsMerge`: a
+ * jsonb expression of the enclosing statement merged into each row's details (what only the
+ * statement knows, e.g. the id of the row it updated).
  */
-export function inlineAuditInsert(keptKeys: string): string {
+export function inlineAuditInsert(keptKeys: string, detailsMerge?: string): string {
   return `insert into audit_record (id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
     client_address, target_type, target_id, request_id, details)
   select id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,
-    client_address, target_type, target_id, request_id, details
+    client_address, target_type, target_id, request_id, ${detailsMerge ? `details || (${detailsMerge})` : 'details'}
   from unnest(?::uuid[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::text[], ?::uuid[], ?::text[],
     ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::uuid[])
     as a(id, occurred_date_time, action, outcome, code, actor_name, actor_token_id, actor_role,

@@ -10,6 +10,7 @@ import { type DeviceNameAttribute, issuerOf, signDeviceCertificate } from './dev
 import { pemOf } from './pem.js';
 import { derBytes, derChildren, derExpect, derNode, derValue } from './der.js';
 import { addValidity } from './validity.js';
+import type { CertificationRequestFields } from './certification-request.js';
 import { epochSeconds, truncateToSeconds, x509 } from './x509-runtime.js';
 
 /**
@@ -28,8 +29,11 @@ export interface IssueDeviceCertificateInput {
   deviceName: string;
   serialNumber?: string;
   csrPem?: string;
-  /** `csrPem` already parsed (the caller read it), so it is not parsed again. */
-  csr?: x509.Pkcs10CertificateRequest;
+  /**
+   * `csrPem` already read by the caller, so it is not parsed again: the library's parse, or its
+   * fields read from the DER (certification-request.ts).
+   */
+  csr?: x509.Pkcs10CertificateRequest | CertificationRequestFields;
   now: Date;
   validityDays?: number;
   backdateSeconds?: number;
@@ -88,7 +92,7 @@ export async function issueDeviceCertificate(
   let privateKeyPem: string | undefined;
   if (input.csrPem !== undefined) {
     const checked = await checkCsr(input.csr ?? input.csrPem);
-    spki = new Uint8Array(checked.publicKey.rawData);
+    spki = checked.spki;
     isRsa = checked.isRsa;
   } else {
     const keys = generateEcP256KeyPair();
@@ -159,17 +163,47 @@ function randomSerial(): Buffer {
 }
 
 async function checkCsr(
-  request: string | x509.Pkcs10CertificateRequest,
-): Promise<{ publicKey: x509.PublicKey; isRsa: boolean }> {
+  request: string | x509.Pkcs10CertificateRequest | CertificationRequestFields,
+): Promise<{ spki: Uint8Array; isRsa: boolean }> {
+  if (typeof request !== 'string' && !(request instanceof x509.Pkcs10CertificateRequest))
+    return checkCsrFields(request);
   let csr: x509.Pkcs10CertificateRequest;
   try {
     csr = typeof request === 'string' ? new x509.Pkcs10CertificateRequest(request) : request;
   } catch {
     throw new InvalidCsrError('MALFORMED', 'CSR is not a parseable PKCS#10 request');
   }
-  let key: KeyObject | undefined;
+  const key = acceptedKey(new Uint8Array(csr.publicKey.rawData));
+  // Proof of possession: the request must be signed by the key it asks us to certify.
+  const signatureOk = verifyCsrSignature(csr, key.key) ?? (await csr.verify().catch(() => false));
+  if (!signatureOk) throw new InvalidCsrError('BAD_SIGNATURE', 'CSR signature does not verify');
+  return { spki: new Uint8Array(csr.publicKey.rawData), isRsa: key.isRsa };
+}
+
+/** `checkCsr` for a request read from its DER: same rules, the signature checked with node:crypto. */
+function checkCsrFields(fields: CertificationRequestFields): { spki: Uint8Array; isRsa: boolean } {
+  const key = acceptedKey(fields.spki, fields.key);
+  let signatureOk = false;
+  if (key.key.asymmetricKeyType === fields.keyType) {
+    try {
+      signatureOk = verify(fields.digest, fields.info, key.key, fields.signature);
+    } catch {
+      signatureOk = false;
+    }
+  }
+  if (!signatureOk) throw new InvalidCsrError('BAD_SIGNATURE', 'CSR signature does not verify');
+  return { spki: fields.spki, isRsa: key.isRsa };
+}
+
+/**
+ * The CSR's key when it is one we certify: EC P-256 or RSA of at least 2048 bits. `made`: the
+ * same key already imported by the caller.
+ * @throws InvalidCsrError('UNSUPPORTED_KEY') otherwise
+ */
+function acceptedKey(spki: Uint8Array, made?: KeyObject): { key: KeyObject; isRsa: boolean } {
+  let key: KeyObject | undefined = made;
   try {
-    key = createPublicKey({ key: Buffer.from(csr.publicKey.rawData), format: 'der', type: 'spki' });
+    key ??= createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch {
     key = undefined;
   }
@@ -178,10 +212,7 @@ async function checkCsr(
   const isRsa = details?.type === 'rsa' && (details.modulusLength ?? 0) >= 2048;
   if (!isEcP256 && !isRsa)
     throw new InvalidCsrError('UNSUPPORTED_KEY', 'CSR key must be EC P-256 or RSA >= 2048 bits');
-  // Proof of possession: the request must be signed by the key it asks us to certify.
-  const signatureOk = verifyCsrSignature(csr, key!) ?? (await csr.verify().catch(() => false));
-  if (!signatureOk) throw new InvalidCsrError('BAD_SIGNATURE', 'CSR signature does not verify');
-  return { publicKey: csr.publicKey, isRsa };
+  return { key: key!, isRsa };
 }
 
 /** Node's digest names for the WebCrypto hashes a CSR signature names. */

@@ -10,6 +10,7 @@ import { lifecyclePolicy, type LifecyclePolicy } from '../lifecycle/lifecycle.po
 import { deviceCertificateValidity, issueDeviceCertificate, type IssuedDeviceCertificate } from './index.js';
 import type { IssuingCa } from './issuing-ca.js';
 import type { x509 } from './x509-runtime.js';
+import type { CertificationRequestFields } from './certification-request.js';
 import { CertificateStore } from './certificate.store.js';
 import { MdmCertificate } from './mdm-certificate.entity.js';
 import { MdmCertificateStatus, RevocationReason } from './mdm-certificate.enums.js';
@@ -177,7 +178,7 @@ export class CertificateService {
    * Issues a certificate that belongs to no device yet (SCEP: the device is known only once it
    * checks in) inside `tx`, for the PKCS#10 request `csrPem`. Same CA, validity and extensions as
    * any device certificate; the subject CN is `subjectId` (the pending enrollment's id). `csr`:
-   * the same request already parsed by the caller, so issuance does not parse it again.
+   * the same request already read by the caller, so issuance does not parse it again.
    * @throws InputValidationError (field `csr`) for a refused CSR
    */
   async issueWithoutDevice(
@@ -185,11 +186,44 @@ export class CertificateService {
     subjectId: string,
     now: Date,
     csrPem: string,
-    csr?: x509.Pkcs10CertificateRequest,
+    csr?: x509.Pkcs10CertificateRequest | CertificationRequestFields,
   ): Promise<MdmCertificate> {
-    let issued: IssuedDeviceCertificate;
+    const issued = await this.issuedWithoutDevice(subjectId, now, csrPem, csr);
+    return tx.create(MdmCertificate, {
+      device: null,
+      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
+    });
+  }
+
+  /**
+   * The certificate `issueWithoutDevice` issues, NOT written: an unmanaged entity (id set, no
+   * device) for a caller that writes its row in its own statement (SCEP's PKCSReq,
+   * `CertificateStore.insertPendingEnrollment`).
+   * @throws InputValidationError (field `csr`) for a refused CSR
+   */
+  async buildWithoutDevice(
+    subjectId: string,
+    now: Date,
+    csrPem: string,
+    csr?: x509.Pkcs10CertificateRequest | CertificationRequestFields,
+  ): Promise<MdmCertificate> {
+    const issued = await this.issuedWithoutDevice(subjectId, now, csrPem, csr);
+    return Object.assign(new MdmCertificate(), {
+      id: randomUUID(),
+      device: null,
+      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
+    });
+  }
+
+  /** The certificate of a device-less subject for a CSR, translating a refused CSR into an input error. */
+  private async issuedWithoutDevice(
+    subjectId: string,
+    now: Date,
+    csrPem: string,
+    csr: x509.Pkcs10CertificateRequest | CertificationRequestFields | undefined,
+  ): Promise<IssuedDeviceCertificate> {
     try {
-      issued = await issueDeviceCertificate({
+      return await issueDeviceCertificate({
         ca: this.issuing.ca,
         deviceId: subjectId,
         deviceName: '',
@@ -202,10 +236,6 @@ export class CertificateService {
     } catch (error) {
       throw csrRefused(error, 'csr');
     }
-    return tx.create(MdmCertificate, {
-      device: null,
-      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
-    });
   }
 
   /**

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlOf } from '../../db/sql.js';
 import { EntityRows } from '../../db/entity-rows.js';
+import { inlineAuditInsert, inlineAuditValues, type NewAuditRow } from '../audit/audit.store.js';
 import { LIVE_STATUSES, liveSql } from '../lifecycle/lifecycle.policy.js';
 import { PendingEnrollment, type PendingEnrollmentStatus } from '../scep/pending-enrollment.entity.js';
 import { CertificateAuthorityRecord } from './certificate-authority.entity.js';
@@ -80,6 +81,89 @@ export class CertificateStore {
   /** The pending enrollment that holds this certificate (any status), in the caller's transaction; null when none. */
   pendingEnrollmentHolding(tx: EntityManager, certificateId: string): Promise<PendingEnrollment | null> {
     return tx.findOne(PendingEnrollment, { certificate: certificateId });
+  }
+
+  /**
+   * A SCEP PKCSReq's writes in ONE statement (its own implicit transaction, or the caller's):
+   * counts one use of the invitation whose challenge hash is `challengeHash` if it is unexpired at
+   * `now` and has uses left, and only then inserts the device-less `certificate`, the pending
+   * enrollment `pendingId` holding it for that invitation, and `audit` (its success record, with
+   * the invitation's id added to its details as `invitationId`).
+   * The conditional UPDATE takes the invitation's row lock, so of two requests with the same
+   * one-time challenge the second re-checks the count after the first commits and inserts nothing.
+   * Why one statement: the transaction it replaces (begin, update, two inserts, commit, and the
+   * audit's own insert) was six round trips per enrollment.
+   * @returns the invitation's id when the challenge was used; otherwise what the invitation with
+   *   that hash is (id and expiry; null when there is none), for the caller's refusal
+   */
+  async insertPendingEnrollment(
+    em: EntityManager,
+    input: {
+      challengeHash: string;
+      now: Date;
+      pendingId: string;
+      certificate: MdmCertificate;
+      audit: NewAuditRow;
+    },
+  ): Promise<
+    | { used: true; invitationId: string }
+    | { used: false; invitation: { id: string; expiresDateTime: Date } | null }
+  > {
+    const { challengeHash, now, pendingId, certificate: c } = input;
+    const row = await sqlOf(em).first<{
+      used_id: string | null;
+      invitation_id: string | null;
+      expires_date_time: string | Date | null;
+    }>(
+      `with "used" as (
+         update "enrollment_invitation" set "use_count" = "use_count" + 1, "used_date_time" = ?
+          where "challenge_hash" = ? and "expires_date_time" > ?
+            and ("max_uses" is null or "use_count" < "max_uses")
+          returning "id"),
+       "certificate" as (
+         insert into "mdm_certificate" ("id", "device_id", "serial_number", "sha256_thumbprint", "subject",
+           "issuer", "not_before", "not_after", "status", "pem", "issued_date_time")
+         select ?::uuid, null, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?::timestamptz from "used"
+         returning "id"),
+       "pending" as (
+         insert into "pending_enrollment" ("id", "certificate_id", "invitation_id", "status", "created_date_time")
+         select ?::uuid, "certificate"."id", "used"."id", 'pending', ?::timestamptz from "used", "certificate"
+         returning "id"),
+       "audit" as (${inlineAuditInsert(
+         'select "id" from "pending"',
+         `jsonb_build_object('invitationId', (select "id" from "used"))`,
+       )})
+       select (select "id" from "used") as "used_id", i."id" as "invitation_id", i."expires_date_time"
+         from (select 1) as "one"
+         left join "enrollment_invitation" i on i."challenge_hash" = ?`,
+      [
+        now,
+        challengeHash,
+        now,
+        c.id,
+        c.serialNumber,
+        c.sha256Thumbprint,
+        c.subject,
+        c.issuer,
+        c.notBefore,
+        c.notAfter,
+        c.status,
+        c.pem,
+        c.issuedDateTime,
+        pendingId,
+        now,
+        ...inlineAuditValues([input.audit], [pendingId]),
+        challengeHash,
+      ],
+    );
+    if (row?.used_id) return { used: true, invitationId: row.used_id };
+    return {
+      used: false,
+      invitation:
+        row?.invitation_id && row.expires_date_time
+          ? { id: row.invitation_id, expiresDateTime: new Date(row.expires_date_time) }
+          : null,
+    };
   }
 
   /** The certificate with this serial number (as stored) and its device loaded, or null. */

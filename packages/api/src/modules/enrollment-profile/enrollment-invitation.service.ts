@@ -283,13 +283,23 @@ export class EnrollmentInvitationService {
     const hash = secretHash(challenge);
     const used = await this.store.consumeChallenge(tx, hash, now);
     if (used) return { invitationId: used };
-    const found = await this.store.byChallengeHash(tx, hash);
-    if (!found) return { refusal: 'UNKNOWN' };
-    return {
-      refusal: found.expiresDateTime.getTime() <= now.getTime() ? 'EXPIRED' : 'USED',
-      invitationId: found.id,
-    };
+    return challengeRefusal(await this.store.byChallengeHash(tx, hash), now);
   }
+}
+
+/**
+ * Why a challenge that could not be used at `now` is refused, from the invitation with its hash
+ * (null: none): UNKNOWN, EXPIRED, or else USED (no uses left).
+ */
+export function challengeRefusal(
+  found: { id: string; expiresDateTime: Date } | null,
+  now: Date,
+): { refusal: ChallengeRefusal; invitationId?: string } {
+  if (!found) return { refusal: 'UNKNOWN' };
+  return {
+    refusal: found.expiresDateTime.getTime() <= now.getTime() ? 'EXPIRED' : 'USED',
+    invitationId: found.id,
+  };
 }
 
 /** Thrown by callers that turn a refusal into a domain error. */

@@ -20,7 +20,6 @@ import {
   encodeDegenerateCertificates,
   encodeEnvelope,
   openEnvelope,
-  csrFields,
   readCommonRequest,
   readRequestWithLibrary,
   readScepRequest,
@@ -364,28 +363,5 @@ describe('SCEP messages without the library object model', () => {
     expect(() =>
       openEnvelope(encodeEnvelope({ ...parts, recipient: scepCertificate(client.der) }), recipient),
     ).toThrow('not addressed to the SCEP RA');
-  });
-
-  it("reads a PKCS#10 request's key and challenge password as the library does", async () => {
-    const keys = (await webcrypto.subtle.generateKey(
-      { ...RSA_PKCS1_SHA256, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) },
-      true,
-      ['sign', 'verify'],
-    )) as webcrypto.CryptoKeyPair;
-    for (const password of ['s3cr3t-Challenge_value', undefined]) {
-      const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-        name: 'CN=scep-device',
-        keys,
-        signingAlgorithm: RSA_PKCS1_SHA256,
-        attributes: password ? [new x509.ChallengePasswordAttribute(password)] : [],
-      });
-      const parsed = new x509.Pkcs10CertificateRequest(csr.rawData);
-      const challenge = parsed.getAttribute('1.2.840.113549.1.9.7');
-      expect(csrFields(new Uint8Array(csr.rawData))).toEqual({
-        spki: Buffer.from(parsed.publicKey.rawData),
-        challengePassword: challenge ? new x509.ChallengePasswordAttribute(challenge.rawData).password : '',
-      });
-    }
-    expect(csrFields(randomBytes(40))).toBeUndefined();
   });
 });

@@ -175,37 +175,8 @@ export function scepCertificate(der: Uint8Array): ScepCertificate {
   };
 }
 
-/** PKCS#9 challengePassword (RFC 2985 section 5.4.1), where SCEP carries the challenge (RFC 8894 section 2.3). */
-export const CHALLENGE_PASSWORD_OID = '1.2.840.113549.1.9.7';
-
-/**
- * The key and challenge password of a DER PKCS#10 request (RFC 2986: CertificationRequestInfo
- * SEQUENCE { version, subject, SubjectPublicKeyInfo, [0] attributes }), read without parsing the
- * rest; the signature is issuance's to check.
- * @returns undefined for another shape or a password that is not a PrintableString or
- *   UTF8String (the caller then asks the library); `challengePassword` '' when absent
- */
-export function csrFields(der: Uint8Array): { spki: Buffer; challengePassword: string } | undefined {
-  try {
-    const outer = derExpect(derNode(der, 0), 0x30);
-    if (outer.end !== der.length) return undefined;
-    const [info] = derChildren(der, outer);
-    const [version, , spki, attributes] = derChildren(der, derExpect(info, 0x30));
-    derExpect(version, 0x02);
-    let challengePassword = '';
-    for (const attribute of attributes ? derChildren(der, derExpect(attributes, 0xa0)) : []) {
-      const [type, values] = derChildren(der, derExpect(attribute, 0x30));
-      if (derOid(der, type) !== CHALLENGE_PASSWORD_OID) continue;
-      const [value] = derChildren(der, derExpect(values, 0x31));
-      if (value?.tag !== 0x13 && value?.tag !== 0x0c) return undefined;
-      challengePassword = Buffer.from(derValue(der, value)).toString('utf8');
-      break;
-    }
-    return { spki: Buffer.from(derBytes(der, derExpect(spki, 0x30))), challengePassword };
-  } catch {
-    return undefined;
-  }
-}
+/** PKCS#9 challengePassword, where SCEP carries the challenge (RFC 8894 section 2.3). */
+export { CHALLENGE_PASSWORD_OID } from '../certificate/certification-request.js';
 
 /** A verified client pkiMessage. */
 export interface ScepRequest {

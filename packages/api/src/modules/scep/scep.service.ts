@@ -17,11 +17,18 @@ import { isActiveDevice } from '../device/active-device.policy.js';
 import { DeviceStore } from '../device/device.store.js';
 import { toCertificateEventPayload } from '../device/device.events.js';
 import type { EnrollmentInvitationService } from '../enrollment-profile/enrollment-invitation.service.js';
-import { EnrollmentInvitation } from '../enrollment-profile/enrollment-invitation.entity.js';
-import { PendingEnrollment } from './pending-enrollment.entity.js';
+import {
+  challengeRefusal,
+  secretHash,
+  type ChallengeRefusal,
+} from '../enrollment-profile/enrollment-invitation.service.js';
+import {
+  readCertificationRequest,
+  type CertificationRequestFields,
+} from '../certificate/certification-request.js';
+import { pemOf } from '../certificate/pem.js';
 import {
   CHALLENGE_PASSWORD_OID,
-  csrFields,
   degenerateCertificates,
   openEnvelope,
   readScepRequest,
@@ -167,16 +174,21 @@ export class ScepService {
     throw new ScepRefusal(failInfo, message, code, invitationId);
   }
 
-  /** The PKCS#10 request inside the envelope: its DER, as PEM, and its parsed form. */
+  /**
+   * The PKCS#10 request inside the envelope: its DER, as PEM, and what issuance reads of it: its
+   * fields read from the DER (the common shape), else the library's parse.
+   */
   private requestedCertificate(request: ScepRequest): {
     der: Buffer;
-    csr: x509.Pkcs10CertificateRequest;
+    csr: CertificationRequestFields | x509.Pkcs10CertificateRequest;
     pem: string;
   } {
     const der = openEnvelope(request.envelope, this.recipient);
+    const pem = pemOf(der, 'CERTIFICATE REQUEST');
+    const fields = readCertificationRequest(der);
+    if (fields) return { der, csr: fields, pem };
     try {
-      const csr = new x509.Pkcs10CertificateRequest(der);
-      return { der, csr, pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST') };
+      return { der, csr: new x509.Pkcs10CertificateRequest(der), pem };
     } catch {
       return this.refuse(
         ScepFailInfo.badRequest,
@@ -190,21 +202,25 @@ export class ScepService {
    * PKCSReq (RFC 8894 section 3.3.1): the request is signed with the requester's own key (a
    * self-signed certificate of the CSR's key), and its challenge password must be an unexpired,
    * unused challenge of an enrollment invitation. The certificate is issued without a device and
-   * recorded as a pending enrollment carrying the invitation's binding.
+   * recorded as a pending enrollment carrying the invitation's binding: built first, then the
+   * challenge's use, the certificate, the pending enrollment and the audit record are written by
+   * one statement (nothing is written when the challenge is refused).
    */
   private async enroll(request: ScepRequest, caller: ScepCaller): Promise<MdmCertificate> {
-    const { der, csr, pem } = this.requestedCertificate(request);
-    // The key and password read from the DER; the library's parse of them when it is unusual.
-    const fields = csrFields(der) ?? {
-      spki: Buffer.from(csr.publicKey.rawData),
-      challengePassword: challengePasswordOf(csr),
-    };
+    const { csr, pem } = this.requestedCertificate(request);
+    const fields =
+      csr instanceof x509.Pkcs10CertificateRequest
+        ? { spki: Buffer.from(csr.publicKey.rawData), challengePassword: challengePasswordOf(csr) }
+        : csr;
     if (!request.signerCertificate.spki.equals(fields.spki))
       this.refuse(
         ScepFailInfo.badMessageCheck,
         'SCEP_SIGNER_MISMATCH',
         'the PKCSReq is not signed with the requested key',
       );
+    // The signer's key, already imported to check the message, is the requested one.
+    if (!(csr instanceof x509.Pkcs10CertificateRequest) && request.signerCertificate.key)
+      csr.key = request.signerCertificate.key;
     const password = fields.challengePassword;
     if (!password)
       this.refuse(
@@ -213,44 +229,52 @@ export class ScepService {
         'the request carries no challenge password',
       );
     const now = this.clock.now();
-    const em = this.forkEntityManager();
-    const issued = await em.transactional(async (tx) => {
-      const consumed = await this.invitations.consumeChallenge(tx, password);
-      if ('refusal' in consumed)
-        this.refuse(
-          ScepFailInfo.badRequest,
-          `SCEP_CHALLENGE_${consumed.refusal}`,
-          `the challenge is ${consumed.refusal.toLowerCase()}`,
-          consumed.invitationId,
-        );
-      const pendingId = randomUUID();
-      const certificate = await this.issueOrRefuse(() =>
-        this.certificates.issueWithoutDevice(tx, pendingId, now, pem, csr),
-      );
-      tx.create(PendingEnrollment, {
-        id: pendingId,
-        certificate,
-        invitation: tx.getReference(EnrollmentInvitation, consumed.invitationId, { wrapped: true }),
-        createdDateTime: now,
+    const pendingId = randomUUID();
+    let certificate: MdmCertificate;
+    try {
+      certificate = await this.certificates.buildWithoutDevice(pendingId, now, pem, csr);
+    } catch (error) {
+      if (!(error instanceof InputValidationError)) throw error;
+      // A refused challenge is reported before a refused CSR: look at the challenge as a use of
+      // it would (in a transaction rolled back by the refusal, so it stays unused).
+      await this.forkEntityManager().transactional(async (tx) => {
+        this.refuseChallenge(await this.invitations.consumeChallenge(tx, password));
+        this.refuse(ScepFailInfo.badRequest, 'SCEP_CSR_REFUSED', error.message);
       });
-      return { certificate, invitationId: consumed.invitationId, pendingId };
+      throw error;
+    }
+    const written = await this.certificateStore.insertPendingEnrollment(this.forkEntityManager(), {
+      challengeHash: secretHash(password),
+      now,
+      pendingId,
+      certificate,
+      audit: this.audit.row({
+        action: 'scep.PKCSReq',
+        outcome: AuditOutcome.success,
+        principal: null,
+        clientAddress: caller.clientAddress,
+        requestId: caller.requestId,
+        targetType: 'PendingEnrollment',
+        targetId: pendingId,
+        // invitationId: added by the statement, which finds the invitation.
+        args: { transactionId: request.transactionId, serialNumber: certificate.serialNumber },
+      }),
     });
-    // Not awaited: the record commits with the next batch; the device need not wait for it.
-    void this.audit.record({
-      action: 'scep.PKCSReq',
-      outcome: AuditOutcome.success,
-      principal: null,
-      clientAddress: caller.clientAddress,
-      requestId: caller.requestId,
-      targetType: 'PendingEnrollment',
-      targetId: issued.pendingId,
-      args: {
-        transactionId: request.transactionId,
-        invitationId: issued.invitationId,
-        serialNumber: issued.certificate.serialNumber,
-      },
-    });
-    return issued.certificate;
+    if (!written.used) this.refuseChallenge(challengeRefusal(written.invitation, now));
+    return certificate;
+  }
+
+  /** Refuses a challenge that could not be used (`consumed` holds a refusal); returns otherwise. */
+  private refuseChallenge(
+    consumed: { invitationId: string } | { refusal: ChallengeRefusal; invitationId?: string },
+  ): void {
+    if ('refusal' in consumed)
+      this.refuse(
+        ScepFailInfo.badRequest,
+        `SCEP_CHALLENGE_${consumed.refusal}`,
+        `the challenge is ${consumed.refusal.toLowerCase()}`,
+        consumed.invitationId,
+      );
   }
 
   /**
