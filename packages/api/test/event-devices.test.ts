@@ -1,14 +1,22 @@
-import { DeviceCheckedInDocument, type DeviceCheckedInSubscription } from '@mdm/schema';
+import {
+  CheckInDocument,
+  DeviceCheckedInDocument,
+  ManagedDeviceDocument,
+  type DeviceCheckedInSubscription,
+} from '@mdm/schema';
 import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type DeviceEventPayload } from '../src/events/topics.js';
 import { EventCollector } from './support/deferred.js';
-import { enrollDevice } from './support/device-credential.js';
+import { enrollDevice, signedCheckIn } from './support/device-credential.js';
 import type { TestGateway } from './support/test-gateway.js';
 import { startTracedGateway, type TracedGateway } from './support/traced-gateway.js';
 
 /** The statement that reads the devices of subscription events (DeviceStore.readByIds). */
 const EVENT_DEVICE_READ = /where "d"\."id" = any\(\$1::uuid\[\]\)/;
+/** Any read of a device or a user: the event reads above and the ORM's (a user relation loaded). */
+const DEVICE_OR_USER_READ =
+  /where "d"\."id" = any\(\$1::uuid\[\]\)|from "managed_device" as|from "app_user" as/;
 
 /**
  * The device of a subscription event is read when the event arrives, for all the events that
@@ -68,6 +76,42 @@ describe('the devices of subscription events', () => {
       enrolled.map((e, i) => [e.device.id, e.device.id, `event device ${i}`]),
     );
     expect((await deviceReads()) - before).toBe(1);
+    await client.dispose();
+  }, 60_000);
+
+  it("renders a check-in's event from the device its statement committed, with no device or user read", async () => {
+    const { device, credential } = await enrollDevice(gateway, { deviceName: 'committed device' });
+    expect(device.userPrincipalName).toBeTruthy();
+    // Every field a dashboard shows, its user included (ManagedDevice query's selection).
+    const selection = print(ManagedDeviceDocument);
+    const fragment = selection.slice(selection.indexOf('fragment '));
+    const query = `subscription S($id: ID!) { deviceCheckedIn(filter: { deviceId: $id }) { deviceId occurredAt device { ...ManagedDeviceFields user { id userPrincipalName displayName } } } }\n${fragment}`;
+    type Received = { data: { deviceCheckedIn: { deviceId: string; occurredAt: string; device: unknown } } };
+    const client = gateway.wsClient();
+    const subscription = new EventCollector(
+      client.iterate({ query, variables: { id: device.id } }) as AsyncIterable<Received>,
+    );
+    const primed = await subscription.prime(() =>
+      gateway.events.publishCommitted([
+        { topic: Topic.DeviceCheckedIn, payload: checkedIn(device, device.userPrincipalName ?? null) },
+      ]),
+    );
+    await subscription.waitFor(primed);
+    const before = await traced.countStatements(DEVICE_OR_USER_READ);
+
+    gateway.clock.advance(60_000);
+    const { checkIn } = await gateway.query(CheckInDocument, {
+      input: signedCheckIn(credential, gateway.clock.now()),
+    });
+    expect(checkIn.__typename).toBe('CheckInSuccess');
+    const [event] = (await subscription.waitFor(primed + 1)).slice(primed).map((r) => r.data.deviceCheckedIn);
+    expect((await traced.countStatements(DEVICE_OR_USER_READ)) - before).toBe(0);
+
+    // The same device a query reads now (nothing changed it since the check-in).
+    const { managedDevice } = await gateway.query(ManagedDeviceDocument, { id: device.id });
+    expect(event!.device).toEqual(managedDevice);
+    expect(managedDevice!.lastSyncDateTime).toBe(gateway.clock.now().toISOString());
+    expect(managedDevice!.user?.userPrincipalName).toBe(device.userPrincipalName);
     await client.dispose();
   }, 60_000);
 

@@ -143,6 +143,8 @@ describeStore('CheckInStore', (backend) => {
       outcome: 'recorded',
       userPrincipalName: s.upn,
       deviceRow: { id: s.deviceId },
+      // The user's row, for the event's device (DeviceStore.committedWithUser).
+      userRow: { id: s.userId, user_principal_name: s.upn, display_name: 'User' },
     });
     expect(await lastSync(backend(), s.deviceId)).toBe(later(60).toISOString());
     expect(await store.record({ ...recordOf(s, 'nonce-1'), checkedInAt: later(90) })).toEqual({
@@ -284,6 +286,7 @@ describeStore('CheckInStore', (backend) => {
       outcome: 'recorded',
       userPrincipalName: s.upn,
       deviceRow: { id: s.deviceId },
+      userRow: { id: s.userId, user_principal_name: s.upn },
     });
     expect(await lastSync(backend(), s.deviceId)).toBe(later(30).toISOString());
   });

@@ -8,7 +8,12 @@ import type { CertificateService } from '../certificate/certificate.service.js';
 import type { DeviceActionService } from '../device-action/device-action.service.js';
 import type { CheckInStore } from '../check-in/check-in.store.js';
 import { ManagedDevice } from '../device/device.entity.js';
-import { deviceBefore, toDeviceEventPayload, toDeviceUpdatedPayload } from '../device/device.events.js';
+import {
+  deviceBefore,
+  toDeviceEventPayload,
+  toDeviceUpdatedPayload,
+  withCommittedDevice,
+} from '../device/device.events.js';
 import { DeviceStore } from '../device/device.store.js';
 import type { AppleMdmEnrollmentStore } from './apple-mdm-enrollment.store.js';
 import type { MdmCommandQueue } from './command-queue.service.js';
@@ -110,12 +115,20 @@ export class AppleCommandService {
       });
       if (written.outcome === 'recorded') {
         // The committed row, read-only (it only feeds the event: no unit of work to register it
-        // in); lastSyncDateTime is this report's (a later one of the batch may have set the row's).
-        const [device] = devices.fromRows(em, [{ ...written.deviceRow, last_sync_date_time: now }]);
+        // in), its user preloaded; lastSyncDateTime is this report's (a later one of the batch may
+        // have set the row's). The event carries it, so its subscribers here are served with no read.
+        const device = devices.committedWithUser(
+          em,
+          { ...written.deviceRow, last_sync_date_time: now },
+          written.userRow,
+        );
         void this.events.publishCommitted([
           {
             topic: Topic.DeviceCheckedIn,
-            payload: toDeviceEventPayload(device!, now, written.userPrincipalName),
+            payload: withCommittedDevice(
+              toDeviceEventPayload(device, now, written.userPrincipalName),
+              device,
+            ),
           },
         ]);
         return { next: null, renewalDue: false };

@@ -22,6 +22,7 @@ import {
   toCertificateEventPayload,
   toDeviceEventPayload,
   toDeviceUpdatedPayload,
+  withCommittedDevice,
 } from '../device/device.events.js';
 import { ManagementState } from '../device/device.enums.js';
 import { ENDED_STATES as ENDED_STATE_LIST } from '../device/active-device.policy.js';
@@ -168,10 +169,15 @@ export class CheckInService {
     if (written.outcome === 'replayed') throw replayed();
     if (written.audited) audit?.written();
     // The committed row; lastSyncDateTime is this check-in's (a later one of the same batch may have set the row's).
-    const device = em.map(ManagedDevice, { ...written.deviceRow, last_sync_date_time: now });
-    void this.events.publishCommitted([
-      { topic: Topic.DeviceCheckedIn, payload: toDeviceEventPayload(device, now, written.userPrincipalName) },
-    ]);
+    const row = { ...written.deviceRow, last_sync_date_time: now };
+    const device = em.map(ManagedDevice, row);
+    // The event carries the device as committed (read-only, its user preloaded), so that its
+    // subscribers here are served with no read (EventDevices).
+    const payload = withCommittedDevice(
+      toDeviceEventPayload(device, now, written.userPrincipalName),
+      this.devices.committedWithUser(em, row, written.userRow),
+    );
+    void this.events.publishCommitted([{ topic: Topic.DeviceCheckedIn, payload }]);
     return { device };
   }
 

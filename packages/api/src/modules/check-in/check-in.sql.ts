@@ -25,7 +25,9 @@ left join mdm_certificate c on c.serial_number = v.serial`;
 // aborting the batch). The device rows are locked FOR KEY SHARE, as a foreign key's check did:
 // device_check_in has none (DEVICE_CHILD_TABLES in device/device.store.ts), so a device deleted concurrently makes its
 // row ineligible instead of leaving history without a device. Then lastSyncDateTime of every device with an accepted row (the latest per
-// device), returning the updated device rows and their users' UPNs. With them, the audit record of
+// device), returning the updated device rows, their users' UPNs and their users' rows (`__user`, JSON keyed
+// by column name, null for a userless device: what a subscription event renders the device's user from,
+// with no read). With them, the audit record of
 // each accepted check-in that carries one (the audit store's insert, its parameters last), so the
 // check-in and its audit commit together in one round trip.
 export const CHECK_IN_RECORD_SQL = `
@@ -50,7 +52,7 @@ with v as (
 ), audited as (
   ${inlineAuditInsert('select id from accepted')}
 )
-select e.id as "__id", a.id is not null as "__recorded", u.user_principal_name as "__upn", s.*
+select e.id as "__id", a.id is not null as "__recorded", u.user_principal_name as "__upn", to_jsonb(u) as "__user", s.*
 from eligible e
 left join accepted a on a.id = e.id
 left join synced s on s.id = e.device_id and a.id is not null
@@ -97,7 +99,8 @@ export const LOCK_DEVICE_SQL = 'select 1 from managed_device where id = ? for no
 // ended state (the 5th parameter) and must have no command to deliver (statuses: the 6th). Then
 // lastSyncDateTime of each such device (its latest report of the batch; never earlier than the stored
 // one, since concurrent batches may commit out of order), returning the updated
-// device rows and their users' UPNs. A report left out is ineligible: its caller takes the full path.
+// device rows, their users' UPNs and rows (as the check-in statement's). A report left out is
+// ineligible: its caller takes the full path.
 export const IDLE_RECORD_SQL = `
 with v as (
   select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[]) with ordinality
@@ -117,7 +120,7 @@ with v as (
   where d.id = x.device_id
   returning d.*
 )
-select e.ord::int as "__ord", u.user_principal_name as "__upn", s.*
+select e.ord::int as "__ord", u.user_principal_name as "__upn", to_jsonb(u) as "__user", s.*
 from eligible e
 join synced s on s.id = e.device_id
 left join app_user u on u.id = s.user_id`;

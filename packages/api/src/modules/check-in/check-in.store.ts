@@ -61,6 +61,8 @@ export type CheckInWrite =
       outcome: 'recorded';
       deviceRow: Record<string, unknown>;
       userPrincipalName: string | null;
+      /** The user's `app_user` row (column names, timestamps as ISO text); null for a userless device. */
+      userRow: Record<string, unknown> | null;
       /** The record's audit row was appended with it. */
       audited: boolean;
     }
@@ -84,7 +86,13 @@ export interface ProtocolIdle {
  * waiting for delivery), left to the protocol's full path, which tells which.
  */
 export type ProtocolIdleWrite =
-  | { outcome: 'recorded'; deviceRow: Record<string, unknown>; userPrincipalName: string | null }
+  | {
+      outcome: 'recorded';
+      deviceRow: Record<string, unknown>;
+      userPrincipalName: string | null;
+      /** The user's `app_user` row (column names, timestamps as ISO text); null for a userless device. */
+      userRow: Record<string, unknown> | null;
+    }
   | { outcome: 'ineligible' };
 
 /** What the Idle statement must not accept: device states that ended, command statuses still to deliver. */
@@ -243,6 +251,7 @@ export class CheckInStore {
         outcome: 'recorded',
         deviceRow: deviceRowOf(row),
         userPrincipalName: (row['__upn'] as string | null) ?? null,
+        userRow: (row['__user'] as Record<string, unknown> | null) ?? null,
       };
     return results;
   }
@@ -272,6 +281,7 @@ export class CheckInStore {
         outcome: 'recorded',
         deviceRow: deviceRowOf(row),
         userPrincipalName: (row['__upn'] as string | null) ?? null,
+        userRow: (row['__user'] as Record<string, unknown> | null) ?? null,
         audited: false,
       });
     }

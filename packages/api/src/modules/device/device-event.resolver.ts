@@ -74,6 +74,14 @@ export class DeviceEventResolver {
     filter: byFilter,
     description: 'Each committed device check-in, filtered on the server.',
   })
+  /**
+   * A check-in's event. Its `device` is the device as the check-in committed it when the event
+   * was published on this instance by the common check-in path or an Apple Idle report (the
+   * row their statement returned, its user preloaded: no read between publication and
+   * delivery), with `lastSyncDateTime` this check-in's; otherwise (events from other instances
+   * through Redis, check-ins that ran in their own transaction) as read when the event arrived.
+   * A change committed after the check-in has its own event, delivered after this one.
+   */
   deviceCheckedIn(
     @Root() payload: DeviceEventPayload,
     @Arg('filter', () => DeviceEventFilter, { nullable: true }) _filter?: DeviceEventFilter,

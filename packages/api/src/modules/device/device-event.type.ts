@@ -27,7 +27,10 @@ export class DeviceEvent {
   @Field(() => Date, { description: "When it happened (UTC), per the gateway's clock." })
   occurredAt!: Date;
 
-  /** Resolved per event with its own EntityManager fork; null if the device was deleted since. */
+  /**
+   * Resolved once per event (EventDevices): as a check-in committed it when its event carries it,
+   * else as read when the event arrived; null if the device was deleted by then.
+   */
   @Field(() => ManagedDevice, {
     nullable: true,
     description: 'The device as it is now; null if it was deleted since the event.',

@@ -92,3 +92,24 @@ export function toDeviceUpdatedPayload(
       before.userPrincipalName === after.userPrincipalName ? null : before.userPrincipalName,
   };
 }
+
+/** The devices that in-process events carry beside their JSON payload ({@link withCommittedDevice}). */
+const committedDevices = new WeakMap<DeviceEventPayload, ManagedDevice>();
+
+/**
+ * `payload`, carrying `device` as the event's write committed it (a read-only device with its user
+ * preloaded, DeviceStore.committedWithUser) for the subscribers of this instance: the payload
+ * object itself travels to them in-process, so their shared result is rendered with no read
+ * between publication and delivery. Through Redis only the JSON goes (an instance's own
+ * subscribers included, since they receive what Redis delivers): there the device is read when
+ * the event arrives, as for events published without one.
+ */
+export function withCommittedDevice<P extends DeviceEventPayload>(payload: P, device: ManagedDevice): P {
+  committedDevices.set(payload, device);
+  return payload;
+}
+
+/** The device `payload` was published with ({@link withCommittedDevice}), if any. */
+export function committedDeviceOf(payload: DeviceEventPayload): ManagedDevice | undefined {
+  return committedDevices.get(payload);
+}

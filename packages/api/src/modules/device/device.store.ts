@@ -241,6 +241,27 @@ export class DeviceStore {
   }
 
   /**
+   * A read-only device (see {@link fromRows}) with its user preloaded (see {@link preloadedUserOf}),
+   * from rows a hand-written write returned: the device's `managed_device` row and its user's
+   * `app_user` row (column names; timestamps as Dates or ISO text; null for a userless device).
+   * For a subscription event that renders the device as its write committed it, with no read.
+   */
+  committedWithUser(
+    em: EntityManager,
+    deviceRow: Record<string, unknown>,
+    userRow: Record<string, unknown> | null,
+  ): ManagedDevice {
+    const { device } = this.rowsOf(em);
+    const node = device.fromReturned(deviceRow);
+    const users = (this.returnedUsers ??= EntityRows.of(em, User, 'u'));
+    (node as Preloaded)[PRELOADED_USER] = userRow ? users.fromReturned(userRow) : null;
+    return node;
+  }
+
+  /** The mapper of unprefixed `app_user` rows ({@link committedWithUser}), built once. */
+  private returnedUsers?: EntityRows<User>;
+
+  /**
    * Devices whose current certificate expires before `until` and, when `from` is given, not
    * before it (without `from`, expired ones included), soonest first then by id, at most
    * `limit`, their users loaded. Managed by `em`.
