@@ -33,7 +33,8 @@ export class DeviceEvent {
    */
   @Field(() => ManagedDevice, {
     nullable: true,
-    description: 'The device as it is now; null if it was deleted since the event.',
+    description:
+      'The device as read when the event is delivered; for a check-in made through the instance that serves the subscription, as that check-in committed it (its `lastSyncDateTime` is that check-in). Null if the device was deleted by then.',
   })
   device?: ManagedDevice | null;
 }
