@@ -25,7 +25,7 @@ left join mdm_certificate c on c.serial_number = v.serial`;
 // aborting the batch). The device rows are locked FOR KEY SHARE, as a foreign key's check did:
 // device_check_in has none (DEVICE_CHILD_TABLES in device/device.store.ts), so a device deleted concurrently makes its
 // row ineligible instead of leaving history without a device. Then lastSyncDateTime of every device with an accepted row (the latest per
-// device), returning the updated device rows, their users' UPNs and their users' rows (`__user`, JSON keyed
+// device; never earlier than the stored one, as two batches in flight may commit in either order), returning the updated device rows, their users' UPNs and their users' rows (`__user`, JSON keyed
 // by column name, null for a userless device: what a subscription event renders the device's user from,
 // with no read). With them, the audit record of
 // each accepted check-in that carries one (the audit store's insert, its parameters last), so the
@@ -45,7 +45,7 @@ with v as (
   on conflict (device_id, nonce) do nothing
   returning id, device_id
 ), synced as (
-  update managed_device d set last_sync_date_time = a.at
+  update managed_device d set last_sync_date_time = greatest(d.last_sync_date_time, a.at)
   from (select x.device_id, max(x.checked_in_date_time) as at from accepted join v x on x.id = accepted.id group by x.device_id) a
   where d.id = a.device_id
   returning d.*
