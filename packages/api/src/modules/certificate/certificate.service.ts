@@ -188,11 +188,9 @@ export class CertificateService {
     csrPem: string,
     csr?: x509.Pkcs10CertificateRequest | CertificationRequestFields,
   ): Promise<MdmCertificate> {
-    const issued = await this.issuedWithoutDevice(subjectId, now, csrPem, csr);
-    return tx.create(MdmCertificate, {
-      device: null,
-      ...recordFields(issued, this.statusAt(issued.notAfter, now), now),
-    });
+    const certificate = await this.buildWithoutDevice(subjectId, now, csrPem, csr);
+    tx.persist(certificate);
+    return certificate;
   }
 
   /**
