@@ -148,9 +148,9 @@ describeStore('ImportsStore', (backend) => {
     ]);
   });
 
-  it('marks an identifier enrolled when an active device already carries it', async () => {
-    const carried = imei();
-    await backend()
+  /** An active (managed) device whose IMEI is `carried`. */
+  const activeDeviceCarrying = (carried: string) =>
+    backend()
       .sql()
       .run(
         `insert into managed_device (id, device_name, platform, operating_system, os_version, imei, managed_device_owner_type,
@@ -158,6 +158,10 @@ describeStore('ImportsStore', (backend) => {
          values (?, 'laptop', 'WINDOWS', 'Windows', '10.0.22631', ?, 'company', 'BULK_ENROLL', 'windowsBulkUserless', ?, ?)`,
         [randomUUID(), carried, now, now],
       );
+
+  it('marks an identifier enrolled when an active device already carries it', async () => {
+    const carried = imei();
+    await activeDeviceCarrying(carried);
     await merge(CorporateIdentifierType.IMEI, [staged(carried, 1)]);
     expect((await storedIdentifiers([carried]))[0]!.enrollment_state).toBe('enrolled');
   });
@@ -166,14 +170,7 @@ describeStore('ImportsStore', (backend) => {
     // COPY is a PostgreSQL server's sub-protocol: the embedded PGlite stages with unnest() instead.
     if (!copy()) return;
     const [carried, fresh, tricky] = [imei(), imei(), imei()];
-    await backend()
-      .sql()
-      .run(
-        `insert into managed_device (id, device_name, platform, operating_system, os_version, imei, managed_device_owner_type,
-           enrollment_method, enrollment_type, enrolled_date_time, last_sync_date_time)
-         values (?, 'laptop', 'WINDOWS', 'Windows', '10.0.22631', ?, 'company', 'BULK_ENROLL', 'windowsBulkUserless', ?, ?)`,
-        [randomUUID(), carried, now, now],
-      );
+    await activeDeviceCarrying(carried);
     const copyInTransaction = (rows: StagedIdentifier[], after?: (tx: EntityManager) => Promise<unknown>) =>
       backend()
         .em()
